@@ -1,0 +1,492 @@
+/**
+ * The request boundary: the typed requests the cluster answers, each addressed to a broker id,
+ * modelled on Kafka's API messages (the JSON schemas under clients/src/main/resources/common/
+ * message in Apache Kafka), with field names kept close to Kafka's. Responses carry Kafka error
+ * codes (see error-codes.ts) per topic and partition, exactly where Kafka puts them.
+ *
+ * Nothing here knows of kafkajs: a future wire/ layer decodes bytes into these same shapes.
+ * Offsets and timestamps are plain numbers inside the cluster.
+ */
+import type { ProducerRecord, RecordBatch } from '../log/record-batch.js'
+
+// ---------------------------------------------------------------------------------------------
+// Produce (API key 0)
+
+export interface ProduceRequest {
+  readonly api: 'Produce'
+  readonly transactionalId?: string | null
+  /** 0: no response awaited, 1: leader append, -1: all in-sync replicas. */
+  readonly acks: number
+  readonly timeoutMs: number
+  readonly topics: readonly ProduceTopicData[]
+}
+export interface ProduceTopicData {
+  readonly name: string
+  readonly partitions: readonly ProducePartitionData[]
+}
+export interface ProducePartitionData {
+  readonly index: number
+  readonly records: readonly ProducerRecord[]
+  readonly producerId?: number
+  readonly producerEpoch?: number
+  readonly baseSequence?: number
+  readonly isTransactional?: boolean
+}
+export interface ProduceResponse {
+  readonly topics: ProduceTopicResponse[]
+}
+export interface ProduceTopicResponse {
+  readonly name: string
+  readonly partitions: ProducePartitionResponse[]
+}
+export interface ProducePartitionResponse {
+  readonly index: number
+  readonly errorCode: number
+  readonly errorMessage?: string | undefined
+  readonly baseOffset: number
+  /** -1 unless the topic uses LogAppendTime. */
+  readonly logAppendTime: number
+  readonly logStartOffset: number
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fetch (API key 1)
+
+export const IsolationLevel = { READ_UNCOMMITTED: 0, READ_COMMITTED: 1 } as const
+
+export interface FetchRequest {
+  readonly api: 'Fetch'
+  /** -1 for a consumer; a broker id for a follower. */
+  readonly replicaId?: number
+  readonly maxWaitMs: number
+  readonly minBytes: number
+  readonly maxBytes: number
+  readonly isolationLevel: number
+  readonly topics: readonly FetchTopic[]
+  /** Ends a long poll early (the client disconnected). Not a Kafka field: a socket close. */
+  readonly signal?: AbortSignal | undefined
+}
+export interface FetchTopic {
+  readonly name: string
+  readonly partitions: readonly FetchPartition[]
+}
+export interface FetchPartition {
+  readonly index: number
+  readonly fetchOffset: number
+  readonly partitionMaxBytes: number
+  readonly currentLeaderEpoch?: number
+}
+export interface FetchResponse {
+  readonly errorCode: number
+  readonly topics: FetchTopicResponse[]
+}
+export interface FetchTopicResponse {
+  readonly name: string
+  readonly partitions: FetchPartitionResponse[]
+}
+export interface AbortedTransaction {
+  readonly producerId: number
+  readonly firstOffset: number
+}
+export interface FetchPartitionResponse {
+  readonly index: number
+  readonly errorCode: number
+  readonly highWatermark: number
+  readonly lastStableOffset: number
+  readonly logStartOffset: number
+  readonly abortedTransactions: AbortedTransaction[] | null
+  /** The log's own immutable batches; the first may start before fetchOffset. */
+  readonly batches: RecordBatch[]
+}
+
+// ---------------------------------------------------------------------------------------------
+// ListOffsets (API key 2)
+
+export const OffsetSpec = { LATEST: -1, EARLIEST: -2, MAX_TIMESTAMP: -3 } as const
+
+export interface ListOffsetsRequest {
+  readonly api: 'ListOffsets'
+  readonly replicaId?: number
+  readonly isolationLevel: number
+  readonly topics: readonly { readonly name: string; readonly partitions: readonly { readonly index: number; readonly timestamp: number }[] }[]
+}
+export interface ListOffsetsResponse {
+  readonly topics: {
+    readonly name: string
+    readonly partitions: { readonly index: number; readonly errorCode: number; readonly timestamp: number; readonly offset: number }[]
+  }[]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metadata (API key 3)
+
+export interface MetadataRequest {
+  readonly api: 'Metadata'
+  /** null: every topic. */
+  readonly topics: readonly string[] | null
+  readonly allowAutoTopicCreation: boolean
+}
+export interface BrokerMetadata {
+  readonly nodeId: number
+  readonly host: string
+  readonly port: number
+  readonly rack: string | null
+}
+export interface PartitionMetadata {
+  readonly errorCode: number
+  readonly partitionIndex: number
+  readonly leaderId: number
+  readonly leaderEpoch: number
+  readonly replicaNodes: number[]
+  readonly isrNodes: number[]
+  readonly offlineReplicas: number[]
+}
+export interface TopicMetadata {
+  readonly errorCode: number
+  readonly name: string
+  readonly isInternal: boolean
+  readonly partitions: PartitionMetadata[]
+}
+export interface MetadataResponse {
+  readonly brokers: BrokerMetadata[]
+  readonly clusterId: string
+  readonly controllerId: number
+  readonly topics: TopicMetadata[]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Group coordination: FindCoordinator (10), JoinGroup (11), Heartbeat (12), LeaveGroup (13),
+// SyncGroup (14), DescribeGroups (15), ListGroups (16), DeleteGroups (42),
+// OffsetCommit (8), OffsetFetch (9)
+
+export const CoordinatorType = { GROUP: 0, TRANSACTION: 1 } as const
+
+export interface FindCoordinatorRequest {
+  readonly api: 'FindCoordinator'
+  readonly key: string
+  readonly keyType: number
+}
+export interface FindCoordinatorResponse {
+  readonly errorCode: number
+  readonly errorMessage?: string | undefined
+  readonly nodeId: number
+  readonly host: string
+  readonly port: number
+}
+
+export interface JoinGroupRequest {
+  readonly api: 'JoinGroup'
+  readonly groupId: string
+  readonly sessionTimeoutMs: number
+  readonly rebalanceTimeoutMs: number
+  /** '' on the first join. */
+  readonly memberId: string
+  readonly groupInstanceId?: string | null
+  readonly protocolType: string
+  readonly protocols: readonly { readonly name: string; readonly metadata: Buffer }[]
+  /** Client identity, kept for DescribeGroups (Kafka takes these from the request header). */
+  readonly clientId: string
+  readonly clientHost: string
+}
+export interface JoinGroupResponse {
+  readonly errorCode: number
+  readonly generationId: number
+  readonly protocolType: string | null
+  readonly protocolName: string | null
+  readonly leader: string
+  readonly memberId: string
+  /** Filled for the leader only. */
+  readonly members: { readonly memberId: string; readonly groupInstanceId: string | null; readonly metadata: Buffer }[]
+}
+
+export interface SyncGroupRequest {
+  readonly api: 'SyncGroup'
+  readonly groupId: string
+  readonly generationId: number
+  readonly memberId: string
+  readonly groupInstanceId?: string | null
+  readonly protocolType?: string | null
+  readonly protocolName?: string | null
+  /** The leader's assignment for every member; empty from followers. */
+  readonly assignments: readonly { readonly memberId: string; readonly assignment: Buffer }[]
+}
+export interface SyncGroupResponse {
+  readonly errorCode: number
+  readonly protocolType: string | null
+  readonly protocolName: string | null
+  readonly assignment: Buffer
+}
+
+export interface HeartbeatRequest {
+  readonly api: 'Heartbeat'
+  readonly groupId: string
+  readonly generationId: number
+  readonly memberId: string
+  readonly groupInstanceId?: string | null
+}
+export interface HeartbeatResponse {
+  readonly errorCode: number
+}
+
+export interface LeaveGroupRequest {
+  readonly api: 'LeaveGroup'
+  readonly groupId: string
+  readonly members: readonly { readonly memberId: string; readonly groupInstanceId?: string | null }[]
+}
+export interface LeaveGroupResponse {
+  readonly errorCode: number
+  readonly members: { readonly memberId: string; readonly errorCode: number }[]
+}
+
+export interface OffsetCommitRequest {
+  readonly api: 'OffsetCommit'
+  readonly groupId: string
+  /** -1 for a commit from outside the group (admin, standalone consumer). */
+  readonly generationId: number
+  readonly memberId: string
+  readonly groupInstanceId?: string | null
+  readonly topics: readonly {
+    readonly name: string
+    readonly partitions: readonly { readonly index: number; readonly committedOffset: number; readonly committedMetadata: string | null }[]
+  }[]
+}
+export interface OffsetCommitResponse {
+  readonly topics: { readonly name: string; readonly partitions: { readonly index: number; readonly errorCode: number }[] }[]
+}
+
+export interface OffsetFetchRequest {
+  readonly api: 'OffsetFetch'
+  readonly groupId: string
+  /** null: every partition the group has an offset for. */
+  readonly topics: readonly { readonly name: string; readonly partitionIndexes: readonly number[] }[] | null
+  readonly requireStable?: boolean
+}
+export interface OffsetFetchResponse {
+  readonly errorCode: number
+  readonly topics: {
+    readonly name: string
+    readonly partitions: {
+      readonly index: number
+      /** -1 when the group has no committed offset for the partition. */
+      readonly committedOffset: number
+      readonly metadata: string | null
+      readonly errorCode: number
+    }[]
+  }[]
+}
+
+export interface ListGroupsRequest {
+  readonly api: 'ListGroups'
+  /** Empty: every state. */
+  readonly statesFilter?: readonly string[]
+}
+export interface ListGroupsResponse {
+  readonly errorCode: number
+  readonly groups: { readonly groupId: string; readonly protocolType: string; readonly groupState: string }[]
+}
+
+export interface DescribeGroupsRequest {
+  readonly api: 'DescribeGroups'
+  readonly groups: readonly string[]
+}
+export interface DescribedGroupMember {
+  readonly memberId: string
+  readonly groupInstanceId: string | null
+  readonly clientId: string
+  readonly clientHost: string
+  readonly memberMetadata: Buffer
+  readonly memberAssignment: Buffer
+}
+export interface DescribedGroup {
+  readonly errorCode: number
+  readonly groupId: string
+  /** Dead for a group that does not exist. */
+  readonly groupState: string
+  readonly protocolType: string
+  readonly protocolData: string
+  readonly members: DescribedGroupMember[]
+}
+export interface DescribeGroupsResponse {
+  readonly groups: DescribedGroup[]
+}
+
+export interface DeleteGroupsRequest {
+  readonly api: 'DeleteGroups'
+  readonly groupsNames: readonly string[]
+}
+export interface DeleteGroupsResponse {
+  readonly results: { readonly groupId: string; readonly errorCode: number }[]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Topic administration: CreateTopics (19), DeleteTopics (20), CreatePartitions (37),
+// DeleteRecords (21)
+
+export interface CreatableTopic {
+  readonly name: string
+  /** -1: the broker's num.partitions. */
+  readonly numPartitions: number
+  /** -1: the broker's default.replication.factor. */
+  readonly replicationFactor: number
+  readonly assignments: readonly { readonly partitionIndex: number; readonly brokerIds: readonly number[] }[]
+  readonly configs: readonly { readonly name: string; readonly value: string | null }[]
+}
+export interface CreateTopicsRequest {
+  readonly api: 'CreateTopics'
+  readonly topics: readonly CreatableTopic[]
+  readonly timeoutMs: number
+  readonly validateOnly: boolean
+}
+export interface CreateTopicsResponse {
+  readonly topics: {
+    readonly name: string
+    readonly errorCode: number
+    readonly errorMessage: string | null
+    readonly numPartitions: number
+    readonly replicationFactor: number
+  }[]
+}
+
+export interface DeleteTopicsRequest {
+  readonly api: 'DeleteTopics'
+  readonly topicNames: readonly string[]
+  readonly timeoutMs: number
+}
+export interface DeleteTopicsResponse {
+  readonly responses: { readonly name: string; readonly errorCode: number; readonly errorMessage: string | null }[]
+}
+
+export interface CreatePartitionsRequest {
+  readonly api: 'CreatePartitions'
+  readonly topics: readonly {
+    readonly name: string
+    /** The new total partition count. */
+    readonly count: number
+    /** Replicas for each new partition, or null to let the controller choose. */
+    readonly assignments: readonly (readonly number[])[] | null
+  }[]
+  readonly timeoutMs: number
+  readonly validateOnly: boolean
+}
+export interface CreatePartitionsResponse {
+  readonly results: { readonly name: string; readonly errorCode: number; readonly errorMessage: string | null }[]
+}
+
+export interface DeleteRecordsRequest {
+  readonly api: 'DeleteRecords'
+  readonly topics: readonly { readonly name: string; readonly partitions: readonly { readonly index: number; readonly offset: number }[] }[]
+  readonly timeoutMs: number
+}
+export interface DeleteRecordsResponse {
+  readonly topics: {
+    readonly name: string
+    readonly partitions: { readonly index: number; readonly lowWatermark: number; readonly errorCode: number }[]
+  }[]
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configs: DescribeConfigs (32), AlterConfigs (33)
+
+export const ConfigResourceType = { UNKNOWN: 0, TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8 } as const
+/** Where a config value comes from (DescribeConfigs v1+). */
+export const ConfigSource = {
+  UNKNOWN: 0,
+  DYNAMIC_TOPIC_CONFIG: 1,
+  DYNAMIC_BROKER_CONFIG: 2,
+  DYNAMIC_DEFAULT_BROKER_CONFIG: 3,
+  STATIC_BROKER_CONFIG: 4,
+  DEFAULT_CONFIG: 5,
+  DYNAMIC_BROKER_LOGGER_CONFIG: 6,
+} as const
+
+export interface DescribeConfigsRequest {
+  readonly api: 'DescribeConfigs'
+  readonly resources: readonly {
+    readonly resourceType: number
+    readonly resourceName: string
+    /** null: every config. */
+    readonly configurationKeys: readonly string[] | null
+  }[]
+  readonly includeSynonyms: boolean
+}
+export interface DescribedConfig {
+  readonly name: string
+  readonly value: string | null
+  readonly readOnly: boolean
+  readonly isDefault: boolean
+  readonly configSource: number
+  readonly isSensitive: boolean
+  readonly synonyms: { readonly name: string; readonly value: string | null; readonly source: number }[]
+}
+export interface DescribeConfigsResponse {
+  readonly results: {
+    readonly errorCode: number
+    readonly errorMessage: string | null
+    readonly resourceType: number
+    readonly resourceName: string
+    readonly configs: DescribedConfig[]
+  }[]
+}
+
+export interface AlterConfigsRequest {
+  readonly api: 'AlterConfigs'
+  /** Non-incremental: the given set replaces the resource's dynamic configs. */
+  readonly resources: readonly {
+    readonly resourceType: number
+    readonly resourceName: string
+    readonly configs: readonly { readonly name: string; readonly value: string | null }[]
+  }[]
+  readonly validateOnly: boolean
+}
+export interface AlterConfigsResponse {
+  readonly responses: {
+    readonly errorCode: number
+    readonly errorMessage: string | null
+    readonly resourceType: number
+    readonly resourceName: string
+  }[]
+}
+
+// ---------------------------------------------------------------------------------------------
+// DescribeCluster (60)
+
+export interface DescribeClusterRequest {
+  readonly api: 'DescribeCluster'
+}
+export interface DescribeClusterResponse {
+  readonly errorCode: number
+  readonly clusterId: string
+  readonly controllerId: number
+  readonly brokers: { readonly brokerId: number; readonly host: string; readonly port: number; readonly rack: string | null }[]
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** Every API the cluster answers, request and response side by side. */
+export interface Apis {
+  Produce: [ProduceRequest, ProduceResponse]
+  Fetch: [FetchRequest, FetchResponse]
+  ListOffsets: [ListOffsetsRequest, ListOffsetsResponse]
+  Metadata: [MetadataRequest, MetadataResponse]
+  FindCoordinator: [FindCoordinatorRequest, FindCoordinatorResponse]
+  JoinGroup: [JoinGroupRequest, JoinGroupResponse]
+  SyncGroup: [SyncGroupRequest, SyncGroupResponse]
+  Heartbeat: [HeartbeatRequest, HeartbeatResponse]
+  LeaveGroup: [LeaveGroupRequest, LeaveGroupResponse]
+  OffsetCommit: [OffsetCommitRequest, OffsetCommitResponse]
+  OffsetFetch: [OffsetFetchRequest, OffsetFetchResponse]
+  ListGroups: [ListGroupsRequest, ListGroupsResponse]
+  DescribeGroups: [DescribeGroupsRequest, DescribeGroupsResponse]
+  DeleteGroups: [DeleteGroupsRequest, DeleteGroupsResponse]
+  CreateTopics: [CreateTopicsRequest, CreateTopicsResponse]
+  DeleteTopics: [DeleteTopicsRequest, DeleteTopicsResponse]
+  CreatePartitions: [CreatePartitionsRequest, CreatePartitionsResponse]
+  DeleteRecords: [DeleteRecordsRequest, DeleteRecordsResponse]
+  DescribeConfigs: [DescribeConfigsRequest, DescribeConfigsResponse]
+  AlterConfigs: [AlterConfigsRequest, AlterConfigsResponse]
+  DescribeCluster: [DescribeClusterRequest, DescribeClusterResponse]
+}
+export type ApiName = keyof Apis
+export type RequestOf<K extends ApiName> = Apis[K][0]
+export type ResponseOf<K extends ApiName> = Apis[K][1]
+export type AnyRequest = RequestOf<ApiName>
