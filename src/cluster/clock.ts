@@ -144,3 +144,19 @@ export class ManualClock implements Clock {
 export function settleMicrotasks(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve))
 }
+
+/**
+ * Real elapsed time, for safeguards that must not depend on a virtual clock (settle()'s
+ * timeout). Never used for anything a run's outcome depends on.
+ */
+export const realTime = {
+  now(): number {
+    return performance.now()
+  },
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms)
+      timer.unref?.()
+    })
+  },
+}

@@ -1,0 +1,56 @@
+/**
+ * `npm run bench` runs every benchmark and prints one table; `npm run bench -- <name> ...`
+ * runs only those named (send-batch, consume, single-send, latency, test-life, memory).
+ * Every figure comes with its DESIGN.md target and a raw-JS baseline measured in the same run
+ * (see bench/README.md for how to read the table).
+ */
+import { benchSendBatch } from './send-batch.js'
+import { benchConsume } from './consume.js'
+import { benchSingleSend } from './single-send.js'
+import { benchLatency } from './latency.js'
+import { benchTestLife } from './test-life.js'
+import { benchMemory } from './memory.js'
+import { formatTable, formatValue, type BenchResult } from './result.js'
+
+const benchmarks: Record<string, () => Promise<BenchResult[]>> = {
+  'send-batch': benchSendBatch,
+  consume: benchConsume,
+  'single-send': benchSingleSend,
+  latency: benchLatency,
+  'test-life': benchTestLife,
+  // Last: it fills the heap with a million records, which would disturb timings after it.
+  memory: benchMemory,
+}
+
+const asked = process.argv.slice(2).filter((arg) => !arg.startsWith('-'))
+const unknown = asked.filter((name) => !(name in benchmarks))
+if (unknown.length > 0) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; choose from: ${Object.keys(benchmarks).join(', ')}`)
+  process.exit(2)
+}
+const chosen = asked.length > 0 ? asked : Object.keys(benchmarks)
+
+console.log(`memkafka benchmarks: node ${process.version}, ${process.platform}/${process.arch}`)
+const results: BenchResult[] = []
+const failures: string[] = []
+for (const name of chosen) {
+  const startedAt = performance.now()
+  process.stdout.write(`${name} ... `)
+  try {
+    const rows = await benchmarks[name]!()
+    results.push(...rows)
+    const summary = rows.map((r) => formatValue(r.value, r.unit)).join(', ')
+    console.log(`${summary} (${((performance.now() - startedAt) / 1000).toFixed(1)} s)`)
+  } catch (error) {
+    failures.push(name)
+    console.log('FAILED')
+    console.error(error)
+  }
+}
+
+console.log()
+console.log(formatTable(results))
+if (failures.length > 0) {
+  console.error(`\nfailed: ${failures.join(', ')}`)
+  process.exitCode = 1
+}

@@ -1,0 +1,204 @@
+/**
+ * A client's view of the cluster (kafkajs's src/cluster): the metadata it has learned, the
+ * topics it targets, and the one way it talks to brokers, `request`, which crosses the request
+ * boundary into the in-process cluster. Broker-level failures become kafkajs connection errors;
+ * protocol-level errors stay in the responses for the caller to read, as kafkajs's decoders do.
+ */
+import type { ClusterModel } from '../cluster/cluster-model.js'
+import { BrokerUnreachableError } from '../cluster/error-codes.js'
+import type { ApiName, MetadataResponse, PartitionMetadata as WirePartitionMetadata, RequestOf, ResponseOf } from '../cluster/api/messages.js'
+import { CoordinatorType } from '../cluster/api/messages.js'
+import type { Random } from '../cluster/random.js'
+import { KafkaJSConnectionError, KafkaJSGroupCoordinatorNotFound, KafkaJSNonRetriableError, KafkaJSTopicMetadataNotLoaded } from './errors.js'
+import { createErrorFromCode } from './protocol-error-table.js'
+import type { Logger } from './logger.js'
+import { createRetry, type Retrier, type RetryOptions } from './retry.js'
+
+/** kafkajs's PartitionMetadata shape (what partitioners and assigners see). */
+export interface PartitionMetadata {
+  partitionErrorCode: number
+  partitionId: number
+  leader: number
+  replicas: number[]
+  isr: number[]
+  offlineReplicas?: number[]
+}
+
+export interface ClusterClientOptions {
+  readonly model: ClusterModel
+  readonly clientId: string
+  readonly logger: Logger
+  readonly retry?: RetryOptions | undefined
+  readonly random: Random
+  readonly metadataMaxAge?: number | undefined
+  readonly allowAutoTopicCreation?: boolean | undefined
+}
+
+export class ClusterClient {
+  readonly model: ClusterModel
+  readonly clientId: string
+  readonly logger: Logger
+  readonly random: Random
+  readonly retrier: Retrier
+  readonly retryOptions: RetryOptions | undefined
+  private readonly metadataMaxAge: number
+  private readonly allowAutoTopicCreation: boolean
+  private metadata: MetadataResponse | undefined
+  private readonly topicMetadata = new Map<string, PartitionMetadata[]>()
+  private metadataAt = -Infinity
+  readonly targetTopics = new Set<string>()
+  private connected = false
+
+  constructor(options: ClusterClientOptions) {
+    this.model = options.model
+    this.clientId = options.clientId
+    this.logger = options.logger
+    this.random = options.random
+    this.retryOptions = options.retry
+    this.retrier = createRetry(options.retry ?? {}, { clock: options.model.clock, random: options.random })
+    this.metadataMaxAge = options.metadataMaxAge ?? 300_000
+    this.allowAutoTopicCreation = options.allowAutoTopicCreation ?? true
+  }
+
+  get clock() {
+    return this.model.clock
+  }
+
+  isConnected(): boolean {
+    return this.connected
+  }
+
+  /** Connects to a seed broker and loads the cluster's metadata. */
+  async connect(): Promise<void> {
+    await this.refreshMetadata()
+    this.connected = true
+  }
+
+  disconnect(): void {
+    this.connected = false
+  }
+
+  /** Sends a request to a broker. An unreachable broker is a KafkaJSConnectionError. */
+  async request<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }): Promise<ResponseOf<K>> {
+    try {
+      return await this.model.send<K>(brokerId, request)
+    } catch (error) {
+      if (error instanceof BrokerUnreachableError) {
+        const broker = this.model.broker(brokerId)
+        throw new KafkaJSConnectionError(`Connection error: ${error.message}`, {
+          broker: broker ? broker.address : `${brokerId}`,
+        })
+      }
+      throw error
+    }
+  }
+
+  /** A live broker to send cluster-wide requests to (kafkajs picks any connected broker). */
+  anyBrokerId(): number {
+    const live = this.model.liveBrokers()
+    if (live.length === 0) throw new KafkaJSConnectionError('Connection error: no broker of the cluster is reachable')
+    return live[0]!.id
+  }
+
+  get controllerId(): number {
+    return this.metadata?.controllerId ?? this.anyBrokerId()
+  }
+
+  get clusterId(): string {
+    return this.metadata?.clusterId ?? this.model.clusterId
+  }
+
+  brokers(): MetadataResponse['brokers'] {
+    return this.metadata?.brokers ?? []
+  }
+
+  async addTargetTopics(topics: readonly string[]): Promise<void> {
+    let added = false
+    for (const t of topics) {
+      if (!this.targetTopics.has(t)) {
+        this.targetTopics.add(t)
+        added = true
+      }
+    }
+    if (added || !topics.every((t) => this.topicMetadata.has(t))) await this.refreshMetadata()
+    else await this.refreshMetadataIfNecessary()
+  }
+
+  /**
+   * Loads metadata for the target topics (kafkajs's refreshMetadata). A topic-level error in
+   * the response is thrown as the protocol error kafkajs's decoder would throw.
+   */
+  async refreshMetadata(extraTopics: readonly string[] = [], allowAutoTopicCreation = this.allowAutoTopicCreation): Promise<void> {
+    const topics = [...new Set([...this.targetTopics, ...extraTopics])]
+    const response = await this.request(this.anyBrokerId(), { api: 'Metadata', topics, allowAutoTopicCreation })
+    for (const t of response.topics) {
+      if (t.errorCode !== 0) throw createErrorFromCode(t.errorCode)
+    }
+    this.applyMetadata(response)
+  }
+
+  private applyMetadata(response: MetadataResponse): void {
+    this.metadata = response
+    this.metadataAt = this.clock.now()
+    for (const t of response.topics) this.topicMetadata.set(t.name, t.partitions.map(toKafkaJsPartition))
+  }
+
+  async refreshMetadataIfNecessary(): Promise<void> {
+    if (!this.metadata || this.clock.now() - this.metadataAt >= this.metadataMaxAge) await this.refreshMetadata()
+  }
+
+  /** Metadata for every topic in the cluster (admin's listTopics / fetchTopicMetadata). */
+  async fetchAllMetadata(): Promise<MetadataResponse> {
+    const response = await this.request(this.anyBrokerId(), { api: 'Metadata', topics: null, allowAutoTopicCreation: false })
+    return response
+  }
+
+  findTopicPartitionMetadata(topic: string): PartitionMetadata[] {
+    return this.topicMetadata.get(topic) ?? []
+  }
+
+  hasTopicMetadata(topic: string): boolean {
+    return this.topicMetadata.has(topic)
+  }
+
+  forgetTopic(topic: string): void {
+    this.topicMetadata.delete(topic)
+    this.targetTopics.delete(topic)
+  }
+
+  leaderFor(topic: string, partition: number): number {
+    const metadata = this.topicMetadata.get(topic)
+    if (!metadata) throw new KafkaJSTopicMetadataNotLoaded('Topic metadata not loaded', { topic } as never)
+    const p = metadata.find((m) => m.partitionId === partition)
+    if (!p) throw createErrorFromCode(3)
+    if (p.leader < 0) throw createErrorFromCode(5)
+    return p.leader
+  }
+
+  /** Finds the group coordinator, retrying while it is not available (kafkajs findGroupCoordinator). */
+  async findCoordinator(key: string, keyType: number = CoordinatorType.GROUP): Promise<number> {
+    return this.retrier(async (bail) => {
+      const response = await this.request(this.anyBrokerId(), { api: 'FindCoordinator', key, keyType })
+      if (response.errorCode === 0) return response.nodeId
+      const error = createErrorFromCode(response.errorCode)
+      if (!error.retriable) bail(error)
+      throw error
+    }).catch((error: unknown) => {
+      if (error instanceof KafkaJSNonRetriableError || (error as { name?: string }).name === 'KafkaJSNumberOfRetriesExceeded') {
+        throw new KafkaJSGroupCoordinatorNotFound(`Failed to find group coordinator: ${(error as Error).message}`, { cause: error })
+      }
+      throw error
+    })
+  }
+}
+
+function toKafkaJsPartition(p: WirePartitionMetadata): PartitionMetadata {
+  return {
+    partitionErrorCode: p.errorCode,
+    partitionId: p.partitionIndex,
+    leader: p.leaderId,
+    replicas: p.replicaNodes,
+    isr: p.isrNodes,
+    offlineReplicas: p.offlineReplicas,
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * The public Cluster: the in-process cluster model plus the ways kafkajs code reaches it,
+ * `cluster.kafka(config)` and the drop-in registry behind `new Kafka({ brokers })`.
+ */
+import { ClusterModel, type ClusterOptions } from '../cluster/cluster-model.js'
+import { Kafka, bindConfig, setDefaultClusterResolver, type KafkaConfig } from './kafka.js'
+import { clearRegistry, findCluster, registerCluster, registeredClusters, unregisterCluster } from './registry.js'
+
+export class Cluster extends ClusterModel {
+  constructor(options: ClusterOptions = {}) {
+    super(options)
+    registerCluster(this, this.bootstrapBrokers)
+  }
+
+  /** A kafkajs `Kafka` bound to this cluster; `brokers` may be left out. */
+  kafka(config: KafkaConfig = {}): Kafka {
+    return new Kafka(bindConfig({ ...config, brokers: config.brokers ?? this.bootstrapBrokers }, this))
+  }
+
+  override async close(): Promise<void> {
+    unregisterCluster(this)
+    await super.close()
+  }
+
+  /** Forgets every registered cluster (closing them), for isolation between tests. */
+  static async resetAll(): Promise<void> {
+    const clusters = registeredClusters()
+    clearRegistry()
+    await Promise.all(clusters.map((c) => c.close()))
+  }
+}
+
+/** `new Kafka({ brokers })` with no bound cluster: the one registered there, or a new default one. */
+setDefaultClusterResolver((brokers) => {
+  const found = findCluster(brokers)
+  if (found) return found
+  const ports = brokers.map((b) => Number(b.split(':').pop()))
+  const basePort = Number.isInteger(ports[0]) ? ports[0]! : 9092
+  const host = brokers[0]?.split(':')[0] || 'localhost'
+  const cluster = new Cluster({ brokers: Math.max(1, brokers.length), basePort, host })
+  registerCluster(cluster, brokers)
+  return cluster
+})

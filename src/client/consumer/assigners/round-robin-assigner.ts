@@ -1,0 +1,66 @@
+/**
+ * kafkajs's default assigner, `PartitionAssigners.roundRobin` (kafkajs 2.2.4,
+ * src/consumer/assigners/roundRobinAssigner). It must give exactly the assignment kafkajs gives
+ * for every input: a group may mix memkafka-backed code with expectations written against
+ * kafkajs, and a test that pins "consumer A gets partitions 0 and 2" must hold on both.
+ *
+ * The rule: sort the member ids, list the partitions of the given topics in order (topics as
+ * given, partitions in the order the cluster metadata lists them), and deal partition i to
+ * member i % members. Unlike Kafka's own RoundRobinAssignor it does not read the members'
+ * subscriptions: it assumes every member subscribes to the topics the leader passes in, which is
+ * kafkajs's behaviour. Members that receive nothing are left out of the result; the coordinator
+ * then hands them an empty assignment, and they sit idle (Kafka: members beyond the partition
+ * count get nothing).
+ */
+import {
+  MemberAssignment,
+  MemberMetadata,
+  type Assignment,
+  type GroupMemberAssignment,
+  type PartitionAssigner,
+} from './assigner-protocol.js'
+
+const NAME = 'RoundRobinAssigner'
+const VERSION = 0
+
+export const roundRobin: PartitionAssigner = ({ cluster }) => ({
+  name: NAME,
+  version: VERSION,
+
+  async assign({ members, topics }): Promise<GroupMemberAssignment[]> {
+    // Array#sort's default order (UTF-16 code units) is the order kafkajs sorts member ids in.
+    const sortedMemberIds = members.map(member => member.memberId).sort()
+    const memberCount = sortedMemberIds.length
+    if (memberCount === 0) return []
+
+    // Null-prototype records: a member id or topic named like an Object.prototype property
+    // ("constructor", "__proto__") is just a key. Object.keys on them gives kafkajs's output
+    // order (insertion order, integer-like keys first).
+    const assignments: Record<string, Assignment> = Object.create(null)
+    let i = 0
+    for (const topic of topics) {
+      for (const { partitionId } of cluster.findTopicPartitionMetadata(topic)) {
+        const memberId = sortedMemberIds[i % memberCount]!
+        const assignment = (assignments[memberId] ??= Object.create(null) as Assignment)
+        ;(assignment[topic] ??= []).push(partitionId)
+        i++
+      }
+    }
+
+    return Object.keys(assignments).map(memberId => ({
+      memberId,
+      memberAssignment: MemberAssignment.encode({
+        version: VERSION,
+        assignment: assignments[memberId]!,
+        userData: Buffer.alloc(0),
+      }),
+    }))
+  },
+
+  protocol({ topics }) {
+    return {
+      name: NAME,
+      metadata: MemberMetadata.encode({ version: VERSION, topics, userData: Buffer.alloc(0) }),
+    }
+  },
+})

@@ -1,0 +1,113 @@
+/**
+ * kafkajs's Batch (src/consumer/batch.js): the messages fetched for one partition, with the
+ * high watermark and the lag helpers. Offsets and watermarks are decimal strings.
+ */
+import type { RecordBatch } from '../../cluster/log/record-batch.js'
+
+export interface IHeadersReceived {
+  [key: string]: Buffer | Buffer[] | undefined
+}
+
+export interface KafkaMessage {
+  magicByte: number
+  attributes: number
+  timestamp: string
+  offset: string
+  key: Buffer | null
+  value: Buffer | null
+  headers: IHeadersReceived
+  isControlRecord: boolean
+  size?: number
+}
+
+export class Batch {
+  readonly topic: string
+  readonly partition: number
+  readonly highWatermark: string
+  readonly messages: KafkaMessage[]
+  /** The last offset fetched before filtering (control records included). */
+  private readonly lastFetchedOffset: number | undefined
+
+  constructor(topic: string, partition: number, highWatermark: number, messages: KafkaMessage[], lastFetchedOffset: number | undefined) {
+    this.topic = topic
+    this.partition = partition
+    this.highWatermark = String(highWatermark)
+    this.messages = messages
+    this.lastFetchedOffset = lastFetchedOffset
+  }
+
+  isEmpty(): boolean {
+    return this.messages.length === 0
+  }
+
+  isEmptyIncludingFiltered(): boolean {
+    return this.lastFetchedOffset === undefined
+  }
+
+  /** Everything fetched was filtered out (control records): the position still moves past it. */
+  isEmptyDueToFiltering(): boolean {
+    return this.isEmpty() && !this.isEmptyIncludingFiltered()
+  }
+
+  firstOffset(): string | null {
+    return this.isEmpty() ? null : this.messages[0]!.offset
+  }
+
+  lastOffset(): string {
+    if (this.isEmptyIncludingFiltered()) return String(Number(this.highWatermark) - 1)
+    return String(this.lastFetchedOffset)
+  }
+
+  /** hw - 1 - lastOffset */
+  offsetLag(): string {
+    return String(Number(this.highWatermark) - 1 - Number(this.lastOffset()))
+  }
+
+  /** hw - 1 - firstOffset ('0' when empty) */
+  offsetLagLow(): string {
+    if (this.isEmpty()) return '0'
+    return String(Number(this.highWatermark) - 1 - Number(this.firstOffset()))
+  }
+}
+
+/** Turns the log's batches into kafkajs messages, from `fromOffset` on, control records skipped. */
+export function toBatch(topic: string, partition: number, highWatermark: number, batches: readonly RecordBatch[], fromOffset: number): Batch {
+  const messages: KafkaMessage[] = []
+  let last: number | undefined
+  for (const batch of batches) {
+    if (batch.lastOffset < fromOffset) continue
+    if (batch.isControl) {
+      last = batch.lastOffset
+      continue
+    }
+    for (let i = batch.indexOfOffset(fromOffset); i < batch.count; i++) {
+      const offset = batch.offsetAt(i)
+      if (offset >= highWatermark) break
+      last = offset
+      messages.push({
+        magicByte: 2,
+        attributes: 0,
+        timestamp: String(batch.timestampAt(i)),
+        offset: String(offset),
+        key: batch.keyAt(i),
+        value: batch.valueAt(i),
+        headers: toHeaders(batch.headersAt(i)),
+        isControlRecord: false,
+      })
+    }
+  }
+  return new Batch(topic, partition, highWatermark, messages, last)
+}
+
+function toHeaders(headers: readonly { key: string; value: Buffer | null }[] | undefined): IHeadersReceived {
+  const out: IHeadersReceived = {}
+  if (!headers) return out
+  for (const h of headers) {
+    const value = h.value ?? Buffer.alloc(0)
+    const existing = out[h.key]
+    if (existing === undefined) out[h.key] = value
+    else if (Array.isArray(existing)) existing.push(value)
+    else out[h.key] = [existing, value]
+  }
+  return out
+}

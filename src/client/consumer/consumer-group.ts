@@ -1,0 +1,486 @@
+/**
+ * One consumer's membership of its group (kafkajs's src/consumer/consumerGroup.js): finding the
+ * coordinator, JoinGroup / SyncGroup (the leader runs the assigner), heartbeats, the assigned
+ * partitions, the fetch positions, resolved and committed offsets, seeks and pauses.
+ */
+import { CoordinatorType, IsolationLevel, OffsetSpec } from '../../cluster/api/messages.js'
+import { KafkaJSError, KafkaJSNonRetriableError, isRebalancing } from '../errors.js'
+import { createErrorFromCode } from '../protocol-error-table.js'
+import { CONSUMER_EVENTS, type InstrumentationEmitter } from '../instrumentation.js'
+import type { ClusterClient } from '../cluster-client.js'
+import type { Logger } from '../logger.js'
+import { AssignerProtocol, type Assigner } from './assigners/index.js'
+
+export interface TopicConfiguration {
+  fromBeginning: boolean
+}
+
+export interface TopicPartitionOffset {
+  topic: string
+  partition: number
+  offset: string
+}
+
+export interface GroupOptions {
+  readonly groupId: string
+  readonly topics: string[]
+  readonly topicConfigurations: Record<string, TopicConfiguration>
+  readonly assigners: Assigner[]
+  readonly sessionTimeout: number
+  readonly rebalanceTimeout: number
+  readonly heartbeatInterval: number
+  readonly isolationLevel: number
+  readonly autoCommit: boolean
+  readonly autoCommitInterval: number | null
+  readonly autoCommitThreshold: number | null
+}
+
+const tp = (topic: string, partition: number): string => `${topic}\u0000${partition}`
+
+export class ConsumerGroup {
+  readonly groupId: string
+  memberId = ''
+  generationId = -1
+  leaderId = ''
+  private coordinatorId: number | undefined
+  readonly topics: string[]
+  private readonly options: GroupOptions
+  private readonly client: ClusterClient
+  private readonly log: Logger
+  private readonly emitter: InstrumentationEmitter<typeof CONSUMER_EVENTS>
+  /** Assigned partitions, by topic. */
+  assignment = new Map<string, number[]>()
+  /** Next offset to fetch per partition. */
+  private readonly positions = new Map<string, number>()
+  /** Offset to commit next per partition: last resolved offset + 1. */
+  private readonly resolved = new Map<string, number>()
+  private readonly committed = new Map<string, number>()
+  private readonly pausedTopics = new Set<string>()
+  private readonly pausedPartitions = new Set<string>()
+  /** Seeks asked for while running; applied before the next fetch. */
+  private readonly seeks = new Map<string, number>()
+  private lastHeartbeat = 0
+  private lastCommit = 0
+  private uncommittedCount = 0
+
+  constructor(client: ClusterClient, emitter: InstrumentationEmitter<typeof CONSUMER_EVENTS>, logger: Logger, options: GroupOptions) {
+    this.client = client
+    this.emitter = emitter
+    this.log = logger
+    this.options = options
+    this.groupId = options.groupId
+    this.topics = options.topics
+  }
+
+  private async coordinator(): Promise<number> {
+    if (this.coordinatorId === undefined) this.coordinatorId = await this.client.findCoordinator(this.groupId, CoordinatorType.GROUP)
+    return this.coordinatorId
+  }
+
+  /** Forgets the coordinator so the next request looks it up again (after NOT_COORDINATOR). */
+  private forgetCoordinator(): void {
+    this.coordinatorId = undefined
+  }
+
+  /** JoinGroup then SyncGroup, repeated until the member has an assignment (kafkajs joinAndSync). */
+  async joinAndSync(): Promise<void> {
+    const startedAt = this.client.clock.now()
+    await this.client.addTargetTopics(this.topics)
+    for (let attempt = 0; ; attempt++) {
+      const joined = await this.join()
+      if (joined === 'rejoin') continue
+      const synced = await this.sync(joined)
+      if (synced === 'rejoin') continue
+      break
+    }
+    await this.loadOffsets()
+    this.lastHeartbeat = this.client.clock.now()
+    this.lastCommit = this.client.clock.now()
+    this.emitter.emit(CONSUMER_EVENTS.GROUP_JOIN, {
+      duration: this.client.clock.now() - startedAt,
+      groupId: this.groupId,
+      isLeader: this.isLeader(),
+      leaderId: this.leaderId,
+      groupProtocol: this.protocolName,
+      memberId: this.memberId,
+      memberAssignment: Object.fromEntries(this.assignment),
+    })
+  }
+
+  private protocolName = ''
+
+  isLeader(): boolean {
+    return this.leaderId !== '' && this.leaderId === this.memberId
+  }
+
+  private async join(): Promise<{ members: { memberId: string; metadata: Buffer }[] } | 'rejoin'> {
+    const coordinator = await this.coordinator()
+    const response = await this.client.request(coordinator, {
+      api: 'JoinGroup',
+      groupId: this.groupId,
+      sessionTimeoutMs: this.options.sessionTimeout,
+      rebalanceTimeoutMs: this.options.rebalanceTimeout,
+      memberId: this.memberId,
+      protocolType: 'consumer',
+      protocols: this.options.assigners.map((a) => {
+        const state = a.protocol({ topics: this.topics })
+        return { name: state.name, metadata: state.metadata }
+      }),
+      clientId: this.client.clientId,
+      clientHost: '/127.0.0.1',
+    })
+    const type = response.errorCode
+    if (type === 79) {
+      // MEMBER_ID_REQUIRED (KIP-394): rejoin at once with the id the coordinator gave.
+      this.memberId = response.memberId
+      return 'rejoin'
+    }
+    if (type === 25) {
+      this.memberId = ''
+      return 'rejoin'
+    }
+    if (type === 16 || type === 15) {
+      this.forgetCoordinator()
+      throw createErrorFromCode(type)
+    }
+    if (type !== 0) throw createErrorFromCode(type)
+    this.memberId = response.memberId
+    this.generationId = response.generationId
+    this.leaderId = response.leader
+    this.protocolName = response.protocolName ?? ''
+    return { members: response.members.map((m) => ({ memberId: m.memberId, metadata: m.metadata })) }
+  }
+
+  private async sync(joined: { members: { memberId: string; metadata: Buffer }[] }): Promise<'ok' | 'rejoin'> {
+    let assignments: { memberId: string; assignment: Buffer }[] = []
+    if (this.isLeader()) {
+      const assigner = this.options.assigners.find((a) => a.name === this.protocolName)
+      if (!assigner) throw new KafkaJSNonRetriableError(`Unsupported partition assigner "${this.protocolName}", the assigner wasn't found in the assigners list`)
+      const topics = new Set<string>()
+      for (const m of joined.members) {
+        const decoded = AssignerProtocol.MemberMetadata.decode(m.metadata)
+        for (const t of decoded?.topics ?? []) topics.add(t)
+      }
+      await this.client.addTargetTopics([...topics])
+      const result = await assigner.assign({
+        members: joined.members.map((m) => ({ memberId: m.memberId, memberMetadata: m.metadata })),
+        topics: [...topics],
+      })
+      assignments = result.map((a) => ({ memberId: a.memberId, assignment: a.memberAssignment }))
+    }
+    const response = await this.client.request(await this.coordinator(), {
+      api: 'SyncGroup',
+      groupId: this.groupId,
+      generationId: this.generationId,
+      memberId: this.memberId,
+      protocolType: 'consumer',
+      protocolName: this.protocolName,
+      assignments,
+    })
+    if (response.errorCode === 27 || response.errorCode === 22) return 'rejoin'
+    if (response.errorCode === 25) {
+      this.memberId = ''
+      return 'rejoin'
+    }
+    if (response.errorCode !== 0) throw createErrorFromCode(response.errorCode)
+    const decoded = response.assignment.length > 0 ? AssignerProtocol.MemberAssignment.decode(response.assignment) : null
+    const assignment = new Map<string, number[]>()
+    const unsubscribed: string[] = []
+    for (const [topic, partitions] of Object.entries(decoded?.assignment ?? {})) {
+      if (!this.topics.includes(topic)) {
+        unsubscribed.push(topic)
+        continue
+      }
+      assignment.set(topic, [...partitions].sort((a, b) => a - b))
+    }
+    if (unsubscribed.length > 0) {
+      this.log.warn('Consumer group received unsubscribed topics', { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, assignedTopics: Object.keys(decoded?.assignment ?? {}), topicsSubscribed: this.topics, topicsNotSubscribed: unsubscribed })
+      this.emitter.emit(CONSUMER_EVENTS.RECEIVED_UNSUBSCRIBED_TOPICS, {
+        groupId: this.groupId,
+        generationId: this.generationId,
+        memberId: this.memberId,
+        assignedTopics: Object.keys(decoded?.assignment ?? {}),
+        topicsSubscribed: this.topics,
+        topicsNotSubscribed: unsubscribed,
+      })
+    }
+    this.assignment = assignment
+    return 'ok'
+  }
+
+  /** Committed offsets for the assignment; where none, the reset policy (fromBeginning). */
+  private async loadOffsets(): Promise<void> {
+    this.positions.clear()
+    this.resolved.clear()
+    this.committed.clear()
+    this.uncommittedCount = 0
+    if (this.assignment.size === 0) return
+    const response = await this.client.request(await this.coordinator(), {
+      api: 'OffsetFetch',
+      groupId: this.groupId,
+      topics: [...this.assignment].map(([name, partitions]) => ({ name, partitionIndexes: partitions })),
+    })
+    if (response.errorCode !== 0) throw createErrorFromCode(response.errorCode)
+    const missing: { topic: string; partition: number }[] = []
+    for (const [topic, partitions] of this.assignment) {
+      const fetched = response.topics.find((t) => t.name === topic)
+      for (const partition of partitions) {
+        const offset = fetched?.partitions.find((p) => p.index === partition)?.committedOffset ?? -1
+        if (offset >= 0) {
+          this.positions.set(tp(topic, partition), offset)
+          this.committed.set(tp(topic, partition), offset)
+        } else {
+          missing.push({ topic, partition })
+        }
+      }
+    }
+    for (const { topic, partition } of missing) {
+      this.positions.set(tp(topic, partition), await this.resetOffset(topic, partition))
+    }
+  }
+
+  /** kafkajs's reset policy: earliest when subscribed fromBeginning, else latest. */
+  async resetOffset(topic: string, partition: number): Promise<number> {
+    const fromBeginning = this.options.topicConfigurations[topic]?.fromBeginning ?? false
+    const leader = this.client.leaderFor(topic, partition)
+    const response = await this.client.request(leader, {
+      api: 'ListOffsets',
+      isolationLevel: this.options.isolationLevel,
+      topics: [{ name: topic, partitions: [{ index: partition, timestamp: fromBeginning ? OffsetSpec.EARLIEST : OffsetSpec.LATEST }] }],
+    })
+    const p = response.topics[0]?.partitions[0]
+    if (!p || p.errorCode !== 0) throw createErrorFromCode(p?.errorCode ?? 3)
+    return p.offset
+  }
+
+  /** Sends a heartbeat if heartbeatInterval has passed (or when forced). */
+  async heartbeat({ interval }: { interval: number } = { interval: this.options.heartbeatInterval }): Promise<void> {
+    const now = this.client.clock.now()
+    if (now - this.lastHeartbeat < interval) return
+    const response = await this.client.request(await this.coordinator(), {
+      api: 'Heartbeat',
+      groupId: this.groupId,
+      generationId: this.generationId,
+      memberId: this.memberId,
+    })
+    if (response.errorCode === 16 || response.errorCode === 15) this.forgetCoordinator()
+    if (response.errorCode !== 0) throw createErrorFromCode(response.errorCode)
+    this.lastHeartbeat = this.client.clock.now()
+    this.emitter.emit(CONSUMER_EVENTS.HEARTBEAT, { groupId: this.groupId, memberId: this.memberId, groupGenerationId: this.generationId })
+  }
+
+  get nextHeartbeatAt(): number {
+    return this.lastHeartbeat + this.options.heartbeatInterval
+  }
+
+  async leave(): Promise<void> {
+    if (!this.memberId) return
+    try {
+      const coordinator = await this.coordinator()
+      await this.client.request(coordinator, { api: 'LeaveGroup', groupId: this.groupId, members: [{ memberId: this.memberId }] })
+    } catch (error) {
+      this.log.debug('LeaveGroup failed', { groupId: this.groupId, error: (error as Error).message })
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Positions, resolved and committed offsets
+
+  assignedPartitions(): { topic: string; partition: number }[] {
+    const out: { topic: string; partition: number }[] = []
+    for (const [topic, partitions] of this.assignment) for (const partition of partitions) out.push({ topic, partition })
+    return out
+  }
+
+  isAssigned(topic: string, partition: number): boolean {
+    return this.assignment.get(topic)?.includes(partition) ?? false
+  }
+
+  position(topic: string, partition: number): number | undefined {
+    return this.positions.get(tp(topic, partition))
+  }
+
+  setPosition(topic: string, partition: number, offset: number): void {
+    this.positions.set(tp(topic, partition), offset)
+  }
+
+  /** Marks `offset` processed: the next commit for the partition is offset + 1. */
+  resolveOffset(topic: string, partition: number, offset: string | number): void {
+    const next = Number(offset) + 1
+    const key = tp(topic, partition)
+    const previous = this.resolved.get(key)
+    if (previous === undefined || next > previous || this.seeksApplied.has(key)) {
+      this.resolved.set(key, next)
+      this.seeksApplied.delete(key)
+      this.uncommittedCount++
+    }
+  }
+  private readonly seeksApplied = new Set<string>()
+
+  /** Resolved but not yet committed offsets (kafkajs uncommittedOffsets()). */
+  uncommittedOffsets(): { topics: { topic: string; partitions: { partition: string; offset: string }[] }[] } {
+    const byTopic = new Map<string, { partition: string; offset: string }[]>()
+    for (const [key, offset] of this.resolved) {
+      if (this.committed.get(key) === offset) continue
+      const [topic, partition] = key.split('\u0000') as [string, string]
+      if (!this.isAssigned(topic, Number(partition))) continue
+      const list = byTopic.get(topic) ?? []
+      list.push({ partition, offset: String(offset) })
+      byTopic.set(topic, list)
+    }
+    return { topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) }
+  }
+
+  /** Commits what is resolved and uncommitted, when autoCommit's interval or threshold says so. */
+  async commitOffsetsIfNecessary(): Promise<void> {
+    const { autoCommit, autoCommitInterval, autoCommitThreshold } = this.options
+    if (!autoCommit) return
+    const now = this.client.clock.now()
+    const byInterval = autoCommitInterval !== null && now >= this.lastCommit + autoCommitInterval
+    const byThreshold = autoCommitThreshold !== null && this.uncommittedCount >= autoCommitThreshold
+    // With neither set, only the commit at the end of each batch happens (the runner's).
+    if (byInterval || byThreshold) return this.commitOffsets()
+  }
+
+  /** Commits the given offsets, or every resolved-and-uncommitted one. */
+  async commitOffsets(explicit?: { topic: string; partition: number; offset: string; metadata?: string | null }[]): Promise<void> {
+    const entries: { topic: string; partition: number; offset: number; metadata: string | null }[] = []
+    if (explicit) {
+      for (const e of explicit) entries.push({ topic: e.topic, partition: e.partition, offset: Number(e.offset), metadata: e.metadata ?? null })
+    } else {
+      for (const t of this.uncommittedOffsets().topics) {
+        for (const p of t.partitions) entries.push({ topic: t.topic, partition: Number(p.partition), offset: Number(p.offset), metadata: null })
+      }
+    }
+    if (entries.length === 0) {
+      this.lastCommit = this.client.clock.now()
+      return
+    }
+    const byTopic = new Map<string, { index: number; committedOffset: number; committedMetadata: string | null }[]>()
+    for (const e of entries) {
+      const list = byTopic.get(e.topic) ?? []
+      list.push({ index: e.partition, committedOffset: e.offset, committedMetadata: e.metadata })
+      byTopic.set(e.topic, list)
+    }
+    const response = await this.client.request(await this.coordinator(), {
+      api: 'OffsetCommit',
+      groupId: this.groupId,
+      generationId: this.generationId,
+      memberId: this.memberId,
+      topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })),
+    })
+    for (const t of response.topics) {
+      for (const p of t.partitions) {
+        if (p.errorCode === 16 || p.errorCode === 15) this.forgetCoordinator()
+        if (p.errorCode !== 0) throw createErrorFromCode(p.errorCode)
+      }
+    }
+    for (const e of entries) {
+      this.committed.set(tp(e.topic, e.partition), e.offset)
+      if (explicit) this.resolved.set(tp(e.topic, e.partition), e.offset)
+    }
+    this.uncommittedCount = 0
+    this.lastCommit = this.client.clock.now()
+    this.emitter.emit(CONSUMER_EVENTS.COMMIT_OFFSETS, {
+      groupId: this.groupId,
+      memberId: this.memberId,
+      groupGenerationId: this.generationId,
+      topics: [...byTopic].map(([topic, partitions]) => ({
+        topic,
+        partitions: partitions.map((p) => ({ partition: String(p.index), offset: String(p.committedOffset) })),
+      })),
+    })
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Seek and pause
+
+  seek(topic: string, partition: number, offset: string): void {
+    this.seeks.set(tp(topic, partition), Number(offset))
+  }
+
+  hasSeekOffset(topic: string, partition: number): boolean {
+    return this.seeks.has(tp(topic, partition))
+  }
+
+  /**
+   * Applies pending seeks to the fetch positions; with autoCommit kafkajs commits the sought
+   * offset at once. Special offsets -1 / -2 seek to the latest / earliest.
+   */
+  async applySeeks(): Promise<void> {
+    if (this.seeks.size === 0) return
+    const pending = [...this.seeks]
+    this.seeks.clear()
+    const toCommit: { topic: string; partition: number; offset: string }[] = []
+    for (const [key, raw] of pending) {
+      const [topic, p] = key.split('\u0000') as [string, string]
+      const partition = Number(p)
+      if (!this.isAssigned(topic, partition)) continue
+      let offset = raw
+      if (raw === -1 || raw === -2) {
+        const leader = this.client.leaderFor(topic, partition)
+        const response = await this.client.request(leader, {
+          api: 'ListOffsets',
+          isolationLevel: this.options.isolationLevel ?? IsolationLevel.READ_UNCOMMITTED,
+          topics: [{ name: topic, partitions: [{ index: partition, timestamp: raw }] }],
+        })
+        offset = response.topics[0]?.partitions[0]?.offset ?? 0
+      }
+      this.positions.set(key, offset)
+      this.resolved.set(key, offset)
+      this.seeksApplied.add(key)
+      toCommit.push({ topic, partition, offset: String(offset) })
+    }
+    if (this.options.autoCommit && toCommit.length > 0) await this.commitOffsets(toCommit)
+  }
+
+  pause(topicPartitions: { topic: string; partitions?: number[] }[]): void {
+    for (const { topic, partitions } of topicPartitions) {
+      if (partitions === undefined) this.pausedTopics.add(topic)
+      else for (const p of partitions) this.pausedPartitions.add(tp(topic, p))
+    }
+  }
+
+  resume(topicPartitions: { topic: string; partitions?: number[] }[]): void {
+    for (const { topic, partitions } of topicPartitions) {
+      if (partitions === undefined) {
+        this.pausedTopics.delete(topic)
+        for (const key of [...this.pausedPartitions]) if (key.startsWith(`${topic}\u0000`)) this.pausedPartitions.delete(key)
+      } else {
+        for (const p of partitions) this.pausedPartitions.delete(tp(topic, p))
+      }
+    }
+  }
+
+  isPaused(topic: string, partition: number): boolean {
+    return this.pausedTopics.has(topic) || this.pausedPartitions.has(tp(topic, partition))
+  }
+
+  /** kafkajs paused(): [{ topic, partitions }] for the paused partitions this member knows of. */
+  paused(): { topic: string; partitions: number[] }[] {
+    const out = new Map<string, Set<number>>()
+    const topics = new Set([...this.assignment.keys(), ...this.pausedTopics])
+    for (const topic of topics) {
+      const partitions = this.assignment.get(topic) ?? []
+      for (const p of partitions) {
+        if (this.isPaused(topic, p)) {
+          const set = out.get(topic) ?? new Set<number>()
+          set.add(p)
+          out.set(topic, set)
+        }
+      }
+    }
+    for (const key of this.pausedPartitions) {
+      const [topic, p] = key.split('\u0000') as [string, string]
+      const set = out.get(topic) ?? new Set<number>()
+      set.add(Number(p))
+      out.set(topic, set)
+    }
+    return [...out].map(([topic, partitions]) => ({ topic, partitions: [...partitions].sort((a, b) => a - b) }))
+  }
+
+  /** Whether an error means "rejoin the group". */
+  static isRebalance(error: unknown): boolean {
+    return isRebalancing(error) || (error as KafkaJSError | undefined)?.name === 'KafkaJSStaleTopicMetadataAssignment'
+  }
+}

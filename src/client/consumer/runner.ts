@@ -1,0 +1,359 @@
+/**
+ * The consumer's run loop (kafkajs's src/consumer/runner.js and fetchManager): join the group,
+ * fetch from every leader of the assigned partitions (a long poll that returns as soon as any
+ * partition has data), hand the batches to eachMessage or eachBatch, resolve and commit
+ * offsets, heartbeat, and rejoin when the group rebalances. Handler failures are retried with
+ * kafkajs's back-off and then crash the consumer, as kafkajs does.
+ */
+import { IsolationLevel } from '../../cluster/api/messages.js'
+import { KafkaJSNumberOfRetriesExceeded, isKafkaJSError } from '../errors.js'
+import { createErrorFromCode, isStaleMetadata } from '../protocol-error-table.js'
+import { CONSUMER_EVENTS, type InstrumentationEmitter } from '../instrumentation.js'
+import { nextRetryTime, retryConfig, isErrorRetriable, type RetryOptions } from '../retry.js'
+import type { ClusterClient } from '../cluster-client.js'
+import type { Logger } from '../logger.js'
+import { ConsumerGroup } from './consumer-group.js'
+import { toBatch, type Batch, type KafkaMessage } from './batch.js'
+
+export interface EachMessagePayload {
+  topic: string
+  partition: number
+  message: KafkaMessage
+  heartbeat(): Promise<void>
+  pause(): () => void
+}
+
+export interface EachBatchPayload {
+  batch: Batch
+  resolveOffset(offset: string): void
+  heartbeat(): Promise<void>
+  pause(): () => void
+  commitOffsetsIfNecessary(offsets?: unknown): Promise<void>
+  uncommittedOffsets(): ReturnType<ConsumerGroup['uncommittedOffsets']>
+  isRunning(): boolean
+  isStale(): boolean
+}
+
+export interface RunnerOptions {
+  readonly eachMessage?: ((payload: EachMessagePayload) => Promise<void>) | undefined
+  readonly eachBatch?: ((payload: EachBatchPayload) => Promise<void>) | undefined
+  readonly eachBatchAutoResolve: boolean
+  readonly autoCommit: boolean
+  readonly partitionsConsumedConcurrently: number
+  readonly maxWaitTimeInMs: number
+  readonly minBytes: number
+  readonly maxBytes: number
+  readonly maxBytesPerPartition: number
+  readonly isolationLevel: number
+  readonly retry: RetryOptions | undefined
+  readonly onCrash: (error: Error & { retryCount?: number; retryTime?: number }) => void
+}
+
+interface FetchedPartition {
+  topic: string
+  partition: number
+  batch: Batch
+}
+
+export class Runner {
+  private readonly client: ClusterClient
+  private readonly group: ConsumerGroup
+  private readonly emitter: InstrumentationEmitter<typeof CONSUMER_EVENTS>
+  private readonly log: Logger
+  private readonly options: RunnerOptions
+  running = false
+  private needsJoin = true
+  private inFlight = 0
+  private loop: Promise<void> | undefined
+  private fetchAbort: AbortController | undefined
+  private wakeSleep: (() => void) | undefined
+  private stale = false
+
+  constructor(client: ClusterClient, group: ConsumerGroup, emitter: InstrumentationEmitter<typeof CONSUMER_EVENTS>, logger: Logger, options: RunnerOptions) {
+    this.client = client
+    this.group = group
+    this.emitter = emitter
+    this.log = logger
+    this.options = options
+  }
+
+  /** Joins the group (run() resolves after this, as kafkajs's does) and starts the loop. */
+  async start(): Promise<void> {
+    this.running = true
+    try {
+      await this.group.joinAndSync()
+      this.needsJoin = false
+    } catch (error) {
+      this.running = false
+      this.options.onCrash(error as Error)
+      return
+    }
+    this.loop = this.runLoop()
+  }
+
+  /** Stops fetching, waits for the handler in flight, leaves the group. */
+  async stop(): Promise<void> {
+    if (!this.running && !this.loop) return
+    this.running = false
+    this.fetchAbort?.abort()
+    this.wakeSleep?.()
+    await this.loop
+    this.loop = undefined
+    await this.group.leave()
+  }
+
+  /** Nothing in flight, the group joined, and every assigned partition read to its end. */
+  isSettled(): boolean {
+    if (!this.running) return true
+    if (this.needsJoin || this.inFlight > 0) return false
+    const model = this.client.model
+    const state = model.groups.snapshot().find((g) => g.groupId === this.group.groupId)
+    if (!state || state.state !== 'Stable' || state.generationId !== this.group.generationId) return false
+    for (const { topic, partition } of this.group.assignedPartitions()) {
+      if (this.group.isPaused(topic, partition)) continue
+      const p = model.controller.topic(topic)?.partitions[partition]
+      if (!p) continue
+      const end = this.options.isolationLevel === IsolationLevel.READ_COMMITTED ? p.lastStableOffset : p.highWatermark
+      const position = this.group.position(topic, partition)
+      if (position === undefined || position < end) return false
+    }
+    return true
+  }
+
+  describePending(): string {
+    if (this.needsJoin) return `consumer of group ${this.group.groupId} is joining`
+    if (this.inFlight > 0) return `consumer of group ${this.group.groupId} has a handler in flight`
+    return `consumer of group ${this.group.groupId} (member ${this.group.memberId}) is not caught up or its group is rebalancing`
+  }
+
+  private async runLoop(): Promise<void> {
+    const retry = retryConfig(this.options.retry)
+    let retryCount = 0
+    let retryTime = retry.initialRetryTime
+    while (this.running) {
+      try {
+        if (this.needsJoin) {
+          await this.group.joinAndSync()
+          this.needsJoin = false
+        }
+        await this.group.applySeeks()
+        await this.group.heartbeat()
+        const fetched = await this.fetch()
+        if (!this.running) break
+        await this.process(fetched)
+        retryCount = 0
+        retryTime = retry.initialRetryTime
+      } catch (error) {
+        if (!this.running) break
+        const e = error as Error & { type?: string; retriable?: boolean }
+        if (ConsumerGroup.isRebalance(e)) {
+          this.log.warn('The group is rebalancing, re-joining', { groupId: this.group.groupId, memberId: this.group.memberId, error: e.message })
+          this.emitter.emit(CONSUMER_EVENTS.REBALANCING, { groupId: this.group.groupId, memberId: this.group.memberId })
+          this.needsJoin = true
+          continue
+        }
+        if (e.type === 'UNKNOWN_MEMBER_ID') {
+          this.log.error('The coordinator is not aware of this member, re-joining the group', { groupId: this.group.groupId, memberId: this.group.memberId })
+          this.group.memberId = ''
+          this.needsJoin = true
+          continue
+        }
+        if (isStaleMetadata(e) || e.name === 'KafkaJSConnectionError') await this.client.refreshMetadata().catch(() => {})
+        if (!isKafkaJSError(e)) this.log.error(`Error when calling eachMessage/eachBatch: ${e.message}`, { groupId: this.group.groupId, stack: e.stack })
+        if (!isErrorRetriable(e)) {
+          this.running = false
+          this.options.onCrash(e)
+          break
+        }
+        if (retryCount >= retry.retries) {
+          this.running = false
+          this.options.onCrash(new KafkaJSNumberOfRetriesExceeded(e, { retryCount, retryTime }))
+          break
+        }
+        const wait = retryTime
+        retryCount++
+        retryTime = nextRetryTime(retry, retryTime, this.client.random)
+        await this.sleep(wait)
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = this.client.clock.setTimeout(() => {
+        this.wakeSleep = undefined
+        resolve()
+      }, ms)
+      this.wakeSleep = () => {
+        this.client.clock.clearTimeout(timer)
+        this.wakeSleep = undefined
+        resolve()
+      }
+    })
+  }
+
+  /** One fetch round: a request per leader; the first with data ends the others' long polls. */
+  private async fetch(): Promise<FetchedPartition[]> {
+    const byLeader = new Map<number, { name: string; partitions: { index: number; fetchOffset: number; partitionMaxBytes: number }[] }[]>()
+    for (const { topic, partition } of this.group.assignedPartitions()) {
+      if (this.group.isPaused(topic, partition)) continue
+      const position = this.group.position(topic, partition)
+      if (position === undefined) continue
+      const leader = this.client.leaderFor(topic, partition)
+      const topics = byLeader.get(leader) ?? []
+      let entry = topics.find((t) => t.name === topic)
+      if (!entry) topics.push((entry = { name: topic, partitions: [] }))
+      entry.partitions.push({ index: partition, fetchOffset: position, partitionMaxBytes: this.options.maxBytesPerPartition })
+      byLeader.set(leader, topics)
+    }
+    const untilHeartbeat = Math.max(0, this.group.nextHeartbeatAt - this.client.clock.now())
+    const maxWaitMs = Math.min(this.options.maxWaitTimeInMs, untilHeartbeat)
+    if (byLeader.size === 0) {
+      // Nothing to fetch (no assignment, or all paused): wait as a fetch would, then heartbeat.
+      await this.sleep(maxWaitMs)
+      return []
+    }
+    const abort = new AbortController()
+    this.fetchAbort = abort
+    this.emitter.emit(CONSUMER_EVENTS.FETCH_START, { nodeId: [...byLeader.keys()][0] })
+    const startedAt = this.client.clock.now()
+    const out: FetchedPartition[] = []
+    await Promise.all(
+      [...byLeader].map(async ([leader, topics]) => {
+        const response = await this.client.request(leader, {
+          api: 'Fetch',
+          maxWaitMs,
+          minBytes: this.options.minBytes,
+          maxBytes: this.options.maxBytes,
+          isolationLevel: this.options.isolationLevel,
+          topics,
+          signal: abort.signal,
+        })
+        let gotData = false
+        for (const t of response.topics) {
+          for (const p of t.partitions) {
+            if (p.errorCode === 1) {
+              // OFFSET_OUT_OF_RANGE: apply the reset policy, as kafkajs does, and carry on.
+              const offset = await this.group.resetOffset(t.name, p.index)
+              this.log.error('Offset out of range, resetting to the default offset', { topic: t.name, partition: p.index, groupId: this.group.groupId, offset })
+              this.group.setPosition(t.name, p.index, offset)
+              continue
+            }
+            if (p.errorCode !== 0) throw createErrorFromCode(p.errorCode)
+            const position = this.group.position(t.name, p.index) ?? 0
+            const batch = toBatch(t.name, p.index, p.highWatermark, p.batches, position)
+            if (!batch.isEmptyIncludingFiltered()) gotData = true
+            out.push({ topic: t.name, partition: p.index, batch })
+          }
+        }
+        if (gotData) abort.abort()
+      }),
+    )
+    this.fetchAbort = undefined
+    this.emitter.emit(CONSUMER_EVENTS.FETCH, {
+      numberOfBatches: out.filter((f) => !f.batch.isEmpty()).length,
+      duration: this.client.clock.now() - startedAt,
+    })
+    return out
+  }
+
+  private async process(fetched: FetchedPartition[]): Promise<void> {
+    const work = fetched.filter((f) => !f.batch.isEmptyIncludingFiltered())
+    const concurrency = Math.max(1, this.options.partitionsConsumedConcurrently)
+    let next = 0
+    let failure: unknown
+    const worker = async (): Promise<void> => {
+      while (next < work.length && failure === undefined && this.running) {
+        const item = work[next++]!
+        try {
+          await this.processBatch(item)
+        } catch (error) {
+          failure ??= error
+        }
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(concurrency, work.length) }, worker))
+    if (failure !== undefined) throw failure
+    if (this.options.autoCommit) await this.group.commitOffsets()
+    await this.group.heartbeat()
+  }
+
+  private async processBatch({ topic, partition, batch }: FetchedPartition): Promise<void> {
+    const group = this.group
+    const start = group.position(topic, partition) ?? 0
+    if (!group.isAssigned(topic, partition) || group.hasSeekOffset(topic, partition)) return
+    if (batch.isEmptyDueToFiltering()) {
+      group.resolveOffset(topic, partition, batch.lastOffset())
+      group.setPosition(topic, partition, Number(batch.lastOffset()) + 1)
+      return
+    }
+    let pausedNow = false
+    const pause = (): (() => void) => {
+      group.pause([{ topic, partitions: [partition] }])
+      pausedNow = true
+      return () => group.resume([{ topic, partitions: [partition] }])
+    }
+    const heartbeat = async (): Promise<void> => this.group.heartbeat()
+    const batchInfo = {
+      topic,
+      partition,
+      highWatermark: batch.highWatermark,
+      offsetLag: batch.offsetLag(),
+      offsetLagLow: batch.offsetLagLow(),
+      batchSize: batch.messages.length,
+      firstOffset: batch.firstOffset(),
+      lastOffset: batch.lastOffset(),
+    }
+    this.emitter.emit(CONSUMER_EVENTS.START_BATCH_PROCESS, batchInfo)
+    const startedAt = this.client.clock.now()
+    this.inFlight++
+    try {
+      if (this.options.eachMessage) {
+        const eachMessage = this.options.eachMessage
+        for (const message of batch.messages) {
+          if (!this.running || group.hasSeekOffset(topic, partition)) break
+          try {
+            await eachMessage({ topic, partition, message, heartbeat, pause })
+          } catch (error) {
+            // kafkajs commits what was processed before rethrowing, unless autoCommit is off.
+            if (this.options.autoCommit) await group.commitOffsets().catch(() => {})
+            throw error
+          }
+          group.resolveOffset(topic, partition, message.offset)
+          group.setPosition(topic, partition, Number(message.offset) + 1)
+          await group.heartbeat()
+          await group.commitOffsetsIfNecessary()
+          if (pausedNow) break
+        }
+      } else if (this.options.eachBatch) {
+        let resolvedAny = false
+        await this.options.eachBatch({
+          batch,
+          resolveOffset: (offset: string) => {
+            resolvedAny = true
+            group.resolveOffset(topic, partition, offset)
+            group.setPosition(topic, partition, Number(offset) + 1)
+          },
+          heartbeat,
+          pause,
+          commitOffsetsIfNecessary: async (offsets?: unknown) => {
+            if (offsets) await group.commitOffsets(offsets as never)
+            else await group.commitOffsetsIfNecessary()
+          },
+          uncommittedOffsets: () => group.uncommittedOffsets(),
+          isRunning: () => this.running,
+          isStale: () => this.stale || !group.isAssigned(topic, partition),
+        })
+        if (this.options.eachBatchAutoResolve && this.running && !group.hasSeekOffset(topic, partition)) {
+          group.resolveOffset(topic, partition, batch.lastOffset())
+          group.setPosition(topic, partition, Number(batch.lastOffset()) + 1)
+        } else if (!resolvedAny) {
+          group.setPosition(topic, partition, start)
+        }
+      }
+    } finally {
+      this.inFlight--
+    }
+    this.emitter.emit(CONSUMER_EVENTS.END_BATCH_PROCESS, { ...batchInfo, duration: this.client.clock.now() - startedAt })
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * The kafkajs producer (src/producer in kafkajs 2.2.4): send and sendBatch, partitioning,
+ * one Produce request per leader, kafkajs's retry rules, and its events.
+ *
+ * Idempotent and transactional producers are not implemented yet: asking for one throws
+ * KafkaJSNotImplemented rather than silently giving a plain producer.
+ */
+import {
+  KafkaJSError,
+  KafkaJSMetadataNotLoaded,
+  KafkaJSNonRetriableError,
+  KafkaJSNotImplemented,
+} from '../errors.js'
+import { createErrorFromCode, isStaleMetadata } from '../protocol-error-table.js'
+import { InstrumentationEmitter, PRODUCER_EVENTS, type InstrumentationListener } from '../instrumentation.js'
+import type { ClusterClient } from '../cluster-client.js'
+import type { Logger } from '../logger.js'
+import type { RetryOptions } from '../retry.js'
+import { Partitioners, type ICustomPartitioner, type Partitioner } from './partitioners/index.js'
+import { toProducerRecord, type Message, type TopicMessages } from './message.js'
+import type { ProducePartitionData } from '../../cluster/api/messages.js'
+
+export interface ProducerConfig {
+  createPartitioner?: ICustomPartitioner
+  retry?: RetryOptions
+  metadataMaxAge?: number
+  allowAutoTopicCreation?: boolean
+  idempotent?: boolean
+  transactionalId?: string
+  transactionTimeout?: number
+  maxInFlightRequests?: number
+}
+
+export interface ProducerRecord {
+  topic: string
+  messages: Message[]
+  acks?: number
+  timeout?: number
+  compression?: number
+}
+
+export interface ProducerBatch {
+  acks?: number
+  timeout?: number
+  compression?: number
+  topicMessages?: TopicMessages[]
+}
+
+export interface RecordMetadata {
+  topicName: string
+  partition: number
+  errorCode: number
+  offset?: string
+  timestamp?: string
+  baseOffset?: string
+  logAppendTime?: string
+  logStartOffset?: string
+}
+
+type ConnectionStatus = 'connected' | 'disconnecting' | 'disconnected'
+
+export class Producer {
+  readonly events = PRODUCER_EVENTS
+  private readonly client: ClusterClient
+  private readonly partitioner: Partitioner
+  private readonly instrumentation: InstrumentationEmitter<typeof PRODUCER_EVENTS>
+  private readonly log: Logger
+  private status: ConnectionStatus = 'disconnected'
+
+  constructor(client: ClusterClient, config: ProducerConfig = {}) {
+    if (config.transactionalId !== undefined || config.idempotent) {
+      throw new KafkaJSNotImplemented(
+        `memkafka does not implement ${config.transactionalId !== undefined ? 'transactional' : 'idempotent'} producers yet (producer ids, sequence numbers and transactions are planned)`,
+      )
+    }
+    this.client = client
+    this.log = client.logger.namespace('Producer')
+    const createPartitioner = config.createPartitioner ?? Partitioners.DefaultPartitioner
+    this.partitioner = createPartitioner({ random: client.random.fork() })
+    this.instrumentation = new InstrumentationEmitter(PRODUCER_EVENTS, { clock: client.clock, logger: this.log })
+  }
+
+  connect = async (): Promise<void> => {
+    await this.client.connect()
+    this.status = 'connected'
+    this.instrumentation.emit(PRODUCER_EVENTS.CONNECT)
+  }
+
+  disconnect = async (): Promise<void> => {
+    this.status = 'disconnecting'
+    this.client.disconnect()
+    this.status = 'disconnected'
+    this.instrumentation.emit(PRODUCER_EVENTS.DISCONNECT)
+  }
+
+  isIdempotent = (): boolean => false
+
+  on = (eventName: (typeof PRODUCER_EVENTS)[keyof typeof PRODUCER_EVENTS], listener: InstrumentationListener): (() => void) =>
+    this.instrumentation.on(eventName, listener)
+
+  logger = (): Logger => this.log
+
+  transaction = async (): Promise<never> => {
+    throw new KafkaJSNonRetriableError('Must provide transactional id for transactional producer')
+  }
+
+  send = async ({ acks, timeout, compression, topic, messages }: ProducerRecord): Promise<RecordMetadata[]> =>
+    this.sendBatch({ acks, timeout, compression, topicMessages: [{ topic, messages }] })
+
+  sendBatch = async ({ acks = -1, timeout = 30_000, topicMessages = [] }: ProducerBatch): Promise<RecordMetadata[]> => {
+    if (topicMessages.some(({ topic }) => !topic)) throw new KafkaJSNonRetriableError('Invalid topic')
+    for (const { topic, messages } of topicMessages) {
+      if (!messages) throw new KafkaJSNonRetriableError(`Invalid messages array [${messages}] for topic "${topic}"`)
+      const withoutValue = messages.find((m) => m.value === undefined)
+      if (withoutValue) {
+        throw new KafkaJSNonRetriableError(`Invalid message without value for topic "${topic}": ${JSON.stringify(withoutValue)}`)
+      }
+    }
+    if (this.status === 'disconnecting') {
+      throw new KafkaJSNonRetriableError(`The producer is disconnecting; therefore, it can't safely accept messages anymore`)
+    }
+    if (this.status === 'disconnected') throw new KafkaJSError('The producer is disconnected')
+    // Entries for the same topic are merged, in order (kafkajs messageProducer).
+    const merged: TopicMessages[] = []
+    for (const { topic, messages } of topicMessages) {
+      const existing = merged.find((m) => m.topic === topic)
+      if (existing) existing.messages = [...existing.messages, ...messages]
+      else merged.push({ topic, messages })
+    }
+    return this.sendMessages(merged, acks, timeout)
+  }
+
+  /** kafkajs's sendMessages: one Produce per leader, retried as a whole per broker. */
+  private async sendMessages(topicMessages: TopicMessages[], acks: number, timeout: number): Promise<RecordMetadata[]> {
+    const client = this.client
+    const responsePerBroker = new Map<number, RecordMetadata[]>()
+    const topics = topicMessages.map((t) => t.topic)
+    return client.retrier(async (bail) => {
+      try {
+        await client.addTargetTopics(topics)
+        const perBroker = new Map<number, { name: string; partitions: ProducePartitionData[] }[]>()
+        const now = client.clock.now()
+        for (const { topic, messages } of topicMessages) {
+          const partitionMetadata = client.findTopicPartitionMetadata(topic)
+          if (partitionMetadata.length === 0) throw new KafkaJSMetadataNotLoaded('Producing to topic without metadata')
+          const perPartition = new Map<number, Message[]>()
+          for (const message of messages) {
+            const partition = this.partitioner({ topic, partitionMetadata, message })
+            const list = perPartition.get(partition)
+            if (list) list.push(message)
+            else perPartition.set(partition, [message])
+          }
+          for (const [partition, list] of perPartition) {
+            const leader = client.leaderFor(topic, partition)
+            if (responsePerBroker.has(leader)) continue
+            let entries = perBroker.get(leader)
+            if (!entries) perBroker.set(leader, (entries = []))
+            let topicEntry = entries.find((e) => e.name === topic)
+            if (!topicEntry) entries.push((topicEntry = { name: topic, partitions: [] }))
+            topicEntry.partitions.push({ index: partition, records: list.map((m) => toProducerRecord(m, now)) })
+          }
+        }
+        await Promise.all(
+          [...perBroker].map(async ([brokerId, topicData]) => {
+            const response = await client.request(brokerId, { api: 'Produce', acks, timeoutMs: timeout, topics: topicData })
+            if (acks === 0) {
+              responsePerBroker.set(brokerId, [])
+              return
+            }
+            const results: RecordMetadata[] = []
+            for (const t of response.topics) {
+              for (const p of t.partitions) {
+                // kafkajs's Produce decoder throws the first partition error of the response.
+                if (p.errorCode !== 0) throw createErrorFromCode(p.errorCode)
+                results.push({
+                  topicName: t.name,
+                  partition: p.index,
+                  errorCode: 0,
+                  baseOffset: String(p.baseOffset),
+                  logAppendTime: String(p.logAppendTime),
+                  logStartOffset: String(p.logStartOffset),
+                })
+              }
+            }
+            responsePerBroker.set(brokerId, results)
+          }),
+        )
+        return [...responsePerBroker.values()].flat()
+      } catch (error) {
+        const e = error as KafkaJSError & { name: string }
+        if (
+          isStaleMetadata(e) ||
+          e.name === 'KafkaJSMetadataNotLoaded' ||
+          e.name === 'KafkaJSTopicMetadataNotLoaded' ||
+          e.name === 'KafkaJSConnectionError' ||
+          (e.name === 'KafkaJSProtocolError' && e.retriable)
+        ) {
+          this.log.error(`Failed to send messages: ${e.message}`)
+          await client.refreshMetadata().catch(() => {})
+          throw e
+        }
+        if (e.retriable) throw e
+        bail(e)
+        return []
+      }
+    })
+  }
+}

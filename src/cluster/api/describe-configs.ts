@@ -1,0 +1,27 @@
+/**
+ * DescribeConfigs (API key 32): a topic's effective configs with their sources, or a broker's.
+ */
+import { ErrorCode } from '../error-codes.js'
+import type { ClusterModel } from '../cluster-model.js'
+import { ConfigResourceType, type DescribeConfigsRequest, type DescribeConfigsResponse } from './messages.js'
+
+export function handleDescribeConfigs(cluster: ClusterModel, brokerId: number, request: DescribeConfigsRequest): DescribeConfigsResponse {
+  return {
+    results: request.resources.map((r) => {
+      const base = { resourceType: r.resourceType, resourceName: r.resourceName }
+      if (r.resourceType === ConfigResourceType.TOPIC) {
+        const topic = cluster.controller.topic(r.resourceName)
+        if (!topic) return { ...base, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, errorMessage: `Topic ${r.resourceName} does not exist`, configs: [] }
+        return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs: cluster.config.describeTopic(topic.configs, r.configurationKeys, request.includeSynonyms) }
+      }
+      if (r.resourceType === ConfigResourceType.BROKER) {
+        // A broker describes its own configs, or the cluster default ('').
+        if (r.resourceName !== '' && Number(r.resourceName) !== brokerId && !cluster.broker(Number(r.resourceName))) {
+          return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unexpected broker id, expected ${brokerId} or empty string, but received ${r.resourceName}`, configs: [] }
+        }
+        return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs: cluster.config.describeBroker(r.configurationKeys, request.includeSynonyms) }
+      }
+      return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unsupported resource type ${r.resourceType}`, configs: [] }
+    }),
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Fetch (API key 1), for consumers. Reads from each partition's leader up to the high
+ * watermark (read_uncommitted) or the last stable offset (read_committed), bounded by
+ * partitionMaxBytes and maxBytes, and long-polls: with less than minBytes available it parks
+ * until a partition's high watermark moves, maxWaitMs passes on the cluster's clock, or the
+ * client goes away.
+ */
+import { ErrorCode } from '../error-codes.js'
+import type { RecordBatch } from '../log/record-batch.js'
+import type { Partition } from '../partition/partition.js'
+import type { ClusterModel } from '../cluster-model.js'
+import { IsolationLevel, type FetchPartitionResponse, type FetchRequest, type FetchResponse, type FetchTopicResponse } from './messages.js'
+
+export function handleFetch(cluster: ClusterModel, brokerId: number, request: FetchRequest): FetchResponse | Promise<FetchResponse> {
+  const first = readAll(cluster, brokerId, request)
+  if (first.bytes >= request.minBytes || first.failed || request.maxWaitMs <= 0 || request.signal?.aborted) {
+    return first.response
+  }
+  return new Promise<FetchResponse>((resolve) => {
+    const cancels: (() => void)[] = []
+    let done = false
+    const finish = (): void => {
+      if (done) return
+      done = true
+      for (const cancel of cancels) cancel()
+      resolve(readAll(cluster, brokerId, request).response)
+    }
+    const recheck = (): void => {
+      if (done) return
+      const now = readAll(cluster, brokerId, request)
+      if (now.bytes >= request.minBytes || now.failed) finish()
+      else watch()
+    }
+    const watch = (): void => {
+      for (const topic of request.topics) {
+        const known = cluster.controller.topic(topic.name)
+        for (const p of topic.partitions) {
+          const partition = known?.partitions[p.index]
+          if (partition) cancels.push(partition.onHighWatermarkChange(recheck))
+        }
+      }
+    }
+    watch()
+    const timer = cluster.clock.setTimeout(finish, request.maxWaitMs)
+    cancels.push(() => cluster.clock.clearTimeout(timer))
+    const closed = cluster.onClose(finish)
+    cancels.push(closed)
+    if (request.signal) {
+      const signal = request.signal
+      signal.addEventListener('abort', finish, { once: true })
+      cancels.push(() => signal.removeEventListener('abort', finish))
+    }
+  })
+}
+
+function readAll(
+  cluster: ClusterModel,
+  brokerId: number,
+  request: FetchRequest,
+): { response: FetchResponse; bytes: number; failed: boolean } {
+  let bytes = 0
+  let failed = false
+  const topics: FetchTopicResponse[] = []
+  for (const topicRequest of request.topics) {
+    const topic = cluster.controller.topic(topicRequest.name)
+    const partitions: FetchPartitionResponse[] = []
+    for (const p of topicRequest.partitions) {
+      const partition = topic?.partitions[p.index]
+      if (!partition) {
+        partitions.push(empty(p.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
+        failed = true
+        continue
+      }
+      if (partition.leader !== brokerId) {
+        partitions.push(empty(p.index, ErrorCode.NOT_LEADER_OR_FOLLOWER, partition))
+        failed = true
+        continue
+      }
+      // An offset past the log end or below the log start is out of range; one between the
+      // high watermark and the log end is simply not readable yet.
+      if (p.fetchOffset > partition.logEndOffset || p.fetchOffset < partition.logStartOffset) {
+        partitions.push(empty(p.index, ErrorCode.OFFSET_OUT_OF_RANGE, partition))
+        failed = true
+        continue
+      }
+      const limit = request.isolationLevel === IsolationLevel.READ_COMMITTED ? partition.lastStableOffset : partition.highWatermark
+      const budget = Math.min(p.partitionMaxBytes, Math.max(0, request.maxBytes - bytes))
+      // KIP-74: the first batch of the first non-empty partition is returned even when it is
+      // larger than the limits, so a consumer never gets stuck behind a large record.
+      let batches: RecordBatch[] = []
+      if (budget > 0 || bytes === 0) batches = partition.log.read(p.fetchOffset, limit, bytes === 0 ? Math.max(budget, 1) : budget)
+      for (const batch of batches) bytes += batch.sizeInBytes
+      partitions.push({
+        index: p.index,
+        errorCode: ErrorCode.NONE,
+        highWatermark: partition.highWatermark,
+        lastStableOffset: partition.lastStableOffset,
+        logStartOffset: partition.logStartOffset,
+        abortedTransactions: request.isolationLevel === IsolationLevel.READ_COMMITTED ? [] : null,
+        batches,
+      })
+    }
+    topics.push({ name: topicRequest.name, partitions })
+  }
+  return { response: { errorCode: ErrorCode.NONE, topics }, bytes, failed }
+}
+
+function empty(index: number, errorCode: number, partition?: Partition): FetchPartitionResponse {
+  return {
+    index,
+    errorCode,
+    highWatermark: partition ? partition.highWatermark : -1,
+    lastStableOffset: partition ? partition.lastStableOffset : -1,
+    logStartOffset: partition ? partition.logStartOffset : -1,
+    abortedTransactions: null,
+    batches: [],
+  }
+}

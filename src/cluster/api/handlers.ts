@@ -1,0 +1,54 @@
+/**
+ * The coverage table: every API the cluster answers and the file that answers it.
+ */
+import type { ClusterModel } from '../cluster-model.js'
+import type { ApiName, RequestOf, ResponseOf } from './messages.js'
+import { handleProduce } from './produce.js'
+import { handleFetch } from './fetch.js'
+import { handleListOffsets } from './list-offsets.js'
+import { handleMetadata } from './metadata.js'
+import { handleFindCoordinator } from './find-coordinator.js'
+import {
+  handleDeleteGroups,
+  handleDescribeGroups,
+  handleHeartbeat,
+  handleJoinGroup,
+  handleLeaveGroup,
+  handleListGroups,
+  handleOffsetCommit,
+  handleOffsetFetch,
+  handleSyncGroup,
+} from './group-requests.js'
+import { handleCreateTopics } from './create-topics.js'
+import { handleDeleteTopics } from './delete-topics.js'
+import { handleCreatePartitions } from './create-partitions.js'
+import { handleDeleteRecords } from './delete-records.js'
+import { handleDescribeConfigs } from './describe-configs.js'
+import { handleAlterConfigs } from './alter-configs.js'
+import { handleDescribeCluster } from './describe-cluster.js'
+
+export type Handler<K extends ApiName> = (cluster: ClusterModel, brokerId: number, request: RequestOf<K>) => ResponseOf<K> | Promise<ResponseOf<K>>
+
+export const handlers: { readonly [K in ApiName]: Handler<K> } = {
+  Produce: handleProduce,
+  Fetch: handleFetch,
+  ListOffsets: handleListOffsets,
+  Metadata: handleMetadata,
+  FindCoordinator: handleFindCoordinator,
+  JoinGroup: handleJoinGroup,
+  SyncGroup: handleSyncGroup,
+  Heartbeat: handleHeartbeat,
+  LeaveGroup: handleLeaveGroup,
+  OffsetCommit: handleOffsetCommit,
+  OffsetFetch: handleOffsetFetch,
+  ListGroups: handleListGroups,
+  DescribeGroups: handleDescribeGroups,
+  DeleteGroups: handleDeleteGroups,
+  CreateTopics: handleCreateTopics,
+  DeleteTopics: handleDeleteTopics,
+  CreatePartitions: handleCreatePartitions,
+  DeleteRecords: handleDeleteRecords,
+  DescribeConfigs: handleDescribeConfigs,
+  AlterConfigs: handleAlterConfigs,
+  DescribeCluster: handleDescribeCluster,
+}

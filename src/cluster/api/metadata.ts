@@ -1,0 +1,59 @@
+/**
+ * Metadata (API key 3): live brokers, the controller, and for each topic asked for (or every
+ * topic) its partitions' leaders, epochs, replicas and ISR. A missing topic is created here when
+ * the request allows it and auto.create.topics.enable is on, as Kafka's auto topic creation does.
+ */
+import { ErrorCode } from '../error-codes.js'
+import { KafkaError } from '../error-codes.js'
+import type { ClusterModel } from '../cluster-model.js'
+import type { Topic } from '../metadata/topic.js'
+import type { MetadataRequest, MetadataResponse, TopicMetadata } from './messages.js'
+
+export function handleMetadata(cluster: ClusterModel, _brokerId: number, request: MetadataRequest): MetadataResponse {
+  const controller = cluster.controller
+  const topics: TopicMetadata[] = []
+  const names = request.topics ?? controller.topicNames()
+  for (const name of names) {
+    let topic = controller.topic(name)
+    if (!topic && request.topics && request.allowAutoTopicCreation && cluster.brokerConfig.autoCreateTopicsEnable) {
+      try {
+        topic = controller.createTopic({ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] })
+      } catch (error) {
+        if (!(error instanceof KafkaError)) throw error
+        topics.push({ errorCode: error.errorCode, name, isInternal: false, partitions: [] })
+        continue
+      }
+    }
+    if (!topic) {
+      topics.push({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, isInternal: false, partitions: [] })
+      continue
+    }
+    topics.push(describeTopic(cluster, topic))
+  }
+  return {
+    brokers: cluster.liveBrokers().map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: b.rack })),
+    clusterId: cluster.clusterId,
+    controllerId: controller.controllerId,
+    topics,
+  }
+}
+
+function describeTopic(cluster: ClusterModel, topic: Topic): TopicMetadata {
+  return {
+    errorCode: ErrorCode.NONE,
+    name: topic.name,
+    isInternal: topic.isInternal,
+    partitions: topic.partitions.map((p) => {
+      const offlineReplicas = p.replicas.filter((id) => !cluster.isBrokerAlive(id))
+      return {
+        errorCode: p.leader === -1 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
+        partitionIndex: p.index,
+        leaderId: p.leader,
+        leaderEpoch: p.leaderEpoch,
+        replicaNodes: [...p.replicas],
+        isrNodes: [...p.isr],
+        offlineReplicas,
+      }
+    }),
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * Produce (API key 0). What this broker does with a producer's batches: route each to its
+ * partition's leader log, enforce the topic's limits, and acknowledge by `acks`.
+ * Not here yet: idempotent and transactional batches (a producer id is refused, see below).
+ */
+import { ErrorCode, type ErrorName } from '../error-codes.js'
+import { RecordBatch } from '../log/record-batch.js'
+import type { ClusterModel } from '../cluster-model.js'
+import type { ProducePartitionData, ProducePartitionResponse, ProduceRequest, ProduceResponse, ProduceTopicResponse } from './messages.js'
+
+export function handleProduce(cluster: ClusterModel, brokerId: number, request: ProduceRequest): ProduceResponse {
+  const acks = request.acks
+  const topics: ProduceTopicResponse[] = []
+  for (const topicData of request.topics) {
+    const partitions: ProducePartitionResponse[] = []
+    for (const data of topicData.partitions) {
+      partitions.push(produceToPartition(cluster, brokerId, topicData.name, data, acks))
+    }
+    topics.push({ name: topicData.name, partitions })
+  }
+  return { topics }
+}
+
+function failure(index: number, name: ErrorName, errorMessage?: string): ProducePartitionResponse {
+  return { index, errorCode: ErrorCode[name], errorMessage, baseOffset: -1, logAppendTime: -1, logStartOffset: -1 }
+}
+
+function produceToPartition(
+  cluster: ClusterModel,
+  brokerId: number,
+  topicName: string,
+  data: ProducePartitionData,
+  acks: number,
+): ProducePartitionResponse {
+  // Kafka validates acks before anything else (KafkaApis.handleProduceRequest).
+  if (acks !== -1 && acks !== 0 && acks !== 1) return failure(data.index, 'INVALID_REQUIRED_ACKS')
+  const topic = cluster.controller.topic(topicName)
+  const partition = topic?.partitions[data.index]
+  if (!topic || !partition) return failure(data.index, 'UNKNOWN_TOPIC_OR_PARTITION')
+  if (partition.leader === -1) return failure(data.index, 'NOT_LEADER_OR_FOLLOWER')
+  if (partition.leader !== brokerId) return failure(data.index, 'NOT_LEADER_OR_FOLLOWER')
+  if (data.producerId !== undefined && data.producerId >= 0) {
+    return failure(
+      data.index,
+      'UNSUPPORTED_FOR_MESSAGE_FORMAT',
+      'memkafka does not implement idempotent or transactional produce yet (producer ids)',
+    )
+  }
+  const settings = topic.settings
+  const records = data.records
+  if (records.length === 0) return failure(data.index, 'CORRUPT_MESSAGE', 'empty record batch')
+  // A compacted topic needs a key on every record: LogValidator rejects keyless records with
+  // InvalidRecordException ("Compacted topic cannot accept message without key").
+  if (topic.isCompacted) {
+    for (const record of records) {
+      if (!record.key) {
+        return failure(data.index, 'INVALID_RECORD', `Compacted topic cannot accept message without key in topic partition ${topicName}-${data.index}.`)
+      }
+    }
+  }
+  // max.message.bytes bounds the whole record batch (message format v2).
+  const size = RecordBatch.sizeOf(records)
+  if (size > settings.maxMessageBytes) {
+    return failure(
+      data.index,
+      'MESSAGE_TOO_LARGE',
+      `The record batch of ${size} bytes is larger than max.message.bytes (${settings.maxMessageBytes}) of ${topicName}.`,
+    )
+  }
+  // acks=all checks the ISR before appending (Partition.appendRecordsToLeader).
+  if (acks === -1 && partition.isr.length < settings.minInsyncReplicas) {
+    return failure(
+      data.index,
+      'NOT_ENOUGH_REPLICAS',
+      `The size of the current ISR ${partition.isr.length} is insufficient to satisfy the min.isr requirement of ${settings.minInsyncReplicas} for partition ${topicName}-${data.index}`,
+    )
+  }
+  const now = cluster.clock.now()
+  const batch = partition.log.appendRecords({
+    records,
+    leaderEpoch: partition.leaderEpoch,
+    timestampType: settings.timestampType,
+    now,
+    roll: settings,
+  })
+  // Every in-sync follower copies the leader's batch at once in this model, so the high
+  // watermark reaches the new log end straight away.
+  partition.advanceHighWatermark(partition.log.logEndOffset)
+  cluster.timeline.record({ type: 'produced', topic: topicName, partition: data.index, baseOffset: batch.baseOffset, count: batch.count, acks })
+  return {
+    index: data.index,
+    errorCode: ErrorCode.NONE,
+    baseOffset: batch.baseOffset,
+    logAppendTime: settings.timestampType === 1 ? now : -1,
+    logStartOffset: partition.logStartOffset,
+  }
+}

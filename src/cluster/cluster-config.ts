@@ -1,0 +1,106 @@
+/**
+ * The cluster's configuration as the rest of the model reads it: the static broker configs
+ * (validated once), topic configs resolved per topic (override > broker synonym > Kafka
+ * default), topic-name rules and replica placement. One object so that the controller, the
+ * request handlers and the group coordinator all read the same values.
+ */
+import { KafkaError } from './error-codes.js'
+import type { Random } from './random.js'
+import { BrokerConfig, TopicConfig, describeBrokerConfigs, describeTopicConfigs, validateTopicConfigs, type BrokerConfigInput } from './config/config-store.js'
+import { validateNewTopicName } from './metadata/topic-name.js'
+import { assignReplicasToBrokers, validateManualAssignment, type BrokerPlacement } from './metadata/replica-assignment.js'
+import type { TopicSettings } from './metadata/topic.js'
+import type { GroupCoordinatorConfig } from './group/group-coordinator.js'
+import type { DescribedConfig } from './api/messages.js'
+
+export type { BrokerConfigInput }
+
+export class ClusterConfig {
+  readonly broker: BrokerConfig
+
+  constructor(input: BrokerConfigInput) {
+    this.broker = BrokerConfig.create(input)
+  }
+
+  brokerRack(): string | null {
+    return (this.broker.get('broker.rack') as string | null | undefined) ?? null
+  }
+
+  numPartitions(): number {
+    return this.broker.get('num.partitions') as number
+  }
+
+  defaultReplicationFactor(): number {
+    return this.broker.get('default.replication.factor') as number
+  }
+
+  autoCreateTopicsEnable(): boolean {
+    return this.broker.get('auto.create.topics.enable') as boolean
+  }
+
+  deleteTopicEnable(): boolean {
+    return this.broker.get('delete.topic.enable') as boolean
+  }
+
+  offsetsTopicPartitions(): number {
+    return this.broker.get('offsets.topic.num.partitions') as number
+  }
+
+  transactionStateLogPartitions(): number {
+    return this.broker.get('transaction.state.log.num.partitions') as number
+  }
+
+  groupCoordinatorConfig(): GroupCoordinatorConfig {
+    return {
+      groupInitialRebalanceDelayMs: this.broker.get('group.initial.rebalance.delay.ms') as number,
+      groupMinSessionTimeoutMs: this.broker.get('group.min.session.timeout.ms') as number,
+      groupMaxSessionTimeoutMs: this.broker.get('group.max.session.timeout.ms') as number,
+      groupMaxSize: this.broker.get('group.max.size') as number,
+      offsetsRetentionMs: (this.broker.get('offsets.retention.minutes') as number) * 60_000,
+      offsetsRetentionCheckIntervalMs: this.broker.get('offsets.retention.check.interval.ms') as number,
+    }
+  }
+
+  validateTopicName(name: string, existing: Iterable<string>): KafkaError | undefined {
+    return validateNewTopicName(name, existing)
+  }
+
+  validateTopicConfigs(configs: readonly { name: string; value: string | null }[]): KafkaError | undefined {
+    return validateTopicConfigs(configs, { brokerConfig: this.broker })
+  }
+
+  topicConfig(overrides: ReadonlyMap<string, string>): TopicConfig {
+    return TopicConfig.resolve(this.broker, overrides as Map<string, string>)
+  }
+
+  resolveTopicSettings(overrides: ReadonlyMap<string, string>): TopicSettings {
+    const config = this.topicConfig(overrides)
+    return {
+      maxMessageBytes: config.get('max.message.bytes') as number,
+      timestampType: config.get('message.timestamp.type') === 'LogAppendTime' ? 1 : 0,
+      minInsyncReplicas: config.get('min.insync.replicas') as number,
+      segmentBytes: config.get('segment.bytes') as number,
+      segmentMs: config.get('segment.ms') as number,
+      cleanupPolicy: (config.get('cleanup.policy') as string[]).map((p) => p.toLowerCase() as 'delete' | 'compact'),
+      retentionMs: config.get('retention.ms') as number,
+      retentionBytes: config.get('retention.bytes') as number,
+      uncleanLeaderElectionEnable: config.get('unclean.leader.election.enable') as boolean,
+    }
+  }
+
+  describeTopic(overrides: ReadonlyMap<string, string>, keys: readonly string[] | null, includeSynonyms: boolean): DescribedConfig[] {
+    return describeTopicConfigs(this.topicConfig(overrides), { configurationKeys: keys, includeSynonyms })
+  }
+
+  describeBroker(keys: readonly string[] | null, includeSynonyms: boolean): DescribedConfig[] {
+    return describeBrokerConfigs(this.broker, { configurationKeys: keys, includeSynonyms })
+  }
+
+  assignReplicas(brokers: readonly BrokerPlacement[], partitions: number, replicationFactor: number, startPartitionId: number, random: Random): number[][] {
+    return assignReplicasToBrokers({ brokers, partitions, replicationFactor, startPartitionId, random })
+  }
+
+  validateManualAssignment(assignment: readonly (readonly number[])[], replicationFactor: number | undefined, knownBrokerIds: readonly number[]): KafkaError | undefined {
+    return validateManualAssignment(assignment, knownBrokerIds, replicationFactor)
+  }
+}

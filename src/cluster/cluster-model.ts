@@ -1,0 +1,275 @@
+/**
+ * The in-process Kafka cluster: brokers, the controller and its metadata, partition logs, the
+ * group coordinator and the timeline, behind the request boundary (`send`). Everything that
+ * happens inside is synchronous and atomic per request; only waiting (long polls, group joins)
+ * is asynchronous, and every timer runs on the injected Clock.
+ *
+ * The kafkajs facade (src/client) talks to this class only through `send`; the control API
+ * (describe, settle, advance, close, ...) is for tests and learners.
+ */
+import { ManualClock, SystemClock, realTime, settleMicrotasks, type Clock } from './clock.js'
+import { Random, entropySeed } from './random.js'
+import { BrokerUnreachableError, KafkaError } from './error-codes.js'
+import { Broker } from './broker.js'
+import { Controller } from './controller.js'
+import { Timeline, type TimelineEvent, type TimelineEventType } from './timeline.js'
+import { handlers, type Handler } from './api/handlers.js'
+import { CoordinatorType, type ApiName, type RequestOf, type ResponseOf } from './api/messages.js'
+import { partitionForKey } from './metadata/java-hash.js'
+import { readSubscriptionTopics } from './metadata/consumer-protocol.js'
+import { GroupCoordinator } from './group/group-coordinator.js'
+import { ClusterConfig, type BrokerConfigInput } from './cluster-config.js'
+import { describeCluster, type ClusterDescription } from './describe.js'
+import { formatCluster } from './format.js'
+
+export interface BrokerSpec {
+  readonly id?: number
+  readonly rack?: string | null
+}
+
+export interface ClusterOptions {
+  /** A broker count (ids 0..n-1) or one spec per broker. Default 1. */
+  readonly brokers?: number | readonly BrokerSpec[]
+  /** Default: the wall clock. Pass a ManualClock for virtual time. */
+  readonly clock?: Clock
+  /** Seeds every random choice (replica placement, member ids, partitioner starts). */
+  readonly seed?: number
+  /** Broker configs under Kafka's names, applied to every broker. */
+  readonly brokerConfig?: BrokerConfigInput
+  readonly clusterId?: string
+  /** The host the brokers advertise. Default 'localhost'. */
+  readonly host?: string
+  /** The first broker's port; broker i listens on basePort + i. Default 9092. */
+  readonly basePort?: number
+}
+
+/** Something outside the cluster (a running consumer) that settle() waits for. */
+export interface SettleParticipant {
+  /** True when it has nothing in flight and nothing it could still do without time passing. */
+  isSettled(): boolean
+  /** A short description of what it is still doing, for settle()'s timeout message. */
+  describePending?(): string
+}
+
+export interface SettleOptions {
+  /** Give up after this many ms of real time (default 10000). */
+  readonly timeoutMs?: number
+}
+
+export class ClusterModel {
+  readonly clock: Clock
+  readonly random: Random
+  readonly seed: number
+  readonly clusterId: string
+  readonly timeline: Timeline
+  readonly controller: Controller
+  readonly groups: GroupCoordinator
+  readonly config: ClusterConfig
+  private readonly brokerList: Broker[]
+  private readonly brokersById = new Map<number, Broker>()
+  private readonly closeListeners = new Set<() => void>()
+  private readonly participants = new Set<SettleParticipant>()
+  private closed = false
+
+  constructor(options: ClusterOptions = {}) {
+    this.clock = options.clock ?? new SystemClock()
+    this.seed = options.seed ?? entropySeed()
+    this.random = new Random(this.seed)
+    this.timeline = new Timeline(() => this.clock.now())
+    this.config = new ClusterConfig(options.brokerConfig ?? {})
+    const host = options.host ?? 'localhost'
+    const basePort = options.basePort ?? 9092
+    const specs = normalizeBrokers(options.brokers)
+    this.brokerList = specs.map((spec, i) => new Broker(spec.id, host, basePort + i, spec.rack ?? this.config.brokerRack()))
+    for (const b of this.brokerList) {
+      if (this.brokersById.has(b.id)) throw new KafkaError('INVALID_CONFIG', `Duplicate broker id ${b.id}`)
+      this.brokersById.set(b.id, b)
+    }
+    this.clusterId = options.clusterId ?? this.random.uuid().replace(/-/g, '').slice(0, 22)
+    for (const b of this.brokerList) this.timeline.record({ type: 'brokerRegistered', brokerId: b.id, rack: b.rack })
+
+    const random = this.random
+    this.controller = new Controller({
+      random,
+      timeline: this.timeline,
+      now: () => this.clock.now(),
+      brokers: () => this.brokerList,
+      isBrokerAlive: (id) => this.isBrokerAlive(id),
+      defaultPartitions: () => this.config.numPartitions(),
+      defaultReplicationFactor: () => this.config.defaultReplicationFactor(),
+      validateTopicName: (name, existing) => this.config.validateTopicName(name, existing),
+      validateTopicConfigs: (configs) => this.config.validateTopicConfigs(configs),
+      resolveTopicSettings: (overrides) => this.config.resolveTopicSettings(overrides),
+      assignReplicas: (partitions, rf, first) =>
+        this.config.assignReplicas(
+          this.liveBrokers().map((b) => ({ id: b.id, rack: b.rack })),
+          partitions,
+          rf,
+          first,
+          random,
+        ),
+      validateManualAssignment: (assignment, rf) => this.config.validateManualAssignment(assignment, rf, [...this.brokersById.keys()]),
+      isInternalTopic: (name) => name === '__consumer_offsets' || name === '__transaction_state',
+      onTopicDeleted: (topic) => this.groups.onTopicDeleted(topic.name),
+      onPartitionsAdded: (topic) => {
+        // A subscribed topic's partition count changed: its groups must rebalance.
+        for (const groupId of this.groups.groupsSubscribedTo(topic.name)) this.groups.requestRebalance(groupId, `partitions added to ${topic.name}`)
+      },
+    })
+    this.groups = new GroupCoordinator({
+      clock: this.clock,
+      random: random.fork(),
+      config: () => this.config.groupCoordinatorConfig(),
+      emit: (event) => this.timeline.record(event),
+      decodeSubscription: readSubscriptionTopics,
+    })
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The request boundary
+
+  /**
+   * Sends a request to a broker and answers as that broker would. A broker that is down (or
+   * unknown) cannot be reached: the promise rejects with BrokerUnreachableError.
+   */
+  send<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }): Promise<ResponseOf<K>> {
+    const broker = this.brokersById.get(brokerId)
+    if (!broker) return Promise.reject(new BrokerUnreachableError(brokerId, 'no such broker in the cluster'))
+    if (!broker.alive || this.closed) return Promise.reject(new BrokerUnreachableError(brokerId, this.closed ? 'the cluster is closed' : 'the broker is stopped'))
+    const handler = handlers[request.api] as Handler<K>
+    try {
+      return Promise.resolve(handler(this, brokerId, request))
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Brokers and coordinators
+
+  get brokers(): readonly Broker[] {
+    return this.brokerList
+  }
+
+  broker(id: number): Broker | undefined {
+    return this.brokersById.get(id)
+  }
+
+  isBrokerAlive(id: number): boolean {
+    return this.brokersById.get(id)?.alive === true
+  }
+
+  liveBrokers(): Broker[] {
+    return this.brokerList.filter((b) => b.alive)
+  }
+
+  /** The addresses the cluster answers to, as a kafkajs `brokers` list. */
+  get bootstrapBrokers(): string[] {
+    return this.brokerList.map((b) => b.address)
+  }
+
+  get brokerConfig(): { autoCreateTopicsEnable: boolean; deleteTopicEnable: boolean } {
+    return { autoCreateTopicsEnable: this.config.autoCreateTopicsEnable(), deleteTopicEnable: this.config.deleteTopicEnable() }
+  }
+
+  /**
+   * The coordinator broker for a group or transactional id: the leader of the key's partition
+   * of __consumer_offsets / __transaction_state. The internal topics are not materialised as
+   * logs; their partitions' leaders are spread over the live brokers the way replica placement
+   * would put them.
+   */
+  coordinatorFor(key: string, keyType: number): number | undefined {
+    const live = this.liveBrokers()
+    if (live.length === 0) return undefined
+    const partitions = keyType === CoordinatorType.TRANSACTION ? this.config.transactionStateLogPartitions() : this.config.offsetsTopicPartitions()
+    const partition = partitionForKey(key, partitions)
+    return live[partition % live.length]!.id
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Control API
+
+  describe(): ClusterDescription {
+    return describeCluster(this)
+  }
+
+  format(): string {
+    return formatCluster(this.describe())
+  }
+
+  timelineEvents(filter?: { types?: readonly TimelineEventType[] }): TimelineEvent[] {
+    return this.timeline.list(filter)
+  }
+
+  /** Moves a ManualClock forward, running due timers in order. */
+  async advance(ms: number): Promise<void> {
+    if (!(this.clock instanceof ManualClock)) {
+      throw new TypeError('cluster.advance(ms) needs a ManualClock: new Cluster({ clock: new ManualClock() })')
+    }
+    await this.clock.advance(ms)
+  }
+
+  registerParticipant(participant: SettleParticipant): () => void {
+    this.participants.add(participant)
+    return () => this.participants.delete(participant)
+  }
+
+  /**
+   * Resolves once every registered participant (running consumers) is settled: caught up to
+   * the high watermark of every assigned partition, no handler in flight, no rebalance pending.
+   * With a ManualClock it runs timers that are already due but never moves time.
+   */
+  async settle(options: SettleOptions = {}): Promise<void> {
+    const timeoutMs = options.timeoutMs ?? 10_000
+    const startedAt = realTime.now()
+    let quietRounds = 0
+    let busyRounds = 0
+    for (;;) {
+      if (this.clock instanceof ManualClock) await this.clock.runDue()
+      else await settleMicrotasks()
+      const pending = [...this.participants].filter((p) => !p.isSettled())
+      if (pending.length === 0) {
+        // Two quiet rounds in a row: nothing was still on its way between them.
+        if (++quietRounds >= 2) return
+        continue
+      }
+      quietRounds = 0
+      if (realTime.now() - startedAt > timeoutMs) {
+        const what = pending.map((p) => p.describePending?.() ?? 'a participant').join('; ')
+        throw new Error(`cluster.settle() timed out after ${timeoutMs} ms: ${what}`)
+      }
+      if (!(this.clock instanceof ManualClock)) if (++busyRounds > 50) await realTime.sleep(1)
+    }
+  }
+
+  /** Registers a callback for close(); returns a remover. */
+  onClose(listener: () => void): () => void {
+    this.closeListeners.add(listener)
+    return () => this.closeListeners.delete(listener)
+  }
+
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  /** Ends every long poll and parked join, cancels the coordinator's timers. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    const listeners = [...this.closeListeners]
+    this.closeListeners.clear()
+    for (const l of listeners) l()
+    this.groups.close()
+    await settleMicrotasks()
+  }
+}
+
+function normalizeBrokers(brokers: ClusterOptions['brokers']): { id: number; rack?: string | null }[] {
+  if (brokers === undefined) return [{ id: 0 }]
+  if (typeof brokers === 'number') {
+    if (!Number.isInteger(brokers) || brokers < 1) throw new TypeError(`brokers must be a positive integer, got ${brokers}`)
+    return Array.from({ length: brokers }, (_, id) => ({ id }))
+  }
+  if (brokers.length === 0) throw new TypeError('a cluster needs at least one broker')
+  return brokers.map((spec, i) => ({ id: spec.id ?? i, rack: spec.rack ?? null }))
+}

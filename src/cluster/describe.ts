@@ -1,0 +1,145 @@
+/**
+ * cluster.describe(): a plain-data snapshot of the whole cluster, for assertions and views.
+ */
+import type { ClusterModel } from './cluster-model.js'
+import { readAssignment } from './metadata/consumer-protocol.js'
+
+export interface BrokerDescription {
+  readonly id: number
+  readonly host: string
+  readonly port: number
+  readonly rack: string | null
+  readonly alive: boolean
+  readonly isController: boolean
+}
+
+export interface PartitionDescription {
+  readonly partition: number
+  readonly leader: number
+  readonly leaderEpoch: number
+  readonly replicas: number[]
+  readonly isr: number[]
+  readonly offlineReplicas: number[]
+  readonly logStartOffset: number
+  readonly lastStableOffset: number
+  readonly highWatermark: number
+  readonly logEndOffset: number
+}
+
+export interface TopicDescription {
+  readonly name: string
+  readonly topicId: string
+  readonly internal: boolean
+  /** Dynamic (overridden) topic configs only. */
+  readonly configs: Record<string, string>
+  readonly partitions: PartitionDescription[]
+}
+
+export interface GroupMemberDescription {
+  readonly memberId: string
+  readonly clientId: string
+  readonly clientHost: string
+  /** Partitions owned, by topic, as the leader assigned them. */
+  readonly assignment: Record<string, number[]>
+}
+
+export interface GroupOffsetDescription {
+  readonly topic: string
+  readonly partition: number
+  readonly committedOffset: number
+  readonly metadata: string | null
+  /** The partition's high watermark now; -1 when the topic is gone. */
+  readonly highWatermark: number
+  /** highWatermark - committedOffset (never negative); null when the topic is gone. */
+  readonly lag: number | null
+}
+
+export interface GroupDescription {
+  readonly groupId: string
+  readonly state: string
+  readonly generationId: number
+  readonly protocolType: string | null
+  readonly protocol: string | null
+  readonly leader: string | null
+  readonly coordinator: number | null
+  readonly members: GroupMemberDescription[]
+  readonly offsets: GroupOffsetDescription[]
+}
+
+export interface ClusterDescription {
+  readonly clusterId: string
+  readonly controllerId: number
+  readonly time: number
+  readonly brokers: BrokerDescription[]
+  readonly topics: TopicDescription[]
+  readonly groups: GroupDescription[]
+}
+
+export function describeCluster(cluster: ClusterModel): ClusterDescription {
+  const controllerId = cluster.controller.controllerId
+  const topics = cluster.controller
+    .allTopics()
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map(
+      (t): TopicDescription => ({
+        name: t.name,
+        topicId: t.topicId,
+        internal: t.isInternal,
+        configs: Object.fromEntries(t.configs),
+        partitions: t.partitions.map((p) => ({
+          partition: p.index,
+          leader: p.leader,
+          leaderEpoch: p.leaderEpoch,
+          replicas: [...p.replicas],
+          isr: [...p.isr],
+          offlineReplicas: p.replicas.filter((id) => !cluster.isBrokerAlive(id)),
+          logStartOffset: p.logStartOffset,
+          lastStableOffset: p.lastStableOffset,
+          highWatermark: p.highWatermark,
+          logEndOffset: p.logEndOffset,
+        })),
+      }),
+    )
+  const groups = cluster.groups
+    .snapshot()
+    .sort((a, b) => a.groupId.localeCompare(b.groupId))
+    .map(
+      (g): GroupDescription => ({
+        groupId: g.groupId,
+        state: g.state,
+        generationId: g.generationId,
+        protocolType: g.protocolType,
+        protocol: g.protocolName,
+        leader: g.leaderId,
+        coordinator: cluster.coordinatorFor(g.groupId, 0) ?? null,
+        members: g.members.map((m) => ({
+          memberId: m.memberId,
+          clientId: m.clientId,
+          clientHost: m.clientHost,
+          assignment: readAssignment(m.assignment),
+        })),
+        offsets: g.offsets
+          .map((o) => {
+            const partition = cluster.controller.topic(o.topic)?.partitions[o.partition]
+            const highWatermark = partition ? partition.highWatermark : -1
+            return {
+              topic: o.topic,
+              partition: o.partition,
+              committedOffset: o.offset,
+              metadata: o.metadata,
+              highWatermark,
+              lag: partition ? Math.max(0, highWatermark - o.offset) : null,
+            }
+          })
+          .sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition),
+      }),
+    )
+  return {
+    clusterId: cluster.clusterId,
+    controllerId,
+    time: cluster.clock.now(),
+    brokers: cluster.brokers.map((b) => ({ id: b.id, host: b.host, port: b.port, rack: b.rack, alive: b.alive, isController: b.id === controllerId })),
+    topics,
+    groups,
+  }
+}

@@ -1,0 +1,541 @@
+/**
+ * One classic group's metadata, as Kafka's GroupMetadata (core/.../coordinator/group/
+ * GroupMetadata.scala, 3.7) holds it: state and generation, the selected protocol, the
+ * leader, the members (and the static-member index of KIP-345), the member ids handed out
+ * with MEMBER_ID_REQUIRED that have not rejoined yet (KIP-394), the members whose SyncGroup is
+ * still expected, and the committed offsets with their metadata and commit time.
+ *
+ * This is the data and its bookkeeping only; the rules (who may join, when a phase
+ * completes, what each request is answered) live in GroupCoordinator. The timer handles of
+ * the group's delayed operations are kept here so that deleting a group drops them with it.
+ */
+import type { TimerHandle } from '../clock.js'
+import { ErrorCode } from '../error-codes.js'
+import type { JoinGroupResponse, SyncGroupResponse } from '../api/messages.js'
+import { GroupState, assertValidTransition } from './group-state.js'
+import type { GroupMember, GroupProtocol, JoinAwaiter } from './group-member.js'
+
+/** The protocol type of groups formed by consumers (Kafka's ConsumerProtocol.PROTOCOL_TYPE). */
+export const CONSUMER_PROTOCOL_TYPE = 'consumer'
+
+export interface OffsetAndMetadata {
+  readonly offset: number
+  /** '' when the commit carried none (Kafka's OffsetAndMetadata.NoMetadata). */
+  readonly metadata: string
+  readonly commitTimestamp: number
+  /**
+   * Where the commit would sit in __consumer_offsets: a coordinator-wide counter. A
+   * transactional commit that completes later only replaces an offset committed before it
+   * (Kafka's CommitRecordMetadataAndOffset.olderThan).
+   */
+  readonly appendSeq: number
+}
+
+export interface CommittedOffset extends OffsetAndMetadata {
+  readonly topic: string
+  readonly partition: number
+}
+
+export interface JoinedMember {
+  readonly memberId: string
+  readonly groupInstanceId: string | null
+  readonly metadata: Buffer
+}
+
+/** Decodes a member's subscription (the topics it consumes) from its protocol metadata. */
+export type SubscriptionDecoder = (metadata: Buffer) => readonly string[] | undefined
+
+type OffsetTable = Map<string, Map<number, OffsetAndMetadata>>
+
+function putOffset(table: OffsetTable, topic: string, partition: number, value: OffsetAndMetadata): void {
+  let partitions = table.get(topic)
+  if (!partitions) {
+    partitions = new Map()
+    table.set(topic, partitions)
+  }
+  partitions.set(partition, value)
+}
+
+export class ConsumerGroup {
+  readonly groupId: string
+  private currentState: GroupState = GroupState.Empty
+  /** When the group entered its current state (KIP-211: an Empty group's offsets age from here). */
+  currentStateTimestamp: number
+  protocolType: string | null = null
+  protocolName: string | null = null
+  generationId = 0
+  leaderId: string | null = null
+
+  /** In the order members were added; this order decides leader fallback and vote ties. */
+  readonly members = new Map<string, GroupMember>()
+  /** group.instance.id -> member.id, for static members (KIP-345). */
+  private readonly staticMembers = new Map<string, string>()
+  /** Member ids handed out with MEMBER_ID_REQUIRED, awaiting their rejoin (KIP-394). */
+  private readonly pendingMembers = new Set<string>()
+  /** The expiry timer of each pending member id (its session timeout). */
+  readonly pendingMemberTimers = new Map<string, TimerHandle>()
+  /** Members of the current generation whose SyncGroup has not arrived yet. */
+  private readonly pendingSyncMembers = new Set<string>()
+  private numMembersAwaitingJoin = 0
+  /** For each protocol name, how many members support it. */
+  private readonly supportedProtocols = new Map<string, number>()
+
+  private readonly offsets: OffsetTable = new Map()
+  /** Transactional commits awaiting their transaction's outcome (KIP-98), by producer id. */
+  private readonly pendingTxnOffsets = new Map<number, OffsetTable>()
+
+  /**
+   * The topics the members consume, when protocolType is 'consumer' and every member's
+   * subscription could be decoded; undefined when unknown. Computed per generation.
+   */
+  subscribedTopics: ReadonlySet<string> | undefined
+
+  /** Set when a member joins during the initial delayed join, which then extends the delay. */
+  newMemberAdded = false
+
+  /** The delayed join (Kafka's DelayedJoin / InitialDelayedJoin) while PreparingRebalance. */
+  joinTimer: TimerHandle | undefined
+  /** Which kind of delayed join is running: an initial one never completes early. */
+  joinKind: 'initial' | 'normal' | undefined
+  /** The pending-sync expiration (Kafka's DelayedSync) after a join phase completes. */
+  syncTimer: TimerHandle | undefined
+
+  constructor(groupId: string, nowMs: number) {
+    this.groupId = groupId
+    this.currentStateTimestamp = nowMs
+  }
+
+  get state(): GroupState {
+    return this.currentState
+  }
+
+  is(state: GroupState): boolean {
+    return this.currentState === state
+  }
+
+  /** Moves to `to` if the transition table allows it (throws otherwise); returns the old state. */
+  transitionTo(to: GroupState, nowMs: number): GroupState {
+    const from = this.currentState
+    assertValidTransition(this.groupId, from, to)
+    this.currentState = to
+    this.currentStateTimestamp = nowMs
+    return from
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Membership
+
+  has(memberId: string): boolean {
+    return this.members.has(memberId)
+  }
+
+  get(memberId: string): GroupMember {
+    const member = this.members.get(memberId)
+    if (!member) throw new Error(`Member ${memberId} is not in group ${this.groupId}`)
+    return member
+  }
+
+  get size(): number {
+    return this.members.size
+  }
+
+  isLeader(memberId: string): boolean {
+    return this.leaderId === memberId
+  }
+
+  /** Adds a member, parking its JoinGroup if `awaiter` is given. */
+  add(member: GroupMember, awaiter?: JoinAwaiter): void {
+    if (member.groupInstanceId !== null) {
+      if (this.staticMembers.has(member.groupInstanceId)) {
+        throw new Error(`Static member with groupInstanceId=${member.groupInstanceId} cannot be added to group ${this.groupId} since it is already a member`)
+      }
+      this.staticMembers.set(member.groupInstanceId, member.memberId)
+    }
+    // The first member fixes the group's protocol type until the group empties again.
+    if (this.members.size === 0) this.protocolType = member.protocolType
+    if (this.protocolType !== member.protocolType) {
+      throw new Error(`Member ${member.memberId} has protocol type ${member.protocolType}, group ${this.groupId} has ${this.protocolType}`)
+    }
+    if (this.leaderId === null) this.leaderId = member.memberId
+    this.members.set(member.memberId, member)
+    this.incSupportedProtocols(member)
+    member.awaitingJoin = awaiter
+    if (member.isAwaitingJoin) this.numMembersAwaitingJoin++
+    this.pendingMembers.delete(member.memberId)
+  }
+
+  /**
+   * Removes a member (or a pending member id). Parked requests are the coordinator's to
+   * answer before calling this. A removed leader is replaced by the oldest remaining member.
+   */
+  remove(memberId: string): void {
+    const member = this.members.get(memberId)
+    if (member) {
+      this.members.delete(memberId)
+      this.decSupportedProtocols(member)
+      if (member.isAwaitingJoin) this.numMembersAwaitingJoin--
+      if (member.groupInstanceId !== null) this.staticMembers.delete(member.groupInstanceId)
+    }
+    if (this.isLeader(memberId)) {
+      const next = this.members.keys().next()
+      this.leaderId = next.done ? null : next.value
+    }
+    this.pendingMembers.delete(memberId)
+    this.pendingSyncMembers.delete(memberId)
+  }
+
+  /**
+   * Keeps the leader if it rejoined, otherwise elects the first member that did. False when
+   * the group has no leader (no members) or nobody rejoined (Kafka's maybeElectNewJoinedLeader).
+   */
+  maybeElectNewJoinedLeader(): boolean {
+    if (this.leaderId === null) return false
+    const leader = this.members.get(this.leaderId)
+    if (leader?.isAwaitingJoin) return true
+    for (const member of this.members.values()) {
+      if (member.isAwaitingJoin) {
+        this.leaderId = member.memberId
+        return true
+      }
+    }
+    return false
+  }
+
+  /**
+   * A static member rejoined with an unknown member id: the same member continues under a
+   * new id. Requests the old id still has parked are fenced (KIP-345).
+   */
+  replaceStaticMember(groupInstanceId: string, oldMemberId: string, newMemberId: string): GroupMember {
+    const member = this.members.get(oldMemberId)
+    if (!member) throw new Error(`Cannot replace non-existing member id ${oldMemberId}`)
+    this.maybeInvokeJoinCallback(member, joinErrorResponse(oldMemberId, ErrorCode.FENCED_INSTANCE_ID))
+    this.maybeInvokeSyncCallback(member, syncErrorResponse(ErrorCode.FENCED_INSTANCE_ID))
+    this.members.delete(oldMemberId)
+    member.memberId = newMemberId
+    this.members.set(newMemberId, member)
+    if (this.isLeader(oldMemberId)) this.leaderId = newMemberId
+    this.staticMembers.set(groupInstanceId, newMemberId)
+    return member
+  }
+
+  currentStaticMemberId(groupInstanceId: string): string | undefined {
+    return this.staticMembers.get(groupInstanceId)
+  }
+
+  isPendingMember(memberId: string): boolean {
+    return this.pendingMembers.has(memberId)
+  }
+
+  addPendingMember(memberId: string): void {
+    if (this.has(memberId)) throw new Error(`Attempt to add pending member ${memberId} which is already a stable member of the group`)
+    this.pendingMembers.add(memberId)
+  }
+
+  get numPending(): number {
+    return this.pendingMembers.size
+  }
+
+  addPendingSyncMember(memberId: string): void {
+    if (!this.has(memberId)) throw new Error(`Attempt to add a pending sync for member ${memberId} which is not a member of the group`)
+    this.pendingSyncMembers.add(memberId)
+  }
+
+  removePendingSyncMember(memberId: string): void {
+    this.pendingSyncMembers.delete(memberId)
+  }
+
+  hasReceivedSyncFromAllMembers(): boolean {
+    return this.pendingSyncMembers.size === 0
+  }
+
+  allPendingSyncMembers(): string[] {
+    return [...this.pendingSyncMembers]
+  }
+
+  clearPendingSyncMembers(): void {
+    this.pendingSyncMembers.clear()
+  }
+
+  get numAwaiting(): number {
+    return this.numMembersAwaitingJoin
+  }
+
+  notYetRejoinedMembers(): GroupMember[] {
+    return [...this.members.values()].filter((m) => !m.isAwaitingJoin)
+  }
+
+  /** Every member has a parked JoinGroup and no MEMBER_ID_REQUIRED rejoin is outstanding. */
+  hasAllMembersJoined(): boolean {
+    return this.members.size === this.numMembersAwaitingJoin && this.pendingMembers.size === 0
+  }
+
+  /** The group's rebalance timeout: the largest of its members' (Kafka's rebalanceTimeoutMs). */
+  rebalanceTimeoutMs(): number {
+    let timeout = 0
+    for (const member of this.members.values()) timeout = Math.max(timeout, member.rebalanceTimeoutMs)
+    return timeout
+  }
+
+  /**
+   * Replaces a member's protocols and timeouts and parks (or clears) its JoinGroup. Returns
+   * the JoinGroup it had parked before, if any, for the coordinator to answer.
+   */
+  updateMember(
+    member: GroupMember,
+    protocols: readonly GroupProtocol[],
+    rebalanceTimeoutMs: number,
+    sessionTimeoutMs: number,
+    awaiter: JoinAwaiter | undefined,
+  ): JoinAwaiter | undefined {
+    this.decSupportedProtocols(member)
+    member.supportedProtocols = protocols
+    this.incSupportedProtocols(member)
+    member.rebalanceTimeoutMs = rebalanceTimeoutMs
+    member.sessionTimeoutMs = sessionTimeoutMs
+    const previous = member.awaitingJoin
+    if (awaiter && !previous) this.numMembersAwaitingJoin++
+    else if (!awaiter && previous) this.numMembersAwaitingJoin--
+    member.awaitingJoin = awaiter
+    return previous
+  }
+
+  /**
+   * Answers the member's parked JoinGroup, if it has one. (A member already removed was
+   * uncounted by remove().)
+   */
+  maybeInvokeJoinCallback(member: GroupMember, response: JoinGroupResponse): boolean {
+    const awaiter = member.awaitingJoin
+    if (!awaiter) return false
+    member.awaitingJoin = undefined
+    if (this.members.get(member.memberId) === member) this.numMembersAwaitingJoin--
+    awaiter(response)
+    return true
+  }
+
+  /** Answers the member's parked SyncGroup, if it has one. */
+  maybeInvokeSyncCallback(member: GroupMember, response: SyncGroupResponse): boolean {
+    const awaiter = member.awaitingSync
+    if (!awaiter) return false
+    member.awaitingSync = undefined
+    awaiter(response)
+    return true
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Protocols
+
+  /**
+   * Whether a member may join with this protocol type and these protocols: any non-empty
+   * set for an Empty group; otherwise the group's type, and at least one protocol every
+   * current member supports (Kafka's supportsProtocols).
+   */
+  supportsProtocols(memberProtocolType: string, memberProtocols: ReadonlySet<string>): boolean {
+    if (this.is(GroupState.Empty)) return memberProtocolType !== '' && memberProtocols.size > 0
+    if (this.protocolType !== memberProtocolType) return false
+    for (const name of memberProtocols) {
+      if ((this.supportedProtocols.get(name) ?? 0) === this.members.size) return true
+    }
+    return false
+  }
+
+  /**
+   * The protocol for the next generation: among the protocols every member supports, each
+   * member votes for its most preferred, and the most votes win (Kafka's selectProtocol).
+   * Kafka breaks a tie by hash-map order; we take the tied protocol voted for first, in
+   * member order, so that a seed replays the same choice.
+   */
+  selectProtocol(): string {
+    if (this.members.size === 0) throw new Error('Cannot select protocol for empty group')
+    const candidates = new Set<string>()
+    for (const [name, count] of this.supportedProtocols) if (count === this.members.size) candidates.add(name)
+    const votes = new Map<string, number>()
+    for (const member of this.members.values()) {
+      const choice = member.vote(candidates)
+      votes.set(choice, (votes.get(choice) ?? 0) + 1)
+    }
+    let best = ''
+    let bestVotes = -1
+    for (const [name, count] of votes) {
+      if (count > bestVotes) {
+        best = name
+        bestVotes = count
+      }
+    }
+    return best
+  }
+
+  /** The member list the leader receives: each member's metadata for the selected protocol. */
+  currentMemberMetadata(): JoinedMember[] {
+    if (this.is(GroupState.Dead) || this.is(GroupState.PreparingRebalance) || this.protocolName === null) {
+      throw new Error(`Cannot obtain member metadata for group in state ${this.currentState}`)
+    }
+    const protocol = this.protocolName
+    return [...this.members.values()].map((m) => ({ memberId: m.memberId, groupInstanceId: m.groupInstanceId, metadata: m.metadata(protocol) }))
+  }
+
+  /**
+   * The topics the members subscribe to, when the group is a consumer group and every
+   * member's subscription decodes (Kafka's computeSubscribedTopics: the broker parses the
+   * consumer protocol for this). An empty consumer group subscribes to nothing.
+   */
+  computeSubscribedTopics(decode: SubscriptionDecoder | undefined): ReadonlySet<string> | undefined {
+    if (this.protocolType !== CONSUMER_PROTOCOL_TYPE) return undefined
+    if (this.members.size === 0) return new Set()
+    if (this.protocolName === null || !decode) return undefined
+    const topics = new Set<string>()
+    for (const member of this.members.values()) {
+      let subscription: readonly string[] | undefined
+      try {
+        subscription = decode(member.metadata(this.protocolName))
+      } catch {
+        subscription = undefined
+      }
+      if (!subscription) return undefined
+      for (const topic of subscription) topics.add(topic)
+    }
+    return topics
+  }
+
+  private incSupportedProtocols(member: GroupMember): void {
+    for (const p of member.supportedProtocols) this.supportedProtocols.set(p.name, (this.supportedProtocols.get(p.name) ?? 0) + 1)
+  }
+
+  private decSupportedProtocols(member: GroupMember): void {
+    for (const p of member.supportedProtocols) {
+      const count = (this.supportedProtocols.get(p.name) ?? 0) - 1
+      if (count > 0) this.supportedProtocols.set(p.name, count)
+      else this.supportedProtocols.delete(p.name)
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Offsets
+
+  offset(topic: string, partition: number): OffsetAndMetadata | undefined {
+    return this.offsets.get(topic)?.get(partition)
+  }
+
+  setOffset(topic: string, partition: number, value: OffsetAndMetadata): void {
+    putOffset(this.offsets, topic, partition, value)
+  }
+
+  /** Every committed offset, by topic then partition. */
+  allOffsets(): CommittedOffset[] {
+    const out: CommittedOffset[] = []
+    for (const topic of [...this.offsets.keys()].sort()) {
+      const partitions = this.offsets.get(topic)!
+      for (const partition of [...partitions.keys()].sort((a, b) => a - b)) out.push({ topic, partition, ...partitions.get(partition)! })
+    }
+    return out
+  }
+
+  get numOffsets(): number {
+    let n = 0
+    for (const partitions of this.offsets.values()) n += partitions.size
+    return n
+  }
+
+  /** Committed or awaiting a transaction's outcome (Kafka's hasOffsets). */
+  hasOffsets(): boolean {
+    return this.offsets.size > 0 || this.pendingTxnOffsets.size > 0
+  }
+
+  /** Drops the committed (and pending transactional) offsets of a topic; returns how many were committed. */
+  removeOffsetsForTopic(topic: string): number {
+    const removed = this.offsets.get(topic)?.size ?? 0
+    this.offsets.delete(topic)
+    for (const [producerId, pending] of this.pendingTxnOffsets) {
+      pending.delete(topic)
+      if (pending.size === 0) this.pendingTxnOffsets.delete(producerId)
+    }
+    return removed
+  }
+
+  removeAllOffsets(): void {
+    this.offsets.clear()
+    this.pendingTxnOffsets.clear()
+  }
+
+  /**
+   * Removes the offsets that offsets.retention.minutes has expired, by Kafka's rules since
+   * 2.1 (KIP-211, GroupMetadata.removeExpiredOffsets):
+   * - a group with a protocol type and no members: every offset, once the retention has
+   *   passed since the group became Empty;
+   * - a Stable consumer group whose subscriptions are known: offsets of topics nobody
+   *   subscribes to, once the retention has passed since their commit;
+   * - a group that never had members (offset storage only): each offset, once the retention
+   *   has passed since its commit;
+   * - otherwise nothing.
+   */
+  removeExpiredOffsets(nowMs: number, retentionMs: number): CommittedOffset[] {
+    let expired: CommittedOffset[] = []
+    const all = this.allOffsets()
+    if (this.protocolType !== null && this.is(GroupState.Empty)) {
+      if (nowMs - this.currentStateTimestamp >= retentionMs) expired = all
+    } else if (this.protocolType === CONSUMER_PROTOCOL_TYPE && this.subscribedTopics !== undefined && this.is(GroupState.Stable)) {
+      const subscribed = this.subscribedTopics
+      expired = all.filter((o) => !subscribed.has(o.topic) && nowMs - o.commitTimestamp >= retentionMs)
+    } else if (this.protocolType === null) {
+      expired = all.filter((o) => nowMs - o.commitTimestamp >= retentionMs)
+    }
+    for (const o of expired) {
+      const partitions = this.offsets.get(o.topic)!
+      partitions.delete(o.partition)
+      if (partitions.size === 0) this.offsets.delete(o.topic)
+    }
+    return expired
+  }
+
+  /** Stages a transactional commit; it becomes visible when the transaction commits. */
+  prepareTxnOffsetCommit(producerId: number, offsets: readonly CommittedOffset[]): void {
+    let pending = this.pendingTxnOffsets.get(producerId)
+    if (!pending) {
+      pending = new Map()
+      this.pendingTxnOffsets.set(producerId, pending)
+    }
+    for (const o of offsets) {
+      putOffset(pending, o.topic, o.partition, { offset: o.offset, metadata: o.metadata, commitTimestamp: o.commitTimestamp, appendSeq: o.appendSeq })
+    }
+  }
+
+  hasPendingTxnOffsets(producerId: number): boolean {
+    return this.pendingTxnOffsets.has(producerId)
+  }
+
+  hasPendingOffsetCommit(topic: string, partition: number): boolean {
+    for (const pending of this.pendingTxnOffsets.values()) if (pending.get(topic)?.has(partition)) return true
+    return false
+  }
+
+  /**
+   * The transaction of `producerId` ended: on commit its staged offsets replace those
+   * committed before them (a later plain commit wins); on abort they vanish. Returns the
+   * offsets that became visible.
+   */
+  completePendingTxnOffsetCommit(producerId: number, isCommit: boolean): CommittedOffset[] {
+    const pending = this.pendingTxnOffsets.get(producerId)
+    this.pendingTxnOffsets.delete(producerId)
+    if (!pending || !isCommit) return []
+    const applied: CommittedOffset[] = []
+    for (const [topic, partitions] of pending) {
+      for (const [partition, value] of partitions) {
+        const current = this.offset(topic, partition)
+        if (current === undefined || current.appendSeq < value.appendSeq) {
+          this.setOffset(topic, partition, value)
+          applied.push({ topic, partition, ...value })
+        }
+      }
+    }
+    return applied
+  }
+}
+
+/** A JoinGroup answer carrying only an error (Kafka's JoinGroupResult(memberId, error)). */
+export function joinErrorResponse(memberId: string, errorCode: number): JoinGroupResponse {
+  return { errorCode, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId, members: [] }
+}
+
+/** A SyncGroup answer carrying only an error (Kafka's SyncGroupResult(error)). */
+export function syncErrorResponse(errorCode: number): SyncGroupResponse {
+  return { errorCode, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) }
+}

@@ -1,0 +1,201 @@
+import { LogSegment } from './segment.js'
+import { RecordBatch, type BatchProducerInfo, type ProducerRecord, type TimestampTypeValue } from './record-batch.js'
+
+export interface LogRollPolicy {
+  /** segment.bytes */
+  readonly segmentBytes: number
+  /** segment.ms */
+  readonly segmentMs: number
+}
+
+/**
+ * One replica's log of one partition: append-only, dense offsets from 0, kept as segments of
+ * immutable batches. The log knows offsets and bytes; watermarks other than its own end and
+ * start (HW, LSO) belong to the partition, which knows the ISR.
+ */
+export class PartitionLog {
+  private readonly segments: LogSegment[]
+  private startOffset = 0
+
+  constructor(now: number) {
+    this.segments = [new LogSegment(0, now)]
+  }
+
+  /** logStartOffset: the first offset a fetch may ask for. */
+  get logStartOffset(): number {
+    return this.startOffset
+  }
+
+  /** logEndOffset (LEO): the offset the next record will take. */
+  get logEndOffset(): number {
+    return this.activeSegment.nextOffset
+  }
+
+  get activeSegment(): LogSegment {
+    return this.segments[this.segments.length - 1]!
+  }
+
+  get allSegments(): readonly LogSegment[] {
+    return this.segments
+  }
+
+  get sizeInBytes(): number {
+    let size = 0
+    for (const s of this.segments) size += s.sizeInBytes
+    return size
+  }
+
+  /** Builds a batch from the records at the log end and appends it. */
+  appendRecords(options: {
+    records: readonly ProducerRecord[]
+    leaderEpoch: number
+    timestampType: TimestampTypeValue
+    now: number
+    producer?: BatchProducerInfo | undefined
+    isControl?: boolean
+    roll: LogRollPolicy
+  }): RecordBatch {
+    const batch = RecordBatch.fromRecords({
+      baseOffset: this.logEndOffset,
+      records: options.records,
+      partitionLeaderEpoch: options.leaderEpoch,
+      timestampType: options.timestampType,
+      now: options.now,
+      producer: options.producer,
+      isControl: options.isControl ?? false,
+    })
+    this.appendBatch(batch, options.now, options.roll)
+    return batch
+  }
+
+  /** Appends a batch built elsewhere (a follower copying its leader's batch object). */
+  appendBatch(batch: RecordBatch, now: number, roll: LogRollPolicy): void {
+    if (batch.baseOffset !== this.logEndOffset) {
+      throw new Error(`batch at ${batch.baseOffset} does not follow log end ${this.logEndOffset}`)
+    }
+    this.maybeRoll(batch, now, roll)
+    this.activeSegment.append(batch)
+  }
+
+  /**
+   * Kafka rolls a new segment when the batch would overflow segment.bytes, or when the active
+   * segment is older than segment.ms (LogSegment.shouldRoll).
+   */
+  private maybeRoll(batch: RecordBatch, now: number, roll: LogRollPolicy): void {
+    const active = this.activeSegment
+    if (active.isEmpty) return
+    const full = active.sizeInBytes + batch.sizeInBytes > roll.segmentBytes
+    const old = now - active.createdAt >= roll.segmentMs
+    if (full || old) this.segments.push(new LogSegment(batch.baseOffset, now))
+  }
+
+  /** Starts a new empty active segment now (used by tests and the cleaner). */
+  roll(now: number): void {
+    if (!this.activeSegment.isEmpty) this.segments.push(new LogSegment(this.logEndOffset, now))
+  }
+
+  /**
+   * The batches holding offsets from `offset` up to (not including) `maxOffset`, at most
+   * `maxBytes` of them but always at least one batch when any exists (Kafka's KIP-74 rule,
+   * so a record larger than the fetch size still makes progress). The first batch may start
+   * before `offset`; the reader skips what it did not ask for.
+   */
+  read(offset: number, maxOffset: number, maxBytes: number): RecordBatch[] {
+    const out: RecordBatch[] = []
+    if (offset >= maxOffset) return out
+    let bytes = 0
+    let s = this.segmentIndexFor(offset)
+    for (; s < this.segments.length; s++) {
+      const segment = this.segments[s]!
+      const batches = segment.batches
+      for (let b = segment.batchIndexFor(offset); b < batches.length; b++) {
+        const batch = batches[b]!
+        if (batch.baseOffset >= maxOffset) return out
+        if (out.length > 0 && bytes + batch.sizeInBytes > maxBytes) return out
+        out.push(batch)
+        bytes += batch.sizeInBytes
+      }
+    }
+    return out
+  }
+
+  /** Binary search over segment base offsets: the segment that holds `offset`. */
+  private segmentIndexFor(offset: number): number {
+    let lo = 0
+    let hi = this.segments.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1
+      if (this.segments[mid]!.baseOffset <= offset) lo = mid
+      else hi = mid - 1
+    }
+    return lo
+  }
+
+  /**
+   * ListOffsets by timestamp: the first offset whose timestamp is >= `timestamp`, or undefined
+   * when no record is that recent (Kafka answers -1 then).
+   */
+  offsetForTimestamp(timestamp: number, maxOffset: number): { offset: number; timestamp: number } | undefined {
+    for (const segment of this.segments) {
+      if (segment.isEmpty || segment.maxTimestamp < timestamp) continue
+      for (const batch of segment.batches) {
+        if (batch.maxTimestamp < timestamp || batch.isControl) continue
+        for (let i = 0; i < batch.count; i++) {
+          const offset = batch.offsetAt(i)
+          if (offset < this.startOffset) continue
+          if (offset >= maxOffset) return undefined
+          const ts = batch.timestampAt(i)
+          if (ts >= timestamp) return { offset, timestamp: ts }
+        }
+      }
+    }
+    return undefined
+  }
+
+  /** The largest timestamp below maxOffset and its offset (ListOffsets MAX_TIMESTAMP, KIP-734). */
+  maxTimestampBelow(maxOffset: number): { offset: number; timestamp: number } | undefined {
+    let best: { offset: number; timestamp: number } | undefined
+    for (const segment of this.segments) {
+      for (const batch of segment.batches) {
+        if (batch.isControl) continue
+        for (let i = 0; i < batch.count; i++) {
+          const offset = batch.offsetAt(i)
+          if (offset < this.startOffset || offset >= maxOffset) continue
+          const ts = batch.timestampAt(i)
+          if (!best || ts > best.timestamp) best = { offset, timestamp: ts }
+        }
+      }
+    }
+    return best
+  }
+
+  /**
+   * Moves logStartOffset forward (DeleteRecords, retention) and drops segments that lie wholly
+   * below it. The active segment is kept even when empty.
+   */
+  advanceLogStartOffset(offset: number): void {
+    if (offset <= this.startOffset) return
+    this.startOffset = offset
+    while (this.segments.length > 1 && this.segments[1]!.baseOffset <= offset) this.segments.shift()
+  }
+
+  /** Removes whole segments from the front (retention), never the active one. */
+  deleteOldestSegment(): LogSegment | undefined {
+    if (this.segments.length <= 1) return undefined
+    const removed = this.segments.shift()!
+    this.startOffset = Math.max(this.startOffset, this.segments[0]!.baseOffset)
+    return removed
+  }
+
+  /** Drops everything at or after `offset` (a follower truncating to its leader). */
+  truncateTo(offset: number): void {
+    while (this.segments.length > 1 && this.activeSegment.baseOffset >= offset) this.segments.pop()
+    this.activeSegment.truncateTo(offset)
+  }
+
+  /** Replaces a segment's batches (the log cleaner's output). Offsets are unchanged. */
+  replaceSegmentBatches(segment: LogSegment, batches: RecordBatch[]): void {
+    segment.batches = batches
+    segment.sizeInBytes = batches.reduce((sum, b) => sum + b.sizeInBytes, 0)
+  }
+}

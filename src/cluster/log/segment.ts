@@ -1,0 +1,63 @@
+import type { RecordBatch } from './record-batch.js'
+
+/**
+ * A log segment: a run of batches starting at `baseOffset`. Kafka rolls to a new segment by
+ * segment.bytes and segment.ms; retention deletes whole segments and the cleaner rewrites them,
+ * but the active (last) segment is never deleted or compacted.
+ */
+export class LogSegment {
+  readonly baseOffset: number
+  /** When the first batch was appended (segment.ms counts from here). */
+  readonly createdAt: number
+  batches: RecordBatch[] = []
+  sizeInBytes = 0
+
+  constructor(baseOffset: number, createdAt: number) {
+    this.baseOffset = baseOffset
+    this.createdAt = createdAt
+  }
+
+  get isEmpty(): boolean {
+    return this.batches.length === 0
+  }
+
+  /** One past the last offset held (baseOffset when empty). */
+  get nextOffset(): number {
+    const last = this.batches[this.batches.length - 1]
+    return last ? last.lastOffset + 1 : this.baseOffset
+  }
+
+  get maxTimestamp(): number {
+    let max = -1
+    for (const b of this.batches) if (b.maxTimestamp > max) max = b.maxTimestamp
+    return max
+  }
+
+  append(batch: RecordBatch): void {
+    this.batches.push(batch)
+    this.sizeInBytes += batch.sizeInBytes
+  }
+
+  /** Index of the batch containing `offset`, or of the first batch after it. */
+  batchIndexFor(offset: number): number {
+    const batches = this.batches
+    let lo = 0
+    let hi = batches.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (batches[mid]!.lastOffset < offset) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
+  /** Drops every batch at or after `offset` (a replica truncating to agree with its leader). */
+  truncateTo(offset: number): void {
+    const keep = this.batchIndexFor(offset)
+    if (keep < this.batches.length && this.batches[keep]!.baseOffset < offset) {
+      throw new Error(`cannot truncate inside a batch: offset ${offset} is in batch ${this.batches[keep]!.baseOffset}`)
+    }
+    this.batches.length = keep
+    this.sizeInBytes = this.batches.reduce((sum, b) => sum + b.sizeInBytes, 0)
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * The cluster's event timeline: what happened, in order, on the cluster's clock. Learners read
+ * it as a story (cluster.timeline()); tests assert on it. It is a bounded ring so that a long
+ * run keeps its recent history without growing without end.
+ */
+export type TimelineEvent =
+  | { type: 'brokerRegistered'; time: number; brokerId: number; rack: string | null }
+  | { type: 'topicCreated'; time: number; topic: string; partitions: number; replicationFactor: number; configs: Record<string, string> }
+  | { type: 'topicDeleted'; time: number; topic: string }
+  | { type: 'partitionsCreated'; time: number; topic: string; from: number; to: number }
+  | { type: 'configsAltered'; time: number; resourceType: 'topic' | 'broker'; resourceName: string; configs: Record<string, string | null> }
+  | { type: 'leaderElected'; time: number; topic: string; partition: number; leader: number; leaderEpoch: number; reason: string }
+  | { type: 'isrChanged'; time: number; topic: string; partition: number; isr: number[] }
+  | { type: 'produced'; time: number; topic: string; partition: number; baseOffset: number; count: number; acks: number }
+  | { type: 'recordsDeleted'; time: number; topic: string; partition: number; logStartOffset: number }
+  | { type: 'groupStateChanged'; time: number; groupId: string; from: string; to: string }
+  | { type: 'memberJoined'; time: number; groupId: string; memberId: string }
+  | { type: 'memberRemoved'; time: number; groupId: string; memberId: string; reason: string }
+  | { type: 'rebalanced'; time: number; groupId: string; generationId: number; leaderId: string; members: string[]; protocolName: string | null }
+  | { type: 'offsetsCommitted'; time: number; groupId: string; generationId: number; offsets: { topic: string; partition: number; offset: number }[] }
+  | { type: 'groupDeleted'; time: number; groupId: string }
+
+export type TimelineEventType = TimelineEvent['type']
+
+type WithoutTime<E> = E extends TimelineEvent ? Omit<E, 'time'> : never
+export type TimelineEventInput = WithoutTime<TimelineEvent>
+
+export class Timeline {
+  private readonly events: TimelineEvent[] = []
+  private start = 0
+  readonly capacity: number
+  private readonly now: () => number
+
+  constructor(now: () => number, capacity = 10_000) {
+    this.now = now
+    this.capacity = capacity
+  }
+
+  record(event: TimelineEventInput): void {
+    const stamped = { ...event, time: this.now() } as TimelineEvent
+    if (this.events.length < this.capacity) {
+      this.events.push(stamped)
+    } else {
+      this.events[this.start] = stamped
+      this.start = (this.start + 1) % this.capacity
+    }
+  }
+
+  /** Every event kept, oldest first; optionally only those of the given types. */
+  list(filter?: { types?: readonly TimelineEventType[] }): TimelineEvent[] {
+    const ordered = [...this.events.slice(this.start), ...this.events.slice(0, this.start)]
+    if (!filter?.types) return ordered
+    const types = new Set(filter.types)
+    return ordered.filter((e) => types.has(e.type))
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * memkafka: an in-process Kafka cluster behind the kafkajs API.
+ *
+ *   import { Cluster } from 'memkafka'
+ *   const cluster = new Cluster({ brokers: 3 })
+ *   const kafka = cluster.kafka({ clientId: 'app' })   // a kafkajs Kafka
+ *
+ * Everything kafkajs exports at its top level is exported here under the same name, so
+ * `vi.mock('kafkajs', () => import('memkafka'))` swaps a real cluster for an in-process one.
+ */
+export { Cluster } from './client/cluster.js'
+export type { ClusterOptions, BrokerSpec, SettleOptions } from './cluster/cluster-model.js'
+export type { ClusterDescription, TopicDescription, PartitionDescription, GroupDescription, BrokerDescription } from './cluster/describe.js'
+export type { TimelineEvent, TimelineEventType } from './cluster/timeline.js'
+export { ManualClock, SystemClock } from './cluster/clock.js'
+export type { Clock, TimerHandle } from './cluster/clock.js'
+export { Random } from './cluster/random.js'
+
+export { Kafka } from './client/kafka.js'
+export type { KafkaConfig } from './client/kafka.js'
+export { Producer } from './client/producer/producer.js'
+export type { ProducerConfig, ProducerRecord, ProducerBatch, RecordMetadata } from './client/producer/producer.js'
+export type { Message, TopicMessages, IHeaders } from './client/producer/message.js'
+export { Consumer } from './client/consumer/consumer.js'
+export type { ConsumerConfig, ConsumerRunConfig, ConsumerSubscribeTopics } from './client/consumer/consumer.js'
+export type { EachBatchPayload, EachMessagePayload } from './client/consumer/runner.js'
+export type { Batch, KafkaMessage } from './client/consumer/batch.js'
+export { Admin } from './client/admin/admin.js'
+export type { AdminConfig } from './client/admin/admin.js'
+export * from './client/admin/enums.js'
+
+export { Partitioners } from './client/producer/partitioners/index.js'
+export type { ICustomPartitioner, PartitionerArgs } from './client/producer/partitioners/index.js'
+export { PartitionAssigners, AssignerProtocol } from './client/consumer/assigners/index.js'
+export type { Assigner, PartitionAssigner, GroupMember, GroupMemberAssignment, GroupState, MemberMetadata, MemberAssignment } from './client/consumer/assigners/index.js'
+export { logLevel } from './client/logger.js'
+export type { Logger, LogEntry, LogCreator } from './client/logger.js'
+
+/** kafkajs's CompressionTypes; memkafka stores records uncompressed whatever is asked. */
+export const CompressionTypes = { None: 0, GZIP: 1, Snappy: 2, LZ4: 3, ZSTD: 4 } as const
+export const CompressionCodecs: Record<number, unknown> = {}
+
+export * from './client/errors.js'
+import * as errors from './client/errors.js'
+/** kafkajs also exports its error classes grouped as `errors`. */
+export { errors }
