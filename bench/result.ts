@@ -37,7 +37,8 @@ export function formatValue(value: number, unit: string): string {
     if (value >= 1e3) return `${(value / 1e3).toFixed(1)} k ${unit}`
     return `${value.toFixed(0)} ${unit}`
   }
-  const digits = value >= 100 ? 0 : value >= 10 ? 1 : value >= 1 ? 2 : 3
+  if (value < 1) return `${value.toPrecision(3)} ${unit}`
+  const digits = value >= 100 ? 0 : value >= 10 ? 1 : 2
   return `${value.toFixed(digits)} ${unit}`
 }
 

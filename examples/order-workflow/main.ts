@@ -27,7 +27,7 @@ try {
   console.log(formatOrders(workflow.orders.list()))
   console.log(`\nStock left: ${Object.entries(workflow.inventory.stockLevels()).map(([sku, n]) => `${sku} ${n}`).join(', ')}`)
   console.log(`Payments captured: $${workflow.payment.captured()}`)
-  console.log('\nCluster')
+  console.log()
   console.log(cluster.format())
 } finally {
   await workflow.stop()

@@ -21,7 +21,7 @@ interface SeenRecord {
   readonly key: string
 }
 
-const confirmedOrders = ['o-1001', 'o-1002', 'o-1005', 'o-1007', 'o-1008']
+const confirmedOrders = ['o-5001', 'o-5002', 'o-5005', 'o-5007', 'o-5008']
 
 /** Which topics each service group reads. */
 const subscriptions: Record<string, readonly TopicName[]> = {
@@ -74,7 +74,7 @@ describe('the order workflow', () => {
   })
 
   it('rejects the order that wants more gadgets than exist as out-of-stock', () => {
-    expect(workflow.orders.get('o-1003')?.state).toEqual({
+    expect(workflow.orders.get('o-5003')?.state).toEqual({
       status: 'rejected',
       reason: 'out-of-stock',
       detail: 'gadget: 10 wanted, 5 in stock',
@@ -82,12 +82,12 @@ describe('the order workflow', () => {
   })
 
   it('rejects an order over the customer limit, and one on a flagged card, as payment-declined', () => {
-    expect(workflow.orders.get('o-1004')?.state).toEqual({
+    expect(workflow.orders.get('o-5004')?.state).toEqual({
       status: 'rejected',
       reason: 'payment-declined',
       detail: '$60 exceeds the $50 limit',
     })
-    expect(workflow.orders.get('o-1006')?.state).toEqual({
+    expect(workflow.orders.get('o-5006')?.state).toEqual({
       status: 'rejected',
       reason: 'payment-declined',
       detail: 'card ending 0002 is flagged',
@@ -101,9 +101,9 @@ describe('the order workflow', () => {
   })
 
   it('gives back the stock and the money that rejected orders held', () => {
-    // Reserved for the declined o-1004 (3 widgets) and o-1006 (1 widget), then released.
+    // Reserved for the declined o-5004 (3 widgets) and o-5006 (1 widget), then released.
     expect(workflow.inventory.stockLevels()).toEqual({ widget: 100 - 2 - 4, gadget: 5 - 1, gizmo: 20 - 1 - 2 - 1 })
-    // Authorised for the out-of-stock o-1003 ($150), then voided.
+    // Authorised for the out-of-stock o-5003 ($150), then voided.
     expect(workflow.payment.captured()).toBe(40 + 35 + 85 + 80 + 35)
   })
 

@@ -101,18 +101,18 @@ const carolHome = { name: 'Carol', street: '3 rue de Rivoli', city: 'Paris', cou
 const daveHome = { name: 'Dave', street: '9 Elm St', city: 'Portland', country: 'US' }
 
 /**
- * Eight orders: six go through, o-1003 wants more gadgets than exist (out of stock), o-1004 is
- * over Dave's limit and o-1006 uses Carol's flagged card (payment declined). The outcomes do
+ * Eight orders: six go through, o-5003 wants more gadgets than exist (out of stock), o-5004 is
+ * over Dave's limit and o-5006 uses Carol's flagged card (payment declined). The outcomes do
  * not depend on the order in which partitions are processed: the out-of-stock order asks for
  * more than the whole stock, and the rest fit together.
  */
 export const sampleOrders: readonly NewOrder[] = [
-  { orderId: 'o-1001', customerId: 'c-alice', cardNumber: '4111-1111-1111-1111', shipTo: aliceHome, items: [{ sku: 'widget', quantity: 2, unitPrice: 20 }] },
-  { orderId: 'o-1002', customerId: 'c-bob', cardNumber: '5500-0000-0000-0004', shipTo: bobHome, items: [{ sku: 'gizmo', quantity: 1, unitPrice: 35 }] },
-  { orderId: 'o-1003', customerId: 'c-carol', cardNumber: '3400-0000-0000-0009', shipTo: carolHome, items: [{ sku: 'gadget', quantity: 10, unitPrice: 15 }] },
-  { orderId: 'o-1004', customerId: 'c-dave', cardNumber: '6011-0000-0000-0004', shipTo: daveHome, items: [{ sku: 'widget', quantity: 3, unitPrice: 20 }] },
+  { orderId: 'o-5001', customerId: 'c-alice', cardNumber: '4111-1111-1111-1111', shipTo: aliceHome, items: [{ sku: 'widget', quantity: 2, unitPrice: 20 }] },
+  { orderId: 'o-5002', customerId: 'c-bob', cardNumber: '5500-0000-0000-0004', shipTo: bobHome, items: [{ sku: 'gizmo', quantity: 1, unitPrice: 35 }] },
+  { orderId: 'o-5003', customerId: 'c-carol', cardNumber: '3400-0000-0000-0009', shipTo: carolHome, items: [{ sku: 'gadget', quantity: 10, unitPrice: 15 }] },
+  { orderId: 'o-5004', customerId: 'c-dave', cardNumber: '6011-0000-0000-0004', shipTo: daveHome, items: [{ sku: 'widget', quantity: 3, unitPrice: 20 }] },
   {
-    orderId: 'o-1005',
+    orderId: 'o-5005',
     customerId: 'c-alice',
     cardNumber: '4111-1111-1111-1111',
     shipTo: aliceHome,
@@ -121,7 +121,7 @@ export const sampleOrders: readonly NewOrder[] = [
       { sku: 'gizmo', quantity: 2, unitPrice: 35 },
     ],
   },
-  { orderId: 'o-1006', customerId: 'c-carol', cardNumber: '4000-0000-0000-0002', shipTo: carolHome, items: [{ sku: 'widget', quantity: 1, unitPrice: 20 }] },
-  { orderId: 'o-1007', customerId: 'c-bob', cardNumber: '5500-0000-0000-0004', shipTo: bobHome, items: [{ sku: 'widget', quantity: 4, unitPrice: 20 }] },
-  { orderId: 'o-1008', customerId: 'c-dave', cardNumber: '6011-0000-0000-0004', shipTo: daveHome, items: [{ sku: 'gizmo', quantity: 1, unitPrice: 35 }] },
+  { orderId: 'o-5006', customerId: 'c-carol', cardNumber: '4000-0000-0000-0002', shipTo: carolHome, items: [{ sku: 'widget', quantity: 1, unitPrice: 20 }] },
+  { orderId: 'o-5007', customerId: 'c-bob', cardNumber: '5500-0000-0000-0004', shipTo: bobHome, items: [{ sku: 'widget', quantity: 4, unitPrice: 20 }] },
+  { orderId: 'o-5008', customerId: 'c-dave', cardNumber: '6011-0000-0000-0004', shipTo: daveHome, items: [{ sku: 'gizmo', quantity: 1, unitPrice: 35 }] },
 ]

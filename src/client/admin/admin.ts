@@ -361,6 +361,8 @@ export class Admin {
    */
   fetchTopicMetadata = async ({ topics = [] }: { topics?: string[] } = {}): Promise<{ topics: ITopicMetadata[] }> => {
     if (topics) {
+      // kafkajs calls topics.forEach: anything but an array is a TypeError there too.
+      if (!Array.isArray(topics)) throw new TypeError(`fetchTopicMetadata expects topics to be an array of topic names, got ${topics}`)
       for (const topic of topics) {
         if (!topic || typeof topic !== 'string') throw new KafkaJSNonRetriableError(`Invalid topic ${topic}`)
       }

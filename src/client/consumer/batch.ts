@@ -4,8 +4,9 @@
  */
 import type { RecordBatch } from '../../cluster/log/record-batch.js'
 
+/** Received headers: a Buffer per key, an array when the key repeats (kafkajs's IHeaders). */
 export interface IHeadersReceived {
-  [key: string]: Buffer | Buffer[] | undefined
+  [key: string]: Buffer | string | (Buffer | string)[] | undefined
 }
 
 export interface KafkaMessage {
@@ -17,7 +18,6 @@ export interface KafkaMessage {
   value: Buffer | null
   headers: IHeadersReceived
   isControlRecord: boolean
-  size?: number
 }
 
 export class Batch {
@@ -106,7 +106,7 @@ function toHeaders(headers: readonly { key: string; value: Buffer | null }[] | u
     const value = h.value ?? Buffer.alloc(0)
     const existing = out[h.key]
     if (existing === undefined) out[h.key] = value
-    else if (Array.isArray(existing)) existing.push(value)
+    else if (Array.isArray(existing)) (existing as Buffer[]).push(value)
     else out[h.key] = [existing, value]
   }
   return out

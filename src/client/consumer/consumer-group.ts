@@ -318,14 +318,14 @@ export class ConsumerGroup {
   private readonly seeksApplied = new Set<string>()
 
   /** Resolved but not yet committed offsets (kafkajs uncommittedOffsets()). */
-  uncommittedOffsets(): { topics: { topic: string; partitions: { partition: string; offset: string }[] }[] } {
-    const byTopic = new Map<string, { partition: string; offset: string }[]>()
+  uncommittedOffsets(): { topics: { topic: string; partitions: { partition: number; offset: string }[] }[] } {
+    const byTopic = new Map<string, { partition: number; offset: string }[]>()
     for (const [key, offset] of this.resolved) {
       if (this.committed.get(key) === offset) continue
       const [topic, partition] = key.split('\u0000') as [string, string]
       if (!this.isAssigned(topic, Number(partition))) continue
       const list = byTopic.get(topic) ?? []
-      list.push({ partition, offset: String(offset) })
+      list.push({ partition: Number(partition), offset: String(offset) })
       byTopic.set(topic, list)
     }
     return { topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) }

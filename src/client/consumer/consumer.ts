@@ -11,6 +11,7 @@ import { CONSUMER_EVENTS, InstrumentationEmitter, type InstrumentationListener }
 import { retryConfig, type RetryOptions } from '../retry.js'
 import type { ClusterClient } from '../cluster-client.js'
 import type { Logger } from '../logger.js'
+import type { GroupDescription } from '../admin/admin-types.js'
 import { PartitionAssigners, type PartitionAssigner } from './assigners/index.js'
 import { ConsumerGroup, type TopicConfiguration } from './consumer-group.js'
 import { Runner, type EachBatchPayload, type EachMessagePayload } from './runner.js'
@@ -251,7 +252,7 @@ export class Consumer {
     this.group.seek(topic, partition, String(offset))
   }
 
-  describeGroup = async (): Promise<unknown> => {
+  describeGroup = async (): Promise<GroupDescription> => {
     const coordinator = await this.client.findCoordinator(this.config.groupId, CoordinatorType.GROUP)
     return this.client.retrier(async () => {
       const response = await this.client.request(coordinator, { api: 'DescribeGroups', groups: [this.config.groupId] })
@@ -260,7 +261,7 @@ export class Consumer {
       return {
         errorCode: group.errorCode,
         groupId: group.groupId,
-        state: group.groupState,
+        state: group.groupState as GroupDescription["state"],
         protocolType: group.protocolType,
         protocol: group.protocolData,
         members: group.members.map((m) => ({

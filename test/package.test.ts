@@ -1,0 +1,47 @@
+/**
+ * The built package works from both module systems: `import` (ESM) and `require` (CJS), each
+ * in a plain Node process, as a user's project would load it. (`npm test` builds first.)
+ */
+import { describe, it, expect } from 'vitest'
+import { execFileSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+
+const script = (load: string): string => `
+${load}
+const cluster = new Cluster({ seed: 7 })
+const kafka = cluster.kafka({ clientId: 'pkg', logLevel: 0 })
+const producer = kafka.producer()
+await producer.connect()
+const [result] = await producer.send({ topic: 'pkg-check', messages: [{ value: 'hello' }] })
+const consumer = kafka.consumer({ groupId: 'pkg' })
+await consumer.subscribe({ topics: ['pkg-check'], fromBeginning: true })
+let seen = ''
+await consumer.run({ eachMessage: async ({ message }) => { seen = message.value.toString() } })
+await cluster.settle()
+await consumer.disconnect()
+await producer.disconnect()
+await cluster.close()
+console.log(JSON.stringify({ offset: result.baseOffset, seen, hasKafka: typeof Kafka === 'function', notImplemented: typeof KafkaJSNotImplemented }))
+`
+
+function run(code: string, type: 'module' | 'commonjs'): { offset: string; seen: string; hasKafka: boolean; notImplemented: string } {
+  const args = type === 'module' ? ['--input-type=module', '-e', code] : ['-e', `(async () => {${code}})().catch((e) => { console.error(e); process.exit(1) })`]
+  const out = execFileSync(process.execPath, args, { cwd: process.cwd(), encoding: 'utf8' })
+  return JSON.parse(out.trim().split('\n').pop()!)
+}
+
+describe('the built package', () => {
+  it('is built', () => {
+    expect(existsSync('dist/index.js') && existsSync('dist/index.cjs') && existsSync('dist/index.d.ts')).toBe(true)
+  })
+
+  it('loads with import', () => {
+    const result = run(script(`import { Cluster, Kafka, KafkaJSNotImplemented } from 'memkafka'`), 'module')
+    expect(result).toEqual({ offset: '0', seen: 'hello', hasKafka: true, notImplemented: 'function' })
+  })
+
+  it('loads with require', () => {
+    const result = run(script(`const { Cluster, Kafka, KafkaJSNotImplemented } = require('memkafka')`), 'commonjs')
+    expect(result).toEqual({ offset: '0', seen: 'hello', hasKafka: true, notImplemented: 'function' })
+  })
+})
