@@ -61,7 +61,7 @@ export async function benchConsume(): Promise<BenchResult[]> {
     return { overriddenDuration: elapsed, overriddenIterationCost: elapsed }
   }
 
-  const bench = new Bench({ time: 0, iterations: 8, warmupTime: 0, warmupIterations: 2, signal: AbortSignal.timeout(60_000) })
+  const bench = new Bench({ time: 0, iterations: 15, warmupTime: 0, warmupIterations: 5, signal: AbortSignal.timeout(60_000) })
   bench.add('eachBatch', () => readAll('eachBatch'), { afterEach: disconnect })
   bench.add('eachMessage', () => readAll('eachMessage'), { afterEach: disconnect })
   bench.add('baseline eachBatch', async () => {

@@ -28,7 +28,8 @@ if (unknown.length > 0) {
   console.error(`unknown benchmark ${unknown.join(', ')}; choose from: ${Object.keys(benchmarks).join(', ')}`)
   process.exit(2)
 }
-const chosen = asked.length > 0 ? asked : Object.keys(benchmarks)
+// Always in the order above, whatever the order asked.
+const chosen = Object.keys(benchmarks).filter((name) => asked.length === 0 || asked.includes(name))
 
 console.log(`memkafka benchmarks: node ${process.version}, ${process.platform}/${process.arch}`)
 const results: BenchResult[] = []

@@ -61,7 +61,8 @@ export class ClusterModel {
   readonly random: Random
   readonly seed: number
   readonly clusterId: string
-  readonly timeline: Timeline
+  /** Where the cluster records what happens; read it with timeline(). */
+  readonly eventLog: Timeline
   readonly controller: Controller
   readonly groups: GroupCoordinator
   readonly config: ClusterConfig
@@ -75,7 +76,7 @@ export class ClusterModel {
     this.clock = options.clock ?? new SystemClock()
     this.seed = options.seed ?? entropySeed()
     this.random = new Random(this.seed)
-    this.timeline = new Timeline(() => this.clock.now())
+    this.eventLog = new Timeline(() => this.clock.now())
     this.config = new ClusterConfig(options.brokerConfig ?? {})
     const host = options.host ?? 'localhost'
     const basePort = options.basePort ?? 9092
@@ -86,12 +87,12 @@ export class ClusterModel {
       this.brokersById.set(b.id, b)
     }
     this.clusterId = options.clusterId ?? this.random.uuid().replace(/-/g, '').slice(0, 22)
-    for (const b of this.brokerList) this.timeline.record({ type: 'brokerRegistered', brokerId: b.id, rack: b.rack })
+    for (const b of this.brokerList) this.eventLog.record({ type: 'brokerRegistered', brokerId: b.id, rack: b.rack })
 
     const random = this.random
     this.controller = new Controller({
       random,
-      timeline: this.timeline,
+      timeline: this.eventLog,
       now: () => this.clock.now(),
       brokers: () => this.brokerList,
       isBrokerAlive: (id) => this.isBrokerAlive(id),
@@ -120,7 +121,7 @@ export class ClusterModel {
       clock: this.clock,
       random: random.fork(),
       config: () => this.config.groupCoordinatorConfig(),
-      emit: (event) => this.timeline.record(event),
+      emit: (event) => this.eventLog.record(event),
       decodeSubscription: readSubscriptionTopics,
     })
   }
@@ -197,8 +198,9 @@ export class ClusterModel {
     return formatCluster(this.describe())
   }
 
-  timelineEvents(filter?: { types?: readonly TimelineEventType[] }): TimelineEvent[] {
-    return this.timeline.list(filter)
+  /** What happened, oldest first: typed events (produced, leaderElected, rebalanced, ...). */
+  timeline(filter?: { types?: readonly TimelineEventType[] }): TimelineEvent[] {
+    return this.eventLog.list(filter)
   }
 
   /** Moves a ManualClock forward, running due timers in order. */

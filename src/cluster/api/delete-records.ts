@@ -22,7 +22,7 @@ export function handleDeleteRecords(cluster: ClusterModel, brokerId: number, req
           }
           if (target > partition.logStartOffset) {
             partition.log.advanceLogStartOffset(target)
-            cluster.timeline.record({ type: 'recordsDeleted', topic: t.name, partition: p.index, logStartOffset: target })
+            cluster.eventLog.record({ type: 'recordsDeleted', topic: t.name, partition: p.index, logStartOffset: target })
           }
           return { index: p.index, lowWatermark: partition.logStartOffset, errorCode: ErrorCode.NONE }
         }),

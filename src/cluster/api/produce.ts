@@ -86,7 +86,7 @@ function produceToPartition(
   // Every in-sync follower copies the leader's batch at once in this model, so the high
   // watermark reaches the new log end straight away.
   partition.advanceHighWatermark(partition.log.logEndOffset)
-  cluster.timeline.record({ type: 'produced', topic: topicName, partition: data.index, baseOffset: batch.baseOffset, count: batch.count, acks })
+  cluster.eventLog.record({ type: 'produced', topic: topicName, partition: data.index, baseOffset: batch.baseOffset, count: batch.count, acks })
   return {
     index: data.index,
     errorCode: ErrorCode.NONE,
