@@ -3,12 +3,15 @@
  * (>= 1 M msgs/s). The topic (3 partitions, RF 3) is filled first; each sample is a new
  * group's consumer, timed from subscribe({ fromBeginning: true }) until its handler has seen
  * every record, so the group join and the first fetches are part of the figure. Both
- * handlers touch every message, as a real handler would.
+ * handlers touch every message, as a real handler would. Each sample starts after a full GC
+ * (untimed): reading 100 k records allocates tens of MB, and a collection landing inside one
+ * sample but not another is most of the noise otherwise.
  */
 import { Bench, type FnReturnedObject } from 'tinybench'
 import type { Consumer } from '../src/index.js'
 import { RawLog, rawEachBatch, rawEachMessage } from './baseline.js'
 import { messages, topicFixture } from './fixtures.js'
+import { fullGc } from './gc.js'
 import { completed, type BenchResult } from './result.js'
 
 const total = 100_000
@@ -62,22 +65,22 @@ export async function benchConsume(): Promise<BenchResult[]> {
   }
 
   const bench = new Bench({ time: 0, iterations: 15, warmupTime: 0, warmupIterations: 5, signal: AbortSignal.timeout(60_000) })
-  bench.add('eachBatch', () => readAll('eachBatch'), { afterEach: disconnect })
-  bench.add('eachMessage', () => readAll('eachMessage'), { afterEach: disconnect })
+  bench.add('eachBatch', () => readAll('eachBatch'), { beforeEach: fullGc, afterEach: disconnect })
+  bench.add('eachMessage', () => readAll('eachMessage'), { beforeEach: fullGc, afterEach: disconnect })
   bench.add('baseline eachBatch', async () => {
     let seen = 0
     await rawEachBatch(raw.records, produceBatch, async (records) => {
       for (const _record of records) seen++
     })
     if (seen !== total) throw new Error(`baseline saw ${seen} of ${total}`)
-  })
+  }, { beforeEach: fullGc })
   bench.add('baseline eachMessage', async () => {
     let seen = 0
     await rawEachMessage(raw.records, async () => {
       seen++
     })
     if (seen !== total) throw new Error(`baseline saw ${seen} of ${total}`)
-  })
+  }, { beforeEach: fullGc })
   await bench.run()
   await disconnect()
   await fixture.close()

@@ -5,56 +5,42 @@
  * garbage collections. Followers share the leader's batches, so RF 3 should cost no more than
  * RF 1.
  */
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import { RawLog } from './baseline.js'
+import { fullGc } from './gc.js'
 import { messages, topicFixture } from './fixtures.js'
 import type { BenchResult } from './result.js'
 
 const total = 1_000_000
 const batchSize = 1000
 
-/**
- * A full garbage collection. `node --expose-gc` provides global.gc; without the flag (tsx
- * starts node without it), the flag can still be set at run time and the function taken from
- * a new V8 context, which is created after the flag and so sees it.
- */
-export function fullGc(): () => void {
-  const exposed = (globalThis as { gc?: () => void }).gc
-  if (typeof exposed === 'function') return exposed
-  setFlagsFromString('--expose-gc')
-  return runInNewContext('gc') as () => void
-}
-
-function retainedBytes(gc: () => void): number {
-  gc()
-  gc()
+function retainedBytes(): number {
+  fullGc()
+  fullGc()
   const usage = process.memoryUsage()
   return usage.heapUsed + usage.external
 }
 
 export async function benchMemory(): Promise<BenchResult[]> {
-  const gc = fullGc()
   const batch = messages(batchSize)
 
   // memkafka: the cluster, topic and producer exist before the first reading, so only the
   // records are counted.
   const fixture = await topicFixture()
   await fixture.producer.send({ topic: fixture.topic, messages: messages(1), acks: -1 })
-  const before = retainedBytes(gc)
+  const before = retainedBytes()
   for (let sent = 0; sent < total; sent += batchSize) {
     await fixture.producer.sendBatch({ topicMessages: [{ topic: fixture.topic, messages: batch }], acks: -1 })
   }
-  const after = retainedBytes(gc)
+  const after = retainedBytes()
   const highWatermark = fixture.cluster.describe().topics.find((t) => t.name === fixture.topic)!.partitions[0]!.highWatermark
   if (highWatermark !== total + 1) throw new Error(`expected ${total + 1} records retained, the log has ${highWatermark}`)
   await fixture.close()
 
   // Baseline: each record in an array with its own copy of the 100 B (as a log must keep it).
-  const rawBefore = retainedBytes(gc)
+  const rawBefore = retainedBytes()
   const raw = new RawLog()
   for (let appended = 0; appended < total; appended += batchSize) await raw.append(batch, true)
-  const rawAfter = retainedBytes(gc)
+  const rawAfter = retainedBytes()
   if (raw.records.length !== total) throw new Error('baseline lost records')
 
   return [

@@ -149,6 +149,9 @@ export class Runner {
         if (ConsumerGroup.isRebalance(e)) {
           this.log.warn('The group is rebalancing, re-joining', { groupId: this.group.groupId, memberId: this.group.memberId, error: e.message })
           this.emitter.emit(CONSUMER_EVENTS.REBALANCING, { groupId: this.group.groupId, memberId: this.group.memberId })
+          // What was processed is committed before rejoining (the coordinator still accepts the
+          // current generation's commits while preparing the rebalance); the rest is redelivered.
+          if (this.options.autoCommit) await this.group.commitOffsets().catch(() => {})
           this.needsJoin = true
           continue
         }

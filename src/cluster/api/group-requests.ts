@@ -63,7 +63,20 @@ export function handleOffsetCommit(cluster: ClusterModel, brokerId: number, requ
       topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ index: p.index, errorCode: ErrorCode.NOT_COORDINATOR })) })),
     }
   }
-  return cluster.groups.offsetCommit(request)
+  // KafkaApis answers UNKNOWN_TOPIC_OR_PARTITION for partitions that do not exist before the
+  // coordinator sees the rest of the request.
+  const unknown = (name: string, index: number): boolean => !cluster.controller.topic(name)?.partitions[index]
+  const known = request.topics
+    .map((t) => ({ name: t.name, partitions: t.partitions.filter((p) => !unknown(t.name, p.index)) }))
+    .filter((t) => t.partitions.length > 0)
+  const answered = known.length > 0 ? cluster.groups.offsetCommit({ ...request, topics: known }) : { topics: [] }
+  const rejected = request.topics
+    .map((t) => ({
+      name: t.name,
+      partitions: t.partitions.filter((p) => unknown(t.name, p.index)).map((p) => ({ index: p.index, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION })),
+    }))
+    .filter((t) => t.partitions.length > 0)
+  return { topics: [...answered.topics, ...rejected] }
 }
 
 export function handleOffsetFetch(cluster: ClusterModel, brokerId: number, request: OffsetFetchRequest): OffsetFetchResponse {

@@ -222,6 +222,21 @@ describe('deleteTopics', () => {
     expect(cluster.describe().topics.map((t) => t.name)).toEqual(['b'])
   })
 
+  it('retries an unknown topic with the admin’s retrier, backing off on the cluster’s clock', async () => {
+    const clock = new ManualClock(0)
+    const cluster = new Cluster({ brokers: 1, seed: 1, clock })
+    const admin = cluster
+      .kafka({ clientId: 'test', logLevel: logLevel.NOTHING })
+      .admin({ retry: { retries: 2, initialRetryTime: 100, factor: 0, multiplier: 2 } })
+    let outcome: unknown
+    const deletion = admin.deleteTopics({ topics: ['missing'] }).catch((e: unknown) => (outcome = e))
+    await clock.advance(99)
+    expect(outcome).toBeUndefined()
+    await clock.advance(1 + 200)
+    await deletion
+    expect(outcome).toMatchObject({ name: 'KafkaJSNumberOfRetriesExceeded', retryCount: 2, retryTime: 400 })
+  })
+
   it('lets a deleted topic be created again, empty', async () => {
     const { kafka, admin } = setup()
     await admin.createTopics({ topics: [{ topic: 'again' }] })
