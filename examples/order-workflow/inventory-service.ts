@@ -58,6 +58,11 @@ export class InventoryService {
     return Object.fromEntries(this.stock)
   }
 
+  /** Orders holding a reservation whose outcome is not known yet. */
+  openReservations(): string[] {
+    return [...this.reservations.keys()]
+  }
+
   private async handle({ topic, message }: EachMessagePayload): Promise<void> {
     if (topic === Topics.orderEvents) await this.reserve(decode<OrderPlaced>(message.value))
     else if (topic === Topics.orderConfirmations) this.settleReservation(decode<OrderConfirmation>(message.value))

@@ -105,6 +105,8 @@ describe('the order workflow', () => {
     expect(workflow.inventory.stockLevels()).toEqual({ widget: 100 - 2 - 4, gadget: 5 - 1, gizmo: 20 - 1 - 2 - 1 })
     // Authorised for the out-of-stock o-5003 ($150), then voided.
     expect(workflow.payment.captured()).toBe(40 + 35 + 85 + 80 + 35)
+    expect(workflow.inventory.openReservations()).toEqual([])
+    expect(workflow.payment.openAuthorisations()).toEqual([])
   })
 
   it('writes exactly one event per order to each topic, all in the same partition number', () => {

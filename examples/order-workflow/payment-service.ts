@@ -59,6 +59,11 @@ export class PaymentService {
     return this.capturedTotal
   }
 
+  /** Orders holding an authorisation that is neither captured nor voided yet. */
+  openAuthorisations(): string[] {
+    return [...this.authorisations.keys()]
+  }
+
   private async handle({ topic, message }: EachMessagePayload): Promise<void> {
     if (topic === Topics.orderEvents) await this.authorise(decode<OrderPlaced>(message.value))
     else if (topic === Topics.orderConfirmations) this.settleAuthorisation(decode<OrderConfirmation>(message.value))

@@ -101,7 +101,7 @@ const carolHome = { name: 'Carol', street: '3 rue de Rivoli', city: 'Paris', cou
 const daveHome = { name: 'Dave', street: '9 Elm St', city: 'Portland', country: 'US' }
 
 /**
- * Eight orders: six go through, o-5003 wants more gadgets than exist (out of stock), o-5004 is
+ * Eight orders: five go through, o-5003 wants more gadgets than exist (out of stock), o-5004 is
  * over Dave's limit and o-5006 uses Carol's flagged card (payment declined). The outcomes do
  * not depend on the order in which partitions are processed: the out-of-stock order asks for
  * more than the whole stock, and the rest fit together.

@@ -83,23 +83,31 @@ export class Kafka {
       model: this.cluster,
       clientId: this.config.clientId ?? 'kafkajs',
       logger: this.rootLogger,
-      retry: options.retry ?? this.config.retry,
+      retry: options.retry,
       random: this.cluster.random.fork(),
       metadataMaxAge: options.metadataMaxAge,
       allowAutoTopicCreation: options.allowAutoTopicCreation,
     })
   }
 
+  /** kafkajs lays a client's own retry options over the Kafka-level ones. */
+  private retry(own: RetryOptions | undefined): RetryOptions {
+    return { ...this.config.retry, ...own }
+  }
+
   producer(config: ProducerConfig = {}): Producer {
-    return new Producer(this.clusterClient(config), config)
+    return new Producer(this.clusterClient({ ...config, retry: this.retry(config.retry) }), config)
   }
 
   consumer(config: ConsumerConfig): Consumer {
-    return new Consumer(this.clusterClient({ ...config, retry: config?.retry }), config)
+    // kafkajs's consumer defaults its own retry to { retries: 5 }.
+    const retry = this.retry(config?.retry ?? { retries: 5 })
+    return new Consumer(this.clusterClient({ ...config, retry }), { ...config, retry })
   }
 
   admin(config: AdminConfig = {}): Admin {
-    return new Admin(this.clusterClient(config), config)
+    // An admin never creates topics by asking for their metadata.
+    return new Admin(this.clusterClient({ retry: this.retry(config.retry), allowAutoTopicCreation: false }), { ...config, retry: this.retry(config.retry) })
   }
 
   logger(): Logger {

@@ -72,7 +72,8 @@ function evaluateLogLevel<L extends LogLevel | undefined>(
 /** One log line as kafkajs's console logCreator writes it: JSON, the namespace in brackets. */
 export function formatLogLine({ namespace, label, log }: LogEntry): string {
   const prefix = namespace ? `[${namespace}] ` : ''
-  return JSON.stringify({ level: label, ...log, message: `${prefix}${log.message}` })
+  // Object.assign, as kafkajs does: a '__proto__' key in `log` sets the prototype, not a field.
+  return JSON.stringify(Object.assign({ level: label }, log, { message: `${prefix}${log.message}` }))
 }
 
 /** kafkajs's default logCreator: JSON lines on the console method matching the level. */
