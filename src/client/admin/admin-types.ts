@@ -226,3 +226,21 @@ export interface OngoingTopicReassignment {
 export interface ListPartitionReassignmentsResponse {
   topics: OngoingTopicReassignment[]
 }
+
+/** A DescribeGroups entry in kafkajs's shape (shared by admin.describeGroups and consumer.describeGroup). */
+export function toGroupDescription(g: import('../../cluster/api/messages.js').DescribedGroup): GroupDescription {
+  return {
+    errorCode: g.errorCode,
+    groupId: g.groupId,
+    state: g.groupState as GroupDescription['state'],
+    protocolType: g.protocolType,
+    protocol: g.protocolData,
+    members: g.members.map((m) => ({
+      memberId: m.memberId,
+      clientId: m.clientId,
+      clientHost: m.clientHost,
+      memberMetadata: m.memberMetadata,
+      memberAssignment: m.memberAssignment,
+    })),
+  }
+}

@@ -62,6 +62,7 @@ import type {
   SeekEntry,
   TopicPartitions,
 } from './admin-types.js'
+import { toGroupDescription } from './admin-types.js'
 import { ConfigResourceTypes, ConfigSource } from './enums.js'
 import { toInt16, toInt32, toLong } from './protocol-numbers.js'
 
@@ -902,20 +903,7 @@ export class Admin {
     const response = await this.client.request(coordinator, { api: 'DescribeGroups', groups: groupIds })
     const failed = response.groups.find((g) => g.errorCode !== 0)
     if (failed) throw createErrorFromCode(failed.errorCode)
-    return response.groups.map((g) => ({
-      errorCode: g.errorCode,
-      groupId: g.groupId,
-      state: g.groupState as GroupDescription['state'],
-      protocolType: g.protocolType,
-      protocol: g.protocolData,
-      members: g.members.map((m) => ({
-        memberId: m.memberId,
-        clientId: m.clientId,
-        clientHost: m.clientHost,
-        memberMetadata: m.memberMetadata,
-        memberAssignment: m.memberAssignment,
-      })),
-    }))
+    return response.groups.map(toGroupDescription)
   }
 
   /** kafkajs's consumer.describeGroup, as its setOffsets uses it. */

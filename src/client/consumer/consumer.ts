@@ -11,7 +11,7 @@ import { CONSUMER_EVENTS, InstrumentationEmitter, type InstrumentationListener }
 import { retryConfig, type RetryOptions } from '../retry.js'
 import type { ClusterClient } from '../cluster-client.js'
 import type { Logger } from '../logger.js'
-import type { GroupDescription } from '../admin/admin-types.js'
+import { toGroupDescription, type GroupDescription } from '../admin/admin-types.js'
 import { PartitionAssigners, type PartitionAssigner } from './assigners/index.js'
 import { ConsumerGroup, type TopicConfiguration } from './consumer-group.js'
 import { Runner, type EachBatchPayload, type EachMessagePayload } from './runner.js'
@@ -258,20 +258,7 @@ export class Consumer {
       const response = await this.client.request(coordinator, { api: 'DescribeGroups', groups: [this.config.groupId] })
       const group = response.groups.find((g) => g.groupId === this.config.groupId)!
       if (group.errorCode !== 0) throw createErrorFromCode(group.errorCode)
-      return {
-        errorCode: group.errorCode,
-        groupId: group.groupId,
-        state: group.groupState as GroupDescription["state"],
-        protocolType: group.protocolType,
-        protocol: group.protocolData,
-        members: group.members.map((m) => ({
-          memberId: m.memberId,
-          clientId: m.clientId,
-          clientHost: m.clientHost,
-          memberMetadata: m.memberMetadata,
-          memberAssignment: m.memberAssignment,
-        })),
-      }
+      return toGroupDescription(group)
     })
   }
 

@@ -26,14 +26,25 @@ function toBuffer(data: unknown): Buffer {
   return Buffer.isBuffer(data) ? data : Buffer.from(String(data))
 }
 
+/**
+ * A header value must be a string or a Buffer. kafkajs's record encoder sizes each header with
+ * Buffer.byteLength, which throws a TypeError for anything else (undefined, null, a number), so
+ * the send fails there; memkafka fails the same way, with a message that names the header,
+ * rather than accept a message the real client would refuse.
+ */
+function toHeaderValue(key: string, value: unknown): Buffer {
+  if (Buffer.isBuffer(value)) return value
+  if (typeof value === 'string') return Buffer.from(value)
+  throw new TypeError(`Invalid value for header "${key}": ${String(value)} (a header value must be a string or a Buffer)`)
+}
+
 function toHeaders(headers: IHeaders | undefined): RecordHeader[] | undefined {
   if (!headers) return undefined
   const out: RecordHeader[] = []
   for (const key of Object.keys(headers)) {
     const value = headers[key]
-    if (value === undefined) continue
-    if (Array.isArray(value)) for (const v of value) out.push({ key, value: toBuffer(v) })
-    else out.push({ key, value: toBuffer(value) })
+    if (Array.isArray(value)) for (const v of value) out.push({ key, value: toHeaderValue(key, v) })
+    else out.push({ key, value: toHeaderValue(key, value) })
   }
   return out.length > 0 ? out : undefined
 }

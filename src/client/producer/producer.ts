@@ -130,14 +130,23 @@ export class Producer {
     return this.sendMessages(merged, acks, timeout)
   }
 
-  /** kafkajs's sendMessages: one Produce per leader, retried as a whole per broker. */
+  /**
+   * kafkajs's sendMessages (src/producer/sendMessages.js): one Produce per leader, retried as a
+   * whole per broker; a broker that has answered is not asked again on a retry. The result lists
+   * brokers in the order they were first planned (by topic, then leader id) and each broker's
+   * partitions in ascending order, as kafkajs's object-keyed grouping does.
+   */
   private async sendMessages(topicMessages: TopicMessages[], acks: number, timeout: number): Promise<RecordMetadata[]> {
     const client = this.client
-    const responsePerBroker = new Map<number, RecordMetadata[]>()
+    // undefined: planned but not answered yet (kafkajs keeps `null` there).
+    const responsePerBroker = new Map<number, RecordMetadata[] | undefined>()
     const topics = topicMessages.map((t) => t.topic)
     return client.retrier(async (bail) => {
+      // Outside the try, as in kafkajs: a metadata error for the topics themselves (unknown
+      // topic with auto-creation off, invalid name) goes straight to the retrier, which retries
+      // it or, when it is not retriable, wraps it in KafkaJSNonRetriableError.
+      await client.addTargetTopics(topics)
       try {
-        await client.addTargetTopics(topics)
         const perBroker = new Map<number, { name: string; partitions: ProducePartitionData[] }[]>()
         const now = client.clock.now()
         for (const { topic, messages } of topicMessages) {
@@ -146,46 +155,38 @@ export class Producer {
           const perPartition = new Map<number, Message[]>()
           for (const message of messages) {
             const partition = this.partitioner({ topic, partitionMetadata, message })
+            checkPartition(topic, partition)
             const list = perPartition.get(partition)
             if (list) list.push(message)
             else perPartition.set(partition, [message])
           }
-          for (const [partition, list] of perPartition) {
-            const leader = client.leaderFor(topic, partition)
-            if (responsePerBroker.has(leader)) continue
+          const partitions = [...perPartition.keys()].sort((a, b) => a - b)
+          const leaders = new Map<number, number>()
+          for (const partition of partitions) leaders.set(partition, client.leaderFor(topic, partition))
+          for (const leader of [...new Set(leaders.values())].sort((a, b) => a - b)) {
+            if (!responsePerBroker.has(leader)) responsePerBroker.set(leader, undefined)
+          }
+          for (const partition of partitions) {
+            const leader = leaders.get(partition)!
+            if (responsePerBroker.get(leader) !== undefined) continue
             let entries = perBroker.get(leader)
             if (!entries) perBroker.set(leader, (entries = []))
             let topicEntry = entries.find((e) => e.name === topic)
             if (!topicEntry) entries.push((topicEntry = { name: topic, partitions: [] }))
-            topicEntry.partitions.push({ index: partition, records: list.map((m) => toProducerRecord(m, now)) })
+            topicEntry.partitions.push({ index: partition, records: perPartition.get(partition)!.map((m) => toProducerRecord(m, now)) })
           }
         }
         await Promise.all(
           [...perBroker].map(async ([brokerId, topicData]) => {
-            const response = await client.request(brokerId, { api: 'Produce', acks, timeoutMs: timeout, topics: topicData })
-            if (acks === 0) {
-              responsePerBroker.set(brokerId, [])
-              return
+            try {
+              responsePerBroker.set(brokerId, await this.produce(brokerId, acks, timeout, topicData))
+            } catch (error) {
+              responsePerBroker.delete(brokerId)
+              throw error
             }
-            const results: RecordMetadata[] = []
-            for (const t of response.topics) {
-              for (const p of t.partitions) {
-                // kafkajs's Produce decoder throws the first partition error of the response.
-                if (p.errorCode !== 0) throw createErrorFromCode(p.errorCode)
-                results.push({
-                  topicName: t.name,
-                  partition: p.index,
-                  errorCode: 0,
-                  baseOffset: String(p.baseOffset),
-                  logAppendTime: String(p.logAppendTime),
-                  logStartOffset: String(p.logStartOffset),
-                })
-              }
-            }
-            responsePerBroker.set(brokerId, results)
           }),
         )
-        return [...responsePerBroker.values()].flat()
+        return [...responsePerBroker.values()].flatMap((results) => results ?? [])
       } catch (error) {
         const e = error as KafkaJSError & { name: string }
         if (
@@ -196,13 +197,55 @@ export class Producer {
           (e.name === 'KafkaJSProtocolError' && e.retriable)
         ) {
           this.log.error(`Failed to send messages: ${e.message}`)
-          await client.refreshMetadata().catch(() => {})
+          // As in kafkajs, a failing refresh replaces the error the retrier sees.
+          await client.refreshMetadata()
           throw e
         }
+        this.log.error(e.message)
         if (e.retriable) throw e
         bail(e)
         return []
       }
     })
+  }
+
+  /** One Produce request; acks=0 gets no response, so no result and no error (kafkajs). */
+  private async produce(
+    brokerId: number,
+    acks: number,
+    timeout: number,
+    topicData: { name: string; partitions: ProducePartitionData[] }[],
+  ): Promise<RecordMetadata[]> {
+    const response = await this.client.request(brokerId, { api: 'Produce', acks, timeoutMs: timeout, topics: topicData })
+    if (acks === 0) return []
+    const results: RecordMetadata[] = []
+    for (const t of response.topics) {
+      for (const p of t.partitions) {
+        // kafkajs's Produce decoder throws the first partition error of the response.
+        if (p.errorCode !== 0) throw createErrorFromCode(p.errorCode)
+        results.push({
+          topicName: t.name,
+          partition: p.index,
+          errorCode: 0,
+          baseOffset: String(p.baseOffset),
+          logAppendTime: String(p.logAppendTime),
+          logStartOffset: String(p.logStartOffset),
+        })
+      }
+    }
+    return results
+  }
+}
+
+/**
+ * kafkajs hands whatever the partitioner returns to its leader lookup, which silently drops
+ * messages for a partition it has no metadata for (the send resolves and nothing is written).
+ * memkafka refuses instead of losing data: a partition that can never exist (negative, not an
+ * integer) fails at once; one past the end is UNKNOWN_TOPIC_OR_PARTITION from the leader
+ * lookup, retried with fresh metadata in case partitions were added meanwhile.
+ */
+function checkPartition(topic: string, partition: number): void {
+  if (!Number.isInteger(partition) || partition < 0) {
+    throw new KafkaJSNonRetriableError(`Invalid partition ${String(partition)} for topic "${topic}": a partition is an integer >= 0`)
   }
 }

@@ -549,8 +549,12 @@ describe('commits', () => {
     await c.commitOffsets([{ topic: 't', partition: 0, offset: '2' }])
     expect(await committed('g', 't')).toBe('2')
     expect(cluster.describe().groups[0]!.offsets[0]).toMatchObject({ topic: 't', partition: 0, committedOffset: 2, highWatermark: 3, lag: 1 })
+    // kafkajs emits an explicit commit's partitions as given (number, Long offset), the
+    // automatic ones as strings; compare them as strings.
     const { payload } = await commitEvent
-    expect(payload).toMatchObject({ groupId: 'g', topics: [{ topic: 't', partitions: [{ partition: '0', offset: '2' }] }] })
+    expect(payload.groupId).toBe('g')
+    const committedInEvent = payload.topics.map((t: any) => ({ topic: t.topic, partitions: t.partitions.map((p: any) => [String(p.partition), String(p.offset)]) }))
+    expect(committedInEvent).toEqual([{ topic: 't', partitions: [['0', '2']] }])
   })
 
   it('commitOffsets() accepts metadata, which admin.fetchOffsets returns', async () => {
@@ -919,13 +923,34 @@ describe('events', () => {
     const { consumer, produce } = await start()
     await produce('t', ['m0'])
     const c = consumer({ groupId: 'g' })
+    const order: string[] = []
+    c.on(c.events.FETCH_START, () => void order.push('fetch_start'))
+    c.on(c.events.FETCH, () => void order.push('fetch'))
+    c.on(c.events.START_BATCH_PROCESS, () => void order.push('batch'))
     const fetchStart = nextEvent(c, c.events.FETCH_START)
-    const fetch = nextEvent(c, c.events.FETCH, (p: { numberOfBatches: number }) => p.numberOfBatches > 0)
+    const fetch = nextEvent(c, c.events.FETCH)
     await recording(c, ['t'])
     expect(typeof (await fetchStart).payload.nodeId).toBe('number')
     const { payload } = await fetch
-    expect(payload.numberOfBatches).toBe(1)
+    // kafkajs always reports numberOfBatches 0 (runner.js, since PR #570); any number will do.
+    expect(typeof payload.numberOfBatches).toBe('number')
     expect(typeof payload.duration).toBe('number')
+    await until(() => order.includes('batch'))
+    expect(order.slice(0, 3)).toEqual(['fetch_start', 'fetch', 'batch'])
+  })
+
+  // BUG (reported): memkafka's consumer.fetch payload has no nodeId; kafkajs runner.js emits
+  // FETCH { numberOfBatches: 0, duration, nodeId } (and FETCH_START { nodeId } per broker).
+  it.fails('consumer.fetch carries the nodeId of the broker fetched from, as FETCH_START does', async () => {
+    const { consumer, produce } = await start()
+    await produce('t', ['m0'])
+    const c = consumer({ groupId: 'g' })
+    const fetchStart = nextEvent(c, c.events.FETCH_START)
+    const fetch = nextEvent(c, c.events.FETCH)
+    await recording(c, ['t'])
+    const { payload } = await fetch
+    expect(Object.keys(payload).sort()).toEqual(['duration', 'nodeId', 'numberOfBatches'])
+    expect(payload.nodeId).toBe((await fetchStart).payload.nodeId)
   })
 
   it('consumer.connect, consumer.stop and consumer.disconnect', async () => {
