@@ -112,7 +112,13 @@ export class ClusterClient {
     return this.metadata?.brokers ?? []
   }
 
+  /**
+   * Adds topics to the ones this client keeps metadata for, and loads it. As kafkajs does, a
+   * topic whose metadata cannot be had (unknown, invalid name) is taken out of the set again,
+   * so one bad topic does not poison every later request of the client.
+   */
   async addTargetTopics(topics: readonly string[]): Promise<void> {
+    const previous = new Set(this.targetTopics)
     let added = false
     for (const t of topics) {
       if (!this.targetTopics.has(t)) {
@@ -120,8 +126,17 @@ export class ClusterClient {
         added = true
       }
     }
-    if (added || !topics.every((t) => this.topicMetadata.has(t))) await this.refreshMetadata()
-    else await this.refreshMetadataIfNecessary()
+    if (!added && topics.every((t) => this.topicMetadata.has(t))) return this.refreshMetadataIfNecessary()
+    try {
+      await this.refreshMetadata()
+    } catch (error) {
+      const type = (error as { type?: string }).type
+      if (type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'INVALID_TOPIC_EXCEPTION' || type === 'TOPIC_AUTHORIZATION_FAILED') {
+        this.targetTopics.clear()
+        for (const t of previous) this.targetTopics.add(t)
+      }
+      throw error
+    }
   }
 
   /**

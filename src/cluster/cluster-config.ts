@@ -50,6 +50,14 @@ export class ClusterConfig {
     return this.broker.get('transaction.state.log.num.partitions') as number
   }
 
+  offsetsTopicReplicationFactor(): number {
+    return this.broker.get('offsets.topic.replication.factor') as number
+  }
+
+  transactionStateLogReplicationFactor(): number {
+    return this.broker.get('transaction.state.log.replication.factor') as number
+  }
+
   groupCoordinatorConfig(): GroupCoordinatorConfig {
     return {
       groupInitialRebalanceDelayMs: this.broker.get('group.initial.rebalance.delay.ms') as number,

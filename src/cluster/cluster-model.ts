@@ -174,6 +174,22 @@ export class ClusterModel {
   }
 
   /**
+   * Partitions and replication factor for a topic created by asking for its metadata: the
+   * broker defaults, except for the internal topics, which AutoTopicCreationManager sizes by
+   * offsets.topic.* and transaction.state.log.* (capped at the live broker count).
+   */
+  autoCreateSizing(name: string): { numPartitions: number; replicationFactor: number } {
+    const live = Math.max(1, this.liveBrokers().length)
+    if (name === '__consumer_offsets') {
+      return { numPartitions: this.config.offsetsTopicPartitions(), replicationFactor: Math.min(live, this.config.offsetsTopicReplicationFactor()) }
+    }
+    if (name === '__transaction_state') {
+      return { numPartitions: this.config.transactionStateLogPartitions(), replicationFactor: Math.min(live, this.config.transactionStateLogReplicationFactor()) }
+    }
+    return { numPartitions: -1, replicationFactor: -1 }
+  }
+
+  /**
    * The coordinator broker for a group or transactional id: the leader of the key's partition
    * of __consumer_offsets / __transaction_state. The internal topics are not materialised as
    * logs; their partitions' leaders are spread over the live brokers the way replica placement

@@ -85,11 +85,12 @@ export class Controller {
     }
     const partitions = spec.numPartitions === -1 ? this.ctx.defaultPartitions() : spec.numPartitions
     const replicationFactor = spec.replicationFactor === -1 ? this.ctx.defaultReplicationFactor() : spec.replicationFactor
-    if (!Number.isInteger(partitions) || partitions <= 0) {
-      throw new KafkaError('INVALID_PARTITIONS', 'Number of partitions must be larger than 0.')
-    }
+    // ReplicationControlManager.createTopic checks the replication factor first.
     if (!Number.isInteger(replicationFactor) || replicationFactor <= 0) {
       throw new KafkaError('INVALID_REPLICATION_FACTOR', 'Replication factor must be larger than 0.')
+    }
+    if (!Number.isInteger(partitions) || partitions <= 0) {
+      throw new KafkaError('INVALID_PARTITIONS', 'Number of partitions must be larger than 0.')
     }
     return { assignment: this.ctx.assignReplicas(partitions, replicationFactor, 0), configs }
   }

@@ -16,6 +16,8 @@ export function handleDeleteRecords(cluster: ClusterModel, brokerId: number, req
           const partition = topic?.partitions[p.index]
           if (!partition) return { index: p.index, lowWatermark: -1, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }
           if (partition.leader !== brokerId) return { index: p.index, lowWatermark: -1, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER }
+          // Partition.deleteRecordsOnLeader: only a topic whose cleanup.policy includes delete.
+          if (!topic!.settings.cleanupPolicy.includes('delete')) return { index: p.index, lowWatermark: -1, errorCode: ErrorCode.POLICY_VIOLATION }
           const target = p.offset === -1 ? partition.highWatermark : p.offset
           if (!Number.isInteger(target) || target < 0 || target > partition.highWatermark) {
             return { index: p.index, lowWatermark: -1, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE }

@@ -16,7 +16,7 @@ export function handleDescribeConfigs(cluster: ClusterModel, brokerId: number, r
       }
       if (r.resourceType === ConfigResourceType.BROKER) {
         // A broker describes its own configs, or the cluster default ('').
-        if (r.resourceName !== '' && Number(r.resourceName) !== brokerId && !cluster.broker(Number(r.resourceName))) {
+        if (r.resourceName !== '' && Number(r.resourceName) !== brokerId) {
           return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unexpected broker id, expected ${brokerId} or empty string, but received ${r.resourceName}`, configs: [] }
         }
         return { ...base, errorCode: ErrorCode.NONE, errorMessage: null, configs: cluster.config.describeBroker(r.configurationKeys, request.includeSynonyms) }

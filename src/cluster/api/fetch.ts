@@ -89,6 +89,9 @@ function readAll(
       // larger than the limits, so a consumer never gets stuck behind a large record.
       let batches: RecordBatch[] = []
       if (budget > 0 || bytes === 0) batches = partition.log.read(p.fetchOffset, limit, bytes === 0 ? Math.max(budget, 1) : budget)
+      // Only the first partition with data may exceed the limits (ReplicaManager.readFromLog's
+      // minOneMessage); later, a batch that does not fit is left for the next fetch.
+      if (bytes > 0 && batches.length > 0 && batches[0]!.sizeInBytes > budget) batches = []
       for (const batch of batches) bytes += batch.sizeInBytes
       partitions.push({
         index: p.index,

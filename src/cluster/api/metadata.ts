@@ -12,12 +12,13 @@ import type { MetadataRequest, MetadataResponse, TopicMetadata } from './message
 export function handleMetadata(cluster: ClusterModel, _brokerId: number, request: MetadataRequest): MetadataResponse {
   const controller = cluster.controller
   const topics: TopicMetadata[] = []
-  const names = request.topics ?? controller.topicNames()
+  // KafkaApis answers each requested name once.
+  const names = request.topics ? [...new Set(request.topics)] : controller.topicNames()
   for (const name of names) {
     let topic = controller.topic(name)
     if (!topic && request.topics && request.allowAutoTopicCreation && cluster.brokerConfig.autoCreateTopicsEnable) {
       try {
-        topic = controller.createTopic({ name, numPartitions: -1, replicationFactor: -1, assignments: [], configs: [] })
+        topic = controller.createTopic({ name, ...cluster.autoCreateSizing(name), assignments: [], configs: [] })
       } catch (error) {
         if (!(error instanceof KafkaError)) throw error
         topics.push({ errorCode: error.errorCode, name, isInternal: false, partitions: [] })

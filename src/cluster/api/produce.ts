@@ -32,11 +32,15 @@ function produceToPartition(
   data: ProducePartitionData,
   acks: number,
 ): ProducePartitionResponse {
-  // Kafka validates acks before anything else (KafkaApis.handleProduceRequest).
-  if (acks !== -1 && acks !== 0 && acks !== 1) return failure(data.index, 'INVALID_REQUIRED_ACKS')
   const topic = cluster.controller.topic(topicName)
   const partition = topic?.partitions[data.index]
+  // KafkaApis sets aside partitions missing from the metadata first; ReplicaManager.appendRecords
+  // then validates acks for the rest.
   if (!topic || !partition) return failure(data.index, 'UNKNOWN_TOPIC_OR_PARTITION')
+  if (acks !== -1 && acks !== 0 && acks !== 1) return failure(data.index, 'INVALID_REQUIRED_ACKS')
+  // Clients may not write to __consumer_offsets or __transaction_state; only the coordinators
+  // do (ReplicaManager.appendToLocalLog: "Cannot append to internal topic").
+  if (topic?.isInternal) return failure(data.index, 'INVALID_TOPIC_EXCEPTION', `Cannot append to internal topic ${topicName}`)
   if (partition.leader === -1) return failure(data.index, 'NOT_LEADER_OR_FOLLOWER')
   if (partition.leader !== brokerId) return failure(data.index, 'NOT_LEADER_OR_FOLLOWER')
   if (data.producerId !== undefined && data.producerId >= 0) {
@@ -48,15 +52,21 @@ function produceToPartition(
   }
   const settings = topic.settings
   const records = data.records
-  if (records.length === 0) return failure(data.index, 'CORRUPT_MESSAGE', 'empty record batch')
-  // A compacted topic needs a key on every record: LogValidator rejects keyless records with
-  // InvalidRecordException ("Compacted topic cannot accept message without key").
-  if (topic.isCompacted) {
-    for (const record of records) {
-      if (!record.key) {
-        return failure(data.index, 'INVALID_RECORD', `Compacted topic cannot accept message without key in topic partition ${topicName}-${data.index}.`)
-      }
-    }
+  // An empty batch fails LogValidator's record count check (InvalidRecordException).
+  if (records.length === 0) return failure(data.index, 'INVALID_RECORD', 'Invalid reported count for record batch: 0')
+  // The checks run in Kafka's order: the ISR first (Partition.appendRecordsToLeader), then the
+  // batch size (UnifiedLog.analyzeAndValidateRecords), then the records (LogValidator).
+  //
+  // acks=all needs the ISR to hold the effective min ISR before appending. Since Kafka 3.7
+  // (KAFKA-15583) that is min(min.insync.replicas, replication factor): a min.insync.replicas
+  // above the replication factor no longer blocks every acks=all write.
+  const minIsr = Math.min(settings.minInsyncReplicas, partition.replicas.length)
+  if (acks === -1 && partition.isr.length < minIsr) {
+    return failure(
+      data.index,
+      'NOT_ENOUGH_REPLICAS',
+      `The size of the current ISR ${partition.isr.length} is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${topicName}-${data.index}`,
+    )
   }
   // max.message.bytes bounds the whole record batch (message format v2).
   const size = RecordBatch.sizeOf(records)
@@ -67,13 +77,14 @@ function produceToPartition(
       `The record batch of ${size} bytes is larger than max.message.bytes (${settings.maxMessageBytes}) of ${topicName}.`,
     )
   }
-  // acks=all checks the ISR before appending (Partition.appendRecordsToLeader).
-  if (acks === -1 && partition.isr.length < settings.minInsyncReplicas) {
-    return failure(
-      data.index,
-      'NOT_ENOUGH_REPLICAS',
-      `The size of the current ISR ${partition.isr.length} is insufficient to satisfy the min.isr requirement of ${settings.minInsyncReplicas} for partition ${topicName}-${data.index}`,
-    )
+  // A compacted topic needs a key on every record: LogValidator rejects keyless records with
+  // InvalidRecordException ("Compacted topic cannot accept message without key").
+  if (topic.isCompacted) {
+    for (const record of records) {
+      if (!record.key) {
+        return failure(data.index, 'INVALID_RECORD', `Compacted topic cannot accept message without key in topic partition ${topicName}-${data.index}.`)
+      }
+    }
   }
   const now = cluster.clock.now()
   const batch = partition.log.appendRecords({

@@ -78,14 +78,20 @@ export class PartitionLog {
   }
 
   /**
-   * Kafka rolls a new segment when the batch would overflow segment.bytes, or when the active
-   * segment is older than segment.ms (LogSegment.shouldRoll).
+   * Kafka rolls a new segment when the batch would overflow segment.bytes, or when more than
+   * segment.ms separates the new batch from the active segment's first one (LogSegment.shouldRoll
+   * and timeWaitedForRoll): the difference of their max timestamps, or, when the first batch has
+   * no timestamp, the time since the segment was created. An empty segment never rolls. Counting
+   * from the first batch rather than from the segment's creation matters for the first segment,
+   * which exists from the moment the partition does.
    */
   private maybeRoll(batch: RecordBatch, now: number, roll: LogRollPolicy): void {
     const active = this.activeSegment
-    if (active.isEmpty) return
+    const first = active.batches[0]
+    if (!first) return
     const full = active.sizeInBytes + batch.sizeInBytes > roll.segmentBytes
-    const old = now - active.createdAt >= roll.segmentMs
+    const waited = first.maxTimestamp >= 0 ? batch.maxTimestamp - first.maxTimestamp : now - active.createdAt
+    const old = waited > roll.segmentMs
     if (full || old) this.segments.push(new LogSegment(batch.baseOffset, now))
   }
 

@@ -178,7 +178,7 @@ export class RecordBatch {
       let recordSize = RECORD_OVERHEAD_BYTES + (r.key ? r.key.length : 0) + (r.value ? r.value.length : 0)
       if (headers) {
         headers[i] = r.headers && r.headers.length > 0 ? r.headers.map(copyHeader) : undefined
-        if (r.headers) for (const h of r.headers) recordSize += 2 + Buffer.byteLength(h.key) + (h.value ? h.value.length : 0)
+        recordSize += headersSize(r.headers)
       }
       size += recordSize
     }
@@ -207,7 +207,7 @@ export class RecordBatch {
     let size = BATCH_HEADER_BYTES
     for (const r of records) {
       size += RECORD_OVERHEAD_BYTES + (r.key ? r.key.length : 0) + (r.value ? r.value.length : 0)
-      if (r.headers) for (const h of r.headers) size += 2 + Buffer.byteLength(h.key) + (h.value ? h.value.length : 0)
+      size += headersSize(r.headers)
     }
     return size
   }
@@ -306,7 +306,11 @@ export class RecordBatch {
       size += RECORD_OVERHEAD_BYTES
       offsetDeltas[j] = this.offsetAt(i) - this.baseOffset
       timestamps[j] = this.timestampAt(i)
-      if (headers) headers[j] = this.headers![i]
+      if (headers) {
+        headers[j] = this.headers![i]
+        // Headers count towards the size as they do in fromRecords and sizeOf.
+        size += headersSize(headers[j])
+      }
     })
     return new RecordBatch({
       baseOffset: this.baseOffset,
@@ -332,6 +336,12 @@ export class RecordBatch {
       headers,
     })
   }
+}
+
+function headersSize(headers: readonly RecordHeader[] | undefined): number {
+  let size = 0
+  if (headers) for (const h of headers) size += 2 + Buffer.byteLength(h.key) + (h.value ? h.value.length : 0)
+  return size
 }
 
 function copyHeader(h: RecordHeader): RecordHeader {

@@ -7,7 +7,7 @@ import type { RecordBatch } from './record-batch.js'
  */
 export class LogSegment {
   readonly baseOffset: number
-  /** When the first batch was appended (segment.ms counts from here). */
+  /** When the segment was created (segment.ms counts from here only while its batches carry no timestamp). */
   readonly createdAt: number
   batches: RecordBatch[] = []
   sizeInBytes = 0

@@ -2,7 +2,8 @@
  * The kafkajs consumer as a user sees it (kafkajs 2.2.4, src/consumer/index.js, runner.js,
  * consumerGroup.js, offsetManager): configuration rules, subscribe, the eachMessage and
  * eachBatch payloads, delivery latency, commits, seek, pause/resume, stop/run, describeGroup,
- * instrumentation events, handler failures and group membership.
+ * instrumentation events and handler failures. Group membership and rebalances are in
+ * consumer-groups.test.ts.
  *
  * Every test runs against a fresh in-process cluster with the default SystemClock, so the
  * latency tests measure real time; tests with several members of one group lower
@@ -15,6 +16,7 @@ import {
   KafkaJSError,
   KafkaJSNonRetriableError,
   KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
   logLevel,
   type Consumer,
   type ConsumerConfig,
@@ -1097,84 +1099,236 @@ describe('crashes', () => {
   })
 })
 
-describe('groups', () => {
-  it('two groups each receive every message', async () => {
+describe('auto-commit during a batch (eachMessage)', () => {
+  it('autoCommitThreshold commits once that many offsets are resolved, before the batch ends', async () => {
+    const { consumer, produce, cluster, committed } = await start()
+    await produce('t', ['m0', 'm1', 'm2', 'm3'])
+    const seenCommitted: string[] = []
+    const c = consumer({ groupId: 'g' })
+    await c.connect()
+    await c.subscribe({ topics: ['t'], fromBeginning: true })
+    await c.run({ autoCommitThreshold: 2, eachMessage: async () => void seenCommitted.push(await committed('g', 't')) })
+    await cluster.settle()
+    expect(seenCommitted).toEqual(['-1', '-1', '2', '2'])
+    expect(await committed('g', 't')).toBe('4')
+  })
+
+  it('autoCommitInterval commits once the interval has passed since the last commit', async () => {
+    const { consumer, produce, cluster, committed } = await start()
+    await produce('t', ['m0', 'm1', 'm2'])
+    const seenCommitted: string[] = []
+    const c = consumer({ groupId: 'g' })
+    await c.connect()
+    await c.subscribe({ topics: ['t'], fromBeginning: true })
+    await c.run({
+      autoCommitInterval: 10,
+      eachMessage: async ({ message }) => {
+        seenCommitted.push(await committed('g', 't'))
+        if (message.offset === '0') await new Promise((resolve) => setTimeout(resolve, 25))
+      },
+    })
+    await cluster.settle()
+    // m0 took longer than the interval, so its offset was committed before m1 ran.
+    expect(seenCommitted.slice(0, 2)).toEqual(['-1', '1'])
+    expect(await committed('g', 't')).toBe('3')
+  })
+})
+
+describe('partitionsConsumedConcurrently', () => {
+  async function maxInFlight(concurrency: number | undefined): Promise<number> {
     const { consumer, producer, cluster } = await start({ topics: { t: 3 } })
-    const sent = Array.from({ length: 30 }, (_, i) => `m${i}`)
-    await producer.send({ topic: 't', messages: sent.map((value) => ({ key: value, value })) })
-    const a = await recording(consumer({ groupId: 'a' }), ['t'])
-    const b = await recording(consumer({ groupId: 'b' }), ['t'])
+    await producer.send({ topic: 't', messages: [0, 1, 2].map((partition) => ({ value: `p${partition}`, partition })) })
+    let inFlight = 0
+    let max = 0
+    const c = consumer({ groupId: 'g' })
+    await c.connect()
+    await c.subscribe({ topics: ['t'], fromBeginning: true })
+    await c.run({
+      ...(concurrency === undefined ? {} : { partitionsConsumedConcurrently: concurrency }),
+      eachMessage: async () => {
+        inFlight++
+        max = Math.max(max, inFlight)
+        await new Promise((resolve) => setTimeout(resolve, 10))
+        inFlight--
+      },
+    })
     await cluster.settle()
-    expect(values(a.map((s) => s.message)).sort()).toEqual([...sent].sort())
-    expect(values(b.map((s) => s.message)).sort()).toEqual([...sent].sort())
+    return max
+  }
+
+  it('processes one partition at a time by default', async () => {
+    expect(await maxInFlight(undefined)).toBe(1)
   })
 
-  it('a second member joining triggers a rebalance that splits the partitions', async () => {
-    const { consumer, producer, cluster } = await start({ topics: { t: 4 } })
-    const config = { groupId: 'g', heartbeatInterval: 50, sessionTimeout: 6_000 }
-    const first = consumer(config)
-    const firstSeen = await recording(first, ['t'])
-    await cluster.settle()
-    const before = cluster.describe().groups[0]!
-    expect(before.generationId).toBe(1)
-    expect(before.members[0]!.assignment).toEqual({ t: [0, 1, 2, 3] })
+  it('processes up to that many partitions at once', async () => {
+    expect(await maxInFlight(2)).toBe(2)
+    expect(await maxInFlight(3)).toBe(3)
+  })
+})
 
-    const rebalancing = nextEvent(first, first.events.REBALANCING)
-    const second = consumer(config)
-    const secondSeen = await recording(second, ['t'])
-    await rebalancing
-    await cluster.settle()
-    const after = cluster.describe().groups[0]!
-    expect(after.state).toBe('Stable')
-    expect(after.generationId).toBe(2)
-    expect(after.members).toHaveLength(2)
-    const owned = after.members.map((m) => m.assignment.t ?? []).map((ps) => ps.length)
-    expect(owned).toEqual([2, 2])
-    expect(after.members.flatMap((m) => m.assignment.t ?? []).sort()).toEqual([0, 1, 2, 3])
+describe('offsets out of range', () => {
+  // KAFKA-SEMANTICS scenario 9: DeleteRecords overtakes the group's committed offset; the fetch
+  // gets OFFSET_OUT_OF_RANGE and the consumer applies its reset policy (fromBeginning).
+  for (const [fromBeginning, expected] of [
+    [true, ['m3', 'm4', 'new']],
+    [false, ['new']],
+  ] as const) {
+    it(`a committed offset below the log start resets to the ${fromBeginning ? 'earliest' : 'latest'} offset (fromBeginning: ${fromBeginning})`, async () => {
+      const { consumer, produce, cluster, admin } = await start()
+      await produce('t', ['m0', 'm1', 'm2', 'm3', 'm4'])
+      await admin.setOffsets({ groupId: 'g', topic: 't', partitions: [{ partition: 0, offset: '1' }] })
+      await admin.deleteTopicRecords({ topic: 't', partitions: [{ partition: 0, offset: '3' }] })
+      expect(cluster.describe().topics.find((t) => t.name === 't')!.partitions[0]!.logStartOffset).toBe(3)
+      const seen = await recording(consumer({ groupId: 'g' }), ['t'], fromBeginning)
+      await cluster.settle()
+      await produce('t', ['new'])
+      await cluster.settle()
+      expect(values(seen.map((s) => s.message))).toEqual(expected)
+    })
+  }
+})
 
-    // New messages go to whichever member owns their partition.
-    await producer.send({ topic: 't', messages: [0, 1, 2, 3].map((partition) => ({ value: `p${partition}`, partition })) })
+describe('topics and values', () => {
+  it('subscribing to a topic that does not exist creates it (allowAutoTopicCreation defaults to true)', async () => {
+    const { consumer, produce, cluster } = await start({ topics: {} })
+    const seen = await recording(consumer({ groupId: 'g' }), ['fresh'])
+    expect(cluster.describe().topics.map((t) => t.name)).toContain('fresh')
     await cluster.settle()
-    expect(firstSeen.length + secondSeen.length).toBe(4)
-    expect(firstSeen.length).toBe(2)
-    expect(secondSeen.length).toBe(2)
+    await produce('fresh', ['hello'])
+    await cluster.settle()
+    expect(values(seen.map((s) => s.message))).toEqual(['hello'])
   })
 
-  it('a member leaving (disconnect) hands its partitions to the one that stays', async () => {
-    const { consumer, producer, cluster } = await start({ topics: { t: 4 } })
-    const config = { groupId: 'g', heartbeatInterval: 50, sessionTimeout: 6_000 }
-    const first = consumer(config)
-    const firstSeen = await recording(first, ['t'])
-    await cluster.settle()
-    const second = consumer(config)
-    await recording(second, ['t'])
-    await cluster.settle()
-    expect(cluster.describe().groups[0]!.members).toHaveLength(2)
-
-    await second.disconnect()
-    await cluster.settle()
-    const group = cluster.describe().groups[0]!
-    expect(group.state).toBe('Stable')
-    expect(group.members).toHaveLength(1)
-    expect(group.members[0]!.assignment).toEqual({ t: [0, 1, 2, 3] })
-
-    firstSeen.length = 0
-    await producer.send({ topic: 't', messages: [0, 1, 2, 3].map((partition) => ({ value: `p${partition}`, partition })) })
-    await cluster.settle()
-    expect(firstSeen.map((s) => s.partition).sort()).toEqual([0, 1, 2, 3])
+  it('with allowAutoTopicCreation: false, subscribing to a missing topic fails with UNKNOWN_TOPIC_OR_PARTITION and creates nothing', async () => {
+    const { consumer, cluster } = await start({ topics: {} })
+    const c = consumer({ groupId: 'g', allowAutoTopicCreation: false })
+    await c.connect()
+    const before = cluster.describe()
+    const error = await c.subscribe({ topics: ['missing'] }).then(
+      () => undefined,
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(KafkaJSProtocolError)
+    expect((error as KafkaJSProtocolError).type).toBe('UNKNOWN_TOPIC_OR_PARTITION')
+    expect(cluster.describe().topics).toEqual(before.topics)
   })
 
-  it('a member that stays idle (more members than partitions) gets no partitions and no messages', async () => {
-    const { consumer, produce, cluster } = await start({ topics: { t: 1 } })
-    const config = { groupId: 'g', heartbeatInterval: 50, sessionTimeout: 6_000 }
-    const a = await recording(consumer(config), ['t'])
+  it('a tombstone (value: null) arrives with value null', async () => {
+    const { consumer, producer, cluster } = await start()
+    await producer.send({ topic: 't', messages: [{ key: 'k', value: null, partition: 0 }] })
+    const seen = await recording(consumer({ groupId: 'g' }), ['t'])
     await cluster.settle()
-    const b = await recording(consumer(config), ['t'])
-    await cluster.settle()
+    expect(seen).toHaveLength(1)
+    expect(seen[0]!.message.value).toBeNull()
+    expect(seen[0]!.message.key!.toString()).toBe('k')
+  })
+
+  it('the heartbeat() of the payload heartbeats once heartbeatInterval has passed', async () => {
+    const { consumer, produce, cluster } = await start()
     await produce('t', ['m0'])
+    const c = consumer({ groupId: 'g', heartbeatInterval: 10 })
+    const beats: number[] = []
+    c.on(c.events.HEARTBEAT, (e) => void beats.push(e.timestamp))
+    let beatsInHandler = -1
+    await c.connect()
+    await c.subscribe({ topics: ['t'], fromBeginning: true })
+    await c.run({
+      eachMessage: async ({ heartbeat }) => {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        const before = beats.length
+        await heartbeat()
+        beatsInHandler = beats.length - before
+      },
+    })
     await cluster.settle()
-    const members = cluster.describe().groups[0]!.members
-    expect(members.map((m) => (m.assignment.t ?? []).length).sort()).toEqual([0, 1])
-    expect(a.length + b.length).toBe(1)
+    expect(beatsInHandler).toBe(1)
+  })
+})
+
+describe('seek and pause from inside a handler', () => {
+  it('a seek from eachMessage skips the rest of the batch and re-reads from the sought offset', async () => {
+    // kafkajs processEachMessage: `if (!this.running || hasSeekOffset(...)) break` before each message.
+    const { consumer, produce, cluster, committed } = await start()
+    await produce('t', ['m0', 'm1', 'm2'])
+    const c = consumer({ groupId: 'g' })
+    const seen: string[] = []
+    let sought = false
+    await c.connect()
+    await c.subscribe({ topics: ['t'], fromBeginning: true })
+    await c.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        seen.push(message.offset)
+        if (message.offset === '1' && !sought) {
+          sought = true
+          c.seek({ topic, partition, offset: '0' })
+        }
+      },
+    })
+    await cluster.settle()
+    expect(seen).toEqual(['0', '1', '0', '1', '2'])
+    expect(await committed('g', 't')).toBe('3')
+  })
+
+  it('a seek from eachBatch is not overridden by the auto-resolve of the batch', async () => {
+    const { consumer, produce, cluster, committed } = await start()
+    await produce('t', ['m0', 'm1'])
+    const c = consumer({ groupId: 'g' })
+    const firstOffsets: (string | null)[] = []
+    await c.connect()
+    await c.subscribe({ topics: ['t'], fromBeginning: true })
+    await c.run({
+      eachBatch: async ({ batch }) => {
+        firstOffsets.push(batch.firstOffset())
+        if (firstOffsets.length === 1) c.seek({ topic: batch.topic, partition: batch.partition, offset: '1' })
+      },
+    })
+    await cluster.settle()
+    expect(firstOffsets).toEqual(['0', '1'])
+    expect(await committed('g', 't')).toBe('2')
+  })
+
+  // BUG (reported): kafkajs runner.js gives eachBatch `isStale: () => consumerGroup.hasSeekOffset(...)`;
+  // memkafka's isStale() reads a `stale` flag nothing sets and the assignment only, so it stays
+  // false after a seek.
+  it.fails('isStale() turns true in eachBatch once the partition has a pending seek', async () => {
+    const { consumer, produce, cluster } = await start()
+    await produce('t', ['m0', 'm1'])
+    const c = consumer({ groupId: 'g' })
+    const stale: boolean[] = []
+    const firstOffsets: (string | null)[] = []
+    await c.connect()
+    await c.subscribe({ topics: ['t'], fromBeginning: true })
+    await c.run({
+      eachBatch: async ({ batch, isStale }) => {
+        firstOffsets.push(batch.firstOffset())
+        if (firstOffsets.length > 1) return
+        stale.push(isStale())
+        c.seek({ topic: batch.topic, partition: batch.partition, offset: '1' })
+        stale.push(isStale())
+      },
+    })
+    await cluster.settle()
+    expect(stale).toEqual([false, true])
+    expect(firstOffsets).toEqual(['0', '1'])
+  })
+
+  // BUG (reported): kafkajs processEachMessage stops the batch after a message whenever the
+  // partition is paused (`if (this.consumerGroup.isPaused(topic, partition)) break`), whichever
+  // pause was used; memkafka's runner only breaks on the payload's own pause().
+  it.fails('consumer.pause() from inside eachMessage stops the batch after the current message', async () => {
+    const { consumer, produce, cluster } = await start()
+    await produce('t', ['m0', 'm1', 'm2'])
+    const c = consumer({ groupId: 'g' })
+    const seen: string[] = []
+    await c.connect()
+    await c.subscribe({ topics: ['t'], fromBeginning: true })
+    await c.run({
+      eachMessage: async ({ topic, message }) => {
+        seen.push(message.offset)
+        if (message.offset === '0') c.pause([{ topic }])
+      },
+    })
+    await cluster.settle()
+    expect(seen).toEqual(['0'])
   })
 })

@@ -70,6 +70,15 @@ describe('Metadata', () => {
     expect(none.brokers).toHaveLength(3)
   })
 
+  // KafkaApis.handleTopicMetadataRequest takes the requested names as a set
+  // (metadataRequest.topics.asScala.toSet), so a name asked for twice is answered once.
+  it('answers a topic named twice once', async () => {
+    const cluster = newCluster()
+    await createTopic(cluster, 'a', 1, 1)
+    const response = await metadata(cluster, ['a', 'a', 'missing', 'missing'])
+    expect(response.topics.map((t) => t.name).sort()).toEqual(['a', 'missing'])
+  })
+
   it('reports each partition with its leader, epoch, replicas and ISR', async () => {
     const cluster = newCluster()
     await createTopic(cluster, 'orders', 3, 3)

@@ -1,0 +1,223 @@
+/**
+ * What the producer does with input it must refuse: each case checks the error's class (and
+ * `type` for a protocol error, as kafkajs raises it), and that the cluster is exactly as it was
+ * (cluster.describe() before and after, the clock reading aside).
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import {
+  Cluster,
+  KafkaJSError,
+  KafkaJSNonRetriableError,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSProtocolError,
+  ManualClock,
+  logLevel,
+  type Message,
+  type Producer,
+} from '../../../src/index.js'
+
+const cleanups: (() => Promise<void>)[] = []
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+})
+
+/** A cluster with topic 't' (3 partitions, one message in each) and a connected producer. */
+async function start() {
+  const cluster = new Cluster({ brokers: 3, seed: 1, clock: new ManualClock(1_000) })
+  const kafka = cluster.kafka({ clientId: 't', logLevel: logLevel.NOTHING })
+  const admin = kafka.admin()
+  await admin.connect()
+  await admin.createTopics({ topics: [{ topic: 't', numPartitions: 3, replicationFactor: 2, configEntries: [{ name: 'max.message.bytes', value: '1000' }] }] })
+  await admin.disconnect()
+  const producer = kafka.producer({ retry: { retries: 1, initialRetryTime: 1, maxRetryTime: 1 } })
+  await producer.connect()
+  await producer.send({ topic: 't', messages: [0, 1, 2].map((partition) => ({ value: 'seed', partition })) })
+  cleanups.push(async () => {
+    await producer.disconnect()
+    await cluster.close()
+  })
+  return { cluster, producer }
+}
+
+/** The cluster as describe() shows it, without the clock reading. */
+function snapshot(cluster: Cluster): unknown {
+  const { time: _time, ...rest } = cluster.describe()
+  return rest
+}
+
+/**
+ * Runs `act`, which must reject, and returns the error after checking the cluster did not
+ * change. A ManualClock drives the retries, so the time an error takes to surface is moved on.
+ */
+async function refused(cluster: Cluster, act: () => Promise<unknown>): Promise<any> {
+  const before = snapshot(cluster)
+  const outcome = act().then(
+    () => ({ error: undefined as unknown, resolved: true }),
+    (error: unknown) => ({ error, resolved: false }),
+  )
+  await cluster.advance(100)
+  const { error, resolved } = await outcome
+  expect(resolved, 'the send should have been refused').toBe(false)
+  expect(snapshot(cluster)).toEqual(before)
+  return error
+}
+
+const send = (producer: Producer, messages: Message[], topic = 't') => () => producer.send({ topic, messages })
+
+describe('messages', () => {
+  it('a message without a value (undefined): KafkaJSNonRetriableError naming the message', async () => {
+    const { cluster, producer } = await start()
+    const error = await refused(cluster, send(producer, [{ value: 'ok' }, { key: 'k' } as Message]))
+    expect(error).toBeInstanceOf(KafkaJSNonRetriableError)
+    expect(error.message).toBe('Invalid message without value for topic "t": {"key":"k"}')
+  })
+
+  it('a message with value undefined spelled out: the same, and JSON drops the undefined', async () => {
+    const { cluster, producer } = await start()
+    const error = await refused(cluster, send(producer, [{ key: 'k', value: undefined as never, partition: 1 }]))
+    expect(error.message).toBe('Invalid message without value for topic "t": {"key":"k","partition":1}')
+  })
+
+  it('is checked before the connection: a disconnected producer still reports the bad message', async () => {
+    const { cluster, producer } = await start()
+    await producer.disconnect()
+    const error = await refused(cluster, send(producer, [{ key: 'k' } as Message]))
+    expect(error.message).toMatch(/^Invalid message without value/)
+  })
+
+  it('one bad entry in a sendBatch refuses the whole batch, the good entries too', async () => {
+    const { cluster, producer } = await start()
+    const error = await refused(cluster, () =>
+      producer.sendBatch({
+        topicMessages: [
+          { topic: 't', messages: [{ value: 'good' }] },
+          { topic: 'other', messages: [{ key: 'bad' } as Message] },
+        ],
+      }),
+    )
+    expect(error).toBeInstanceOf(KafkaJSNonRetriableError)
+    expect(error.message).toBe('Invalid message without value for topic "other": {"key":"bad"}')
+  })
+
+  it('a missing messages array: KafkaJSNonRetriableError', async () => {
+    const { cluster, producer } = await start()
+    const error = await refused(cluster, () => producer.send({ topic: 't' } as never))
+    expect(error).toBeInstanceOf(KafkaJSNonRetriableError)
+    expect(error.message).toBe('Invalid messages array [undefined] for topic "t"')
+    const nullError = await refused(cluster, () => producer.sendBatch({ topicMessages: [{ topic: 't', messages: null as never }] }))
+    expect(nullError.message).toBe('Invalid messages array [null] for topic "t"')
+  })
+
+  it('a header value that is not a string or Buffer: TypeError, as kafkajs’s encoder throws', async () => {
+    const { cluster, producer } = await start()
+    for (const value of [undefined, null, 7, [Buffer.from('a'), 8]]) {
+      const error = await refused(cluster, send(producer, [{ value: 'v', headers: { h: value as never } }]))
+      expect(error).toBeInstanceOf(TypeError)
+      expect(error.message).toMatch(/header "h"/)
+    }
+  })
+})
+
+describe('topics', () => {
+  for (const topic of [undefined, null, '']) {
+    it(`a missing topic (${JSON.stringify(topic)}): KafkaJSNonRetriableError 'Invalid topic'`, async () => {
+      const { cluster, producer } = await start()
+      const error = await refused(cluster, () => producer.send({ topic: topic as never, messages: [{ value: 'v' }] }))
+      expect(error).toBeInstanceOf(KafkaJSNonRetriableError)
+      expect(error.message).toBe('Invalid topic')
+    })
+  }
+
+  it('a missing topic in one sendBatch entry refuses the batch', async () => {
+    const { cluster, producer } = await start()
+    const error = await refused(cluster, () =>
+      producer.sendBatch({ topicMessages: [{ topic: 't', messages: [{ value: 'v' }] }, { messages: [{ value: 'v' }] } as never] }),
+    )
+    expect(error.message).toBe('Invalid topic')
+  })
+
+  // kafkajs raises the metadata error outside its send's try block, so its retrier wraps the
+  // non-retriable INVALID_TOPIC_EXCEPTION in a KafkaJSNonRetriableError; the protocol error,
+  // with its type, is the cause.
+  for (const [label, topic] of [
+    ['a space', 'a b'],
+    ['"."', '.'],
+    ['".."', '..'],
+    ['a slash', 'a/b'],
+    ['250 characters', 'x'.repeat(250)],
+  ] as const) {
+    it(`an invalid topic name (${label}) with auto-creation: INVALID_TOPIC_EXCEPTION, nothing created`, async () => {
+      const { cluster, producer } = await start()
+      const error = await refused(cluster, send(producer, [{ value: 'v' }], topic))
+      expect(error).toBeInstanceOf(KafkaJSNonRetriableError)
+      expect(error.cause).toBeInstanceOf(KafkaJSProtocolError)
+      expect(error.cause.type).toBe('INVALID_TOPIC_EXCEPTION')
+      expect(error.message).toBe(error.cause.message)
+    })
+  }
+
+  it('249 characters is still a valid name (the limit is 249)', async () => {
+    const { cluster, producer } = await start()
+    await producer.send({ topic: 'x'.repeat(249), messages: [{ value: 'v' }] })
+    expect(cluster.describe().topics.map((t) => t.name)).toContain('x'.repeat(249))
+  })
+})
+
+describe('partitions', () => {
+  for (const partition of [-1, 1.5, Number.NaN]) {
+    it(`an explicit partition that can never exist (${partition}): KafkaJSNonRetriableError, not retried`, async () => {
+      const { cluster, producer } = await start()
+      const error = await refused(cluster, send(producer, [{ value: 'v', partition }]))
+      expect(error).toBeInstanceOf(KafkaJSNonRetriableError)
+      expect(error).not.toBeInstanceOf(KafkaJSNumberOfRetriesExceeded)
+      expect(error.message).toBe(`Invalid partition ${partition} for topic "t": a partition is an integer >= 0`)
+    })
+  }
+
+  it('an explicit partition past the last one: UNKNOWN_TOPIC_OR_PARTITION, retried, then KafkaJSNumberOfRetriesExceeded', async () => {
+    // kafkajs silently drops such messages (its leader lookup skips the partition) and resolves;
+    // memkafka refuses rather than lose them, and retries because partitions may be added.
+    const { cluster, producer } = await start()
+    const error = await refused(cluster, send(producer, [{ value: 'good', partition: 0 }, { value: 'v', partition: 3 }]))
+    expect(error).toBeInstanceOf(KafkaJSNumberOfRetriesExceeded)
+    expect(error.cause).toBeInstanceOf(KafkaJSProtocolError)
+    expect(error.cause.type).toBe('UNKNOWN_TOPIC_OR_PARTITION')
+  })
+
+  it('a custom partitioner returning a negative partition is refused the same way', async () => {
+    const { cluster, producer: _unused } = await start()
+    const producer = cluster.kafka({ logLevel: logLevel.NOTHING }).producer({ createPartitioner: () => () => -1, retry: { retries: 1, initialRetryTime: 1 } })
+    await producer.connect()
+    const error = await refused(cluster, send(producer, [{ value: 'v' }]))
+    expect(error).toBeInstanceOf(KafkaJSNonRetriableError)
+    await producer.disconnect()
+  })
+})
+
+describe('sizes', () => {
+  it('a message over max.message.bytes: KafkaJSProtocolError MESSAGE_TOO_LARGE, not retried', async () => {
+    const { cluster, producer } = await start()
+    const error = await refused(cluster, send(producer, [{ value: Buffer.alloc(1_000), partition: 0 }]))
+    expect(error).toBeInstanceOf(KafkaJSProtocolError)
+    expect(error.type).toBe('MESSAGE_TOO_LARGE')
+    expect(error.retriable).toBe(false)
+  })
+
+  it('headers count towards the size', async () => {
+    const { cluster, producer } = await start()
+    const error = await refused(cluster, send(producer, [{ value: 'v', partition: 0, headers: { big: 'h'.repeat(1_000) } }]))
+    expect(error.type).toBe('MESSAGE_TOO_LARGE')
+  })
+})
+
+describe('connection state', () => {
+  it('a send while disconnected is a retriable KafkaJSError, not a protocol error', async () => {
+    const { cluster, producer } = await start()
+    await producer.disconnect()
+    const error = await refused(cluster, send(producer, [{ value: 'v' }]))
+    expect(error).toBeInstanceOf(KafkaJSError)
+    expect(error).not.toBeInstanceOf(KafkaJSProtocolError)
+    expect(error.message).toBe('The producer is disconnected')
+  })
+})

@@ -1,0 +1,56 @@
+/**
+ * FindCoordinator (API key 10) at the request boundary: a key's coordinator is the leader of its
+ * __consumer_offsets (or __transaction_state) partition, the same whichever broker is asked.
+ */
+import { describe, it, expect } from 'vitest'
+import fc from 'fast-check'
+import { ClusterModel, type ClusterOptions } from '../../../src/cluster/cluster-model.js'
+import { ManualClock } from '../../../src/cluster/clock.js'
+import { ErrorCode } from '../../../src/cluster/error-codes.js'
+import { CoordinatorType, type FindCoordinatorResponse } from '../../../src/cluster/api/messages.js'
+
+function newCluster(options: ClusterOptions = {}): ClusterModel {
+  return new ClusterModel({ brokers: 3, seed: 1, clock: new ManualClock(0), ...options })
+}
+
+function findCoordinator(cluster: ClusterModel, key: string, keyType: number = CoordinatorType.GROUP, brokerId = 0): Promise<FindCoordinatorResponse> {
+  return cluster.send(brokerId, { api: 'FindCoordinator', key, keyType })
+}
+
+describe('FindCoordinator', () => {
+  it("answers the coordinator's id and address", async () => {
+    const cluster = newCluster({ basePort: 29092 })
+    const response = await findCoordinator(cluster, 'orders-app')
+    expect(response.errorCode).toBe(ErrorCode.NONE)
+    const broker = cluster.broker(response.nodeId)!
+    expect(response).toMatchObject({ nodeId: broker.id, host: 'localhost', port: 29092 + broker.id })
+    expect(response.nodeId).toBe(cluster.coordinatorFor('orders-app', CoordinatorType.GROUP))
+  })
+
+  it('is stable for a key: every broker, every time, gives the same coordinator', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ minLength: 1, maxLength: 30 }), fc.constantFrom(CoordinatorType.GROUP, CoordinatorType.TRANSACTION), async (key, keyType) => {
+        const cluster = newCluster()
+        const answers = await Promise.all([0, 1, 2, 0, 1, 2].map((id) => findCoordinator(cluster, key, keyType, id)))
+        for (const a of answers) expect(a).toEqual(answers[0])
+        expect(answers[0]!.errorCode).toBe(ErrorCode.NONE)
+        expect([0, 1, 2]).toContain(answers[0]!.nodeId)
+        // ... and another cluster with the same brokers agrees: it depends on the key alone.
+        expect((await findCoordinator(newCluster({ seed: 99 }), key, keyType)).nodeId).toBe(answers[0]!.nodeId)
+      }),
+      { numRuns: 50 },
+    )
+  })
+
+  it('spreads groups over the brokers', async () => {
+    const cluster = newCluster()
+    const coordinators = new Set<number>()
+    for (let i = 0; i < 30; i++) coordinators.add((await findCoordinator(cluster, `group-${i}`)).nodeId)
+    expect([...coordinators].sort()).toEqual([0, 1, 2])
+  })
+
+  it('answers INVALID_REQUEST for an unknown key type', async () => {
+    const cluster = newCluster()
+    expect(await findCoordinator(cluster, 'g', 7)).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, nodeId: -1 })
+  })
+})
