@@ -418,9 +418,8 @@ describe('topics that do not exist yet', () => {
     expect(watermarks('later')).toEqual([[0, 1, 1]])
   })
 
-  // BUG (src/client/cluster-client.ts, reported to the lead): addTargetTopics keeps a topic whose
-  // metadata failed in targetTopics, so every later metadata refresh of this producer fails on it.
-  // kafkajs's addMultipleTargetTopics restores the previous set on UNKNOWN_TOPIC_OR_PARTITION,
+  // kafkajs's addMultipleTargetTopics restores the previous target topics when the new ones'
+  // metadata fails (UNKNOWN_TOPIC_OR_PARTITION, INVALID_TOPIC_EXCEPTION, TOPIC_AUTHORIZATION_FAILED).
   it('does not poison the producer: a send to an existing topic works after a failed one', async () => {
     const { producer, watermarks } = await start({ topics: { good: {} }, producer: { allowAutoTopicCreation: false, retry: fastRetry } })
     await rejectionOf(producer.send({ topic: 'missing', messages: [{ value: 'v' }] }))
