@@ -59,6 +59,8 @@ export class ConsumerGroup {
   private readonly pausedPartitions = new Set<string>()
   /** Seeks asked for while running; applied before the next fetch. */
   private readonly seeks = new Map<string, number>()
+  /** Set by the runner: ends a waiting fetch so that a seek or resume takes effect at once. */
+  onWake: () => void = () => {}
   private lastHeartbeat = 0
   private lastCommit = 0
   private uncommittedCount = 0
@@ -82,14 +84,20 @@ export class ConsumerGroup {
     this.coordinatorId = undefined
   }
 
-  /** JoinGroup then SyncGroup, repeated until the member has an assignment (kafkajs joinAndSync). */
-  async joinAndSync(): Promise<void> {
+  /**
+   * JoinGroup then SyncGroup, repeated until the member has an assignment (kafkajs joinAndSync).
+   * Gives up, answering false, as soon as `isActive` says the consumer was stopped meanwhile.
+   */
+  async joinAndSync(isActive: () => boolean = () => true): Promise<boolean> {
     const startedAt = this.client.clock.now()
     await this.client.addTargetTopics(this.topics)
-    for (let attempt = 0; ; attempt++) {
+    for (;;) {
+      if (!isActive()) return false
       const joined = await this.join()
+      if (!isActive()) return false
       if (joined === 'rejoin') continue
       const synced = await this.sync(joined)
+      if (!isActive()) return false
       if (synced === 'rejoin') continue
       break
     }
@@ -105,6 +113,7 @@ export class ConsumerGroup {
       memberId: this.memberId,
       memberAssignment: Object.fromEntries(this.assignment),
     })
+    return true
   }
 
   private protocolName = ''
@@ -275,9 +284,11 @@ export class ConsumerGroup {
 
   async leave(): Promise<void> {
     if (!this.memberId) return
+    const memberId = this.memberId
+    this.memberId = ''
     try {
       const coordinator = await this.coordinator()
-      await this.client.request(coordinator, { api: 'LeaveGroup', groupId: this.groupId, members: [{ memberId: this.memberId }] })
+      await this.client.request(coordinator, { api: 'LeaveGroup', groupId: this.groupId, members: [{ memberId }] })
     } catch (error) {
       this.log.debug('LeaveGroup failed', { groupId: this.groupId, error: (error as Error).message })
     }
@@ -397,6 +408,11 @@ export class ConsumerGroup {
 
   seek(topic: string, partition: number, offset: string): void {
     this.seeks.set(tp(topic, partition), Number(offset))
+    this.onWake()
+  }
+
+  get hasPendingSeeks(): boolean {
+    return this.seeks.size > 0
   }
 
   hasSeekOffset(topic: string, partition: number): boolean {
@@ -442,6 +458,7 @@ export class ConsumerGroup {
   }
 
   resume(topicPartitions: { topic: string; partitions?: number[] }[]): void {
+    this.onWake()
     for (const { topic, partitions } of topicPartitions) {
       if (partitions === undefined) {
         this.pausedTopics.delete(topic)

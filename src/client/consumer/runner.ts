@@ -67,7 +67,8 @@ export class Runner {
   private loop: Promise<void> | undefined
   private fetchAbort: AbortController | undefined
   private wakeSleep: (() => void) | undefined
-  private stale = false
+  private stopped = false
+  private joining: Promise<boolean> | undefined
 
   constructor(client: ClusterClient, group: ConsumerGroup, emitter: InstrumentationEmitter<typeof CONSUMER_EVENTS>, logger: Logger, options: RunnerOptions) {
     this.client = client
@@ -80,32 +81,51 @@ export class Runner {
   /** Joins the group (run() resolves after this, as kafkajs's does) and starts the loop. */
   async start(): Promise<void> {
     this.running = true
+    this.group.onWake = () => this.wake()
+    const joining = this.group.joinAndSync(() => this.running)
+    this.joining = joining
     try {
-      await this.group.joinAndSync()
+      const joined = await joining
+      if (!joined) return
       this.needsJoin = false
     } catch (error) {
+      if (!this.running) return
       this.running = false
       this.options.onCrash(error as Error)
       return
+    } finally {
+      this.joining = undefined
     }
     this.loop = this.runLoop()
   }
 
-  /** Stops fetching, waits for the handler in flight, leaves the group. */
+  /**
+   * Stops fetching, waits for the handler in flight, leaves the group. Leaving first ends a
+   * JoinGroup still parked at the coordinator, so stopping while run() is joining leaves no
+   * member behind.
+   */
   async stop(): Promise<void> {
-    if (!this.running && !this.loop) return
+    if (this.stopped) return
+    this.stopped = true
     this.running = false
-    this.fetchAbort?.abort()
-    this.wakeSleep?.()
+    this.wake()
+    if (this.joining) await this.group.leave()
+    await this.joining?.catch(() => {})
     await this.loop
     this.loop = undefined
     await this.group.leave()
   }
 
+  /** Ends a waiting fetch or back-off now (a seek, a resume, a stop). */
+  wake(): void {
+    this.fetchAbort?.abort()
+    this.wakeSleep?.()
+  }
+
   /** Nothing in flight, the group joined, and every assigned partition read to its end. */
   isSettled(): boolean {
     if (!this.running) return true
-    if (this.needsJoin || this.inFlight > 0) return false
+    if (this.needsJoin || this.inFlight > 0 || this.group.hasPendingSeeks) return false
     const model = this.client.model
     const state = model.groups.snapshot().find((g) => g.groupId === this.group.groupId)
     if (!state || state.state !== 'Stable' || state.generationId !== this.group.generationId) return false
@@ -133,7 +153,7 @@ export class Runner {
     while (this.running) {
       try {
         if (this.needsJoin) {
-          await this.group.joinAndSync()
+          if (!(await this.group.joinAndSync(() => this.running))) break
           this.needsJoin = false
         }
         await this.group.applySeeks()
@@ -218,11 +238,12 @@ export class Runner {
     }
     const abort = new AbortController()
     this.fetchAbort = abort
-    this.emitter.emit(CONSUMER_EVENTS.FETCH_START, { nodeId: [...byLeader.keys()][0] })
-    const startedAt = this.client.clock.now()
     const out: FetchedPartition[] = []
     await Promise.all(
       [...byLeader].map(async ([leader, topics]) => {
+        this.emitter.emit(CONSUMER_EVENTS.FETCH_START, { nodeId: leader })
+        const startedAt = this.client.clock.now()
+        const before = out.length
         const response = await this.client.request(leader, {
           api: 'Fetch',
           maxWaitMs,
@@ -249,14 +270,15 @@ export class Runner {
             out.push({ topic: t.name, partition: p.index, batch })
           }
         }
+        this.emitter.emit(CONSUMER_EVENTS.FETCH, {
+          numberOfBatches: out.slice(before).filter((f) => !f.batch.isEmpty()).length,
+          duration: this.client.clock.now() - startedAt,
+          nodeId: leader,
+        })
         if (gotData) abort.abort()
       }),
     )
     this.fetchAbort = undefined
-    this.emitter.emit(CONSUMER_EVENTS.FETCH, {
-      numberOfBatches: out.filter((f) => !f.batch.isEmpty()).length,
-      duration: this.client.clock.now() - startedAt,
-    })
     return out
   }
 
@@ -284,7 +306,8 @@ export class Runner {
   private async processBatch({ topic, partition, batch }: FetchedPartition): Promise<void> {
     const group = this.group
     const start = group.position(topic, partition) ?? 0
-    if (!group.isAssigned(topic, partition) || group.hasSeekOffset(topic, partition)) return
+    // Data for a partition paused, sought or revoked since the fetch is dropped (kafkajs too).
+    if (!group.isAssigned(topic, partition) || group.hasSeekOffset(topic, partition) || group.isPaused(topic, partition)) return
     if (batch.isEmptyDueToFiltering()) {
       group.resolveOffset(topic, partition, batch.lastOffset())
       group.setPosition(topic, partition, Number(batch.lastOffset()) + 1)
@@ -326,7 +349,7 @@ export class Runner {
           group.setPosition(topic, partition, Number(message.offset) + 1)
           await group.heartbeat()
           await group.commitOffsetsIfNecessary()
-          if (pausedNow) break
+          if (pausedNow || group.isPaused(topic, partition)) break
         }
       } else if (this.options.eachBatch) {
         let resolvedAny = false
@@ -339,13 +362,20 @@ export class Runner {
           },
           heartbeat,
           pause,
-          commitOffsetsIfNecessary: async (offsets?: unknown) => {
-            if (offsets) await group.commitOffsets(offsets as never)
-            else await group.commitOffsetsIfNecessary()
+          commitOffsetsIfNecessary: async (offsets?: { topics: { topic: string; partitions: { partition: number | string; offset: string }[] }[] }) => {
+            // With offsets, kafkajs commits exactly those (its Offsets shape); without, what is due.
+            if (offsets) {
+              await group.commitOffsets(
+                offsets.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: Number(p.partition), offset: String(p.offset) }))),
+              )
+            } else {
+              await group.commitOffsetsIfNecessary()
+            }
           },
           uncommittedOffsets: () => group.uncommittedOffsets(),
           isRunning: () => this.running,
-          isStale: () => this.stale || !group.isAssigned(topic, partition),
+          // kafkajs: a batch is stale once its partition has a pending seek.
+          isStale: () => group.hasSeekOffset(topic, partition),
         })
         if (this.options.eachBatchAutoResolve && this.running && !group.hasSeekOffset(topic, partition)) {
           group.resolveOffset(topic, partition, batch.lastOffset())

@@ -296,12 +296,7 @@ describe('when members notice a rebalance (ManualClock)', () => {
 })
 
 describe('leaving while joining (ManualClock)', () => {
-  // BUG (reported): Runner.stop() during run()'s join sends LeaveGroup while the JoinGroup is
-  // parked; the coordinator answers that JoinGroup UNKNOWN_MEMBER_ID and ConsumerGroup.join()
-  // rejoins with a fresh member id, because nothing tells joinAndSync the consumer stopped.
-  // The disconnected consumer stays a member that never heartbeats, holding its partitions
-  // until its session times out (30 s by default).
-  it.fails('disconnect() while run() is still joining leaves the group for good', async () => {
+  it('disconnect() while run() is still joining leaves the group for good', async () => {
     const clock = new ManualClock(0)
     const { consumer, cluster, group } = await start({ topics: { t: 2 }, clock })
     await recording(consumer({ groupId: 'g' }), ['t'])

@@ -430,9 +430,7 @@ describe('eachBatch', () => {
     expect(await committed('g', 't')).toBe('2')
   })
 
-  // BUG (reported): the runner passes the { topics } object to ConsumerGroup.commitOffsets,
-  // which iterates it as an array: 'TypeError: explicit is not iterable', and the consumer crashes.
-  it.fails('commitOffsetsIfNecessary(offsets) commits the given { topics: [{ topic, partitions }] } at once', async () => {
+  it('commitOffsetsIfNecessary(offsets) commits the given { topics: [{ topic, partitions }] } at once', async () => {
     // kafkajs runner.js: `offsets ? consumerGroup.commitOffsets(offsets) : ...`, and
     // offsetManager.commitOffsets reads `{ topics = uncommittedOffsets().topics } = offsets`.
     const { consumer, produce, cluster, committed } = await start()
@@ -655,10 +653,7 @@ describe('seek', () => {
     expect(await committed('g', 'other')).toBe('-1')
   })
 
-  // BUG (reported): a seek is only applied at the next fetch, after the parked long poll ends
-  // (heartbeatInterval, 3 s by default), and settle() does not count a pending seek as work,
-  // so `seek(); await cluster.settle()` returns before the consumer has moved.
-  it.fails('settle() waits for a pending seek to be applied and the re-read to finish', async () => {
+  it('settle() waits for a pending seek to be applied and the re-read to finish', async () => {
     const { consumer, produce, cluster, committed } = await start()
     await produce('t', ['m0', 'm1', 'm2', 'm3'])
     const c = consumer({ groupId: 'g' })
@@ -670,7 +665,7 @@ describe('seek', () => {
     expect(await committed('g', 't')).toBe('4')
   })
 
-  it.fails('settle() waits for a seek on a paused partition to be committed (autoCommit)', async () => {
+  it('settle() waits for a seek on a paused partition to be committed (autoCommit)', async () => {
     const { consumer, produce, cluster, committed } = await start()
     await produce('t', ['m0', 'm1', 'm2'])
     const c = consumer({ groupId: 'g' })
@@ -765,10 +760,7 @@ describe('pause and resume', () => {
     expect(seen).toEqual(['0', '1', '2'])
   })
 
-  // BUG (reported): pause() does not affect a fetch already parked; a message produced right
-  // after pause() is delivered. kafkajs consumerGroup.fetch drops the fetched data of every
-  // partition paused meanwhile (`!this.subscriptionState.isPaused(topicName, partition)`).
-  it.fails('pause() takes effect on the fetch already in flight', async () => {
+  it('pause() takes effect on the fetch already in flight', async () => {
     const { consumer, produce, cluster } = await start()
     const c = consumer({ groupId: 'g' })
     const seen = await recording(c, ['t'])
@@ -780,10 +772,7 @@ describe('pause and resume', () => {
     expect(seen).toEqual([])
   })
 
-  // BUG (reported): with every partition paused the run loop sleeps min(maxWaitTimeInMs,
-  // time to the next heartbeat) and resume() does not wake it, so delivery (and settle())
-  // waits up to heartbeatInterval (3 s by default). memkafka promises no polling delay.
-  it.fails('resume() delivers at once, without waiting for a heartbeat or maxWaitTimeInMs', async () => {
+  it('resume() delivers at once, without waiting for a heartbeat or maxWaitTimeInMs', async () => {
     const { consumer, produce, cluster } = await start()
     await produce('t', ['m0', 'm1'])
     const seen: string[] = []
@@ -941,9 +930,7 @@ describe('events', () => {
     expect(order.slice(0, 3)).toEqual(['fetch_start', 'fetch', 'batch'])
   })
 
-  // BUG (reported): memkafka's consumer.fetch payload has no nodeId; kafkajs runner.js emits
-  // FETCH { numberOfBatches: 0, duration, nodeId } (and FETCH_START { nodeId } per broker).
-  it.fails('consumer.fetch carries the nodeId of the broker fetched from, as FETCH_START does', async () => {
+  it('consumer.fetch carries the nodeId of the broker fetched from, as FETCH_START does', async () => {
     const { consumer, produce } = await start()
     await produce('t', ['m0'])
     const c = consumer({ groupId: 'g' })
@@ -1287,10 +1274,7 @@ describe('seek and pause from inside a handler', () => {
     expect(await committed('g', 't')).toBe('2')
   })
 
-  // BUG (reported): kafkajs runner.js gives eachBatch `isStale: () => consumerGroup.hasSeekOffset(...)`;
-  // memkafka's isStale() reads a `stale` flag nothing sets and the assignment only, so it stays
-  // false after a seek.
-  it.fails('isStale() turns true in eachBatch once the partition has a pending seek', async () => {
+  it('isStale() turns true in eachBatch once the partition has a pending seek', async () => {
     const { consumer, produce, cluster } = await start()
     await produce('t', ['m0', 'm1'])
     const c = consumer({ groupId: 'g' })
@@ -1312,10 +1296,7 @@ describe('seek and pause from inside a handler', () => {
     expect(firstOffsets).toEqual(['0', '1'])
   })
 
-  // BUG (reported): kafkajs processEachMessage stops the batch after a message whenever the
-  // partition is paused (`if (this.consumerGroup.isPaused(topic, partition)) break`), whichever
-  // pause was used; memkafka's runner only breaks on the payload's own pause().
-  it.fails('consumer.pause() from inside eachMessage stops the batch after the current message', async () => {
+  it('consumer.pause() from inside eachMessage stops the batch after the current message', async () => {
     const { consumer, produce, cluster } = await start()
     await produce('t', ['m0', 'm1', 'm2'])
     const c = consumer({ groupId: 'g' })
