@@ -36,9 +36,7 @@ export type { Assigner, PartitionAssigner, GroupMember, GroupMemberAssignment, G
 export { logLevel } from './client/logger.js'
 export type { Logger, LogEntry, LogCreator } from './client/logger.js'
 
-/** kafkajs's CompressionTypes; memkafka stores records uncompressed whatever is asked. */
-export const CompressionTypes = { None: 0, GZIP: 1, Snappy: 2, LZ4: 3, ZSTD: 4 } as const
-export const CompressionCodecs: Record<number, unknown> = {}
+export { CompressionTypes, CompressionCodecs } from './client/compression.js'
 
 export * from './client/errors.js'
 import * as errors from './client/errors.js'

@@ -14,6 +14,7 @@ import {
 import { createErrorFromCode, isStaleMetadata } from '../protocol-error-table.js'
 import { InstrumentationEmitter, PRODUCER_EVENTS, type InstrumentationListener } from '../instrumentation.js'
 import type { ClusterClient } from '../cluster-client.js'
+import { checkCompression } from '../compression.js'
 import type { Logger } from '../logger.js'
 import type { RetryOptions } from '../retry.js'
 import { Partitioners, type ICustomPartitioner, type Partitioner } from './partitioners/index.js'
@@ -107,7 +108,7 @@ export class Producer {
   send = async ({ acks, timeout, compression, topic, messages }: ProducerRecord): Promise<RecordMetadata[]> =>
     this.sendBatch({ acks, timeout, compression, topicMessages: [{ topic, messages }] })
 
-  sendBatch = async ({ acks = -1, timeout = 30_000, topicMessages = [] }: ProducerBatch): Promise<RecordMetadata[]> => {
+  sendBatch = async ({ acks = -1, timeout = 30_000, compression, topicMessages = [] }: ProducerBatch): Promise<RecordMetadata[]> => {
     if (topicMessages.some(({ topic }) => !topic)) throw new KafkaJSNonRetriableError('Invalid topic')
     for (const { topic, messages } of topicMessages) {
       if (!messages) throw new KafkaJSNonRetriableError(`Invalid messages array [${messages}] for topic "${topic}"`)
@@ -127,6 +128,8 @@ export class Producer {
       if (existing) existing.messages = [...existing.messages, ...messages]
       else merged.push({ topic, messages })
     }
+    // kafkajs looks the codec up while encoding the batch; an unregistered one fails there.
+    checkCompression(compression)
     return this.sendMessages(merged, acks, timeout)
   }
 
