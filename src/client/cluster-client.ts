@@ -48,6 +48,7 @@ export class ClusterClient {
   private metadataAt = -Infinity
   readonly targetTopics = new Set<string>()
   private connected = false
+  private readonly source: { readonly clientId: string }
 
   constructor(options: ClusterClientOptions) {
     this.model = options.model
@@ -58,6 +59,7 @@ export class ClusterClient {
     this.retrier = createRetry(options.retry ?? {}, { clock: options.model.clock, random: options.random })
     this.metadataMaxAge = options.metadataMaxAge ?? 300_000
     this.allowAutoTopicCreation = options.allowAutoTopicCreation ?? true
+    this.source = { clientId: options.clientId }
   }
 
   get clock() {
@@ -81,7 +83,7 @@ export class ClusterClient {
   /** Sends a request to a broker. An unreachable broker is a KafkaJSConnectionError. */
   async request<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }): Promise<ResponseOf<K>> {
     try {
-      return await this.model.send<K>(brokerId, request)
+      return await this.model.send<K>(brokerId, request, this.source)
     } catch (error) {
       if (error instanceof BrokerUnreachableError) {
         const broker = this.model.broker(brokerId)

@@ -49,6 +49,13 @@ export interface SettleParticipant {
   isSettled(): boolean
   /** A short description of what it is still doing, for settle()'s timeout message. */
   describePending?(): string
+  /** Its client id: settle() does not wait for a paused client (it cannot make progress). */
+  readonly clientId?: string
+}
+
+/** Who sends a request: the client id of its header (Kafka's RequestHeader.clientId). */
+export interface RequestSource {
+  readonly clientId: string
 }
 
 export interface SettleOptions {
@@ -71,6 +78,8 @@ export class ClusterModel {
   private readonly closeListeners = new Set<() => void>()
   private readonly participants = new Set<SettleParticipant>()
   private closed = false
+  private readonly pausedClients = new Set<string>()
+  private pausedRequests: { clientId: string; release: () => void }[] = []
 
   constructor(options: ClusterOptions = {}) {
     this.clock = options.clock ?? new SystemClock()
@@ -133,7 +142,13 @@ export class ClusterModel {
    * Sends a request to a broker and answers as that broker would. A broker that is down (or
    * unknown) cannot be reached: the promise rejects with BrokerUnreachableError.
    */
-  send<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }): Promise<ResponseOf<K>> {
+  send<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, from?: RequestSource): Promise<ResponseOf<K>> {
+    if (from && this.pausedClients.has(from.clientId)) {
+      // A paused client is a process that hangs: its requests leave only when it resumes.
+      return new Promise<void>((resolve) => this.pausedRequests.push({ clientId: from.clientId, release: resolve })).then(() =>
+        this.send(brokerId, request, from),
+      )
+    }
     const broker = this.brokersById.get(brokerId)
     if (!broker) return Promise.reject(new BrokerUnreachableError(brokerId, 'no such broker in the cluster'))
     if (!broker.alive || this.closed) return Promise.reject(new BrokerUnreachableError(brokerId, this.closed ? 'the cluster is closed' : 'the broker is stopped'))
@@ -143,6 +158,23 @@ export class ClusterModel {
     } catch (error) {
       return Promise.reject(error)
     }
+  }
+
+  /**
+   * Fault hook: every client with this clientId hangs, as a stopped process does. Its requests
+   * (heartbeats, fetches, commits) wait until resumeClient, so the group coordinator expels its
+   * consumers after their session timeout and their late commits are refused.
+   */
+  pauseClient(clientId: string): void {
+    this.pausedClients.add(clientId)
+  }
+
+  /** Lets a paused client's held requests go, in the order they were made. */
+  resumeClient(clientId: string): void {
+    this.pausedClients.delete(clientId)
+    const released = this.pausedRequests.filter((r) => r.clientId === clientId)
+    this.pausedRequests = this.pausedRequests.filter((r) => r.clientId !== clientId)
+    for (const r of released) r.release()
   }
 
   // -------------------------------------------------------------------------------------------
@@ -245,7 +277,7 @@ export class ClusterModel {
     for (;;) {
       if (this.clock instanceof ManualClock) await this.clock.runDue()
       else await settleMicrotasks()
-      const pending = [...this.participants].filter((p) => !p.isSettled())
+      const pending = [...this.participants].filter((p) => !(p.clientId !== undefined && this.pausedClients.has(p.clientId)) && !p.isSettled())
       if (pending.length === 0) {
         // Two quiet rounds in a row: nothing was still on its way between them.
         if (++quietRounds >= 2) return
@@ -274,6 +306,11 @@ export class ClusterModel {
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    // Held requests of paused clients go now, and find the cluster closed.
+    this.pausedClients.clear()
+    const held = this.pausedRequests
+    this.pausedRequests = []
+    for (const r of held) r.release()
     const listeners = [...this.closeListeners]
     this.closeListeners.clear()
     for (const l of listeners) l()

@@ -191,6 +191,7 @@ export class Consumer {
       this.group = group
       this.runner = runner
       this.unregister = this.client.model.registerParticipant({
+        clientId: this.client.clientId,
         isSettled: () => runner.isSettled(),
         describePending: () => runner.describePending(),
       })
