@@ -1,23 +1,28 @@
 /**
  * `npm run bench` runs every benchmark and prints one table; `npm run bench -- <name> ...`
- * runs only those named (send-batch, consume, single-send, latency, test-life, memory).
+ * runs only those named (send-batch, consume, group-consume, single-send, latency, test-life,
+ * rebalance, memory).
  * Every figure comes with its DESIGN.md target and a raw-JS baseline measured in the same run
  * (see bench/README.md for how to read the table).
  */
 import { benchSendBatch } from './send-batch.js'
 import { benchConsume } from './consume.js'
+import { benchGroupConsume } from './group-consume.js'
 import { benchSingleSend } from './single-send.js'
 import { benchLatency } from './latency.js'
 import { benchTestLife } from './test-life.js'
+import { benchRebalance } from './rebalance.js'
 import { benchMemory } from './memory.js'
 import { formatTable, formatValue, type BenchResult } from './result.js'
 
 const benchmarks: Record<string, () => Promise<BenchResult[]>> = {
   'send-batch': benchSendBatch,
   consume: benchConsume,
+  'group-consume': benchGroupConsume,
   'single-send': benchSingleSend,
   latency: benchLatency,
   'test-life': benchTestLife,
+  rebalance: benchRebalance,
   // Last: it fills the heap with a million records, which would disturb timings after it.
   memory: benchMemory,
 }

@@ -21,6 +21,9 @@ import { GroupCoordinator } from './group/group-coordinator.js'
 import { ClusterConfig, type BrokerConfigInput } from './cluster-config.js'
 import { describeCluster, type ClusterDescription } from './describe.js'
 import { formatCluster } from './format.js'
+import type { Topic } from './metadata/topic.js'
+import type { Partition } from './partition/partition.js'
+import type { PartitionLog } from './log/partition-log.js'
 
 export interface BrokerSpec {
   readonly id?: number
@@ -233,6 +236,19 @@ export class ClusterModel {
     const partitions = keyType === CoordinatorType.TRANSACTION ? this.config.transactionStateLogPartitions() : this.config.offsetsTopicPartitions()
     const partition = partitionForKey(key, partitions)
     return live[partition % live.length]!.id
+  }
+
+  /**
+   * Every replica log the brokers keep, with its partition, for log maintenance (retention
+   * and the cleaner run on each broker's own copy, as Kafka's LogManager does).
+   */
+  *replicaLogs(): IterableIterator<{ topic: Topic; partition: Partition; brokerId: number; log: PartitionLog; isLeader: boolean }> {
+    for (const topic of this.controller.allTopics()) {
+      for (const partition of topic.partitions) {
+        if (partition.leader === -1) continue
+        yield { topic, partition, brokerId: partition.leader, log: partition.log, isLeader: true }
+      }
+    }
   }
 
   // -------------------------------------------------------------------------------------------

@@ -1,0 +1,345 @@
+/**
+ * Rebalance of 100 members over 1000 partitions (DESIGN.md target: <= 50 ms), measured twice.
+ *
+ * - coordinator: the group coordinator alone, driven through the request boundary
+ *   (`ClusterModel.send`) by 100 scripted members, the leader assigning with the round-robin
+ *   assigner. A sample is one complete rebalance triggered by a 100th member joining a Stable
+ *   group of 99: its JoinGroup (MEMBER_ID_REQUIRED, then the parked rejoin), every other
+ *   member's Heartbeat answered REBALANCE_IN_PROGRESS and its JoinGroup, all 100 JoinGroups
+ *   answered, the leader's assignment, every SyncGroup answered with its partitions. Each member
+ *   learns of the rebalance from a heartbeat, as a kafkajs member does; with a ManualClock time
+ *   stands still, so no timer fires during a sample. Between samples (untimed) the newcomer
+ *   leaves and the other 99 rebalance back to Stable.
+ * - end to end: 100 kafkajs-facade consumers (ManualClock, heartbeatInterval 1000) in one group
+ *   on a 1000-partition topic. A sample starts when a 100th consumer calls run() on a settled
+ *   group of 99; the clock is then advanced to the members' next heartbeat (the moment a kafkajs
+ *   member would notice the rebalance; virtual time costs nothing), and the sample ends when
+ *   cluster.settle() resolves with all 100 rejoined, synced, their offsets loaded and fetching
+ *   again. It includes the clients' work: heartbeat, commit before rejoining, JoinGroup,
+ *   SyncGroup, OffsetFetch, one ListOffsets per newly assigned partition, the next fetches,
+ *   and the ManualClock running the 99 due fetch timers one macrotask apart. Between samples
+ *   (untimed) the newcomer disconnects and the 99 rebalance back.
+ *
+ * The baseline is the same rebalance in plain JS: an async hop per member to "join", sort the
+ * member ids, deal the partitions round-robin, an async hop per member to hand its share back.
+ */
+import { Bench, type FnReturnedObject } from 'tinybench'
+import { ClusterModel } from '../src/cluster/cluster-model.js'
+import { CoordinatorType, type JoinGroupResponse, type SyncGroupResponse } from '../src/cluster/api/messages.js'
+import { Cluster, ManualClock, PartitionAssigners, AssignerProtocol, logLevel, type Assigner, type Consumer, type ConsumerConfig } from '../src/index.js'
+import { completed, type BenchResult } from './result.js'
+
+const memberCount = 100
+const partitionCount = 1000
+const topic = 'rebalance'
+const groupId = 'rebalance-group'
+const targetMs = 50
+
+// Kafka's error codes, as the scripted members check them.
+const NONE = 0
+const REBALANCE_IN_PROGRESS = 27
+const MEMBER_ID_REQUIRED = 79
+
+const silentLogger = { info() {}, error() {}, warn() {}, debug() {} }
+
+// =============================================================================================
+// (a) The coordinator alone
+
+interface ScriptedMember {
+  readonly memberId: string
+  generationId: number
+}
+
+/** A JoinGroup the coordinator has parked; wrapped so that awaiting the wrapper does not await it. */
+interface ParkedJoin {
+  readonly response: Promise<JoinGroupResponse>
+}
+
+/** 100 members played by a script against one coordinator, as kafkajs members would talk to it. */
+class ScriptedGroup {
+  readonly members: ScriptedMember[] = []
+  private readonly clientId = 'bench'
+
+  private constructor(
+    private readonly model: ClusterModel,
+    private readonly clock: ManualClock,
+    private readonly coordinator: number,
+    private readonly assigner: Assigner,
+    private readonly protocols: { name: string; metadata: Buffer }[],
+  ) {}
+
+  /** A cluster whose coordinator hosts a Stable group of `size` members. */
+  static async create(size: number): Promise<ScriptedGroup> {
+    const clock = new ManualClock(0)
+    // A short initial delay gathers the first `size` members into one generation (setup only).
+    const model = new ClusterModel({ clock, seed: 1, brokerConfig: { 'group.initial.rebalance.delay.ms': 1000 } })
+    const created = await model.send(0, {
+      api: 'CreateTopics',
+      topics: [{ name: topic, numPartitions: partitionCount, replicationFactor: 1, assignments: [], configs: [] }],
+      timeoutMs: 0,
+      validateOnly: false,
+    })
+    if (created.topics[0]?.errorCode !== NONE) throw new Error(`CreateTopics failed: ${created.topics[0]?.errorCode}`)
+    // The leader's view of the topic, as its client's metadata cache would hold it.
+    const metadata = await model.send(0, { api: 'Metadata', topics: [topic], allowAutoTopicCreation: false })
+    const partitions = metadata.topics[0]!.partitions.map((p) => ({
+      partitionErrorCode: p.errorCode,
+      partitionId: p.partitionIndex,
+      leader: p.leaderId,
+      replicas: p.replicaNodes,
+      isr: p.isrNodes,
+    }))
+    const assigner = PartitionAssigners.roundRobin({
+      cluster: { findTopicPartitionMetadata: (name) => (name === topic ? partitions : []) },
+      groupId,
+      logger: silentLogger,
+    })
+    const { name, metadata: subscription } = assigner.protocol({ topics: [topic] })
+    const coordinator = model.coordinatorFor(groupId, CoordinatorType.GROUP)!
+    const group = new ScriptedGroup(model, clock, coordinator, assigner, [{ name, metadata: subscription }])
+
+    const joins: ParkedJoin[] = []
+    for (let i = 0; i < size; i++) joins.push(await group.newMemberJoins())
+    // InitialDelayedJoin: each expiry with new members extends the wait once more.
+    let answered = false
+    void Promise.all(joins.map((j) => j.response)).then(() => (answered = true))
+    while (!answered) await clock.advance(1000)
+    await group.completeRebalance(joins.map((j) => j.response))
+    return group
+  }
+
+  close(): Promise<void> {
+    return this.model.close()
+  }
+
+  private join(memberId: string): Promise<JoinGroupResponse> {
+    return this.model.send(this.coordinator, {
+      api: 'JoinGroup',
+      groupId,
+      sessionTimeoutMs: 30_000,
+      rebalanceTimeoutMs: 60_000,
+      memberId,
+      protocolType: 'consumer',
+      protocols: this.protocols,
+      clientId: this.clientId,
+      clientHost: '/127.0.0.1',
+    })
+  }
+
+  /** A new member's first JoinGroup (answered MEMBER_ID_REQUIRED, KIP-394) and its rejoin, parked. */
+  async newMemberJoins(): Promise<ParkedJoin> {
+    const first = await this.join('')
+    if (first.errorCode !== MEMBER_ID_REQUIRED) throw new Error(`first JoinGroup answered ${first.errorCode}`)
+    return { response: this.join(first.memberId) }
+  }
+
+  /** Every current member heartbeats, is told REBALANCE_IN_PROGRESS, and rejoins. */
+  heartbeatsAndRejoins(): Promise<JoinGroupResponse>[] {
+    return this.members.map(async (member) => {
+      const heartbeat = await this.model.send(this.coordinator, { api: 'Heartbeat', groupId, generationId: member.generationId, memberId: member.memberId })
+      if (heartbeat.errorCode !== REBALANCE_IN_PROGRESS) throw new Error(`Heartbeat answered ${heartbeat.errorCode}, expected REBALANCE_IN_PROGRESS`)
+      return this.join(member.memberId)
+    })
+  }
+
+  /**
+   * Waits for every JoinGroup answer, lets the leader assign, sends every SyncGroup (followers
+   * first, as they are not waiting on an assigner) and waits for their answers.
+   */
+  async completeRebalance(joins: Promise<JoinGroupResponse>[]): Promise<SyncGroupResponse[]> {
+    const answers = await Promise.all(joins)
+    for (const a of answers) if (a.errorCode !== NONE) throw new Error(`JoinGroup answered ${a.errorCode}`)
+    const leader = answers.find((a) => a.leader === a.memberId)
+    if (!leader) throw new Error('no member was told it leads the group')
+    const syncs: Promise<SyncGroupResponse>[] = []
+    const sync = (answer: JoinGroupResponse, assignments: { memberId: string; assignment: Buffer }[]) =>
+      this.model.send(this.coordinator, {
+        api: 'SyncGroup',
+        groupId,
+        generationId: answer.generationId,
+        memberId: answer.memberId,
+        protocolType: 'consumer',
+        protocolName: answer.protocolName,
+        assignments,
+      })
+    for (const a of answers) if (a !== leader) syncs.push(sync(a, []))
+    const assigned = await this.assigner.assign({ members: leader.members.map((m) => ({ memberId: m.memberId, memberMetadata: m.metadata })), topics: [topic] })
+    syncs.push(sync(leader, assigned.map((a) => ({ memberId: a.memberId, assignment: a.memberAssignment }))))
+    const results = await Promise.all(syncs)
+    for (const r of results) if (r.errorCode !== NONE) throw new Error(`SyncGroup answered ${r.errorCode}`)
+    this.members.length = 0
+    for (const a of answers) this.members.push({ memberId: a.memberId, generationId: a.generationId })
+    return results
+  }
+
+  /** The newest member leaves; the others rebalance without it. */
+  async lastMemberLeaves(memberId: string): Promise<void> {
+    const left = await this.model.send(this.coordinator, { api: 'LeaveGroup', groupId, members: [{ memberId }] })
+    if (left.errorCode !== NONE) throw new Error(`LeaveGroup answered ${left.errorCode}`)
+    const index = this.members.findIndex((m) => m.memberId === memberId)
+    this.members.splice(index, 1)
+    await this.completeRebalance(this.heartbeatsAndRejoins())
+  }
+}
+
+/** Every member holds partitionCount / memberCount partitions and together they hold all of them once. */
+function checkAssignments(results: readonly SyncGroupResponse[]): void {
+  const seen = new Set<number>()
+  for (const r of results) {
+    const partitions = AssignerProtocol.MemberAssignment.decode(r.assignment)?.assignment[topic] ?? []
+    if (partitions.length !== partitionCount / memberCount) throw new Error(`a member got ${partitions.length} partitions`)
+    for (const p of partitions) seen.add(p)
+  }
+  if (seen.size !== partitionCount) throw new Error(`${seen.size} of ${partitionCount} partitions assigned`)
+}
+
+async function benchCoordinator(bench: Bench): Promise<() => Promise<void>> {
+  const group = await ScriptedGroup.create(memberCount - 1)
+  let newcomer: string | undefined
+  bench.add(
+    'coordinator',
+    async (): Promise<FnReturnedObject> => {
+      const startedAt = performance.now()
+      const joined = await group.newMemberJoins()
+      const results = await group.completeRebalance([joined.response, ...group.heartbeatsAndRejoins()])
+      const elapsed = performance.now() - startedAt
+      newcomer = (await joined.response).memberId
+      checkAssignments(results)
+      return { overriddenDuration: elapsed }
+    },
+    {
+      afterEach: async () => {
+        if (newcomer !== undefined) await group.lastMemberLeaves(newcomer)
+        newcomer = undefined
+      },
+    },
+  )
+  return () => group.close()
+}
+
+// =============================================================================================
+// (b) End to end, through the kafkajs facade
+
+const consumerConfig: ConsumerConfig = { groupId, heartbeatInterval: 1000, sessionTimeout: 30_000 }
+
+async function benchEndToEnd(bench: Bench): Promise<() => Promise<void>> {
+  const clock = new ManualClock(0)
+  // The initial delay only gathers the first 99 into one generation during setup.
+  const cluster = new Cluster({ brokers: 3, clock, seed: 1, brokerConfig: { 'group.initial.rebalance.delay.ms': 1000 } })
+  const kafka = cluster.kafka({ clientId: 'bench', logLevel: logLevel.NOTHING })
+  const admin = kafka.admin()
+  await admin.connect()
+  await admin.createTopics({ topics: [{ topic, numPartitions: partitionCount, replicationFactor: 3 }] })
+  await admin.disconnect()
+
+  const group = () => cluster.describe().groups.find((g) => g.groupId === groupId)!
+  const newConsumer = async (): Promise<Consumer> => {
+    const consumer = kafka.consumer(consumerConfig)
+    await consumer.connect()
+    await consumer.subscribe({ topics: [topic], fromBeginning: true })
+    return consumer
+  }
+  const run = (consumer: Consumer) => consumer.run({ eachMessage: async () => {} })
+  /** Advances the clock to the earliest pending timer: the members' fetches waiting for their next heartbeat. */
+  const advanceToNextHeartbeat = () => cluster.advance(clock.nextTimerAt()! - clock.now())
+
+  const members: Consumer[] = []
+  for (let i = 0; i < memberCount - 1; i++) members.push(await newConsumer())
+  let running = 0
+  for (const c of members) void run(c).then(() => running++)
+  while (running < members.length) await cluster.advance(1000)
+  await cluster.settle({ timeoutMs: 30_000 })
+  if (group().members.length !== memberCount - 1 || group().state !== 'Stable') throw new Error('the 99 consumers did not form a Stable group')
+
+  let newcomer: Consumer | undefined
+  let generationBefore = 0
+  bench.add(
+    'end to end',
+    async (): Promise<FnReturnedObject> => {
+      const consumer = newcomer!
+      const startedAt = performance.now()
+      const joined = run(consumer)
+      await advanceToNextHeartbeat()
+      await joined
+      await cluster.settle()
+      const elapsed = performance.now() - startedAt
+      const after = group()
+      if (after.state !== 'Stable' || after.generationId !== generationBefore + 1 || after.members.length !== memberCount) {
+        throw new Error(`after the join: ${after.state}, generation ${after.generationId}, ${after.members.length} members`)
+      }
+      for (const m of after.members) {
+        if ((m.assignment[topic]?.length ?? 0) !== partitionCount / memberCount) throw new Error('uneven assignment')
+      }
+      return { overriddenDuration: elapsed }
+    },
+    {
+      beforeEach: async () => {
+        newcomer = await newConsumer()
+        generationBefore = group().generationId
+      },
+      afterEach: async () => {
+        const leaving = newcomer
+        newcomer = undefined
+        if (!leaving) return
+        await leaving.disconnect()
+        await advanceToNextHeartbeat()
+        await cluster.settle()
+      },
+    },
+  )
+  return async () => {
+    for (const c of members) await c.disconnect()
+    await cluster.close()
+  }
+}
+
+// =============================================================================================
+// The raw-JS baseline
+
+async function rawRebalance(memberIds: readonly string[]): Promise<number> {
+  const joined: string[] = []
+  for (const id of memberIds) joined.push(await Promise.resolve(id))
+  joined.sort()
+  const shares = joined.map(() => [] as number[])
+  for (let p = 0; p < partitionCount; p++) shares[p % shares.length]!.push(p)
+  let handedOut = 0
+  for (const share of shares) handedOut += (await Promise.resolve(share)).length
+  return handedOut
+}
+
+export async function benchRebalance(): Promise<BenchResult[]> {
+  const bench = new Bench({ time: 0, iterations: 30, warmupTime: 0, warmupIterations: 5, signal: AbortSignal.timeout(60_000) })
+  const closeCoordinator = await benchCoordinator(bench)
+  const closeEndToEnd = await benchEndToEnd(bench)
+  const memberIds = Array.from({ length: memberCount }, (_, i) => `bench-${(i * 7919) % memberCount}-4c1d9a2e-7f3b-4a8e-9d21-${i}`)
+  bench.add('baseline', async () => {
+    if ((await rawRebalance(memberIds)) !== partitionCount) throw new Error('baseline lost partitions')
+  })
+  try {
+    await bench.run()
+  } finally {
+    await closeCoordinator()
+    await closeEndToEnd()
+  }
+
+  const median = (name: string) => completed(bench, name).latency.p50
+  const shape = `${memberCount} members, ${partitionCount} partitions`
+  return [
+    {
+      name: `rebalance (coordinator + round-robin), ${shape}`,
+      value: median('coordinator'),
+      unit: 'ms',
+      target: targetMs,
+      better: 'lower',
+      baseline: median('baseline'),
+    },
+    {
+      name: `rebalance end to end (100 consumers, ManualClock), ${shape}`,
+      value: median('end to end'),
+      unit: 'ms',
+      target: targetMs,
+      better: 'lower',
+      baseline: median('baseline'),
+    },
+  ]
+}
