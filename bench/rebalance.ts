@@ -27,6 +27,7 @@ import { Bench, type FnReturnedObject } from 'tinybench'
 import { ClusterModel } from '../src/cluster/cluster-model.js'
 import { CoordinatorType, type JoinGroupResponse, type SyncGroupResponse } from '../src/cluster/api/messages.js'
 import { Cluster, ManualClock, PartitionAssigners, AssignerProtocol, logLevel, type Assigner, type Consumer, type ConsumerConfig } from '../src/index.js'
+import { fullGc } from './gc.js'
 import { completed, type BenchResult } from './result.js'
 
 const memberCount = 100
@@ -208,6 +209,7 @@ async function benchCoordinator(bench: Bench): Promise<() => Promise<void>> {
       return { overriddenDuration: elapsed }
     },
     {
+      beforeEach: fullGc,
       afterEach: async () => {
         if (newcomer !== undefined) await group.lastMemberLeaves(newcomer)
         newcomer = undefined
@@ -273,7 +275,9 @@ async function benchEndToEnd(bench: Bench): Promise<() => Promise<void>> {
       return { overriddenDuration: elapsed }
     },
     {
+      // A full GC first (untimed), as in `consume`: the previous sample's garbage is not this one's.
       beforeEach: async () => {
+        fullGc()
         newcomer = await newConsumer()
         generationBefore = group().generationId
       },

@@ -1,17 +1,33 @@
-/** A broker of the in-process cluster: an id, an address its clients connect to, a rack. */
+/**
+ * A broker of the in-process cluster: an id, an address its clients connect to, a rack, and
+ * its state as a process (running or stopped), on the network (isolated or not) and in the
+ * controller's eyes (fenced once its session with the controller has expired, or after a
+ * controlled shutdown).
+ */
 export class Broker {
   readonly id: number
   readonly host: string
   readonly port: number
   readonly rack: string | null
-  /** A stopped broker answers no request. */
-  alive = true
+  running = true
+  isolated = false
+  fenced = false
 
   constructor(id: number, host: string, port: number, rack: string | null) {
     this.id = id
     this.host = host
     this.port = port
     this.rack = rack
+  }
+
+  /** Clients and other brokers can talk to it. */
+  get reachable(): boolean {
+    return this.running && !this.isolated
+  }
+
+  /** Registered and unfenced: the controller counts it (metadata lists it, it can lead). */
+  get alive(): boolean {
+    return !this.fenced
   }
 
   get address(): string {

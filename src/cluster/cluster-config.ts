@@ -58,6 +58,37 @@ export class ClusterConfig {
     return this.broker.get('transaction.state.log.replication.factor') as number
   }
 
+  replicaLagTimeMaxMs(): number {
+    return this.broker.get('replica.lag.time.max.ms') as number
+  }
+
+  brokerSessionTimeoutMs(): number {
+    return this.broker.get('broker.session.timeout.ms') as number
+  }
+
+  autoLeaderRebalanceEnable(): boolean {
+    return this.broker.get('auto.leader.rebalance.enable') as boolean
+  }
+
+  leaderImbalanceCheckIntervalMs(): number {
+    return (this.broker.get('leader.imbalance.check.interval.seconds') as number) * 1000
+  }
+
+  /** log.retention.check.interval.ms: how often retention looks for segments to delete. */
+  logRetentionCheckIntervalMs(): number {
+    return this.broker.get('log.retention.check.interval.ms') as number
+  }
+
+  /** log.cleaner.backoff.ms: how long the cleaner sleeps between passes. */
+  logCleanerBackoffMs(): number {
+    return this.broker.get('log.cleaner.backoff.ms') as number
+  }
+
+  /** log.cleaner.enable: whether the cleaner runs in the background at all. */
+  logCleanerEnable(): boolean {
+    return this.broker.get('log.cleaner.enable') as boolean
+  }
+
   groupCoordinatorConfig(): GroupCoordinatorConfig {
     return {
       groupInitialRebalanceDelayMs: this.broker.get('group.initial.rebalance.delay.ms') as number,
@@ -92,6 +123,10 @@ export class ClusterConfig {
       cleanupPolicy: (config.get('cleanup.policy') as string[]).map((p) => p.toLowerCase() as 'delete' | 'compact'),
       retentionMs: config.get('retention.ms') as number,
       retentionBytes: config.get('retention.bytes') as number,
+      deleteRetentionMs: config.get('delete.retention.ms') as number,
+      minCompactionLagMs: config.get('min.compaction.lag.ms') as number,
+      maxCompactionLagMs: config.get('max.compaction.lag.ms') as number,
+      minCleanableDirtyRatio: config.get('min.cleanable.dirty.ratio') as number,
       uncleanLeaderElectionEnable: config.get('unclean.leader.election.enable') as boolean,
     }
   }

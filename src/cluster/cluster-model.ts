@@ -21,6 +21,11 @@ import { GroupCoordinator } from './group/group-coordinator.js'
 import { ClusterConfig, type BrokerConfigInput } from './cluster-config.js'
 import { describeCluster, type ClusterDescription } from './describe.js'
 import { formatCluster } from './format.js'
+import { ReplicaManager } from './replication/replica-manager.js'
+import { BrokerLifecycle } from './broker-lifecycle.js'
+import { checkInvariants } from './invariants.js'
+import { errorResponse } from './api/error-response.js'
+import { errorCodeOf, type InterceptHandler, type InterceptOptions, type Interceptor } from './intercept.js'
 import type { Topic } from './metadata/topic.js'
 import type { Partition } from './partition/partition.js'
 import type { PartitionLog } from './log/partition-log.js'
@@ -75,6 +80,8 @@ export class ClusterModel {
   readonly eventLog: Timeline
   readonly controller: Controller
   readonly groups: GroupCoordinator
+  readonly replicaManager: ReplicaManager
+  readonly lifecycle: BrokerLifecycle
   readonly config: ClusterConfig
   private readonly brokerList: Broker[]
   private readonly brokersById = new Map<number, Broker>()
@@ -83,6 +90,9 @@ export class ClusterModel {
   private closed = false
   private readonly pausedClients = new Set<string>()
   private pausedRequests: { clientId: string; release: () => void }[] = []
+  /** Per broker, the rejecters of its requests still waiting (long polls, acks=all, joins). */
+  private readonly inFlight = new Map<number, Set<(error: Error) => void>>()
+  private interceptors: Interceptor[] = []
 
   constructor(options: ClusterOptions = {}) {
     this.clock = options.clock ?? new SystemClock()
@@ -128,7 +138,19 @@ export class ClusterModel {
         // A subscribed topic's partition count changed: its groups must rebalance.
         for (const groupId of this.groups.groupsSubscribedTo(topic.name)) this.groups.requestRebalance(groupId, `partitions added to ${topic.name}`)
       },
+      onLeaderChanged: (partition) => this.replicaManager.reconcileFollowers(partition),
+      setIsr: (partition, isr, reason) => this.replicaManager.setIsr(partition, isr, reason),
     })
+    this.replicaManager = new ReplicaManager({
+      clock: this.clock,
+      eventLog: this.eventLog,
+      isReachable: (id) => this.brokersById.get(id)?.reachable === true,
+      isUnfenced: (id) => this.isBrokerAlive(id),
+      settingsOf: (topic) => this.controller.topic(topic)?.settings,
+      replicaLagTimeMaxMs: () => this.config.replicaLagTimeMaxMs(),
+      onIsrExpanded: () => this.lifecycle.schedulePreferredLeaderElection(),
+    })
+    this.lifecycle = new BrokerLifecycle(this)
     this.groups = new GroupCoordinator({
       clock: this.clock,
       random: random.fork(),
@@ -154,12 +176,79 @@ export class ClusterModel {
     }
     const broker = this.brokersById.get(brokerId)
     if (!broker) return Promise.reject(new BrokerUnreachableError(brokerId, 'no such broker in the cluster'))
-    if (!broker.alive || this.closed) return Promise.reject(new BrokerUnreachableError(brokerId, this.closed ? 'the cluster is closed' : 'the broker is stopped'))
+    if (!broker.reachable || this.closed) {
+      return Promise.reject(new BrokerUnreachableError(brokerId, this.closed ? 'the cluster is closed' : broker.running ? 'the network to it is cut' : 'the broker is stopped'))
+    }
+    if (this.interceptors.length > 0) return this.intercepted<K>(brokerId, request, from)
+    return this.handle<K>(brokerId, request)
+  }
+
+  /** Runs the broker's handler; a response still pending is lost if the broker goes away. */
+  private handle<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }): Promise<ResponseOf<K>> {
     const handler = handlers[request.api] as Handler<K>
+    let result: ResponseOf<K> | Promise<ResponseOf<K>>
     try {
-      return Promise.resolve(handler(this, brokerId, request))
+      result = handler(this, brokerId, request)
     } catch (error) {
       return Promise.reject(error)
+    }
+    if (!(result instanceof Promise)) return Promise.resolve(result)
+    let waiting = this.inFlight.get(brokerId)
+    if (!waiting) this.inFlight.set(brokerId, (waiting = new Set()))
+    const pending = waiting
+    return new Promise<ResponseOf<K>>((resolve, reject) => {
+      pending.add(reject)
+      result.then(
+        (value) => {
+          pending.delete(reject)
+          resolve(value)
+        },
+        (error: unknown) => {
+          pending.delete(reject)
+          reject(error)
+        },
+      )
+    })
+  }
+
+  /** Fails every request a broker has not answered yet: its connections are gone. */
+  dropConnections(brokerId: number, reason: string): void {
+    const waiting = this.inFlight.get(brokerId)
+    if (!waiting) return
+    this.inFlight.delete(brokerId)
+    for (const reject of waiting) reject(new BrokerUnreachableError(brokerId, reason))
+  }
+
+  private async intercepted<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, from?: RequestSource): Promise<ResponseOf<K>> {
+    for (const hook of [...this.interceptors]) {
+      if (hook.api !== '*' && hook.api !== request.api) continue
+      if (hook.options.brokerId !== undefined && hook.options.brokerId !== brokerId) continue
+      const seen = hook.seen++
+      if (hook.options.times !== undefined && hook.seen >= hook.options.times) this.interceptors = this.interceptors.filter((h) => h !== hook)
+      const action = await hook.handler({ api: request.api, brokerId, request, clientId: from?.clientId, seen } as never)
+      if (!action) continue
+      if ('error' in action) return errorResponse<K>(request, errorCodeOf(action.error), action.message ?? null)
+      if ('disconnect' in action) throw new BrokerUnreachableError(brokerId, 'the connection was dropped (cluster.intercept)')
+      if ('respond' in action) return action.respond as ResponseOf<K>
+      if ('delayMs' in action) {
+        await new Promise<void>((resolve) => this.clock.setTimeout(resolve, action.delayMs))
+        break
+      }
+    }
+    const broker = this.brokersById.get(brokerId)
+    if (!broker?.reachable || this.closed) throw new BrokerUnreachableError(brokerId, 'the broker went away while the request was held')
+    return this.handle<K>(brokerId, request)
+  }
+
+  /**
+   * Adds a request hook (see intercept.ts): observe, fail once or repeatedly, delay, drop the
+   * connection, or fall through. Returns the function that removes it.
+   */
+  intercept<K extends ApiName>(api: K | '*', handler: InterceptHandler<K>, options: InterceptOptions = {}): () => void {
+    const hook: Interceptor = { api, handler: handler as unknown as InterceptHandler<ApiName>, options, seen: 0 }
+    this.interceptors.push(hook)
+    return () => {
+      this.interceptors = this.interceptors.filter((h) => h !== hook)
     }
   }
 
@@ -195,8 +284,72 @@ export class ClusterModel {
     return this.brokersById.get(id)?.alive === true
   }
 
+  /** The brokers the controller counts as live (unfenced): what metadata lists. */
   liveBrokers(): Broker[] {
     return this.brokerList.filter((b) => b.alive)
+  }
+
+  /** The brokers a client can connect to now. */
+  reachableBrokers(): Broker[] {
+    return this.brokerList.filter((b) => b.reachable)
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Faults (see broker-lifecycle.ts)
+
+  /**
+   * Stops a broker. A clean stop is a controlled shutdown: its leaderships move first. A crash
+   * stops it at once and the controller notices after broker.session.timeout.ms; with
+   * `loseUnflushed` its replicas also lose what was not yet flushed to disk.
+   */
+  stopBroker(id: number, options: { crash?: boolean; loseUnflushed?: boolean } = {}): void {
+    this.lifecycle.stop(id, options)
+  }
+
+  /** Restarts a stopped broker: it registers, its replicas truncate and catch up. */
+  startBroker(id: number): void {
+    this.lifecycle.start(id)
+  }
+
+  /** Cuts a broker off the network: clients and other brokers cannot reach it, nor it them. */
+  isolate(id: number): void {
+    this.lifecycle.isolate(id)
+  }
+
+  /** Ends every network cut. */
+  heal(): void {
+    this.lifecycle.heal()
+  }
+
+  /** Followers on this broker fetch `ms` after each append (0: at once again). */
+  delayReplication(brokerId: number, ms: number): void {
+    this.lifecycle.requireBroker(brokerId)
+    this.replicaManager.delayReplication(brokerId, ms)
+  }
+
+  /** Followers on this broker stop fetching until resumeReplication. */
+  pauseReplication(brokerId: number): void {
+    this.lifecycle.requireBroker(brokerId)
+    this.replicaManager.pauseReplication(brokerId)
+  }
+
+  resumeReplication(brokerId: number): void {
+    this.lifecycle.requireBroker(brokerId)
+    this.replicaManager.resumeReplication(brokerId, this.allPartitions())
+  }
+
+  /** Runs preferred leader election now (the controller also does it on its own schedule). */
+  electPreferredLeaders(): void {
+    this.controller.electPreferredLeaders()
+  }
+
+  allPartitions(): Partition[] {
+    return this.controller.allTopics().flatMap((t) => t.partitions)
+  }
+
+  /** The white-box invariants of KAFKA-SEMANTICS.md; throws with a precise report when one breaks. */
+  checkInvariants(): void {
+    checkInvariants(this)
   }
 
   /** The addresses the cluster answers to, as a kafkajs `brokers` list. */
@@ -231,11 +384,16 @@ export class ClusterModel {
    * would put them.
    */
   coordinatorFor(key: string, keyType: number): number | undefined {
-    const live = this.liveBrokers()
-    if (live.length === 0) return undefined
     const partitions = keyType === CoordinatorType.TRANSACTION ? this.config.transactionStateLogPartitions() : this.config.offsetsTopicPartitions()
     const partition = partitionForKey(key, partitions)
-    return live[partition % live.length]!.id
+    // The partition's replicas are every broker, starting at partition % brokers; its leader
+    // (the coordinator) is the first live one, so only the keys a failed broker held move.
+    const all = this.brokerList
+    for (let i = 0; i < all.length; i++) {
+      const broker = all[(partition + i) % all.length]!
+      if (broker.alive) return broker.id
+    }
+    return undefined
   }
 
   /**
@@ -245,8 +403,11 @@ export class ClusterModel {
   *replicaLogs(): IterableIterator<{ topic: Topic; partition: Partition; brokerId: number; log: PartitionLog; isLeader: boolean }> {
     for (const topic of this.controller.allTopics()) {
       for (const partition of topic.partitions) {
-        if (partition.leader === -1) continue
-        yield { topic, partition, brokerId: partition.leader, log: partition.log, isLeader: true }
+        for (const replica of partition.allReplicas()) {
+          // A stopped broker does no maintenance; it resumes when it starts again.
+          if (!this.brokersById.get(replica.brokerId)?.running) continue
+          yield { topic, partition, brokerId: replica.brokerId, log: replica.log, isLeader: replica.brokerId === partition.leader }
+        }
       }
     }
   }
@@ -331,7 +492,11 @@ export class ClusterModel {
     this.closeListeners.clear()
     for (const l of listeners) l()
     this.groups.close()
+    this.replicaManager.close()
+    this.lifecycle.close()
+    // Long polls and parked joins were answered above; whatever still waits loses its connection.
     await settleMicrotasks()
+    for (const id of this.brokersById.keys()) this.dropConnections(id, 'the cluster is closed')
   }
 }
 

@@ -30,6 +30,10 @@ export interface ControllerContext {
   isInternalTopic(name: string): boolean
   onTopicDeleted(topic: Topic): void
   onPartitionsAdded(topic: Topic): void
+  /** A partition has a new leader (or none): followers reconcile their logs with it. */
+  onLeaderChanged(partition: Partition): void
+  /** Replaces a partition's ISR (recorded on the timeline; the HW follows). */
+  setIsr(partition: Partition, isr: number[], reason: string): void
 }
 
 export class Controller {
@@ -123,20 +127,102 @@ export class Controller {
     const partition = new Partition(topic, index, replicas, now)
     // Only replicas on live brokers are in sync; the leader is the first live replica.
     partition.isr = replicas.filter((id) => this.ctx.isBrokerAlive(id))
-    partition.leader = partition.isr[0] ?? -1
+    partition.setLeader(partition.isr[0] ?? -1, 0)
     return partition
   }
 
   private recordElection(p: Partition, reason: string): void {
-    if (p.leader === -1) return
+    if (p.leader === -1) {
+      this.ctx.timeline.record({ type: 'partitionOffline', topic: p.topic, partition: p.index, leaderEpoch: p.leaderEpoch, isr: [...p.isr], reason })
+      return
+    }
     this.ctx.timeline.record({ type: 'leaderElected', topic: p.topic, partition: p.index, leader: p.leader, leaderEpoch: p.leaderEpoch, reason })
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Elections (KRaft's ReplicationControlManager)
+
+  /**
+   * A broker is fenced: its controlled shutdown, or its session with the controller expired
+   * (a crash, a network cut). It leaves every ISR it is in, unless it is the last member (KRaft
+   * keeps the last ISR member, so the partition can come back clean when it returns), and the
+   * partitions it led elect a new leader.
+   */
+  fenceBroker(id: number): void {
+    for (const topic of this.topics.values()) {
+      for (const p of topic.partitions) {
+        if (!p.replicas.includes(id)) continue
+        if (p.isr.includes(id) && p.isr.length > 1) this.ctx.setIsr(p, p.isr.filter((r) => r !== id), `broker ${id} fenced`)
+        if (p.leader === id) this.electLeader(p, topic, `leader ${id} fenced`)
+      }
+    }
+  }
+
+  /** A broker registers again: offline partitions it can lead elect it; elsewhere it follows. */
+  unfenceBroker(id: number): void {
+    for (const topic of this.topics.values()) {
+      for (const p of topic.partitions) {
+        if (!p.replicas.includes(id)) continue
+        if (p.leader === -1) this.electLeader(p, topic, `broker ${id} returned`)
+        else this.ctx.onLeaderChanged(p)
+      }
+    }
+  }
+
+  /**
+   * Clean election: the first replica in assignment order that is in the ISR and live. With
+   * none, the partition goes offline, unless unclean.leader.election.enable lets an out-of-sync
+   * live replica lead, which may lose committed data (and says so on the timeline).
+   * Every election bumps the leader epoch.
+   */
+  electLeader(p: Partition, topic: Topic, reason: string): void {
+    const alive = (id: number): boolean => this.ctx.isBrokerAlive(id)
+    const clean = p.replicas.find((id) => p.isr.includes(id) && alive(id))
+    if (clean !== undefined) {
+      p.setLeader(clean, p.leaderEpoch + 1)
+      this.recordElection(p, reason)
+    } else {
+      const unclean = topic.settings.uncleanLeaderElectionEnable ? p.replicas.find(alive) : undefined
+      if (unclean !== undefined) {
+        p.setLeader(unclean, p.leaderEpoch + 1)
+        p.uncleanElections++
+        this.ctx.setIsr(p, [unclean], `unclean election of ${unclean}`)
+        p.resetHighWatermark(Math.min(p.highWatermark, p.log.logEndOffset))
+        this.recordElection(p, `${reason}; unclean election: ${unclean} was not in the ISR`)
+      } else {
+        p.setLeader(-1, p.leaderEpoch + 1)
+        this.recordElection(p, `${reason}; no live in-sync replica`)
+      }
+    }
+    p.wake()
+    this.ctx.onLeaderChanged(p)
+  }
+
+  /**
+   * Preferred leader election (auto.leader.rebalance.enable): partitions whose first assigned
+   * replica is live and in sync but not leading move leadership back to it.
+   */
+  electPreferredLeaders(): Partition[] {
+    const moved: Partition[] = []
+    for (const topic of this.topics.values()) {
+      for (const p of topic.partitions) {
+        const preferred = p.replicas[0]
+        if (preferred === undefined || p.leader === preferred || !p.isr.includes(preferred) || !this.ctx.isBrokerAlive(preferred)) continue
+        p.setLeader(preferred, p.leaderEpoch + 1)
+        this.recordElection(p, 'preferred leader election')
+        p.wake()
+        this.ctx.onLeaderChanged(p)
+        moved.push(p)
+      }
+    }
+    return moved
   }
 
   deleteTopic(name: string): void {
     const topic = this.topics.get(name)
     if (!topic) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `This server does not host this topic-partition.`)
     this.topics.delete(name)
-    for (const p of topic.partitions) p.wakeAll()
+    for (const p of topic.partitions) p.wake()
     this.ctx.timeline.record({ type: 'topicDeleted', topic: name })
     this.ctx.onTopicDeleted(topic)
   }

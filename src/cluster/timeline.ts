@@ -10,9 +10,19 @@ export type TimelineEvent =
   | { type: 'partitionsCreated'; time: number; topic: string; from: number; to: number }
   | { type: 'configsAltered'; time: number; resourceType: 'topic' | 'broker'; resourceName: string; configs: Record<string, string | null> }
   | { type: 'leaderElected'; time: number; topic: string; partition: number; leader: number; leaderEpoch: number; reason: string }
-  | { type: 'isrChanged'; time: number; topic: string; partition: number; isr: number[] }
+  | { type: 'partitionOffline'; time: number; topic: string; partition: number; leaderEpoch: number; isr: number[]; reason: string }
+  | { type: 'isrChanged'; time: number; topic: string; partition: number; isr: number[]; reason: string }
+  | { type: 'truncated'; time: number; topic: string; partition: number; brokerId: number; from: number; to: number }
+  | { type: 'brokerStopped'; time: number; brokerId: number; crash: boolean; lostUnflushed: boolean }
+  | { type: 'brokerStarted'; time: number; brokerId: number }
+  | { type: 'brokerFenced'; time: number; brokerId: number; reason: string }
+  | { type: 'brokerUnfenced'; time: number; brokerId: number }
+  | { type: 'brokerIsolated'; time: number; brokerId: number }
+  | { type: 'networkHealed'; time: number; brokerIds: number[] }
   | { type: 'produced'; time: number; topic: string; partition: number; baseOffset: number; count: number; acks: number }
   | { type: 'recordsDeleted'; time: number; topic: string; partition: number; logStartOffset: number }
+  | { type: 'segmentsDeleted'; time: number; topic: string; partition: number; brokerId: number; reason: 'retention.ms' | 'retention.bytes' | 'logStartOffset'; baseOffsets: number[]; logStartOffset: number }
+  | { type: 'logCompacted'; time: number; topic: string; partition: number; brokerId: number; firstDirtyOffset: number; cleanedUpTo: number; removedRecords: number; removedTombstones: number; bytesBefore: number; bytesAfter: number }
   | { type: 'groupStateChanged'; time: number; groupId: string; from: string; to: string }
   | { type: 'memberJoined'; time: number; groupId: string; memberId: string }
   | { type: 'memberRemoved'; time: number; groupId: string; memberId: string; reason: string }

@@ -36,7 +36,7 @@ export function handleFetch(cluster: ClusterModel, brokerId: number, request: Fe
         const known = cluster.controller.topic(topic.name)
         for (const p of topic.partitions) {
           const partition = known?.partitions[p.index]
-          if (partition) cancels.push(partition.onHighWatermarkChange(recheck))
+          if (partition) cancels.push(partition.onChange(recheck))
         }
       }
     }

@@ -1,24 +1,36 @@
 /**
  * Produce (API key 0). What this broker does with a producer's batches: route each to its
  * partition's leader log, enforce the topic's limits, and acknowledge by `acks`.
+ * acks=all answers once the high watermark passes the batch (see awaitReplication).
  * Not here yet: idempotent and transactional batches (a producer id is refused, see below).
  */
 import { ErrorCode, type ErrorName } from '../error-codes.js'
 import { RecordBatch } from '../log/record-batch.js'
 import type { ClusterModel } from '../cluster-model.js'
+import type { Partition } from '../partition/partition.js'
 import type { ProducePartitionData, ProducePartitionResponse, ProduceRequest, ProduceResponse, ProduceTopicResponse } from './messages.js'
 
-export function handleProduce(cluster: ClusterModel, brokerId: number, request: ProduceRequest): ProduceResponse {
+export function handleProduce(cluster: ClusterModel, brokerId: number, request: ProduceRequest): ProduceResponse | Promise<ProduceResponse> {
   const acks = request.acks
   const topics: ProduceTopicResponse[] = []
+  let waiting: Promise<unknown>[] | undefined
   for (const topicData of request.topics) {
     const partitions: ProducePartitionResponse[] = []
     for (const data of topicData.partitions) {
-      partitions.push(produceToPartition(cluster, brokerId, topicData.name, data, acks))
+      const result = produceToPartition(cluster, brokerId, topicData.name, data, acks, request.timeoutMs)
+      if (result instanceof Promise) {
+        // Answered once every partition of the request is acknowledged (or failed).
+        const at = partitions.length
+        partitions.push(failure(data.index, 'REQUEST_TIMED_OUT'))
+        ;(waiting ??= []).push(result.then((response) => (partitions[at] = response)))
+      } else {
+        partitions.push(result)
+      }
     }
     topics.push({ name: topicData.name, partitions })
   }
-  return { topics }
+  if (!waiting) return { topics }
+  return Promise.all(waiting).then(() => ({ topics }))
 }
 
 function failure(index: number, name: ErrorName, errorMessage?: string): ProducePartitionResponse {
@@ -31,7 +43,8 @@ function produceToPartition(
   topicName: string,
   data: ProducePartitionData,
   acks: number,
-): ProducePartitionResponse {
+  timeoutMs: number,
+): ProducePartitionResponse | Promise<ProducePartitionResponse> {
   const topic = cluster.controller.topic(topicName)
   const partition = topic?.partitions[data.index]
   // KafkaApis sets aside partitions missing from the metadata first; ReplicaManager.appendRecords
@@ -94,15 +107,61 @@ function produceToPartition(
     now,
     roll: settings,
   })
-  // Every in-sync follower copies the leader's batch at once in this model, so the high
-  // watermark reaches the new log end straight away.
-  partition.advanceHighWatermark(partition.log.logEndOffset)
+  // Followers fetch (at once, unless a fault slows them); the high watermark follows the ISR.
+  cluster.replicaManager.afterLeaderAppend(partition)
   cluster.eventLog.record({ type: 'produced', topic: topicName, partition: data.index, baseOffset: batch.baseOffset, count: batch.count, acks })
-  return {
+  const success = (): ProducePartitionResponse => ({
     index: data.index,
     errorCode: ErrorCode.NONE,
     baseOffset: batch.baseOffset,
     logAppendTime: settings.timestampType === 1 ? now : -1,
     logStartOffset: partition.logStartOffset,
-  }
+  })
+  const required = batch.lastOffset + 1
+  if (acks !== -1 || partition.highWatermark >= required) return success()
+  return awaitReplication(cluster, brokerId, partition, required, timeoutMs, success)
+}
+
+/**
+ * acks=all (Kafka's DelayedProduce): the answer waits until the high watermark passes the
+ * batch. The data is written either way; the client learns NOT_ENOUGH_REPLICAS_AFTER_APPEND if
+ * the ISR shrank below min.insync.replicas meanwhile, NOT_LEADER_OR_FOLLOWER if leadership
+ * moved, REQUEST_TIMED_OUT after the request's timeout.
+ */
+function awaitReplication(
+  cluster: ClusterModel,
+  brokerId: number,
+  partition: Partition,
+  required: number,
+  timeoutMs: number,
+  success: () => ProducePartitionResponse,
+): Promise<ProducePartitionResponse> {
+  return new Promise((resolve) => {
+    let cancelWatch: () => void = () => {}
+    const timer = cluster.clock.setTimeout(() => {
+      cancelWatch()
+      resolve(failure(partition.index, 'REQUEST_TIMED_OUT'))
+    }, timeoutMs)
+    const finish = (response: ProducePartitionResponse): void => {
+      cluster.clock.clearTimeout(timer)
+      cancelWatch()
+      resolve(response)
+    }
+    const check = (): void => {
+      if (partition.leader !== brokerId) return finish(failure(partition.index, 'NOT_LEADER_OR_FOLLOWER'))
+      const minIsr = Math.min(cluster.controller.topic(partition.topic)?.settings.minInsyncReplicas ?? 1, partition.replicas.length)
+      if (partition.highWatermark >= required) return finish(success())
+      if (partition.isr.length < minIsr) {
+        return finish(
+          failure(
+            partition.index,
+            'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+            `The size of the current ISR ${partition.isr.length} is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${partition.topic}-${partition.index}`,
+          ),
+        )
+      }
+      cancelWatch = partition.onChange(check)
+    }
+    check()
+  })
 }

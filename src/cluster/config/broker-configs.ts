@@ -85,6 +85,10 @@ export const BROKER_CONFIG_DEFINITIONS = [
 
   // --- Replication ------------------------------------------------------------------------------
   broker({ name: 'replica.lag.time.max.ms', type: 'LONG', default: '30000', documentation: 'A follower that has not caught up to the leader for this long leaves the ISR.' }),
+  broker({ name: 'broker.session.timeout.ms', type: 'INT', default: '9000', validator: atLeast(1), documentation: 'How long the controller waits for a broker\'s heartbeat before fencing it (a crashed or cut-off broker loses its leaderships then).' }),
+  broker({ name: 'broker.heartbeat.interval.ms', type: 'INT', default: '2000', validator: atLeast(1), documentation: 'How often a broker heartbeats to the controller.' }),
+  broker({ name: 'auto.leader.rebalance.enable', type: 'BOOLEAN', default: 'true', documentation: 'Whether leadership moves back to the preferred replica once it is in sync again.' }),
+  broker({ name: 'leader.imbalance.check.interval.seconds', type: 'LONG', default: '300', validator: atLeast(1), documentation: 'How often the controller checks for partitions not led by their preferred replica.' }),
 
   // --- Group coordinator ------------------------------------------------------------------------
   broker({ name: 'group.initial.rebalance.delay.ms', type: 'INT', default: '3000', documentation: 'How long the coordinator waits for more members before the first rebalance of a new group.' }),

@@ -6,6 +6,21 @@ export interface LogRollPolicy {
   readonly segmentBytes: number
   /** segment.ms */
   readonly segmentMs: number
+  /** cleanup.policy: with compact, max.compaction.lag.ms also bounds a segment's age. */
+  readonly cleanupPolicy?: readonly string[]
+  /** max.compaction.lag.ms (Infinity: no bound) */
+  readonly maxCompactionLagMs?: number
+}
+
+/**
+ * LogConfig.maxSegmentMs: on a compacted topic the active segment is rolled after
+ * min(segment.ms, max.compaction.lag.ms), since the cleaner never touches the active segment
+ * and a record must become cleanable within max.compaction.lag.ms (KIP-354).
+ */
+export function maxSegmentMs(roll: LogRollPolicy): number {
+  const lag = roll.maxCompactionLagMs
+  if (lag !== undefined && lag > 0 && roll.cleanupPolicy?.includes('compact')) return Math.min(roll.segmentMs, lag)
+  return roll.segmentMs
 }
 
 /**
@@ -16,6 +31,12 @@ export interface LogRollPolicy {
 export class PartitionLog {
   private readonly segments: LogSegment[]
   private startOffset = 0
+  /**
+   * This log's entry in Kafka's cleaner-offset-checkpoint: the first offset the cleaner has not
+   * cleaned yet (undefined before the first pass). Truncation below it pulls it back, as
+   * LogCleanerManager.maybeTruncateCheckpoint does, so rewritten offsets count as dirty again.
+   */
+  cleanerCheckpoint: number | undefined
 
   constructor(now: number) {
     this.segments = [new LogSegment(0, now)]
@@ -75,6 +96,7 @@ export class PartitionLog {
     }
     this.maybeRoll(batch, now, roll)
     this.activeSegment.append(batch)
+    this.activeSegment.lastModified = now
   }
 
   /**
@@ -91,7 +113,7 @@ export class PartitionLog {
     if (!first) return
     const full = active.sizeInBytes + batch.sizeInBytes > roll.segmentBytes
     const waited = first.maxTimestamp >= 0 ? batch.maxTimestamp - first.maxTimestamp : now - active.createdAt
-    const old = waited > roll.segmentMs
+    const old = waited > maxSegmentMs(roll)
     if (full || old) this.segments.push(new LogSegment(batch.baseOffset, now))
   }
 
@@ -125,8 +147,8 @@ export class PartitionLog {
     return out
   }
 
-  /** Binary search over segment base offsets: the segment that holds `offset`. */
-  private segmentIndexFor(offset: number): number {
+  /** Binary search over segment base offsets: the index of the segment that holds `offset`. */
+  segmentIndexFor(offset: number): number {
     let lo = 0
     let hi = this.segments.length - 1
     while (lo < hi) {
@@ -195,8 +217,24 @@ export class PartitionLog {
 
   /** Drops everything at or after `offset` (a follower truncating to its leader). */
   truncateTo(offset: number): void {
+    if (this.cleanerCheckpoint !== undefined && this.cleanerCheckpoint > offset) this.cleanerCheckpoint = offset
     while (this.segments.length > 1 && this.activeSegment.baseOffset >= offset) this.segments.pop()
     this.activeSegment.truncateTo(offset)
+  }
+
+  /**
+   * Swaps a run of adjacent segments for one (the cleaner's output for a group of segments,
+   * Kafka's UnifiedLog.replaceSegments). The replacement starts at the first one's base offset;
+   * the active segment is never replaced.
+   */
+  replaceSegments(replaced: readonly LogSegment[], replacement: LogSegment): void {
+    const first = this.segments.indexOf(replaced[0]!)
+    if (first < 0 || replacement.baseOffset !== replaced[0]!.baseOffset) throw new Error('replaceSegments: the replacement must start where the replaced segments do')
+    for (let i = 0; i < replaced.length; i++) {
+      if (this.segments[first + i] !== replaced[i]) throw new Error('replaceSegments: the replaced segments must be adjacent and in order')
+    }
+    if (first + replaced.length >= this.segments.length) throw new Error('replaceSegments: the active segment cannot be replaced')
+    this.segments.splice(first, replaced.length, replacement)
   }
 
   /** Replaces a segment's batches (the log cleaner's output). Offsets are unchanged. */

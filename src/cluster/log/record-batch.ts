@@ -28,6 +28,8 @@ export type TimestampTypeValue = (typeof TimestampType)[keyof typeof TimestampTy
 export const NO_PRODUCER_ID = -1
 export const NO_PRODUCER_EPOCH = -1
 export const NO_SEQUENCE = -1
+/** A batch no cleaner pass has stamped with a delete horizon yet (Kafka's RecordBatch.NO_TIMESTAMP). */
+export const NO_DELETE_HORIZON = -1
 
 export interface BatchProducerInfo {
   readonly producerId: number
@@ -69,6 +71,12 @@ export class RecordBatch {
   readonly sizeInBytes: number
   /** When the broker appended it (drives segment.ms and retention.ms). */
   readonly appendTime: number
+  /**
+   * KIP-534's delete horizon: set (to the cleaning time + delete.retention.ms) by the first
+   * cleaner pass that copies this batch with a tombstone in it; once the clock passes it, the
+   * next pass may drop the tombstones. NO_DELETE_HORIZON until then.
+   */
+  readonly deleteHorizonMs: number
 
   private readonly slab: Buffer
   /** Per record: keyStart, keyLength, valueStart, valueLength (-1 length = null). */
@@ -91,6 +99,7 @@ export class RecordBatch {
     isControl: boolean
     sizeInBytes: number
     appendTime: number
+    deleteHorizonMs?: number
     slab: Buffer
     layout: Int32Array
     timestamps: Float64Array | undefined
@@ -111,6 +120,7 @@ export class RecordBatch {
     this.isControl = init.isControl
     this.sizeInBytes = init.sizeInBytes
     this.appendTime = init.appendTime
+    this.deleteHorizonMs = init.deleteHorizonMs ?? NO_DELETE_HORIZON
     this.slab = init.slab
     this.layout = init.layout
     this.timestamps = init.timestamps
@@ -270,65 +280,152 @@ export class RecordBatch {
     for (let i = 0; i < this.count; i++) yield this.recordAt(i)
   }
 
+  /** True when the record at `index` is a tombstone: it has a key and a null value. */
+  isTombstoneAt(index: number): boolean {
+    return this.layout[index * 4 + 3]! < 0 && this.layout[index * 4 + 1]! >= 0
+  }
+
   /**
-   * A copy of this batch keeping only the records whose index passes `keep` (log compaction).
-   * Offsets, timestamps and the batch's producer fields are kept, so offsets never change.
+   * A 32-bit hash of the key bytes at `index` (FNV-1a), read straight from the slab so that the
+   * cleaner's offset map costs no allocation per record. Callers must check hasKeyAt first.
    */
-  retain(keep: (index: number) => boolean): RecordBatch {
-    const kept: number[] = []
-    for (let i = 0; i < this.count; i++) if (keep(i)) kept.push(i)
-    let bytes = 0
-    for (const i of kept) {
-      bytes += Math.max(0, this.layout[i * 4 + 1]!) + Math.max(0, this.layout[i * 4 + 3]!)
-    }
-    const slab = Buffer.allocUnsafe(bytes)
-    const layout = new Int32Array(kept.length * 4)
-    const offsetDeltas = new Int32Array(kept.length)
-    const timestamps = new Float64Array(kept.length)
-    const headers = this.headers ? new Array<readonly RecordHeader[] | undefined>(kept.length) : undefined
-    let position = 0
-    let size = BATCH_HEADER_BYTES
-    kept.forEach((i, j) => {
-      for (const [lenAt, startAt] of [
-        [1, 0],
-        [3, 2],
-      ] as const) {
-        const length = this.layout[i * 4 + lenAt]!
-        layout[j * 4 + lenAt] = length
-        if (length >= 0) {
-          const start = this.layout[i * 4 + startAt]!
-          this.slab.copy(slab, position, start, start + length)
-          layout[j * 4 + startAt] = position
-          position += length
-          size += length
-        }
-      }
-      size += RECORD_OVERHEAD_BYTES
-      offsetDeltas[j] = this.offsetAt(i) - this.baseOffset
-      timestamps[j] = this.timestampAt(i)
-      if (headers) {
-        headers[j] = this.headers![i]
-        // Headers count towards the size as they do in fromRecords and sizeOf.
-        size += headersSize(headers[j])
-      }
-    })
+  keyHashAt(index: number): number {
+    const start = this.layout[index * 4]!
+    const end = start + this.layout[index * 4 + 1]!
+    const slab = this.slab
+    let hash = 0x811c9dc5
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ slab[i]!, 0x01000193)
+    return hash | 0
+  }
+
+  /** Whether the key at `index` has the same bytes as `other`'s key at `otherIndex`. */
+  keyEqualsAt(index: number, other: RecordBatch, otherIndex: number): boolean {
+    const length = this.layout[index * 4 + 1]!
+    if (length !== other.layout[otherIndex * 4 + 1]!) return false
+    const a = this.slab
+    const b = other.slab
+    const aStart = this.layout[index * 4]!
+    const bStart = other.layout[otherIndex * 4]!
+    for (let i = 0; i < length; i++) if (a[aStart + i] !== b[bStart + i]) return false
+    return true
+  }
+
+  /**
+   * The same records stamped with a delete horizon (KIP-534), for a batch the cleaner keeps
+   * whole. The records' storage is shared: both batches are immutable.
+   */
+  withDeleteHorizon(deleteHorizonMs: number): RecordBatch {
     return new RecordBatch({
       baseOffset: this.baseOffset,
-      count: kept.length,
+      count: this.count,
       lastOffset: this.lastOffset,
       partitionLeaderEpoch: this.partitionLeaderEpoch,
       timestampType: this.timestampType,
       firstTimestamp: this.firstTimestamp,
       maxTimestamp: this.maxTimestamp,
-      producer: {
-        producerId: this.producerId,
-        producerEpoch: this.producerEpoch,
-        baseSequence: this.baseSequence,
-        isTransactional: this.isTransactional,
-      },
+      producer: this.producerInfo(),
+      isControl: this.isControl,
+      sizeInBytes: this.sizeInBytes,
+      appendTime: this.appendTime,
+      deleteHorizonMs,
+      slab: this.slab,
+      layout: this.layout,
+      timestamps: this.timestamps,
+      offsetDeltas: this.offsetDeltas,
+      headers: this.headers,
+    })
+  }
+
+  private producerInfo(): BatchProducerInfo {
+    return { producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence: this.baseSequence, isTransactional: this.isTransactional }
+  }
+
+  /**
+   * A copy of this batch keeping only the records whose index passes `keep` (log compaction).
+   * Offsets, timestamps and the batch's producer fields are kept, so offsets never change.
+   */
+  retain(keep: (index: number) => boolean, options: { deleteHorizonMs?: number } = {}): RecordBatch {
+    const mask = new Uint8Array(this.count)
+    let kept = 0
+    for (let i = 0; i < this.count; i++) {
+      if (keep(i)) {
+        mask[i] = 1
+        kept++
+      }
+    }
+    return this.retainMask(mask, kept, options)
+  }
+
+  /**
+   * The cleaner's form of `retain`: `mask[i]` is 1 for each record to keep, `kept` how many are.
+   * The kept keys and values are copied into a new slab of their own size, so the old slab (and
+   * the bytes compaction removed) can be collected. `deleteHorizonMs` stamps the copy (KIP-534);
+   * by default the copy keeps this batch's horizon.
+   */
+  retainMask(mask: Uint8Array, kept: number, options: { deleteHorizonMs?: number } = {}): RecordBatch {
+    const source = this.layout
+    let bytes = 0
+    for (let i = 0; i < this.count; i++) {
+      if (mask[i] === 0) continue
+      const keyLength = source[i * 4 + 1]!
+      const valueLength = source[i * 4 + 3]!
+      if (keyLength > 0) bytes += keyLength
+      if (valueLength > 0) bytes += valueLength
+    }
+    const slab = Buffer.allocUnsafe(bytes)
+    const layout = new Int32Array(kept * 4)
+    const offsetDeltas = new Int32Array(kept)
+    let timestamps: Float64Array | undefined
+    const headers = this.headers ? new Array<readonly RecordHeader[] | undefined>(kept) : undefined
+    let position = 0
+    let size = BATCH_HEADER_BYTES
+    let j = 0
+    for (let i = 0; i < this.count; i++) {
+      if (mask[i] === 0) continue
+      const keyLength = source[i * 4 + 1]!
+      layout[j * 4 + 1] = keyLength
+      if (keyLength >= 0) {
+        const start = source[i * 4]!
+        this.slab.copy(slab, position, start, start + keyLength)
+        layout[j * 4] = position
+        position += keyLength
+        size += keyLength
+      }
+      const valueLength = source[i * 4 + 3]!
+      layout[j * 4 + 3] = valueLength
+      if (valueLength >= 0) {
+        const start = source[i * 4 + 2]!
+        this.slab.copy(slab, position, start, start + valueLength)
+        layout[j * 4 + 2] = position
+        position += valueLength
+        size += valueLength
+      }
+      size += RECORD_OVERHEAD_BYTES
+      offsetDeltas[j] = this.offsetAt(i) - this.baseOffset
+      const ts = this.timestampAt(i)
+      // Per-record timestamps only when they differ from the first, as fromRecords does.
+      if (ts !== this.firstTimestamp && !timestamps) timestamps = new Float64Array(kept).fill(this.firstTimestamp)
+      if (timestamps) timestamps[j] = ts
+      if (headers) {
+        headers[j] = this.headers![i]
+        // Headers count towards the size as they do in fromRecords and sizeOf.
+        size += headersSize(headers[j])
+      }
+      j++
+    }
+    return new RecordBatch({
+      baseOffset: this.baseOffset,
+      count: kept,
+      lastOffset: this.lastOffset,
+      partitionLeaderEpoch: this.partitionLeaderEpoch,
+      timestampType: this.timestampType,
+      firstTimestamp: this.firstTimestamp,
+      maxTimestamp: this.maxTimestamp,
+      producer: this.producerInfo(),
       isControl: this.isControl,
       sizeInBytes: size,
       appendTime: this.appendTime,
+      deleteHorizonMs: options.deleteHorizonMs ?? this.deleteHorizonMs,
       slab,
       layout,
       timestamps,

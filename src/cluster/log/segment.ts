@@ -9,12 +9,18 @@ export class LogSegment {
   readonly baseOffset: number
   /** When the segment was created (segment.ms counts from here only while its batches carry no timestamp). */
   readonly createdAt: number
+  /**
+   * When a batch was last appended (the segment file's mtime in Kafka). The cleaner carries it
+   * over to the segment it writes; retention falls back to it when no batch has a timestamp.
+   */
+  lastModified: number
   batches: RecordBatch[] = []
   sizeInBytes = 0
 
-  constructor(baseOffset: number, createdAt: number) {
+  constructor(baseOffset: number, createdAt: number, lastModified = createdAt) {
     this.baseOffset = baseOffset
     this.createdAt = createdAt
+    this.lastModified = lastModified
   }
 
   get isEmpty(): boolean {
@@ -31,6 +37,16 @@ export class LogSegment {
     let max = -1
     for (const b of this.batches) if (b.maxTimestamp > max) max = b.maxTimestamp
     return max
+  }
+
+  /**
+   * Kafka's LogSegment.largestTimestamp, which retention.ms and min.compaction.lag.ms compare
+   * with the clock: the largest record timestamp, or the last modification time when the
+   * segment holds no timestamp.
+   */
+  get largestTimestamp(): number {
+    const max = this.maxTimestamp
+    return max >= 0 ? max : this.lastModified
   }
 
   append(batch: RecordBatch): void {

@@ -13,8 +13,18 @@ export interface TopicSettings {
   readonly segmentBytes: number
   readonly segmentMs: number
   readonly cleanupPolicy: readonly ('delete' | 'compact')[]
+  /** retention.ms: -1 keeps segments forever. */
   readonly retentionMs: number
+  /** retention.bytes: -1 sets no size limit. */
   readonly retentionBytes: number
+  /** delete.retention.ms: how long a compacted topic keeps tombstones once the cleaner has seen them. */
+  readonly deleteRetentionMs: number
+  /** min.compaction.lag.ms: the least time a record stays uncompacted. */
+  readonly minCompactionLagMs: number
+  /** max.compaction.lag.ms: the longest a record stays uncompacted (Infinity for Long.MAX_VALUE). */
+  readonly maxCompactionLagMs: number
+  /** min.cleanable.dirty.ratio: the dirty share of the log that makes the cleaner compact it. */
+  readonly minCleanableDirtyRatio: number
   readonly uncleanLeaderElectionEnable: boolean
 }
 

@@ -1,24 +1,35 @@
-import { PartitionLog } from '../log/partition-log.js'
+import type { PartitionLog } from '../log/partition-log.js'
+import { Replica } from './replica.js'
 
 /**
- * A partition as the cluster sees it: its replica set, the ISR, the leader and its epoch, and
- * the watermarks. In this model every replica of a live broker is in sync (followers copy the
- * leader's batches at once); the leader's log is the partition's log.
+ * A partition as the cluster sees it: its assigned replicas (each broker's own copy of the
+ * log), the ISR, the leader and its epoch, and the high watermark.
  *
- *   logStartOffset <= lastStableOffset <= highWatermark <= logEndOffset   (always)
+ *   logStartOffset <= lastStableOffset <= highWatermark <= logEndOffset   (always, on the leader)
+ *
+ * HW = the minimum log end offset over the ISR, and since Kafka 3.7 it does not advance while
+ * |ISR| < min(min.insync.replicas, replication factor) (KIP-966's prelude, KAFKA-15583).
  */
 export class Partition {
   readonly topic: string
   readonly index: number
-  /** Replica broker ids; the first live one is the preferred leader. */
+  /** Assigned replica broker ids, in assignment order; the first is the preferred leader. */
   replicas: number[]
   isr: number[]
-  /** -1 when offline (no live in-sync replica). */
+  /** -1 when offline (no eligible replica to lead). */
   leader: number
   leaderEpoch = 0
-  readonly log: PartitionLog
+  /** Bumped on every ISR or leader change (Kafka's partition epoch). */
+  partitionEpoch = 0
+  /** An unclean election happened: committed data may have been lost on purpose. */
+  uncleanElections = 0
+  /** The highest high watermark ever reached (invariant 4: it never decreases). */
+  maxHighWatermark = 0
+  private readonly replicaStates = new Map<number, Replica>()
+  /** The replica that led last: an offline partition still reads as its last leader's log. */
+  private lastLeader: number
   private hw = 0
-  /** Fetches parked in a long poll, woken when the high watermark moves. */
+  /** Fetches parked in a long poll and acks=all produces, woken when the partition changes. */
   private readonly waiters = new Set<() => void>()
 
   constructor(topic: string, index: number, replicas: number[], now: number) {
@@ -27,7 +38,26 @@ export class Partition {
     this.replicas = replicas
     this.isr = [...replicas]
     this.leader = replicas[0] ?? -1
-    this.log = new PartitionLog(now)
+    this.lastLeader = this.leader
+    for (const id of replicas) this.replicaStates.set(id, new Replica(id, now))
+  }
+
+  replica(brokerId: number): Replica | undefined {
+    return this.replicaStates.get(brokerId)
+  }
+
+  allReplicas(): Replica[] {
+    return this.replicas.map((id) => this.replicaStates.get(id)!)
+  }
+
+  /** The leader's replica (the last leader's while offline). */
+  get leaderReplica(): Replica {
+    return this.replicaStates.get(this.leader === -1 ? this.lastLeader : this.leader)!
+  }
+
+  /** The leader's log: the partition's log as clients see it. */
+  get log(): PartitionLog {
+    return this.leaderReplica.log
   }
 
   get highWatermark(): number {
@@ -47,30 +77,53 @@ export class Partition {
     return this.hw
   }
 
-  /**
-   * HW = the minimum LEO over the ISR. Every in-sync replica shares the leader's log here, so
-   * the HW is the LEO once an append lands. Wakes parked fetches when it moves.
-   */
-  advanceHighWatermark(to: number): void {
-    if (to <= this.hw) return
-    this.hw = to
-    if (this.waiters.size > 0) {
-      const woken = [...this.waiters]
-      this.waiters.clear()
-      for (const wake of woken) wake()
-    }
+  setLeader(leader: number, epoch: number): void {
+    this.leader = leader
+    if (leader !== -1) this.lastLeader = leader
+    this.leaderEpoch = epoch
+    this.partitionEpoch++
   }
 
-  /** Parks a waiter until the high watermark moves; returns a canceller. */
-  onHighWatermarkChange(wake: () => void): () => void {
+  /**
+   * Recomputes HW = min LEO over the ISR, holding it while the ISR is smaller than the
+   * effective min.insync.replicas. Never moves it backwards, except through `resetHighWatermark`
+   * (an unclean election). Wakes waiters when it moves.
+   */
+  updateHighWatermark(minInsyncReplicas: number): boolean {
+    if (this.leader === -1) return false
+    const effectiveMinIsr = Math.min(minInsyncReplicas, this.replicas.length)
+    if (this.isr.length < effectiveMinIsr) return false
+    let min = Infinity
+    for (const id of this.isr) {
+      const leo = this.replicaStates.get(id)?.logEndOffset ?? 0
+      if (leo < min) min = leo
+    }
+    if (!Number.isFinite(min) || min <= this.hw) return false
+    this.hw = min
+    if (min > this.maxHighWatermark) this.maxHighWatermark = min
+    this.leaderReplica.highWatermark = min
+    this.wake()
+    return true
+  }
+
+  /** After an unclean election the new leader's log may end below the old high watermark. */
+  resetHighWatermark(to: number): void {
+    this.hw = Math.min(to, this.log.logEndOffset)
+    this.leaderReplica.highWatermark = this.hw
+    this.wake()
+  }
+
+  /** Parks a waiter until the partition changes (HW, ISR, leader); returns a canceller. */
+  onChange(wake: () => void): () => void {
     this.waiters.add(wake)
     return () => this.waiters.delete(wake)
   }
 
-  /** Wakes every parked fetch (the partition is going away or changing leader). */
-  wakeAll(): void {
+  /** Wakes every parked fetch and produce, which look again at the partition. */
+  wake(): void {
+    if (this.waiters.size === 0) return
     const woken = [...this.waiters]
     this.waiters.clear()
-    for (const wake of woken) wake()
+    for (const w of woken) w()
   }
 }

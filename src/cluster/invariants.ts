@@ -1,0 +1,115 @@
+/**
+ * cluster.checkInvariants(): the white-box invariants of KAFKA-SEMANTICS.md, checked on the
+ * whole cluster at once. Each broken one is reported with the partition, the replicas and the
+ * offsets that show it; all are collected before throwing so one report tells everything.
+ *
+ *   1. The leader is in the ISR.
+ *   2. Every ISR member holds the same records (offset, leader epoch) below the high watermark.
+ *   3. Any two replicas agree below the smaller of their high watermarks (log matching).
+ *   4. The committed high watermark never decreases (except through an unclean election).
+ *   5. logStartOffset <= LSO <= HW <= LEO on the leader.
+ *   6. No partition is assigned to two members of one group in one generation.
+ */
+import type { ClusterModel } from './cluster-model.js'
+import type { PartitionLog } from './log/partition-log.js'
+import type { Partition } from './partition/partition.js'
+import { readAssignment } from './metadata/consumer-protocol.js'
+
+export class InvariantViolation extends Error {
+  readonly violations: string[]
+
+  constructor(violations: string[]) {
+    super(`${violations.length} invariant violation(s):\n- ${violations.join('\n- ')}`)
+    this.name = 'InvariantViolation'
+    this.violations = violations
+  }
+}
+
+/** The (baseOffset, lastOffset, leader epoch) of each batch ending below `limit`. */
+function batchesBelow(log: PartitionLog, limit: number): string[] {
+  const out: string[] = []
+  for (const segment of log.allSegments) {
+    for (const b of segment.batches) {
+      if (b.lastOffset >= limit) return out
+      if (b.lastOffset < log.logStartOffset) continue
+      out.push(`${b.baseOffset}-${b.lastOffset}@${b.partitionLeaderEpoch}`)
+    }
+  }
+  return out
+}
+
+function firstDifference(a: string[], b: string[]): string | undefined {
+  const n = Math.max(a.length, b.length)
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return `batch #${i}: ${a[i] ?? 'none'} vs ${b[i] ?? 'none'}`
+  return undefined
+}
+
+/** Compare from the later of the two log starts: retention may have removed more on one side. */
+function commonSuffix(a: string[], b: string[]): [string[], string[]] {
+  const start = (x: string[]): number => (x[0] ? Number(x[0].split('-')[0]) : Infinity)
+  const from = Math.max(start(a), start(b))
+  const keep = (x: string[]): string[] => x.filter((e) => Number(e.split('-')[0]) >= from)
+  return [keep(a), keep(b)]
+}
+
+function checkPartition(p: Partition, violations: string[]): void {
+  const name = `${p.topic}-${p.index}`
+  if (p.leader !== -1 && !p.isr.includes(p.leader)) violations.push(`(1) ${name}: leader ${p.leader} is not in the ISR [${p.isr}]`)
+  if (p.leader !== -1) {
+    const leaderLog = p.log
+    const hw = p.highWatermark
+    const expected = batchesBelow(leaderLog, hw)
+    for (const id of p.isr) {
+      if (id === p.leader) continue
+      const replica = p.replica(id)
+      if (!replica) continue
+      const [mine, theirs] = commonSuffix(expected, batchesBelow(replica.log, hw))
+      const diff = firstDifference(mine, theirs)
+      if (replica.logEndOffset < hw) violations.push(`(2) ${name}: ISR member ${id} ends at ${replica.logEndOffset}, below the high watermark ${hw}`)
+      else if (diff) violations.push(`(2) ${name}: ISR member ${id} differs from leader ${p.leader} below HW ${hw}: ${diff}`)
+    }
+  }
+  const replicas = p.allReplicas()
+  for (let i = 0; i < replicas.length; i++) {
+    for (let j = i + 1; j < replicas.length; j++) {
+      const a = replicas[i]!
+      const b = replicas[j]!
+      const limit = Math.min(a.highWatermark, b.highWatermark, a.logEndOffset, b.logEndOffset)
+      const [x, y] = commonSuffix(batchesBelow(a.log, limit), batchesBelow(b.log, limit))
+      const diff = firstDifference(x, y)
+      if (diff) violations.push(`(3) ${name}: replicas ${a.brokerId} and ${b.brokerId} disagree below ${limit}: ${diff}`)
+    }
+  }
+  if (p.uncleanElections === 0 && p.highWatermark < p.maxHighWatermark) {
+    violations.push(`(4) ${name}: the high watermark went back from ${p.maxHighWatermark} to ${p.highWatermark} without an unclean election`)
+  }
+  const { logStartOffset, lastStableOffset, highWatermark, logEndOffset } = p
+  if (!(logStartOffset <= lastStableOffset && lastStableOffset <= highWatermark && highWatermark <= logEndOffset)) {
+    violations.push(`(5) ${name}: logStartOffset ${logStartOffset} <= LSO ${lastStableOffset} <= HW ${highWatermark} <= LEO ${logEndOffset} does not hold`)
+  }
+}
+
+export function collectViolations(cluster: ClusterModel): string[] {
+  const violations: string[] = []
+  for (const p of cluster.allPartitions()) checkPartition(p, violations)
+  for (const g of cluster.groups.snapshot()) {
+    if (g.state !== 'Stable' && g.state !== 'CompletingRebalance') continue
+    const owner = new Map<string, string>()
+    for (const m of g.members) {
+      for (const [topic, partitions] of Object.entries(readAssignment(m.assignment))) {
+        for (const partition of partitions) {
+          const key = `${topic}-${partition}`
+          const other = owner.get(key)
+          if (other) violations.push(`(6) group ${g.groupId} generation ${g.generationId}: ${key} is assigned to both ${other} and ${m.memberId}`)
+          else owner.set(key, m.memberId)
+        }
+      }
+    }
+  }
+  return violations
+}
+
+export function checkInvariants(cluster: ClusterModel): void {
+  const violations = collectViolations(cluster)
+  if (violations.length > 0) throw new InvariantViolation(violations)
+}

@@ -1,0 +1,30 @@
+import { PartitionLog } from '../log/partition-log.js'
+
+/**
+ * One broker's copy of a partition: its own log (sharing the leader's immutable batch objects),
+ * what it knows of the high watermark, and the bookkeeping the leader keeps about it as a
+ * follower (Kafka's Replica / LogReadResult state).
+ */
+export class Replica {
+  readonly brokerId: number
+  readonly log: PartitionLog
+  /** The high watermark as this replica knows it; followers learn it from each fetch. */
+  highWatermark = 0
+  /**
+   * The last time this follower's log reached the leader's log end (Kafka's
+   * lastCaughtUpTimeMs); it leaves the ISR once this is older than replica.lag.time.max.ms.
+   */
+  lastCaughtUpTime: number
+  /** Up to here the log is on disk: a crash that loses unflushed data truncates to it. */
+  recoveryPoint = 0
+
+  constructor(brokerId: number, now: number) {
+    this.brokerId = brokerId
+    this.log = new PartitionLog(now)
+    this.lastCaughtUpTime = now
+  }
+
+  get logEndOffset(): number {
+    return this.log.logEndOffset
+  }
+}

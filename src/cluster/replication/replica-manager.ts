@@ -1,0 +1,245 @@
+/**
+ * Replication (Kafka's ReplicaManager and Partition on the leader side): followers copy the
+ * leader's batches (sharing the immutable objects), the leader tracks how far each got, the ISR
+ * shrinks when a follower stays behind for replica.lag.time.max.ms and grows when it catches
+ * up, and the high watermark follows the ISR.
+ *
+ * A healthy follower fetches as soon as the leader appends, whatever the clock, so a test never
+ * waits for replication it did not ask to slow down. Faults change that per follower broker:
+ * a delay (the follower fetches that long after an append, on the cluster's clock), a pause
+ * (it does not fetch at all), or a network cut (isolation) — then the follower falls behind,
+ * and the ISR, the high watermark and acks=all behave exactly as Kafka's do.
+ */
+import type { Clock, TimerHandle } from '../clock.js'
+import type { Timeline } from '../timeline.js'
+import type { Partition } from '../partition/partition.js'
+import type { Replica } from '../partition/replica.js'
+import type { TopicSettings } from '../metadata/topic.js'
+import { divergenceOffset, epochCache } from '../partition/leader-epoch.js'
+
+export interface ReplicationContext {
+  readonly clock: Clock
+  readonly eventLog: Timeline
+  /** The broker's process runs and the network reaches it. */
+  isReachable(brokerId: number): boolean
+  /** The controller counts the broker as registered and live. */
+  isUnfenced(brokerId: number): boolean
+  settingsOf(topic: string): TopicSettings | undefined
+  replicaLagTimeMaxMs(): number
+  /** A replica rejoined the ISR (the controller may move leadership back to it). */
+  onIsrExpanded(partition: Partition, brokerId: number): void
+}
+
+export class ReplicaManager {
+  private readonly ctx: ReplicationContext
+  /** Follower broker -> how long after an append its fetch comes. */
+  private readonly fetchDelays = new Map<number, number>()
+  private readonly pausedFollowers = new Set<number>()
+  /** Delayed follower fetches already scheduled, per partition and follower. */
+  private readonly pendingFetches = new Map<Partition, Map<number, TimerHandle>>()
+  private readonly lagChecks = new Map<Partition, TimerHandle>()
+
+  constructor(ctx: ReplicationContext) {
+    this.ctx = ctx
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Faults
+
+  /** Every follower on this broker fetches `ms` after each append (0 restores at-once fetching). */
+  delayReplication(brokerId: number, ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`replication delay must be a non-negative number of ms, got ${ms}`)
+    if (ms === 0) this.fetchDelays.delete(brokerId)
+    else this.fetchDelays.set(brokerId, ms)
+  }
+
+  /** Followers on this broker stop fetching until resumeReplication. */
+  pauseReplication(brokerId: number): void {
+    this.pausedFollowers.add(brokerId)
+  }
+
+  resumeReplication(brokerId: number, partitions: Iterable<Partition>): void {
+    this.pausedFollowers.delete(brokerId)
+    for (const p of partitions) if (p.replicas.includes(brokerId)) this.fetch(p, brokerId)
+  }
+
+  replicationFaults(): { delays: Record<number, number>; paused: number[] } {
+    return { delays: Object.fromEntries(this.fetchDelays), paused: [...this.pausedFollowers] }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // The leader side
+
+  /** After the leader appended: followers fetch, the HW moves, lagging followers are watched. */
+  afterLeaderAppend(partition: Partition): void {
+    for (const id of partition.replicas) if (id !== partition.leader) this.fetch(partition, id)
+    this.updateHighWatermark(partition)
+    this.scheduleLagCheck(partition)
+  }
+
+  updateHighWatermark(partition: Partition): void {
+    const settings = this.ctx.settingsOf(partition.topic)
+    partition.updateHighWatermark(settings?.minInsyncReplicas ?? 1)
+  }
+
+  /**
+   * One follower fetch: copy what the leader has beyond the follower's log end, then update
+   * the follower's standing (caught-up time, ISR membership) and the high watermark.
+   * `fromTimer` marks a delayed fetch coming due.
+   */
+  fetch(partition: Partition, followerId: number, fromTimer = false): void {
+    const leaderId = partition.leader
+    if (leaderId === -1 || followerId === leaderId) return
+    const follower = partition.replica(followerId)
+    if (!follower) return
+    if (!this.ctx.isReachable(leaderId) || !this.ctx.isReachable(followerId) || this.pausedFollowers.has(followerId)) return
+    const delay = this.fetchDelays.get(followerId) ?? 0
+    if (delay > 0 && !fromTimer) {
+      this.scheduleFetch(partition, followerId, delay)
+      return
+    }
+    const leader = partition.leaderReplica
+    const now = this.ctx.clock.now()
+    const from = follower.logEndOffset
+    if (from < leader.logEndOffset) {
+      for (const batch of leader.log.read(from, leader.logEndOffset, Infinity)) {
+        if (batch.baseOffset < follower.logEndOffset) continue
+        follower.log.appendBatch(batch, now, this.ctx.settingsOf(partition.topic) ?? { segmentBytes: Infinity, segmentMs: Infinity })
+      }
+    }
+    if (leader.log.logStartOffset > follower.log.logStartOffset) follower.log.advanceLogStartOffset(Math.min(leader.log.logStartOffset, follower.logEndOffset))
+    if (follower.logEndOffset >= leader.logEndOffset) follower.lastCaughtUpTime = now
+    this.maybeExpandIsr(partition, follower)
+    this.updateHighWatermark(partition)
+    follower.highWatermark = Math.min(partition.highWatermark, follower.logEndOffset)
+  }
+
+  private scheduleFetch(partition: Partition, followerId: number, delay: number): void {
+    let forPartition = this.pendingFetches.get(partition)
+    if (!forPartition) this.pendingFetches.set(partition, (forPartition = new Map()))
+    if (forPartition.has(followerId)) return
+    const timer = this.ctx.clock.setTimeout(() => {
+      forPartition!.delete(followerId)
+      if (forPartition!.size === 0) this.pendingFetches.delete(partition)
+      this.fetch(partition, followerId, true)
+      // More may have been appended meanwhile: fetch again after the same delay.
+      if (partition.leader !== -1 && (partition.replica(followerId)?.logEndOffset ?? 0) < partition.leaderReplica.logEndOffset) {
+        this.fetch(partition, followerId)
+      }
+      this.scheduleLagCheck(partition)
+    }, delay)
+    forPartition.set(followerId, timer)
+  }
+
+  /**
+   * Kafka's isr-expiration check: a follower that is behind the leader's log end and has not
+   * caught up for replica.lag.time.max.ms leaves the ISR. Checked when the earliest lagging
+   * in-sync follower would expire.
+   */
+  scheduleLagCheck(partition: Partition): void {
+    if (partition.leader === -1) return
+    const lagMax = this.ctx.replicaLagTimeMaxMs()
+    const leaderLeo = partition.leaderReplica.logEndOffset
+    let due = Infinity
+    for (const id of partition.isr) {
+      if (id === partition.leader) continue
+      const r = partition.replica(id)
+      if (r && r.logEndOffset < leaderLeo) due = Math.min(due, r.lastCaughtUpTime + lagMax + 1)
+    }
+    const existing = this.lagChecks.get(partition)
+    if (!Number.isFinite(due)) {
+      if (existing) this.ctx.clock.clearTimeout(existing)
+      this.lagChecks.delete(partition)
+      return
+    }
+    if (existing) return
+    const timer = this.ctx.clock.setTimeout(() => {
+      this.lagChecks.delete(partition)
+      this.shrinkIsr(partition)
+      this.scheduleLagCheck(partition)
+    }, Math.max(0, due - this.ctx.clock.now()))
+    this.lagChecks.set(partition, timer)
+  }
+
+  private shrinkIsr(partition: Partition): void {
+    // A leader cut off from the controller cannot have its AlterPartition accepted.
+    if (partition.leader === -1 || !this.ctx.isReachable(partition.leader)) return
+    const now = this.ctx.clock.now()
+    const lagMax = this.ctx.replicaLagTimeMaxMs()
+    const leaderLeo = partition.leaderReplica.logEndOffset
+    const out = partition.isr.filter((id) => {
+      if (id === partition.leader) return false
+      const r = partition.replica(id)
+      return !!r && r.logEndOffset < leaderLeo && now - r.lastCaughtUpTime > lagMax
+    })
+    if (out.length === 0) return
+    this.setIsr(partition, partition.isr.filter((id) => !out.includes(id)), `lagged more than replica.lag.time.max.ms: ${out.join(',')}`)
+  }
+
+  /** A follower that caught up to the high watermark (and the current epoch) rejoins the ISR. */
+  private maybeExpandIsr(partition: Partition, follower: Replica): void {
+    if (partition.isr.includes(follower.brokerId)) return
+    if (!this.ctx.isUnfenced(follower.brokerId)) return
+    const epochStart = epochCache(partition.leaderReplica.log).find((e) => e.epoch === partition.leaderEpoch)?.startOffset ?? 0
+    if (follower.logEndOffset < partition.highWatermark || follower.logEndOffset < epochStart) return
+    this.setIsr(partition, [...partition.isr, follower.brokerId], `${follower.brokerId} caught up`)
+    this.ctx.onIsrExpanded(partition, follower.brokerId)
+  }
+
+  setIsr(partition: Partition, isr: number[], reason: string): void {
+    const ordered = partition.replicas.filter((id) => isr.includes(id))
+    partition.isr = ordered
+    partition.partitionEpoch++
+    this.ctx.eventLog.record({ type: 'isrChanged', topic: partition.topic, partition: partition.index, isr: [...ordered], reason })
+    this.updateHighWatermark(partition)
+    partition.wake()
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Leader changes
+
+  /**
+   * A new leader took over (or a replica came back): every other reachable replica truncates
+   * to where its log agrees with the leader's (KIP-279), then fetches.
+   */
+  reconcileFollowers(partition: Partition): void {
+    if (partition.leader === -1) return
+    for (const id of partition.replicas) {
+      if (id === partition.leader || !this.ctx.isReachable(id)) continue
+      this.truncateFollower(partition, id)
+      this.fetch(partition, id)
+    }
+    this.updateHighWatermark(partition)
+    this.scheduleLagCheck(partition)
+  }
+
+  truncateFollower(partition: Partition, followerId: number): void {
+    const follower = partition.replica(followerId)
+    if (!follower || partition.leader === -1) return
+    const leader = partition.leaderReplica
+    const to = divergenceOffset(follower.log, leader.log)
+    if (to < follower.logEndOffset) {
+      const from = follower.logEndOffset
+      follower.log.truncateTo(to)
+      follower.recoveryPoint = Math.min(follower.recoveryPoint, to)
+      follower.highWatermark = Math.min(follower.highWatermark, to)
+      this.ctx.eventLog.record({ type: 'truncated', topic: partition.topic, partition: partition.index, brokerId: followerId, from, to })
+    }
+  }
+
+  /** Forgets timers for partitions that no longer exist. */
+  forget(partition: Partition): void {
+    const pending = this.pendingFetches.get(partition)
+    if (pending) for (const t of pending.values()) this.ctx.clock.clearTimeout(t)
+    this.pendingFetches.delete(partition)
+    this.ctx.clock.clearTimeout(this.lagChecks.get(partition))
+    this.lagChecks.delete(partition)
+  }
+
+  close(): void {
+    for (const pending of this.pendingFetches.values()) for (const t of pending.values()) this.ctx.clock.clearTimeout(t)
+    this.pendingFetches.clear()
+    for (const t of this.lagChecks.values()) this.ctx.clock.clearTimeout(t)
+    this.lagChecks.clear()
+  }
+}
