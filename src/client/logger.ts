@@ -116,12 +116,8 @@ export function createLogger({
           namespace: namespace as string,
           level: entryLevel,
           label,
-          log: {
-            timestamp: new Date(clock.now()).toISOString(),
-            logger: 'kafkajs',
-            message,
-            ...extra,
-          },
+          // Object.assign, as kafkajs does: an extra '__proto__' key is not copied as a field.
+          log: Object.assign({ timestamp: new Date(clock.now()).toISOString(), logger: 'kafkajs', message }, extra),
         })
       }
     return {

@@ -29,6 +29,7 @@ import { errorCodeOf, type InterceptHandler, type InterceptOptions, type Interce
 import type { Topic } from './metadata/topic.js'
 import type { Partition } from './partition/partition.js'
 import type { PartitionLog } from './log/partition-log.js'
+import { LogMaintenance, type LogCleanupResult } from './log/log-maintenance.js'
 
 export interface BrokerSpec {
   readonly id?: number
@@ -83,6 +84,8 @@ export class ClusterModel {
   readonly replicaManager: ReplicaManager
   readonly lifecycle: BrokerLifecycle
   readonly config: ClusterConfig
+  /** Retention and the log cleaner, on the clock (log.retention.check.interval.ms, log.cleaner.backoff.ms). */
+  private readonly logMaintenance: LogMaintenance
   private readonly brokerList: Broker[]
   private readonly brokersById = new Map<number, Broker>()
   private readonly closeListeners = new Set<() => void>()
@@ -158,6 +161,7 @@ export class ClusterModel {
       emit: (event) => this.eventLog.record(event),
       decodeSubscription: readSubscriptionTopics,
     })
+    this.logMaintenance = new LogMaintenance(this)
   }
 
   // -------------------------------------------------------------------------------------------
@@ -415,6 +419,16 @@ export class ClusterModel {
   // -------------------------------------------------------------------------------------------
   // Control API
 
+  /**
+   * One retention check and one log-cleaner pass now, on every replica's log: segments past
+   * retention.ms / retention.bytes / logStartOffset deleted, compacted topics that are dirty
+   * enough (min.cleanable.dirty.ratio, max.compaction.lag.ms) compacted. Returns what each log
+   * lost; each deletion and compaction is also on the timeline.
+   */
+  runCleaner(): LogCleanupResult[] {
+    return this.logMaintenance.runCleaner()
+  }
+
   describe(): ClusterDescription {
     return describeCluster(this)
   }
@@ -494,6 +508,7 @@ export class ClusterModel {
     this.groups.close()
     this.replicaManager.close()
     this.lifecycle.close()
+    this.logMaintenance.stop()
     // Long polls and parked joins were answered above; whatever still waits loses its connection.
     await settleMicrotasks()
     for (const id of this.brokersById.keys()) this.dropConnections(id, 'the cluster is closed')

@@ -9,7 +9,12 @@ export interface BrokerDescription {
   readonly host: string
   readonly port: number
   readonly rack: string | null
+  /** Counted live by the controller (not fenced). */
   readonly alive: boolean
+  /** The process runs. */
+  readonly running: boolean
+  /** Cut off the network by cluster.isolate(). */
+  readonly isolated: boolean
   readonly isController: boolean
 }
 
@@ -24,6 +29,19 @@ export interface PartitionDescription {
   readonly lastStableOffset: number
   readonly highWatermark: number
   readonly logEndOffset: number
+  /** Each assigned replica's own view: its log end, its high watermark, whether it is in sync. */
+  readonly replicaStates: ReplicaDescription[]
+  /** Unclean elections this partition went through (committed data may have been lost). */
+  readonly uncleanElections: number
+}
+
+export interface ReplicaDescription {
+  readonly brokerId: number
+  readonly logStartOffset: number
+  readonly highWatermark: number
+  readonly logEndOffset: number
+  readonly inSync: boolean
+  readonly isLeader: boolean
 }
 
 export interface TopicDescription {
@@ -97,6 +115,15 @@ export function describeCluster(cluster: ClusterModel): ClusterDescription {
           lastStableOffset: p.lastStableOffset,
           highWatermark: p.highWatermark,
           logEndOffset: p.logEndOffset,
+          replicaStates: p.allReplicas().map((r) => ({
+            brokerId: r.brokerId,
+            logStartOffset: r.log.logStartOffset,
+            highWatermark: r.brokerId === p.leader ? p.highWatermark : r.highWatermark,
+            logEndOffset: r.logEndOffset,
+            inSync: p.isr.includes(r.brokerId),
+            isLeader: r.brokerId === p.leader,
+          })),
+          uncleanElections: p.uncleanElections,
         })),
       }),
     )
@@ -138,7 +165,16 @@ export function describeCluster(cluster: ClusterModel): ClusterDescription {
     clusterId: cluster.clusterId,
     controllerId,
     time: cluster.clock.now(),
-    brokers: cluster.brokers.map((b) => ({ id: b.id, host: b.host, port: b.port, rack: b.rack, alive: b.alive, isController: b.id === controllerId })),
+    brokers: cluster.brokers.map((b) => ({
+      id: b.id,
+      host: b.host,
+      port: b.port,
+      rack: b.rack,
+      alive: b.alive,
+      running: b.running,
+      isolated: b.isolated,
+      isController: b.id === controllerId,
+    })),
     topics,
     groups,
   }

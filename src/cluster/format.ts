@@ -19,7 +19,12 @@ export function formatCluster(d: ClusterDescription): string {
   out.push(
     table(
       ['BROKER', 'ADDRESS', 'RACK', 'STATUS'],
-      d.brokers.map((b) => [b.id, `${b.host}:${b.port}`, b.rack ?? '-', (b.alive ? 'up' : 'down') + (b.isController ? ' (controller)' : '')]),
+      d.brokers.map((b) => [
+        b.id,
+        `${b.host}:${b.port}`,
+        b.rack ?? '-',
+        (!b.running ? 'stopped' : b.isolated ? 'isolated' : 'up') + (b.running && !b.alive ? ', fenced' : '') + (b.isController ? ' (controller)' : ''),
+      ]),
     ),
   )
   out.push('')
@@ -40,10 +45,11 @@ export function formatCluster(d: ClusterDescription): string {
           p.lastStableOffset,
           p.highWatermark,
           p.logEndOffset,
+          p.replicaStates.map((r) => `${r.brokerId}:${r.logEndOffset}${r.inSync ? '' : '*'}`).join(' '),
         ])
       }
     }
-    out.push(table(['TOPIC', 'PARTITION', 'LEADER', 'EPOCH', 'REPLICAS', 'ISR', 'LOG-START', 'LSO', 'HW', 'LEO'], rows))
+    out.push(table(['TOPIC', 'PARTITION', 'LEADER', 'EPOCH', 'REPLICAS', 'ISR', 'LOG-START', 'LSO', 'HW', 'LEO', 'REPLICA-LEOS'], rows))
   }
   for (const g of d.groups) {
     out.push('')

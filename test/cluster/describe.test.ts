@@ -105,9 +105,9 @@ describe('describe()', () => {
     expect(d.clusterId).toBe('c1')
     expect(d.controllerId).toBe(0)
     expect(d.brokers).toEqual([
-      { id: 0, host: 'localhost', port: 9092, rack: null, alive: true, isController: true },
-      { id: 1, host: 'localhost', port: 9093, rack: null, alive: true, isController: false },
-      { id: 2, host: 'localhost', port: 9094, rack: null, alive: true, isController: false },
+      { id: 0, host: 'localhost', port: 9092, rack: null, alive: true, running: true, isolated: false, isController: true },
+      { id: 1, host: 'localhost', port: 9093, rack: null, alive: true, running: true, isolated: false, isController: false },
+      { id: 2, host: 'localhost', port: 9094, rack: null, alive: true, running: true, isolated: false, isController: false },
     ])
     expect(d.topics).toEqual([])
     expect(d.groups).toEqual([])
@@ -225,7 +225,7 @@ describe('format()', () => {
     expect(text).not.toContain('No topics.')
     const cells = rows(text)
     const header = cells.find((r) => r[0] === 'TOPIC' && r.includes('LEO'))!
-    expect(header).toEqual(['TOPIC', 'PARTITION', 'LEADER', 'EPOCH', 'REPLICAS', 'ISR', 'LOG-START', 'LSO', 'HW', 'LEO'])
+    expect(header).toEqual(['TOPIC', 'PARTITION', 'LEADER', 'EPOCH', 'REPLICAS', 'ISR', 'LOG-START', 'LSO', 'HW', 'LEO', 'REPLICA-LEOS'])
     const partitionRows = cells.filter((r) => r[0] === 'orders' || r[0] === 'audit')
     expect(partitionRows).toHaveLength(4)
     for (const t of cluster.describe().topics) {
@@ -241,6 +241,7 @@ describe('format()', () => {
           String(p.lastStableOffset),
           String(p.highWatermark),
           String(p.logEndOffset),
+          ...p.replicaStates.map((r) => `${r.brokerId}:${r.logEndOffset}`),
         ])
       }
     }

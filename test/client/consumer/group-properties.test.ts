@@ -38,18 +38,26 @@ const memberConfig = {
 type Step =
   | { kind: 'join' }
   | { kind: 'disconnect'; which: number }
-  | { kind: 'crash'; which: number }
+  /**
+   * `busy`: the member hangs inside eachMessage (cluster.pauseClient from its handler, which then
+   * returns), so it dies holding processed, uncommitted work; otherwise it hangs wherever it is.
+   */
+  | { kind: 'crash'; which: number; busy: boolean }
   | { kind: 'addPartitions'; count: number }
-  | { kind: 'produce'; keys: number[] }
+  /**
+   * `drain: false` returns as soon as the producer is acknowledged, before the members have run
+   * their handlers: a crash right after then catches a member with processed, uncommitted work.
+   */
+  | { kind: 'produce'; keys: number[]; drain: boolean }
   | { kind: 'advance'; ms: number }
   | { kind: 'settle' }
 
 const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   { weight: 3, arbitrary: fc.constant({ kind: 'join' as const }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('disconnect' as const), which: fc.nat() }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('crash' as const), which: fc.nat() }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('crash' as const), which: fc.nat(), busy: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('addPartitions' as const), count: fc.integer({ min: 1, max: 3 }) }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('produce' as const), keys: fc.array(fc.nat({ max: 20 }), { minLength: 1, maxLength: 8 }) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constant('produce' as const), keys: fc.array(fc.nat({ max: 20 }), { minLength: 1, maxLength: 8 }), drain: fc.boolean() }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 1, max: 15_000 }) }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'settle' as const }) },
 )
@@ -68,6 +76,8 @@ interface Member {
   crashed: boolean
   /** Disconnected on purpose. */
   gone: boolean
+  /** Pause its own client from inside its next eachMessage. */
+  hangOnNextMessage: boolean
   /** Committed offset per partition, from its own consumer.commit_offsets events. */
   committed: Map<number, number>
   /** Partition -> offsets it processed that its commits did not cover yet (when it crashed). */
@@ -167,7 +177,7 @@ class History {
     if (this.live().length >= MAX_MEMBERS) return
     const name = `c${this.nextName++}`
     const consumer = this.cluster.kafka({ clientId: name, logLevel: logLevel.NOTHING }).consumer(memberConfig)
-    const member: Member = { name, consumer, started: false, crashed: false, gone: false, committed: new Map(), delivered: [] }
+    const member: Member = { name, consumer, started: false, crashed: false, gone: false, hangOnNextMessage: false, committed: new Map(), delivered: [] }
     this.members.push(member)
     consumer.on(consumer.events.GROUP_JOIN, (e) => {
       // The generation the member joined is the coordinator's at this instant: a new one needs
@@ -188,6 +198,10 @@ class History {
           const d = { member: name, partition, offset: Number(message.offset) }
           this.deliveries.push(d)
           member.delivered.push(d)
+          if (member.hangOnNextMessage) {
+            member.hangOnNextMessage = false
+            this.cluster.pauseClient(name)
+          }
         },
       })
       .then(() => void (member.started = true))
@@ -208,11 +222,18 @@ class History {
    * requests (a commit among them, perhaps) are let go only after it stopped, so it never
    * processes or commits anything again.
    */
-  async crash(which: number): Promise<void> {
+  async crash(which: number, busy: boolean): Promise<void> {
     const live = this.live()
     if (live.length === 0) return
     const m = live[which % live.length]!
     m.crashed = true
+    if (busy) {
+      // Work for every partition, so that the member hangs in its handler if it owns any.
+      m.hangOnNextMessage = true
+      await this.producer.send({ topic: TOPIC, messages: Array.from({ length: this.partitions }, (_, partition) => ({ value: `m${this.produced++}`, partition })) })
+      await this.advance(0)
+      m.hangOnNextMessage = false
+    }
     this.cluster.pauseClient(m.name)
     for (let i = 0; this.group()?.members.some((x) => x.clientId === m.name); i++) {
       if (i > 100) throw new Error(`${m.name} was never expelled`)
@@ -243,9 +264,10 @@ class History {
     this.check()
   }
 
-  async produce(keys: number[]): Promise<void> {
+  async produce(keys: number[], drain: boolean): Promise<void> {
     await this.producer.send({ topic: TOPIC, messages: keys.map((k) => ({ key: `k${k}`, value: `m${this.produced++}` })) })
-    await this.advance(0)
+    if (drain) await this.advance(0)
+    else this.check()
   }
 
   async close(): Promise<void> {
@@ -261,7 +283,7 @@ describe('one consumer group under random joins, leaves, crashes, partition incr
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 8 }),
-        fc.array(stepArbitrary, { minLength: 1, maxLength: 14 }),
+        fc.array(stepArbitrary, { minLength: 1, maxLength: 24, size: 'max' }),
         fc.integer({ min: 1, max: 1_000_000 }),
         async (partitions, steps, seed) => {
           const h = await History.create(partitions, seed)
@@ -275,13 +297,13 @@ describe('one consumer group under random joins, leaves, crashes, partition incr
                   await h.disconnect(step.which)
                   break
                 case 'crash':
-                  await h.crash(step.which)
+                  await h.crash(step.which, step.busy)
                   break
                 case 'addPartitions':
                   await h.addPartitions(step.count)
                   break
                 case 'produce':
-                  await h.produce(step.keys)
+                  await h.produce(step.keys, step.drain)
                   break
                 case 'advance':
                   await h.advance(step.ms)

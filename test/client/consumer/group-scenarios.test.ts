@@ -393,6 +393,25 @@ describe('partitions added to a subscribed topic', () => {
   }
 })
 
+describe('a member assigned a partition its metadata does not know yet', () => {
+  // BUG: consumer-group.ts sync()/loadOffsets() look up the leader with stale metadata and throw UNKNOWN_TOPIC_OR_PARTITION; kafkajs's consumerGroup.js:282-304 refreshes metadata when assigned partitions it does not know.
+  it.fails('refreshes its metadata and consumes them, without crashing', async () => {
+    const { cluster, admin, join, group, owners } = await world({ topics: { t: 2 } })
+    // The leader refreshes its metadata at every join (metadataMaxAge 0), so it sees the new
+    // partitions; b joined before they existed and is parked in JoinGroup meanwhile.
+    const a = await join('a', { config: { metadataMaxAge: 0 } })
+    await a.running
+    const b = await join('b')
+    await cluster.advance(0)
+    await admin.createPartitions({ topicPartitions: [{ topic: 't', count: 4 }] })
+    await cluster.advance(HEARTBEAT)
+    expect(b.crashes.map((c) => c.error.message)).toEqual([])
+    await cluster.settle()
+    expect(group()).toMatchObject({ state: 'Stable', generationId: 2 })
+    expect([...owners().a!, ...owners().b!].sort()).toEqual([0, 1, 2, 3])
+  })
+})
+
 describe('a subscribed topic is deleted', () => {
   it('the group rebalances; the deleted topic’s offsets go; the member goes on consuming the other topic', async () => {
     const { cluster, clock, admin, producer, join, group, events } = await world({ topics: { x: 2, y: 2 } })
