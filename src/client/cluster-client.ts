@@ -97,7 +97,8 @@ export class ClusterClient {
 
   /** A live broker to send cluster-wide requests to (kafkajs picks any connected broker). */
   anyBrokerId(): number {
-    const live = this.model.liveBrokers()
+    // kafkajs tries the brokers it knows until a connection works.
+    const live = this.model.reachableBrokers()
     if (live.length === 0) throw new KafkaJSConnectionError('Connection error: no broker of the cluster is reachable')
     return live[0]!.id
   }

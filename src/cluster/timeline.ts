@@ -46,8 +46,10 @@ export class Timeline {
     this.capacity = capacity
   }
 
+  /** Records an event; the caller hands over a fresh object, which is stamped in place. */
   record(event: TimelineEventInput): void {
-    const stamped = { ...event, time: this.now() } as TimelineEvent
+    const stamped = event as TimelineEvent
+    stamped.time = this.now()
     if (this.events.length < this.capacity) {
       this.events.push(stamped)
     } else {

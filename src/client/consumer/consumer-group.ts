@@ -3,8 +3,8 @@
  * coordinator, JoinGroup / SyncGroup (the leader runs the assigner), heartbeats, the assigned
  * partitions, the fetch positions, resolved and committed offsets, seeks and pauses.
  */
-import { CoordinatorType, IsolationLevel, OffsetSpec } from '../../cluster/api/messages.js'
-import { KafkaJSError, KafkaJSNonRetriableError, isRebalancing } from '../errors.js'
+import { CoordinatorType, IsolationLevel, OffsetSpec, type ApiName, type RequestOf, type ResponseOf } from '../../cluster/api/messages.js'
+import { KafkaJSConnectionError, KafkaJSError, KafkaJSNonRetriableError, isRebalancing } from '../errors.js'
 import { createErrorFromCode } from '../protocol-error-table.js'
 import { CONSUMER_EVENTS, type InstrumentationEmitter } from '../instrumentation.js'
 import type { ClusterClient } from '../cluster-client.js'
@@ -79,6 +79,16 @@ export class ConsumerGroup {
     return this.coordinatorId
   }
 
+  /** A request to the coordinator; losing the connection means looking the coordinator up again. */
+  private async toCoordinator<K extends ApiName>(coordinator: number, request: RequestOf<K> & { readonly api: K }): Promise<ResponseOf<K>> {
+    try {
+      return await this.client.request<K>(coordinator, request)
+    } catch (error) {
+      if (error instanceof KafkaJSConnectionError) this.forgetCoordinator()
+      throw error
+    }
+  }
+
   /** Forgets the coordinator so the next request looks it up again (after NOT_COORDINATOR). */
   private forgetCoordinator(): void {
     this.coordinatorId = undefined
@@ -124,7 +134,7 @@ export class ConsumerGroup {
 
   private async join(): Promise<{ members: { memberId: string; metadata: Buffer }[] } | 'rejoin'> {
     const coordinator = await this.coordinator()
-    const response = await this.client.request(coordinator, {
+    const response = await this.toCoordinator(coordinator, {
       api: 'JoinGroup',
       groupId: this.groupId,
       sessionTimeoutMs: this.options.sessionTimeout,
@@ -177,7 +187,7 @@ export class ConsumerGroup {
       })
       assignments = result.map((a) => ({ memberId: a.memberId, assignment: a.memberAssignment }))
     }
-    const response = await this.client.request(await this.coordinator(), {
+    const response = await this.toCoordinator(await this.coordinator(), {
       api: 'SyncGroup',
       groupId: this.groupId,
       generationId: this.generationId,
@@ -224,7 +234,7 @@ export class ConsumerGroup {
     this.committed.clear()
     this.uncommittedCount = 0
     if (this.assignment.size === 0) return
-    const response = await this.client.request(await this.coordinator(), {
+    const response = await this.toCoordinator(await this.coordinator(), {
       api: 'OffsetFetch',
       groupId: this.groupId,
       topics: [...this.assignment].map(([name, partitions]) => ({ name, partitionIndexes: partitions })),
@@ -266,7 +276,7 @@ export class ConsumerGroup {
   async heartbeat({ interval }: { interval: number } = { interval: this.options.heartbeatInterval }): Promise<void> {
     const now = this.client.clock.now()
     if (now - this.lastHeartbeat < interval) return
-    const response = await this.client.request(await this.coordinator(), {
+    const response = await this.toCoordinator(await this.coordinator(), {
       api: 'Heartbeat',
       groupId: this.groupId,
       generationId: this.generationId,
@@ -288,7 +298,7 @@ export class ConsumerGroup {
     this.memberId = ''
     try {
       const coordinator = await this.coordinator()
-      await this.client.request(coordinator, { api: 'LeaveGroup', groupId: this.groupId, members: [{ memberId }] })
+      await this.toCoordinator(coordinator, { api: 'LeaveGroup', groupId: this.groupId, members: [{ memberId }] })
     } catch (error) {
       this.log.debug('LeaveGroup failed', { groupId: this.groupId, error: (error as Error).message })
     }
@@ -311,16 +321,20 @@ export class ConsumerGroup {
     return this.positions.get(tp(topic, partition))
   }
 
-  setPosition(topic: string, partition: number, offset: number): void {
-    this.positions.set(tp(topic, partition), offset)
+  setPosition(topic: string, partition: number, offset: number, key: string = tp(topic, partition)): void {
+    this.positions.set(key, offset)
+  }
+
+  /** The key the per-partition maps use, for a caller that touches one partition many times. */
+  static partitionKey(topic: string, partition: number): string {
+    return tp(topic, partition)
   }
 
   /** Marks `offset` processed: the next commit for the partition is offset + 1. */
-  resolveOffset(topic: string, partition: number, offset: string | number): void {
+  resolveOffset(topic: string, partition: number, offset: string | number, key: string = tp(topic, partition)): void {
     const next = Number(offset) + 1
-    const key = tp(topic, partition)
     const previous = this.resolved.get(key)
-    if (previous === undefined || next > previous || this.seeksApplied.has(key)) {
+    if (previous === undefined || next > previous || (this.seeksApplied.size > 0 && this.seeksApplied.has(key))) {
       this.resolved.set(key, next)
       this.seeksApplied.delete(key)
       this.uncommittedCount++
@@ -345,11 +359,11 @@ export class ConsumerGroup {
   /** Commits what is resolved and uncommitted, when autoCommit's interval or threshold says so. */
   async commitOffsetsIfNecessary(): Promise<void> {
     const { autoCommit, autoCommitInterval, autoCommitThreshold } = this.options
-    if (!autoCommit) return
+    // With neither set, only the commit at the end of each batch happens (the runner's).
+    if (!autoCommit || (autoCommitInterval === null && autoCommitThreshold === null)) return
     const now = this.client.clock.now()
     const byInterval = autoCommitInterval !== null && now >= this.lastCommit + autoCommitInterval
     const byThreshold = autoCommitThreshold !== null && this.uncommittedCount >= autoCommitThreshold
-    // With neither set, only the commit at the end of each batch happens (the runner's).
     if (byInterval || byThreshold) return this.commitOffsets()
   }
 
@@ -373,7 +387,7 @@ export class ConsumerGroup {
       list.push({ index: e.partition, committedOffset: e.offset, committedMetadata: e.metadata })
       byTopic.set(e.topic, list)
     }
-    const response = await this.client.request(await this.coordinator(), {
+    const response = await this.toCoordinator(await this.coordinator(), {
       api: 'OffsetCommit',
       groupId: this.groupId,
       generationId: this.generationId,
@@ -416,7 +430,7 @@ export class ConsumerGroup {
   }
 
   hasSeekOffset(topic: string, partition: number): boolean {
-    return this.seeks.has(tp(topic, partition))
+    return this.seeks.size > 0 && this.seeks.has(tp(topic, partition))
   }
 
   /**
@@ -470,6 +484,7 @@ export class ConsumerGroup {
   }
 
   isPaused(topic: string, partition: number): boolean {
+    if (this.pausedTopics.size === 0 && this.pausedPartitions.size === 0) return false
     return this.pausedTopics.has(topic) || this.pausedPartitions.has(tp(topic, partition))
   }
 

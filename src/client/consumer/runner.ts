@@ -336,6 +336,7 @@ export class Runner {
     try {
       if (this.options.eachMessage) {
         const eachMessage = this.options.eachMessage
+        const key = ConsumerGroup.partitionKey(topic, partition)
         for (const message of batch.messages) {
           if (!this.running || group.hasSeekOffset(topic, partition)) break
           try {
@@ -345,8 +346,8 @@ export class Runner {
             if (this.options.autoCommit) await group.commitOffsets().catch(() => {})
             throw error
           }
-          group.resolveOffset(topic, partition, message.offset)
-          group.setPosition(topic, partition, Number(message.offset) + 1)
+          group.resolveOffset(topic, partition, message.offset, key)
+          group.setPosition(topic, partition, Number(message.offset) + 1, key)
           await group.heartbeat()
           await group.commitOffsetsIfNecessary()
           if (pausedNow || group.isPaused(topic, partition)) break
