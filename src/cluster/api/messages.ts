@@ -461,6 +461,75 @@ export interface DescribeClusterResponse {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Idempotence and transactions (KIP-98, KIP-447): InitProducerId (22), AddPartitionsToTxn (24),
+// AddOffsetsToTxn (25), EndTxn (26), TxnOffsetCommit (28)
+
+export interface InitProducerIdRequest {
+  readonly api: 'InitProducerId'
+  /** null for an idempotent producer without transactions (any broker answers). */
+  readonly transactionalId: string | null
+  readonly transactionTimeoutMs: number
+  /** -1, or the current id and epoch to bump (KIP-360). */
+  readonly producerId?: number
+  readonly producerEpoch?: number
+}
+export interface InitProducerIdResponse {
+  readonly errorCode: number
+  readonly producerId: number
+  readonly producerEpoch: number
+}
+
+export interface AddPartitionsToTxnRequest {
+  readonly api: 'AddPartitionsToTxn'
+  readonly transactionalId: string
+  readonly producerId: number
+  readonly producerEpoch: number
+  readonly topics: readonly { readonly name: string; readonly partitions: readonly number[] }[]
+}
+export interface AddPartitionsToTxnResponse {
+  readonly results: { readonly name: string; readonly partitions: { readonly index: number; readonly errorCode: number }[] }[]
+}
+
+export interface AddOffsetsToTxnRequest {
+  readonly api: 'AddOffsetsToTxn'
+  readonly transactionalId: string
+  readonly producerId: number
+  readonly producerEpoch: number
+  readonly groupId: string
+}
+export interface AddOffsetsToTxnResponse {
+  readonly errorCode: number
+}
+
+export interface EndTxnRequest {
+  readonly api: 'EndTxn'
+  readonly transactionalId: string
+  readonly producerId: number
+  readonly producerEpoch: number
+  /** true to commit, false to abort. */
+  readonly committed: boolean
+}
+export interface EndTxnResponse {
+  readonly errorCode: number
+}
+
+export interface TxnOffsetCommitRequest {
+  readonly api: 'TxnOffsetCommit'
+  readonly transactionalId: string
+  readonly groupId: string
+  readonly producerId: number
+  readonly producerEpoch: number
+  /** KIP-447: the consumer's generation and member id, checked by the group coordinator. */
+  readonly generationId: number
+  readonly memberId: string
+  readonly groupInstanceId?: string | null
+  readonly topics: OffsetCommitRequest['topics']
+}
+export interface TxnOffsetCommitResponse {
+  readonly topics: { readonly name: string; readonly partitions: { readonly index: number; readonly errorCode: number }[] }[]
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** Every API the cluster answers, request and response side by side. */
 export interface Apis {
@@ -485,6 +554,11 @@ export interface Apis {
   DescribeConfigs: [DescribeConfigsRequest, DescribeConfigsResponse]
   AlterConfigs: [AlterConfigsRequest, AlterConfigsResponse]
   DescribeCluster: [DescribeClusterRequest, DescribeClusterResponse]
+  InitProducerId: [InitProducerIdRequest, InitProducerIdResponse]
+  AddPartitionsToTxn: [AddPartitionsToTxnRequest, AddPartitionsToTxnResponse]
+  AddOffsetsToTxn: [AddOffsetsToTxnRequest, AddOffsetsToTxnResponse]
+  EndTxn: [EndTxnRequest, EndTxnResponse]
+  TxnOffsetCommit: [TxnOffsetCommitRequest, TxnOffsetCommitResponse]
 }
 export type ApiName = keyof Apis
 export type RequestOf<K extends ApiName> = Apis[K][0]
