@@ -43,8 +43,7 @@ export class BrokerLifecycle {
         // Kafka flushes a segment when it rolls; later records live in the page cache only.
         const to = Math.max(replica.recoveryPoint, replica.log.activeSegment.baseOffset)
         if (to < from) {
-          replica.log.truncateTo(to)
-          replica.highWatermark = Math.min(replica.highWatermark, to)
+          replica.truncateTo(to)
           cluster.eventLog.record({ type: 'truncated', topic: p.topic, partition: p.index, brokerId: id, from, to })
         }
       }

@@ -58,6 +58,18 @@ export class ClusterConfig {
     return this.broker.get('transaction.state.log.replication.factor') as number
   }
 
+  transactionMaxTimeoutMs(): number {
+    return this.broker.get('transaction.max.timeout.ms') as number
+  }
+
+  transactionalIdExpirationMs(): number {
+    return this.broker.get('transactional.id.expiration.ms') as number
+  }
+
+  producerIdExpirationMs(): number {
+    return this.broker.get('producer.id.expiration.ms') as number
+  }
+
   replicaLagTimeMaxMs(): number {
     return this.broker.get('replica.lag.time.max.ms') as number
   }

@@ -22,6 +22,8 @@ import { ClusterConfig, type BrokerConfigInput } from './cluster-config.js'
 import { describeCluster, type ClusterDescription } from './describe.js'
 import { formatCluster } from './format.js'
 import { ReplicaManager } from './replication/replica-manager.js'
+import { TransactionCoordinator } from './txn/transaction-coordinator.js'
+import { writeTransactionMarkers } from './txn/transaction-markers.js'
 import { BrokerLifecycle } from './broker-lifecycle.js'
 import { checkInvariants } from './invariants.js'
 import { errorResponse } from './api/error-response.js'
@@ -82,6 +84,7 @@ export class ClusterModel {
   readonly controller: Controller
   readonly groups: GroupCoordinator
   readonly replicaManager: ReplicaManager
+  readonly transactions: TransactionCoordinator
   readonly lifecycle: BrokerLifecycle
   readonly config: ClusterConfig
   /** Retention and the log cleaner, on the clock (log.retention.check.interval.ms, log.cleaner.backoff.ms). */
@@ -152,6 +155,16 @@ export class ClusterModel {
       settingsOf: (topic) => this.controller.topic(topic)?.settings,
       replicaLagTimeMaxMs: () => this.config.replicaLagTimeMaxMs(),
       onIsrExpanded: () => this.lifecycle.schedulePreferredLeaderElection(),
+    })
+    let nextProducerId = 0
+    this.transactions = new TransactionCoordinator({
+      clock: this.clock,
+      config: () => ({ transactionMaxTimeoutMs: this.config.transactionMaxTimeoutMs(), transactionalIdExpirationMs: this.config.transactionalIdExpirationMs() }),
+      emit: (event) => this.eventLog.record(event),
+      nextProducerId: () => nextProducerId++,
+      partitionExists: (topic, partition) => this.controller.topic(topic)?.partitions[partition] !== undefined,
+      writeMarkers: (producerId, producerEpoch, partitions, result) => writeTransactionMarkers(this, producerId, producerEpoch, partitions, result),
+      completeGroupOffsets: (producerId, committed) => this.groups.completeTxnOffsetCommit(producerId, committed),
     })
     this.lifecycle = new BrokerLifecycle(this)
     this.groups = new GroupCoordinator({
@@ -506,6 +519,7 @@ export class ClusterModel {
     this.closeListeners.clear()
     for (const l of listeners) l()
     this.groups.close()
+    this.transactions.close()
     this.replicaManager.close()
     this.lifecycle.close()
     this.logMaintenance.stop()

@@ -29,6 +29,9 @@ export type TimelineEvent =
   | { type: 'rebalanced'; time: number; groupId: string; generationId: number; leaderId: string; members: string[]; protocolName: string | null }
   | { type: 'offsetsCommitted'; time: number; groupId: string; generationId: number; offsets: { topic: string; partition: number; offset: number }[] }
   | { type: 'groupDeleted'; time: number; groupId: string }
+  | { type: 'txnBegun'; time: number; transactionalId: string; producerId: number; producerEpoch: number }
+  | { type: 'txnEnded'; time: number; transactionalId: string; producerId: number; producerEpoch: number; result: 'commit' | 'abort'; partitions: { topic: string; partition: number }[]; reason: string }
+  | { type: 'producerFenced'; time: number; transactionalId: string; producerId: number; producerEpoch: number; reason: string }
 
 export type TimelineEventType = TimelineEvent['type']
 

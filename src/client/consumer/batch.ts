@@ -2,7 +2,9 @@
  * kafkajs's Batch (src/consumer/batch.js): the messages fetched for one partition, with the
  * high watermark and the lag helpers. Offsets and watermarks are decimal strings.
  */
+import type { AbortedTransaction } from '../../cluster/api/messages.js'
 import type { RecordBatch } from '../../cluster/log/record-batch.js'
+import { abortedBatchFilter } from './aborted-transactions.js'
 
 /** Received headers: a Buffer per key, an array when the key repeats (kafkajs's IHeaders). */
 export interface IHeadersReceived {
@@ -70,13 +72,27 @@ export class Batch {
   }
 }
 
-/** Turns the log's batches into kafkajs messages, from `fromOffset` on, control records skipped. */
-export function toBatch(topic: string, partition: number, highWatermark: number, batches: readonly RecordBatch[], fromOffset: number): Batch {
+/**
+ * Turns the log's batches into kafkajs messages, from `fromOffset` on, control records skipped
+ * and, for read_committed (`abortedTransactions` not null), aborted transactions' records too.
+ * Skipped records still count as fetched, so the position moves past them.
+ */
+export function toBatch(
+  topic: string,
+  partition: number,
+  highWatermark: number,
+  batches: readonly RecordBatch[],
+  fromOffset: number,
+  abortedTransactions: readonly AbortedTransaction[] | null = null,
+): Batch {
   const messages: KafkaMessage[] = []
   let last: number | undefined
+  const isAborted = abortedBatchFilter(abortedTransactions)
   for (const batch of batches) {
+    // Every batch goes through the filter, in order: markers before fromOffset end transactions too.
+    const aborted = isAborted(batch)
     if (batch.lastOffset < fromOffset) continue
-    if (batch.isControl) {
+    if (batch.isControl || aborted) {
       last = batch.lastOffset
       continue
     }

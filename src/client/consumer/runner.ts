@@ -265,7 +265,7 @@ export class Runner {
             }
             if (p.errorCode !== 0) throw createErrorFromCode(p.errorCode)
             const position = this.group.position(t.name, p.index) ?? 0
-            const batch = toBatch(t.name, p.index, p.highWatermark, p.batches, position)
+            const batch = toBatch(t.name, p.index, p.highWatermark, p.batches, position, p.abortedTransactions)
             if (!batch.isEmptyIncludingFiltered()) gotData = true
             out.push({ topic: t.name, partition: p.index, batch })
           }

@@ -2,15 +2,11 @@
  * The kafkajs producer (src/producer in kafkajs 2.2.4): send and sendBatch, partitioning,
  * one Produce request per leader, kafkajs's retry rules, and its events.
  *
- * Idempotent and transactional producers are not implemented yet: asking for one throws
- * KafkaJSNotImplemented rather than silently giving a plain producer.
+ * Idempotent producers (`idempotent: true`) get a producer id at connect and number their
+ * batches per partition; transactional producers (`transactionalId`) write through
+ * `producer.transaction()`. Both follow kafkajs's eosManager (see eos-manager.ts).
  */
-import {
-  KafkaJSError,
-  KafkaJSMetadataNotLoaded,
-  KafkaJSNonRetriableError,
-  KafkaJSNotImplemented,
-} from '../errors.js'
+import { KafkaJSError, KafkaJSMetadataNotLoaded, KafkaJSNonRetriableError } from '../errors.js'
 import { createErrorFromCode, isStaleMetadata } from '../protocol-error-table.js'
 import { InstrumentationEmitter, PRODUCER_EVENTS, type InstrumentationListener } from '../instrumentation.js'
 import type { ClusterClient } from '../cluster-client.js'
@@ -20,6 +16,8 @@ import type { RetryOptions } from '../retry.js'
 import { Partitioners, type ICustomPartitioner, type Partitioner } from './partitioners/index.js'
 import { toProducerRecord, type Message, type TopicMessages } from './message.js'
 import type { ProducePartitionData } from '../../cluster/api/messages.js'
+import { EosManager, fencedAsOldEpoch } from './eos-manager.js'
+import { Transaction } from './transaction.js'
 
 export interface ProducerConfig {
   createPartitioner?: ICustomPartitioner
@@ -67,24 +65,47 @@ export class Producer {
   private readonly instrumentation: InstrumentationEmitter<typeof PRODUCER_EVENTS>
   private readonly log: Logger
   private status: ConnectionStatus = 'disconnected'
+  private readonly idempotent: boolean
+  private readonly transactionalId: string | undefined
+  private readonly transactionTimeout: number | undefined
+  /** The plain sends' manager: it holds a producer id only when the producer is idempotent. */
+  private readonly idempotentEos: EosManager
+  /** The transactions' manager, made by the first transaction() (kafkajs too). */
+  private transactionalEos: EosManager | undefined
 
   constructor(client: ClusterClient, config: ProducerConfig = {}) {
-    if (config.transactionalId !== undefined || config.idempotent) {
-      throw new KafkaJSNotImplemented(
-        `memkafka does not implement ${config.transactionalId !== undefined ? 'transactional' : 'idempotent'} producers yet (producer ids, sequence numbers and transactions are planned)`,
-      )
-    }
     this.client = client
     this.log = client.logger.namespace('Producer')
+    this.idempotent = config.idempotent ?? false
+    this.transactionalId = config.transactionalId
+    this.transactionTimeout = config.transactionTimeout
+    // kafkajs: an idempotent producer must retry, since a retry is what its sequence numbers
+    // make safe; a limit on retries is allowed but warned about.
+    const retries = client.retryOptions?.retries
+    if (this.idempotent && retries !== undefined && retries < 1) {
+      throw new KafkaJSNonRetriableError('Idempotent producer must allow retries to protect against transient errors')
+    }
+    if (this.idempotent && retries !== undefined && retries < Number.MAX_SAFE_INTEGER) {
+      this.log.warn('Limiting retries for the idempotent producer may invalidate EoS guarantees')
+    }
     const createPartitioner = config.createPartitioner ?? Partitioners.DefaultPartitioner
     this.partitioner = createPartitioner({ random: client.random.fork() })
     this.instrumentation = new InstrumentationEmitter(PRODUCER_EVENTS, { clock: client.clock, logger: this.log })
+    this.idempotentEos = new EosManager({
+      client,
+      logger: this.log,
+      transactional: false,
+      transactionalId: this.transactionalId,
+      transactionTimeout: this.transactionTimeout,
+    })
   }
 
+  /** Connects; an idempotent producer then gets its producer id (InitProducerId), as kafkajs does. */
   connect = async (): Promise<void> => {
     await this.client.connect()
     this.status = 'connected'
     this.instrumentation.emit(PRODUCER_EVENTS.CONNECT)
+    if (this.idempotent && !this.idempotentEos.isInitialized()) await this.idempotentEos.initProducerId()
   }
 
   disconnect = async (): Promise<void> => {
@@ -94,22 +115,56 @@ export class Producer {
     this.instrumentation.emit(PRODUCER_EVENTS.DISCONNECT)
   }
 
-  isIdempotent = (): boolean => false
+  isIdempotent = (): boolean => this.idempotent
 
   on = (eventName: (typeof PRODUCER_EVENTS)[keyof typeof PRODUCER_EVENTS], listener: InstrumentationListener): (() => void) =>
     this.instrumentation.on(eventName, listener)
 
   logger = (): Logger => this.log
 
-  transaction = async (): Promise<never> => {
-    throw new KafkaJSNonRetriableError('Must provide transactional id for transactional producer')
+  /**
+   * Begins a transaction (kafkajs's producer.transaction): one at a time per producer; the
+   * producer id is fetched by the first one (InitProducerId to the transaction coordinator,
+   * which fences any older producer with the same transactionalId).
+   */
+  transaction = async (): Promise<Transaction> => {
+    if (!this.transactionalId) throw new KafkaJSNonRetriableError('Must provide transactional id for transactional producer')
+    const eos = (this.transactionalEos ??= new EosManager({
+      client: this.client,
+      logger: this.log,
+      transactional: true,
+      transactionalId: this.transactionalId,
+      transactionTimeout: this.transactionTimeout,
+    }))
+    if (eos.isInTransaction()) {
+      throw new KafkaJSNonRetriableError('There is already an ongoing transaction for this producer. Please end the transaction before beginning another.')
+    }
+    if (!eos.isInitialized()) await eos.initProducerId()
+    eos.beginTransaction()
+    // A transaction's sends are idempotent whatever the producer's own `idempotent` says.
+    return new Transaction(eos, {
+      send: ({ acks, timeout, compression, topic, messages }) => this.sendBatchWith(eos, true, { acks, timeout, compression, topicMessages: [{ topic, messages }] }),
+      sendBatch: (batch) => this.sendBatchWith(eos, true, batch),
+    })
   }
 
   send = async ({ acks, timeout, compression, topic, messages }: ProducerRecord): Promise<RecordMetadata[]> =>
     this.sendBatch({ acks, timeout, compression, topicMessages: [{ topic, messages }] })
 
-  sendBatch = async ({ acks = -1, timeout = 30_000, compression, topicMessages = [] }: ProducerBatch): Promise<RecordMetadata[]> => {
+  sendBatch = async (batch: ProducerBatch): Promise<RecordMetadata[]> => this.sendBatchWith(this.idempotentEos, this.idempotent, batch)
+
+  /** kafkajs's messageProducer.sendBatch, for the plain producer or a transaction. */
+  private async sendBatchWith(
+    eos: EosManager,
+    idempotent: boolean,
+    { acks = -1, timeout = 30_000, compression, topicMessages = [] }: ProducerBatch,
+  ): Promise<RecordMetadata[]> {
     if (topicMessages.some(({ topic }) => !topic)) throw new KafkaJSNonRetriableError('Invalid topic')
+    // Without acks from every in-sync replica an acknowledged batch can be lost, and a retry of
+    // it would not be recognised as a duplicate: kafkajs refuses.
+    if (idempotent && acks !== -1) {
+      throw new KafkaJSNonRetriableError(`Not requiring ack for all messages invalidates the idempotent producer's EoS guarantees`)
+    }
     for (const { topic, messages } of topicMessages) {
       if (!messages) throw new KafkaJSNonRetriableError(`Invalid messages array [${messages}] for topic "${topic}"`)
       const withoutValue = messages.find((m) => m.value === undefined)
@@ -130,7 +185,7 @@ export class Producer {
     }
     // kafkajs looks the codec up while encoding the batch; an unregistered one fails there.
     checkCompression(compression)
-    return this.sendMessages(merged, acks, timeout)
+    return this.sendMessages(eos, merged, acks, timeout)
   }
 
   /**
@@ -138,8 +193,13 @@ export class Producer {
    * whole per broker; a broker that has answered is not asked again on a retry. The result lists
    * brokers in the order they were first planned (by topic, then leader id) and each broker's
    * partitions in ascending order, as kafkajs's object-keyed grouping does.
+   *
+   * With a producer id, each broker's request holds that broker's lock while it adds new
+   * partitions to the transaction (transactional), takes the partitions' next sequence numbers
+   * and is answered; when it fails, the numbers are given back so that the retry carries the
+   * same sequences and the broker recognises any batch it had already appended (KIP-98).
    */
-  private async sendMessages(topicMessages: TopicMessages[], acks: number, timeout: number): Promise<RecordMetadata[]> {
+  private async sendMessages(eos: EosManager, topicMessages: TopicMessages[], acks: number, timeout: number): Promise<RecordMetadata[]> {
     const client = this.client
     // undefined: planned but not answered yet (kafkajs keeps `null` there).
     const responsePerBroker = new Map<number, RecordMetadata[] | undefined>()
@@ -182,7 +242,7 @@ export class Producer {
         await Promise.all(
           [...perBroker].map(async ([brokerId, topicData]) => {
             try {
-              responsePerBroker.set(brokerId, await this.produce(brokerId, acks, timeout, topicData))
+              responsePerBroker.set(brokerId, await eos.withBrokerLock(brokerId, () => this.produceWithSequences(eos, brokerId, acks, timeout, topicData)))
             } catch (error) {
               responsePerBroker.delete(brokerId)
               throw error
@@ -212,20 +272,53 @@ export class Producer {
     })
   }
 
-  /** One Produce request; acks=0 gets no response, so no result and no error (kafkajs). */
-  private async produce(
+  /** One broker's share of a send, numbered for an idempotent or transactional producer. */
+  private async produceWithSequences(
+    eos: EosManager,
     brokerId: number,
     acks: number,
     timeout: number,
     topicData: { name: string; partitions: ProducePartitionData[] }[],
   ): Promise<RecordMetadata[]> {
-    const response = await this.client.request(brokerId, { api: 'Produce', acks, timeoutMs: timeout, topics: topicData })
+    if (eos.isTransactional()) await eos.addPartitionsToTransaction(topicData.map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => p.index) })))
+    if (!eos.isInitialized()) return this.produce(brokerId, acks, timeout, undefined, topicData)
+    const numbered = topicData.map(({ name, partitions }) => ({
+      name,
+      partitions: partitions.map((data) => {
+        const baseSequence = eos.getSequence(name, data.index)
+        eos.updateSequence(name, data.index, data.records.length)
+        return { ...data, producerId: eos.producerId, producerEpoch: eos.producerEpoch, baseSequence, isTransactional: eos.isTransactional() }
+      }),
+    }))
+    try {
+      return await this.produce(brokerId, acks, timeout, eos.isTransactional() ? eos.transactionalId : undefined, numbered)
+    } catch (error) {
+      for (const { name, partitions } of numbered) for (const data of partitions) eos.updateSequence(name, data.index, -data.records.length)
+      throw error
+    }
+  }
+
+  /** One Produce request; acks=0 gets no response, so no result and no error (kafkajs). */
+  private async produce(
+    brokerId: number,
+    acks: number,
+    timeout: number,
+    transactionalId: string | undefined,
+    topicData: { name: string; partitions: ProducePartitionData[] }[],
+  ): Promise<RecordMetadata[]> {
+    const response = await this.client.request(brokerId, {
+      api: 'Produce',
+      transactionalId: transactionalId ?? null,
+      acks,
+      timeoutMs: timeout,
+      topics: topicData,
+    })
     if (acks === 0) return []
     const results: RecordMetadata[] = []
     for (const t of response.topics) {
       for (const p of t.partitions) {
         // kafkajs's Produce decoder throws the first partition error of the response.
-        if (p.errorCode !== 0) throw createErrorFromCode(p.errorCode)
+        if (p.errorCode !== 0) throw fencedAsOldEpoch(p.errorCode)
         results.push({
           topicName: t.name,
           partition: p.index,

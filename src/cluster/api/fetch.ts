@@ -99,7 +99,12 @@ function readAll(
         highWatermark: partition.highWatermark,
         lastStableOffset: partition.lastStableOffset,
         logStartOffset: partition.logStartOffset,
-        abortedTransactions: request.isolationLevel === IsolationLevel.READ_COMMITTED ? [] : null,
+        // read_committed: the aborted transactions the fetched range overlaps (the client drops
+        // their records, using the ABORT markers to know where each ends).
+        abortedTransactions:
+          request.isolationLevel === IsolationLevel.READ_COMMITTED
+            ? partition.leaderReplica.producerState.abortedTransactions(p.fetchOffset, batches.length > 0 ? batches[batches.length - 1]!.lastOffset + 1 : p.fetchOffset)
+            : null,
         batches,
       })
     }

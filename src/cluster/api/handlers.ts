@@ -26,6 +26,7 @@ import { handleDeleteRecords } from './delete-records.js'
 import { handleDescribeConfigs } from './describe-configs.js'
 import { handleAlterConfigs } from './alter-configs.js'
 import { handleDescribeCluster } from './describe-cluster.js'
+import { handleAddOffsetsToTxn, handleAddPartitionsToTxn, handleEndTxn, handleInitProducerId, handleTxnOffsetCommit } from './transaction-requests.js'
 
 export type Handler<K extends ApiName> = (cluster: ClusterModel, brokerId: number, request: RequestOf<K>) => ResponseOf<K> | Promise<ResponseOf<K>>
 
@@ -51,4 +52,9 @@ export const handlers: { readonly [K in ApiName]: Handler<K> } = {
   DescribeConfigs: handleDescribeConfigs,
   AlterConfigs: handleAlterConfigs,
   DescribeCluster: handleDescribeCluster,
+  InitProducerId: handleInitProducerId,
+  AddPartitionsToTxn: handleAddPartitionsToTxn,
+  AddOffsetsToTxn: handleAddOffsetsToTxn,
+  EndTxn: handleEndTxn,
+  TxnOffsetCommit: handleTxnOffsetCommit,
 }

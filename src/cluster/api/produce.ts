@@ -2,10 +2,11 @@
  * Produce (API key 0). What this broker does with a producer's batches: route each to its
  * partition's leader log, enforce the topic's limits, and acknowledge by `acks`.
  * acks=all answers once the high watermark passes the batch (see awaitReplication).
- * Not here yet: idempotent and transactional batches (a producer id is refused, see below).
+ * Idempotent batches (a producer id and sequence) are checked against the partition's producer
+ * state; transactional ones must belong to the producer's ongoing transaction (KIP-890).
  */
 import { ErrorCode, type ErrorName } from '../error-codes.js'
-import { RecordBatch } from '../log/record-batch.js'
+import { RecordBatch, type BatchProducerInfo } from '../log/record-batch.js'
 import type { ClusterModel } from '../cluster-model.js'
 import type { Partition } from '../partition/partition.js'
 import type { ProducePartitionData, ProducePartitionResponse, ProduceRequest, ProduceResponse, ProduceTopicResponse } from './messages.js'
@@ -17,7 +18,7 @@ export function handleProduce(cluster: ClusterModel, brokerId: number, request: 
   for (const topicData of request.topics) {
     const partitions: ProducePartitionResponse[] = []
     for (const data of topicData.partitions) {
-      const result = produceToPartition(cluster, brokerId, topicData.name, data, acks, request.timeoutMs)
+      const result = produceToPartition(cluster, brokerId, topicData.name, data, acks, request.timeoutMs, request.transactionalId ?? null)
       if (result instanceof Promise) {
         // Answered once every partition of the request is acknowledged (or failed).
         const at = partitions.length
@@ -44,6 +45,7 @@ function produceToPartition(
   data: ProducePartitionData,
   acks: number,
   timeoutMs: number,
+  transactionalId: string | null,
 ): ProducePartitionResponse | Promise<ProducePartitionResponse> {
   const topic = cluster.controller.topic(topicName)
   const partition = topic?.partitions[data.index]
@@ -56,13 +58,6 @@ function produceToPartition(
   if (topic?.isInternal) return failure(data.index, 'INVALID_TOPIC_EXCEPTION', `Cannot append to internal topic ${topicName}`)
   if (partition.leader === -1) return failure(data.index, 'NOT_LEADER_OR_FOLLOWER')
   if (partition.leader !== brokerId) return failure(data.index, 'NOT_LEADER_OR_FOLLOWER')
-  if (data.producerId !== undefined && data.producerId >= 0) {
-    return failure(
-      data.index,
-      'UNSUPPORTED_FOR_MESSAGE_FORMAT',
-      'memkafka does not implement idempotent or transactional produce yet (producer ids)',
-    )
-  }
   const settings = topic.settings
   const records = data.records
   // An empty batch fails LogValidator's record count check (InvalidRecordException).
@@ -100,13 +95,45 @@ function produceToPartition(
     }
   }
   const now = cluster.clock.now()
-  const batch = partition.log.appendRecords({
+  const leader = partition.leaderReplica
+  const producerId = data.producerId ?? -1
+  let producer: BatchProducerInfo | undefined
+  if (producerId >= 0) {
+    const producerEpoch = data.producerEpoch ?? 0
+    const baseSequence = data.baseSequence ?? -1
+    const isTransactional = data.isTransactional ?? false
+    // producer.id.expiration.ms: a producer idle that long is forgotten (checked lazily here).
+    leader.producerState.expireProducers(now - cluster.config.producerIdExpirationMs())
+    if (baseSequence >= 0) {
+      const check = leader.producerState.check(producerId, producerEpoch, baseSequence, records.length)
+      if (check.kind === 'error') return failure(data.index, check.error, check.message)
+      if (check.kind === 'duplicate') {
+        // A retry of a batch already written: answered with the original offsets, nothing appended.
+        const original = check.batch
+        const duplicate = (): ProducePartitionResponse => ({ index: data.index, errorCode: ErrorCode.NONE, baseOffset: original.baseOffset, logAppendTime: -1, logStartOffset: partition.logStartOffset })
+        if (acks !== -1 || partition.highWatermark > original.lastOffset) return duplicate()
+        return awaitReplication(cluster, brokerId, partition, original.lastOffset + 1, timeoutMs, duplicate)
+      }
+    } else if (leader.producerState.entry(producerId) && producerEpoch < leader.producerState.entry(producerId)!.producerEpoch) {
+      return failure(data.index, 'INVALID_PRODUCER_EPOCH')
+    }
+    // KIP-890: a transactional write must belong to the producer's ongoing transaction, which
+    // also stops a late write after an abort from leaving a hanging transaction.
+    if (isTransactional) {
+      const refused = transactionalId ? cluster.transactions.verifyTransactionalWrite(transactionalId, producerId, producerEpoch, topicName, data.index) : 'INVALID_TXN_STATE'
+      if (refused) return failure(data.index, refused, `Producer ${producerId} (epoch ${producerEpoch}) has no ongoing transaction including ${topicName}-${data.index}`)
+    }
+    producer = { producerId, producerEpoch, baseSequence, isTransactional }
+  }
+  const batch = leader.log.appendRecords({
     records,
     leaderEpoch: partition.leaderEpoch,
     timestampType: settings.timestampType,
     now,
+    producer,
     roll: settings,
   })
+  if (producer) leader.producerState.apply(batch)
   // Followers fetch (at once, unless a fault slows them); the high watermark follows the ISR.
   cluster.replicaManager.afterLeaderAppend(partition)
   cluster.eventLog.record({ type: 'produced', topic: topicName, partition: data.index, baseOffset: batch.baseOffset, count: batch.count, acks })

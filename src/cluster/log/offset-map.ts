@@ -75,6 +75,14 @@ export class OffsetMap {
     }
   }
 
+  /** Every offset in the map, ascending: the records that are the last of their key. */
+  offsetsInOrder(): Float64Array {
+    const out = new Float64Array(this.count)
+    let n = 0
+    for (let i = 0; i < this.capacity; i++) if (this.offsets[i] !== EMPTY) out[n++] = this.offsets[i]!
+    return out.sort()
+  }
+
   private grow(): void {
     const old = { hashes: this.hashes, offsets: this.offsets, keyBatches: this.keyBatches, keyIndexes: this.keyIndexes, capacity: this.capacity }
     this.capacity *= 2

@@ -72,9 +72,10 @@ export class Partition {
     return this.log.logEndOffset
   }
 
-  /** LSO: with no transactions open, the high watermark. */
+  /** LSO: the first offset of the earliest open transaction, else the high watermark. */
   get lastStableOffset(): number {
-    return this.hw
+    const unstable = this.leaderReplica.producerState.firstUnstableOffset()
+    return unstable === undefined ? this.hw : Math.min(unstable, this.hw)
   }
 
   setLeader(leader: number, epoch: number): void {

@@ -1,4 +1,5 @@
 import { PartitionLog } from '../log/partition-log.js'
+import { ProducerStateManager } from '../txn/producer-state.js'
 
 /**
  * One broker's copy of a partition: its own log (sharing the leader's immutable batch objects),
@@ -17,6 +18,8 @@ export class Replica {
   lastCaughtUpTime: number
   /** Up to here the log is on disk: a crash that loses unflushed data truncates to it. */
   recoveryPoint = 0
+  /** Producer ids, sequences and transactions, as this replica's log implies them. */
+  producerState = new ProducerStateManager()
 
   constructor(brokerId: number, now: number) {
     this.brokerId = brokerId
@@ -26,5 +29,13 @@ export class Replica {
 
   get logEndOffset(): number {
     return this.log.logEndOffset
+  }
+
+  /** Drops everything from `offset` on, and rebuilds what the log implies. */
+  truncateTo(offset: number): void {
+    this.log.truncateTo(offset)
+    this.recoveryPoint = Math.min(this.recoveryPoint, offset)
+    this.highWatermark = Math.min(this.highWatermark, offset)
+    this.producerState = ProducerStateManager.fromLog(this.log)
   }
 }

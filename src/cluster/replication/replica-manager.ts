@@ -105,6 +105,7 @@ export class ReplicaManager {
       for (const batch of leader.log.read(from, leader.logEndOffset, Infinity)) {
         if (batch.baseOffset < follower.logEndOffset) continue
         follower.log.appendBatch(batch, now, this.ctx.settingsOf(partition.topic) ?? { segmentBytes: Infinity, segmentMs: Infinity })
+        follower.producerState.apply(batch)
       }
     }
     if (leader.log.logStartOffset > follower.log.logStartOffset) follower.log.advanceLogStartOffset(Math.min(leader.log.logStartOffset, follower.logEndOffset))
@@ -220,9 +221,7 @@ export class ReplicaManager {
     const to = divergenceOffset(follower.log, leader.log)
     if (to < follower.logEndOffset) {
       const from = follower.logEndOffset
-      follower.log.truncateTo(to)
-      follower.recoveryPoint = Math.min(follower.recoveryPoint, to)
-      follower.highWatermark = Math.min(follower.highWatermark, to)
+      follower.truncateTo(to)
       this.ctx.eventLog.record({ type: 'truncated', topic: partition.topic, partition: partition.index, brokerId: followerId, from, to })
     }
   }

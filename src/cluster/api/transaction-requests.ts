@@ -1,0 +1,68 @@
+/**
+ * The transaction APIs: InitProducerId (22), AddPartitionsToTxn (24), AddOffsetsToTxn (25),
+ * EndTxn (26), answered by the transactional id's coordinator (NOT_COORDINATOR elsewhere), and
+ * TxnOffsetCommit (28), answered by the group's coordinator. An idempotent producer's
+ * InitProducerId (no transactional id) is answered by any broker.
+ */
+import { ErrorCode } from '../error-codes.js'
+import type { ClusterModel } from '../cluster-model.js'
+import { CoordinatorType } from './messages.js'
+import type {
+  AddOffsetsToTxnRequest,
+  AddOffsetsToTxnResponse,
+  AddPartitionsToTxnRequest,
+  AddPartitionsToTxnResponse,
+  EndTxnRequest,
+  EndTxnResponse,
+  InitProducerIdRequest,
+  InitProducerIdResponse,
+  TxnOffsetCommitRequest,
+  TxnOffsetCommitResponse,
+} from './messages.js'
+
+const isTxnCoordinator = (cluster: ClusterModel, brokerId: number, transactionalId: string): boolean =>
+  cluster.coordinatorFor(transactionalId, CoordinatorType.TRANSACTION) === brokerId
+
+export function handleInitProducerId(cluster: ClusterModel, brokerId: number, request: InitProducerIdRequest): InitProducerIdResponse {
+  if (request.transactionalId !== null && request.transactionalId !== '' && !isTxnCoordinator(cluster, brokerId, request.transactionalId)) {
+    return { errorCode: ErrorCode.NOT_COORDINATOR, producerId: -1, producerEpoch: -1 }
+  }
+  return cluster.transactions.initProducerId(request)
+}
+
+export function handleAddPartitionsToTxn(cluster: ClusterModel, brokerId: number, request: AddPartitionsToTxnRequest): AddPartitionsToTxnResponse {
+  if (!isTxnCoordinator(cluster, brokerId, request.transactionalId)) {
+    return { results: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ index: p, errorCode: ErrorCode.NOT_COORDINATOR })) })) }
+  }
+  return cluster.transactions.addPartitions(request)
+}
+
+export function handleAddOffsetsToTxn(cluster: ClusterModel, brokerId: number, request: AddOffsetsToTxnRequest): AddOffsetsToTxnResponse {
+  if (!isTxnCoordinator(cluster, brokerId, request.transactionalId)) return { errorCode: ErrorCode.NOT_COORDINATOR }
+  return cluster.transactions.addOffsets(request)
+}
+
+export function handleEndTxn(cluster: ClusterModel, brokerId: number, request: EndTxnRequest): EndTxnResponse {
+  if (!isTxnCoordinator(cluster, brokerId, request.transactionalId)) return { errorCode: ErrorCode.NOT_COORDINATOR }
+  return cluster.transactions.endTxn(request)
+}
+
+export function handleTxnOffsetCommit(cluster: ClusterModel, brokerId: number, request: TxnOffsetCommitRequest): TxnOffsetCommitResponse {
+  const all = (errorCode: number): TxnOffsetCommitResponse => ({
+    topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ index: p.index, errorCode })) })),
+  })
+  if (cluster.coordinatorFor(request.groupId, CoordinatorType.GROUP) !== brokerId) return all(ErrorCode.NOT_COORDINATOR)
+  // The offsets must belong to the producer's ongoing transaction (AddOffsetsToTxn came first).
+  const txn = cluster.transactions.snapshot().find((t) => t.transactionalId === request.transactionalId)
+  if (!txn || txn.producerId !== request.producerId) return all(ErrorCode.INVALID_PRODUCER_ID_MAPPING)
+  if (txn.producerEpoch !== request.producerEpoch) return all(ErrorCode.INVALID_PRODUCER_EPOCH)
+  if (txn.state !== 'Ongoing' || !txn.groups.includes(request.groupId)) return all(ErrorCode.INVALID_TXN_STATE)
+  return cluster.groups.txnOffsetCommit({
+    groupId: request.groupId,
+    producerId: request.producerId,
+    generationId: request.generationId,
+    memberId: request.memberId,
+    groupInstanceId: request.groupInstanceId ?? null,
+    topics: request.topics,
+  })
+}
