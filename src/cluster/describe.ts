@@ -33,6 +33,19 @@ export interface PartitionDescription {
   readonly replicaStates: ReplicaDescription[]
   /** Unclean elections this partition went through (committed data may have been lost). */
   readonly uncleanElections: number
+  /** Transactions open on the partition: they hold the LSO at their first offset. */
+  readonly openTransactions: { producerId: number; firstOffset: number }[]
+}
+
+export interface TransactionDescription {
+  readonly transactionalId: string
+  readonly producerId: number
+  readonly producerEpoch: number
+  readonly state: string
+  readonly partitions: { topic: string; partition: number }[]
+  readonly groups: string[]
+  readonly timeoutMs: number
+  readonly coordinator: number | null
 }
 
 export interface ReplicaDescription {
@@ -91,6 +104,7 @@ export interface ClusterDescription {
   readonly brokers: BrokerDescription[]
   readonly topics: TopicDescription[]
   readonly groups: GroupDescription[]
+  readonly transactions: TransactionDescription[]
 }
 
 export function describeCluster(cluster: ClusterModel): ClusterDescription {
@@ -124,6 +138,7 @@ export function describeCluster(cluster: ClusterModel): ClusterDescription {
             isLeader: r.brokerId === p.leader,
           })),
           uncleanElections: p.uncleanElections,
+          openTransactions: p.leaderReplica.producerState.openTransactions(),
         })),
       }),
     )
@@ -177,5 +192,9 @@ export function describeCluster(cluster: ClusterModel): ClusterDescription {
     })),
     topics,
     groups,
+    transactions: cluster.transactions
+      .snapshot()
+      .sort((a, b) => a.transactionalId.localeCompare(b.transactionalId))
+      .map((t) => ({ ...t, coordinator: cluster.coordinatorFor(t.transactionalId, 1) ?? null })),
   }
 }

@@ -73,5 +73,21 @@ export function formatCluster(d: ClusterDescription): string {
     rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])) || Number(a[1]) - Number(b[1]))
     if (rows.length > 0) out.push(table(['TOPIC', 'PARTITION', 'COMMITTED', 'HW', 'LAG', 'MEMBER'], rows))
   }
+  if (d.transactions.length > 0) {
+    out.push('')
+    out.push(
+      table(
+        ['TRANSACTIONAL-ID', 'PRODUCER', 'EPOCH', 'STATE', 'PARTITIONS', 'GROUPS'],
+        d.transactions.map((t) => [
+          t.transactionalId,
+          t.producerId,
+          t.producerEpoch,
+          t.state,
+          t.partitions.map((p) => `${p.topic}-${p.partition}`).join(',') || '-',
+          t.groups.join(',') || '-',
+        ]),
+      ),
+    )
+  }
   return out.join('\n')
 }

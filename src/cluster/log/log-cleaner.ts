@@ -162,7 +162,7 @@ export function doClean(log: PartitionLog, toClean: LogToClean, options: { now: 
     if (segment.baseOffset >= endOffset || segment === log.activeSegment) break
     cleanable.push(segment)
   }
-  const pass = new CleaningPass(log, map, endOffset, now, settings.deleteRetentionMs)
+  const pass = new CleaningPass(log, map, firstDirtyOffset, endOffset, now, settings.deleteRetentionMs)
   let bytesBefore = 0
   let bytesAfter = 0
   for (const group of groupSegmentsBySize(cleanable, settings.segmentBytes)) {
@@ -238,14 +238,20 @@ class CleaningPass {
   invalidRecords = 0
   private mask = new Uint8Array(256)
   private lastBatchOfProducer: Map<number, number> | undefined
+  /** The map's offsets in order, and how far the dirty batches have walked through them. */
+  private readonly lastOffsets: Float64Array
+  private cursor = 0
 
   constructor(
     private readonly log: PartitionLog,
     private readonly map: OffsetMap,
+    private readonly firstDirtyOffset: number,
     private readonly endOffset: number,
     private readonly now: number,
     private readonly deleteRetentionMs: number,
-  ) {}
+  ) {
+    this.lastOffsets = map.offsetsInOrder()
+  }
 
   /**
    * Cleaner.cleanSegments: the group's segments cleaned into one new segment starting at the
@@ -277,6 +283,19 @@ class CleaningPass {
     const map = this.map
     // KIP-534: tombstones of a batch stamped with a horizon go once the clock reaches it.
     const retainDeletes = batch.deleteHorizonMs === NO_DELETE_HORIZON || this.now < batch.deleteHorizonMs
+    // A batch of the dirty part keeps exactly the records that are the last of their key
+    // there: the map's offsets. Walking them in order needs no key lookup, and a batch holding
+    // none of them goes whole.
+    const dirty = batch.baseOffset >= this.firstDirtyOffset
+    const lastOffsets = this.lastOffsets
+    if (dirty) {
+      while (this.cursor < lastOffsets.length && lastOffsets[this.cursor]! < batch.baseOffset) this.cursor++
+      if (this.cursor === lastOffsets.length || lastOffsets[this.cursor]! > batch.lastOffset) {
+        for (let i = 0; i < count; i++) if (!batch.hasKeyAt(i)) this.invalidRecords++
+        this.removedRecords += count
+        return this.retainEmpty(batch) ? batch.retainMask(mask.fill(0, 0, count), 0) : undefined
+      }
+    }
     let kept = 0
     let tombstonesKept = 0
     for (let i = 0; i < count; i++) {
@@ -289,7 +308,14 @@ class CleaningPass {
         continue
       }
       const offset = batch.offsetAt(i)
-      if (offset <= map.latestOffset && offset < map.get(batch, i)) {
+      let superseded: boolean
+      if (dirty) {
+        while (this.cursor < lastOffsets.length && lastOffsets[this.cursor]! < offset) this.cursor++
+        superseded = lastOffsets[this.cursor] !== offset
+      } else {
+        superseded = offset <= map.latestOffset && offset < map.get(batch, i)
+      }
+      if (superseded) {
         this.removedRecords++
         continue
       }
