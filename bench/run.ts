@@ -1,7 +1,7 @@
 /**
  * `npm run bench` runs every benchmark and prints one table; `npm run bench -- <name> ...`
  * runs only those named (send-batch, consume, group-consume, single-send, latency, test-life,
- * rebalance, memory).
+ * rebalance, compaction, memory).
  * Every figure comes with its DESIGN.md target and a raw-JS baseline measured in the same run
  * (see bench/README.md for how to read the table).
  */
@@ -13,6 +13,7 @@ import { benchLatency } from './latency.js'
 import { benchTestLife } from './test-life.js'
 import { benchRebalance } from './rebalance.js'
 import { benchMemory } from './memory.js'
+import { benchCompaction } from './compaction.js'
 import { formatTable, formatValue, type BenchResult } from './result.js'
 
 const benchmarks: Record<string, () => Promise<BenchResult[]>> = {
@@ -23,6 +24,8 @@ const benchmarks: Record<string, () => Promise<BenchResult[]>> = {
   latency: benchLatency,
   'test-life': benchTestLife,
   rebalance: benchRebalance,
+  // After the timings: it builds logs of 10 M records.
+  compaction: benchCompaction,
   // Last: it fills the heap with a million records, which would disturb timings after it.
   memory: benchMemory,
 }

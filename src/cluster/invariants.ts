@@ -25,31 +25,41 @@ export class InvariantViolation extends Error {
   }
 }
 
-/** The (baseOffset, lastOffset, leader epoch) of each batch ending below `limit`. */
-function batchesBelow(log: PartitionLog, limit: number): string[] {
-  const out: string[] = []
+interface BatchSpan {
+  readonly baseOffset: number
+  readonly lastOffset: number
+  readonly epoch: number
+}
+
+/** The offset span and leader epoch of each batch ending below `limit`, from the log start. */
+function spansBelow(log: PartitionLog, limit: number): BatchSpan[] {
+  const out: BatchSpan[] = []
   for (const segment of log.allSegments) {
     for (const b of segment.batches) {
       if (b.lastOffset >= limit) return out
       if (b.lastOffset < log.logStartOffset) continue
-      out.push(`${b.baseOffset}-${b.lastOffset}@${b.partitionLeaderEpoch}`)
+      out.push({ baseOffset: b.baseOffset, lastOffset: b.lastOffset, epoch: b.partitionLeaderEpoch })
     }
   }
   return out
 }
 
-function firstDifference(a: string[], b: string[]): string | undefined {
-  const n = Math.max(a.length, b.length)
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return `batch #${i}: ${a[i] ?? 'none'} vs ${b[i] ?? 'none'}`
+/**
+ * Where two replicas' logs disagree: a pair of batches covering a common offset with different
+ * leader epochs, or batch boundaries that cross. Each replica compacts and deletes on its own,
+ * so a batch one side no longer has is not a disagreement (offsets never move).
+ */
+function disagreement(a: BatchSpan[], b: BatchSpan[]): string | undefined {
+  let j = 0
+  for (const x of a) {
+    while (j < b.length && b[j]!.lastOffset < x.baseOffset) j++
+    for (let k = j; k < b.length && b[k]!.baseOffset <= x.lastOffset; k++) {
+      const y = b[k]!
+      if (x.epoch !== y.epoch) return `offsets ${Math.max(x.baseOffset, y.baseOffset)}..${Math.min(x.lastOffset, y.lastOffset)} were written in leader epoch ${x.epoch} on one and ${y.epoch} on the other`
+      if (x.baseOffset !== y.baseOffset || x.lastOffset !== y.lastOffset) return `batch ${x.baseOffset}-${x.lastOffset} on one overlaps batch ${y.baseOffset}-${y.lastOffset} on the other`
+    }
+  }
   return undefined
-}
-
-/** Compare from the later of the two log starts: retention may have removed more on one side. */
-function commonSuffix(a: string[], b: string[]): [string[], string[]] {
-  const start = (x: string[]): number => (x[0] ? Number(x[0].split('-')[0]) : Infinity)
-  const from = Math.max(start(a), start(b))
-  const keep = (x: string[]): string[] => x.filter((e) => Number(e.split('-')[0]) >= from)
-  return [keep(a), keep(b)]
 }
 
 function checkPartition(p: Partition, violations: string[]): void {
@@ -58,13 +68,12 @@ function checkPartition(p: Partition, violations: string[]): void {
   if (p.leader !== -1) {
     const leaderLog = p.log
     const hw = p.highWatermark
-    const expected = batchesBelow(leaderLog, hw)
+    const expected = spansBelow(leaderLog, hw)
     for (const id of p.isr) {
       if (id === p.leader) continue
       const replica = p.replica(id)
       if (!replica) continue
-      const [mine, theirs] = commonSuffix(expected, batchesBelow(replica.log, hw))
-      const diff = firstDifference(mine, theirs)
+      const diff = disagreement(expected, spansBelow(replica.log, hw))
       if (replica.logEndOffset < hw) violations.push(`(2) ${name}: ISR member ${id} ends at ${replica.logEndOffset}, below the high watermark ${hw}`)
       else if (diff) violations.push(`(2) ${name}: ISR member ${id} differs from leader ${p.leader} below HW ${hw}: ${diff}`)
     }
@@ -75,8 +84,7 @@ function checkPartition(p: Partition, violations: string[]): void {
       const a = replicas[i]!
       const b = replicas[j]!
       const limit = Math.min(a.highWatermark, b.highWatermark, a.logEndOffset, b.logEndOffset)
-      const [x, y] = commonSuffix(batchesBelow(a.log, limit), batchesBelow(b.log, limit))
-      const diff = firstDifference(x, y)
+      const diff = disagreement(spansBelow(a.log, limit), spansBelow(b.log, limit))
       if (diff) violations.push(`(3) ${name}: replicas ${a.brokerId} and ${b.brokerId} disagree below ${limit}: ${diff}`)
     }
   }

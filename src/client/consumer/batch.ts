@@ -111,6 +111,9 @@ export function toBatch(
         isControlRecord: false,
       })
     }
+    // A batch read to its end moves the position past it, even past offsets compaction removed
+    // (the client's next fetch offset is the batch's last offset + 1).
+    if (batch.lastOffset < highWatermark) last = batch.lastOffset
   }
   return new Batch(topic, partition, highWatermark, messages, last)
 }

@@ -21,16 +21,36 @@
  * A pass runs when the dirty part is more than min.cleanable.dirty.ratio of the cleanable log,
  * or when a dirty record has waited longer than max.compaction.lag.ms (KIP-354).
  *
- * Not here yet (TODO, issue 5): records of aborted transactions are removed by Kafka's cleaner
- * using the transaction index (CleanedTransactionMetadata), and transaction markers are removed
- * once their transaction's records are gone and delete.retention.ms has passed. memkafka has no
- * transaction index yet, so control batches are kept untouched and transactional batches are
- * compacted like any other.
+ * Transactions (Kafka's CleanedTransactionMetadata): the cleaner works only below the last
+ * stable offset, so every transaction it sees is decided. Batches of aborted transactions (from
+ * the replica's transaction index, its producer state) are left out of the key map, so aborted
+ * data never supersedes committed data, and are removed. Not here yet (TODO): Kafka also removes
+ * a transaction marker once its transaction's batches are all gone and delete.retention.ms has
+ * passed, dropping the aborted transaction from the cleaned segment's transaction index; the
+ * index lives in the producer state here, so markers are kept as they are for now.
  */
 import { LogSegment } from './segment.js'
 import { OffsetMap } from './offset-map.js'
 import { NO_DELETE_HORIZON, type RecordBatch } from './record-batch.js'
 import type { PartitionLog } from './partition-log.js'
+
+/** An aborted transaction of the transaction index: its producer, first offset and abort marker. */
+export interface AbortedTransaction {
+  readonly producerId: number
+  readonly firstOffset: number
+  /** The offset of the ABORT marker. */
+  readonly lastOffset: number
+}
+
+/** What a pass needs besides the log: this replica's LSO, the clock, the topic's settings. */
+export interface CleanOptions {
+  /** This replica's last stable offset (its high watermark when no transaction is open). */
+  readonly lastStableOffset: number
+  readonly now: number
+  readonly settings: CleanerSettings
+  /** The replica's aborted transactions; their data is removed and never supersedes other data. */
+  readonly abortedTransactions?: readonly AbortedTransaction[]
+}
 
 /** The topic settings the cleaner reads, under TopicSettings' names. */
 export interface CleanerSettings {
@@ -68,6 +88,8 @@ export interface CleanResult {
   readonly removedTombstones: number
   /** Keyless records found (and removed): data written before the topic became compacted. */
   readonly invalidRecords: number
+  /** Records of aborted transactions removed (counted in removedRecords too). */
+  readonly abortedRecords: number
   readonly bytesBefore: number
   readonly bytesAfter: number
 }
@@ -77,7 +99,7 @@ export interface CleanResult {
  * figures that decide whether the log is worth a pass. `lastStableOffset` is this replica's
  * (the high watermark when no transaction is open).
  */
-export function logToClean(log: PartitionLog, options: { lastStableOffset: number; now: number; settings: CleanerSettings }): LogToClean {
+export function logToClean(log: PartitionLog, options: CleanOptions): LogToClean {
   const { now, settings } = options
   const segments = log.allSegments
   const activeIndex = segments.length - 1
@@ -140,7 +162,7 @@ export function shouldClean(toClean: LogToClean, settings: CleanerSettings): boo
  * One cleaner pass over a log if it is compacted and dirty enough (otherwise undefined):
  * what the cleaner thread does each time it picks this log.
  */
-export function cleanLog(log: PartitionLog, options: { lastStableOffset: number; now: number; settings: CleanerSettings }): CleanResult | undefined {
+export function cleanLog(log: PartitionLog, options: CleanOptions): CleanResult | undefined {
   if (!options.settings.cleanupPolicy.includes('compact')) return undefined
   const toClean = logToClean(log, options)
   if (!shouldClean(toClean, options.settings)) return undefined
@@ -151,10 +173,11 @@ export function cleanLog(log: PartitionLog, options: { lastStableOffset: number;
  * Cleaner.doClean: builds the offset map over the dirty part, then cleans every segment below
  * the first uncleanable offset, in groups that fit in segment.bytes, and moves the checkpoint.
  */
-export function doClean(log: PartitionLog, toClean: LogToClean, options: { now: number; settings: CleanerSettings }): CleanResult {
+export function doClean(log: PartitionLog, toClean: LogToClean, options: Omit<CleanOptions, 'lastStableOffset'>): CleanResult {
   const { now, settings } = options
   const { firstDirtyOffset, firstUncleanableOffset: endOffset } = toClean
-  const map = buildOffsetMap(log, firstDirtyOffset, endOffset)
+  const aborted = new AbortedTransactions(options.abortedTransactions ?? [])
+  const map = buildOffsetMap(log, firstDirtyOffset, endOffset, aborted)
 
   const segments = log.allSegments
   const cleanable: LogSegment[] = []
@@ -162,7 +185,7 @@ export function doClean(log: PartitionLog, toClean: LogToClean, options: { now: 
     if (segment.baseOffset >= endOffset || segment === log.activeSegment) break
     cleanable.push(segment)
   }
-  const pass = new CleaningPass(log, map, firstDirtyOffset, endOffset, now, settings.deleteRetentionMs)
+  const pass = new CleaningPass(log, map, aborted, firstDirtyOffset, endOffset, now, settings.deleteRetentionMs)
   let bytesBefore = 0
   let bytesAfter = 0
   for (const group of groupSegmentsBySize(cleanable, settings.segmentBytes)) {
@@ -178,16 +201,18 @@ export function doClean(log: PartitionLog, toClean: LogToClean, options: { now: 
     removedRecords: pass.removedRecords,
     removedTombstones: pass.removedTombstones,
     invalidRecords: pass.invalidRecords,
+    abortedRecords: pass.abortedRecords,
     bytesBefore,
     bytesAfter,
   }
 }
 
 /**
- * Cleaner.buildOffsetMap: the last offset of every key in [start, end). Control batches carry
- * no key. The map covers up to end - 1 even where the last offsets were compacted away earlier.
+ * Cleaner.buildOffsetMap: the last offset of every key in [start, end), leaving out control
+ * batches (markers) and aborted transactions' batches. The map covers up to end - 1 even where
+ * the last offsets were compacted away earlier.
  */
-export function buildOffsetMap(log: PartitionLog, start: number, end: number): OffsetMap {
+export function buildOffsetMap(log: PartitionLog, start: number, end: number, aborted: AbortedTransactions = new AbortedTransactions([])): OffsetMap {
   const map = new OffsetMap()
   const segments = log.allSegments
   for (let s = log.segmentIndexFor(start); s < segments.length; s++) {
@@ -195,8 +220,7 @@ export function buildOffsetMap(log: PartitionLog, start: number, end: number): O
     if (segment.baseOffset >= end) break
     for (const batch of segment.batches) {
       if (batch.baseOffset >= end) break
-      if (batch.lastOffset < start || batch.isControl) continue
-      // TODO(issue 5): skip batches of aborted transactions (Kafka leaves them out of the map).
+      if (batch.lastOffset < start || batch.isControl || aborted.contains(batch)) continue
       const count = batch.count
       for (let i = 0; i < count; i++) {
         if (!batch.hasKeyAt(i)) continue
@@ -236,6 +260,7 @@ class CleaningPass {
   removedRecords = 0
   removedTombstones = 0
   invalidRecords = 0
+  abortedRecords = 0
   private mask = new Uint8Array(256)
   private lastBatchOfProducer: Map<number, number> | undefined
   /** The map's offsets in order, and how far the dirty batches have walked through them. */
@@ -245,6 +270,7 @@ class CleaningPass {
   constructor(
     private readonly log: PartitionLog,
     private readonly map: OffsetMap,
+    private readonly aborted: AbortedTransactions,
     private readonly firstDirtyOffset: number,
     private readonly endOffset: number,
     private readonly now: number,
@@ -274,10 +300,15 @@ class CleaningPass {
 
   /** The batch as cleaning leaves it: the same object when nothing changes, undefined when it goes. */
   private cleanBatch(batch: RecordBatch): RecordBatch | undefined {
-    // Transaction markers carry no key; Kafka removes them only with the transaction index
-    // (TODO, issue 5), so they stay as they are.
+    // Transaction markers stay as they are (see the file comment).
     if (batch.isControl) return batch
     const count = batch.count
+    if (this.aborted.contains(batch)) {
+      // Aborted data goes whole (Kafka's BatchRetention.DELETE), whatever its keys.
+      this.abortedRecords += count
+      this.removedRecords += count
+      return this.retainEmpty(batch) ? batch.retainMask(new Uint8Array(count), 0) : undefined
+    }
     if (this.mask.length < count) this.mask = new Uint8Array(Math.max(count, this.mask.length * 2))
     const mask = this.mask
     const map = this.map
@@ -346,6 +377,28 @@ class CleaningPass {
     if (batch.producerId < 0) return false
     this.lastBatchOfProducer ??= lastBatchOfEachProducer(this.log)
     return this.lastBatchOfProducer.get(batch.producerId) === batch.lastOffset
+  }
+}
+
+/** The transaction index, looked up by batch: is this batch part of an aborted transaction? */
+export class AbortedTransactions {
+  private readonly byProducer = new Map<number, AbortedTransaction[]>()
+
+  constructor(aborted: readonly AbortedTransaction[]) {
+    for (const a of aborted) {
+      let list = this.byProducer.get(a.producerId)
+      if (!list) this.byProducer.set(a.producerId, (list = []))
+      list.push(a)
+    }
+  }
+
+  /** A transactional data batch between its transaction's first offset and its ABORT marker. */
+  contains(batch: RecordBatch): boolean {
+    if (!batch.isTransactional || batch.isControl || this.byProducer.size === 0) return false
+    const list = this.byProducer.get(batch.producerId)
+    if (!list) return false
+    for (const a of list) if (a.firstOffset <= batch.baseOffset && batch.lastOffset < a.lastOffset) return true
+    return false
   }
 }
 

@@ -62,7 +62,10 @@ export interface LogCleanupResult {
   readonly deletedSegments: number
   /** The log start offset after the pass. */
   readonly logStartOffset: number
-  /** Records compaction removed because a later record has the same key. */
+  /**
+   * Records compaction removed: superseded by a later record of the same key, keyless, or part
+   * of an aborted transaction.
+   */
   readonly compactedRecords: number
   /** Tombstones compaction removed after delete.retention.ms. */
   readonly removedTombstones: number
@@ -148,12 +151,19 @@ export class LogMaintenance {
       this.record(entry, deletion)
       results.add(entry, { deletedSegments: deletion.baseOffsets.length })
     }
+    // The transaction index goes with the segments it covered (UnifiedLog.deleteSegments).
+    if (deletions.length > 0) entry.partition.replica(entry.brokerId)?.producerState.trimAbortedBefore(entry.log.logStartOffset)
   }
 
   private compact(entry: ReplicaLogEntry, results: Results): void {
     const settings = entry.topic.settings
     if (!settings.cleanupPolicy.includes('compact')) return
-    const cleaned = cleanLog(entry.log, { lastStableOffset: lastStableOffsetOf(entry), now: this.host.clock.now(), settings })
+    const cleaned = cleanLog(entry.log, {
+      lastStableOffset: lastStableOffsetOf(entry),
+      now: this.host.clock.now(),
+      settings,
+      abortedTransactions: entry.partition.replica(entry.brokerId)?.producerState.allAborted(),
+    })
     if (!cleaned) return
     if (cleaned.removedRecords > 0 || cleaned.removedTombstones > 0) {
       this.recordCompaction(entry, cleaned)
@@ -200,10 +210,15 @@ function highWatermarkOf(entry: ReplicaLogEntry): number {
   return Math.min(own, entry.partition.highWatermark, entry.log.logEndOffset)
 }
 
-/** The replica's last stable offset: the partition's, never above the replica's own HW. */
+/**
+ * The replica's last stable offset, from its own producer state: a follower that has not yet
+ * copied a transaction's marker still sees the transaction open, and must not clean its data.
+ */
 function lastStableOffsetOf(entry: ReplicaLogEntry): number {
   if (entry.lastStableOffset !== undefined) return entry.lastStableOffset
-  return Math.min(entry.partition.lastStableOffset, highWatermarkOf(entry))
+  const highWatermark = highWatermarkOf(entry)
+  const unstable = entry.partition.replica(entry.brokerId)?.producerState.firstUnstableOffset()
+  return Math.min(entry.partition.lastStableOffset, unstable ?? highWatermark, highWatermark)
 }
 
 /** Per-log totals of one pass, in the order the logs were first touched. */

@@ -138,7 +138,9 @@ export class ReplicaManager {
    * in-sync follower would expire.
    */
   scheduleLagCheck(partition: Partition): void {
-    if (partition.leader === -1) return
+    // A leader that cannot reach the controller cannot shrink its ISR; it is checked again when
+    // it is back (reconcileFollowers).
+    if (partition.leader === -1 || !this.ctx.isReachable(partition.leader)) return
     const lagMax = this.ctx.replicaLagTimeMaxMs()
     const leaderLeo = partition.leaderReplica.logEndOffset
     let due = Infinity
@@ -154,6 +156,9 @@ export class ReplicaManager {
       return
     }
     if (existing) return
+    // Kafka's isr-expiration task runs every replica.lag.time.max.ms / 2: a check that found
+    // nothing to remove waits for the next round rather than spinning.
+    if (due <= this.ctx.clock.now()) due = this.ctx.clock.now() + Math.max(1, Math.floor(lagMax / 2))
     const timer = this.ctx.clock.setTimeout(() => {
       this.lagChecks.delete(partition)
       this.shrinkIsr(partition)

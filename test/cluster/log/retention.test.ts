@@ -127,7 +127,7 @@ describe('properties', () => {
     maxLength: 8,
   })
   const settingsArb = fc.record({
-    cleanupPolicy: fc.constantFrom(['delete'], ['compact'], ['compact', 'delete']),
+    cleanupPolicy: fc.constantFrom<string[]>(['delete'], ['compact'], ['compact', 'delete']),
     retentionMs: fc.integer({ min: -1, max: 1_200 }),
     retentionBytes: fc.integer({ min: -1, max: 2_000 }),
   })
