@@ -33,6 +33,7 @@ export class BrokerLifecycle {
       // Controlled shutdown: the controller moves leadership away while the broker still serves.
       this.fence(broker, 'controlled shutdown')
     }
+    cluster.replicaManager.followerStopsFetching(id, cluster.allPartitions())
     broker.running = false
     cluster.dropConnections(id, 'the broker stopped')
     if (loseUnflushed) {
@@ -49,6 +50,7 @@ export class BrokerLifecycle {
       }
     }
     cluster.eventLog.record({ type: 'brokerStopped', brokerId: id, crash, lostUnflushed: loseUnflushed })
+    broker.registering = false
     if (crash) this.fenceLater(broker, 'session expired after a crash')
     // Followers elsewhere can no longer fetch from it; leaders must notice laggards in time.
     for (const p of cluster.allPartitions()) if (p.replicas.includes(id)) cluster.replicaManager.scheduleLagCheck(p)
@@ -59,6 +61,11 @@ export class BrokerLifecycle {
     if (broker.running) return
     broker.running = true
     this.cluster.eventLog.record({ type: 'brokerStarted', brokerId: id })
+    if (this.fenceTimers.has(id)) {
+      // A new incarnation while the crashed one's session lasts: it registers once that expires.
+      broker.registering = true
+      return
+    }
     if (!broker.isolated) this.unfence(broker)
   }
 
@@ -67,6 +74,7 @@ export class BrokerLifecycle {
     if (broker.isolated) return
     broker.isolated = true
     this.cluster.dropConnections(id, 'the network to it was cut')
+    this.cluster.replicaManager.followerStopsFetching(id, this.cluster.allPartitions())
     this.cluster.eventLog.record({ type: 'brokerIsolated', brokerId: id })
     if (broker.running) this.fenceLater(broker, 'session expired: cut off from the controller')
     for (const p of this.cluster.allPartitions()) if (p.replicas.includes(id)) this.cluster.replicaManager.scheduleLagCheck(p)
@@ -77,7 +85,8 @@ export class BrokerLifecycle {
     if (healed.length === 0) return
     for (const b of healed) b.isolated = false
     this.cluster.eventLog.record({ type: 'networkHealed', brokerIds: healed.map((b) => b.id) })
-    for (const b of healed) if (b.running) this.unfence(b)
+    // A broker still waiting out its old incarnation's session registers when that expires.
+    for (const b of healed) if (b.running && !b.registering) this.unfence(b)
   }
 
   /** A broker back in touch with the controller: registered again if it was fenced, then its replicas follow. */
@@ -108,6 +117,10 @@ export class BrokerLifecycle {
     const timer = this.cluster.clock.setTimeout(() => {
       this.fenceTimers.delete(broker.id)
       if (!broker.reachable) this.fence(broker, reason)
+      if (broker.registering) {
+        broker.registering = false
+        if (!broker.isolated) this.unfence(broker)
+      }
     }, this.cluster.config.brokerSessionTimeoutMs())
     this.fenceTimers.set(broker.id, timer)
   }

@@ -12,6 +12,12 @@ export class Broker {
   running = true
   isolated = false
   fenced = false
+  /**
+   * Restarted while its previous incarnation's session is still valid: the controller refuses
+   * the new registration (DuplicateBrokerRegistrationException) until that session expires, and
+   * the broker serves nothing meanwhile.
+   */
+  registering = false
 
   constructor(id: number, host: string, port: number, rack: string | null) {
     this.id = id
@@ -22,7 +28,7 @@ export class Broker {
 
   /** Clients and other brokers can talk to it. */
   get reachable(): boolean {
-    return this.running && !this.isolated
+    return this.running && !this.isolated && !this.registering
   }
 
   /** Registered and unfenced: the controller counts it (metadata lists it, it can lead). */

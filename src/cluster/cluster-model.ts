@@ -347,6 +347,7 @@ export class ClusterModel {
   /** Followers on this broker stop fetching until resumeReplication. */
   pauseReplication(brokerId: number): void {
     this.lifecycle.requireBroker(brokerId)
+    this.replicaManager.followerStopsFetching(brokerId, this.allPartitions())
     this.replicaManager.pauseReplication(brokerId)
   }
 

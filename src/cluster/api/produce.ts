@@ -133,9 +133,9 @@ function produceToPartition(
     producer,
     roll: settings,
   })
-  if (producer) leader.producerState.apply(batch)
+  leader.appended(batch)
   // Followers fetch (at once, unless a fault slows them); the high watermark follows the ISR.
-  cluster.replicaManager.afterLeaderAppend(partition)
+  cluster.replicaManager.afterLeaderAppend(partition, batch.baseOffset)
   cluster.eventLog.record({ type: 'produced', topic: topicName, partition: data.index, baseOffset: batch.baseOffset, count: batch.count, acks })
   const success = (): ProducePartitionResponse => ({
     index: data.index,

@@ -6,13 +6,53 @@
  * below the high watermark, even across fast consecutive leader changes.
  */
 import type { PartitionLog } from '../log/partition-log.js'
+import type { RecordBatch } from '../log/record-batch.js'
 
 export interface EpochEntry {
   readonly epoch: number
   readonly startOffset: number
 }
 
-/** The epoch cache of a log: the first offset of each leader epoch it holds, ascending. */
+/**
+ * A replica's leader-epoch cache (Kafka's LeaderEpochFileCache): kept as batches are appended,
+ * given a new entry when the replica becomes leader of a new epoch (at its log end, before it
+ * has written anything in that epoch), and cut back when the log is truncated.
+ */
+export class LeaderEpochCache {
+  private entries: EpochEntry[] = []
+
+  get all(): readonly EpochEntry[] {
+    return this.entries
+  }
+
+  latest(): EpochEntry | undefined {
+    return this.entries[this.entries.length - 1]
+  }
+
+  /** Records the start of `epoch` at `startOffset` if it is newer than the latest epoch. */
+  assign(epoch: number, startOffset: number): void {
+    const latest = this.latest()
+    if (latest && epoch <= latest.epoch) return
+    this.entries.push({ epoch, startOffset })
+  }
+
+  onAppend(batch: RecordBatch): void {
+    this.assign(batch.partitionLeaderEpoch, batch.baseOffset)
+  }
+
+  /** Truncating the log to `offset` drops the epochs that start at or after it. */
+  truncateFromEnd(offset: number): void {
+    this.entries = this.entries.filter((e) => e.startOffset < offset)
+  }
+
+  static fromLog(log: PartitionLog): LeaderEpochCache {
+    const cache = new LeaderEpochCache()
+    cache.entries = epochCache(log)
+    return cache
+  }
+}
+
+/** The epoch cache implied by a log's batches alone: the first offset of each leader epoch. */
 export function epochCache(log: PartitionLog): EpochEntry[] {
   const entries: EpochEntry[] = []
   for (const segment of log.allSegments) {
@@ -25,16 +65,20 @@ export function epochCache(log: PartitionLog): EpochEntry[] {
 }
 
 /**
- * OffsetsForLeaderEpoch as the leader answers it: the largest epoch <= `epoch` that the log
- * knows, and the offset where that epoch ends (the next epoch's start, or the log end).
- * { epoch: -1, endOffset: -1 } when the log has no epoch that old.
+ * OffsetsForLeaderEpoch as the leader answers it (LeaderEpochFileCache.endOffsetFor): for its
+ * latest epoch, the log end; otherwise the largest epoch <= `epoch` it knows and the start of
+ * the next one — or, when `epoch` is older than every epoch it has, `epoch` itself and the start
+ * of its first epoch. { epoch: -1, endOffset: -1 } (undefined) when `epoch` is newer than all.
  */
-export function endOffsetForEpoch(log: PartitionLog, epoch: number, cache: EpochEntry[] = epochCache(log)): { epoch: number; endOffset: number } {
-  let found = -1
-  for (let i = 0; i < cache.length; i++) if (cache[i]!.epoch <= epoch) found = i
-  if (found === -1) return { epoch: -1, endOffset: -1 }
-  const next = cache[found + 1]
-  return { epoch: cache[found]!.epoch, endOffset: next ? next.startOffset : log.logEndOffset }
+export function endOffsetForEpoch(cache: readonly EpochEntry[], logEndOffset: number, epoch: number): { epoch: number; endOffset: number } {
+  const latest = cache[cache.length - 1]
+  if (!latest || epoch < 0) return { epoch: -1, endOffset: -1 }
+  if (latest.epoch === epoch) return { epoch, endOffset: logEndOffset }
+  const higher = cache.findIndex((e) => e.epoch > epoch)
+  if (higher === -1) return { epoch: -1, endOffset: -1 }
+  const floor = higher - 1
+  if (floor < 0) return { epoch, endOffset: cache[higher]!.startOffset }
+  return { epoch: cache[floor]!.epoch, endOffset: cache[higher]!.startOffset }
 }
 
 /**
@@ -43,12 +87,19 @@ export function endOffsetForEpoch(log: PartitionLog, epoch: number, cache: Epoch
  * own end offset for the epoch the leader answered with). An empty or unknown history keeps
  * nothing the leader does not have.
  */
-export function divergenceOffset(follower: PartitionLog, leader: PartitionLog): number {
-  const followerCache = epochCache(follower)
-  const latest = followerCache[followerCache.length - 1]
+export interface EpochView {
+  readonly epochs: LeaderEpochCache
+  readonly logEndOffset: number
+  readonly highWatermark: number
+}
+
+export function divergenceOffset(follower: EpochView, leader: EpochView): number {
+  const latest = follower.epochs.latest()
   if (!latest) return Math.min(follower.logEndOffset, leader.logEndOffset)
-  const answer = endOffsetForEpoch(leader, latest.epoch)
-  if (answer.epoch === -1) return Math.min(leader.logStartOffset, follower.logEndOffset)
-  const own = endOffsetForEpoch(follower, answer.epoch, followerCache)
+  const answer = endOffsetForEpoch(leader.epochs.all, leader.logEndOffset, latest.epoch)
+  // The leader knows no such epoch: fall back to the follower's high watermark (pre-KIP-101).
+  if (answer.epoch === -1) return Math.min(follower.highWatermark, follower.logEndOffset, leader.logEndOffset)
+  if (answer.epoch === latest.epoch) return Math.min(answer.endOffset, follower.logEndOffset)
+  const own = endOffsetForEpoch(follower.epochs.all, follower.logEndOffset, answer.epoch)
   return Math.min(answer.endOffset, own.endOffset === -1 ? follower.logEndOffset : own.endOffset)
 }

@@ -83,6 +83,9 @@ export class Partition {
     if (leader !== -1) this.lastLeader = leader
     this.leaderEpoch = epoch
     this.partitionEpoch++
+    // The new leader's epoch starts at its log end (LeaderEpochFileCache.assign on becoming leader).
+    const replica = leader === -1 ? undefined : this.replicaStates.get(leader)
+    replica?.epochs.assign(epoch, replica.logEndOffset)
   }
 
   /**
@@ -96,7 +99,9 @@ export class Partition {
     if (this.isr.length < effectiveMinIsr) return false
     let min = Infinity
     for (const id of this.isr) {
-      const leo = this.replicaStates.get(id)?.logEndOffset ?? 0
+      const r = this.replicaStates.get(id)
+      // A follower not yet heard from in this leader epoch holds the HW where it is.
+      const leo = !r ? 0 : id === this.leader || r.fetchedInEpoch === this.leaderEpoch ? r.logEndOffset : this.hw
       if (leo < min) min = leo
     }
     if (!Number.isFinite(min) || min <= this.hw) return false

@@ -1,5 +1,7 @@
 import { PartitionLog } from '../log/partition-log.js'
 import { ProducerStateManager } from '../txn/producer-state.js'
+import type { RecordBatch } from '../log/record-batch.js'
+import { LeaderEpochCache } from './leader-epoch.js'
 
 /**
  * One broker's copy of a partition: its own log (sharing the leader's immutable batch objects),
@@ -18,8 +20,16 @@ export class Replica {
   lastCaughtUpTime: number
   /** Up to here the log is on disk: a crash that loses unflushed data truncates to it. */
   recoveryPoint = 0
+  /**
+   * The leader epoch in which the leader last saw this follower fetch. After a leader change
+   * the new leader knows nothing of a follower's log until it fetches (Kafka's
+   * Replica.resetReplicaState), so its log end counts toward the HW only from then on.
+   */
+  fetchedInEpoch = -1
   /** Producer ids, sequences and transactions, as this replica's log implies them. */
   producerState = new ProducerStateManager()
+  /** Where each leader epoch starts in this replica's log (KIP-101). */
+  epochs = new LeaderEpochCache()
 
   constructor(brokerId: number, now: number) {
     this.brokerId = brokerId
@@ -31,11 +41,18 @@ export class Replica {
     return this.log.logEndOffset
   }
 
+  /** Bookkeeping after a batch was appended to this replica's log (as leader or follower). */
+  appended(batch: RecordBatch): void {
+    this.epochs.onAppend(batch)
+    if (batch.producerId >= 0) this.producerState.apply(batch)
+  }
+
   /** Drops everything from `offset` on, and rebuilds what the log implies. */
   truncateTo(offset: number): void {
     this.log.truncateTo(offset)
     this.recoveryPoint = Math.min(this.recoveryPoint, offset)
     this.highWatermark = Math.min(this.highWatermark, offset)
+    this.epochs.truncateFromEnd(offset)
     this.producerState = ProducerStateManager.fromLog(this.log)
   }
 }

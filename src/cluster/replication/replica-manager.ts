@@ -15,7 +15,7 @@ import type { Timeline } from '../timeline.js'
 import type { Partition } from '../partition/partition.js'
 import type { Replica } from '../partition/replica.js'
 import type { TopicSettings } from '../metadata/topic.js'
-import { divergenceOffset, epochCache } from '../partition/leader-epoch.js'
+import { divergenceOffset } from '../partition/leader-epoch.js'
 
 export interface ReplicationContext {
   readonly clock: Clock
@@ -58,6 +58,16 @@ export class ReplicaManager {
     this.pausedFollowers.add(brokerId)
   }
 
+  /** A follower broker stops fetching (paused, stopped, cut off): caught-up followers were caught up until now. */
+  followerStopsFetching(brokerId: number, partitions: Iterable<Partition>): void {
+    const now = this.ctx.clock.now()
+    for (const p of partitions) {
+      const r = p.replica(brokerId)
+      if (!r || p.leader === brokerId || p.leader === -1) continue
+      if (r.logEndOffset >= p.leaderReplica.logEndOffset && r.fetchedInEpoch === p.leaderEpoch) r.lastCaughtUpTime = now
+    }
+  }
+
   resumeReplication(brokerId: number, partitions: Iterable<Partition>): void {
     this.pausedFollowers.delete(brokerId)
     for (const p of partitions) if (p.replicas.includes(brokerId)) this.fetch(p, brokerId)
@@ -70,9 +80,21 @@ export class ReplicaManager {
   // -------------------------------------------------------------------------------------------
   // The leader side
 
-  /** After the leader appended: followers fetch, the HW moves, lagging followers are watched. */
-  afterLeaderAppend(partition: Partition): void {
-    for (const id of partition.replicas) if (id !== partition.leader) this.fetch(partition, id)
+  /**
+   * After the leader appended at `previousLogEnd`: followers fetch, the HW moves, lagging
+   * followers are watched. A follower that was caught up and is still fetching (even slowly)
+   * was caught up as of now; one whose fetching stopped keeps the time it stopped.
+   */
+  afterLeaderAppend(partition: Partition, previousLogEnd: number): void {
+    const now = this.ctx.clock.now()
+    for (const id of partition.replicas) {
+      if (id === partition.leader) continue
+      const follower = partition.replica(id)
+      if (follower && follower.logEndOffset >= previousLogEnd && follower.fetchedInEpoch === partition.leaderEpoch && this.isFetching(partition, id)) {
+        follower.lastCaughtUpTime = now
+      }
+      this.fetch(partition, id)
+    }
     this.updateHighWatermark(partition)
     this.scheduleLagCheck(partition)
   }
@@ -105,14 +127,20 @@ export class ReplicaManager {
       for (const batch of leader.log.read(from, leader.logEndOffset, Infinity)) {
         if (batch.baseOffset < follower.logEndOffset) continue
         follower.log.appendBatch(batch, now, this.ctx.settingsOf(partition.topic) ?? { segmentBytes: Infinity, segmentMs: Infinity })
-        follower.producerState.apply(batch)
+        follower.appended(batch)
       }
     }
     if (leader.log.logStartOffset > follower.log.logStartOffset) follower.log.advanceLogStartOffset(Math.min(leader.log.logStartOffset, follower.logEndOffset))
+    follower.fetchedInEpoch = partition.leaderEpoch
     if (follower.logEndOffset >= leader.logEndOffset) follower.lastCaughtUpTime = now
     this.maybeExpandIsr(partition, follower)
     this.updateHighWatermark(partition)
     follower.highWatermark = Math.min(partition.highWatermark, follower.logEndOffset)
+  }
+
+  /** The follower can fetch from the leader (it may be slowed, not stopped). */
+  private isFetching(partition: Partition, followerId: number): boolean {
+    return partition.leader !== -1 && this.ctx.isReachable(partition.leader) && this.ctx.isReachable(followerId) && !this.pausedFollowers.has(followerId)
   }
 
   private scheduleFetch(partition: Partition, followerId: number, delay: number): void {
@@ -147,7 +175,7 @@ export class ReplicaManager {
     for (const id of partition.isr) {
       if (id === partition.leader) continue
       const r = partition.replica(id)
-      if (r && r.logEndOffset < leaderLeo) due = Math.min(due, r.lastCaughtUpTime + lagMax + 1)
+      if (r && (r.logEndOffset < leaderLeo || r.fetchedInEpoch !== partition.leaderEpoch)) due = Math.min(due, r.lastCaughtUpTime + lagMax + 1)
     }
     const existing = this.lagChecks.get(partition)
     if (!Number.isFinite(due)) {
@@ -176,7 +204,8 @@ export class ReplicaManager {
     const out = partition.isr.filter((id) => {
       if (id === partition.leader) return false
       const r = partition.replica(id)
-      return !!r && r.logEndOffset < leaderLeo && now - r.lastCaughtUpTime > lagMax
+      const behind = !!r && (r.logEndOffset < leaderLeo || r.fetchedInEpoch !== partition.leaderEpoch)
+      return behind && now - r!.lastCaughtUpTime > lagMax
     })
     if (out.length === 0) return
     this.setIsr(partition, partition.isr.filter((id) => !out.includes(id)), `lagged more than replica.lag.time.max.ms: ${out.join(',')}`)
@@ -186,7 +215,7 @@ export class ReplicaManager {
   private maybeExpandIsr(partition: Partition, follower: Replica): void {
     if (partition.isr.includes(follower.brokerId)) return
     if (!this.ctx.isUnfenced(follower.brokerId)) return
-    const epochStart = epochCache(partition.leaderReplica.log).find((e) => e.epoch === partition.leaderEpoch)?.startOffset ?? 0
+    const epochStart = partition.leaderReplica.epochs.all.find((e) => e.epoch === partition.leaderEpoch)?.startOffset ?? 0
     if (follower.logEndOffset < partition.highWatermark || follower.logEndOffset < epochStart) return
     this.setIsr(partition, [...partition.isr, follower.brokerId], `${follower.brokerId} caught up`)
     this.ctx.onIsrExpanded(partition, follower.brokerId)
@@ -210,6 +239,12 @@ export class ReplicaManager {
    */
   reconcileFollowers(partition: Partition): void {
     if (partition.leader === -1) return
+    const now = this.ctx.clock.now()
+    for (const id of partition.replicas) {
+      const r = partition.replica(id)
+      // Kafka's resetReplicaState: an in-sync follower counts as caught up as of the change.
+      if (r && id !== partition.leader && partition.isr.includes(id) && r.fetchedInEpoch !== partition.leaderEpoch) r.lastCaughtUpTime = now
+    }
     for (const id of partition.replicas) {
       if (id === partition.leader || !this.ctx.isReachable(id)) continue
       this.truncateFollower(partition, id)
@@ -223,7 +258,7 @@ export class ReplicaManager {
     const follower = partition.replica(followerId)
     if (!follower || partition.leader === -1) return
     const leader = partition.leaderReplica
-    const to = divergenceOffset(follower.log, leader.log)
+    const to = divergenceOffset(follower, leader)
     if (to < follower.logEndOffset) {
       const from = follower.logEndOffset
       follower.truncateTo(to)

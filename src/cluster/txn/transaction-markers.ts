@@ -35,8 +35,8 @@ export function writeTransactionMarkers(
       isControl: true,
       roll: topic.settings,
     })
-    leader.producerState.apply(batch)
-    cluster.replicaManager.afterLeaderAppend(partition)
+    leader.appended(batch)
+    cluster.replicaManager.afterLeaderAppend(partition, batch.baseOffset)
     partition.wake()
   }
   return pending
