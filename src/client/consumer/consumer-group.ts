@@ -180,7 +180,9 @@ export class ConsumerGroup {
         const decoded = AssignerProtocol.MemberMetadata.decode(m.metadata)
         for (const t of decoded?.topics ?? []) topics.add(t)
       }
+      // kafkajs refreshes before assigning, so new partitions and deleted topics are seen.
       await this.client.addTargetTopics([...topics])
+      await this.client.refreshMetadata()
       const result = await assigner.assign({
         members: joined.members.map((m) => ({ memberId: m.memberId, memberMetadata: m.metadata })),
         topics: [...topics],
@@ -223,6 +225,13 @@ export class ConsumerGroup {
         topicsNotSubscribed: unsubscribed,
       })
     }
+    // An assignment naming partitions this member's metadata does not know yet (the leader saw
+    // them first): refresh, as kafkajs does after SyncGroup.
+    const unknown = [...assignment].some(([topic, partitions]) => {
+      const known = new Set(this.client.findTopicPartitionMetadata(topic).map((p) => p.partitionId))
+      return partitions.some((p) => !known.has(p))
+    })
+    if (unknown) await this.client.refreshMetadata()
     this.assignment = assignment
     return 'ok'
   }

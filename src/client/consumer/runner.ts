@@ -158,6 +158,7 @@ export class Runner {
         }
         await this.group.applySeeks()
         await this.group.heartbeat()
+        if (!this.running) break
         const fetched = await this.fetch()
         if (!this.running) break
         await this.process(fetched)
@@ -181,7 +182,13 @@ export class Runner {
           this.needsJoin = true
           continue
         }
-        if (isStaleMetadata(e) || e.name === 'KafkaJSConnectionError') await this.client.refreshMetadata().catch(() => {})
+        if (isStaleMetadata(e) || e.name === 'KafkaJSTopicMetadataNotLoaded') {
+          // kafkajs's recoverFromFetch: refresh the metadata and rejoin at once, no back-off.
+          await this.client.refreshMetadata().catch(() => {})
+          this.needsJoin = true
+          continue
+        }
+        if (e.name === 'KafkaJSConnectionError') await this.client.refreshMetadata().catch(() => {})
         if (!isKafkaJSError(e)) this.log.error(`Error when calling eachMessage/eachBatch: ${e.message}`, { groupId: this.group.groupId, stack: e.stack })
         if (!isErrorRetriable(e)) {
           this.running = false
