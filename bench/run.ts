@@ -14,6 +14,7 @@ import { benchTestLife } from './test-life.js'
 import { benchRebalance } from './rebalance.js'
 import { benchMemory } from './memory.js'
 import { benchCompaction } from './compaction.js'
+import { benchReplication } from './replication.js'
 import { formatTable, formatValue, type BenchResult } from './result.js'
 
 const benchmarks: Record<string, () => Promise<BenchResult[]>> = {
@@ -24,6 +25,7 @@ const benchmarks: Record<string, () => Promise<BenchResult[]>> = {
   latency: benchLatency,
   'test-life': benchTestLife,
   rebalance: benchRebalance,
+  replication: benchReplication,
   // After the timings: it builds logs of 10 M records.
   compaction: benchCompaction,
   // Last: it fills the heap with a million records, which would disturb timings after it.
