@@ -21,6 +21,7 @@ import { GroupCoordinator } from './group/group-coordinator.js'
 import { ClusterConfig, type BrokerConfigInput } from './cluster-config.js'
 import { describeCluster, type ClusterDescription } from './describe.js'
 import { formatCluster } from './format.js'
+import { tellStory, type StoryOptions } from './story.js'
 import { ReplicaManager } from './replication/replica-manager.js'
 import { TransactionCoordinator } from './txn/transaction-coordinator.js'
 import { writeTransactionMarkers } from './txn/transaction-markers.js'
@@ -527,6 +528,11 @@ export class ClusterModel {
     // Long polls and parked joins were answered above; whatever still waits loses its connection.
     await settleMicrotasks()
     for (const id of this.brokersById.keys()) this.dropConnections(id, 'the cluster is closed')
+  }
+
+  /** The timeline told as readable lines ("t=9000  leader of orders-0 moved 0 -> 1 (epoch 1; ...)"); see story.ts. */
+  story(options?: StoryOptions): string {
+    return tellStory(this.eventLog.list(), options)
   }
 }
 

@@ -8,6 +8,8 @@ import { ClusterModel, type ClusterOptions } from '../../src/cluster/cluster-mod
 import { ManualClock } from '../../src/cluster/clock.js'
 import { ErrorCode } from '../../src/cluster/error-codes.js'
 import { CoordinatorType, type JoinGroupRequest } from '../../src/cluster/api/messages.js'
+import { formatCluster, shortMemberIds } from '../../src/cluster/format.js'
+import type { GroupDescription } from '../../src/cluster/describe.js'
 
 function newCluster(options: ClusterOptions = {}): ClusterModel {
   return new ClusterModel({ brokers: 3, seed: 1, clock: new ManualClock(0), ...options })
@@ -259,10 +261,59 @@ describe('format()', () => {
     expect(text).toMatch(/Group billing\s+state: Stable\s+generation: 1\s+protocol: roundrobin\s+members: 1/)
     const cells = rows(text)
     expect(cells).toContainEqual(['TOPIC', 'PARTITION', 'COMMITTED', 'HW', 'LAG', 'MEMBER'])
-    // committed and owned; owned but never committed; committed but owned by nobody
-    expect(cells).toContainEqual(['orders', '0', '6', '10', '4', memberId])
-    expect(cells).toContainEqual(['orders', '1', '-', '-', '-', memberId])
+    // Members are named by their client id when it is unique in the group.
+    expect(memberId).toMatch(/^app-/)
+    // committed and owned; owned but never committed (HW known, lag not); committed but owned by nobody
+    expect(cells).toContainEqual(['orders', '0', '6', '10', '4', 'app'])
+    expect(cells).toContainEqual(['orders', '1', '-', '0', '-', 'app'])
     expect(cells).toContainEqual(['orders', '2', '0', '0', '0', '-'])
+  })
+
+  it('lists every member with its assignment, the leader marked and a member with no partitions shown idle', async () => {
+    const cluster = newCluster()
+    await createTopic(cluster, 'orders', 2, 1)
+    await produce(cluster, 'orders', 1, 3)
+    const d = cluster.describe()
+    // Three members, two partitions: the round-robin leader gives the third nothing.
+    const id = (client: string, hex: string) => `${client}-${hex.repeat(8)}-${hex.repeat(4)}-${hex.repeat(4)}-${hex.repeat(4)}-${hex.repeat(12)}`
+    const [a, b, c] = [id('a', '1'), id('b', '2'), id('c', '3')]
+    const group: GroupDescription = {
+      groupId: 'billing',
+      state: 'Stable',
+      generationId: 3,
+      protocolType: 'consumer',
+      protocol: 'RoundRobinAssigner',
+      leader: b,
+      coordinator: 0,
+      members: [
+        { memberId: a, clientId: 'a', clientHost: '/127.0.0.1', assignment: { orders: [1, 0] } },
+        { memberId: b, clientId: 'b', clientHost: '/127.0.0.1', assignment: {} },
+        { memberId: c, clientId: 'c', clientHost: '/127.0.0.1', assignment: { orders: [] } },
+      ],
+      offsets: [],
+    }
+    const cells = rows(formatCluster({ ...d, groups: [group] }))
+    expect(cells).toContainEqual(['MEMBER', 'CLIENT-ID', 'ASSIGNMENT'])
+    expect(cells).toContainEqual(['a', 'a', 'orders:', '0,1'])
+    expect(cells).toContainEqual(['b', '(leader)', 'b', '-', '(idle)'])
+    expect(cells).toContainEqual(['c', 'c', '-', '(idle)'])
+    // Owned, never committed: the high watermark of the partition, no lag.
+    expect(cells).toContainEqual(['orders', '0', '-', '0', '-', 'a'])
+    expect(cells).toContainEqual(['orders', '1', '-', '3', '-', 'a'])
+  })
+
+  it('names members that share a client id by the client id and the head of their UUID', () => {
+    const a = 'app-c1885021-7a7e-44ba-be16-0655dc152db4'
+    const b = 'app-0c94a984-5723-4ec1-913e-33fc78d066d5'
+    const c = 'other-app-1f2e3d4c-0000-4000-8000-000000000000'
+    expect(shortMemberIds([a, b, c, 'static-1'])).toEqual(
+      new Map([
+        [a, 'app-c1885021'],
+        [b, 'app-0c94a984'],
+        [c, 'other-app'],
+        ['static-1', 'static-1'],
+      ]),
+    )
   })
 
   it('has a section for every group', async () => {

@@ -217,7 +217,7 @@ function highWatermarkOf(entry: ReplicaLogEntry): number {
 function lastStableOffsetOf(entry: ReplicaLogEntry): number {
   if (entry.lastStableOffset !== undefined) return entry.lastStableOffset
   const highWatermark = highWatermarkOf(entry)
-  const unstable = entry.partition.replica(entry.brokerId)?.producerState.firstUnstableOffset()
+  const unstable = entry.partition.replica(entry.brokerId)?.producerState.firstUnstableOffset(highWatermark)
   return Math.min(entry.partition.lastStableOffset, unstable ?? highWatermark, highWatermark)
 }
 

@@ -74,7 +74,7 @@ export class Partition {
 
   /** LSO: the first offset of the earliest open transaction, else the high watermark. */
   get lastStableOffset(): number {
-    const unstable = this.leaderReplica.producerState.firstUnstableOffset()
+    const unstable = this.leaderReplica.producerState.firstUnstableOffset(this.hw)
     return unstable === undefined ? this.hw : Math.min(unstable, this.hw)
   }
 

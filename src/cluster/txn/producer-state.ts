@@ -48,9 +48,17 @@ export function sequenceAfter(seq: number, count: number): number {
   return next > INT32_MAX ? next - INT32_MAX - 1 : next
 }
 
+/** A transaction whose marker is written but not yet below the high watermark. */
+interface UnreplicatedTxn {
+  readonly firstOffset: number
+  readonly markerOffset: number
+}
+
 export class ProducerStateManager {
   private readonly producers = new Map<number, ProducerEntry>()
   private aborted: AbortedTxn[] = []
+  /** Completed transactions still unstable: the LSO waits until their marker is replicated. */
+  private unreplicated: UnreplicatedTxn[] = []
 
   entry(producerId: number): ProducerEntry | undefined {
     return this.producers.get(producerId)
@@ -65,12 +73,9 @@ export class ProducerStateManager {
   check(producerId: number, producerEpoch: number, firstSeq: number, recordCount: number): SequenceCheck {
     const entry = this.producers.get(producerId)
     const lastSeqOfBatch = sequenceAfter(firstSeq, recordCount - 1)
-    if (!entry) {
-      if (firstSeq !== 0) {
-        return { kind: 'error', error: 'OUT_OF_ORDER_SEQUENCE_NUMBER', message: `Out of order sequence number for producer ${producerId}: ${firstSeq} (incoming seq), expected 0 for a producer this partition does not know` }
-      }
-      return { kind: 'append' }
-    }
+    // A producer the partition has no state for (new, or expired after producer.id.expiration.ms)
+    // may start at any sequence (ProducerAppendInfo.checkSequence, KIP-360).
+    if (!entry) return { kind: 'append' }
     if (producerEpoch < entry.producerEpoch) {
       return { kind: 'error', error: 'INVALID_PRODUCER_EPOCH', message: `Epoch of producer ${producerId} is ${producerEpoch}, which is smaller than the last seen epoch ${entry.producerEpoch}` }
     }
@@ -106,8 +111,9 @@ export class ProducerStateManager {
     entry.lastTimestamp = batch.maxTimestamp
     if (batch.isControl) {
       const type = controlTypeOf(batch)
-      if (type === 'ABORT' && entry.currentTxnFirstOffset !== undefined) {
-        this.aborted.push({ producerId: batch.producerId, firstOffset: entry.currentTxnFirstOffset, lastOffset: batch.lastOffset })
+      if (entry.currentTxnFirstOffset !== undefined) {
+        if (type === 'ABORT') this.aborted.push({ producerId: batch.producerId, firstOffset: entry.currentTxnFirstOffset, lastOffset: batch.lastOffset })
+        this.unreplicated.push({ firstOffset: entry.currentTxnFirstOffset, markerOffset: batch.lastOffset })
       }
       entry.currentTxnFirstOffset = undefined
       return
@@ -124,11 +130,18 @@ export class ProducerStateManager {
     }
   }
 
-  /** The first offset of the earliest open transaction (the LSO bound), if any. */
-  firstUnstableOffset(): number | undefined {
+  /**
+   * The first offset of the earliest unstable transaction: open, or ended by a marker the high
+   * watermark has not passed yet (Kafka's firstUnstableOffset). The LSO never passes it.
+   */
+  firstUnstableOffset(highWatermark: number): number | undefined {
     let min: number | undefined
     for (const entry of this.producers.values()) {
       if (entry.currentTxnFirstOffset !== undefined && (min === undefined || entry.currentTxnFirstOffset < min)) min = entry.currentTxnFirstOffset
+    }
+    if (this.unreplicated.length > 0) {
+      this.unreplicated = this.unreplicated.filter((t) => t.markerOffset >= highWatermark)
+      for (const t of this.unreplicated) if (min === undefined || t.firstOffset < min) min = t.firstOffset
     }
     return min
   }

@@ -51,10 +51,10 @@ export interface TransactionCoordinatorDeps {
   readonly nextProducerId: () => number
   readonly partitionExists: (topic: string, partition: number) => boolean
   /**
-   * Appends a COMMIT or ABORT marker for the producer to each partition; returns the
-   * partitions it could not write to now (no leader), which are retried.
+   * Writes a COMMIT or ABORT marker for the producer to each partition; resolves once every
+   * marker is replicated (below its partition's high watermark).
    */
-  readonly writeMarkers: (producerId: number, producerEpoch: number, partitions: TopicPartitionRef[], result: 'commit' | 'abort') => TopicPartitionRef[]
+  readonly writeMarkers: (producerId: number, producerEpoch: number, partitions: TopicPartitionRef[], result: 'commit' | 'abort') => Promise<void>
   /** The transaction's offsets (TxnOffsetCommit) become visible, or vanish. */
   readonly completeGroupOffsets: (producerId: number, committed: boolean) => void
 }
@@ -70,17 +70,13 @@ interface TransactionMetadata {
   startTime: number
   lastUpdate: number
   timer: TimerHandle | undefined
-  /** Markers not yet written while completing. */
-  pendingMarkers: TopicPartitionRef[]
 }
 
-const MARKER_RETRY_MS = 100
 const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`
 
 export class TransactionCoordinator {
   private readonly deps: TransactionCoordinatorDeps
   private readonly transactions = new Map<string, TransactionMetadata>()
-  private readonly retryTimers = new Set<TimerHandle>()
   private closed = false
 
   constructor(deps: TransactionCoordinatorDeps) {
@@ -126,7 +122,6 @@ export class TransactionCoordinator {
         startTime: -1,
         lastUpdate: now,
         timer: undefined,
-        pendingMarkers: [],
       }
       this.transactions.set(request.transactionalId, txn)
       return { errorCode: ErrorCode.NONE, producerId: txn.producerId, producerEpoch: txn.producerEpoch }
@@ -235,21 +230,16 @@ export class TransactionCoordinator {
     this.deps.clock.clearTimeout(txn.timer)
     txn.timer = undefined
     this.transition(txn, result === 'commit' ? 'PrepareCommit' : 'PrepareAbort')
-    txn.pendingMarkers = [...txn.partitions.values()]
-    queueMicrotask(() => this.writeMarkers(txn, result, reason))
+    // The answer to EndTxn goes first; the markers follow, and the transaction completes once
+    // every one of them is replicated.
+    const partitions = [...txn.partitions.values()]
+    queueMicrotask(() => {
+      void this.deps.writeMarkers(txn.producerId, txn.producerEpoch, partitions, result).then(() => this.complete(txn, result, reason))
+    })
   }
 
-  private writeMarkers(txn: TransactionMetadata, result: 'commit' | 'abort', reason: string): void {
+  private complete(txn: TransactionMetadata, result: 'commit' | 'abort', reason: string): void {
     if (this.closed) return
-    txn.pendingMarkers = this.deps.writeMarkers(txn.producerId, txn.producerEpoch, txn.pendingMarkers, result)
-    if (txn.pendingMarkers.length > 0) {
-      const timer = this.deps.clock.setTimeout(() => {
-        this.retryTimers.delete(timer)
-        this.writeMarkers(txn, result, reason)
-      }, MARKER_RETRY_MS)
-      this.retryTimers.add(timer)
-      return
-    }
     if (txn.groups.size > 0) this.deps.completeGroupOffsets(txn.producerId, result === 'commit')
     this.transition(txn, result === 'commit' ? 'CompleteCommit' : 'CompleteAbort')
     this.deps.emit({
@@ -298,7 +288,5 @@ export class TransactionCoordinator {
   close(): void {
     this.closed = true
     for (const t of this.transactions.values()) this.deps.clock.clearTimeout(t.timer)
-    for (const t of this.retryTimers) this.deps.clock.clearTimeout(t)
-    this.retryTimers.clear()
   }
 }

@@ -2,8 +2,8 @@
  * The kafkajs producer as a user sees it (kafkajs 2.2.4, src/producer/index.js,
  * messageProducer.js, sendMessages.js): connecting, the shape of a send's result, acks, how
  * keys, values, headers and timestamps travel to a consumer, topic auto-creation, the broker's
- * refusals (MESSAGE_TOO_LARGE, INVALID_RECORD, NOT_ENOUGH_REPLICAS), events, the features not
- * implemented yet, and partitioning agreeing with kafkajs's own partitioners.
+ * refusals (MESSAGE_TOO_LARGE, INVALID_RECORD, NOT_ENOUGH_REPLICAS), events, transaction() without
+ * a transactional id, and partitioning agreeing with kafkajs's own partitioners.
  */
 import { createRequire } from 'node:module'
 import type * as KafkaJS from 'kafkajs'
@@ -518,23 +518,7 @@ describe('what the broker refuses', () => {
   })
 })
 
-describe('what is not implemented yet', () => {
-  it('refuses an idempotent producer with KafkaJSNotImplemented naming the feature', async () => {
-    const cluster = new Cluster({ seed: 1 })
-    cleanups.push(() => cluster.close())
-    const kafka = cluster.kafka({ logLevel: logLevel.NOTHING })
-    expect(() => kafka.producer({ idempotent: true })).toThrow(KafkaJSNotImplemented)
-    expect(() => kafka.producer({ idempotent: true })).toThrow(/idempotent/)
-  })
-
-  it('refuses a transactional producer with KafkaJSNotImplemented naming the feature', async () => {
-    const cluster = new Cluster({ seed: 1 })
-    cleanups.push(() => cluster.close())
-    const kafka = cluster.kafka({ logLevel: logLevel.NOTHING })
-    expect(() => kafka.producer({ transactionalId: 'tx' })).toThrow(KafkaJSNotImplemented)
-    expect(() => kafka.producer({ transactionalId: 'tx' })).toThrow(/transactional/)
-  })
-
+describe('transactions without a transactional id', () => {
   it('asks for a transactional id when transaction() is called without one (kafkajs)', async () => {
     const { producer } = await start()
     const error = await rejectionOf(producer.transaction())

@@ -250,7 +250,6 @@ describe('fault scenario 1: acks=all, RF=3, min.insync.replicas=2, the leader cr
 })
 
 describe('fault scenario 1 with lost unflushed data: the crashed leader restarts before its session expires', () => {
-  // BUG: broker-lifecycle.ts:57 start() -> :93-94 unfence()'s never-fenced branch keeps a crashed broker's old registration, so it leads again with the log it lost and reconcileFollowers truncates the followers to it; Kafka refuses a new incarnation's registration while the old session is valid (ClusterControlManager.registerBroker: DuplicateBrokerRegistrationException), so it is fenced first and an ISR member leads.
   it('still loses nothing acknowledged with acks=all', async () => {
     const cluster = newCluster()
     await createTopic(cluster, 't', { 'min.insync.replicas': '2' })
@@ -267,7 +266,6 @@ describe('fault scenario 1 with lost unflushed data: the crashed leader restarts
 })
 
 describe('fault scenario 1 with an in-sync follower down during the leader change', () => {
-  // BUG: partition.ts:93-99 counts the log end of ISR member 2, down when leader 1 took over and still holding epoch 0's 'a' at offset 0, so acks=all 'b' is acknowledged on one replica and lost when 2 leads; Kafka counts only followers' fetches in the new leader epoch.
   it('never acknowledges an acks=all write that only one replica holds, so nothing acknowledged is lost', async () => {
     const cluster = newCluster()
     await createTopic(cluster, 't', { 'min.insync.replicas': '2' })
@@ -362,7 +360,6 @@ describe('fault scenario 3: unclean leader election', () => {
     cluster.checkInvariants()
   })
 
-  // BUG: invariants.ts:88, invariant (3) has no unclean-election exemption (invariant (4) at :91 has one): an old ISR member still down keeps its high watermark over records the unclean leader replaced, so the documented loss is reported as a violation.
   it('enabled: checkInvariants accepts the documented loss while the old ISR members are still down', async () => {
     const cluster = newCluster({ 'replica.lag.time.max.ms': 1_000 })
     await createTopic(cluster, 't', { 'unclean.leader.election.enable': 'true' })
@@ -579,7 +576,6 @@ describe('fault scenario 5: fast leader changes and hard failures never make rep
     })
   }
 
-  // BUG: leader-epoch.ts:35 answers { -1, -1 } for an epoch older than every epoch of the log and :53 then keeps the follower's whole log; Kafka's LeaderEpochFileCache.endOffsetFor answers (requested epoch, start of the first later epoch), so the follower truncates there.
   it('a replica whose log holds only a later epoch than the leader’s truncates instead of keeping its records (KIP-279)', async () => {
     const cluster = newCluster()
     await createTopic(cluster, 't', { 'unclean.leader.election.enable': 'true' })

@@ -274,7 +274,6 @@ const path = process.env.REPLICATION_PATH
 const numRuns = process.env.REPLICATION_RUNS !== undefined ? Number(process.env.REPLICATION_RUNS) : 2_000
 
 describe('replication under random faults', () => {
-  // BUG: partition.ts:93-99 counts in-sync followers that have not fetched since the leader changed ([pause 2, produce, crash 0, stop 1, produce] passes the HW over broker 0's epoch-0 record), and leader-epoch.ts:35 (KIP-279, older epoch); passes with both fixed.
   it(`keeps the invariants after every step and loses no acknowledged acks=all write (fast-check seed ${seed})`, async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.array(stepArb, { minLength: 1, maxLength: 80, size: 'max' }), run),

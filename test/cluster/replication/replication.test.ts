@@ -172,7 +172,6 @@ describe('the ISR', () => {
     expect(replicaValues(cluster, 2)).toHaveLength(10)
   })
 
-  // BUG: replica-manager.ts:112 refreshes lastCaughtUpTime only on a fetch an append triggers (an idle follower long-polls and stays caught up in Kafka, Replica.updateFetchStateOrThrow), and :161 then shrinks a past-due follower lag/2 after the append, not lag after it stopped fetching.
   it('loses a follower that stops fetching long after the last append only replica.lag.time.max.ms after it stopped', async () => {
     const cluster = newCluster()
     await createTopic(cluster, 't')
@@ -236,7 +235,6 @@ describe('the high watermark', () => {
     cluster.checkInvariants()
   })
 
-  // BUG: partition.ts:93-99 takes the raw log end of every ISR member, even one that has not fetched nor truncated since the leader changed (replica-manager.ts:214 skips unreachable replicas); Kafka resets followers' fetch state on a leader change (Replica.resetReplicaState), so only fetches in the new epoch count.
   it('does not count an in-sync follower that has not fetched from the new leader', async () => {
     const cluster = newCluster({ 'replica.lag.time.max.ms': 30_000 })
     await createTopic(cluster, 't', { 'min.insync.replicas': '2' })
