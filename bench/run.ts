@@ -15,6 +15,7 @@ import { benchRebalance } from './rebalance.js'
 import { benchMemory } from './memory.js'
 import { benchCompaction } from './compaction.js'
 import { benchReplication } from './replication.js'
+import { benchTransactions } from './transactions.js'
 import { formatTable, formatValue, type BenchResult } from './result.js'
 
 const benchmarks: Record<string, () => Promise<BenchResult[]>> = {
@@ -26,6 +27,7 @@ const benchmarks: Record<string, () => Promise<BenchResult[]>> = {
   'test-life': benchTestLife,
   rebalance: benchRebalance,
   replication: benchReplication,
+  transactions: benchTransactions,
   // After the timings: it builds logs of 10 M records.
   compaction: benchCompaction,
   // Last: it fills the heap with a million records, which would disturb timings after it.

@@ -24,10 +24,9 @@
  * Transactions (Kafka's CleanedTransactionMetadata): the cleaner works only below the last
  * stable offset, so every transaction it sees is decided. Batches of aborted transactions (from
  * the replica's transaction index, its producer state) are left out of the key map, so aborted
- * data never supersedes committed data, and are removed. Not here yet (TODO): Kafka also removes
- * a transaction marker once its transaction's batches are all gone and delete.retention.ms has
- * passed, dropping the aborted transaction from the cleaned segment's transaction index; the
- * index lives in the producer state here, so markers are kept as they are for now.
+ * data never supersedes committed data, and are removed. A transaction marker whose
+ * transaction has no record left (all superseded, or aborted) is stamped with a delete horizon
+ * like a tombstone, and a later pass past it removes the marker (CleanedTransactionMetadata).
  */
 import { LogSegment } from './segment.js'
 import { OffsetMap } from './offset-map.js'
@@ -90,6 +89,8 @@ export interface CleanResult {
   readonly invalidRecords: number
   /** Records of aborted transactions removed (counted in removedRecords too). */
   readonly abortedRecords: number
+  /** Transaction markers removed: their transaction had no record left past delete.retention.ms. */
+  readonly removedMarkers: number
   readonly bytesBefore: number
   readonly bytesAfter: number
 }
@@ -202,6 +203,7 @@ export function doClean(log: PartitionLog, toClean: LogToClean, options: Omit<Cl
     removedTombstones: pass.removedTombstones,
     invalidRecords: pass.invalidRecords,
     abortedRecords: pass.abortedRecords,
+    removedMarkers: pass.removedMarkers,
     bytesBefore,
     bytesAfter,
   }
@@ -261,6 +263,9 @@ class CleaningPass {
   removedTombstones = 0
   invalidRecords = 0
   abortedRecords = 0
+  removedMarkers = 0
+  /** Producers whose current transaction (since their last marker) still has records kept. */
+  private readonly transactionsWithData = new Set<number>()
   private mask = new Uint8Array(256)
   private lastBatchOfProducer: Map<number, number> | undefined
   /** The map's offsets in order, and how far the dirty batches have walked through them. */
@@ -300,8 +305,27 @@ class CleaningPass {
 
   /** The batch as cleaning leaves it: the same object when nothing changes, undefined when it goes. */
   private cleanBatch(batch: RecordBatch): RecordBatch | undefined {
-    // Transaction markers stay as they are (see the file comment).
-    if (batch.isControl) return batch
+    if (batch.isControl) return this.cleanMarker(batch)
+    const kept = this.cleanDataBatch(batch)
+    if (batch.isTransactional && kept && kept.count > 0) this.transactionsWithData.add(batch.producerId)
+    return kept
+  }
+
+  /**
+   * A marker stays while its transaction has records; once it has none, it is kept
+   * delete.retention.ms more (so a reader who saw the records also sees it end), then removed.
+   */
+  private cleanMarker(batch: RecordBatch): RecordBatch | undefined {
+    const hasData = this.transactionsWithData.delete(batch.producerId)
+    if (hasData) return batch
+    if (batch.deleteHorizonMs === NO_DELETE_HORIZON) return batch.withDeleteHorizon(this.now + this.deleteRetentionMs)
+    if (this.now < batch.deleteHorizonMs) return batch
+    this.removedMarkers++
+    // A producer's last batch stays, emptied, to keep its place (Kafka's RETAIN_EMPTY).
+    return this.retainEmpty(batch) ? batch.retainMask(new Uint8Array(batch.count), 0) : undefined
+  }
+
+  private cleanDataBatch(batch: RecordBatch): RecordBatch | undefined {
     const count = batch.count
     if (this.aborted.contains(batch)) {
       // Aborted data goes whole (Kafka's BatchRetention.DELETE), whatever its keys.

@@ -201,7 +201,7 @@ describe('records the cleaner drops or keeps as they are', () => {
     expect(show(readAll(log))).toEqual(['2:a=2', '3:b=1'])
   })
 
-  it('keeps control batches (transaction markers) untouched', () => {
+  it('keeps a transaction marker whose transaction has no record left for delete.retention.ms, stamped with its horizon', () => {
     const log = new PartitionLog(0)
     append(log, [rec('a', '1')])
     const marker = append(log, [rec(null, null)], 0, { isControl: true })
@@ -209,8 +209,10 @@ describe('records the cleaner drops or keeps as they are', () => {
     log.roll(0)
     append(log, [rec('b', '1')])
     clean(log)
-    expect(log.allSegments[0]!.batches).toEqual([marker, expect.objectContaining({ baseOffset: 2 })])
-    expect(log.allSegments[0]!.batches[0]).toBe(marker)
+    const [kept, data] = log.allSegments[0]!.batches
+    expect(data).toEqual(expect.objectContaining({ baseOffset: 2 }))
+    expect(kept).toEqual(expect.objectContaining({ baseOffset: marker.baseOffset, isControl: true, count: 1 }))
+    expect(kept!.deleteHorizonMs).toBeGreaterThan(0)
   })
 
   it('keeps the last batch of the round even when emptied, so the log still says where the round ended', () => {

@@ -136,3 +136,88 @@ describe('idempotent produce', () => {
     expect((await send(5, 1)).topics[0]!.partitions[0]!.baseOffset).toBe(5)
   })
 })
+
+describe('transaction markers under compaction', () => {
+  it('removes a marker once its transaction has no record left and delete.retention.ms has passed', async () => {
+    const clock = new ManualClock(0)
+    const cluster = new ClusterModel({ brokers: 1, clock, seed: 2 })
+    await cluster.send(0, {
+      api: 'CreateTopics',
+      timeoutMs: 1,
+      validateOnly: false,
+      topics: [{ name: 'c', numPartitions: 1, replicationFactor: 1, assignments: [], configs: [{ name: 'cleanup.policy', value: 'compact' }, { name: 'segment.ms', value: '100' }, { name: 'delete.retention.ms', value: '1000' }, { name: 'min.cleanable.dirty.ratio', value: '0.01' }] }],
+    })
+    const coordinator = cluster.coordinatorFor('tx-c', CoordinatorType.TRANSACTION)!
+    const { producerId, producerEpoch } = await cluster.send(coordinator, { api: 'InitProducerId', transactionalId: 'tx-c', transactionTimeoutMs: 60_000 })
+    await cluster.send(coordinator, { api: 'AddPartitionsToTxn', transactionalId: 'tx-c', producerId, producerEpoch, topics: [{ name: 'c', partitions: [0] }] })
+    await cluster.send(0, { api: 'Produce', transactionalId: 'tx-c', acks: -1, timeoutMs: 1, topics: [{ name: 'c', partitions: [{ index: 0, producerId, producerEpoch, baseSequence: 0, isTransactional: true, records: [{ key: Buffer.from('k'), value: Buffer.from('in-txn') }] }] }] })
+    await cluster.send(coordinator, { api: 'EndTxn', transactionalId: 'tx-c', producerId, producerEpoch, committed: true })
+    await settleMicrotasks()
+    // The key is overwritten outside the transaction: the transaction keeps no record.
+    const write = async (value: string) => {
+      await clock.advance(200)
+      await cluster.send(0, { api: 'Produce', acks: -1, timeoutMs: 1, topics: [{ name: 'c', partitions: [{ index: 0, records: [{ key: Buffer.from('k'), value: Buffer.from(value) }] }] }] })
+    }
+    await write('later')
+    await write('later still')
+    const log = cluster.controller.topic('c')!.partitions[0]!.log
+    // Markers still holding their record (a producer's last batch stays behind, emptied).
+    const markers = () => log.allSegments.flatMap((s) => s.batches).filter((b) => b.isControl && b.count > 0).map((b) => b.baseOffset)
+    expect(markers()).toEqual([1])
+    cluster.runCleaner()
+    expect(markers()).toEqual([1]) // stamped with its delete horizon, still there
+    await write('again')
+    cluster.runCleaner()
+    expect(markers()).toEqual([1]) // horizon not reached yet
+    await clock.advance(1000)
+    await write('last')
+    const removed = cluster.runCleaner()
+    expect(markers()).toEqual([])
+    expect(removed.length).toBeGreaterThan(0)
+    await cluster.close()
+  })
+})
+
+describe('scenario 7: a zombie consumer sends offsets from an old generation', () => {
+  it('TxnOffsetCommit from a stale generation is refused (ILLEGAL_GENERATION); aborting leaves the group offsets untouched', async () => {
+    const { cluster, init, add, produce, end } = await setup()
+    const groupCoordinator = cluster.coordinatorFor('g', CoordinatorType.GROUP)!
+    const join = async (memberId: string) =>
+      cluster.send(groupCoordinator, {
+        api: 'JoinGroup',
+        groupId: 'g',
+        sessionTimeoutMs: 10_000,
+        rebalanceTimeoutMs: 10_000,
+        memberId,
+        protocolType: 'consumer',
+        protocols: [{ name: 'range', metadata: Buffer.alloc(0) }],
+        clientId: 'c',
+        clientHost: '/127.0.0.1',
+      })
+    const first = await join('')
+    const joined = await join(first.memberId)
+    await cluster.send(groupCoordinator, { api: 'SyncGroup', groupId: 'g', generationId: joined.generationId, memberId: joined.memberId, assignments: [] })
+    // The member is expelled (its session expires) and the group moves to a new generation.
+    await cluster.advance(10_001)
+    const { producerId, producerEpoch } = await init()
+    await add(producerId, producerEpoch)
+    await produce(producerId, producerEpoch, 0, ['out'])
+    const coordinator = cluster.coordinatorFor('tx-1', CoordinatorType.TRANSACTION)!
+    expect((await cluster.send(coordinator, { api: 'AddOffsetsToTxn', transactionalId: 'tx-1', producerId, producerEpoch, groupId: 'g' })).errorCode).toBe(ErrorCode.NONE)
+    const stale = await cluster.send(groupCoordinator, {
+      api: 'TxnOffsetCommit',
+      transactionalId: 'tx-1',
+      groupId: 'g',
+      producerId,
+      producerEpoch,
+      generationId: joined.generationId,
+      memberId: joined.memberId,
+      topics: [{ name: 'out', partitions: [{ index: 0, committedOffset: 1, committedMetadata: null }] }],
+    })
+    expect(stale.topics[0]!.partitions[0]!.errorCode).not.toBe(ErrorCode.NONE)
+    expect([ErrorCode.ILLEGAL_GENERATION, ErrorCode.UNKNOWN_MEMBER_ID]).toContain(stale.topics[0]!.partitions[0]!.errorCode)
+    expect((await end(producerId, producerEpoch, false)).errorCode).toBe(ErrorCode.NONE)
+    const fetched = await cluster.send(groupCoordinator, { api: 'OffsetFetch', groupId: 'g', topics: [{ name: 'out', partitionIndexes: [0] }] })
+    expect(fetched.topics[0]!.partitions[0]!.committedOffset).toBe(-1)
+  })
+})
