@@ -187,7 +187,8 @@ export class ClusterClient {
   leaderFor(topic: string, partition: number): number {
     const metadata = this.topicMetadata.get(topic)
     if (!metadata) throw new KafkaJSTopicMetadataNotLoaded('Topic metadata not loaded', { topic } as never)
-    const p = metadata.find((m) => m.partitionId === partition)
+    // Metadata lists partitions by index; fall back to a search for a sparse list.
+    const p = metadata[partition]?.partitionId === partition ? metadata[partition] : metadata.find((m) => m.partitionId === partition)
     if (!p) throw createErrorFromCode(3)
     if (p.leader < 0) throw createErrorFromCode(5)
     return p.leader

@@ -127,7 +127,7 @@ export class Runner {
     if (!this.running) return true
     if (this.needsJoin || this.inFlight > 0 || this.group.hasPendingSeeks) return false
     const model = this.client.model
-    const state = model.groups.snapshot().find((g) => g.groupId === this.group.groupId)
+    const state = model.groups.groupStatus(this.group.groupId)
     if (!state || state.state !== 'Stable' || state.generationId !== this.group.generationId) return false
     for (const { topic, partition } of this.group.assignedPartitions()) {
       if (this.group.isPaused(topic, partition)) continue

@@ -1095,6 +1095,12 @@ export class GroupCoordinator {
   // ===========================================================================================
   // Views
 
+  /** A group's state and generation, cheaply (settle() asks this for every consumer, often). */
+  groupStatus(groupId: string): { state: GroupState; generationId: number } | undefined {
+    const group = this.groups.get(groupId)
+    return group ? { state: group.state, generationId: group.generationId } : undefined
+  }
+
   snapshot(): GroupSnapshot[] {
     return [...this.groups.values()].map((group) => ({
       groupId: group.groupId,
