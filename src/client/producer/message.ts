@@ -52,7 +52,7 @@ function toHeaders(headers: IHeaders | undefined): RecordHeader[] | undefined {
 export function toProducerRecord(message: Message, now: number): ProducerRecord {
   const key = message.key === null || message.key === undefined ? null : toBuffer(message.key)
   const value = message.value === null ? null : toBuffer(message.value)
-  // kafkajs stamps `message.timestamp || Date.now()` on the client.
+  // kafkajs stamps the message timestamp, or else the current time, on the client.
   const timestamp = message.timestamp ? Number(message.timestamp) : now
   return { key, value, headers: toHeaders(message.headers), timestamp }
 }
