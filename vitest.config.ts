@@ -6,5 +6,6 @@ export default defineConfig({
     exclude: ['test/long/**', 'node_modules/**'],
     testTimeout: 30_000,
     pool: 'threads',
+    setupFiles: ['test/setup/fast-check.ts'],
   },
 })

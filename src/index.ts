@@ -13,6 +13,7 @@ export type { ClusterOptions, BrokerSpec, SettleOptions } from './cluster/cluste
 export type { ClusterDescription, TopicDescription, PartitionDescription, GroupDescription, BrokerDescription } from './cluster/describe.js'
 export type { TimelineEvent, TimelineEventType } from './cluster/timeline.js'
 export type { LogCleanupResult } from './cluster/log/log-maintenance.js'
+export type { StoryOptions } from './cluster/story.js'
 export { InvariantViolation } from './cluster/invariants.js'
 export { ManualClock, SystemClock } from './cluster/clock.js'
 export type { Clock, TimerHandle } from './cluster/clock.js'

@@ -234,13 +234,16 @@ export class TransactionCoordinator {
     // every one of them is replicated.
     const partitions = [...txn.partitions.values()]
     queueMicrotask(() => {
+      if (this.closed) return
+      // The group's offsets take their marker on __consumer_offsets, a partition of its own:
+      // they become visible (or vanish) without waiting for the data partitions' markers.
+      if (txn.groups.size > 0) this.deps.completeGroupOffsets(txn.producerId, result === 'commit')
       void this.deps.writeMarkers(txn.producerId, txn.producerEpoch, partitions, result).then(() => this.complete(txn, result, reason))
     })
   }
 
   private complete(txn: TransactionMetadata, result: 'commit' | 'abort', reason: string): void {
     if (this.closed) return
-    if (txn.groups.size > 0) this.deps.completeGroupOffsets(txn.producerId, result === 'commit')
     this.transition(txn, result === 'commit' ? 'CompleteCommit' : 'CompleteAbort')
     this.deps.emit({
       type: 'txnEnded',
