@@ -190,6 +190,8 @@ export class Controller {
         p.resetHighWatermark(Math.min(p.highWatermark, p.log.logEndOffset))
         this.recordElection(p, `${reason}; unclean election: ${unclean} was not in the ISR`)
       } else {
+        // Already offline with still no eligible replica: KRaft writes no change (same epoch).
+        if (p.leader === -1) return
         p.setLeader(-1, p.leaderEpoch + 1)
         this.recordElection(p, `${reason}; no live in-sync replica`)
       }
