@@ -150,6 +150,7 @@ export class Runner {
     const retry = retryConfig(this.options.retry)
     let retryCount = 0
     let retryTime = retry.initialRetryTime
+    let staleInARow = 0
     while (this.running) {
       try {
         if (this.needsJoin) {
@@ -162,6 +163,7 @@ export class Runner {
         const fetched = await this.fetch()
         if (!this.running) break
         await this.process(fetched)
+        staleInARow = 0
         retryCount = 0
         retryTime = retry.initialRetryTime
       } catch (error) {
@@ -183,10 +185,12 @@ export class Runner {
           continue
         }
         if (isStaleMetadata(e) || e.name === 'KafkaJSTopicMetadataNotLoaded') {
-          // kafkajs's recoverFromFetch: refresh the metadata and rejoin at once, no back-off.
+          // kafkajs's recoverFromFetch: refresh the metadata and rejoin at once. When that did
+          // not help (a partition still without a leader), the retrier's back-off applies, so a
+          // consumer never spins without time passing.
           await this.client.refreshMetadata().catch(() => {})
           this.needsJoin = true
-          continue
+          if (staleInARow++ === 0) continue
         }
         if (e.name === 'KafkaJSConnectionError') await this.client.refreshMetadata().catch(() => {})
         if (!isKafkaJSError(e)) this.log.error(`Error when calling eachMessage/eachBatch: ${e.message}`, { groupId: this.group.groupId, stack: e.stack })
