@@ -1,0 +1,87 @@
+/**
+ * Bugs the simulation found in src/client and src/cluster, each as a minimal repro. One that is
+ * still there is an `it.fails` (when it is fixed the test starts passing, `it.fails` reports it,
+ * and it becomes a plain `it`); a fixed one stays as a regression test.
+ */
+import { describe, expect, it } from 'vitest'
+import { Cluster, ManualClock, logLevel } from '../../src/index.js'
+
+/** A ManualClock that notices a livelock (thousands of timers at one instant) and stops the cluster so the loop ends. */
+class LivelockClock extends ManualClock {
+  private instant = -1
+  private scheduled = 0
+  livelock: string | undefined
+  onLivelock: () => void = () => {}
+
+  override setTimeout(callback: () => void, ms: number) {
+    if (this.now() !== this.instant) {
+      this.instant = this.now()
+      this.scheduled = 0
+    }
+    if (++this.scheduled > 5_000 && this.livelock === undefined) {
+      this.livelock = `more than 5000 timers at t=${this.now()} ms`
+      queueMicrotask(this.onLivelock)
+    }
+    return this.livelock === undefined ? super.setTimeout(callback, ms) : super.setTimeout(() => {}, Number.MAX_SAFE_INTEGER)
+  }
+}
+
+describe('bugs found by the simulation', () => {
+  // BUG: src/client/consumer/runner.ts:185-190 — a fetch that fails with a stale-metadata error
+  // (here NOT_LEADER_OR_FOLLOWER for a partition with no leader) refreshes the metadata and
+  // rejoins the group "at once, no back-off", then fetches again: while the partition stays
+  // offline the consumer loops Fetch -> Metadata -> JoinGroup -> SyncGroup -> OffsetFetch with no
+  // virtual time passing, so a ManualClock's advance() never returns (the partition cannot come
+  // back, since time does not move). kafkajs's recoverFromFetch rejoins and then rethrows, and its
+  // runner's retrier backs off before fetching again. Found by simulate(): consumers in a group,
+  // every broker stopped, then restarted while the last ISR member waits out its session.
+  it('a consumer whose partition has no leader backs off instead of spinning at one instant', async () => {
+    const clock = new LivelockClock(0)
+    const cluster = new Cluster({ brokers: 2, clock, seed: 1 })
+    clock.onLivelock = () => void cluster.close()
+    const kafka = cluster.kafka({ clientId: 'c', logLevel: logLevel.NOTHING })
+    const admin = kafka.admin()
+    await admin.connect()
+    // The partition lives on broker 0 alone; the group's coordinator is elsewhere (broker 1).
+    await admin.createTopics({ topics: [{ topic: 't', replicaAssignment: [{ partition: 0, replicas: [0] }] }] })
+    await admin.disconnect()
+    const consumer = kafka.consumer({ groupId: 'g', heartbeatInterval: 500, sessionTimeout: 6_000 })
+    await consumer.connect()
+    await consumer.subscribe({ topics: ['t'], fromBeginning: true })
+    void consumer.run({ eachMessage: async () => {} }).catch(() => {})
+    await cluster.advance(100)
+    expect(cluster.describe().groups[0]!.coordinator).toBe(1)
+
+    cluster.stopBroker(0) // a controlled shutdown: t-0 is offline at once
+    await cluster.advance(1_000)
+    const livelock = clock.livelock
+    await consumer.disconnect().catch(() => {})
+    await cluster.close()
+    expect(livelock).toBeUndefined()
+  })
+
+  // BUG: src/cluster/api/error-response.ts — errorResponse() has no case for the transaction
+  // APIs (InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit), so
+  // `cluster.intercept('EndTxn', () => ({ error: ... }))` answers `undefined` and the producer
+  // fails with "TypeError: Cannot read properties of undefined (reading 'errorCode')" instead of
+  // the Kafka error (here the retriable COORDINATOR_NOT_AVAILABLE, which kafkajs retries through).
+  it.fails('an EndTxn failed by cluster.intercept answers the Kafka error, which the producer retries', async () => {
+    const clock = new ManualClock(0)
+    const cluster = new Cluster({ brokers: 1, clock, seed: 1 })
+    const kafka = cluster.kafka({ clientId: 'p', logLevel: logLevel.NOTHING })
+    const admin = kafka.admin()
+    await admin.connect()
+    await admin.createTopics({ topics: [{ topic: 't' }] })
+    await admin.disconnect()
+    const producer = kafka.producer({ transactionalId: 'tx', idempotent: true })
+    await producer.connect()
+    const txn = await producer.transaction()
+    await txn.send({ topic: 't', messages: [{ value: 'v' }] })
+    cluster.intercept('EndTxn', () => ({ error: 'COORDINATOR_NOT_AVAILABLE' }), { times: 1 })
+    const commit = txn.commit()
+    commit.catch(() => {})
+    await cluster.advance(1_000)
+    await expect(commit).resolves.toBeUndefined()
+    await cluster.close()
+  })
+})
