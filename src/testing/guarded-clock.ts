@@ -4,12 +4,13 @@
  */
 import { ManualClock } from '../index.js'
 
+/** More timers than this at one instant is a livelock: no simulated run schedules nearly as many. */
+const STORM_LIMIT = 5_000
+
 /**
  * A ManualClock that notices a timer re-arming itself at one instant (a livelock, which would
  * make advance() spin forever): it stops scheduling and keeps the error for the run to throw.
  */
-const STORM_LIMIT = 5_000
-
 export class GuardedClock extends ManualClock {
   private instant = -1
   private scheduled = 0

@@ -7,6 +7,8 @@
  *   recorded as a History (the same scenario gives the same history, byte for byte);
  * - checkHistory(history, options): Jepsen's Kafka checks (KAFKA-SEMANTICS.md 8-14);
  * - HistoryRecorder: records the history of the producers and consumers a test already has;
+ * - Nemesis: plays a fault schedule against a cluster the test drives itself (its own service);
+ * - runUntil / runUntilSettled: let virtual time pass until something holds;
  * - fast-check arbitraries for topics, producers, workloads, group memberships, fault schedules
  *   and whole scenarios (fast-check is a peer dependency of this entry point).
  */
@@ -28,7 +30,11 @@ export type {
   TopicInfo,
 } from './history.js'
 export { HistoryRecorder } from './recorder.js'
-export type { RecorderOptions, RecordProducerOptions, RecordConsumerOptions, RecordableProducer, RecordableConsumer, MessageLike } from './recorder.js'
+export type { RecorderOptions, RecordProducerOptions, RecordConsumerOptions, RecordableProducer, RecordableConsumer, RecordableKafka, MessageLike } from './recorder.js'
+export { Nemesis } from './nemesis.js'
+export type { NemesisOptions } from './nemesis.js'
+export { runUntil, runUntilSettled } from './drive.js'
+export type { RunUntilOptions } from './drive.js'
 export { checkHistory, formatCheckResult, ANOMALY_KINDS } from './checker.js'
 export type { Anomaly, AnomalyKind, CheckOptions, CheckResult, CheckStats, PipelineSpec } from './checker.js'
 export { simulate, SIMULATION_BROKER_CONFIG } from './simulation.js'

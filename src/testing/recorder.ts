@@ -42,6 +42,11 @@ export interface RecordableProducer {
   isIdempotent?(): boolean
 }
 
+export interface RecordableKafka {
+  producer(config?: any): RecordableProducer
+  consumer(config: any): RecordableConsumer
+}
+
 export interface RecordableConsumer {
   run(config?: any): Promise<void>
   commitOffsets?(offsets: any): Promise<void>
@@ -134,6 +139,34 @@ export class HistoryRecorder {
   /** Records a fault (a nemesis operation) in the history. */
   fault(fault: { kind: string; [field: string]: string | number | boolean | null }): void {
     this.push({ kind: 'fault', index: this.ops.length, process: 'nemesis', time: this.now(), type: 'info', fault: { ...fault } })
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // A whole client
+
+  /**
+   * Wraps a kafkajs `Kafka`: every producer and consumer it makes is recorded (named
+   * `<name>-producer-<n>` and `<name>-consumer-<n>`, default name: "kafka"). Hand it to the
+   * code under test in place of the Kafka it would use.
+   */
+  kafka<K extends RecordableKafka>(kafka: K, options: { readonly name?: string } = {}): K {
+    const prefix = options.name ?? 'kafka'
+    let producers = 0
+    let consumers = 0
+    const producer = (config: { transactionalId?: string } = {}): RecordableProducer =>
+      this.producer(kafka.producer(config), {
+        name: `${prefix}-producer-${producers++}`,
+        ...(config.transactionalId !== undefined ? { transactionalId: config.transactionalId } : {}),
+      })
+    const consumer = (config: { groupId: string; readUncommitted?: boolean }): RecordableConsumer =>
+      this.consumer(kafka.consumer(config), { name: `${prefix}-consumer-${consumers++}`, groupId: config.groupId, readUncommitted: config.readUncommitted === true })
+    return new Proxy(kafka, {
+      get(target, property, receiver) {
+        if (property === 'producer') return producer
+        if (property === 'consumer') return consumer
+        return Reflect.get(target, property, receiver)
+      },
+    })
   }
 
   // -----------------------------------------------------------------------------------------
@@ -316,6 +349,7 @@ export class HistoryRecorder {
   private placeMessage(topic: string, message: MessageLike): number | null {
     if (typeof message.partition === 'number') return message.partition
     const count = this.partitionCounts.get(topic)
+    if (count === 1) return 0
     if (count === undefined || message.key === undefined || message.key === null) return null
     const partitionMetadata = Array.from({ length: count }, (_, partitionId) => ({ partitionErrorCode: 0, partitionId, leader: 0, replicas: [0], isr: [0] }))
     return this.placeKeyed({ topic, partitionMetadata, message: message as never })

@@ -22,7 +22,8 @@ import { Cluster } from '../client/cluster.js'
 import type { BrokerConfigInput } from '../cluster/cluster-config.js'
 import type { History, TopicInfo } from './history.js'
 import { HistoryRecorder } from './recorder.js'
-import type { ClientRef, Fault, FaultStep, GroupSpec, MembershipStep, Scenario, SendStep, WorkloadStep } from './scenario.js'
+import { Nemesis } from './nemesis.js'
+import type { Fault, GroupSpec, MembershipStep, Scenario, SendStep, WorkloadStep } from './scenario.js'
 
 export interface SimulationOptions extends Scenario {
   /** Number of brokers (ids 0..n-1). Default 3. */
@@ -37,6 +38,15 @@ export interface SimulationOptions extends Scenario {
   readonly finalReadMs?: number
   /** Called with the cluster after the final reads, before it closes (describe(), timeline(), ...). */
   readonly inspect?: (cluster: Cluster) => void | Promise<void>
+  /**
+   * After a send of an idempotent producer fails, replace the producer with a new instance (a
+   * new producer id), as the Java producer bumps its epoch after a batch with an unknown
+   * outcome (KIP-360). Default false: kafkajs's behaviour. kafkajs gives the failed batch's
+   * sequence numbers back and the next send reuses them; if the broker had appended the failed
+   * batch, it takes the next one for a retry of it, answers with the old batch's offsets and
+   * drops the new messages: an acknowledged write lost (the checker reports it).
+   */
+  readonly replaceProducerAfterFailure?: boolean
 }
 
 /**
@@ -63,7 +73,6 @@ const TRANSACTION_TIMEOUT = 10_000
 const CONSUMER = { heartbeatInterval: 500, sessionTimeout: 6_000, rebalanceTimeout: 6_000, maxWaitTimeInMs: 500, retry: RETRY }
 /** The longest wait between checks while waiting for recovery and final reads. */
 const STEP_MS = 100
-
 
 /** Runs a scenario and returns its history (see the file comment). */
 export async function simulate(options: SimulationOptions): Promise<History> {
@@ -116,8 +125,7 @@ class SimulationRun {
   private readonly memberCount: number[] = []
   /** Background work (joins, leaves) still running. */
   private readonly tasks = new Set<Promise<void>>()
-  private readonly paused = new Set<string>()
-  private readonly interceptors: (() => void)[] = []
+  private readonly nemesis: Nemesis
   private reader: Consumer | undefined
 
   constructor(options: SimulationOptions) {
@@ -137,6 +145,11 @@ class SimulationRun {
       topics,
       seed: options.seed,
       groupGeneration: (groupId) => this.cluster.describe().groups.find((g) => g.groupId === groupId)?.generationId ?? null,
+    })
+    this.nemesis = new Nemesis(this.cluster, {
+      recorder: this.recorder,
+      // A fault names the producer at an index, or the live consumer at an index, at its turn.
+      clients: (role) => (role === 'producer' ? this.slots.map((s) => s.name) : this.members.filter((m) => !m.left).map((m) => m.name)),
     })
   }
 
@@ -211,7 +224,7 @@ class SimulationRun {
       })
     }
     const { workload, faults } = this.options
-    timeline<Fault>(faults, 0, (fault) => this.applyFault(fault))
+    timeline<Fault>(faults, 0, (fault) => this.nemesis.apply(fault))
     workload.groups.forEach((group, g) => {
       this.memberCount.push(0)
       timeline<Exclude<MembershipStep, { kind: 'advance' }>>(group.steps, 1 + g, (step) => (step.kind === 'join' ? this.join(g, group) : this.leave(g, step.member)))
@@ -227,7 +240,7 @@ class SimulationRun {
     }
   }
 
-  /** Queues a send on its producer; kafkajs refuses acks other than -1 from an idempotent producer. */
+  /** Queues a send on its producer: each producer sends one step after another (a Jepsen process). */
   private send(step: SendStep): void {
     const { producers, topics } = this.options.workload
     if (producers.length === 0 || topics.length === 0) return
@@ -238,12 +251,17 @@ class SimulationRun {
     const messages = Array.from({ length: Math.max(1, step.count) }, () => ({ key: `k${step.key}`, value: `v${index}.${slot.sent++}` }))
     slot.pending++
     slot.queue = slot.queue
-      .then(() => (spec.transactional ? this.sendInTransaction(index, slot, topic, messages, step.abort) : this.sendPlain(slot, spec.idempotent ? -1 : spec.acks, topic, messages)))
+      .then(() => (spec.transactional ? this.sendInTransaction(index, slot, topic, messages, step.abort) : this.sendPlain(index, slot, topic, messages)))
       .finally(() => void slot.pending--)
   }
 
-  private async sendPlain(slot: ProducerSlot, acks: number, topic: string, messages: { key: string; value: string }[]): Promise<void> {
-    await slot.producer.send({ topic, acks, timeout: SEND_TIMEOUT, messages }).catch(() => {})
+  private async sendPlain(index: number, slot: ProducerSlot, topic: string, messages: { key: string; value: string }[]): Promise<void> {
+    const spec = this.options.workload.producers[index]!
+    try {
+      await slot.producer.send({ topic, acks: spec.idempotent ? -1 : spec.acks, timeout: SEND_TIMEOUT, messages })
+    } catch {
+      if (spec.idempotent && this.options.replaceProducerAfterFailure) await this.replaceProducer(index, slot)
+    }
   }
 
   private async sendInTransaction(index: number, slot: ProducerSlot, topic: string, messages: { key: string; value: string }[], abort: boolean): Promise<void> {
@@ -311,92 +329,11 @@ class SimulationRun {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Faults
-
-  private applyFault(fault: Fault): void {
-    const cluster = this.cluster
-    const broker = (id: number): number => this.brokerIds[id % this.brokerIds.length]!
-    switch (fault.kind) {
-      case 'stopBroker':
-        this.note(fault, { broker: broker(fault.broker), crash: fault.crash, loseUnflushed: fault.loseUnflushed && fault.crash })
-        return cluster.stopBroker(broker(fault.broker), { crash: fault.crash, loseUnflushed: fault.loseUnflushed && fault.crash })
-      case 'startBroker':
-        this.note(fault, { broker: broker(fault.broker) })
-        return cluster.startBroker(broker(fault.broker))
-      case 'isolate':
-        this.note(fault, { broker: broker(fault.broker) })
-        return cluster.isolate(broker(fault.broker))
-      case 'heal':
-        this.note(fault, {})
-        return cluster.heal()
-      case 'slowFollower':
-        this.note(fault, { broker: broker(fault.broker), ms: fault.ms })
-        return cluster.delayReplication(broker(fault.broker), fault.ms)
-      case 'pauseReplication':
-        this.note(fault, { broker: broker(fault.broker) })
-        return cluster.pauseReplication(broker(fault.broker))
-      case 'resumeReplication':
-        this.note(fault, { broker: broker(fault.broker) })
-        return cluster.resumeReplication(broker(fault.broker))
-      case 'failRequests': {
-        const brokerId = fault.broker === null ? null : broker(fault.broker)
-        const effect = fault.effect
-        this.note(fault, {
-          api: fault.api,
-          broker: brokerId,
-          times: fault.times,
-          ...('error' in effect ? { error: effect.error } : 'disconnect' in effect ? { disconnect: true } : { delayMs: effect.delayMs }),
-        })
-        const dispose = cluster.intercept(fault.api, () => effect, { times: Math.max(1, fault.times), ...(brokerId === null ? {} : { brokerId }) })
-        this.interceptors.push(dispose)
-        return
-      }
-      case 'pauseClient': {
-        const clientId = this.client(fault.client)
-        this.note(fault, { client: clientId })
-        if (clientId === null) return
-        this.paused.add(clientId)
-        return cluster.pauseClient(clientId)
-      }
-      case 'resumeClient': {
-        const clientId = this.client(fault.client)
-        this.note(fault, { client: clientId })
-        if (clientId === null) return
-        this.paused.delete(clientId)
-        return cluster.resumeClient(clientId)
-      }
-      case 'electPreferredLeaders':
-        this.note(fault, {})
-        return cluster.electPreferredLeaders()
-    }
-  }
-
-  /** The client id a fault's ClientRef names now (null when there is no such client). */
-  private client(ref: ClientRef): string | null {
-    if (ref.role === 'producer') return this.slots.length === 0 ? null : this.slots[ref.index % this.slots.length]!.name
-    const live = this.members.filter((m) => !m.left)
-    return live.length === 0 ? null : live[ref.index % live.length]!.name
-  }
-
-  private note(fault: Fault, fields: Record<string, string | number | boolean | null>): void {
-    this.recorder.fault({ kind: fault.kind, ...fields })
-  }
-
-  // -------------------------------------------------------------------------------------------
   // 3. Recovery
 
   async recover(): Promise<void> {
     const cluster = this.cluster
-    this.recorder.fault({ kind: 'recover' })
-    cluster.heal()
-    for (const id of this.brokerIds) {
-      cluster.startBroker(id)
-      cluster.resumeReplication(id)
-      cluster.delayReplication(id, 0)
-    }
-    for (const dispose of this.interceptors.splice(0)) dispose()
-    for (const clientId of this.paused) cluster.resumeClient(clientId)
-    this.paused.clear()
+    this.nemesis.liftAll()
     const limit = this.options.recoveryMs ?? 120_000
     const start = this.clock.now()
     while (!this.recovered()) {
@@ -408,11 +345,8 @@ class SimulationRun {
   /** Every broker serving, every partition led, every send and transaction ended. */
   private recovered(): boolean {
     if (this.slots.some((s) => s.pending > 0) || this.tasks.size > 0) return false
-    if (this.cluster.reachableBrokers().length < this.brokerIds.length) return false
-    const d = this.cluster.describe()
-    if (d.brokers.some((b) => !b.alive)) return false
-    if (d.topics.some((t) => t.partitions.some((p) => p.leader < 0))) return false
-    return !d.transactions.some((t) => t.state === 'Ongoing' || t.state.startsWith('Prepare'))
+    if (!this.nemesis.healthy()) return false
+    return !this.cluster.describe().transactions.some((t) => t.state === 'Ongoing' || t.state.startsWith('Prepare'))
   }
 
   // -------------------------------------------------------------------------------------------
@@ -457,7 +391,7 @@ class SimulationRun {
 
   async tearDown(): Promise<void> {
     const cluster = this.cluster
-    for (const clientId of this.paused) cluster.resumeClient(clientId)
+    for (const clientId of this.nemesis.pausedClients) cluster.resumeClient(clientId)
     const closing: Promise<unknown>[] = []
     for (const m of this.members) if (!m.left) closing.push(m.consumer.disconnect().catch(() => {}))
     if (this.reader) closing.push(this.reader.disconnect().catch(() => {}))

@@ -105,6 +105,64 @@ describe('simulate', () => {
   })
 })
 
+describe('kafkajs\'s idempotent producer after a failed send', () => {
+  /**
+   * Found by the durable-configuration property: the first send is appended, then the ISR
+   * shrinks below min.insync.replicas (a follower paused, another cut off), so the producer's
+   * retries are refused (NOT_ENOUGH_REPLICAS) until it gives up. kafkajs gives the batch's
+   * sequence numbers back; the next send, once the network heals, reuses them, and the broker
+   * takes it for a retry of the appended batch: it answers with that batch's offsets and drops
+   * the new messages (Kafka's duplicate detection, KIP-98). The Java producer bumps its epoch
+   * after such a batch (KIP-360); kafkajs does not.
+   */
+  const scenario: Scenario = {
+    seed: 0,
+    workload: {
+      topics: [topic({}, 1)],
+      producers: [{ acks: -1, idempotent: true, transactional: false }],
+      // The first send gives up after about 9.5 s of refused retries; the second starts at 12 s.
+      steps: [
+        { kind: 'send', producer: 0, topic: 0, key: 0, count: 2, abort: false },
+        { kind: 'advance', ms: 12_000 },
+        { kind: 'send', producer: 0, topic: 0, key: 0, count: 2, abort: false },
+      ],
+      groups: [],
+    },
+    faults: [{ kind: 'pauseReplication', broker: 1 }, { kind: 'isolate', broker: 2 }, { kind: 'advance', ms: 15_000 }, { kind: 'heal' }],
+  }
+
+  it('loses the next send, acknowledged with the failed batch\'s offsets: the checker reports it', async () => {
+    const history = await simulate(scenario)
+    const sends = history.ops.filter((op): op is SendOp => op.kind === 'send')
+    expect(sends.map((s) => [s.value, s.type, s.offset])).toEqual([
+      ['v0.0', 'info', null],
+      ['v0.1', 'info', null],
+      ['v0.2', 'ok', 0],
+      ['v0.3', 'ok', 1],
+    ])
+    const result = checkHistory(history)
+    // Offsets 0 and 1 hold the first send's values, which the second send was told are its own.
+    expect(result.anomalies.map((a) => [a.kind, a.values])).toEqual([
+      ['inconsistent-offsets', ['v0.2', 'v0.0']],
+      ['inconsistent-offsets', ['v0.3', 'v0.1']],
+      ['lost-write', ['v0.2']],
+      ['lost-write', ['v0.3']],
+    ])
+  })
+
+  it('loses nothing when the producer is replaced after the failure (replaceProducerAfterFailure)', async () => {
+    const history = await simulate({ ...scenario, replaceProducerAfterFailure: true })
+    const result = checkHistory(history)
+    expect(result.valid, formatCheckResult(result)).toBe(true)
+    expect(history.ops.filter((op): op is SendOp => op.kind === 'send').map((s) => [s.process, s.value, s.offset])).toEqual([
+      ['producer-0', 'v0.0', null],
+      ['producer-0', 'v0.1', null],
+      ['producer-0.1', 'v0.2', 2],
+      ['producer-0.1', 'v0.3', 3],
+    ])
+  })
+})
+
 describe('reachability: the simulation finds the losses Kafka allows', () => {
   /** A single-partition topic, one producer, faults that make followers lag and leaders crash. */
   const lossy = (acks: -1 | 1, unclean: boolean) =>

@@ -1,0 +1,24 @@
+/**
+ * Safety under random faults: 500 seeded runs of the durable configuration (KAFKA-SEMANTICS.md
+ * fault scenario 1), 200 of consumer groups with acks=1 producers among the others. A run takes about ten
+ * milliseconds of real time; `npm run test:long` (test/long/simulation-safety.test.ts) runs
+ * thousands more with other seeds.
+ */
+import { describe, expect, it } from 'vitest'
+import { durableConfigurationLosesNothing, groupsUnderFaults } from './safety-properties.js'
+
+describe('simulated runs under random faults', () => {
+  it('acks=-1, RF=3, min.insync.replicas=2: no anomaly in 500 runs', async () => {
+    const coverage = await durableConfigurationLosesNothing(500, 1)
+    expect(coverage.runs).toBe(500)
+    // The runs met what the property is about: leader changes, truncated replicas, offline
+    // partitions, aborted transactions.
+    for (const what of ['committedWrites', 'elections', 'truncations', 'offline', 'abortedTransactions'] as const) expect(coverage[what], what).toBeGreaterThan(0)
+  }, 180_000)
+
+  it('consumer groups and acks=1 producers under every fault kind: no anomaly in 200 runs', async () => {
+    const coverage = await groupsUnderFaults(200, 1)
+    expect(coverage.runs).toBe(200)
+    for (const what of ['committedWrites', 'rebalances', 'polls'] as const) expect(coverage[what], what).toBeGreaterThan(0)
+  }, 120_000)
+})
