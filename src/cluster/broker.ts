@@ -31,6 +31,14 @@ export class Broker {
     return this.running && !this.isolated && !this.registering
   }
 
+  /** Why clients cannot talk to it (null when they can), as a connection error would say. */
+  get unreachableReason(): string | null {
+    if (!this.running) return 'the broker is stopped'
+    if (this.isolated) return 'the network to it is cut'
+    if (this.registering) return 'the broker is restarting (waiting for its previous session to expire)'
+    return null
+  }
+
   /** Registered and unfenced: the controller counts it (metadata lists it, it can lead). */
   get alive(): boolean {
     return !this.fenced

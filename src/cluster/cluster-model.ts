@@ -195,7 +195,7 @@ export class ClusterModel {
     const broker = this.brokersById.get(brokerId)
     if (!broker) return Promise.reject(new BrokerUnreachableError(brokerId, 'no such broker in the cluster'))
     if (!broker.reachable || this.closed) {
-      return Promise.reject(new BrokerUnreachableError(brokerId, this.closed ? 'the cluster is closed' : broker.running ? 'the network to it is cut' : 'the broker is stopped'))
+      return Promise.reject(new BrokerUnreachableError(brokerId, this.closed ? 'the cluster is closed' : (broker.unreachableReason ?? 'unreachable')))
     }
     if (this.interceptors.length > 0) return this.intercepted<K>(brokerId, request, from)
     return this.handle<K>(brokerId, request)

@@ -119,6 +119,26 @@ describe('ClusterModel', () => {
       expect(cluster.controller.topicNames()).toEqual([])
     })
 
+    it('says why a broker cannot be reached: stopped, cut off, or restarted while its old session lasts', async () => {
+      const cluster = newCluster()
+      const reason = (brokerId: number) =>
+        cluster.send(brokerId, { api: 'DescribeCluster' }).then(
+          () => 'reachable',
+          (e: unknown) => (e as Error).message,
+        )
+      cluster.stopBroker(0, { crash: true })
+      cluster.isolate(1)
+      expect(await reason(0)).toBe('Broker 0 is not reachable: the broker is stopped')
+      expect(await reason(1)).toBe('Broker 1 is not reachable: the network to it is cut')
+      cluster.startBroker(0) // the crashed incarnation's session has not expired yet
+      expect(await reason(0)).toBe('Broker 0 is not reachable: the broker is restarting (waiting for its previous session to expire)')
+      await cluster.advance(cluster.config.brokerSessionTimeoutMs())
+      expect(await reason(0)).toBe('reachable')
+      cluster.heal()
+      expect(await reason(1)).toBe('reachable')
+      expect(await reason(2)).toBe('reachable')
+    })
+
     it('answers asynchronously: the response is a promise even for a synchronous handler', async () => {
       const cluster = newCluster()
       const pending = cluster.send(0, { api: 'DescribeCluster' })

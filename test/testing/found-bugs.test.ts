@@ -60,12 +60,15 @@ describe('bugs found by the simulation', () => {
     expect(livelock).toBeUndefined()
   })
 
-  // BUG: src/cluster/api/error-response.ts — errorResponse() has no case for the transaction
-  // APIs (InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit), so
-  // `cluster.intercept('EndTxn', () => ({ error: ... }))` answers `undefined` and the producer
-  // fails with "TypeError: Cannot read properties of undefined (reading 'errorCode')" instead of
-  // the Kafka error (here the retriable COORDINATOR_NOT_AVAILABLE, which kafkajs retries through).
-  it.fails('an EndTxn failed by cluster.intercept answers the Kafka error, which the producer retries', async () => {
+  // FIXED: src/cluster/api/error-response.ts had no case for the transaction APIs
+  // (InitProducerId, AddPartitionsToTxn, AddOffsetsToTxn, EndTxn, TxnOffsetCommit), so
+  // `cluster.intercept('EndTxn', () => ({ error: ... }))` answered `undefined` and the producer
+  // failed with "TypeError: Cannot read properties of undefined (reading 'errorCode')". Now the
+  // switch is exhaustive (a new API without a case does not compile). kafkajs does not retry
+  // EndTxn: the commit rejects with the Kafka error (code 15, which kafkajs's table names
+  // GROUP_COORDINATOR_NOT_AVAILABLE), and the transaction stays open on the
+  // coordinator until it times out and is aborted.
+  it('an EndTxn failed by cluster.intercept answers the Kafka error, and the transaction stays open', async () => {
     const clock = new ManualClock(0)
     const cluster = new Cluster({ brokers: 1, clock, seed: 1 })
     const kafka = cluster.kafka({ clientId: 'p', logLevel: logLevel.NOTHING })
@@ -73,15 +76,53 @@ describe('bugs found by the simulation', () => {
     await admin.connect()
     await admin.createTopics({ topics: [{ topic: 't' }] })
     await admin.disconnect()
-    const producer = kafka.producer({ transactionalId: 'tx', idempotent: true })
+    const producer = kafka.producer({ transactionalId: 'tx', idempotent: true, transactionTimeout: 10_000 })
     await producer.connect()
     const txn = await producer.transaction()
     await txn.send({ topic: 't', messages: [{ value: 'v' }] })
     cluster.intercept('EndTxn', () => ({ error: 'COORDINATOR_NOT_AVAILABLE' }), { times: 1 })
     const commit = txn.commit()
     commit.catch(() => {})
-    await cluster.advance(1_000)
-    await expect(commit).resolves.toBeUndefined()
+    await cluster.advance(100)
+    await expect(commit).rejects.toMatchObject({ name: 'KafkaJSProtocolError', type: 'GROUP_COORDINATOR_NOT_AVAILABLE', retriable: true })
+    expect(cluster.describe().transactions.map((t) => t.state)).toEqual(['Ongoing'])
+    expect(cluster.describe().topics[0]!.partitions[0]!.openTransactions).toHaveLength(1)
+
+    await cluster.advance(10_000 + 60_000) // past the timeout and the coordinator's abort check
+    expect(cluster.describe().transactions.map((t) => t.state)).toEqual(['CompleteAbort'])
+    expect(cluster.describe().topics[0]!.partitions[0]!.openTransactions).toHaveLength(0)
+    await producer.disconnect()
     await cluster.close()
   })
+
+  for (const [api, error] of [
+    ['InitProducerId', 'COORDINATOR_LOAD_IN_PROGRESS'],
+    ['AddPartitionsToTxn', 'CONCURRENT_TRANSACTIONS'],
+  ] as const) {
+    it(`a ${api} failed once by cluster.intercept with ${error} is retried by the producer`, async () => {
+      const clock = new ManualClock(0)
+      const cluster = new Cluster({ brokers: 1, clock, seed: 1 })
+      const kafka = cluster.kafka({ clientId: 'p', logLevel: logLevel.NOTHING })
+      const admin = kafka.admin()
+      await admin.connect()
+      await admin.createTopics({ topics: [{ topic: 't' }] })
+      await admin.disconnect()
+      const producer = kafka.producer({ transactionalId: 'tx', idempotent: true })
+      let seen = 0
+      cluster.intercept(api, () => (seen++, { error }), { times: 1 })
+      const work = (async () => {
+        await producer.connect()
+        const txn = await producer.transaction()
+        await txn.send({ topic: 't', messages: [{ value: 'v' }] })
+        await txn.commit()
+      })()
+      work.catch(() => {})
+      await cluster.advance(5_000)
+      await expect(work).resolves.toBeUndefined()
+      expect(seen).toBe(1)
+      expect(cluster.describe().transactions.map((t) => t.state)).toEqual(['CompleteCommit'])
+      await producer.disconnect()
+      await cluster.close()
+    })
+  }
 })

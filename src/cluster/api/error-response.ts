@@ -56,7 +56,24 @@ export function errorResponse<K extends ApiName>(request: RequestOf<K> & { reado
         return { responses: r.resources.map((res) => ({ errorCode, errorMessage, resourceType: res.resourceType, resourceName: res.resourceName })) }
       case 'DescribeCluster':
         return { errorCode, clusterId: '', controllerId: -1, brokers: [] }
+      case 'InitProducerId':
+        return { errorCode, producerId: -1, producerEpoch: -1 }
+      case 'AddPartitionsToTxn':
+        return { results: r.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((index) => ({ index, errorCode })) })) }
+      case 'AddOffsetsToTxn':
+        return { errorCode }
+      case 'EndTxn':
+        return { errorCode }
+      case 'TxnOffsetCommit':
+        return { topics: r.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ index: p.index, errorCode })) })) }
+      default:
+        // Every API must have a case: a request whose type has none fails to compile here.
+        return unreachable(r)
     }
   }
   return build() as ResponseOf<K>
+}
+
+function unreachable(request: never): never {
+  throw new Error(`errorResponse: no error response for ${(request as { api: string }).api}`)
 }
