@@ -196,6 +196,8 @@ class Analysis {
   private readonly maxRead = new Map<string, PollOp>()
   private visible: Map<string, Map<string, Map<string, Location>>> | undefined
   private unseen = 0
+  /** Committed writes no poll read, at offsets above what the polls of their partition reached. */
+  private readonly unseenSends = new Set<SendOp>()
   private readsWithoutWrite = 0
 
   constructor(history: History, options: CheckOptions) {
@@ -308,14 +310,16 @@ class Analysis {
   // -----------------------------------------------------------------------------------------
   // Version orders
 
+  /** A claim that puts its offset in the committed version order. */
+  private showsCommitted(claim: SendOp | PollOp): boolean {
+    return claim.kind === 'poll' ? claim.isolation === 'read_committed' : this.mustHaveCommitted(claim) && !this.overwritten.has(claim)
+  }
+
   private versionOrders(): void {
     for (const [key, offsets] of this.claims) {
       const committed: number[] = []
       for (const [offset, claims] of offsets) {
-        const holdsCommitted = claims.some((c) =>
-          c.kind === 'poll' ? c.isolation === 'read_committed' : this.mustHaveCommitted(c) && !this.overwritten.has(c),
-        )
-        if (holdsCommitted) committed.push(offset)
+        if (claims.some((c) => this.showsCommitted(c))) committed.push(offset)
       }
       this.committedOrder.set(key, committed.sort((a, b) => a - b))
       this.fullOrder.set(key, [...offsets.keys()].sort((a, b) => a - b))
@@ -332,6 +336,7 @@ class Analysis {
       const max = send.partition === null ? undefined : this.maxRead.get(keyOf(send.topic, send.partition))
       if (send.offset === null || !max || send.offset > max.offset || this.compacted(send.topic)) {
         this.unseen++
+        this.unseenSends.add(send)
         continue
       }
       const finding = this.report(
@@ -469,12 +474,15 @@ class Analysis {
     const order = (next.isolation === 'read_committed' ? this.committedOrder : this.fullOrder).get(key) ?? []
     const skipped = order.filter((offset) => offset > previous.offset && offset < next.offset)
     if (skipped.length === 0) return
-    // Offsets that only lost writes claim hold nothing anyone could read: skipping them follows
-    // from those losses, and is allowed when they are.
+    // Offsets that only lost writes put in the order hold nothing anyone could read: skipping
+    // them follows from those losses, and is allowed when they are. (For a read_committed
+    // consumer, the other claims on such an offset, aborted or failed writes, never made it
+    // an offset to read.)
     const causes: Finding[] = []
     let onlyLost = true
     for (const offset of skipped) {
-      const claims = this.claims.get(key)?.get(offset) ?? []
+      const all = this.claims.get(key)?.get(offset) ?? []
+      const claims = next.isolation === 'read_committed' ? all.filter((c) => this.showsCommitted(c)) : all
       if (claims.length === 0 || !claims.every((c) => c.kind === 'send' && this.lost.has(c))) onlyLost = false
       else for (const c of claims) causes.push(this.lost.get(c as SendOp)!)
     }
@@ -511,8 +519,11 @@ class Analysis {
         }
         if (!before || later.offset! > before.offset!) continue
         // A reused offset follows from the earlier write's loss (or the later one was answered
-        // with an old write's offset and lost): allowed when that loss is.
+        // with an old write's offset and lost): allowed when that loss is. An earlier acks=0/1
+        // write that no poll read, above the offsets the polls reached, was lost too (the later
+        // write took its offset): allowed as its loss would be.
         const causes = [before, later].filter((s) => this.lost.has(s)).map((s) => this.lost.get(s)!)
+        const unseenUnsafe = this.unseenSends.has(before) && before.acks !== -1
         this.report(
           {
             kind: 'nonmonotonic-send',
@@ -523,7 +534,7 @@ class Analysis {
             message: `${later.process} sent ${quote(later.value)} (send #${later.index}) after ${quote(before.value)} (send #${before.index}) was acknowledged at ${where(later.topic, later.partition, before.offset!)}, and got offset ${later.offset}`,
             ops: [before, later],
           },
-          causes.length > 0 ? this.derivedAllowance(causes) : undefined,
+          causes.length > 0 ? this.derivedAllowance(causes) : unseenUnsafe ? this.unsafeAckLoss() : undefined,
         )
       }
     }

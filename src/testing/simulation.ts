@@ -69,6 +69,8 @@ export const SIMULATION_BROKER_CONFIG: BrokerConfigInput = {
  */
 const RETRY = { retries: 10, initialRetryTime: 100, maxRetryTime: 1_000, factor: 0.2, multiplier: 2 }
 const SEND_TIMEOUT = 3_000
+/** How long a replaced producer waits before connecting again when its connect() failed. */
+const RECONNECT_MS = 500
 const TRANSACTION_TIMEOUT = 10_000
 const CONSUMER = { heartbeatInterval: 500, sessionTimeout: 6_000, rebalanceTimeout: 6_000, maxWaitTimeInMs: 500, retry: RETRY }
 /** The longest wait between checks while waiting for recovery and final reads. */
@@ -289,7 +291,18 @@ class SimulationRun {
     await old.disconnect().catch(() => {})
     slot.name = `producer-${index}.${slot.instances++}`
     slot.producer = this.newProducer(index, slot.name)
-    await slot.producer.connect().catch(() => {})
+    // kafkajs's idempotent producer gets its producer id in connect(); one whose connect failed
+    // still sends, with producer id -1, that is without idempotence (its retries can write a
+    // batch twice). So the new instance sends nothing before it is connected: connect() is
+    // retried on the virtual clock (the sends queued behind it wait).
+    while (!this.cluster.isClosed) {
+      try {
+        await slot.producer.connect()
+        return
+      } catch {
+        await new Promise<void>((resolve) => this.clock.setTimeout(resolve, RECONNECT_MS))
+      }
+    }
   }
 
   private join(g: number, group: GroupSpec): void {

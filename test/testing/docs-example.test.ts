@@ -94,3 +94,48 @@ describe('docs/testing.md', () => {
     expect(shown).toBe(asPackage)
   })
 })
+
+// The example's check can fail: the same harness catches an at-least-once invoicer (a plain
+// producer, offsets committed after the send) that fails once between its send and its commit.
+describe('the same check on an at-least-once invoicer', () => {
+  it('reports the invoice written twice (pipeline-duplicate)', async () => {
+    const cluster = new Cluster({ brokers: 3, clock: new ManualClock(0), seed: 1, brokerConfig: SIMULATION_BROKER_CONFIG })
+    const recorder = new HistoryRecorder({ clock: cluster.clock })
+    const kafka = recorder.kafka(cluster.kafka({ clientId: 'test', logLevel: logLevel.NOTHING }))
+    const admin = kafka.admin()
+    await admin.connect()
+    await admin.createTopics({ topics: ['orders', 'invoices'].map((topic) => ({ topic, numPartitions: 1, replicationFactor: 3 })) })
+    await admin.disconnect()
+    const producer = kafka.producer()
+    const consumer = kafka.consumer({ groupId: 'invoicer' })
+    await producer.connect()
+    await consumer.connect()
+    await consumer.subscribe({ topics: ['orders'], fromBeginning: true })
+    let failed = false
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        await producer.send({ topic: 'invoices', messages: [{ key: message.key, value: `invoice for ${message.value}` }] })
+        if (message.value?.toString() === 'order-1' && !failed) {
+          failed = true
+          throw new Error('crashed after sending the invoice') // kafkajs delivers order-1 again
+        }
+      },
+    })
+    const shop = kafka.producer({ idempotent: true })
+    await shop.connect()
+    for (let i = 0; i < 3; i++) await shop.send({ topic: 'orders', messages: [{ key: `customer-${i}`, value: `order-${i}` }] })
+
+    const reader = kafka.consumer({ groupId: 'audit' })
+    await reader.connect()
+    await reader.subscribe({ topics: ['orders', 'invoices'], fromBeginning: true })
+    let read = 0
+    await reader.run({ eachMessage: async () => void read++ })
+    await runUntil(cluster, () => read >= 7, { maxMs: 60_000, what: 'three orders and four invoices read' })
+
+    const result = checkHistory(recorder.history(), { pipelines: [{ input: 'orders', output: 'invoices', transform: (order) => `invoice for ${order}` }] })
+    expect(result.valid).toBe(false)
+    expect(result.anomalies.map((a) => [a.kind, a.values])).toEqual([['pipeline-duplicate', ['order-1', 'invoice for order-1']]])
+    await runUntilSettled(cluster, Promise.all([consumer.disconnect(), producer.disconnect(), reader.disconnect(), shop.disconnect()]))
+    await cluster.close()
+  })
+})

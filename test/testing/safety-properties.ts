@@ -23,7 +23,13 @@ export interface Coverage {
   polls: number
 }
 
-async function check(scenario: Scenario, coverage: Coverage): Promise<void> {
+/**
+ * `everyWriteRead`: every committed write must be read by the final reads. The checker judges a
+ * write lost only at or below the highest offset a poll read (the polls may not have reached
+ * the rest); the simulation's final reads run to the end of every log, so with acks=-1 alone a
+ * committed write above that is lost too.
+ */
+async function check(scenario: Scenario, coverage: Coverage, everyWriteRead = false): Promise<void> {
   const history = await simulate({
     ...scenario,
     checkInvariants: true,
@@ -45,7 +51,16 @@ async function check(scenario: Scenario, coverage: Coverage): Promise<void> {
   coverage.rebalances += history.ops.filter((op) => op.kind === 'assign').length
   coverage.polls += result.stats.polls
   expect(result.valid, `${formatCheckResult(result)}\nscenario: ${JSON.stringify(scenario)}`).toBe(true)
+  if (everyWriteRead) expect(result.stats.unseen, `committed writes the final reads did not see\nscenario: ${JSON.stringify(scenario)}`).toBe(0)
 }
+
+/**
+ * 'suite': the arbitraries' default sizes (up to 40 workload steps, 20-30 fault steps);
+ * 'long': four times as many of each, for test:long, whose runs then last longer and meet more
+ * faults in one run.
+ */
+export type RunSize = 'suite' | 'long'
+const SCALE: Record<RunSize, number> = { suite: 1, long: 4 }
 
 const emptyCoverage = (): Coverage => ({ runs: 0, committedWrites: 0, elections: 0, truncations: 0, offline: 0, abortedTransactions: 0, unknownSends: 0, rebalances: 0, polls: 0 })
 
@@ -56,20 +71,22 @@ const emptyCoverage = (): Coverage => ({ runs: 0, committedWrites: 0, elections:
  * order between their joins, sends keep their order (KAFKA-SEMANTICS.md fault scenario 1 and
  * checks 8-13). The cluster's white-box invariants are checked after every step too.
  */
-export async function durableConfigurationLosesNothing(numRuns: number, seed: number): Promise<Coverage> {
+export async function durableConfigurationLosesNothing(numRuns: number, seed: number, size: RunSize = 'suite'): Promise<Coverage> {
   const coverage = emptyCoverage()
+  const scale = SCALE[size]
   const arbitrary = scenarioArbitrary({
     workload: {
       topics: fc.array(topicArbitrary({ replicationFactor: 3, minInsyncReplicas: 2 }), { minLength: 1, maxLength: 2 }),
       producers: fc.array(producerArbitrary({ acks: -1, idempotent: fc.boolean(), transactional: fc.boolean() }), { minLength: 1, maxLength: 3 }),
       maxGroups: 1,
+      sends: { maxSteps: 40 * scale },
     },
     // Dense schedules (up to 30 faults, at most a second apart) meet lagging followers under
     // crashing leaders more often.
-    faults: { kinds: FAULT_KINDS, loseUnflushed: false, maxSteps: 30, maxAdvanceMs: 1_000 },
+    faults: { kinds: FAULT_KINDS, loseUnflushed: false, maxSteps: 30 * scale, maxAdvanceMs: 1_000 },
   })
   await fc.assert(
-    fc.asyncProperty(arbitrary, (scenario) => check(scenario, coverage)),
+    fc.asyncProperty(arbitrary, (scenario) => check(scenario, coverage, true)),
     { seed, numRuns },
   )
   return coverage
@@ -81,15 +98,17 @@ export async function durableConfigurationLosesNothing(numRuns: number, seed: nu
  * duplicated) find nothing else, and every consumer reads on without skipping or going back
  * between its joins (check 12).
  */
-export async function groupsUnderFaults(numRuns: number, seed: number): Promise<Coverage> {
+export async function groupsUnderFaults(numRuns: number, seed: number, size: RunSize = 'suite'): Promise<Coverage> {
   const coverage = emptyCoverage()
+  const scale = SCALE[size]
   const arbitrary = scenarioArbitrary({
     workload: {
       topics: fc.array(topicArbitrary({ replicationFactor: 3, minInsyncReplicas: 2 }), { minLength: 1, maxLength: 2 }),
       producers: fc.array(producerArbitrary({ acks: fc.constantFrom<-1 | 1>(-1, 1), idempotent: fc.boolean(), transactional: fc.boolean() }), { minLength: 1, maxLength: 2 }),
       maxGroups: 2,
+      sends: { maxSteps: 40 * scale },
     },
-    faults: { kinds: FAULT_KINDS },
+    faults: { kinds: FAULT_KINDS, maxSteps: 20 * scale },
   })
   await fc.assert(
     fc.asyncProperty(arbitrary, (scenario) => check(scenario, coverage)),

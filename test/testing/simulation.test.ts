@@ -163,6 +163,52 @@ describe('kafkajs\'s idempotent producer after a failed send', () => {
   })
 })
 
+describe('a replaced idempotent producer whose connect() fails', () => {
+  /**
+   * Found by test:long: kafkajs's idempotent producer gets its producer id in connect(); when
+   * that fails (no broker reachable) it still sends, with producer id -1, so without idempotence,
+   * and a retry after NOT_ENOUGH_REPLICAS_AFTER_APPEND wrote the batch twice. The replacement now
+   * connects again on the virtual clock before it sends.
+   */
+  const scenario: Scenario = {
+    seed: 802964040,
+    workload: {
+      topics: [topic({}, 1)],
+      producers: [{ acks: -1, idempotent: true, transactional: false }],
+      steps: [
+        { kind: 'send', producer: 0, topic: 0, key: 0, count: 1, abort: false },
+        { kind: 'send', producer: 0, topic: 0, key: 0, count: 1, abort: false },
+      ],
+      groups: [],
+    },
+    faults: [
+      { kind: 'isolate', broker: 2 },
+      { kind: 'stopBroker', broker: 1, crash: true, loseUnflushed: false },
+      { kind: 'advance', ms: 6_077 },
+      { kind: 'startBroker', broker: 1 },
+      { kind: 'electPreferredLeaders' },
+      { kind: 'isolate', broker: 0 },
+      { kind: 'advance', ms: 1_000 },
+      { kind: 'stopBroker', broker: 0, crash: false, loseUnflushed: false },
+    ],
+  }
+
+  it('sends only once it has a producer id, so nothing is written twice', async () => {
+    const history = await simulate({ ...scenario, replaceProducerAfterFailure: true })
+    const result = checkHistory(history)
+    expect(result.valid, formatCheckResult(result)).toBe(true)
+    const sends = history.ops.filter((op): op is SendOp => op.kind === 'send')
+    expect(sends.map((s) => [s.process, s.value, s.type])).toEqual([
+      ['producer-0', 'v0.0', 'info'],
+      ['producer-0.1', 'v0.1', 'ok'],
+    ])
+    // The replacement could not connect when the first send failed; it sent once it could.
+    expect(sends[1]!.time).toBeGreaterThan(sends[0]!.completedTime!)
+    const stored = history.ops.filter((op) => op.kind === 'poll' && op.value === 'v0.1')
+    expect(stored).toHaveLength(1)
+  })
+})
+
 describe('reachability: the simulation finds the losses Kafka allows', () => {
   /** A single-partition topic, one producer, faults that make followers lag and leaders crash. */
   const lossy = (acks: -1 | 1, unclean: boolean) =>

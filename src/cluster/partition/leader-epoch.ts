@@ -29,10 +29,22 @@ export class LeaderEpochCache {
     return this.entries[this.entries.length - 1]
   }
 
-  /** Records the start of `epoch` at `startOffset` if it is newer than the latest epoch. */
+  /**
+   * Records the start of `epoch` at `startOffset` (LeaderEpochFileCache.assign): nothing to do
+   * for the latest epoch at or after its recorded start; otherwise the trailing entries the new
+   * one does not strictly follow (an epoch as new or newer, or a start as late or later) are
+   * dropped first (maybeTruncateNonMonotonicEntries). A replica that was leader of an epoch in
+   * which it wrote nothing, then copies an older epoch's batch at that offset from its new
+   * leader, so forgets the empty epoch instead of keeping it ahead of data it never had.
+   */
   assign(epoch: number, startOffset: number): void {
     const latest = this.latest()
-    if (latest && epoch <= latest.epoch) return
+    if (latest && latest.epoch === epoch && latest.startOffset <= startOffset) return
+    while (this.entries.length > 0) {
+      const last = this.entries[this.entries.length - 1]!
+      if (last.epoch < epoch && last.startOffset < startOffset) break
+      this.entries.pop()
+    }
     this.entries.push({ epoch, startOffset })
   }
 

@@ -597,6 +597,45 @@ describe('fault scenario 5: fast leader changes and hard failures never make rep
     cluster.checkInvariants()
   })
 
+  /**
+   * Found by memkafka/testing's long runs: broker 0 led epoch 1 without writing anything (cut
+   * off, then crashed), and later copied epoch 0's record at offset 0 from the next leader. Kafka's
+   * epoch cache drops the empty epoch 1 entry when that older batch is appended at its start
+   * offset (LeaderEpochFileCache.maybeTruncateNonMonotonicEntries); memkafka kept it, so when
+   * the network blipped and broker 0 reconciled with its leader again, it asked for epoch 1's end,
+   * learned epoch 0's, and cut away the committed record it held (ISR member below the HW).
+   */
+  it('a replica that led an epoch without writing, then copied an older epoch\'s record, keeps it across a reconcile', async () => {
+    const cluster = newCluster({ 'broker.session.timeout.ms': 3_000 })
+    const step = async (what: () => unknown): Promise<void> => {
+      await what()
+      await cluster.advance(0)
+      cluster.checkInvariants()
+    }
+    await createTopic(cluster, 't', { 'min.insync.replicas': '2' }, [2, 0, 1])
+    await step(() => cluster.isolate(0))
+    track(produce(cluster, 't', ['a'])) // on 2 and 1 (epoch 0), not on the cut-off 0
+    await step(() => cluster.advance(1))
+    await step(() => cluster.stopBroker(1, { crash: true })) // still in the ISR until its session expires
+    await step(() => cluster.stopBroker(2)) // controlled: 0 leads epoch 1, and writes nothing in it
+    expect(stateOf(cluster, 't')).toMatchObject({ leader: 0, leaderEpoch: 1 })
+    await step(() => cluster.startBroker(1)) // waits out its old session
+    await step(() => cluster.advance(2_000))
+    await step(() => cluster.stopBroker(0, { crash: true }))
+    await step(() => cluster.startBroker(0))
+    await step(() => cluster.heal())
+    // 0's session expires: 1 leads (epoch 2), then 1's does: offline, and 1 leads again.
+    await step(() => cluster.advance(1_100))
+    expect(stateOf(cluster, 't')).toMatchObject({ leader: 1, isr: [0, 1], highWatermark: 1 })
+    expect(replicaRecords(cluster, 't', 0)).toEqual([{ offset: 0, epoch: 0, value: 'a' }])
+    expect(partitionOf(cluster, 't').replica(0)!.epochs.all[0]).toEqual({ epoch: 0, startOffset: 0 })
+    // A network blip: 0 reconciles with its leader again and keeps the committed record.
+    await step(() => cluster.isolate(0))
+    await step(() => cluster.heal())
+    expect(replicaRecords(cluster, 't', 0)).toEqual([{ offset: 0, epoch: 0, value: 'a' }])
+    expect(eventsOf(cluster, 'truncated').filter((e) => e.brokerId === 0)).toEqual([])
+  })
+
   it('a leader that wrote in its own epoch and crashed is cut back to where its epoch diverged, then catches up', async () => {
     const cluster = newCluster({ 'replica.lag.time.max.ms': 60_000 })
     const step = async (what: () => unknown): Promise<void> => {

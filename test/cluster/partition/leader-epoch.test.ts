@@ -1,0 +1,80 @@
+/**
+ * The leader-epoch cache and KIP-279's divergence point, entry by entry, against Kafka's
+ * LeaderEpochFileCache (assign, truncateFromEnd, endOffsetFor).
+ */
+import { describe, expect, it } from 'vitest'
+import { LeaderEpochCache, divergenceOffset, endOffsetForEpoch } from '../../../src/cluster/partition/leader-epoch.js'
+
+function cacheOf(...entries: [epoch: number, startOffset: number][]): LeaderEpochCache {
+  const cache = new LeaderEpochCache()
+  for (const [epoch, startOffset] of entries) cache.assign(epoch, startOffset)
+  return cache
+}
+
+describe('LeaderEpochCache.assign', () => {
+  it('adds a newer epoch at a later offset, and ignores the latest epoch again at or after its start', () => {
+    const cache = cacheOf([0, 0], [2, 5])
+    cache.assign(2, 7)
+    cache.assign(2, 5)
+    expect(cache.all).toEqual([
+      { epoch: 0, startOffset: 0 },
+      { epoch: 2, startOffset: 5 },
+    ])
+  })
+
+  it('drops trailing entries the new one does not strictly follow (an empty epoch replaced by an older batch at its start)', () => {
+    const cache = cacheOf([1, 0])
+    cache.assign(0, 0)
+    expect(cache.all).toEqual([{ epoch: 0, startOffset: 0 }])
+    const longer = cacheOf([0, 0], [3, 4], [5, 4])
+    longer.assign(4, 4)
+    expect(longer.all).toEqual([
+      { epoch: 0, startOffset: 0 },
+      { epoch: 4, startOffset: 4 },
+    ])
+  })
+
+  it('moves the latest epoch back when it is assigned an earlier start', () => {
+    const cache = cacheOf([0, 0], [2, 5])
+    cache.assign(2, 3)
+    expect(cache.all).toEqual([
+      { epoch: 0, startOffset: 0 },
+      { epoch: 2, startOffset: 3 },
+    ])
+  })
+
+  it('keeps both columns strictly increasing whatever the order of assignments', () => {
+    const cache = new LeaderEpochCache()
+    const moves: [number, number][] = [[0, 0], [3, 2], [1, 1], [4, 6], [4, 2], [2, 9], [6, 9]]
+    for (const [epoch, offset] of moves) {
+      cache.assign(epoch, offset)
+      const all = cache.all
+      for (let i = 1; i < all.length; i++) {
+        expect(all[i]!.epoch).toBeGreaterThan(all[i - 1]!.epoch)
+        expect(all[i]!.startOffset).toBeGreaterThan(all[i - 1]!.startOffset)
+      }
+      expect(cache.latest()).toEqual({ epoch, startOffset: offset })
+    }
+  })
+
+  it('truncateFromEnd drops the epochs starting at or after the offset', () => {
+    const cache = cacheOf([0, 0], [1, 3], [2, 6])
+    cache.truncateFromEnd(3)
+    expect(cache.all).toEqual([{ epoch: 0, startOffset: 0 }])
+  })
+})
+
+describe('KIP-279: where a follower truncates', () => {
+  it('endOffsetForEpoch: the log end for the latest epoch, else the next epoch\'s start', () => {
+    const entries = cacheOf([0, 0], [2, 1], [4, 1]).all
+    expect(endOffsetForEpoch(entries, 3, 4)).toEqual({ epoch: 4, endOffset: 3 })
+    expect(endOffsetForEpoch(entries, 3, 1)).toEqual({ epoch: 0, endOffset: 1 })
+    expect(endOffsetForEpoch(entries, 3, 9)).toEqual({ epoch: -1, endOffset: -1 })
+  })
+
+  it('a follower that replaced its empty epoch keeps the record it copied', () => {
+    const leader = { epochs: cacheOf([0, 0], [2, 1], [4, 1]), logEndOffset: 1, highWatermark: 1 }
+    const follower = { epochs: cacheOf([1, 0], [0, 0]), logEndOffset: 1, highWatermark: 1 }
+    expect(divergenceOffset(follower, leader)).toBe(1)
+  })
+})
