@@ -120,6 +120,9 @@ export class Controller {
       configs: Object.fromEntries(plan.configs),
     })
     for (const p of partitions) this.recordElection(p, 'topic created')
+    // The followers start fetching from their new leader at once (Kafka's makeFollower), so an
+    // idle partition's followers are in step with it, not lagging since its creation.
+    for (const p of partitions) this.ctx.onLeaderChanged(p)
     return topic
   }
 
@@ -260,6 +263,7 @@ export class Controller {
     topic.partitions = [...topic.partitions, ...added]
     this.ctx.timeline.record({ type: 'partitionsCreated', topic: name, from, to: topic.partitions.length })
     for (const p of added) this.recordElection(p, 'partition created')
+    for (const p of added) this.ctx.onLeaderChanged(p)
     this.ctx.onPartitionsAdded(topic)
   }
 

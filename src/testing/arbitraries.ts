@@ -235,7 +235,21 @@ export interface FaultOptions {
   readonly errors?: readonly ErrorName[]
 }
 
-const DEFAULT_APIS: readonly FaultApi[] = ['Produce', 'Fetch', 'Metadata', 'JoinGroup', 'Heartbeat', 'OffsetCommit', 'FindCoordinator']
+const DEFAULT_APIS: readonly FaultApi[] = [
+  'Produce',
+  'Fetch',
+  'Metadata',
+  'ListOffsets',
+  'FindCoordinator',
+  'JoinGroup',
+  'SyncGroup',
+  'Heartbeat',
+  'OffsetCommit',
+  'OffsetFetch',
+  'InitProducerId',
+  'AddPartitionsToTxn',
+  'EndTxn',
+]
 const DEFAULT_ERRORS: readonly ErrorName[] = ['NOT_LEADER_OR_FOLLOWER', 'REQUEST_TIMED_OUT', 'NOT_ENOUGH_REPLICAS', 'COORDINATOR_NOT_AVAILABLE', 'NETWORK_EXCEPTION']
 
 /** A fault schedule: faults of the chosen kinds with pauses between them. */

@@ -247,12 +247,20 @@ class Analysis {
     return send.type === 'fail' ? 'aborted' : 'unknown'
   }
 
-  /** Jepsen's must-have-committed: it committed, or its outcome is unknown but a committed read saw it. */
+  /**
+   * Jepsen's must-have-committed: it committed, or its outcome is unknown but a committed read saw
+   * it — where it was written, when the send learned its offset (a transaction retried after an
+   * unknown outcome writes the same value again elsewhere, and that copy's read says nothing of
+   * this one).
+   */
   private mustHaveCommitted(send: SendOp): boolean {
     const status = this.status(send)
     if (status === 'committed') return true
     if (status === 'aborted' || send.value === null) return false
-    return (this.readers.get(send.topic)?.get(send.value) ?? []).some((p) => p.isolation === 'read_committed')
+    const placed = send.partition !== null && send.offset !== null
+    return (this.readers.get(send.topic)?.get(send.value) ?? []).some(
+      (p) => p.isolation === 'read_committed' && (!placed || (p.partition === send.partition && p.offset === send.offset)),
+    )
   }
 
   private seen(send: SendOp): boolean {

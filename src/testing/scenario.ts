@@ -81,7 +81,23 @@ export interface ClientRef {
 }
 
 /** The APIs request faults may hit. */
-export type FaultApi = 'Produce' | 'Fetch' | 'Metadata' | 'ListOffsets' | 'FindCoordinator' | 'JoinGroup' | 'SyncGroup' | 'Heartbeat' | 'OffsetCommit' | 'OffsetFetch' | 'InitProducerId' | 'AddPartitionsToTxn' | 'EndTxn'
+export type FaultApi =
+  | 'Produce'
+  | 'Fetch'
+  | 'Metadata'
+  | 'ListOffsets'
+  | 'FindCoordinator'
+  | 'JoinGroup'
+  | 'SyncGroup'
+  | 'Heartbeat'
+  | 'LeaveGroup'
+  | 'OffsetCommit'
+  | 'OffsetFetch'
+  | 'InitProducerId'
+  | 'AddPartitionsToTxn'
+  | 'AddOffsetsToTxn'
+  | 'EndTxn'
+  | 'TxnOffsetCommit'
 
 /** What a request fault does to the requests it catches (cluster.intercept's actions). */
 export type RequestFaultEffect = { readonly error: ErrorName } | { readonly disconnect: true } | { readonly delayMs: number }
