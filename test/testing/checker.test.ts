@@ -365,6 +365,27 @@ describe('checkHistory options: what the configuration allows', () => {
     expect(kinds(checkHistory(uncommitted.build()).anomalies)).toEqual(['poll-skip'])
   })
 
+  it('a transaction with an unknown outcome retried elsewhere: the copy that was read does not make the first one committed', () => {
+    // Found by docs/testing.md's example under an EndTxn fault: the first transaction's commit
+    // failed (unknown outcome; it was aborted), the processor wrote the same invoice again in a
+    // new transaction, and only that one was read.
+    const h = new HistoryBuilder().topic('in').topic('out')
+    h.send('shop', 'in', 0, 0, 'a')
+    const first = h.txn('proc')
+    h.send('proc', 'out', 0, 0, 'A', { txn: first })
+    h.end(first, 'unknown')
+    const second = h.txn('proc')
+    h.send('proc', 'out', 0, 2, 'A', { txn: second })
+    h.end(second, 'committed')
+    h.polls('reader', 'in', 0, [[0, 'a']])
+    h.polls('reader', 'out', 0, [[2, 'A']])
+    expectClean(checkHistory(h.build(), { pipelines: [{ input: 'in', output: 'out', transform: (v) => v.toUpperCase() }] }))
+    // Read where the first one wrote it too, it did commit: the value is there twice.
+    h.poll('auditor', 'out', 0, 0, 'A')
+    const twice = checkHistory(h.build(), { pipelines: [{ input: 'in', output: 'out', transform: (v) => v.toUpperCase() }] })
+    expect(kinds(twice.anomalies)).toEqual(['duplicate', 'pipeline-duplicate'])
+  })
+
   it('duplicates without idempotence are allowed by default, not with allowDuplicatesWithoutIdempotence: false', () => {
     const h = new HistoryBuilder().topic('t')
     h.send('p0', 't', 0, 0, 'a')

@@ -26,6 +26,17 @@ class LivelockClock extends ManualClock {
   }
 }
 
+/** One broker on a ManualClock, with topic `t`. */
+async function oneBrokerWithTopic() {
+  const cluster = new Cluster({ brokers: 1, clock: new ManualClock(0), seed: 1 })
+  const kafka = cluster.kafka({ clientId: 'p', logLevel: logLevel.NOTHING })
+  const admin = kafka.admin()
+  await admin.connect()
+  await admin.createTopics({ topics: [{ topic: 't' }] })
+  await admin.disconnect()
+  return { cluster, kafka }
+}
+
 describe('bugs found by the simulation', () => {
   // BUG: src/client/consumer/runner.ts:185-190 — a fetch that fails with a stale-metadata error
   // (here NOT_LEADER_OR_FOLLOWER for a partition with no leader) refreshes the metadata and
@@ -69,13 +80,7 @@ describe('bugs found by the simulation', () => {
   // GROUP_COORDINATOR_NOT_AVAILABLE), and the transaction stays open on the
   // coordinator until it times out and is aborted.
   it('an EndTxn failed by cluster.intercept answers the Kafka error, and the transaction stays open', async () => {
-    const clock = new ManualClock(0)
-    const cluster = new Cluster({ brokers: 1, clock, seed: 1 })
-    const kafka = cluster.kafka({ clientId: 'p', logLevel: logLevel.NOTHING })
-    const admin = kafka.admin()
-    await admin.connect()
-    await admin.createTopics({ topics: [{ topic: 't' }] })
-    await admin.disconnect()
+    const { cluster, kafka } = await oneBrokerWithTopic()
     const producer = kafka.producer({ transactionalId: 'tx', idempotent: true, transactionTimeout: 10_000 })
     await producer.connect()
     const txn = await producer.transaction()
@@ -100,13 +105,7 @@ describe('bugs found by the simulation', () => {
     ['AddPartitionsToTxn', 'CONCURRENT_TRANSACTIONS'],
   ] as const) {
     it(`a ${api} failed once by cluster.intercept with ${error} is retried by the producer`, async () => {
-      const clock = new ManualClock(0)
-      const cluster = new Cluster({ brokers: 1, clock, seed: 1 })
-      const kafka = cluster.kafka({ clientId: 'p', logLevel: logLevel.NOTHING })
-      const admin = kafka.admin()
-      await admin.connect()
-      await admin.createTopics({ topics: [{ topic: 't' }] })
-      await admin.disconnect()
+      const { cluster, kafka } = await oneBrokerWithTopic()
       const producer = kafka.producer({ transactionalId: 'tx', idempotent: true })
       let seen = 0
       cluster.intercept(api, () => (seen++, { error }), { times: 1 })

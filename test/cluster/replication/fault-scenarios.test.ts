@@ -121,6 +121,15 @@ function replicaRecords(cluster: Cluster, topic: string, brokerId: number): { of
   return out
 }
 
+/** Runs one action, lets the cluster react at the same instant, then checks every invariant. */
+function stepper(cluster: Cluster): (what: () => unknown) => Promise<void> {
+  return async (what) => {
+    await what()
+    await cluster.advance(0)
+    cluster.checkInvariants()
+  }
+}
+
 const valuesOf = (records: { value: string }[]): string[] => records.map((r) => r.value)
 
 /** What a consumer can read: a Fetch to the current leader from `offset`, values by offset. */
@@ -543,11 +552,7 @@ describe('fault scenario 5: fast leader changes and hard failures never make rep
   ]) {
     it(`three leaders in quick succession, the crashed ones back in the order ${order.join(', ')}`, async () => {
       const cluster = newCluster()
-      const step = async (what: () => unknown): Promise<void> => {
-        await what()
-        await cluster.advance(0)
-        cluster.checkInvariants()
-      }
+      const step = stepper(cluster)
       await createTopic(cluster, 't')
       await step(() => produce(cluster, 't', ['a', 'b']))
       await step(() => cluster.pauseReplication(1))
@@ -607,11 +612,7 @@ describe('fault scenario 5: fast leader changes and hard failures never make rep
    */
   it('a replica that led an epoch without writing, then copied an older epoch\'s record, keeps it across a reconcile', async () => {
     const cluster = newCluster({ 'broker.session.timeout.ms': 3_000 })
-    const step = async (what: () => unknown): Promise<void> => {
-      await what()
-      await cluster.advance(0)
-      cluster.checkInvariants()
-    }
+    const step = stepper(cluster)
     await createTopic(cluster, 't', { 'min.insync.replicas': '2' }, [2, 0, 1])
     await step(() => cluster.isolate(0))
     track(produce(cluster, 't', ['a'])) // on 2 and 1 (epoch 0), not on the cut-off 0
@@ -638,11 +639,7 @@ describe('fault scenario 5: fast leader changes and hard failures never make rep
 
   it('a leader that wrote in its own epoch and crashed is cut back to where its epoch diverged, then catches up', async () => {
     const cluster = newCluster({ 'replica.lag.time.max.ms': 60_000 })
-    const step = async (what: () => unknown): Promise<void> => {
-      await what()
-      await cluster.advance(0)
-      cluster.checkInvariants()
-    }
+    const step = stepper(cluster)
     await createTopic(cluster, 't')
     await step(() => produce(cluster, 't', ['a']))
     // Leadership moves 0 -> 1 by a controlled shutdown (epoch 1), a write in it, then 1 takes a
