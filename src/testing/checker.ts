@@ -4,8 +4,9 @@
  *
  *  8. inconsistent-offsets  one partition offset holds two values (sends and polls disagree);
  *  9. duplicate             one value stored at two offsets (anomalous only with idempotence);
- * 10. lost-write            an acknowledged write at or below the highest offset any poll read
- *                           of its partition, that no poll ever read;
+ * 10. lost-write            an acknowledged write that no poll ever read, at or below the
+ *                           highest offset any poll read of its partition, or on a partition a
+ *                           consumer later read to its end (a read-to-end op);
  * 11. aborted-read          a read_committed poll returned a value whose write definitely did
  *                           not commit (an aborted transaction, a failed send);
  * 12. poll-skip /           a consumer, between two group joins, jumped over an offset that
@@ -26,7 +27,7 @@
  * idempotence may write a retried send twice, an unclean leader election may lose committed
  * writes. Those are reported in `allowed`, with the reason, and leave the history valid.
  */
-import type { History, HistoryOp, PollOp, SendOp, TopicInfo, TxnOp } from './history.js'
+import type { History, HistoryOp, PollOp, ReadToEndOp, SendOp, TopicInfo, TxnOp } from './history.js'
 
 export type AnomalyKind =
   | 'inconsistent-offsets'
@@ -109,7 +110,10 @@ export interface CheckStats {
   readonly polls: number
   /** Writes known to have committed (acknowledged, or in a committed transaction). */
   readonly committedWrites: number
-  /** Committed writes no poll read, above the highest offset read of their partition (or at an unknown offset): not judged. */
+  /**
+   * Committed writes no poll read that could not be judged: above the highest offset read of
+   * their partition (or at an unknown offset), on a partition nobody read to its end afterwards.
+   */
   readonly unseen: number
   /** Polled values no send in the history wrote (written by someone not recorded). */
   readonly readsWithoutWrite: number
@@ -194,6 +198,8 @@ class Analysis {
   private readonly fullOrder = new Map<string, number[]>()
   /** partition key -> highest offset any poll read. */
   private readonly maxRead = new Map<string, PollOp>()
+  /** partition key -> the last time a consumer read it to its end. */
+  private readonly readToEnd = new Map<string, ReadToEndOp>()
   private visible: Map<string, Map<string, Map<string, Location>>> | undefined
   private unseen = 0
   /** Committed writes no poll read, at offsets above what the polls of their partition reached. */
@@ -216,6 +222,8 @@ class Analysis {
         if (!max || op.offset > max.offset) this.maxRead.set(key, op)
       } else if (op.kind === 'txn') {
         this.txns.set(op.index, op)
+      } else if (op.kind === 'read-to-end') {
+        this.readToEnd.set(keyOf(op.topic, op.partition), op)
       }
     }
   }
@@ -341,21 +349,28 @@ class Analysis {
     for (const send of this.sends) {
       if (this.status(send) !== 'committed' || send.value === null) continue
       if (this.seen(send)) continue
-      const max = send.partition === null ? undefined : this.maxRead.get(keyOf(send.topic, send.partition))
-      if (send.offset === null || !max || send.offset > max.offset || this.compacted(send.topic)) {
+      const key = send.partition === null ? undefined : keyOf(send.topic, send.partition)
+      const max = key === undefined ? undefined : this.maxRead.get(key)
+      // A read to the partition's end begun after the write was acknowledged covers every offset.
+      const end = key === undefined ? undefined : this.readToEnd.get(key)
+      const readPast = send.offset !== null && max !== undefined && send.offset <= max.offset
+      const readToEnd = end !== undefined && send.endIndex !== null && end.index >= send.endIndex
+      if ((!readPast && !readToEnd) || this.compacted(send.topic)) {
         this.unseen++
         this.unseenSends.add(send)
         continue
       }
+      const at = send.offset === null ? `${send.topic}-${send.partition}` : where(send.topic, send.partition, send.offset)
+      const because = readPast ? `poll #${max!.index} read up to offset ${max!.offset}` : `${end!.process} read ${send.topic}-${send.partition} to its end, offset ${end!.endOffset} (read-to-end #${end!.index})`
       const finding = this.report(
         {
           kind: 'lost-write',
           topic: send.topic,
           partition: send.partition,
-          offsets: [send.offset],
+          offsets: send.offset === null ? [] : [send.offset],
           values: [send.value],
-          message: `${quote(send.value)} acknowledged at ${where(send.topic, send.partition, send.offset)} (send #${send.index}, acks=${send.acks}) was never read, though poll #${max.index} read up to offset ${max.offset}`,
-          ops: [send, max],
+          message: `${quote(send.value)} acknowledged at ${at} (send #${send.index}, acks=${send.acks}) was never read, though ${because}`,
+          ops: [send, readPast ? max! : end!],
         },
         send.acks !== -1 ? this.unsafeAckLoss() : undefined,
       )

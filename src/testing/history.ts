@@ -153,7 +153,21 @@ export interface FaultOp extends OpBase {
   readonly fault: { readonly kind: string; readonly [field: string]: string | number | boolean | null }
 }
 
-export type HistoryOp = SendOp | PollOp | AssignOp | RebalanceOp | CommitOp | SeekOp | TxnOp | CrashOp | FaultOp
+/**
+ * A consumer read a partition to its end: everything the partition held below `endOffset` that a
+ * consumer of its isolation level can read was handed to it (the final reads of a simulation).
+ * It lets the checker call a write lost even where no poll reached its offset.
+ */
+export interface ReadToEndOp extends OpBase {
+  readonly kind: 'read-to-end'
+  readonly type: 'ok'
+  readonly topic: string
+  readonly partition: number
+  /** The partition's end when the reader got there (its last stable offset, for read_committed). */
+  readonly endOffset: number
+}
+
+export type HistoryOp = SendOp | PollOp | AssignOp | RebalanceOp | CommitOp | SeekOp | TxnOp | CrashOp | FaultOp | ReadToEndOp
 
 export type OpKind = HistoryOp['kind']
 

@@ -27,6 +27,7 @@ export type {
   TxnOp,
   CrashOp,
   FaultOp,
+  ReadToEndOp,
   TopicInfo,
 } from './history.js'
 export { HistoryRecorder } from './recorder.js'

@@ -141,6 +141,15 @@ export class HistoryRecorder {
     this.push({ kind: 'fault', index: this.ops.length, process: 'nemesis', time: this.now(), type: 'info', fault: { ...fault } })
   }
 
+  /**
+   * Records that `process` has read `topic`-`partition` to its end, `endOffset` (what a final
+   * read establishes: see ReadToEndOp). Call it once the consumer has handled every record below
+   * the partition's last stable offset, for example when its committed offset reached it.
+   */
+  readToEnd(process: string, topic: string, partition: number, endOffset: number): void {
+    this.push({ kind: 'read-to-end', index: this.ops.length, process, time: this.now(), type: 'ok', topic, partition, endOffset })
+  }
+
   // -----------------------------------------------------------------------------------------
   // A whole client
 

@@ -380,6 +380,10 @@ class SimulationRun {
       if (this.clock.now() - start >= limit) throw new Error(`simulation (seed ${this.options.seed}): the final reads did not reach the end of the logs in ${limit} ms\n${this.cluster.format()}`)
       await this.step(1_000)
     }
+    for (const topic of this.cluster.describe().topics) {
+      if (!topics.includes(topic.name)) continue
+      for (const p of topic.partitions) this.recorder.readToEnd('final-reader', topic.name, p.partition, p.highWatermark)
+    }
   }
 
   /** The reader committed every partition's high watermark (with no transaction open, it is the end). */

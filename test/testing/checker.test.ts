@@ -239,6 +239,31 @@ describe('checkHistory finds each anomaly', () => {
     expect(indexes(result.anomalies[0]!)).toEqual([back.index - 1, back.index])
   })
 
+  it('10. lost write above every offset read: judged once a consumer read the partition to its end', () => {
+    const h = new HistoryBuilder().topic('t')
+    h.send('p0', 't', 0, 0, 'a')
+    h.send('p0', 't', 0, 1, 'b') // acknowledged at 1, but the log ends at 1 now
+    h.polls('c0', 't', 0, [[0, 'a']])
+    const unjudged = checkHistory(h.build())
+    expectClean(unjudged)
+    expect(unjudged.stats.unseen).toBe(1)
+    h.readToEnd('c0', 't', 0, 1)
+    const result = checkHistory(h.build())
+    expect(kinds(result.anomalies)).toEqual(['lost-write'])
+    expect(result.anomalies[0]!.message).toContain('read t-0 to its end, offset 1')
+    expect(result.stats.unseen).toBe(0)
+  })
+
+  it('10. a read to the end that began before the write was acknowledged says nothing of it', () => {
+    const h = new HistoryBuilder().topic('t')
+    const late = h.send('p0', 't', 0, null, 'late', { pending: true })
+    h.readToEnd('c0', 't', 0, 0)
+    h.complete(late, 0)
+    const result = checkHistory(h.build())
+    expectClean(result)
+    expect(result.stats.unseen).toBe(1)
+  })
+
   it('13. nonmonotonic send: a producer\'s later send to a partition gets a lower offset', () => {
     const h = new HistoryBuilder().topic('t')
     const a = h.send('p0', 't', 0, 5, 'a')

@@ -134,6 +134,10 @@ export class HistoryBuilder {
     this.ops.push({ kind: 'seek', index: this.ops.length, process, time: this.time++, type: 'ok', topic, partition, offset })
   }
 
+  readToEnd(process: string, topic: string, partition: number, endOffset: number): void {
+    this.ops.push({ kind: 'read-to-end', index: this.ops.length, process, time: this.time++, type: 'ok', topic, partition, endOffset })
+  }
+
   build(): History {
     return { ops: this.ops, topics: this.topics, seed: null }
   }

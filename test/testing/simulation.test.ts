@@ -9,7 +9,7 @@ import fc from 'fast-check'
 import { simulate } from '../../src/testing/simulation.js'
 import { checkHistory, formatCheckResult } from '../../src/testing/checker.js'
 import { producerArbitrary, scenarioArbitrary, topicArbitrary } from '../../src/testing/arbitraries.js'
-import type { PollOp, SendOp, TxnOp } from '../../src/testing/history.js'
+import type { PollOp, ReadToEndOp, SendOp, TxnOp } from '../../src/testing/history.js'
 import type { Scenario, Workload } from '../../src/testing/scenario.js'
 
 const topic = (configs: Record<string, string> = {}, partitions = 2) => ({ name: 't', partitions, replicationFactor: 3, configs: { 'min.insync.replicas': '2', ...configs } })
@@ -49,6 +49,17 @@ describe('simulate', () => {
       { kind: 'slowFollower', broker: 1, ms: 20 },
       { kind: 'recover' },
     ])
+    // The final reads end with each partition read to its end, after every poll of theirs.
+    const ends = history.ops.filter((op): op is ReadToEndOp => op.kind === 'read-to-end')
+    expect(ends.map((e) => [e.process, e.topic, e.partition])).toEqual([
+      ['final-reader', 't', 0],
+      ['final-reader', 't', 1],
+    ])
+    expect(Math.min(...ends.map((e) => e.index))).toBeGreaterThan(Math.max(...finalReads.map((p) => p.index)))
+    for (const e of ends) {
+      const last = Math.max(-1, ...finalReads.filter((p) => p.partition === e.partition).map((p) => p.offset))
+      expect(e.endOffset).toBeGreaterThan(last)
+    }
     expect(history.topics).toEqual([{ name: 't', partitions: 2, compacted: false }])
     expect(history.seed).toBe(5)
     history.ops.forEach((op, i) => expect(op.index).toBe(i))
