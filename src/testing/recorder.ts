@@ -125,7 +125,7 @@ export class HistoryRecorder {
 
   /** The history so far: a snapshot (later operations do not appear in it). */
   history(): History {
-    return { ops: this.ops.map((op) => structuredClone(op)), topics: this.topics.map((t) => ({ ...t })), seed: this.seed }
+    return { ops: this.ops.map(copyOp), topics: this.topics.map((t) => ({ ...t })), seed: this.seed }
   }
 
   /** Tells the recorder about a topic (its partition count places keyed messages). */
@@ -510,4 +510,19 @@ export function describeError(error: unknown): string {
     return `${error.name}${typeof type === 'string' ? ` (${type})` : ''}: ${error.message}`
   }
   return String(error)
+}
+
+/** A copy of an operation that later changes to the recorder's own cannot reach (plain data, nested one level). */
+function copyOp(op: HistoryOp): HistoryOp {
+  switch (op.kind) {
+    case 'assign':
+      return { ...op, assignment: op.assignment.map((a) => ({ topic: a.topic, partitions: [...a.partitions] })) }
+    case 'commit':
+    case 'txn':
+      return { ...op, offsets: op.offsets.map((o) => ({ ...o })) } as HistoryOp
+    case 'fault':
+      return { ...op, fault: { ...op.fault } }
+    default:
+      return { ...op }
+  }
 }

@@ -125,6 +125,23 @@ describe('HistoryRecorder: producers', () => {
     await cluster.close()
   })
 
+  it('hands out snapshots: a history taken mid-transaction does not change as the transaction goes on', async () => {
+    const { cluster, kafka } = await setUp(1)
+    const recorder = new HistoryRecorder()
+    const producer = recorder.producer(kafka.producer({ transactionalId: 'tx', idempotent: true }), { name: 'p', transactionalId: 'tx' })
+    await producer.connect()
+    const txn = await producer.transaction()
+    await txn.send({ topic: 't', messages: [{ value: 'v' }] })
+    const before = recorder.history()
+    const frozen = JSON.stringify(before)
+    await txn.sendOffsets({ consumerGroupId: 'g', topics: [{ topic: 'u', partitions: [{ partition: 0, offset: '3' }] }] })
+    await txn.commit()
+    expect(JSON.stringify(before)).toBe(frozen)
+    expect(before.ops.find((op): op is TxnOp => op.kind === 'txn')).toMatchObject({ result: 'aborted', offsets: [] })
+    expect(recorder.history().ops.find((op): op is TxnOp => op.kind === 'txn')).toMatchObject({ result: 'committed', offsets: [{ group: 'g', topic: 'u', partition: 0, offset: 3 }] })
+    await cluster.close()
+  })
+
   it('records a commit that failed as unknown: it may have committed', async () => {
     const { clock, cluster } = await setUp(1)
     const recorder = new HistoryRecorder({ clock })
