@@ -45,6 +45,8 @@ export class BrokerLifecycle {
         const to = Math.max(replica.recoveryPoint, replica.log.activeSegment.baseOffset)
         if (to < from) {
           replica.truncateTo(to)
+          // A leader's high watermark lives in its memory: if this replica leads again, it starts
+          // from its recovered log end (Partition.setLeader).
           cluster.eventLog.record({ type: 'truncated', topic: p.topic, partition: p.index, brokerId: id, from, to })
         }
       }

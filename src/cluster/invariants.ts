@@ -6,8 +6,10 @@
  *   1. The leader is in the ISR.
  *   2. Every ISR member holds the same records (offset, leader epoch) below the high watermark.
  *   3. Any two replicas agree below the smaller of their high watermarks (log matching).
- *   4. The committed high watermark never decreases (except through an unclean election).
- *   5. logStartOffset <= LSO <= HW <= LEO on the leader.
+ *   4. The committed high watermark never decreases (except through an unclean election, or a
+ *      crash that lost unflushed records the leader had committed: stopBroker loseUnflushed).
+ *   5. logStartOffset <= LSO <= HW <= LEO on the leader (a crashed one's log may end below the HW
+ *      it had: it restarts from its log end).
  *   6. No partition is assigned to two members of one group in one generation.
  */
 import type { ClusterModel } from './cluster-model.js'
@@ -73,8 +75,10 @@ function checkPartition(cluster: ClusterModel, p: Partition, violations: string[
       if (id === p.leader) continue
       const replica = p.replica(id)
       // A stopped broker is still listed in the ISR until the controller fences it; what it
-      // lost in a crash is not served to anyone and is repaired when it returns.
-      if (!replica || !cluster.broker(id)?.running) continue
+      // lost in a crash is not served to anyone and is repaired when it returns (a restarted one
+      // serves nothing either while it waits out its old session).
+      const broker = cluster.broker(id)
+      if (!replica || !broker?.running || broker.registering) continue
       const diff = disagreement(expected, spansBelow(replica.log, hw))
       if (replica.logEndOffset < hw) violations.push(`(2) ${name}: ISR member ${id} ends at ${replica.logEndOffset}, below the high watermark ${hw}`)
       else if (diff) violations.push(`(2) ${name}: ISR member ${id} differs from leader ${p.leader} below HW ${hw}: ${diff}`)
@@ -85,19 +89,24 @@ function checkPartition(cluster: ClusterModel, p: Partition, violations: string[
     for (let j = i + 1; j < replicas.length; j++) {
       const a = replicas[i]!
       const b = replicas[j]!
-      // After an unclean election an out-of-sync replica's divergent records are the documented
-      // loss; it truncates them when it returns.
-      if (p.uncleanElections > 0 && (!p.isr.includes(a.brokerId) || !p.isr.includes(b.brokerId))) continue
+      // After an unclean election (or a crash that lost committed records) an out-of-sync
+      // replica's divergent records are the documented loss; it truncates them when it returns.
+      if ((p.uncleanElections > 0 || p.committedLosses > 0) && (!p.isr.includes(a.brokerId) || !p.isr.includes(b.brokerId))) continue
       const limit = Math.min(a.highWatermark, b.highWatermark, a.logEndOffset, b.logEndOffset)
       const diff = disagreement(spansBelow(a.log, limit), spansBelow(b.log, limit))
       if (diff) violations.push(`(3) ${name}: replicas ${a.brokerId} and ${b.brokerId} disagree below ${limit}: ${diff}`)
     }
   }
-  if (p.uncleanElections === 0 && p.highWatermark < p.maxHighWatermark) {
-    violations.push(`(4) ${name}: the high watermark went back from ${p.maxHighWatermark} to ${p.highWatermark} without an unclean election`)
+  if (p.uncleanElections === 0 && p.committedLosses === 0 && p.highWatermark < p.maxHighWatermark) {
+    violations.push(`(4) ${name}: the high watermark went back from ${p.maxHighWatermark} to ${p.highWatermark} without an unclean election or a crash losing unflushed records`)
   }
   const { logStartOffset, lastStableOffset, highWatermark, logEndOffset } = p
-  if (!(logStartOffset <= lastStableOffset && lastStableOffset <= highWatermark && highWatermark <= logEndOffset)) {
+  // The offsets as the leader serves them: a leader that crashed (or is offline) serves nothing,
+  // and one that lost unflushed records restarts from its log end (Partition.setLeader).
+  const leaderBroker = cluster.broker(p.leader === -1 ? -1 : p.leader)
+  const serving = leaderBroker !== undefined && leaderBroker.running && !leaderBroker.registering
+  const lostInCrash = !serving && highWatermark > logEndOffset
+  if (!lostInCrash && !(logStartOffset <= lastStableOffset && lastStableOffset <= highWatermark && highWatermark <= logEndOffset)) {
     violations.push(`(5) ${name}: logStartOffset ${logStartOffset} <= LSO ${lastStableOffset} <= HW ${highWatermark} <= LEO ${logEndOffset} does not hold`)
   }
 }

@@ -1,11 +1,12 @@
 /**
  * Safety under random faults: 500 seeded runs of the durable configuration (KAFKA-SEMANTICS.md
- * fault scenario 1), 200 of consumer groups with acks=1 producers among the others. A run takes about ten
+ * fault scenario 1), 200 of consumer groups with acks=1 producers among the others, 200 with
+ * crashes that lose unflushed data and topics that allow unclean elections. A run takes a few
  * milliseconds of real time; `npm run test:long` (test/long/simulation-safety.test.ts) runs
  * thousands more with other seeds.
  */
 import { describe, expect, it } from 'vitest'
-import { durableConfigurationLosesNothing, groupsUnderFaults } from './safety-properties.js'
+import { durableConfigurationLosesNothing, groupsUnderFaults, lossyFaultsExplained } from './safety-properties.js'
 
 describe('simulated runs under random faults', () => {
   it('acks=-1, RF=3, min.insync.replicas=2: no anomaly in 500 runs', async () => {
@@ -20,5 +21,12 @@ describe('simulated runs under random faults', () => {
     const coverage = await groupsUnderFaults(200, 1)
     expect(coverage.runs).toBe(200)
     for (const what of ['committedWrites', 'rebalances', 'polls'] as const) expect(coverage[what], what).toBeGreaterThan(0)
+  }, 120_000)
+
+  it('crashes losing unflushed data and unclean elections: only the losses they explain, in 200 runs', async () => {
+    const coverage = await lossyFaultsExplained(200, 1)
+    expect(coverage.runs).toBe(200)
+    // The runs did lose acknowledged writes (and the checker allowed exactly those).
+    for (const what of ['committedWrites', 'allowedLosses', 'truncations'] as const) expect(coverage[what], what).toBeGreaterThan(0)
   }, 120_000)
 })

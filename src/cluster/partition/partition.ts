@@ -23,6 +23,12 @@ export class Partition {
   partitionEpoch = 0
   /** An unclean election happened: committed data may have been lost on purpose. */
   uncleanElections = 0
+  /**
+   * Times the high watermark had to move back because the leader's log ended below it: after an
+   * unclean election, or when the leader lost committed records in a crash (stopBroker with
+   * loseUnflushed). The committed history may have been rewritten since.
+   */
+  committedLosses = 0
   /** The highest high watermark ever reached (invariant 4: it never decreases). */
   maxHighWatermark = 0
   private readonly replicaStates = new Map<number, Replica>()
@@ -86,6 +92,9 @@ export class Partition {
     // The new leader's epoch starts at its log end (LeaderEpochFileCache.assign on becoming leader).
     const replica = leader === -1 ? undefined : this.replicaStates.get(leader)
     replica?.epochs.assign(epoch, replica.logEndOffset)
+    // A leader's high watermark is at most its log end: one that lost committed records in a
+    // crash starts from where its log ends (Kafka loads min(checkpointed HW, log end)).
+    if (replica && this.hw > replica.logEndOffset) this.resetHighWatermark(replica.logEndOffset)
   }
 
   /**
@@ -112,9 +121,11 @@ export class Partition {
     return true
   }
 
-  /** After an unclean election the new leader's log may end below the old high watermark. */
+  /** After an unclean election or a lossy crash the leader's log may end below the old high watermark. */
   resetHighWatermark(to: number): void {
-    this.hw = Math.min(to, this.log.logEndOffset)
+    const next = Math.min(to, this.log.logEndOffset)
+    if (next < this.hw) this.committedLosses++
+    this.hw = next
     this.leaderReplica.highWatermark = this.hw
     this.wake()
   }

@@ -245,8 +245,11 @@ export class ReplicaManager {
       // Kafka's resetReplicaState: an in-sync follower counts as caught up as of the change.
       if (r && id !== partition.leader && partition.isr.includes(id) && r.fetchedInEpoch !== partition.leaderEpoch) r.lastCaughtUpTime = now
     }
+    // A follower learns where to truncate from its leader (OffsetsForLeaderEpoch): while the
+    // leader cannot be reached, nobody truncates; they do once it, or a new leader, is back.
+    const leaderReachable = this.ctx.isReachable(partition.leader)
     for (const id of partition.replicas) {
-      if (id === partition.leader || !this.ctx.isReachable(id)) continue
+      if (id === partition.leader || !leaderReachable || !this.ctx.isReachable(id)) continue
       this.truncateFollower(partition, id)
       this.fetch(partition, id)
     }

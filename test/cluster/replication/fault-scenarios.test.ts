@@ -274,6 +274,45 @@ describe('fault scenario 1 with lost unflushed data: the crashed leader restarts
   })
 })
 
+describe('crashes that lose unflushed records (loseUnflushed)', () => {
+  // Found by memkafka/testing with loseUnflushed faults: when broker 0 came back, the followers
+  // reconciled with their leader, broker 1, which had crashed and lost its unflushed log; broker
+  // 2 truncated the committed record to match a leader that could not even be reached.
+  it('no follower truncates against a crashed leader; the committed record survives on the others', async () => {
+    const cluster = newCluster({ 'broker.session.timeout.ms': 3_000 })
+    const step = stepper(cluster)
+    await createTopic(cluster, 't', { 'min.insync.replicas': '1' })
+    await step(() => cluster.stopBroker(0)) // controlled: 1 leads
+    expect(errorName((await produce(cluster, 't', ['a'])).errorCode)).toBe('NONE') // on 1 and 2
+    await step(() => cluster.stopBroker(1, { crash: true, loseUnflushed: true }))
+    expect(replicaRecords(cluster, 't', 1)).toEqual([])
+    await step(() => cluster.startBroker(0))
+    expect(valuesOf(replicaRecords(cluster, 't', 2))).toEqual(['a'])
+    await step(() => cluster.advance(3_000)) // 1 fenced: 2 leads with the record
+    expect(stateOf(cluster, 't')).toMatchObject({ leader: 2, highWatermark: 1 })
+    await step(() => cluster.startBroker(1))
+    await step(() => cluster.advance(1))
+    for (const id of [0, 1, 2]) expect(valuesOf(replicaRecords(cluster, 't', id)), `replica ${id}`).toEqual(['a'])
+    expect(partitionOf(cluster, 't').committedLosses).toBe(0)
+  })
+
+  it('a lone replica that lost committed records leads again from its log end: the loss is recorded, the invariants hold', async () => {
+    const cluster = newCluster({ 'broker.session.timeout.ms': 3_000 })
+    const step = stepper(cluster)
+    await createTopic(cluster, 't', {}, [0])
+    expect(errorName((await produce(cluster, 't', ['a', 'b'])).errorCode)).toBe('NONE')
+    expect(stateOf(cluster, 't')).toMatchObject({ highWatermark: 2, logEndOffset: 2 })
+    await step(() => cluster.stopBroker(0, { crash: true, loseUnflushed: true }))
+    await step(() => cluster.advance(3_000)) // fenced: offline
+    await step(() => cluster.startBroker(0))
+    expect(stateOf(cluster, 't')).toMatchObject({ leader: 0, highWatermark: 0, logEndOffset: 0 })
+    expect(partitionOf(cluster, 't').committedLosses).toBe(1)
+    expect(await produce(cluster, 't', ['c'])).toMatchObject({ errorCode: ErrorCode.NONE, baseOffset: 0 })
+    await step(() => cluster.advance(0))
+    expect(valuesOf((await fetchFromLeader(cluster, 't')).records)).toEqual(['c'])
+  })
+})
+
 describe('fault scenario 1 with an in-sync follower down during the leader change', () => {
   it('never acknowledges an acks=all write that only one replica holds, so nothing acknowledged is lost', async () => {
     const cluster = newCluster()
