@@ -9,6 +9,7 @@ import { simulate } from '../../src/testing/simulation.js'
 import { checkHistory, formatCheckResult, type CheckOptions } from '../../src/testing/checker.js'
 import { FAULT_KINDS, producerArbitrary, scenarioArbitrary, topicArbitrary } from '../../src/testing/arbitraries.js'
 import type { Scenario } from '../../src/testing/scenario.js'
+import type { BrokerConfigInput } from '../../src/cluster/cluster-config.js'
 
 /** What the runs went through, summed, so a test can tell it met the faults it is about. */
 export interface Coverage {
@@ -23,6 +24,8 @@ export interface Coverage {
   polls: number
   /** Lost writes the configuration allowed (acks=1, unclean elections, lost unflushed data). */
   allowedLosses: number
+  /** Cleaner passes that removed records. */
+  compactions: number
 }
 
 /**
@@ -30,9 +33,14 @@ export interface Coverage {
  * simulation's final reads record that they read every partition to its end, so every write is
  * either read or judged lost. `checkOptions`: what the configuration allows.
  */
-async function check(scenario: Scenario, coverage: Coverage, { everyWriteRead = false, checkOptions = {} }: { everyWriteRead?: boolean; checkOptions?: CheckOptions } = {}): Promise<void> {
+async function check(
+  scenario: Scenario,
+  coverage: Coverage,
+  { everyWriteRead = false, checkOptions = {}, brokerConfig }: { everyWriteRead?: boolean; checkOptions?: CheckOptions; brokerConfig?: BrokerConfigInput } = {},
+): Promise<void> {
   const history = await simulate({
     ...scenario,
+    ...(brokerConfig ? { brokerConfig } : {}),
     checkInvariants: true,
     // kafkajs's idempotent producer reuses a failed batch's sequence numbers, which can lose the
     // next send (simulation.test.ts shows it); a producer that failed is replaced, as the Java
@@ -42,6 +50,7 @@ async function check(scenario: Scenario, coverage: Coverage, { everyWriteRead = 
       coverage.elections += cluster.timeline({ types: ['leaderElected'] }).length
       coverage.truncations += cluster.timeline({ types: ['truncated'] }).length
       coverage.offline += cluster.timeline({ types: ['partitionOffline'] }).length
+      for (const e of cluster.timeline({ types: ['logCompacted'] })) if (e.type === 'logCompacted' && e.removedRecords > 0) coverage.compactions++
     },
   })
   const result = checkHistory(history, checkOptions)
@@ -64,7 +73,7 @@ async function check(scenario: Scenario, coverage: Coverage, { everyWriteRead = 
 export type RunSize = 'suite' | 'long'
 const SCALE: Record<RunSize, number> = { suite: 1, long: 4 }
 
-const emptyCoverage = (): Coverage => ({ runs: 0, committedWrites: 0, elections: 0, truncations: 0, offline: 0, abortedTransactions: 0, unknownSends: 0, rebalances: 0, polls: 0, allowedLosses: 0 })
+const emptyCoverage = (): Coverage => ({ runs: 0, committedWrites: 0, elections: 0, truncations: 0, offline: 0, abortedTransactions: 0, unknownSends: 0, rebalances: 0, polls: 0, allowedLosses: 0, compactions: 0 })
 
 /**
  * acks=-1, RF=3, min.insync.replicas=2, no unclean election, every fault kind but lost disks:
@@ -144,3 +153,35 @@ export async function lossyFaultsExplained(numRuns: number, seed: number, size: 
   )
   return coverage
 }
+
+/**
+ * Compacted topics whose cleaner runs every 100 ms on segments rolled every 200 ms, under every
+ * fault kind: followers copy the gaps the leader's cleaner leaves, the white-box invariants hold
+ * after every step, and the checks that apply to compacted topics (one value per offset, no
+ * duplicates from idempotent producers, no aborted reads, polls and sends in order) find nothing.
+ */
+export async function compactedTopicsUnderFaults(numRuns: number, seed: number, size: RunSize = 'suite'): Promise<Coverage> {
+  const coverage = emptyCoverage()
+  const scale = SCALE[size]
+  const topic = topicArbitrary({ replicationFactor: 3, minInsyncReplicas: 2, cleanupPolicy: fc.constantFrom<'compact' | 'compact,delete'>('compact', 'compact,delete') }).map((t) => ({
+    ...t,
+    configs: { ...t.configs, 'segment.ms': '200', 'min.cleanable.dirty.ratio': '0.01', 'delete.retention.ms': '300' },
+  }))
+  const arbitrary = scenarioArbitrary({
+    workload: {
+      topics: fc.array(topic, { minLength: 1, maxLength: 2 }),
+      producers: fc.array(producerArbitrary({ acks: -1, idempotent: fc.boolean(), transactional: fc.boolean() }), { minLength: 1, maxLength: 3 }),
+      maxGroups: 2,
+      // Few keys, so that the cleaner has older values to remove.
+      sends: { maxSteps: 40 * scale, keys: 3 },
+    },
+    faults: { kinds: FAULT_KINDS, maxSteps: 20 * scale },
+  })
+  await fc.assert(
+    fc.asyncProperty(arbitrary, (scenario) => check(scenario, coverage, { brokerConfig: COMPACTING_BROKERS })),
+    { seed, numRuns },
+  )
+  return coverage
+}
+
+const COMPACTING_BROKERS: BrokerConfigInput = { 'log.cleaner.backoff.ms': 100, 'log.retention.check.interval.ms': 100 }

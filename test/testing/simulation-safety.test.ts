@@ -1,12 +1,13 @@
 /**
  * Safety under random faults: 500 seeded runs of the durable configuration (KAFKA-SEMANTICS.md
  * fault scenario 1), 200 of consumer groups with acks=1 producers among the others, 200 with
- * crashes that lose unflushed data and topics that allow unclean elections. A run takes a few
+ * crashes that lose unflushed data and topics that allow unclean elections, 100 of compacted
+ * topics cleaned while brokers fail. A run takes a few
  * milliseconds of real time; `npm run test:long` (test/long/simulation-safety.test.ts) runs
  * thousands more with other seeds.
  */
 import { describe, expect, it } from 'vitest'
-import { durableConfigurationLosesNothing, groupsUnderFaults, lossyFaultsExplained } from './safety-properties.js'
+import { compactedTopicsUnderFaults, durableConfigurationLosesNothing, groupsUnderFaults, lossyFaultsExplained } from './safety-properties.js'
 
 describe('simulated runs under random faults', () => {
   it('acks=-1, RF=3, min.insync.replicas=2: no anomaly in 500 runs', async () => {
@@ -28,5 +29,11 @@ describe('simulated runs under random faults', () => {
     expect(coverage.runs).toBe(200)
     // The runs did lose acknowledged writes (and the checker allowed exactly those).
     for (const what of ['committedWrites', 'allowedLosses', 'truncations'] as const) expect(coverage[what], what).toBeGreaterThan(0)
+  }, 120_000)
+
+  it('compacted topics cleaned while brokers fail: no anomaly in 100 runs', async () => {
+    const coverage = await compactedTopicsUnderFaults(100, 1)
+    expect(coverage.runs).toBe(100)
+    for (const what of ['committedWrites', 'compactions', 'elections'] as const) expect(coverage[what], what).toBeGreaterThan(0)
   }, 120_000)
 })

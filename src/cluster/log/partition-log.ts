@@ -89,10 +89,15 @@ export class PartitionLog {
     return batch
   }
 
-  /** Appends a batch built elsewhere (a follower copying its leader's batch object). */
+  /**
+   * Appends a batch built elsewhere (a follower copying its leader's batch object). It may start
+   * past the log end: the leader's cleaner may have removed whole batches (a compacted log has
+   * gaps in its offsets, and a follower copies them as they are, as Kafka's appendAsFollower
+   * does); it may never start before it.
+   */
   appendBatch(batch: RecordBatch, now: number, roll: LogRollPolicy): void {
-    if (batch.baseOffset !== this.logEndOffset) {
-      throw new Error(`batch at ${batch.baseOffset} does not follow log end ${this.logEndOffset}`)
+    if (batch.baseOffset < this.logEndOffset) {
+      throw new Error(`batch at ${batch.baseOffset} overlaps the log, which ends at ${this.logEndOffset}`)
     }
     this.maybeRoll(batch, now, roll)
     this.activeSegment.append(batch)

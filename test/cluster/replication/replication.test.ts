@@ -134,6 +134,33 @@ describe('followers', () => {
   })
 })
 
+describe('followers of a compacted topic', () => {
+  // Found by memkafka/testing: a follower returning to a leader whose cleaner had removed whole
+  // batches threw ("batch at 1 does not follow log end 0") instead of copying the gap.
+  it('copy the leader\'s log with the gaps its cleaner left, and rejoin the ISR', async () => {
+    const cluster = newCluster({ 'log.cleaner.backoff.ms': 60_000 })
+    await createTopic(cluster, 't', { 'cleanup.policy': 'compact', 'segment.ms': '100', 'min.cleanable.dirty.ratio': '0.01' })
+    cluster.stopBroker(2)
+    const producer = cluster.kafka({ clientId: 'p', logLevel: 0 }).producer()
+    await producer.connect()
+    await producer.send({ topic: 't', messages: [{ key: 'k', value: 'old' }] })
+    await producer.send({ topic: 't', messages: [{ key: 'j', value: 'kept' }] })
+    await cluster.advance(200)
+    await producer.send({ topic: 't', messages: [{ key: 'k', value: 'new' }] }) // rolls: the first segment is cleanable
+    await cluster.advance(200)
+    await producer.send({ topic: 't', messages: [{ key: 'x', value: 'active' }] })
+    cluster.runCleaner()
+    expect(replicaValues(cluster, 0)).toEqual(['kept', 'new', 'active'])
+    cluster.startBroker(2)
+    await cluster.advance(SESSION_TIMEOUT)
+    expect(replicaValues(cluster, 2)).toEqual(['kept', 'new', 'active'])
+    expect(partitionOf(cluster).replica(2)!.logEndOffset).toBe(4)
+    expect(stateOf(cluster).isr).toEqual([0, 1, 2])
+    cluster.checkInvariants()
+    await producer.disconnect()
+  })
+})
+
 describe('the ISR', () => {
   // Found by memkafka/testing: the followers of a partition nobody had written to yet had never
   // fetched, so a lag check (here brought on by another broker's crash) counted them behind
