@@ -16,6 +16,9 @@
  * 14. pipeline-missing /    consume-transform-produce: the output topic holds each input value
  *     -duplicate /          (transformed) exactly once, and nothing else.
  *     -unexpected
+ * and for compacted topics (KAFKA-SEMANTICS.md, compaction):
+ *     compaction-lost-value a consumer that read a partition to its end did not see the last
+ *                           committed value of a key (nor a later one of that key).
  *
  * As in Jepsen, offsets are compared through a *version order* per partition: the offsets known
  * to hold committed data (from read_committed polls and from writes that committed), in order.
@@ -40,6 +43,7 @@ export type AnomalyKind =
   | 'pipeline-missing'
   | 'pipeline-duplicate'
   | 'pipeline-unexpected'
+  | 'compaction-lost-value'
 
 export const ANOMALY_KINDS: readonly AnomalyKind[] = [
   'inconsistent-offsets',
@@ -52,6 +56,7 @@ export const ANOMALY_KINDS: readonly AnomalyKind[] = [
   'pipeline-missing',
   'pipeline-duplicate',
   'pipeline-unexpected',
+  'compaction-lost-value',
 ]
 
 export interface Anomaly {
@@ -133,7 +138,7 @@ export interface CheckResult {
 
 type WriteStatus = 'committed' | 'aborted' | 'unknown'
 
-const UNCLEAN_KINDS: ReadonlySet<AnomalyKind> = new Set(['lost-write', 'inconsistent-offsets', 'poll-skip', 'nonmonotonic-poll', 'nonmonotonic-send'])
+const UNCLEAN_KINDS: ReadonlySet<AnomalyKind> = new Set(['lost-write', 'inconsistent-offsets', 'poll-skip', 'nonmonotonic-poll', 'nonmonotonic-send', 'compaction-lost-value'])
 const TOMBSTONE = '\u0000tombstone'
 
 /** A finding before the options judge it: `allowance` is the reason it may be allowed, if any. */
@@ -238,6 +243,7 @@ class Analysis {
     this.pollOrder()
     this.sendOrder()
     for (const pipeline of this.options.pipelines ?? []) this.pipeline(pipeline)
+    this.compactedKeys()
     return this.result()
   }
 
@@ -621,6 +627,47 @@ class Analysis {
           ops: outputOps,
         },
         undefined,
+      )
+    }
+  }
+
+  // -----------------------------------------------------------------------------------------
+  // Compaction: the last value of every key survives
+
+  /**
+   * On a compacted topic the cleaner removes a key's older values, never its last: a consumer
+   * that read a partition to its end (a read-to-end op, after the write was acknowledged) has
+   * seen, for every key, the last committed value, or a later value of that key (from a write
+   * whose outcome its producer did not learn). Tombstones (null values) are not traced.
+   */
+  private compactedKeys(): void {
+    const lastByKey = new Map<string, SendOp>()
+    for (const send of this.sends) {
+      if (!this.compacted(send.topic) || send.key === null || send.value === null || send.partition === null || send.offset === null) continue
+      if (this.status(send) !== 'committed' || this.overwritten.has(send)) continue
+      const id = `${keyOf(send.topic, send.partition)}\u0000${send.key}`
+      const known = lastByKey.get(id)
+      if (!known || send.offset > known.offset!) lastByKey.set(id, send)
+    }
+    for (const send of lastByKey.values()) {
+      const end = this.readToEnd.get(keyOf(send.topic, send.partition!))
+      if (!end || send.endIndex === null || end.index < send.endIndex) continue
+      const read = this.polls.some(
+        (p) => p.process === end.process && p.topic === send.topic && p.partition === send.partition && p.key === send.key && p.offset >= send.offset! && p.index < end.index,
+      )
+      if (read) continue
+      const finding = this.lost.get(send)
+      this.report(
+        {
+          kind: 'compaction-lost-value',
+          topic: send.topic,
+          partition: send.partition,
+          offsets: [send.offset!],
+          values: [send.value],
+          message: `${quote(send.value)}, the last value of key ${quote(send.key)} (send #${send.index}, ${where(send.topic, send.partition, send.offset!)}), was not read by ${end.process}, which read ${send.topic}-${send.partition} to its end (read-to-end #${end.index})`,
+          ops: [send, end],
+        },
+        finding ? this.derivedAllowance([finding]) : send.acks !== -1 ? this.unsafeAckLoss() : undefined,
       )
     }
   }

@@ -204,6 +204,73 @@ describe('compaction', () => {
     expect(seen).toEqual(['0:committed', '3:v1'])
   })
 
+  /** A compacted topic cleaned eagerly, where a transactional producer has aborted one write (offset 0, marker at 1). */
+  async function abortedTransactionOnCompactedTopic() {
+    const t = await setup({ 'log.cleaner.enable': false })
+    await t.createTopic('profiles', { 'cleanup.policy': 'compact', 'segment.ms': '100', 'delete.retention.ms': '100', 'min.cleanable.dirty.ratio': '0.01' })
+    const kafka = t.cluster.kafka({ clientId: 'txn', logLevel: logLevel.NOTHING })
+    const transactional = kafka.producer({ transactionalId: 'profile-writer', maxInFlightRequests: 1, idempotent: true })
+    await transactional.connect()
+    const aborted = await transactional.transaction()
+    await aborted.send({ topic: 'profiles', messages: [{ key: 'alice', value: 'aborted' }] })
+    await aborted.abort()
+    return { t, transactional }
+  }
+
+  // Found by memkafka/testing: once the cleaner had removed an aborted transaction's records and
+  // then its marker, fetches still announced the transaction, which no marker closed any more, so
+  // a read_committed consumer skipped everything the same producer committed afterwards.
+  it('an aborted transaction cleaned away with its marker leaves the producer\'s later commits readable', async () => {
+    const { t, transactional } = await abortedTransactionOnCompactedTopic()
+    await t.clock.advance(200)
+    const committed = await transactional.transaction()
+    await committed.send({ topic: 'profiles', messages: [{ key: 'alice', value: 'committed' }] })
+    await committed.commit()
+    await t.clock.advance(200)
+    await t.send('profiles', { key: 'bob', value: 'active' }) // rolls: the transactions' segments are cleanable
+    t.cluster.runCleaner() // removes the aborted record
+    // Past delete.retention.ms, with new dirty data, a later pass removes the abort marker, whose
+    // transaction has no record left.
+    await t.clock.advance(200)
+    await t.send('profiles', { key: 'bob', value: 'again' })
+    await t.clock.advance(200)
+    await t.send('profiles', { key: 'carol', value: 'active' })
+    t.cluster.runCleaner()
+    const markers = t.cluster.controller.topic('profiles')!.partitions[0]!.log.read(0, 10, Infinity).filter((b) => b.isControl)
+    expect(markers.map((b) => b.baseOffset)).toEqual([3]) // the commit marker only
+    const reader = await t.consume('profiles', 'committed-readers', true)
+    expect(reader.seen).toEqual(['2:alice=committed', '5:bob=again', '6:carol=active'])
+    await transactional.disconnect()
+  })
+
+  it('the same when the cleaner keeps the marker\'s batch, emptied, as the producer\'s last in the cleaned range', async () => {
+    const { t, transactional } = await abortedTransactionOnCompactedTopic()
+    for (const value of ['b1', 'b2', 'b3']) {
+      await t.clock.advance(200)
+      await t.send('profiles', { key: 'bob', value }) // rolls, and makes the older segments dirty
+      t.cluster.runCleaner()
+    }
+    const marker = t.cluster.controller.topic('profiles')!.partitions[0]!.log.read(1, 2, Infinity)[0]!
+    expect([marker.baseOffset, marker.isControl, marker.count]).toEqual([1, true, 0])
+    const committed = await transactional.transaction()
+    await committed.send({ topic: 'profiles', messages: [{ key: 'alice', value: 'committed' }] })
+    await committed.commit()
+    const reader = await t.consume('profiles', 'committed-readers', true)
+    expect(reader.seen).toEqual(['3:bob=b2', '4:bob=b3', '5:alice=committed'])
+    // One fetch from the start: it announces no aborted transaction that no marker could close.
+    const partition = t.cluster.controller.topic('profiles')!.partitions[0]!
+    const fetched = await t.cluster.send(partition.leader, {
+      api: 'Fetch',
+      maxWaitMs: 0,
+      minBytes: 0,
+      maxBytes: 1 << 30,
+      isolationLevel: 1,
+      topics: [{ name: 'profiles', partitions: [{ index: 0, fetchOffset: 0, partitionMaxBytes: 1 << 30 }] }],
+    })
+    expect(fetched.topics[0]!.partitions[0]!.abortedTransactions).toEqual([])
+    await transactional.disconnect()
+  })
+
   it('alterConfigs to cleanup.policy=compact: the next pass compacts', async () => {
     const t = await setup({ 'log.cleaner.enable': false })
     await t.createTopic('profiles', { 'segment.ms': '1000' })

@@ -264,6 +264,47 @@ describe('checkHistory finds each anomaly', () => {
     expect(result.stats.unseen).toBe(1)
   })
 
+  it('compaction: a reader at the end of a compacted partition sees every key\'s last value', () => {
+    const h = new HistoryBuilder().topic('c', 1, true)
+    h.send('p0', 'c', 0, 0, 'k1-old', { key: 'k1' })
+    h.send('p0', 'c', 0, 1, 'k2-only', { key: 'k2' })
+    h.send('p0', 'c', 0, 2, 'k1-new', { key: 'k1' })
+    // The cleaner removed k1-old: that is no anomaly (nor a lost write, nor a skip).
+    h.poll('r', 'c', 0, 1, 'k2-only', { key: 'k2' })
+    h.poll('r', 'c', 0, 2, 'k1-new', { key: 'k1' })
+    h.readToEnd('r', 'c', 0, 3)
+    expectClean(checkHistory(h.build()))
+
+    const lost = new HistoryBuilder().topic('c', 1, true)
+    lost.send('p0', 'c', 0, 0, 'k1-old', { key: 'k1' })
+    const last = lost.send('p0', 'c', 0, 1, 'k1-new', { key: 'k1' })
+    lost.poll('r', 'c', 0, 0, 'k1-old', { key: 'k1' })
+    const end = lost.readToEnd('r', 'c', 0, 2)
+    const result = checkHistory(lost.build())
+    expect(kinds(result.anomalies)).toEqual(['compaction-lost-value'])
+    expect(result.anomalies[0]).toMatchObject({ offsets: [1], values: ['k1-new'] })
+    expect(indexes(result.anomalies[0]!)).toEqual([last.index, end.index])
+    // Written with acks=1, its loss is allowed, as a lost write's is.
+    const unsafe = new HistoryBuilder().topic('c', 1, true)
+    unsafe.send('p0', 'c', 0, 0, 'k1-old', { key: 'k1' })
+    unsafe.send('p0', 'c', 0, 1, 'k1-new', { key: 'k1', acks: 1 })
+    unsafe.poll('r', 'c', 0, 0, 'k1-old', { key: 'k1' })
+    unsafe.readToEnd('r', 'c', 0, 2)
+    const allowed = checkHistory(unsafe.build())
+    expect(allowed.valid).toBe(true)
+    expect(kinds(allowed.allowed)).toEqual(['compaction-lost-value'])
+  })
+
+  it('compaction: a later value of the key from a send of unknown outcome counts, and without a read to the end nothing is judged', () => {
+    const h = new HistoryBuilder().topic('c', 1, true)
+    h.send('p0', 'c', 0, 0, 'k1-a', { key: 'k1' })
+    h.send('p0', 'c', 0, null, 'k1-b', { key: 'k1', type: 'info' })
+    h.poll('r', 'c', 0, 1, 'k1-b', { key: 'k1' })
+    expectClean(checkHistory(h.build()))
+    h.readToEnd('r', 'c', 0, 2)
+    expectClean(checkHistory(h.build()))
+  })
+
   it('13. nonmonotonic send: a producer\'s later send to a partition gets a lower offset', () => {
     const h = new HistoryBuilder().topic('t')
     const a = h.send('p0', 't', 0, 5, 'a')

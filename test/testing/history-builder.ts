@@ -2,7 +2,7 @@
  * Hand-made histories for the checker's tests: a tiny builder that writes operations the way a
  * recorder would (indexes in invocation order, completions placed with endIndex).
  */
-import type { AssignOp, History, HistoryOp, PollOp, SendOp, TopicInfo, TxnOp } from '../../src/testing/history.js'
+import type { AssignOp, History, HistoryOp, PollOp, ReadToEndOp, SendOp, TopicInfo, TxnOp } from '../../src/testing/history.js'
 
 export interface SendOptions {
   readonly acks?: number
@@ -16,6 +16,7 @@ export interface SendOptions {
 
 export interface PollOptions {
   readonly isolation?: PollOp['isolation']
+  readonly key?: string | null
   readonly type?: PollOp['type']
   readonly group?: string
 }
@@ -75,7 +76,7 @@ export class HistoryBuilder {
       topic,
       partition,
       offset,
-      key: null,
+      key: options.key ?? null,
       value,
       isolation: options.isolation ?? 'read_committed',
     }
@@ -134,8 +135,10 @@ export class HistoryBuilder {
     this.ops.push({ kind: 'seek', index: this.ops.length, process, time: this.time++, type: 'ok', topic, partition, offset })
   }
 
-  readToEnd(process: string, topic: string, partition: number, endOffset: number): void {
-    this.ops.push({ kind: 'read-to-end', index: this.ops.length, process, time: this.time++, type: 'ok', topic, partition, endOffset })
+  readToEnd(process: string, topic: string, partition: number, endOffset: number): ReadToEndOp {
+    const op: ReadToEndOp = { kind: 'read-to-end', index: this.ops.length, process, time: this.time++, type: 'ok', topic, partition, endOffset }
+    this.ops.push(op)
+    return op
   }
 
   build(): History {

@@ -165,6 +165,7 @@ export class LogMaintenance {
       abortedTransactions: entry.partition.replica(entry.brokerId)?.producerState.allAborted(),
     })
     if (!cleaned) return
+    if (cleaned.removedMarkers > 0) entry.partition.replica(entry.brokerId)?.producerState.dropAbortedWithoutMarker(entry.log)
     if (cleaned.removedRecords > 0 || cleaned.removedTombstones > 0) {
       this.recordCompaction(entry, cleaned)
       results.add(entry, { compactedRecords: cleaned.removedRecords, removedTombstones: cleaned.removedTombstones })

@@ -162,6 +162,18 @@ export class ProducerStateManager {
     return this.aborted
   }
 
+  /**
+   * Keeps only the aborted transactions whose abort marker the log still holds: the cleaner
+   * removes a marker once its transaction has no record left, and the transaction goes out of
+   * the index with it (Kafka's cleaner indexes an aborted transaction in the cleaned segment only
+   * when it retains the marker). A fetch would otherwise announce a transaction no marker closes,
+   * and a read_committed consumer would skip everything its producer wrote afterwards.
+   */
+  dropAbortedWithoutMarker(log: PartitionLog): void {
+    // The cleaner may keep a marker's batch, emptied, for the producer's sake: the marker is the record.
+    this.aborted = this.aborted.filter((a) => log.read(a.lastOffset, a.lastOffset + 1, 1).some((b) => b.baseOffset === a.lastOffset && controlTypeOf(b) === 'ABORT'))
+  }
+
   /** Drops aborted-transaction entries wholly below the log start (retention removed them). */
   trimAbortedBefore(logStartOffset: number): void {
     this.aborted = this.aborted.filter((a) => a.lastOffset >= logStartOffset)
