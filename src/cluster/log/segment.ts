@@ -67,12 +67,13 @@ export class LogSegment {
     return lo
   }
 
-  /** Drops every batch at or after `offset` (a replica truncating to agree with its leader). */
+  /**
+   * Drops every batch holding an offset at or after `offset` (a replica truncating to agree with
+   * its leader). A batch that straddles `offset` goes whole, as in Kafka's LogSegment.truncateTo
+   * (which cuts the file at that batch's position): the log then ends at its base offset.
+   */
   truncateTo(offset: number): void {
     const keep = this.batchIndexFor(offset)
-    if (keep < this.batches.length && this.batches[keep]!.baseOffset < offset) {
-      throw new Error(`cannot truncate inside a batch: offset ${offset} is in batch ${this.batches[keep]!.baseOffset}`)
-    }
     this.batches.length = keep
     this.sizeInBytes = this.batches.reduce((sum, b) => sum + b.sizeInBytes, 0)
   }

@@ -47,12 +47,17 @@ export class Replica {
     if (batch.producerId >= 0) this.producerState.apply(batch)
   }
 
-  /** Drops everything from `offset` on, and rebuilds what the log implies. */
-  truncateTo(offset: number): void {
+  /**
+   * Drops everything from `offset` on (the whole batch holding it, if one straddles it), and
+   * rebuilds what the log implies. Answers where the log now ends.
+   */
+  truncateTo(offset: number): number {
     this.log.truncateTo(offset)
-    this.recoveryPoint = Math.min(this.recoveryPoint, offset)
-    this.highWatermark = Math.min(this.highWatermark, offset)
-    this.epochs.truncateFromEnd(offset)
+    const end = this.log.logEndOffset
+    this.recoveryPoint = Math.min(this.recoveryPoint, end)
+    this.highWatermark = Math.min(this.highWatermark, end)
+    this.epochs.truncateFromEnd(end)
     this.producerState = ProducerStateManager.fromLog(this.log)
+    return end
   }
 }

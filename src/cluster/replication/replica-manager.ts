@@ -125,6 +125,10 @@ export class ReplicaManager {
     const from = follower.logEndOffset
     if (from < leader.logEndOffset) {
       for (const batch of leader.log.read(from, leader.logEndOffset, Infinity)) {
+        // Replication copies whole batches: a leader batch straddling the follower's log end
+        // (after a truncation that took a whole batch of the follower's, once unclean elections
+        // made their logs differ) replaces the follower's records from its base offset.
+        if (batch.baseOffset < follower.logEndOffset && batch.lastOffset >= follower.logEndOffset) this.truncate(partition, follower, batch.baseOffset)
         if (batch.baseOffset < follower.logEndOffset) continue
         follower.log.appendBatch(batch, now, this.ctx.settingsOf(partition.topic) ?? { segmentBytes: Infinity, segmentMs: Infinity })
         follower.appended(batch)
@@ -262,11 +266,13 @@ export class ReplicaManager {
     if (!follower || partition.leader === -1) return
     const leader = partition.leaderReplica
     const to = divergenceOffset(follower, leader)
-    if (to < follower.logEndOffset) {
-      const from = follower.logEndOffset
-      follower.truncateTo(to)
-      this.ctx.eventLog.record({ type: 'truncated', topic: partition.topic, partition: partition.index, brokerId: followerId, from, to })
-    }
+    if (to < follower.logEndOffset) this.truncate(partition, follower, to)
+  }
+
+  private truncate(partition: Partition, follower: Replica, offset: number): void {
+    const from = follower.logEndOffset
+    const to = follower.truncateTo(offset)
+    this.ctx.eventLog.record({ type: 'truncated', topic: partition.topic, partition: partition.index, brokerId: follower.brokerId, from, to })
   }
 
   /** Forgets timers for partitions that no longer exist. */

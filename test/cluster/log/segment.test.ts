@@ -56,9 +56,10 @@ describe('LogSegment', () => {
     expect([s.isEmpty, s.nextOffset, s.sizeInBytes]).toEqual([true, 100, 0])
   })
 
-  it('refuses to truncate inside a batch (a replica truncates to batch boundaries)', () => {
+  it('truncating inside a batch drops the whole batch, as Kafka cuts the file at its position', () => {
     const s = segment()
-    expect(() => s.truncateTo(103)).toThrow(/inside a batch/)
-    expect(s.nextOffset).toBe(106)
+    s.truncateTo(103) // inside the batch 102..104
+    expect([s.nextOffset, s.batches.length]).toEqual([102, 1])
+    expect(s.sizeInBytes).toBe(s.batches[0]!.sizeInBytes)
   })
 })

@@ -274,6 +274,35 @@ describe('fault scenario 1 with lost unflushed data: the crashed leader restarts
   })
 })
 
+describe('unclean elections in a row', () => {
+  // Found by memkafka/testing: after two unclean elections the point where the returning
+  // replica's log diverged from its leader's fell inside one of its batches; truncation threw
+  // ("cannot truncate inside a batch"). Kafka cuts the whole batch (LogSegment.truncateTo), and
+  // the follower then copies the leader's batch that straddles its new log end.
+  it('a divergence point inside a batch: the follower drops the batch and converges on the leader', async () => {
+    const cluster = newCluster({ 'broker.session.timeout.ms': 3_000 })
+    const step = stepper(cluster)
+    await createTopic(cluster, 't', { 'unclean.leader.election.enable': 'true', 'min.insync.replicas': '1' }, [2, 1])
+    await step(() => cluster.stopBroker(1))
+    for (const values of [['a'], ['b'], ['c', 'd']]) expect(errorName((await produce(cluster, 't', values)).errorCode)).toBe('NONE')
+    await step(() => cluster.stopBroker(2)) // offline
+    await step(() => cluster.startBroker(1)) // unclean: 1 leads (epoch 2) with an empty log
+    expect(errorName((await produce(cluster, 't', ['x', 'y', 'z'])).errorCode)).toBe('NONE')
+    await step(() => cluster.stopBroker(1, { crash: true }))
+    await step(() => cluster.startBroker(2))
+    await step(() => cluster.stopBroker(2, { crash: true }))
+    await step(() => cluster.startBroker(1))
+    await step(() => cluster.startBroker(2))
+    // Both sessions expire: 2 leads uncleanly (epoch 3, writing nothing), then 1 (epoch 4), and 2
+    // returns to a leader whose epoch 2 ends at 3, inside its own batch c..d (offsets 2-3).
+    await step(() => cluster.advance(3_000))
+    expect(stateOf(cluster, 't')).toMatchObject({ leader: 1, uncleanElections: 3 })
+    await step(() => cluster.advance(1))
+    for (const id of [1, 2]) expect(valuesOf(replicaRecords(cluster, 't', id)), `replica ${id}`).toEqual(['x', 'y', 'z'])
+    expect(stateOf(cluster, 't').isr).toEqual([2, 1])
+  })
+})
+
 describe('crashes that lose unflushed records (loseUnflushed)', () => {
   // Found by memkafka/testing with loseUnflushed faults: when broker 0 came back, the followers
   // reconciled with their leader, broker 1, which had crashed and lost its unflushed log; broker
