@@ -5,26 +5,12 @@
  * crashes; a consumer that follows its partition's leader when it moves. All on virtual time.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster, ManualClock, logLevel, type Consumer, type Producer, type RecordMetadata } from '../../src/index.js'
+import { Cluster, logLevel, type Consumer, type Producer, type RecordMetadata } from '../../src/index.js'
 import { ErrorCode } from '../../src/cluster/error-codes.js'
+import { StormClock } from '../support/storm-clock.js'
 
 // -------------------------------------------------------------------------------------------
 // Harness
-
-/** A ManualClock that turns a timer re-arming itself at one instant (a livelock) into an error. */
-class GuardedClock extends ManualClock {
-  private instant = -1
-  private scheduled = 0
-
-  override setTimeout(callback: () => void, ms: number) {
-    if (this.now() !== this.instant) {
-      this.instant = this.now()
-      this.scheduled = 0
-    }
-    if (++this.scheduled > 10_000) throw new Error(`timer storm: more than 10000 timers scheduled at t=${this.now()} ms`)
-    return super.setTimeout(callback, ms)
-  }
-}
 
 const cleanups: (() => Promise<void>)[] = []
 
@@ -35,7 +21,7 @@ afterEach(async () => {
 const RETRY = { retries: 5, initialRetryTime: 100, maxRetryTime: 1_000, factor: 0 }
 
 async function world(brokerConfig: Record<string, string | number | boolean> = {}) {
-  const cluster = new Cluster({ brokers: 3, clock: new GuardedClock(0), seed: 11, brokerConfig })
+  const cluster = new Cluster({ brokers: 3, clock: new StormClock(0), seed: 11, brokerConfig })
   const clients: { disconnect(): Promise<void> }[] = []
   cleanups.push(async () => {
     for (const c of clients.reverse()) await c.disconnect().catch(() => {})

@@ -9,10 +9,11 @@
  * first and the order of clean elections (the ISR in assignment order) is known.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster, ManualClock, logLevel, type Consumer, type TimelineEvent } from '../../../src/index.js'
+import { Cluster, logLevel, type Consumer } from '../../../src/index.js'
 import { BrokerUnreachableError, ErrorCode, errorName } from '../../../src/cluster/error-codes.js'
 import type { ProducePartitionResponse } from '../../../src/cluster/api/messages.js'
-import type { Partition } from '../../../src/cluster/partition/partition.js'
+import { StormClock } from '../../support/storm-clock.js'
+import { createTopic, eventsOf, partitionOf, stateOf, track } from './harness.js'
 
 // -------------------------------------------------------------------------------------------
 // Harness
@@ -27,56 +28,10 @@ afterEach(async () => {
   for (const c of clusters.splice(0)) await c.close()
 })
 
-/**
- * A ManualClock that refuses to schedule more than 10 000 timers without time moving: a timer
- * that keeps re-arming itself at the same instant would otherwise hang `advance` for ever, so a
- * livelock in the cluster fails the test with a message instead of timing it out.
- */
-class GuardedClock extends ManualClock {
-  private instant = -1
-  private scheduled = 0
-
-  override setTimeout(callback: () => void, ms: number) {
-    if (this.now() !== this.instant) {
-      this.instant = this.now()
-      this.scheduled = 0
-    }
-    if (++this.scheduled > 10_000) throw new Error(`timer storm: more than 10000 timers scheduled at t=${this.now()} ms`)
-    return super.setTimeout(callback, ms)
-  }
-}
-
 function newCluster(brokerConfig: Record<string, string | number | boolean> = {}, seed = 1): Cluster {
-  const cluster = new Cluster({ brokers: 3, clock: new GuardedClock(0), seed, brokerConfig })
+  const cluster = new Cluster({ brokers: 3, clock: new StormClock(0), seed, brokerConfig })
   clusters.push(cluster)
   return cluster
-}
-
-async function createTopic(cluster: Cluster, name: string, configs: Record<string, string> = {}, replicas: number[] = [0, 1, 2]): Promise<void> {
-  const via = cluster.reachableBrokers()[0]!.id
-  const response = await cluster.send(via, {
-    api: 'CreateTopics',
-    topics: [
-      {
-        name,
-        numPartitions: -1,
-        replicationFactor: -1,
-        assignments: [{ partitionIndex: 0, brokerIds: replicas }],
-        configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })),
-      },
-    ],
-    timeoutMs: 1000,
-    validateOnly: false,
-  })
-  expect(response.topics[0]!.errorCode).toBe(ErrorCode.NONE)
-}
-
-function partitionOf(cluster: Cluster, topic: string): Partition {
-  return cluster.controller.topic(topic)!.partitions[0]!
-}
-
-function stateOf(cluster: Cluster, topic: string) {
-  return cluster.describe().topics.find((t) => t.name === topic)!.partitions[0]!
 }
 
 /**
@@ -98,16 +53,6 @@ function produce(
       topics: [{ name: topic, partitions: [{ index: 0, records: values.map((v) => ({ key: null, value: Buffer.from(v) })) }] }],
     })
     .then((r) => r.topics[0]!.partitions[0]!)
-}
-
-/** Records an in-flight request's outcome without awaiting it. */
-function track<T>(promise: Promise<T>): { settled: boolean; value?: T; error?: unknown } {
-  const state: { settled: boolean; value?: T; error?: unknown } = { settled: false }
-  promise.then(
-    (value) => Object.assign(state, { settled: true, value }),
-    (error: unknown) => Object.assign(state, { settled: true, error }),
-  )
-  return state
 }
 
 /** Every record of one broker's copy of the log: offset, leader epoch of its batch, value. */
@@ -147,10 +92,6 @@ async function fetchFromLeader(cluster: Cluster, topic: string, offset = 0): Pro
   const records: { offset: number; value: string }[] = []
   for (const batch of p.batches) for (const r of batch.records()) if (r.offset >= offset) records.push({ offset: r.offset, value: r.value!.toString() })
   return { errorCode: p.errorCode, records, highWatermark: p.highWatermark }
-}
-
-function eventsOf<T extends TimelineEvent['type']>(cluster: Cluster, type: T): Extract<TimelineEvent, { type: T }>[] {
-  return cluster.timeline({ types: [type] }) as Extract<TimelineEvent, { type: T }>[]
 }
 
 /** Byte-level view of a replica below `limit`: (offset, epoch, key, value) per record. */

@@ -27,9 +27,10 @@
  */
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { Cluster, ManualClock } from '../../../src/index.js'
+import { Cluster } from '../../../src/index.js'
 import { ErrorCode } from '../../../src/cluster/error-codes.js'
 import type { ProducePartitionResponse } from '../../../src/cluster/api/messages.js'
+import { StormClock } from '../../support/storm-clock.js'
 
 const BROKERS = [0, 1, 2]
 const LAG = 1_000 // replica.lag.time.max.ms
@@ -41,21 +42,6 @@ const TOPICS = [
   { name: 'safe', partitions: 2, minInsyncReplicas: 2 },
   { name: 'lenient', partitions: 1, minInsyncReplicas: 1 },
 ] as const
-
-/** A ManualClock that turns a timer re-arming itself at one instant (a livelock) into an error. */
-class GuardedClock extends ManualClock {
-  private instant = -1
-  private scheduled = 0
-
-  override setTimeout(callback: () => void, ms: number) {
-    if (this.now() !== this.instant) {
-      this.instant = this.now()
-      this.scheduled = 0
-    }
-    if (++this.scheduled > 10_000) throw new Error(`timer storm: more than 10000 timers scheduled at t=${this.now()} ms`)
-    return super.setTimeout(callback, ms)
-  }
-}
 
 // -------------------------------------------------------------------------------------------
 // The steps
@@ -114,7 +100,7 @@ const coverage = { ackedAll: 0, elections: 0, truncations: 0, isrChanges: 0, off
 async function run(clusterSeed: number, steps: Step[]): Promise<void> {
   const cluster = new Cluster({
     brokers: BROKERS.length,
-    clock: new GuardedClock(0),
+    clock: new StormClock(0),
     seed: clusterSeed,
     brokerConfig: {
       'replica.lag.time.max.ms': LAG,

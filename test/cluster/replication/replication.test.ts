@@ -10,31 +10,17 @@
  * consequences are in test/client/broker-failures.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster, ManualClock, type TimelineEvent } from '../../../src/index.js'
+import { Cluster } from '../../../src/index.js'
 import { BrokerUnreachableError, ErrorCode, errorName } from '../../../src/cluster/error-codes.js'
 import type { ProducePartitionResponse } from '../../../src/cluster/api/messages.js'
-import type { Partition } from '../../../src/cluster/partition/partition.js'
+import { StormClock } from '../../support/storm-clock.js'
+import { createTopic, eventsOf, partitionOf, stateOf, track } from './harness.js'
 
 // -------------------------------------------------------------------------------------------
 // Harness
 
 const SESSION_TIMEOUT = 9_000 // broker.session.timeout.ms default
 const LAG = 1_000 // replica.lag.time.max.ms in these tests
-
-/** A ManualClock that turns a timer re-arming itself at one instant (a livelock) into an error. */
-class GuardedClock extends ManualClock {
-  private instant = -1
-  private scheduled = 0
-
-  override setTimeout(callback: () => void, ms: number) {
-    if (this.now() !== this.instant) {
-      this.instant = this.now()
-      this.scheduled = 0
-    }
-    if (++this.scheduled > 10_000) throw new Error(`timer storm: more than 10000 timers scheduled at t=${this.now()} ms`)
-    return super.setTimeout(callback, ms)
-  }
-}
 
 const clusters: Cluster[] = []
 
@@ -43,35 +29,9 @@ afterEach(async () => {
 })
 
 function newCluster(brokerConfig: Record<string, string | number | boolean> = {}): Cluster {
-  const cluster = new Cluster({ brokers: 3, clock: new GuardedClock(0), seed: 7, brokerConfig: { 'replica.lag.time.max.ms': LAG, ...brokerConfig } })
+  const cluster = new Cluster({ brokers: 3, clock: new StormClock(0), seed: 7, brokerConfig: { 'replica.lag.time.max.ms': LAG, ...brokerConfig } })
   clusters.push(cluster)
   return cluster
-}
-
-async function createTopic(cluster: Cluster, name: string, configs: Record<string, string> = {}, replicas: number[] = [0, 1, 2]): Promise<void> {
-  const response = await cluster.send(cluster.reachableBrokers()[0]!.id, {
-    api: 'CreateTopics',
-    topics: [
-      {
-        name,
-        numPartitions: -1,
-        replicationFactor: -1,
-        assignments: [{ partitionIndex: 0, brokerIds: replicas }],
-        configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })),
-      },
-    ],
-    timeoutMs: 1000,
-    validateOnly: false,
-  })
-  expect(response.topics[0]!.errorCode).toBe(ErrorCode.NONE)
-}
-
-function partitionOf(cluster: Cluster, topic = 't'): Partition {
-  return cluster.controller.topic(topic)!.partitions[0]!
-}
-
-function stateOf(cluster: Cluster, topic = 't') {
-  return cluster.describe().topics.find((t) => t.name === topic)!.partitions[0]!
 }
 
 function produce(
@@ -89,25 +49,12 @@ function produce(
     .then((r) => r.topics[0]!.partitions[0]!)
 }
 
-function track<T>(promise: Promise<T>): { settled: boolean; value?: T; error?: unknown } {
-  const state: { settled: boolean; value?: T; error?: unknown } = { settled: false }
-  promise.then(
-    (value) => Object.assign(state, { settled: true, value }),
-    (error: unknown) => Object.assign(state, { settled: true, error }),
-  )
-  return state
-}
-
 function replicaValues(cluster: Cluster, brokerId: number, topic = 't'): string[] {
   const out: string[] = []
   for (const segment of partitionOf(cluster, topic).replica(brokerId)!.log.allSegments) {
     for (const batch of segment.batches) for (const r of batch.records()) out.push(r.value!.toString())
   }
   return out
-}
-
-function eventsOf<T extends TimelineEvent['type']>(cluster: Cluster, type: T): Extract<TimelineEvent, { type: T }>[] {
-  return cluster.timeline({ types: [type] }) as Extract<TimelineEvent, { type: T }>[]
 }
 
 // -------------------------------------------------------------------------------------------
