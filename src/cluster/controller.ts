@@ -187,10 +187,10 @@ export class Controller {
     } else {
       const unclean = topic.settings.uncleanLeaderElectionEnable ? p.replicas.find(alive) : undefined
       if (unclean !== undefined) {
+        // setLeader brings the high watermark down to the new leader's log end if it is below.
         p.setLeader(unclean, p.leaderEpoch + 1)
         p.uncleanElections++
         this.ctx.setIsr(p, [unclean], `unclean election of ${unclean}`)
-        p.resetHighWatermark(Math.min(p.highWatermark, p.log.logEndOffset))
         this.recordElection(p, `${reason}; unclean election: ${unclean} was not in the ISR`)
       } else {
         // Already offline with still no eligible replica: KRaft writes no change (same epoch).

@@ -103,7 +103,7 @@ function checkPartition(cluster: ClusterModel, p: Partition, violations: string[
   const { logStartOffset, lastStableOffset, highWatermark, logEndOffset } = p
   // The offsets as the leader serves them: a leader that crashed (or is offline) serves nothing,
   // and one that lost unflushed records restarts from its log end (Partition.setLeader).
-  const leaderBroker = cluster.broker(p.leader === -1 ? -1 : p.leader)
+  const leaderBroker = cluster.broker(p.leader)
   const serving = leaderBroker !== undefined && leaderBroker.running && !leaderBroker.registering
   const lostInCrash = !serving && highWatermark > logEndOffset
   if (!lostInCrash && !(logStartOffset <= lastStableOffset && lastStableOffset <= highWatermark && highWatermark <= logEndOffset)) {

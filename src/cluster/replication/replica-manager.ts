@@ -128,8 +128,10 @@ export class ReplicaManager {
         // Replication copies whole batches: a leader batch straddling the follower's log end
         // (after a truncation that took a whole batch of the follower's, once unclean elections
         // made their logs differ) replaces the follower's records from its base offset.
-        if (batch.baseOffset < follower.logEndOffset && batch.lastOffset >= follower.logEndOffset) this.truncate(partition, follower, batch.baseOffset)
-        if (batch.baseOffset < follower.logEndOffset) continue
+        if (batch.baseOffset < follower.logEndOffset) {
+          if (batch.lastOffset < follower.logEndOffset) continue
+          this.truncate(partition, follower, batch.baseOffset)
+        }
         follower.log.appendBatch(batch, now, this.ctx.settingsOf(partition.topic) ?? { segmentBytes: Infinity, segmentMs: Infinity })
         follower.appended(batch)
       }
