@@ -1,0 +1,13 @@
+/**
+ * Every Kafka message schema the wire server knows, by API key: one hand-written table per API
+ * in this folder (NN-kebab-name.ts, NN = the API key), so the listing reads as the coverage table.
+ */
+import type { ApiSchema } from '../protocol/schema.js'
+
+// One import line per API, in key order.
+
+export const schemas: ReadonlyMap<number, ApiSchema> = new Map<number, ApiSchema>(
+  ([
+    // One entry per API, in key order.
+  ] as ApiSchema[]).map((schema) => [schema.apiKey, schema]),
+)
