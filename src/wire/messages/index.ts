@@ -5,9 +5,17 @@
 import type { ApiSchema } from '../protocol/schema.js'
 
 // One import line per API, in key order.
+import { produce } from './00-produce.js'
+import { fetch } from './01-fetch.js'
+import { metadata } from './03-metadata.js'
+import { apiVersions } from './18-api-versions.js'
 
 export const schemas: ReadonlyMap<number, ApiSchema> = new Map<number, ApiSchema>(
   ([
     // One entry per API, in key order.
+    produce,
+    fetch,
+    metadata,
+    apiVersions,
   ] as ApiSchema[]).map((schema) => [schema.apiKey, schema]),
 )
