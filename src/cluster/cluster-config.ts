@@ -143,12 +143,12 @@ export class ClusterConfig {
     }
   }
 
-  describeTopic(overrides: ReadonlyMap<string, string>, keys: readonly string[] | null, includeSynonyms: boolean): DescribedConfig[] {
-    return describeTopicConfigs(this.topicConfig(overrides), { configurationKeys: keys, includeSynonyms })
+  describeTopic(overrides: ReadonlyMap<string, string>, keys: readonly string[] | null, includeSynonyms: boolean, includeDocumentation = false): DescribedConfig[] {
+    return describeTopicConfigs(this.topicConfig(overrides), { configurationKeys: keys, includeSynonyms, includeDocumentation })
   }
 
-  describeBroker(keys: readonly string[] | null, includeSynonyms: boolean): DescribedConfig[] {
-    return describeBrokerConfigs(this.broker, { configurationKeys: keys, includeSynonyms })
+  describeBroker(keys: readonly string[] | null, includeSynonyms: boolean, includeDocumentation = false): DescribedConfig[] {
+    return describeBrokerConfigs(this.broker, { configurationKeys: keys, includeSynonyms, includeDocumentation })
   }
 
   assignReplicas(brokers: readonly BrokerPlacement[], partitions: number, replicationFactor: number, startPartitionId: number, random: Random): number[][] {

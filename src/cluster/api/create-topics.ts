@@ -15,13 +15,17 @@ export function handleCreateTopics(cluster: ClusterModel, _brokerId: number, req
       try {
         if (request.validateOnly) {
           const plan = cluster.controller.planTopic(spec)
-          return { name: spec.name, errorCode: ErrorCode.NONE, errorMessage: null, numPartitions: plan.assignment.length, replicationFactor: plan.assignment[0]?.length ?? 0 }
+          const configs = cluster.config.describeTopic(plan.configs, null, false)
+          return { name: spec.name, errorCode: ErrorCode.NONE, errorMessage: null, numPartitions: plan.assignment.length, replicationFactor: plan.assignment[0]?.length ?? 0, configs }
         }
         const topic = cluster.controller.createTopic(spec)
-        return { name: spec.name, errorCode: ErrorCode.NONE, errorMessage: null, numPartitions: topic.partitions.length, replicationFactor: topic.replicationFactor }
+        // ZkAdminManager.createTopics answers the new topic's configs as DescribeConfigs would
+        // (no synonyms, no documentation) for CreateTopics v5+.
+        const configs = cluster.config.describeTopic(topic.configs, null, false)
+        return { name: spec.name, errorCode: ErrorCode.NONE, errorMessage: null, numPartitions: topic.partitions.length, replicationFactor: topic.replicationFactor, topicId: topic.topicId, configs }
       } catch (error) {
         if (!(error instanceof KafkaError)) throw error
-        return { name: spec.name, errorCode: error.errorCode, errorMessage: error.message, numPartitions: -1, replicationFactor: -1 }
+        return { name: spec.name, errorCode: error.errorCode, errorMessage: error.message, numPartitions: -1, replicationFactor: -1, configs: null }
       }
     }),
   }

@@ -383,6 +383,10 @@ export interface DeleteRecordsResponse {
     readonly partitions: { readonly index: number; readonly lowWatermark: number; readonly errorCode: number }[]
   }[]
 }
+    /** The created topic's id (KIP-516); absent when it failed or for validateOnly. */
+    readonly topicId?: string
+    /** The topic's configs as created (CreateTopics v5+, KIP-525); null when it failed. */
+    readonly configs?: DescribedConfig[] | null
 
 // ---------------------------------------------------------------------------------------------
 // Configs: DescribeConfigs (32), AlterConfigs (33)
@@ -447,7 +451,11 @@ export interface AlterConfigsResponse {
   }[]
 }
 
+  /** DescribeConfigs v3+: fill each config's documentation (null otherwise). */
+  readonly includeDocumentation?: boolean
 // ---------------------------------------------------------------------------------------------
+/** Kafka's DescribeConfigsResponse.ConfigType ids (DescribeConfigs v3+). */
+export const ConfigTypeId = { UNKNOWN: 0, BOOLEAN: 1, STRING: 2, INT: 3, SHORT: 4, LONG: 5, DOUBLE: 6, LIST: 7, CLASS: 8, PASSWORD: 9 } as const
 // DescribeCluster (60)
 
 export interface DescribeClusterRequest {
@@ -456,6 +464,10 @@ export interface DescribeClusterRequest {
 export interface DescribeClusterResponse {
   readonly errorCode: number
   readonly clusterId: string
+  /** The config's type (ConfigTypeId), as DescribeConfigs v3 answers it. */
+  readonly configType?: number
+  /** Its documentation when includeDocumentation was asked for, else null. */
+  readonly documentation?: string | null
   readonly controllerId: number
   readonly brokers: { readonly brokerId: number; readonly host: string; readonly port: number; readonly rack: string | null }[]
 }
@@ -491,12 +503,16 @@ export interface AddPartitionsToTxnResponse {
 }
 
 export interface AddOffsetsToTxnRequest {
+  /** KIP-430: answer the operations the caller may perform on the cluster. */
+  readonly includeClusterAuthorizedOperations?: boolean
   readonly api: 'AddOffsetsToTxn'
   readonly transactionalId: string
   readonly producerId: number
   readonly producerEpoch: number
   readonly groupId: string
 }
+  /** A bit field of AclOperation codes, or -2^31 when not asked for. */
+  readonly clusterAuthorizedOperations?: number
 export interface AddOffsetsToTxnResponse {
   readonly errorCode: number
 }
@@ -524,6 +540,11 @@ export interface TxnOffsetCommitRequest {
   readonly memberId: string
   readonly groupInstanceId?: string | null
   readonly topics: OffsetCommitRequest['topics']
+  /**
+   * KIP-890 (AddPartitionsToTxn v4): only check that the partitions are in the ongoing
+   * transaction (INVALID_TXN_STATE for each one that is not), adding nothing.
+   */
+  readonly verifyOnly?: boolean
 }
 export interface TxnOffsetCommitResponse {
   readonly topics: { readonly name: string; readonly partitions: { readonly index: number; readonly errorCode: number }[] }[]

@@ -14,7 +14,7 @@
  *   ConfigHelper builds them, sources and synonyms included.
  */
 import { KafkaError } from '../error-codes.js'
-import { ConfigSource, type DescribedConfig } from '../api/messages.js'
+import { ConfigSource, ConfigTypeId, type DescribedConfig } from '../api/messages.js'
 import {
   configInputToString,
   formatConfigValue,
@@ -411,6 +411,13 @@ export interface DescribeConfigsOptions {
   /** Only these configs (unknown names are skipped); null or empty: every config. */
   readonly configurationKeys?: readonly string[] | null
   readonly includeSynonyms?: boolean
+  readonly includeDocumentation?: boolean
+}
+
+/** ConfigHelper: the config's type id and, when asked for, its documentation (DescribeConfigs v3+). */
+function typeAndDocumentation(definition: { readonly type: string; readonly documentation: string }, options: DescribeConfigsOptions): { configType: number; documentation: string | null } {
+  const configType = (ConfigTypeId as Record<string, number>)[definition.type] ?? ConfigTypeId.UNKNOWN
+  return { configType, documentation: options.includeDocumentation ? definition.documentation : null }
 }
 
 type Synonym = DescribedConfig['synonyms'][number]
@@ -468,6 +475,7 @@ export function describeTopicConfigs(config: TopicConfig, options: DescribeConfi
       configSource,
       isSensitive: false,
       synonyms: options.includeSynonyms ? synonyms : [],
+      ...typeAndDocumentation(definition, options),
     })
   }
   return described
@@ -493,6 +501,7 @@ export function describeBrokerConfigs(config: BrokerConfig, options: DescribeCon
       configSource,
       isSensitive: false,
       synonyms: options.includeSynonyms ? synonyms : [],
+      ...typeAndDocumentation(definition, options),
     })
   }
   return described

@@ -177,6 +177,13 @@ export class TransactionCoordinator {
     const answer = (errorFor: (topic: string, partition: number) => number): AddPartitionsToTxnResponse => ({
       results: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ index: p, errorCode: errorFor(t.name, p) })) })),
     })
+    if (request.verifyOnly) {
+      // TransactionCoordinator.handleVerifyPartitionsInTransaction: no state changes; the
+      // pending Prepare states answer CONCURRENT_TRANSACTIONS, as validate() does.
+      const checked = this.validate(request.transactionalId, request.producerId, request.producerEpoch)
+      if ('error' in checked) return answer(() => ErrorCode[checked.error])
+      return answer((topic, partition) => (checked.txn.partitions.has(key(topic, partition)) ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE))
+    }
     const unknown = request.topics.flatMap((t) => t.partitions.filter((p) => !this.deps.partitionExists(t.name, p)).map((p) => key(t.name, p)))
     if (unknown.length > 0) {
       const missing = new Set(unknown)
