@@ -9,6 +9,24 @@ import { produce } from './00-produce.js'
 import { fetch } from './01-fetch.js'
 import { metadata } from './03-metadata.js'
 import { apiVersions } from './18-api-versions.js'
+import { createTopics } from './19-create-topics.js'
+import { deleteTopics } from './20-delete-topics.js'
+import { deleteRecords } from './21-delete-records.js'
+import { initProducerId } from './22-init-producer-id.js'
+import { addPartitionsToTxn } from './24-add-partitions-to-txn.js'
+import { addOffsetsToTxn } from './25-add-offsets-to-txn.js'
+import { endTxn } from './26-end-txn.js'
+import { txnOffsetCommit } from './28-txn-offset-commit.js'
+import { describeConfigs } from './32-describe-configs.js'
+import { alterConfigs } from './33-alter-configs.js'
+import { createPartitions } from './37-create-partitions.js'
+import { deleteGroups } from './42-delete-groups.js'
+import { incrementalAlterConfigs } from './44-incremental-alter-configs.js'
+import { offsetDelete } from './47-offset-delete.js'
+import { describeCluster } from './60-describe-cluster.js'
+import { describeProducers } from './61-describe-producers.js'
+import { describeTransactions } from './65-describe-transactions.js'
+import { listTransactions } from './66-list-transactions.js'
 
 export const schemas: ReadonlyMap<number, ApiSchema> = new Map<number, ApiSchema>(
   ([
@@ -17,5 +35,23 @@ export const schemas: ReadonlyMap<number, ApiSchema> = new Map<number, ApiSchema
     fetch,
     metadata,
     apiVersions,
+    createTopics,
+    deleteTopics,
+    deleteRecords,
+    initProducerId,
+    addPartitionsToTxn,
+    addOffsetsToTxn,
+    endTxn,
+    txnOffsetCommit,
+    describeConfigs,
+    alterConfigs,
+    createPartitions,
+    deleteGroups,
+    incrementalAlterConfigs,
+    offsetDelete,
+    describeCluster,
+    describeProducers,
+    describeTransactions,
+    listTransactions,
   ] as ApiSchema[]).map((schema) => [schema.apiKey, schema]),
 )
