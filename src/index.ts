@@ -18,6 +18,8 @@ export { InvariantViolation } from './cluster/invariants.js'
 export { ManualClock, SystemClock } from './cluster/clock.js'
 export type { Clock, TimerHandle } from './cluster/clock.js'
 export { Random } from './cluster/random.js'
+export type { ListenOptions, WireServer, ListeningBroker } from './wire/server.js'
+export type { WireLogger, WireLogEntry, WireLogLevel } from './wire/wire-log.js'
 
 export { Kafka } from './client/kafka.js'
 export type { KafkaConfig } from './client/kafka.js'

@@ -5,8 +5,11 @@
 import { ClusterModel, type ClusterOptions } from '../cluster/cluster-model.js'
 import { Kafka, bindConfig, setDefaultClusterResolver, type KafkaConfig } from './kafka.js'
 import { clearRegistry, findCluster, registerCluster, registeredClusters, unregisterCluster } from './registry.js'
+import { listen, type ListenOptions, type WireServer } from '../wire/server.js'
 
 export class Cluster extends ClusterModel {
+  private readonly wireServers = new Set<WireServer>()
+
   constructor(options: ClusterOptions = {}) {
     super(options)
     registerCluster(this, this.bootstrapBrokers)
@@ -17,9 +20,30 @@ export class Cluster extends ClusterModel {
     return new Kafka(bindConfig({ ...config, brokers: config.brokers ?? this.bootstrapBrokers }, this))
   }
 
+  /**
+   * Serves this cluster over Kafka's wire protocol to real clients: broker i listens on
+   * port + i (port 0, the default: each on an ephemeral port). Closing the cluster closes it.
+   */
+  async listen(options: ListenOptions = {}): Promise<WireServer> {
+    const server = await listen(this, options)
+    const close = server.close
+    const tracked: WireServer = {
+      ...server,
+      close: () => {
+        this.wireServers.delete(tracked)
+        return close()
+      },
+    }
+    this.wireServers.add(tracked)
+    return tracked
+  }
+
   override async close(): Promise<void> {
     unregisterCluster(this)
+    const servers = [...this.wireServers]
     await super.close()
+    // super.close() already asked each to close (onClose); this waits until their sockets are gone.
+    await Promise.all(servers.map((s) => s.close()))
   }
 
   /** Forgets every registered cluster (closing them), for isolation between tests. */

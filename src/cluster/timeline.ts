@@ -43,6 +43,7 @@ export class Timeline {
   private start = 0
   readonly capacity: number
   private readonly now: () => number
+  private readonly listeners = new Set<(event: TimelineEvent) => void>()
 
   constructor(now: () => number, capacity = 10_000) {
     this.now = now
@@ -58,6 +59,20 @@ export class Timeline {
     } else {
       this.events[this.start] = stamped
       this.start = (this.start + 1) % this.capacity
+    }
+    // Listeners outside the cluster (the wire server closing a stopped broker's sockets, the
+    // served process logging what happens) hear each event as it is recorded.
+    for (const listener of this.listeners) listener(stamped)
+  }
+
+  /**
+   * Calls `listener` with every event recorded from now on, synchronously inside the cluster's
+   * step (so it must not throw); returns the function that stops it.
+   */
+  subscribe(listener: (event: TimelineEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => {
+      this.listeners.delete(listener)
     }
   }
 

@@ -31,6 +31,8 @@ export interface WireContext {
   readonly signal: AbortSignal
   /** The API versions this server advertises, after any --as-version cap (for ApiVersions). */
   readonly supportedVersions: readonly { readonly apiKey: number; readonly minVersion: number; readonly maxVersion: number }[]
+  /** The Kafka release the server poses as ("2.4", from --as-version); undefined: Kafka 3.7, as memkafka models it. */
+  readonly asVersion?: string
 }
 
 export interface WireApi {

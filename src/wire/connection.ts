@@ -1,0 +1,280 @@
+/**
+ * One client connection to one broker's listener: frames in, requests decoded and answered
+ * through the cluster's request boundary, responses out.
+ *
+ * Requests on a connection are handled one at a time, in the order they arrived, as Kafka's
+ * SocketServer does: its Processor mutes a channel from the moment a request is read until its
+ * response has been sent (or, for acks=0 Produce, until the handler is done). Clients pipeline
+ * (kafka-python's ApiVersions + Metadata probe, librdkafka's produce pipeline); their later
+ * requests wait in the socket's buffer, so a long-poll Fetch delays the requests behind it and
+ * responses always leave in request order.
+ *
+ * Bad input never reaches the cluster and never outlives its connection: a frame size Kafka
+ * refuses, a truncated or undecodable request, an API key this server does not serve, or a
+ * version outside the advertised range closes the connection with a logged reason, as Kafka
+ * closes it on an InvalidRequestException. The one exception is ApiVersions at an unknown
+ * version, which gets an UNSUPPORTED_VERSION answer (KIP-511).
+ */
+import type { Socket } from 'node:net'
+import type { ClusterModel } from '../cluster/cluster-model.js'
+import { BrokerUnreachableError } from '../cluster/error-codes.js'
+import type { AdvertisedAddress, WireContext } from './api.js'
+import { unsupportedVersionResponse } from './apis/18-api-versions.js'
+import { FrameDecoder, FrameSizeError } from './frame-decoder.js'
+import { encodeMessage, decodeMessage } from './protocol/codec.js'
+import { API_VERSIONS_KEY, decodeRequestHeader, encodeResponseHeader, peekRequestHeader, type SchemaLookup } from './protocol/header.js'
+import { Reader } from './protocol/reader.js'
+import type { WireMessage } from './protocol/schema.js'
+import { Writer } from './protocol/writer.js'
+import type { ServedApi } from './served-apis.js'
+import type { WireLogger, WireLogLevel } from './wire-log.js'
+
+/**
+ * Frames read ahead of the one being handled before the connection stops reading from its
+ * socket (TCP then pushes back on the client). Kafka reads none ahead; a few save a round of
+ * socket reads for pipelining clients without letting one client buffer without end.
+ */
+const MAX_QUEUED_FRAMES = 32
+const MAX_QUEUED_BYTES = 16 * 1024 * 1024
+
+export interface ConnectionOptions {
+  readonly cluster: ClusterModel
+  readonly brokerId: number
+  readonly apis: ReadonlyMap<number, ServedApi>
+  readonly supportedVersions: WireContext['supportedVersions']
+  readonly advertised: (brokerId: number) => AdvertisedAddress | undefined
+  readonly maxRequestBytes: number
+  readonly log: WireLogger
+  readonly asVersion?: string | undefined
+}
+
+export class Connection {
+  readonly socket: Socket
+  /** The client's address as "host:port". */
+  readonly peer: string
+  /** The client's host as Kafka shows it ("/127.0.0.1"). */
+  readonly clientHost: string
+  private readonly options: ConnectionOptions
+  private readonly decoder: FrameDecoder
+  private readonly queue: Buffer[] = []
+  private queuedBytes = 0
+  private readingPaused = false
+  private pumping = false
+  private closedFlag = false
+  private readonly abort = new AbortController()
+  private readonly lookup: SchemaLookup
+  /** The client id of the last request read, for log lines. */
+  private clientId: string | null = null
+  /** Resolves once the socket is fully closed. */
+  readonly closed: Promise<void>
+
+  constructor(socket: Socket, options: ConnectionOptions) {
+    this.socket = socket
+    this.options = options
+    this.decoder = new FrameDecoder(options.maxRequestBytes)
+    this.lookup = (key) => options.apis.get(key)?.schema
+    const address = socket.remoteAddress ?? 'unknown'
+    this.peer = `${address.includes(':') ? `[${address}]` : address}:${socket.remotePort ?? 0}`
+    this.clientHost = `/${javaHostAddress(address)}`
+    // Kafka's SocketServer sets TCP_NODELAY and SO_KEEPALIVE on every accepted socket.
+    socket.setNoDelay(true)
+    socket.setKeepAlive(true)
+    this.closed = new Promise<void>((resolve) => socket.once('close', () => resolve()))
+    socket.on('data', (chunk: Buffer) => this.onData(chunk))
+    socket.on('end', () => this.close('the client closed the connection', 'debug'))
+    socket.on('error', (error) => this.close(`socket error: ${error.message}`, 'debug'))
+    socket.once('close', () => {
+      this.closedFlag = true
+      this.abort.abort()
+    })
+  }
+
+  get isClosed(): boolean {
+    return this.closedFlag
+  }
+
+  /** Closes the connection at once (pending responses are lost, as when Kafka closes a channel). */
+  close(reason: string, level: WireLogLevel = 'warn'): void {
+    if (this.closedFlag) return
+    this.closedFlag = true
+    this.queue.length = 0
+    this.queuedBytes = 0
+    this.abort.abort()
+    this.socket.destroy()
+    this.log(level, `closed the connection: ${reason}`)
+  }
+
+  private log(level: WireLogLevel, message: string): void {
+    const who = this.clientId === null ? '' : ` (client id "${this.clientId}")`
+    this.options.log({ level, message: `${message}${who}`, brokerId: this.options.brokerId, peer: this.peer })
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.closedFlag) return
+    this.decoder.push(chunk)
+    try {
+      for (let frame = this.decoder.next(); frame !== undefined; frame = this.decoder.next()) {
+        this.queue.push(frame)
+        this.queuedBytes += frame.length
+      }
+    } catch (error) {
+      if (error instanceof FrameSizeError) return this.close(`${error.message} (socket.request.max.bytes)`)
+      return this.close(`internal error reading frames: ${describeError(error)}`, 'error')
+    }
+    if (!this.readingPaused && (this.queue.length >= MAX_QUEUED_FRAMES || this.queuedBytes >= MAX_QUEUED_BYTES)) {
+      this.readingPaused = true
+      this.socket.pause()
+    }
+    void this.pump()
+  }
+
+  /** Handles queued requests one at a time until the queue is empty. */
+  private async pump(): Promise<void> {
+    if (this.pumping) return
+    this.pumping = true
+    try {
+      while (!this.closedFlag) {
+        const frame = this.queue.shift()
+        if (frame === undefined) break
+        this.queuedBytes -= frame.length
+        if (this.readingPaused && this.queue.length < MAX_QUEUED_FRAMES / 2 && this.queuedBytes < MAX_QUEUED_BYTES / 2) {
+          this.readingPaused = false
+          this.socket.resume()
+        }
+        const response = await this.handle(frame)
+        if (response && !this.closedFlag) await this.send(response)
+      }
+    } catch (error) {
+      // Nothing above should throw; if something does, this connection ends, never the process.
+      this.close(`internal error: ${describeError(error)}`, 'error')
+    } finally {
+      this.pumping = false
+    }
+  }
+
+  /** Answers one frame: the response's bytes, or undefined when none is sent (or the connection closed). */
+  private async handle(frame: Buffer): Promise<Buffer[] | undefined> {
+    const prefix = peekRequestHeader(frame)
+    if (!prefix) {
+      this.close(`a request of ${frame.length} bytes is shorter than a request header`)
+      return undefined
+    }
+    const { apiKey, apiVersion, correlationId } = prefix
+    const served = this.options.apis.get(apiKey)
+    if (!served) {
+      // Kafka closes on an API key it does not know; kafka-python's version probe relies on it.
+      this.close(`unknown or unsupported API key ${apiKey}`)
+      return undefined
+    }
+    const name = served.api.name
+    if (apiVersion < served.minVersion || apiVersion > served.maxVersion) {
+      if (apiKey === API_VERSIONS_KEY) {
+        this.log('info', `ApiVersions v${apiVersion} is not supported: answering UNSUPPORTED_VERSION with v${served.minVersion}-${served.maxVersion}`)
+        return this.encode(served, 0, correlationId, unsupportedVersionResponse(served))
+      }
+      this.close(`${name} v${apiVersion} is not supported (this server answers v${served.minVersion}-${served.maxVersion})`)
+      return undefined
+    }
+    const broker = this.options.cluster.broker(this.options.brokerId)
+    if (!broker?.reachable || this.options.cluster.isClosed) {
+      this.close(`broker ${this.options.brokerId} is not reachable: ${broker?.unreachableReason ?? 'the cluster is closed'}`, 'info')
+      return undefined
+    }
+
+    let request: WireMessage
+    let clientId: string | null
+    try {
+      const reader = new Reader(frame)
+      clientId = decodeRequestHeader(reader, this.lookup).clientId
+      request = decodeMessage(served.schema.request, apiVersion, reader)
+    } catch (error) {
+      this.close(`malformed ${name} v${apiVersion} request: ${describeError(error)}`)
+      return undefined
+    }
+    this.clientId = clientId
+
+    const options = this.options
+    const ctx: WireContext = {
+      cluster: options.cluster,
+      brokerId: options.brokerId,
+      apiVersion,
+      clientId,
+      clientHost: this.clientHost,
+      source: { clientId: clientId ?? '' },
+      advertised: options.advertised,
+      signal: this.abort.signal,
+      supportedVersions: options.supportedVersions,
+      ...(options.asVersion === undefined ? {} : { asVersion: options.asVersion }),
+    }
+    let response: WireMessage | undefined
+    try {
+      response = await served.api.handle(request, ctx)
+    } catch (error) {
+      if (this.closedFlag) return undefined
+      if (error instanceof BrokerUnreachableError) this.close(`${name} v${apiVersion} could not complete: ${error.message}`, 'info')
+      else this.close(`${name} v${apiVersion} failed: ${describeError(error, true)}`, 'error')
+      return undefined
+    }
+    if (this.closedFlag || response === undefined) return undefined
+    return this.encode(served, apiVersion, correlationId, response)
+  }
+
+  /** The response frame (size, header, body) as chunks; closes the connection if it cannot be encoded. */
+  private encode(served: ServedApi, apiVersion: number, correlationId: number, response: WireMessage): Buffer[] | undefined {
+    try {
+      const writer = new Writer()
+      const size = writer.reserve(4)
+      encodeResponseHeader(writer, correlationId, served.api.apiKey, apiVersion, this.lookup)
+      encodeMessage(served.schema.response, apiVersion, response, writer)
+      size.writeInt32BE(writer.size - 4, 0)
+      return writer.toChunks()
+    } catch (error) {
+      this.close(`could not encode the ${served.api.name} v${apiVersion} response: ${describeError(error, true)}`, 'error')
+      return undefined
+    }
+  }
+
+  /** Writes a response; resolves once the socket can take more (its buffer drained). */
+  private send(chunks: readonly Buffer[]): Promise<void> | undefined {
+    const socket = this.socket
+    let flushed = true
+    if (chunks.length === 1) {
+      flushed = socket.write(chunks[0]!)
+    } else {
+      socket.cork()
+      for (const chunk of chunks) flushed = socket.write(chunk)
+      socket.uncork()
+    }
+    if (flushed || this.closedFlag) return undefined
+    return new Promise<void>((resolve) => {
+      const done = (): void => {
+        socket.off('drain', done)
+        socket.off('close', done)
+        resolve()
+      }
+      socket.on('drain', done)
+      socket.on('close', done)
+    })
+  }
+}
+
+function describeError(error: unknown, withStack = false): string {
+  if (error instanceof Error) return withStack && error.stack ? error.stack : error.message
+  return String(error)
+}
+
+/**
+ * A peer address as Java's InetAddress.getHostAddress writes it, which Kafka shows as a
+ * member's client host: IPv4 dotted ("127.0.0.1", also for an IPv4-mapped IPv6 address), IPv6
+ * as eight hex groups without zero compression ("0:0:0:0:0:0:0:1").
+ */
+export function javaHostAddress(address: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)
+  if (mapped) return mapped[1]!
+  if (!address.includes(':')) return address
+  const [head = '', tail] = address.split('::') as [string, string | undefined]
+  const headGroups = head === '' ? [] : head.split(':')
+  const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':')
+  const zeros = tail === undefined ? [] : Array.from({ length: 8 - headGroups.length - tailGroups.length }, () => '0')
+  return [...headGroups, ...zeros, ...tailGroups].map((g) => (/^[0-9a-f]+$/i.test(g) ? parseInt(g, 16).toString(16) : g)).join(':')
+}
