@@ -5,35 +5,11 @@
 import type { WireApi } from '../api.js'
 
 // One import line per API, in key order.
-import { listOffsetsApi } from './02-list-offsets.js'
-import { metadataApi } from './03-metadata.js'
-import { offsetCommitApi } from './08-offset-commit.js'
-import { offsetFetchApi } from './09-offset-fetch.js'
-import { findCoordinatorApi } from './10-find-coordinator.js'
-import { joinGroupApi } from './11-join-group.js'
-import { heartbeatApi } from './12-heartbeat.js'
-import { leaveGroupApi } from './13-leave-group.js'
-import { syncGroupApi } from './14-sync-group.js'
-import { describeGroupsApi } from './15-describe-groups.js'
-import { listGroupsApi } from './16-list-groups.js'
 import { apiVersionsApi } from './18-api-versions.js'
-import { offsetForLeaderEpochApi } from './23-offset-for-leader-epoch.js'
 
 export const wireApis: ReadonlyMap<number, WireApi> = new Map<number, WireApi>(
   ([
     // One entry per API, in key order.
-    listOffsetsApi,
-    metadataApi,
-    offsetCommitApi,
-    offsetFetchApi,
-    findCoordinatorApi,
-    joinGroupApi,
-    heartbeatApi,
-    leaveGroupApi,
-    syncGroupApi,
-    describeGroupsApi,
-    listGroupsApi,
     apiVersionsApi,
-    offsetForLeaderEpochApi,
   ] as WireApi[]).map((api) => [api.apiKey, api]),
 )
