@@ -2,7 +2,7 @@
  * The response a broker would give to a request if every part of it failed with one error:
  * what a fault injected at the request boundary (cluster.intercept) answers with.
  */
-import type { ApiName, RequestOf, ResponseOf } from './messages.js'
+import { ZERO_UUID, type ApiName, type RequestOf, type ResponseOf } from './messages.js'
 
 export function errorResponse<K extends ApiName>(request: RequestOf<K> & { readonly api: K }, errorCode: number, errorMessage: string | null = null): ResponseOf<K> {
   const r = request as RequestOf<ApiName>
@@ -15,13 +15,14 @@ export function errorResponse<K extends ApiName>(request: RequestOf<K> & { reado
           errorCode: 0,
           topics: r.topics.map((t) => ({
             name: t.name,
+            topicId: t.topicId ?? ZERO_UUID,
             partitions: t.partitions.map((p) => ({ index: p.index, errorCode, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, abortedTransactions: null, batches: [] })),
           })),
         }
       case 'ListOffsets':
         return { topics: r.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ index: p.index, errorCode, timestamp: -1, offset: -1 })) })) }
       case 'Metadata':
-        return { brokers: [], clusterId: '', controllerId: -1, topics: (r.topics ?? []).map((name) => ({ errorCode, name, isInternal: false, partitions: [] })) }
+        return { brokers: [], clusterId: '', controllerId: -1, topics: (r.topics ?? []).map((name) => ({ errorCode, name, topicId: ZERO_UUID, isInternal: false, partitions: [] })) }
       case 'FindCoordinator':
         return { errorCode, errorMessage: errorMessage ?? undefined, nodeId: -1, host: '', port: -1 }
       case 'JoinGroup':
@@ -66,6 +67,8 @@ export function errorResponse<K extends ApiName>(request: RequestOf<K> & { reado
         return { errorCode }
       case 'TxnOffsetCommit':
         return { topics: r.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ index: p.index, errorCode })) })) }
+      case 'OffsetForLeaderEpoch':
+        return { topics: r.topics.map((t) => ({ topic: t.topic, partitions: t.partitions.map((p) => ({ errorCode, partition: p.partition, leaderEpoch: -1, endOffset: -1 })) })) }
       default:
         // Every API must have a case: a request whose type has none fails to compile here.
         return unreachable(r)

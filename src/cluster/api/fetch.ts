@@ -8,8 +8,9 @@
 import { ErrorCode } from '../error-codes.js'
 import type { RecordBatch } from '../log/record-batch.js'
 import type { Partition } from '../partition/partition.js'
+import type { Topic } from '../metadata/topic.js'
 import type { ClusterModel } from '../cluster-model.js'
-import { IsolationLevel, type FetchPartitionResponse, type FetchRequest, type FetchResponse, type FetchTopicResponse } from './messages.js'
+import { IsolationLevel, ZERO_UUID, type FetchPartitionResponse, type FetchRequest, type FetchResponse, type FetchTopicResponse } from './messages.js'
 
 export function handleFetch(cluster: ClusterModel, brokerId: number, request: FetchRequest): FetchResponse | Promise<FetchResponse> {
   const first = readAll(cluster, brokerId, request)
@@ -62,12 +63,13 @@ function readAll(
   let failed = false
   const topics: FetchTopicResponse[] = []
   for (const topicRequest of request.topics) {
-    const topic = cluster.controller.topic(topicRequest.name)
+    const topic = topicOf(cluster, topicRequest)
     const partitions: FetchPartitionResponse[] = []
     for (const p of topicRequest.partitions) {
       const partition = topic?.partitions[p.index]
       if (!partition) {
-        partitions.push(empty(p.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
+        // KafkaApis: a topic id the broker does not know is UNKNOWN_TOPIC_ID (Fetch v13+).
+        partitions.push(empty(p.index, topicRequest.topicId !== undefined && !topic ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
         failed = true
         continue
       }
@@ -108,9 +110,14 @@ function readAll(
         batches,
       })
     }
-    topics.push({ name: topicRequest.name, partitions })
+    topics.push({ name: topic?.name ?? topicRequest.name, topicId: topic?.topicId ?? topicRequest.topicId ?? ZERO_UUID, partitions })
   }
   return { response: { errorCode: ErrorCode.NONE, topics }, bytes, failed }
+}
+
+function topicOf(cluster: ClusterModel, request: FetchRequest['topics'][number]): Topic | undefined {
+  if (request.topicId === undefined) return cluster.controller.topic(request.name)
+  return cluster.controller.allTopics().find((t) => t.topicId === request.topicId)
 }
 
 function empty(index: number, errorCode: number, partition?: Partition): FetchPartitionResponse {

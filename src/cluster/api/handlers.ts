@@ -26,6 +26,7 @@ import { handleDeleteRecords } from './delete-records.js'
 import { handleDescribeConfigs } from './describe-configs.js'
 import { handleAlterConfigs } from './alter-configs.js'
 import { handleDescribeCluster } from './describe-cluster.js'
+import { handleOffsetForLeaderEpoch } from './offset-for-leader-epoch.js'
 import { handleAddOffsetsToTxn, handleAddPartitionsToTxn, handleEndTxn, handleInitProducerId, handleTxnOffsetCommit } from './transaction-requests.js'
 
 export type Handler<K extends ApiName> = (cluster: ClusterModel, brokerId: number, request: RequestOf<K>) => ResponseOf<K> | Promise<ResponseOf<K>>
@@ -57,4 +58,5 @@ export const handlers: { readonly [K in ApiName]: Handler<K> } = {
   AddOffsetsToTxn: handleAddOffsetsToTxn,
   EndTxn: handleEndTxn,
   TxnOffsetCommit: handleTxnOffsetCommit,
+  OffsetForLeaderEpoch: handleOffsetForLeaderEpoch,
 }

@@ -1,9 +1,13 @@
 /**
- * ListOffsets (API key 2): earliest (-2), latest (-1), max timestamp (-3, KIP-734) or the first
- * offset at or after a timestamp, answered by the partition's leader.
+ * ListOffsets (API key 2): earliest (-2), latest (-1), max timestamp (-3, KIP-734), earliest
+ * local (-4, KIP-405; memkafka has no tiered storage, so the log start) or the first offset at
+ * or after a timestamp, answered by the partition's leader, with the leader epoch of the
+ * answered offset (Partition.fetchOffsetForTimestamp) and fenced by the client's current leader
+ * epoch (KIP-320).
  */
 import { ErrorCode } from '../error-codes.js'
 import type { ClusterModel } from '../cluster-model.js'
+import type { Partition } from '../partition/partition.js'
 import { IsolationLevel, OffsetSpec, type ListOffsetsRequest, type ListOffsetsResponse } from './messages.js'
 
 export function handleListOffsets(cluster: ClusterModel, brokerId: number, request: ListOffsetsRequest): ListOffsetsResponse {
@@ -13,13 +17,19 @@ export function handleListOffsets(cluster: ClusterModel, brokerId: number, reque
       return {
         name: t.name,
         partitions: t.partitions.map((p) => {
+          const failed = (errorCode: number): ListOffsetsResponse['topics'][number]['partitions'][number] => ({ index: p.index, errorCode, timestamp: -1, offset: -1, leaderEpoch: -1 })
           const partition = topic?.partitions[p.index]
-          if (!partition) return { index: p.index, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, timestamp: -1, offset: -1 }
-          if (partition.leader !== brokerId) return { index: p.index, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, timestamp: -1, offset: -1 }
+          if (!partition) return failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+          if (partition.leader !== brokerId) return failed(ErrorCode.NOT_LEADER_OR_FOLLOWER)
+          const current = p.currentLeaderEpoch ?? -1
+          if (current !== -1 && current < partition.leaderEpoch) return failed(ErrorCode.FENCED_LEADER_EPOCH)
+          if (current !== -1 && current > partition.leaderEpoch) return failed(ErrorCode.UNKNOWN_LEADER_EPOCH)
           const visible = request.isolationLevel === IsolationLevel.READ_COMMITTED ? partition.lastStableOffset : partition.highWatermark
-          if (p.timestamp === OffsetSpec.LATEST) return { index: p.index, errorCode: ErrorCode.NONE, timestamp: -1, offset: visible }
-          if (p.timestamp === OffsetSpec.EARLIEST) {
-            return { index: p.index, errorCode: ErrorCode.NONE, timestamp: -1, offset: partition.logStartOffset }
+          if (p.timestamp === OffsetSpec.LATEST) {
+            return { index: p.index, errorCode: ErrorCode.NONE, timestamp: -1, offset: visible, leaderEpoch: partition.leaderEpoch }
+          }
+          if (p.timestamp === OffsetSpec.EARLIEST || p.timestamp === OffsetSpec.EARLIEST_LOCAL) {
+            return { index: p.index, errorCode: ErrorCode.NONE, timestamp: -1, offset: partition.logStartOffset, leaderEpoch: epochAt(partition, partition.logStartOffset) }
           }
           const found =
             p.timestamp === OffsetSpec.MAX_TIMESTAMP
@@ -28,9 +38,20 @@ export function handleListOffsets(cluster: ClusterModel, brokerId: number, reque
                 ? undefined
                 : partition.log.offsetForTimestamp(p.timestamp, visible)
           // No record that recent: Kafka answers offset -1 and timestamp -1.
-          return { index: p.index, errorCode: ErrorCode.NONE, timestamp: found?.timestamp ?? -1, offset: found?.offset ?? -1 }
+          if (!found) return { index: p.index, errorCode: ErrorCode.NONE, timestamp: -1, offset: -1, leaderEpoch: -1 }
+          return { index: p.index, errorCode: ErrorCode.NONE, timestamp: found.timestamp, offset: found.offset, leaderEpoch: epochAt(partition, found.offset) }
         }),
       }
     }),
   }
+}
+
+/** The leader epoch of the batch holding `offset`, from the leader's epoch cache (-1 when none). */
+function epochAt(partition: Partition, offset: number): number {
+  let epoch = -1
+  for (const entry of partition.leaderReplica.epochs.all) {
+    if (entry.startOffset > offset) break
+    epoch = entry.epoch
+  }
+  return epoch
 }

@@ -52,6 +52,9 @@ export interface ProducePartitionResponse {
 // ---------------------------------------------------------------------------------------------
 // Fetch (API key 1)
 
+/** KIP-516's "no topic id" (Uuid.ZERO_UUID). */
+export const ZERO_UUID = '00000000-0000-0000-0000-000000000000'
+
 export const IsolationLevel = { READ_UNCOMMITTED: 0, READ_COMMITTED: 1 } as const
 
 export interface FetchRequest {
@@ -68,6 +71,11 @@ export interface FetchRequest {
 }
 export interface FetchTopic {
   readonly name: string
+  /**
+   * Fetch v13+ names topics by id (KIP-516): when set, the topic is the one with this id and
+   * `name` is ignored; an id the cluster does not know answers UNKNOWN_TOPIC_ID.
+   */
+  readonly topicId?: string | undefined
   readonly partitions: readonly FetchPartition[]
 }
 export interface FetchPartition {
@@ -82,6 +90,8 @@ export interface FetchResponse {
 }
 export interface FetchTopicResponse {
   readonly name: string
+  /** The topic's id (the zero UUID for a topic the cluster does not know). */
+  readonly topicId: string
   readonly partitions: FetchPartitionResponse[]
 }
 export interface AbortedTransaction {
@@ -102,18 +112,30 @@ export interface FetchPartitionResponse {
 // ---------------------------------------------------------------------------------------------
 // ListOffsets (API key 2)
 
-export const OffsetSpec = { LATEST: -1, EARLIEST: -2, MAX_TIMESTAMP: -3 } as const
+/** EARLIEST_LOCAL (-4, KIP-405): the local log's start, which without tiered storage is the log start. */
+export const OffsetSpec = { LATEST: -1, EARLIEST: -2, MAX_TIMESTAMP: -3, EARLIEST_LOCAL: -4 } as const
 
 export interface ListOffsetsRequest {
   readonly api: 'ListOffsets'
   readonly replicaId?: number
   readonly isolationLevel: number
-  readonly topics: readonly { readonly name: string; readonly partitions: readonly { readonly index: number; readonly timestamp: number }[] }[]
+  readonly topics: readonly {
+    readonly name: string
+    /** currentLeaderEpoch (KIP-320, ListOffsets v4+): -1 or absent for no fencing. */
+    readonly partitions: readonly { readonly index: number; readonly timestamp: number; readonly currentLeaderEpoch?: number }[]
+  }[]
 }
 export interface ListOffsetsResponse {
   readonly topics: {
     readonly name: string
-    readonly partitions: { readonly index: number; readonly errorCode: number; readonly timestamp: number; readonly offset: number }[]
+    readonly partitions: {
+      readonly index: number
+      readonly errorCode: number
+      readonly timestamp: number
+      readonly offset: number
+      /** The leader epoch of the answered offset (-1 when unknown). */
+      readonly leaderEpoch?: number
+    }[]
   }[]
 }
 
@@ -144,6 +166,8 @@ export interface PartitionMetadata {
 export interface TopicMetadata {
   readonly errorCode: number
   readonly name: string
+  /** KIP-516's topic id; the zero UUID for a topic that does not exist. */
+  readonly topicId: string
   readonly isInternal: boolean
   readonly partitions: PartitionMetadata[]
 }
@@ -187,6 +211,13 @@ export interface JoinGroupRequest {
   /** Client identity, kept for DescribeGroups (Kafka takes these from the request header). */
   readonly clientId: string
   readonly clientHost: string
+  /**
+   * KIP-394: a new dynamic member must first obtain its id (MEMBER_ID_REQUIRED) and rejoin with
+   * it. Kafka requires it only from JoinGroup v4 (GroupCoordinator's requireKnownMemberId =
+   * version >= 4 && no group instance id); older clients are given their id in the first answer.
+   * Default true.
+   */
+  readonly requireKnownMemberId?: boolean
 }
 export interface JoinGroupResponse {
   readonly errorCode: number
@@ -245,9 +276,17 @@ export interface OffsetCommitRequest {
   readonly generationId: number
   readonly memberId: string
   readonly groupInstanceId?: string | null
+  /** OffsetCommit v2-4: how long to keep these offsets (-1 or absent: offsets.retention.minutes). */
+  readonly retentionTimeMs?: number
   readonly topics: readonly {
     readonly name: string
-    readonly partitions: readonly { readonly index: number; readonly committedOffset: number; readonly committedMetadata: string | null }[]
+    readonly partitions: readonly {
+      readonly index: number
+      readonly committedOffset: number
+      readonly committedMetadata: string | null
+      /** OffsetCommit v1: the commit's own timestamp (-1 or absent: now). */
+      readonly commitTimestamp?: number
+    }[]
   }[]
 }
 export interface OffsetCommitResponse {
@@ -344,6 +383,10 @@ export interface CreateTopicsResponse {
     readonly errorMessage: string | null
     readonly numPartitions: number
     readonly replicationFactor: number
+    /** The created topic's id (KIP-516); absent when it failed or for validateOnly. */
+    readonly topicId?: string
+    /** The topic's configs as created (CreateTopics v5+, KIP-525); null when it failed. */
+    readonly configs?: DescribedConfig[] | null
   }[]
 }
 
@@ -383,10 +426,6 @@ export interface DeleteRecordsResponse {
     readonly partitions: { readonly index: number; readonly lowWatermark: number; readonly errorCode: number }[]
   }[]
 }
-    /** The created topic's id (KIP-516); absent when it failed or for validateOnly. */
-    readonly topicId?: string
-    /** The topic's configs as created (CreateTopics v5+, KIP-525); null when it failed. */
-    readonly configs?: DescribedConfig[] | null
 
 // ---------------------------------------------------------------------------------------------
 // Configs: DescribeConfigs (32), AlterConfigs (33)
@@ -412,7 +451,11 @@ export interface DescribeConfigsRequest {
     readonly configurationKeys: readonly string[] | null
   }[]
   readonly includeSynonyms: boolean
+  /** DescribeConfigs v3+: fill each config's documentation (null otherwise). */
+  readonly includeDocumentation?: boolean
 }
+/** Kafka's DescribeConfigsResponse.ConfigType ids (DescribeConfigs v3+). */
+export const ConfigTypeId = { UNKNOWN: 0, BOOLEAN: 1, STRING: 2, INT: 3, SHORT: 4, LONG: 5, DOUBLE: 6, LIST: 7, CLASS: 8, PASSWORD: 9 } as const
 export interface DescribedConfig {
   readonly name: string
   readonly value: string | null
@@ -421,6 +464,10 @@ export interface DescribedConfig {
   readonly configSource: number
   readonly isSensitive: boolean
   readonly synonyms: { readonly name: string; readonly value: string | null; readonly source: number }[]
+  /** The config's type (ConfigTypeId), as DescribeConfigs v3 answers it. */
+  readonly configType?: number
+  /** Its documentation when includeDocumentation was asked for, else null. */
+  readonly documentation?: string | null
 }
 export interface DescribeConfigsResponse {
   readonly results: {
@@ -451,25 +498,21 @@ export interface AlterConfigsResponse {
   }[]
 }
 
-  /** DescribeConfigs v3+: fill each config's documentation (null otherwise). */
-  readonly includeDocumentation?: boolean
 // ---------------------------------------------------------------------------------------------
-/** Kafka's DescribeConfigsResponse.ConfigType ids (DescribeConfigs v3+). */
-export const ConfigTypeId = { UNKNOWN: 0, BOOLEAN: 1, STRING: 2, INT: 3, SHORT: 4, LONG: 5, DOUBLE: 6, LIST: 7, CLASS: 8, PASSWORD: 9 } as const
 // DescribeCluster (60)
 
 export interface DescribeClusterRequest {
   readonly api: 'DescribeCluster'
+  /** KIP-430: answer the operations the caller may perform on the cluster. */
+  readonly includeClusterAuthorizedOperations?: boolean
 }
 export interface DescribeClusterResponse {
   readonly errorCode: number
   readonly clusterId: string
-  /** The config's type (ConfigTypeId), as DescribeConfigs v3 answers it. */
-  readonly configType?: number
-  /** Its documentation when includeDocumentation was asked for, else null. */
-  readonly documentation?: string | null
   readonly controllerId: number
   readonly brokers: { readonly brokerId: number; readonly host: string; readonly port: number; readonly rack: string | null }[]
+  /** A bit field of AclOperation codes, or -2^31 when not asked for. */
+  readonly clusterAuthorizedOperations?: number
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -497,22 +540,23 @@ export interface AddPartitionsToTxnRequest {
   readonly producerId: number
   readonly producerEpoch: number
   readonly topics: readonly { readonly name: string; readonly partitions: readonly number[] }[]
+  /**
+   * KIP-890 (AddPartitionsToTxn v4): only check that the partitions are in the ongoing
+   * transaction (INVALID_TXN_STATE for each one that is not), adding nothing.
+   */
+  readonly verifyOnly?: boolean
 }
 export interface AddPartitionsToTxnResponse {
   readonly results: { readonly name: string; readonly partitions: { readonly index: number; readonly errorCode: number }[] }[]
 }
 
 export interface AddOffsetsToTxnRequest {
-  /** KIP-430: answer the operations the caller may perform on the cluster. */
-  readonly includeClusterAuthorizedOperations?: boolean
   readonly api: 'AddOffsetsToTxn'
   readonly transactionalId: string
   readonly producerId: number
   readonly producerEpoch: number
   readonly groupId: string
 }
-  /** A bit field of AclOperation codes, or -2^31 when not asked for. */
-  readonly clusterAuthorizedOperations?: number
 export interface AddOffsetsToTxnResponse {
   readonly errorCode: number
 }
@@ -540,14 +584,34 @@ export interface TxnOffsetCommitRequest {
   readonly memberId: string
   readonly groupInstanceId?: string | null
   readonly topics: OffsetCommitRequest['topics']
-  /**
-   * KIP-890 (AddPartitionsToTxn v4): only check that the partitions are in the ongoing
-   * transaction (INVALID_TXN_STATE for each one that is not), adding nothing.
-   */
-  readonly verifyOnly?: boolean
 }
 export interface TxnOffsetCommitResponse {
   readonly topics: { readonly name: string; readonly partitions: { readonly index: number; readonly errorCode: number }[] }[]
+}
+
+// ---------------------------------------------------------------------------------------------
+// OffsetForLeaderEpoch (API key 23)
+
+export interface OffsetForLeaderEpochRequest {
+  readonly api: 'OffsetForLeaderEpoch'
+  /** -1 for a consumer, -2 for a debug client, a broker id for a follower. */
+  readonly replicaId: number
+  readonly topics: readonly {
+    readonly topic: string
+    readonly partitions: readonly {
+      readonly partition: number
+      /** -1: no fencing (KIP-320). */
+      readonly currentLeaderEpoch: number
+      /** The epoch whose end offset is asked for. */
+      readonly leaderEpoch: number
+    }[]
+  }[]
+}
+export interface OffsetForLeaderEpochResponse {
+  readonly topics: {
+    readonly topic: string
+    readonly partitions: { readonly errorCode: number; readonly partition: number; readonly leaderEpoch: number; readonly endOffset: number }[]
+  }[]
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -580,6 +644,7 @@ export interface Apis {
   AddOffsetsToTxn: [AddOffsetsToTxnRequest, AddOffsetsToTxnResponse]
   EndTxn: [EndTxnRequest, EndTxnResponse]
   TxnOffsetCommit: [TxnOffsetCommitRequest, TxnOffsetCommitResponse]
+  OffsetForLeaderEpoch: [OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse]
 }
 export type ApiName = keyof Apis
 export type RequestOf<K extends ApiName> = Apis[K][0]

@@ -7,7 +7,7 @@ import { ErrorCode } from '../error-codes.js'
 import { KafkaError } from '../error-codes.js'
 import type { ClusterModel } from '../cluster-model.js'
 import type { Topic } from '../metadata/topic.js'
-import type { MetadataRequest, MetadataResponse, TopicMetadata } from './messages.js'
+import { ZERO_UUID, type MetadataRequest, type MetadataResponse, type TopicMetadata } from './messages.js'
 
 export function handleMetadata(cluster: ClusterModel, _brokerId: number, request: MetadataRequest): MetadataResponse {
   const controller = cluster.controller
@@ -21,12 +21,12 @@ export function handleMetadata(cluster: ClusterModel, _brokerId: number, request
         topic = controller.createTopic({ name, ...cluster.autoCreateSizing(name), assignments: [], configs: [] })
       } catch (error) {
         if (!(error instanceof KafkaError)) throw error
-        topics.push({ errorCode: error.errorCode, name, isInternal: false, partitions: [] })
+        topics.push({ errorCode: error.errorCode, name, topicId: ZERO_UUID, isInternal: false, partitions: [] })
         continue
       }
     }
     if (!topic) {
-      topics.push({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, isInternal: false, partitions: [] })
+      topics.push({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, topicId: ZERO_UUID, isInternal: false, partitions: [] })
       continue
     }
     topics.push(describeTopic(cluster, topic))
@@ -43,6 +43,7 @@ function describeTopic(cluster: ClusterModel, topic: Topic): TopicMetadata {
   return {
     errorCode: ErrorCode.NONE,
     name: topic.name,
+    topicId: topic.topicId,
     isInternal: topic.isInternal,
     partitions: topic.partitions.map((p) => {
       const offlineReplicas = p.replicas.filter((id) => !cluster.isBrokerAlive(id))

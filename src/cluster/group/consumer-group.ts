@@ -24,6 +24,11 @@ export interface OffsetAndMetadata {
   readonly metadata: string
   readonly commitTimestamp: number
   /**
+   * When the offset expires, for a commit that set its own retention (OffsetCommit v2-4's
+   * RetentionTimeMs); absent: offsets.retention.minutes after the base time decides.
+   */
+  readonly expireTimestamp?: number | undefined
+  /**
    * Where the commit would sit in __consumer_offsets: a coordinator-wide counter. A
    * transactional commit that completes later only replaces an offset committed before it
    * (Kafka's CommitRecordMetadataAndOffset.olderThan).
@@ -470,13 +475,15 @@ export class ConsumerGroup {
   removeExpiredOffsets(nowMs: number, retentionMs: number): CommittedOffset[] {
     let expired: CommittedOffset[] = []
     const all = this.allOffsets()
+    // GroupMetadata.getExpiredOffsets: an offset's own expire timestamp wins over the retention.
+    const isExpired = (o: CommittedOffset, base: number): boolean => (o.expireTimestamp !== undefined ? nowMs >= o.expireTimestamp : nowMs - base >= retentionMs)
     if (this.protocolType !== null && this.is(GroupState.Empty)) {
-      if (nowMs - this.currentStateTimestamp >= retentionMs) expired = all
+      expired = all.filter((o) => isExpired(o, this.currentStateTimestamp))
     } else if (this.protocolType === CONSUMER_PROTOCOL_TYPE && this.subscribedTopics !== undefined && this.is(GroupState.Stable)) {
       const subscribed = this.subscribedTopics
-      expired = all.filter((o) => !subscribed.has(o.topic) && nowMs - o.commitTimestamp >= retentionMs)
+      expired = all.filter((o) => !subscribed.has(o.topic) && isExpired(o, o.commitTimestamp))
     } else if (this.protocolType === null) {
-      expired = all.filter((o) => nowMs - o.commitTimestamp >= retentionMs)
+      expired = all.filter((o) => isExpired(o, o.commitTimestamp))
     }
     for (const o of expired) {
       const partitions = this.offsets.get(o.topic)!

@@ -160,6 +160,7 @@ interface OffsetEntry {
   readonly partition: number
   readonly offset: number
   readonly metadata: string | null
+  readonly commitTimestamp?: number | undefined
 }
 
 const emptyBuffer = Buffer.alloc(0)
@@ -263,6 +264,10 @@ export class GroupCoordinator {
       }
       return
     }
+
+    // Before JoinGroup v4 a new member is given its id in the same round (requireKnownMemberId
+    // false in GroupCoordinator.handleJoinGroup).
+    if (request.requireKnownMemberId === false) return this.addMemberAndRebalance(group, newMemberId, request, respond)
 
     // KIP-394 (JoinGroup v4+): a dynamic member first gets its id with MEMBER_ID_REQUIRED and
     // must rejoin with it; the id is pending until then and expires after the session timeout.
@@ -839,7 +844,7 @@ export class GroupCoordinator {
       case GroupState.Dead:
         return answer(() => ErrorCode.COORDINATOR_NOT_AVAILABLE)
     }
-    const errors = this.storeOffsets(group, entries, undefined)
+    const errors = this.storeOffsets(group, entries, undefined, request.retentionTimeMs)
     return answer((i) => errors[i]!)
   }
 
@@ -904,7 +909,7 @@ export class GroupCoordinator {
   }
 
   /** Kafka's storeOffsets: metadata over offset.metadata.max.bytes is refused per partition. */
-  private storeOffsets(group: ConsumerGroup, entries: readonly OffsetEntry[], producerId: number | undefined): number[] {
+  private storeOffsets(group: ConsumerGroup, entries: readonly OffsetEntry[], producerId: number | undefined, retentionTimeMs = -1): number[] {
     const maxBytes = this.config().offsetMetadataMaxBytes ?? defaultGroupCoordinatorConfig.offsetMetadataMaxBytes
     // Kafka compares String.length (UTF-16 code units), which is what JS length counts too.
     const valid = (e: OffsetEntry): boolean => e.metadata === null || e.metadata.length <= maxBytes
@@ -913,12 +918,15 @@ export class GroupCoordinator {
     if (accepted.length === 0) return errors
 
     const now = this.clock.now()
+    // OffsetCommit v1's own commit timestamp and v2-4's retention time (-1: none), as Kafka's
+    // GroupCoordinatorAdapter.commitOffsets turns them into the offset's timestamps.
     const committed: CommittedOffset[] = accepted.map((e) => ({
       topic: e.topic,
       partition: e.partition,
       offset: e.offset,
       metadata: e.metadata ?? '',
-      commitTimestamp: now,
+      commitTimestamp: e.commitTimestamp !== undefined && e.commitTimestamp !== -1 ? e.commitTimestamp : now,
+      expireTimestamp: retentionTimeMs !== -1 ? now + retentionTimeMs : undefined,
       appendSeq: ++this.appendSeq,
     }))
     if (producerId !== undefined) {
@@ -1252,7 +1260,7 @@ function copyProtocols(protocols: readonly GroupProtocol[]): GroupProtocol[] {
 function offsetEntries(topics: OffsetCommitRequest['topics']): OffsetEntry[] {
   const entries: OffsetEntry[] = []
   for (const t of topics) {
-    for (const p of t.partitions) entries.push({ topic: t.name, partition: p.index, offset: p.committedOffset, metadata: p.committedMetadata })
+    for (const p of t.partitions) entries.push({ topic: t.name, partition: p.index, offset: p.committedOffset, metadata: p.committedMetadata, commitTimestamp: p.commitTimestamp })
   }
   return entries
 }

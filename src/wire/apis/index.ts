@@ -5,11 +5,23 @@
 import type { WireApi } from '../api.js'
 
 // One import line per API, in key order.
+import { listOffsetsApi } from './02-list-offsets.js'
+import { metadataApi } from './03-metadata.js'
+import { offsetCommitApi } from './08-offset-commit.js'
+import { offsetFetchApi } from './09-offset-fetch.js'
+import { findCoordinatorApi } from './10-find-coordinator.js'
+import { joinGroupApi } from './11-join-group.js'
+import { heartbeatApi } from './12-heartbeat.js'
+import { leaveGroupApi } from './13-leave-group.js'
+import { syncGroupApi } from './14-sync-group.js'
+import { describeGroupsApi } from './15-describe-groups.js'
+import { listGroupsApi } from './16-list-groups.js'
 import { apiVersionsApi } from './18-api-versions.js'
 import { createTopicsApi } from './19-create-topics.js'
 import { deleteTopicsApi } from './20-delete-topics.js'
 import { deleteRecordsApi } from './21-delete-records.js'
 import { initProducerIdApi } from './22-init-producer-id.js'
+import { offsetForLeaderEpochApi } from './23-offset-for-leader-epoch.js'
 import { addPartitionsToTxnApi } from './24-add-partitions-to-txn.js'
 import { addOffsetsToTxnApi } from './25-add-offsets-to-txn.js'
 import { endTxnApi } from './26-end-txn.js'
@@ -23,11 +35,23 @@ import { describeClusterApi } from './60-describe-cluster.js'
 export const wireApis: ReadonlyMap<number, WireApi> = new Map<number, WireApi>(
   ([
     // One entry per API, in key order.
+    listOffsetsApi,
+    metadataApi,
+    offsetCommitApi,
+    offsetFetchApi,
+    findCoordinatorApi,
+    joinGroupApi,
+    heartbeatApi,
+    leaveGroupApi,
+    syncGroupApi,
+    describeGroupsApi,
+    listGroupsApi,
     apiVersionsApi,
     createTopicsApi,
     deleteTopicsApi,
     deleteRecordsApi,
     initProducerIdApi,
+    offsetForLeaderEpochApi,
     addPartitionsToTxnApi,
     addOffsetsToTxnApi,
     endTxnApi,

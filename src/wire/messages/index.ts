@@ -7,12 +7,23 @@ import type { ApiSchema } from '../protocol/schema.js'
 // One import line per API, in key order.
 import { produce } from './00-produce.js'
 import { fetch } from './01-fetch.js'
+import { listOffsets } from './02-list-offsets.js'
 import { metadata } from './03-metadata.js'
+import { offsetCommit } from './08-offset-commit.js'
+import { offsetFetch } from './09-offset-fetch.js'
+import { findCoordinator } from './10-find-coordinator.js'
+import { joinGroup } from './11-join-group.js'
+import { heartbeat } from './12-heartbeat.js'
+import { leaveGroup } from './13-leave-group.js'
+import { syncGroup } from './14-sync-group.js'
+import { describeGroups } from './15-describe-groups.js'
+import { listGroups } from './16-list-groups.js'
 import { apiVersions } from './18-api-versions.js'
 import { createTopics } from './19-create-topics.js'
 import { deleteTopics } from './20-delete-topics.js'
 import { deleteRecords } from './21-delete-records.js'
 import { initProducerId } from './22-init-producer-id.js'
+import { offsetForLeaderEpoch } from './23-offset-for-leader-epoch.js'
 import { addPartitionsToTxn } from './24-add-partitions-to-txn.js'
 import { addOffsetsToTxn } from './25-add-offsets-to-txn.js'
 import { endTxn } from './26-end-txn.js'
@@ -33,12 +44,23 @@ export const schemas: ReadonlyMap<number, ApiSchema> = new Map<number, ApiSchema
     // One entry per API, in key order.
     produce,
     fetch,
+    listOffsets,
     metadata,
+    offsetCommit,
+    offsetFetch,
+    findCoordinator,
+    joinGroup,
+    heartbeat,
+    leaveGroup,
+    syncGroup,
+    describeGroups,
+    listGroups,
     apiVersions,
     createTopics,
     deleteTopics,
     deleteRecords,
     initProducerId,
+    offsetForLeaderEpoch,
     addPartitionsToTxn,
     addOffsetsToTxn,
     endTxn,

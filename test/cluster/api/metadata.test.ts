@@ -7,7 +7,7 @@ import { describe, it, expect } from 'vitest'
 import { ClusterModel, type ClusterOptions } from '../../../src/cluster/cluster-model.js'
 import { ManualClock } from '../../../src/cluster/clock.js'
 import { ErrorCode } from '../../../src/cluster/error-codes.js'
-import type { MetadataResponse } from '../../../src/cluster/api/messages.js'
+import { ZERO_UUID, type MetadataResponse } from '../../../src/cluster/api/messages.js'
 
 function newCluster(options: ClusterOptions = {}): ClusterModel {
   return new ClusterModel({ brokers: 3, seed: 1, clock: new ManualClock(0), ...options })
@@ -103,7 +103,7 @@ describe('Metadata', () => {
     const cluster = newCluster()
     const before = state(cluster)
     const response = await metadata(cluster, ['missing'], false)
-    expect(response.topics).toEqual([{ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name: 'missing', isInternal: false, partitions: [] }])
+    expect(response.topics).toEqual([{ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name: 'missing', topicId: ZERO_UUID, isInternal: false, partitions: [] }])
     expect(state(cluster)).toEqual(before)
   })
 
@@ -153,7 +153,7 @@ describe('Metadata', () => {
       const cluster = newCluster()
       const before = state(cluster)
       const response = await metadata(cluster, [name], true)
-      expect(response.topics).toEqual([{ errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, name, isInternal: false, partitions: [] }])
+      expect(response.topics).toEqual([{ errorCode: ErrorCode.INVALID_TOPIC_EXCEPTION, name, topicId: ZERO_UUID, isInternal: false, partitions: [] }])
       expect(state(cluster)).toEqual(before)
     })
 
