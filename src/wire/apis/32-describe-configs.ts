@@ -42,7 +42,8 @@ export const describeConfigsApi: WireApi = {
           name: c.name,
           value: c.value,
           readOnly: c.readOnly,
-          isDefault: c.isDefault,
+          // Only v0 carries IsDefault (v1+ says it with ConfigSource).
+          isDefault: ctx.apiVersion === 0 ? c.isDefault : false,
           configSource: c.configSource,
           isSensitive: c.isSensitive,
           synonyms: c.synonyms.map((s) => ({ name: s.name, value: s.value, source: s.source })),
