@@ -15,15 +15,30 @@ const testingUsesThePackage = {
   },
 }
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'node20',
-  splitting: false,
-  // fast-check is a peer dependency of memkafka/testing only; memkafka itself has no dependency.
-  external: ['fast-check'],
-  esbuildPlugins: [testingUsesThePackage],
-})
+export default defineConfig([
+  {
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    // Everything but the bin, which the second build writes into dist/bin at the same time.
+    clean: ['!bin/**'],
+    sourcemap: true,
+    target: 'node20',
+    splitting: false,
+    // fast-check is a peer dependency of memkafka/testing only; memkafka itself has no dependency.
+    external: ['fast-check'],
+    esbuildPlugins: [testingUsesThePackage],
+  },
+  {
+    // `memkafka serve` (package.json "bin"): one self-contained ESM file, so that it starts fast.
+    entry: { memkafka: 'src/bin/memkafka.ts' },
+    outDir: 'dist/bin',
+    format: ['esm'],
+    dts: false,
+    clean: false,
+    sourcemap: false,
+    target: 'node20',
+    splitting: false,
+    banner: { js: '#!/usr/bin/env node' },
+  },
+])

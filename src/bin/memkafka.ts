@@ -1,0 +1,197 @@
+/**
+ * `memkafka serve`: an in-memory Kafka cluster that real clients reach over the wire protocol.
+ *
+ *   npx memkafka serve [--brokers N] [--port P] [--host H] [--advertised-host H]
+ *                      [--config key=value]... [--topic name[:partitions[:replicas]]]...
+ *                      [--as-version X.Y]
+ *
+ * It prints `bootstrap: host:port,...` once every listener accepts connections, then one
+ * readable line per thing that happens in the cluster (topics created, leaders elected, groups
+ * rebalancing; the wording of cluster.story()), and exits 0 on SIGINT or SIGTERM once its
+ * listeners are closed. The cluster runs on the wall clock.
+ */
+import { parseArgs } from 'node:util'
+import { ClusterModel } from '../cluster/cluster-model.js'
+import { SystemClock } from '../cluster/clock.js'
+import { errorName } from '../cluster/error-codes.js'
+import { storyLines } from '../cluster/story.js'
+import type { TimelineEvent, TimelineEventType } from '../cluster/timeline.js'
+import type { BrokerConfigInput } from '../cluster/cluster-config.js'
+import { kafkaRelease, knownKafkaVersions } from '../wire/kafka-versions.js'
+import { listen } from '../wire/server.js'
+import { formatWireLogEntry } from '../wire/wire-log.js'
+
+const USAGE = `Usage: memkafka serve [options]
+
+Serves an in-memory Kafka cluster over Kafka's wire protocol.
+
+Options:
+  --brokers N                      brokers in the cluster (default 1)
+  --port P                         broker i listens on P + i (default 9092; 0: ephemeral ports)
+  --host H                         the address to listen on (default 127.0.0.1)
+  --advertised-host H              the host clients are told to connect to (default: --host)
+  --config key=value               a broker config under Kafka's name (repeatable)
+  --topic name[:partitions[:replicas]]
+                                   a topic to create at start (repeatable)
+  --as-version X.Y                 advertise only the API versions Kafka X.Y had
+                                   (${knownKafkaVersions[0]} to ${knownKafkaVersions.at(-1)})
+  --help                           this text
+
+It prints "bootstrap: host:port,..." once it accepts connections and exits on SIGINT or SIGTERM.`
+
+/** Events that come by the thousand under load; the served log leaves them out. */
+const quietEvents: readonly TimelineEventType[] = ['produced', 'offsetsCommitted', 'txnBegun', 'txnEnded', 'recordsDeleted']
+
+class UsageError extends Error {}
+
+interface ServeOptions {
+  readonly brokers: number
+  readonly port: number
+  readonly host: string
+  readonly advertisedHost?: string
+  readonly config: BrokerConfigInput
+  readonly topics: readonly { name: string; partitions: number; replicas: number }[]
+  readonly asVersion?: string
+}
+
+function parseServeArgs(args: string[]): ServeOptions | 'help' {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      brokers: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'advertised-host': { type: 'string' },
+      config: { type: 'string', multiple: true },
+      topic: { type: 'string', multiple: true },
+      'as-version': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  if (values.help) return 'help'
+  if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`)
+  const brokers = integerOption('--brokers', values.brokers, 1, 1, 1000)
+  const port = integerOption('--port', values.port, 9092, 0, 65535)
+  const config: Record<string, string> = {}
+  for (const entry of values.config ?? []) {
+    const eq = entry.indexOf('=')
+    if (eq <= 0) throw new UsageError(`--config takes key=value, got "${entry}"`)
+    config[entry.slice(0, eq)] = entry.slice(eq + 1)
+  }
+  const topics = (values.topic ?? []).map((spec) => {
+    const [name = '', partitions, replicas, ...rest] = spec.split(':')
+    if (name === '' || rest.length > 0) throw new UsageError(`--topic takes name[:partitions[:replicas]], got "${spec}"`)
+    return {
+      name,
+      partitions: integerOption(`--topic ${name} partitions`, partitions, -1, 1, 1_000_000),
+      replicas: integerOption(`--topic ${name} replicas`, replicas, -1, 1, 32767),
+    }
+  })
+  const asVersion = values['as-version']
+  if (asVersion !== undefined) {
+    try {
+      kafkaRelease(asVersion)
+    } catch (error) {
+      throw new UsageError((error as Error).message)
+    }
+  }
+  return {
+    brokers,
+    port,
+    host: values.host ?? '127.0.0.1',
+    ...(values['advertised-host'] === undefined ? {} : { advertisedHost: values['advertised-host'] }),
+    config: config as BrokerConfigInput,
+    topics,
+    ...(values['as-version'] === undefined ? {} : { asVersion: values['as-version'] }),
+  }
+}
+
+function integerOption(name: string, text: string | undefined, fallback: number, min: number, max: number): number {
+  if (text === undefined || text === '') return fallback
+  const value = Number(text)
+  if (!/^\d+$/.test(text) || value < min || value > max) throw new UsageError(`${name} must be an integer from ${min} to ${max}, got "${text}"`)
+  return value
+}
+
+async function serve(options: ServeOptions): Promise<void> {
+  let cluster: ClusterModel
+  try {
+    cluster = new ClusterModel({ brokers: options.brokers, clock: new SystemClock(), brokerConfig: options.config })
+  } catch (error) {
+    // A misspelt or invalid --config (Kafka's INVALID_CONFIG).
+    throw new UsageError((error as Error).message)
+  }
+  // Times count from the cluster's creation (its brokers registering).
+  const origin = cluster.timeline()[0]?.time ?? cluster.clock.now()
+  const print = (line: string): void => void process.stdout.write(`${line}\n`)
+  const quiet = new Set(quietEvents)
+  const tell = (event: TimelineEvent): void => {
+    if (quiet.has(event.type)) return
+    for (const line of storyLines([event], { origin })) print(line)
+  }
+  for (const event of cluster.timeline()) tell(event)
+  cluster.eventLog.subscribe(tell)
+
+  for (const topic of options.topics) {
+    const response = await cluster.send(0, {
+      api: 'CreateTopics',
+      topics: [{ name: topic.name, numPartitions: topic.partitions, replicationFactor: topic.replicas, assignments: [], configs: [] }],
+      timeoutMs: 30_000,
+      validateOnly: false,
+    })
+    const result = response.topics[0]
+    if (result && result.errorCode !== 0) {
+      await cluster.close()
+      throw new UsageError(`cannot create topic ${topic.name}: ${errorName(result.errorCode)}${result.errorMessage ? ` (${result.errorMessage})` : ''}`)
+    }
+  }
+
+  const server = await listen(cluster, {
+    port: options.port,
+    host: options.host,
+    ...(options.advertisedHost === undefined ? {} : { advertisedHost: options.advertisedHost }),
+    ...(options.asVersion === undefined ? {} : { asVersion: options.asVersion }),
+    log: (entry) => {
+      if (entry.level !== 'debug') print(`${entry.level === 'info' ? '' : `${entry.level}: `}${formatWireLogEntry(entry)}`)
+    },
+  })
+  print(`bootstrap: ${server.bootstrapBrokers.join(',')}`)
+
+  let stopping = false
+  const stop = (signal: string): void => {
+    if (stopping) return
+    stopping = true
+    print(`${signal}: closing the listeners`)
+    void server
+      .close()
+      .then(() => cluster.close())
+      .then(() => process.exit(0))
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`)
+    if (command === undefined) process.exitCode = 2
+    return
+  }
+  if (command !== 'serve') throw new UsageError(`unknown command "${command}" (the one command is serve)`)
+  const options = parseServeArgs(rest)
+  if (options === 'help') {
+    process.stdout.write(`${USAGE}\n`)
+    return
+  }
+  await serve(options)
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  const usage = error instanceof UsageError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+  process.stderr.write(`memkafka: ${error instanceof Error ? error.message : String(error)}\n`)
+  if (usage) process.stderr.write('Run memkafka serve --help for the options.\n')
+  process.exit(usage ? 2 : 1)
+})
