@@ -78,6 +78,14 @@ function readAll(
         failed = true
         continue
       }
+      // KIP-320 (Fetch v9+): a client whose leader epoch is older than the leader's is fenced;
+      // a newer one means this broker has not heard of that epoch yet (Partition.getLocalLog).
+      const currentLeaderEpoch = p.currentLeaderEpoch ?? -1
+      if (currentLeaderEpoch !== -1 && currentLeaderEpoch !== partition.leaderEpoch) {
+        partitions.push(empty(p.index, currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH, partition))
+        failed = true
+        continue
+      }
       // An offset past the log end or below the log start is out of range; one between the
       // high watermark and the log end is simply not readable yet.
       if (p.fetchOffset > partition.logEndOffset || p.fetchOffset < partition.logStartOffset) {

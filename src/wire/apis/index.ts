@@ -5,6 +5,8 @@
 import type { WireApi } from '../api.js'
 
 // One import line per API, in key order.
+import { produceApi } from './00-produce.js'
+import { fetchApi } from './01-fetch.js'
 import { listOffsetsApi } from './02-list-offsets.js'
 import { metadataApi } from './03-metadata.js'
 import { offsetCommitApi } from './08-offset-commit.js'
@@ -35,6 +37,8 @@ import { describeClusterApi } from './60-describe-cluster.js'
 export const wireApis: ReadonlyMap<number, WireApi> = new Map<number, WireApi>(
   ([
     // One entry per API, in key order.
+    produceApi,
+    fetchApi,
     listOffsetsApi,
     metadataApi,
     offsetCommitApi,
