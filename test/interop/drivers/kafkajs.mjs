@@ -85,7 +85,7 @@ async function groupScenario() {
   let rebalanced
   const bothOwn = new Promise((r) => (rebalanced = r))
   const owned = { a: [], b: [] }
-  const check = () => owned.a.length === 1 && owned.b.length === 1 && rebalanced()
+  const check = () => owned.a.length > 0 && owned.b.length > 0 && rebalanced()
   const a = await consume({ groupId: group, member: 'a', until: () => total() >= count, partitionsAssigned: (p) => ((owned.a = p), check()) })
   await a.finished
   // Phase 2: member b joins; the group rebalances to one partition each; then more records arrive.
