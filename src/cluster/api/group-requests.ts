@@ -76,7 +76,15 @@ export function handleOffsetCommit(cluster: ClusterModel, brokerId: number, requ
       partitions: t.partitions.filter((p) => unknown(t.name, p.index)).map((p) => ({ index: p.index, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION })),
     }))
     .filter((t) => t.partitions.length > 0)
-  return { topics: [...answered.topics, ...rejected] }
+  // OffsetCommitResponse.Builder merges by topic: a topic appears once, with the partitions
+  // KafkaApis refused first and then the coordinator's answers.
+  const merged = new Map<string, { index: number; errorCode: number }[]>()
+  for (const t of [...rejected, ...answered.topics]) {
+    const partitions = merged.get(t.name)
+    if (partitions) partitions.push(...t.partitions)
+    else merged.set(t.name, [...t.partitions])
+  }
+  return { topics: [...merged].map(([name, partitions]) => ({ name, partitions })) }
 }
 
 export function handleOffsetFetch(cluster: ClusterModel, brokerId: number, request: OffsetFetchRequest): OffsetFetchResponse {
