@@ -67,6 +67,16 @@ export function errorResponse<K extends ApiName>(request: RequestOf<K> & { reado
         return { errorCode }
       case 'TxnOffsetCommit':
         return { topics: r.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ index: p.index, errorCode })) })) }
+      case 'IncrementalAlterConfigs':
+        return { responses: r.resources.map((res) => ({ errorCode, errorMessage, resourceType: res.resourceType, resourceName: res.resourceName })) }
+      case 'OffsetDelete':
+        return { errorCode, topics: [] }
+      case 'DescribeProducers':
+        return { topics: r.topics.map((t) => ({ name: t.name, partitions: t.partitionIndexes.map((index) => ({ index, errorCode, errorMessage, activeProducers: [] })) })) }
+      case 'DescribeTransactions':
+        return { transactionStates: r.transactionalIds.map((transactionalId) => ({ errorCode, transactionalId, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: -1, producerId: -1, producerEpoch: -1, topics: [] })) }
+      case 'ListTransactions':
+        return { errorCode, unknownStateFilters: [], transactionStates: [] }
       case 'OffsetForLeaderEpoch':
         return { topics: r.topics.map((t) => ({ topic: t.topic, partitions: t.partitions.map((p) => ({ errorCode, partition: p.partition, leaderEpoch: -1, endOffset: -1 })) })) }
       default:

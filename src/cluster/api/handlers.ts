@@ -28,6 +28,11 @@ import { handleAlterConfigs } from './alter-configs.js'
 import { handleDescribeCluster } from './describe-cluster.js'
 import { handleOffsetForLeaderEpoch } from './offset-for-leader-epoch.js'
 import { handleAddOffsetsToTxn, handleAddPartitionsToTxn, handleEndTxn, handleInitProducerId, handleTxnOffsetCommit } from './transaction-requests.js'
+import { handleIncrementalAlterConfigs } from './incremental-alter-configs.js'
+import { handleOffsetDelete } from './offset-delete.js'
+import { handleDescribeProducers } from './describe-producers.js'
+import { handleDescribeTransactions } from './describe-transactions.js'
+import { handleListTransactions } from './list-transactions.js'
 
 export type Handler<K extends ApiName> = (cluster: ClusterModel, brokerId: number, request: RequestOf<K>) => ResponseOf<K> | Promise<ResponseOf<K>>
 
@@ -58,5 +63,10 @@ export const handlers: { readonly [K in ApiName]: Handler<K> } = {
   AddOffsetsToTxn: handleAddOffsetsToTxn,
   EndTxn: handleEndTxn,
   TxnOffsetCommit: handleTxnOffsetCommit,
+  IncrementalAlterConfigs: handleIncrementalAlterConfigs,
+  OffsetDelete: handleOffsetDelete,
+  DescribeProducers: handleDescribeProducers,
+  DescribeTransactions: handleDescribeTransactions,
+  ListTransactions: handleListTransactions,
   OffsetForLeaderEpoch: handleOffsetForLeaderEpoch,
 }

@@ -615,6 +615,93 @@ export interface OffsetForLeaderEpochResponse {
 }
 
 // ---------------------------------------------------------------------------------------------
+// IncrementalAlterConfigs (44, KIP-339), OffsetDelete (47, KIP-496), DescribeProducers (61),
+// DescribeTransactions (65) and ListTransactions (66) (KIP-664)
+
+/** AlterConfigOp.OpType ids. */
+export const ConfigOperation = { SET: 0, DELETE: 1, APPEND: 2, SUBTRACT: 3 } as const
+
+export interface IncrementalAlterConfigsRequest {
+  readonly api: 'IncrementalAlterConfigs'
+  readonly resources: readonly {
+    readonly resourceType: number
+    readonly resourceName: string
+    readonly configs: readonly { readonly name: string; readonly configOperation: number; readonly value: string | null }[]
+  }[]
+  readonly validateOnly: boolean
+}
+export interface IncrementalAlterConfigsResponse {
+  readonly responses: { readonly errorCode: number; readonly errorMessage: string | null; readonly resourceType: number; readonly resourceName: string }[]
+}
+
+export interface OffsetDeleteRequest {
+  readonly api: 'OffsetDelete'
+  readonly groupId: string
+  readonly topics: readonly { readonly name: string; readonly partitions: readonly number[] }[]
+}
+export interface OffsetDeleteResponse {
+  /** A group-level error; the topics are then empty. */
+  readonly errorCode: number
+  readonly topics: { readonly name: string; readonly partitions: { readonly index: number; readonly errorCode: number }[] }[]
+}
+
+export interface DescribeProducersRequest {
+  readonly api: 'DescribeProducers'
+  readonly topics: readonly { readonly name: string; readonly partitionIndexes: readonly number[] }[]
+}
+export interface ActiveProducer {
+  readonly producerId: number
+  readonly producerEpoch: number
+  /** -1 when the producer has no batch in its current epoch. */
+  readonly lastSequence: number
+  readonly lastTimestamp: number
+  /** The epoch of the coordinator that wrote its last marker, -1 if none. */
+  readonly coordinatorEpoch: number
+  /** The first offset of its open transaction on the partition, -1 if none. */
+  readonly currentTxnStartOffset: number
+}
+export interface DescribeProducersResponse {
+  readonly topics: {
+    readonly name: string
+    readonly partitions: { readonly index: number; readonly errorCode: number; readonly errorMessage: string | null; readonly activeProducers: ActiveProducer[] }[]
+  }[]
+}
+
+export interface DescribeTransactionsRequest {
+  readonly api: 'DescribeTransactions'
+  readonly transactionalIds: readonly string[]
+}
+export interface DescribedTransaction {
+  readonly errorCode: number
+  readonly transactionalId: string
+  /** Kafka's TransactionState name: Empty, Ongoing, PrepareCommit, ... */
+  readonly transactionState: string
+  readonly transactionTimeoutMs: number
+  /** -1 when no transaction is open. */
+  readonly transactionStartTimeMs: number
+  readonly producerId: number
+  readonly producerEpoch: number
+  readonly topics: { readonly topic: string; readonly partitions: number[] }[]
+}
+export interface DescribeTransactionsResponse {
+  readonly transactionStates: DescribedTransaction[]
+}
+
+export interface ListTransactionsRequest {
+  readonly api: 'ListTransactions'
+  /** Empty: every state. */
+  readonly stateFilters: readonly string[]
+  /** Empty: every producer. */
+  readonly producerIdFilters: readonly number[]
+}
+export interface ListTransactionsResponse {
+  readonly errorCode: number
+  /** Filters naming no state Kafka knows. */
+  readonly unknownStateFilters: string[]
+  readonly transactionStates: { readonly transactionalId: string; readonly producerId: number; readonly transactionState: string }[]
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** Every API the cluster answers, request and response side by side. */
 export interface Apis {
@@ -644,6 +731,11 @@ export interface Apis {
   AddOffsetsToTxn: [AddOffsetsToTxnRequest, AddOffsetsToTxnResponse]
   EndTxn: [EndTxnRequest, EndTxnResponse]
   TxnOffsetCommit: [TxnOffsetCommitRequest, TxnOffsetCommitResponse]
+  IncrementalAlterConfigs: [IncrementalAlterConfigsRequest, IncrementalAlterConfigsResponse]
+  OffsetDelete: [OffsetDeleteRequest, OffsetDeleteResponse]
+  DescribeProducers: [DescribeProducersRequest, DescribeProducersResponse]
+  DescribeTransactions: [DescribeTransactionsRequest, DescribeTransactionsResponse]
+  ListTransactions: [ListTransactionsRequest, ListTransactionsResponse]
   OffsetForLeaderEpoch: [OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse]
 }
 export type ApiName = keyof Apis

@@ -456,6 +456,26 @@ export class ConsumerGroup {
     return removed
   }
 
+  /**
+   * Drops the committed (and pending transactional) offsets of these partitions (Kafka's
+   * GroupMetadata.removeOffsets, for OffsetDelete); returns how many committed ones went.
+   */
+  removeOffsets(partitions: readonly { readonly topic: string; readonly partition: number }[]): number {
+    let removed = 0
+    for (const { topic, partition } of partitions) {
+      const committed = this.offsets.get(topic)
+      if (committed?.delete(partition)) removed++
+      if (committed?.size === 0) this.offsets.delete(topic)
+      for (const [producerId, pending] of this.pendingTxnOffsets) {
+        const byPartition = pending.get(topic)
+        byPartition?.delete(partition)
+        if (byPartition?.size === 0) pending.delete(topic)
+        if (pending.size === 0) this.pendingTxnOffsets.delete(producerId)
+      }
+    }
+    return removed
+  }
+
   removeAllOffsets(): void {
     this.offsets.clear()
     this.pendingTxnOffsets.clear()

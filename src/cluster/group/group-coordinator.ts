@@ -46,7 +46,7 @@ import type {
   SyncGroupRequest,
   SyncGroupResponse,
 } from '../api/messages.js'
-import { ConsumerGroup, joinErrorResponse, syncErrorResponse } from './consumer-group.js'
+import { CONSUMER_PROTOCOL_TYPE, ConsumerGroup, joinErrorResponse, syncErrorResponse } from './consumer-group.js'
 import type { CommittedOffset, SubscriptionDecoder } from './consumer-group.js'
 import { GroupMember } from './group-member.js'
 import type { GroupProtocol, JoinAwaiter, SyncAwaiter } from './group-member.js'
@@ -1059,6 +1059,39 @@ export class GroupCoordinator {
       }
     }
     return { results }
+  }
+
+  /**
+   * OffsetDelete (Kafka's GroupCoordinator.handleDeleteOffsets): an Empty group loses the
+   * offsets; a live consumer group only those of topics its members do not subscribe to
+   * (GROUP_SUBSCRIBED_TO_TOPIC for the others; subscriptions it cannot decode count as
+   * subscribed); any other live group is NON_EMPTY_GROUP. An Empty group left without offsets
+   * is removed, as Kafka's cleanupGroupMetadata does. Partition errors are keyed "topic\0partition".
+   */
+  deleteOffsets(groupId: string, partitions: readonly { readonly topic: string; readonly partition: number }[]): { errorCode: number; partitionErrors: Map<string, number> } {
+    const partitionErrors = new Map<string, number>()
+    const key = (p: { topic: string; partition: number }): string => `${p.topic}\u0000${p.partition}`
+    // OffsetDelete is not among the APIs that accept an empty group id.
+    const statusError = this.validateGroupStatus(groupId, false)
+    if (statusError !== undefined) return { errorCode: statusError, partitionErrors }
+    const group = this.groups.get(groupId)
+    if (!group || group.is(GroupState.Dead)) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, partitionErrors }
+    let eligible: readonly { readonly topic: string; readonly partition: number }[]
+    if (group.is(GroupState.Empty)) {
+      eligible = partitions
+    } else if (group.protocolType === CONSUMER_PROTOCOL_TYPE && (group.is(GroupState.Stable) || group.is(GroupState.PreparingRebalance) || group.is(GroupState.CompletingRebalance))) {
+      const subscribed = (topic: string): boolean => group.subscribedTopics === undefined || group.subscribedTopics.has(topic)
+      eligible = partitions.filter((p) => !subscribed(p.topic))
+      for (const p of partitions) if (subscribed(p.topic)) partitionErrors.set(key(p), ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC)
+    } else {
+      return { errorCode: ErrorCode.NON_EMPTY_GROUP, partitionErrors }
+    }
+    if (eligible.length > 0) {
+      group.removeOffsets(eligible)
+      for (const p of eligible) partitionErrors.set(key(p), ErrorCode.NONE)
+      if (group.is(GroupState.Empty) && !group.hasOffsets()) this.markDead(group)
+    }
+    return { errorCode: ErrorCode.NONE, partitionErrors }
   }
 
   // ===========================================================================================

@@ -26,3 +26,10 @@ export function controlTypeOf(batch: RecordBatch): ControlTypeName | undefined {
   if (!key || key.length < 4) return undefined
   return key.readInt16BE(2) === ControlType.COMMIT ? 'COMMIT' : 'ABORT'
 }
+
+/** The coordinator epoch a marker's value carries; undefined for a data batch or a short value. */
+export function markerCoordinatorEpoch(batch: RecordBatch): number | undefined {
+  if (controlTypeOf(batch) === undefined) return undefined
+  const value = batch.valueAt(0)
+  return value && value.length >= 6 ? value.readInt32BE(2) : undefined
+}

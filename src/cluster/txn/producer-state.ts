@@ -7,7 +7,7 @@
  */
 import type { RecordBatch } from '../log/record-batch.js'
 import type { PartitionLog } from '../log/partition-log.js'
-import { controlTypeOf } from '../log/control-record.js'
+import { controlTypeOf, markerCoordinatorEpoch } from '../log/control-record.js'
 import type { ErrorName } from '../error-codes.js'
 
 /** The duplicate window: a producer may have at most five batches in flight (KIP-98). */
@@ -28,6 +28,8 @@ export interface ProducerEntry {
   /** The first offset of the producer's open transaction on this partition, if any. */
   currentTxnFirstOffset: number | undefined
   lastTimestamp: number
+  /** The coordinator epoch of the last transaction marker written for it, -1 before any. */
+  coordinatorEpoch: number
 }
 
 export interface AbortedTxn {
@@ -62,6 +64,14 @@ export class ProducerStateManager {
 
   entry(producerId: number): ProducerEntry | undefined {
     return this.producers.get(producerId)
+  }
+
+  /**
+   * Every producer with state on this replica (ProducerStateManager.activeProducers, what
+   * DescribeProducers answers), by producer id.
+   */
+  activeProducers(): { producerId: number; entry: Readonly<ProducerEntry> }[] {
+    return [...this.producers].sort(([a], [b]) => a - b).map(([producerId, entry]) => ({ producerId, entry }))
   }
 
   /**
@@ -105,7 +115,9 @@ export class ProducerStateManager {
     let entry = this.producers.get(batch.producerId)
     if (!entry || batch.producerEpoch > entry.producerEpoch) {
       const previousTxn = entry?.currentTxnFirstOffset
-      entry = { producerEpoch: batch.producerEpoch, batches: [], currentTxnFirstOffset: previousTxn, lastTimestamp: batch.maxTimestamp }
+      // A new epoch starts with no batches; the open transaction and the last marker's
+      // coordinator epoch carry over (ProducerAppendInfo copies the current entry).
+      entry = { producerEpoch: batch.producerEpoch, batches: [], currentTxnFirstOffset: previousTxn, lastTimestamp: batch.maxTimestamp, coordinatorEpoch: entry?.coordinatorEpoch ?? -1 }
       this.producers.set(batch.producerId, entry)
     }
     entry.lastTimestamp = batch.maxTimestamp
@@ -116,6 +128,7 @@ export class ProducerStateManager {
         this.unreplicated.push({ firstOffset: entry.currentTxnFirstOffset, markerOffset: batch.lastOffset })
       }
       entry.currentTxnFirstOffset = undefined
+      entry.coordinatorEpoch = markerCoordinatorEpoch(batch) ?? entry.coordinatorEpoch
       return
     }
     if (batch.isTransactional && entry.currentTxnFirstOffset === undefined) entry.currentTxnFirstOffset = batch.baseOffset

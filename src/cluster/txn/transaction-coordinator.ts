@@ -14,6 +14,7 @@ import type {
   AddOffsetsToTxnResponse,
   AddPartitionsToTxnRequest,
   AddPartitionsToTxnResponse,
+  DescribedTransaction,
   EndTxnRequest,
   EndTxnResponse,
   InitProducerIdRequest,
@@ -21,6 +22,9 @@ import type {
 } from '../api/messages.js'
 
 export type TransactionState = 'Empty' | 'Ongoing' | 'PrepareCommit' | 'PrepareAbort' | 'CompleteCommit' | 'CompleteAbort' | 'Dead'
+
+/** Every state name Kafka 3.7 knows (TransactionState.AllStates; memkafka never fences with PrepareEpochFence). */
+const KAFKA_TRANSACTION_STATES: readonly string[] = ['Empty', 'Ongoing', 'PrepareCommit', 'PrepareAbort', 'CompleteCommit', 'CompleteAbort', 'Dead', 'PrepareEpochFence']
 
 /** Kafka's TransactionState valid previous states, as a table. */
 const VALID_PREVIOUS: Record<TransactionState, readonly TransactionState[]> = {
@@ -281,6 +285,51 @@ export class TransactionCoordinator {
     if (producerEpoch < txn.producerEpoch) return 'INVALID_PRODUCER_EPOCH'
     if (txn.state !== 'Ongoing' || !txn.partitions.has(key(topic, partition))) return 'INVALID_TXN_STATE'
     return undefined
+  }
+
+  /**
+   * DescribeTransactions for one id (TransactionCoordinator.handleDescribeTransactions):
+   * TRANSACTIONAL_ID_NOT_FOUND for an unknown (or expired) id; the partitions only while a
+   * transaction is open or ending, as Kafka clears them when it completes.
+   */
+  describe(transactionalId: string): DescribedTransaction {
+    const txn = this.lookup(transactionalId)
+    if (!txn || txn.state === 'Dead') {
+      return { errorCode: ErrorCode.TRANSACTIONAL_ID_NOT_FOUND, transactionalId, transactionState: '', transactionTimeoutMs: 0, transactionStartTimeMs: 0, producerId: 0, producerEpoch: 0, topics: [] }
+    }
+    const open = txn.state === 'Ongoing' || txn.state === 'PrepareCommit' || txn.state === 'PrepareAbort'
+    const topics = new Map<string, number[]>()
+    if (open) for (const p of txn.partitions.values()) topics.set(p.topic, [...(topics.get(p.topic) ?? []), p.partition])
+    return {
+      errorCode: ErrorCode.NONE,
+      transactionalId,
+      transactionState: txn.state,
+      transactionTimeoutMs: txn.timeoutMs,
+      transactionStartTimeMs: txn.startTime,
+      producerId: txn.producerId,
+      producerEpoch: txn.producerEpoch,
+      topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
+    }
+  }
+
+  /**
+   * ListTransactions (TransactionStateManager.listTransactionStates): the transactional ids in
+   * one of the given states (every state when none names a known one) held by one of the given
+   * producer ids (every producer when none), never Dead ones.
+   */
+  list(stateFilters: readonly string[], producerIdFilters: readonly number[]): { unknownStateFilters: string[]; transactions: { transactionalId: string; producerId: number; transactionState: string }[] } {
+    const unknownStateFilters = stateFilters.filter((name) => !KAFKA_TRANSACTION_STATES.includes(name))
+    const states = new Set(stateFilters.filter((name) => KAFKA_TRANSACTION_STATES.includes(name)))
+    const producers = new Set(producerIdFilters)
+    const transactions = []
+    for (const id of [...this.transactions.keys()]) {
+      const txn = this.lookup(id)
+      if (!txn || txn.state === 'Dead') continue
+      if (producers.size > 0 && !producers.has(txn.producerId)) continue
+      if (states.size > 0 && !states.has(txn.state)) continue
+      transactions.push({ transactionalId: txn.transactionalId, producerId: txn.producerId, transactionState: txn.state as string })
+    }
+    return { unknownStateFilters, transactions }
   }
 
   snapshot(): { transactionalId: string; producerId: number; producerEpoch: number; state: TransactionState; partitions: TopicPartitionRef[]; groups: string[]; timeoutMs: number }[] {

@@ -32,7 +32,12 @@ import { describeConfigsApi } from './32-describe-configs.js'
 import { alterConfigsApi } from './33-alter-configs.js'
 import { createPartitionsApi } from './37-create-partitions.js'
 import { deleteGroupsApi } from './42-delete-groups.js'
+import { incrementalAlterConfigsApi } from './44-incremental-alter-configs.js'
+import { offsetDeleteApi } from './47-offset-delete.js'
 import { describeClusterApi } from './60-describe-cluster.js'
+import { describeProducersApi } from './61-describe-producers.js'
+import { describeTransactionsApi } from './65-describe-transactions.js'
+import { listTransactionsApi } from './66-list-transactions.js'
 
 export const wireApis: ReadonlyMap<number, WireApi> = new Map<number, WireApi>(
   ([
@@ -64,6 +69,11 @@ export const wireApis: ReadonlyMap<number, WireApi> = new Map<number, WireApi>(
     alterConfigsApi,
     createPartitionsApi,
     deleteGroupsApi,
+    incrementalAlterConfigsApi,
+    offsetDeleteApi,
     describeClusterApi,
+    describeProducersApi,
+    describeTransactionsApi,
+    listTransactionsApi,
   ] as WireApi[]).map((api) => [api.apiKey, api]),
 )

@@ -50,7 +50,7 @@ describe('CreateTopics', () => {
   it('creates a topic with the partitions and replication factor asked for', async () => {
     const cluster = newCluster()
     const result = await createOne(cluster, spec('orders', { numPartitions: 3, replicationFactor: 2 }))
-    expect(result).toEqual({ name: 'orders', errorCode: ErrorCode.NONE, errorMessage: null, numPartitions: 3, replicationFactor: 2 })
+    expect(result).toMatchObject({ name: 'orders', errorCode: ErrorCode.NONE, errorMessage: null, numPartitions: 3, replicationFactor: 2, topicId: cluster.controller.topic('orders')!.topicId })
     const topic = cluster.describe().topics.find((t) => t.name === 'orders')!
     expect(topic.partitions).toHaveLength(3)
     for (const p of topic.partitions) {
@@ -232,7 +232,8 @@ describe('CreateTopics', () => {
       const before = state(cluster)
       const events = cluster.timeline().length
       const result = await createOne(cluster, spec('dry', { numPartitions: 4, replicationFactor: 3 }), true)
-      expect(result).toEqual({ name: 'dry', errorCode: ErrorCode.NONE, errorMessage: null, numPartitions: 4, replicationFactor: 3 })
+      expect(result).toMatchObject({ name: 'dry', errorCode: ErrorCode.NONE, errorMessage: null, numPartitions: 4, replicationFactor: 3 })
+      expect(result.topicId).toBeUndefined()
       expect(state(cluster)).toEqual(before)
       expect(cluster.timeline()).toHaveLength(events)
       // and the real creation afterwards still works

@@ -1,7 +1,7 @@
 import { describe, it, expect, expectTypeOf } from 'vitest'
 import fc from 'fast-check'
 import { KafkaError } from '../../../src/cluster/error-codes.js'
-import { ConfigSource } from '../../../src/cluster/api/messages.js'
+import { ConfigSource, ConfigTypeId } from '../../../src/cluster/api/messages.js'
 import { LONG_MAX_VALUE } from '../../../src/cluster/config/config-definition.js'
 import { TOPIC_CONFIG_DEFINITIONS, type TopicConfigName } from '../../../src/cluster/config/topic-configs.js'
 import {
@@ -387,6 +387,8 @@ describe('describeTopicConfigs (ConfigHelper.createTopicConfigEntry)', () => {
         { name: 'log.segment.bytes', value: '5000', source: ConfigSource.STATIC_BROKER_CONFIG },
         { name: 'log.segment.bytes', value: '1073741824', source: ConfigSource.DEFAULT_CONFIG },
       ],
+      configType: ConfigTypeId.INT,
+      documentation: null,
     })
   })
 
@@ -441,6 +443,8 @@ describe('describeBrokerConfigs (ConfigHelper.createBrokerConfigEntry)', () => {
         { name: 'group.initial.rebalance.delay.ms', value: '0', source: ConfigSource.STATIC_BROKER_CONFIG },
         { name: 'group.initial.rebalance.delay.ms', value: '3000', source: ConfigSource.DEFAULT_CONFIG },
       ],
+      configType: ConfigTypeId.INT,
+      documentation: null,
     })
   })
 
