@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { unicodeString } from './arbitrary-message.js'
 import { Reader } from '../../../src/wire/protocol/reader.js'
 import { WireDecodeError } from '../../../src/wire/protocol/wire-decode-error.js'
 import { Writer } from '../../../src/wire/protocol/writer.js'
@@ -75,7 +76,7 @@ describe('fixed-width, string, bytes and uuid primitives', () => {
           f64: fc.double(),
           b: fc.boolean(),
           uuid: fc.uuid().map((u) => u.toLowerCase()),
-          s: fc.option(fc.string({ unit: 'binary', maxLength: 30 }), { nil: null }),
+          s: fc.option(unicodeString(30), { nil: null }),
           bytes: fc.option(fc.uint8Array({ maxLength: 40 }).map((a) => Buffer.from(a)), { nil: null }),
         }),
         (v) => {
