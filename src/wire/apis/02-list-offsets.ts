@@ -50,13 +50,15 @@ export const listOffsetsApi: WireApi = {
         name: t.name,
         partitions: t.partitions.map((p, pi) => {
           const maxNumOffsets = topics[ti]?.partitions[pi]?.maxNumOffsets ?? 1
+          // Each version carries only its own fields (Kafka refuses to write a non-ignorable
+          // field at a version without it).
+          if (version === 0) return { partitionIndex: p.index, errorCode: p.errorCode, oldStyleOffsets: p.offset >= 0 && maxNumOffsets > 0 ? [p.offset] : [] }
           return {
             partitionIndex: p.index,
             errorCode: p.errorCode,
-            oldStyleOffsets: p.offset >= 0 && maxNumOffsets > 0 ? [p.offset] : [],
             timestamp: p.timestamp,
             offset: p.offset,
-            leaderEpoch: p.leaderEpoch ?? -1,
+            ...(version >= 4 ? { leaderEpoch: p.leaderEpoch ?? -1 } : {}),
           }
         }),
       })),
