@@ -74,6 +74,9 @@ interface TransactionMetadata {
   startTime: number
   lastUpdate: number
   timer: TimerHandle | undefined
+  /** The id and epoch before the last bump (Kafka's lastProducerId/lastProducerEpoch, KIP-360); -1 before any. */
+  lastProducerId: number
+  lastProducerEpoch: number
 }
 
 const key = (topic: string, partition: number): string => `${topic}\u0000${partition}`
@@ -126,10 +129,20 @@ export class TransactionCoordinator {
         startTime: -1,
         lastUpdate: now,
         timer: undefined,
+        lastProducerId: -1,
+        lastProducerEpoch: -1,
       }
       this.transactions.set(request.transactionalId, txn)
       return { errorCode: ErrorCode.NONE, producerId: txn.producerId, producerEpoch: txn.producerEpoch }
     }
+    // KIP-360 (InitProducerId v3+): a producer that names its current id and epoch is fenced
+    // unless they are the transaction's (or, for a retried bump whose answer was lost, the
+    // id before an exhausted epoch's renewal): TransactionCoordinator.isValidProducerId.
+    const expectedId = request.producerId ?? -1
+    const expectedEpoch = request.producerEpoch ?? -1
+    const expected = expectedId >= 0
+    // Kafka's PRODUCER_FENCED, in the old form this coordinator answers (see validate()).
+    if (expected && expectedId !== existing.producerId && !(expectedId === existing.lastProducerId && expectedEpoch >= 32766)) return fail('INVALID_PRODUCER_EPOCH')
     if (existing.state === 'PrepareCommit' || existing.state === 'PrepareAbort') return fail('CONCURRENT_TRANSACTIONS')
     if (existing.state === 'Ongoing') {
       // A new instance while the old one's transaction is open: bump the epoch to fence the old
@@ -138,6 +151,13 @@ export class TransactionCoordinator {
       this.beginCompletion(existing, 'abort', 'fenced by a new instance with the same transactional id')
       return fail('CONCURRENT_TRANSACTIONS')
     }
+    if (expected && expectedId === existing.producerId && expectedEpoch !== existing.producerEpoch) {
+      // TransactionMetadata.prepareIncrementProducerEpoch: the epoch before the last bump is a
+      // retry whose answer was lost (answered with the current epoch, unbumped); any other is fenced.
+      if (expectedEpoch !== existing.lastProducerEpoch) return fail('INVALID_PRODUCER_EPOCH')
+      existing.timeoutMs = request.transactionTimeoutMs
+      return { errorCode: ErrorCode.NONE, producerId: existing.producerId, producerEpoch: existing.producerEpoch }
+    }
     this.bumpEpoch(existing, 'a new instance called InitProducerId')
     existing.timeoutMs = request.transactionTimeoutMs
     this.transition(existing, 'Empty')
@@ -145,6 +165,8 @@ export class TransactionCoordinator {
   }
 
   private bumpEpoch(txn: TransactionMetadata, reason: string): void {
+    txn.lastProducerId = txn.producerId
+    txn.lastProducerEpoch = txn.producerEpoch
     if (txn.producerEpoch >= 32766) {
       // Epoch exhausted: a fresh producer id (KIP-360).
       txn.producerId = this.deps.nextProducerId()

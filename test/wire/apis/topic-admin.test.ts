@@ -142,6 +142,13 @@ describe('DeleteRecords (21)', () => {
     })
   }
 
+  it('v1 through kafkajs: a compacted topic refuses with POLICY_VIOLATION', async () => {
+    const cluster = newCluster({ brokers: 1 })
+    await viaKafkajs(19, 'createTopics', 0, { topics: [{ topic: 'compacted', numPartitions: 1, replicationFactor: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] }] }, cluster)
+    const refused = await viaKafkajs(21, 'deleteRecords', 1, { topics: [{ topic: 'compacted', partitions: [{ partition: 0, offset: 0 }] }] }, cluster)
+    expect(refused.error.partitions[0].error.type).toBe('POLICY_VIOLATION')
+  })
+
   it('v2 through our codec: -1 deletes up to the high watermark', async () => {
     const cluster = await topicWithRecords(4)
     const response = await viaCodec(21, 2, { topics: [{ name: 'log', partitions: [{ partitionIndex: 0, offset: -1 }] }], timeoutMs: 1000 }, cluster)

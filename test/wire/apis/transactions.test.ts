@@ -229,3 +229,23 @@ describe('KIP-447: TxnOffsetCommit v3 carries the consumer generation and the co
     expect(((await commit(replacement.memberId, replacement.generationId)).topics as any[])[0].partitions[0].errorCode).toBe(0)
   })
 })
+
+describe('KIP-360: InitProducerId v3+ with the producer\'s current id and epoch', () => {
+  it('bumps the epoch for the current epoch, answers a lost-answer retry unbumped, fences anything else', async () => {
+    const cluster = newCluster()
+    const id = 'kip-360'
+    const tc = txnCoordinator(cluster, id)
+    const init = (producerId: number, producerEpoch: number, version = 4) => viaCodec(22, version, { transactionalId: id, transactionTimeoutMs: 30_000, producerId, producerEpoch }, cluster, tc)
+    const first = await init(-1, -1)
+    const producerId = first.producerId as number
+    expect(first).toMatchObject({ errorCode: 0, producerEpoch: 0 })
+    expect(await init(producerId, 0)).toMatchObject({ errorCode: 0, producerId, producerEpoch: 1 })
+    // The same request again (its answer was lost): epoch 0 is the one before the bump.
+    expect(await init(producerId, 0)).toMatchObject({ errorCode: 0, producerId, producerEpoch: 1 })
+    expect(await init(producerId, 7)).toMatchObject({ errorCode: ErrorCode.PRODUCER_FENCED })
+    expect(await init(producerId + 100, 1)).toMatchObject({ errorCode: ErrorCode.PRODUCER_FENCED })
+    // v3 predates KIP-588: the same refusal is INVALID_PRODUCER_EPOCH.
+    expect(await init(producerId + 100, 1, 3)).toMatchObject({ errorCode: ErrorCode.INVALID_PRODUCER_EPOCH })
+    expect(stateOf(cluster, id)).toMatchObject({ producerId, producerEpoch: 1 })
+  })
+})
