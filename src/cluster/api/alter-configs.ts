@@ -8,9 +8,18 @@ import type { ClusterModel } from '../cluster-model.js'
 import { ConfigResourceType, type AlterConfigsRequest, type AlterConfigsResponse } from './messages.js'
 
 export function handleAlterConfigs(cluster: ClusterModel, _brokerId: number, request: AlterConfigsRequest): AlterConfigsResponse {
+  const seen = new Map<string, number>()
+  for (const r of request.resources) seen.set(`${r.resourceType}:${r.resourceName}`, (seen.get(`${r.resourceType}:${r.resourceName}`) ?? 0) + 1)
   return {
     responses: request.resources.map((r) => {
       const base = { resourceType: r.resourceType, resourceName: r.resourceName }
+      // ConfigAdminManager.preprocess: a resource named twice, a config named twice, and null
+      // values are refused before anything is validated.
+      if ((seen.get(`${r.resourceType}:${r.resourceName}`) ?? 0) > 1) return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Each resource must appear at most once.' }
+      const names = r.configs.map((c) => c.name)
+      if (new Set(names).size !== names.length) return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Error due to duplicate config keys' }
+      const nulls = r.configs.filter((c) => c.value === null).map((c) => c.name)
+      if (nulls.length > 0) return { ...base, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Null value not supported for : ${nulls.join(', ')}` }
       if (r.resourceType === ConfigResourceType.TOPIC) {
         try {
           cluster.controller.alterTopicConfigs(r.resourceName, r.configs, request.validateOnly)

@@ -85,6 +85,20 @@ describe('AlterConfigs', () => {
     expect(overrides(cluster, 't')).toEqual({})
   })
 
+  it('refuses a null value, a config named twice and a resource named twice with INVALID_REQUEST (ConfigAdminManager.preprocess)', async () => {
+    const cluster = newCluster()
+    await createTopic(cluster, 't', { 'retention.ms': '1000' })
+    const before = state(cluster)
+    expect(await alterTopic(cluster, 't', { 'retention.ms': null })).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Null value not supported for : retention.ms' })
+    const send = (resources: { resourceType: number; resourceName: string; configs: { name: string; value: string | null }[] }[]) =>
+      cluster.send(0, { api: 'AlterConfigs', resources, validateOnly: false })
+    const dupKey = await send([{ resourceType: 2, resourceName: 't', configs: [{ name: 'retention.ms', value: '1' }, { name: 'retention.ms', value: '2' }] }])
+    expect(dupKey.responses[0]).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Error due to duplicate config keys' })
+    const twice = await send([{ resourceType: 2, resourceName: 't', configs: [] }, { resourceType: 2, resourceName: 't', configs: [{ name: 'retention.ms', value: '5' }] }])
+    expect(twice.responses.map((r) => r.errorCode)).toEqual([ErrorCode.INVALID_REQUEST, ErrorCode.INVALID_REQUEST])
+    expect(state(cluster)).toEqual(before)
+  })
+
   it.each([
     ['an unknown name', { 'no.such.config': '1' }, 'no.such.config'],
     ['a bad value', { 'retention.ms': 'soon' }, 'retention.ms'],
