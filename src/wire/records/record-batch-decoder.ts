@@ -3,8 +3,9 @@
  * Kafka's DefaultRecordBatch), checking each batch's CRC-32C and framing, inflating gzip, and
  * turning every record into the cluster's ProducerRecord with an absolute timestamp.
  *
- * Keys, values and header values are views into the request frame (or into the inflated
- * payload), never copies: the cluster copies what it keeps once, into its batch slab.
+ * Keys and values are Uint8Array views (header values Buffer views) into the request frame
+ * (or into the inflated payload), never copies: the cluster copies what it keeps once, into
+ * its batch slab. The frame must therefore stay untouched until the request is handled.
  *
  * Batch layout (offsets from the batch start): baseOffset int64 @0, batchLength int32 @8 (bytes
  * after this field), partitionLeaderEpoch int32 @12, magic int8 @16, crc uint32 @17 (CRC-32C
@@ -127,6 +128,10 @@ function decodeRecords(payload: Buffer, count: number, baseTimestamp: number): P
   const r = new Reader(payload)
   if (count * MIN_RECORD_BYTES > payload.length) throw new InvalidRecordError(`record batch declares ${count} records in ${payload.length} bytes`)
   const records = new Array<ProducerRecord>(count)
+  // Keys and values as plain Uint8Array views: constructing one costs well under half of a
+  // Buffer.subarray, and ProducerRecord asks for nothing more.
+  const memory = payload.buffer
+  const base = payload.byteOffset
   try {
     for (let i = 0; i < count; i++) {
       const length = r.varint()
@@ -138,9 +143,19 @@ function decodeRecords(payload: Buffer, count: number, baseTimestamp: number): P
       const timestamp = baseTimestamp + r.varlong()
       r.varint() // offsetDelta: the broker assigns offsets itself
       const keyLength = r.varint()
-      const key = keyLength === -1 ? null : r.view(keyLength, 'record key')
+      let key: Uint8Array | null = null
+      if (keyLength !== -1) {
+        if (keyLength < 0 || keyLength > r.end - r.offset) throw new InvalidRecordError(`record ${i}: key of ${keyLength} bytes with ${r.end - r.offset} left`)
+        key = new Uint8Array(memory, base + r.offset, keyLength)
+        r.offset += keyLength
+      }
       const valueLength = r.varint()
-      const value = valueLength === -1 ? null : r.view(valueLength, 'record value')
+      let value: Uint8Array | null = null
+      if (valueLength !== -1) {
+        if (valueLength < 0 || valueLength > r.end - r.offset) throw new InvalidRecordError(`record ${i}: value of ${valueLength} bytes with ${r.end - r.offset} left`)
+        value = new Uint8Array(memory, base + r.offset, valueLength)
+        r.offset += valueLength
+      }
       const headerCount = r.varint()
       let headers: RecordHeader[] | undefined
       if (headerCount !== 0) {

@@ -48,7 +48,7 @@ describe('ProduceRequest v0-7 from kafkajs', () => {
               const sent = data[t]!.partitions[p]!
               expect(partition.index).toBe(sent.partition)
               const records = version >= 3 ? decodeRecordBatches(partition.records!).flatMap((b) => b.records) : decodeMessageSet(partition.records!).records
-              expect(records.map((r) => [r.key?.toString() ?? null, r.value?.toString()])).toEqual(sent.messages.map((m) => [m.key, m.value]))
+              expect(records.map((r) => [r.key === null ? null : Buffer.from(r.key).toString(), r.value === null ? null : Buffer.from(r.value).toString()])).toEqual(sent.messages.map((m) => [m.key, m.value]))
               if (version >= 3) {
                 const [batch] = decodeRecordBatches(partition.records!)
                 expect(batch).toMatchObject({ producerId: 5, producerEpoch: 2, isTransactional: transactionalId !== null, compression })
