@@ -1,7 +1,7 @@
 /**
  * `npm run bench` runs every benchmark and prints one table; `npm run bench -- <name> ...`
  * runs only those named (send-batch, consume, group-consume, single-send, latency, test-life,
- * rebalance, replication, transactions, simulation, wire-codec, compaction, memory).
+ * rebalance, replication, transactions, simulation, wire-serve, wire-codec, compaction, memory).
  * Every figure comes with its DESIGN.md target and a raw-JS baseline measured in the same run
  * (see bench/README.md for how to read the table).
  */
@@ -17,6 +17,7 @@ import { benchCompaction } from './compaction.js'
 import { benchReplication } from './replication.js'
 import { benchTransactions } from './transactions.js'
 import { benchSimulation } from './simulation.js'
+import { benchWireServe } from './wire-serve.js'
 import { benchWireCodec } from './wire-codec.js'
 import { formatTable, formatValue, type BenchResult } from './result.js'
 
@@ -31,6 +32,7 @@ const benchmarks: Record<string, () => Promise<BenchResult[]>> = {
   replication: benchReplication,
   transactions: benchTransactions,
   simulation: benchSimulation,
+  'wire-serve': benchWireServe,
   'wire-codec': benchWireCodec,
   // After the timings: it builds logs of 10 M records.
   compaction: benchCompaction,

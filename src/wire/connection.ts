@@ -17,6 +17,7 @@
  */
 import type { Socket } from 'node:net'
 import type { ClusterModel } from '../cluster/cluster-model.js'
+import { settleMicrotasks } from '../cluster/clock.js'
 import { BrokerUnreachableError } from '../cluster/error-codes.js'
 import type { AdvertisedAddress, WireContext } from './api.js'
 import { unsupportedVersionResponse } from './apis/18-api-versions.js'
@@ -36,6 +37,8 @@ import type { WireLogger, WireLogLevel } from './wire-log.js'
  */
 const MAX_QUEUED_FRAMES = 32
 const MAX_QUEUED_BYTES = 16 * 1024 * 1024
+/** Responses waiting for the next flush are written at once past this many bytes. */
+const FLUSH_BYTES = 256 * 1024
 
 export interface ConnectionOptions {
   readonly cluster: ClusterModel
@@ -63,6 +66,12 @@ export class Connection {
   private closedFlag = false
   private readonly abort = new AbortController()
   private readonly lookup: SchemaLookup
+  /** Responses not yet written: flushed together once the requests at hand are answered. */
+  private outgoing: Buffer[] = []
+  private outgoingBytes = 0
+  private flushScheduled = false
+  /** Set while the socket's buffer is full: the next request waits for it to drain. */
+  private draining: Promise<void> | undefined
   /** The client id of the last request read, for log lines. */
   private clientId: string | null = null
   /** Resolves once the socket is fully closed. */
@@ -99,6 +108,8 @@ export class Connection {
     this.closedFlag = true
     this.queue.length = 0
     this.queuedBytes = 0
+    // The responses already made go first, as Kafka sent each before reading the next request.
+    this.flush()
     this.abort.abort()
     this.socket.destroy()
     this.log(level, `closed the connection: ${reason}`)
@@ -142,7 +153,8 @@ export class Connection {
           this.socket.resume()
         }
         const response = await this.handle(frame)
-        if (response && !this.closedFlag) await this.send(response)
+        if (response && !this.closedFlag) this.send(response)
+        if (this.draining) await this.draining
       }
     } catch (error) {
       // Nothing above should throw; if something does, this connection ends, never the process.
@@ -234,8 +246,30 @@ export class Connection {
     }
   }
 
-  /** Writes a response; resolves once the socket can take more (its buffer drained). */
-  private send(chunks: readonly Buffer[]): Promise<void> | undefined {
+  /**
+   * Queues a response. Responses are written together (one writev) once every request whose
+   * answer is already at hand has been answered, at the end of the current turn of the event
+   * loop: a pipelining client's burst costs one write, not one per response, and no response
+   * waits on a later, slower request. Past FLUSH_BYTES they are written at once.
+   */
+  private send(chunks: readonly Buffer[]): void {
+    for (const chunk of chunks) {
+      this.outgoing.push(chunk)
+      this.outgoingBytes += chunk.length
+    }
+    if (this.outgoingBytes >= FLUSH_BYTES) this.flush()
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true
+      void settleMicrotasks().then(() => this.flush())
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false
+    const chunks = this.outgoing
+    if (chunks.length === 0 || this.socket.destroyed) return
+    this.outgoing = []
+    this.outgoingBytes = 0
     const socket = this.socket
     let flushed = true
     if (chunks.length === 1) {
@@ -245,11 +279,12 @@ export class Connection {
       for (const chunk of chunks) flushed = socket.write(chunk)
       socket.uncork()
     }
-    if (flushed || this.closedFlag) return undefined
-    return new Promise<void>((resolve) => {
+    if (flushed || this.draining || this.closedFlag) return
+    this.draining = new Promise<void>((resolve) => {
       const done = (): void => {
         socket.off('drain', done)
         socket.off('close', done)
+        this.draining = undefined
         resolve()
       }
       socket.on('drain', done)

@@ -1,0 +1,167 @@
+/**
+ * `memkafka serve` as a process (DESIGN.md's wire targets):
+ * - startup: from spawning `node memkafka.js serve --brokers 3 --port 0` to its `bootstrap:`
+ *   line, when every listener accepts connections (median of 7; target <= 150 ms);
+ * - idle memory: the RSS of a served 3-broker cluster holding 100 empty topics (target <= 80 MB);
+ * - request round trips: ApiVersions v2 requests pipelined 100 at a time on one connection.
+ * Baseline for each: a raw-socket echo server on the same loopback, as its own process (the
+ * same spawn-to-listening time, its RSS, and its echo round trips for frames of the same size).
+ *
+ * The bin is bundled from src/bin/memkafka.ts with esbuild into a temporary file first, as tsup
+ * bundles dist/bin/memkafka.js, so the figures are those of the current source.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { connect, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { BenchResult } from './result.js'
+
+const ECHO_SERVER = `
+const net = require('node:net')
+const server = net.createServer((socket) => socket.on('data', (chunk) => socket.write(chunk)))
+server.listen(0, '127.0.0.1', () => console.log('bootstrap: 127.0.0.1:' + server.address().port))
+`
+
+interface Started {
+  readonly child: ChildProcess
+  readonly ms: number
+  readonly port: number
+}
+
+/** Spawns `node args...` and resolves once it prints its bootstrap line. */
+function start(args: string[]): Promise<Started> {
+  const startedAt = performance.now()
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+  return new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      const match = /^bootstrap: [^:\n]+:(\d+)/m.exec(out)
+      if (match) {
+        child.stdout!.removeAllListeners('data')
+        child.stdout!.resume()
+        resolve({ child, ms: performance.now() - startedAt, port: Number(match[1]) })
+      }
+    })
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}) before it listened:\n${out}`)))
+  })
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  child.kill('SIGTERM')
+  await exited
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)]!
+}
+
+/** The process's resident set size in MB (Linux /proc; ps elsewhere is not worth it here). */
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1])
+  if (!Number.isFinite(kb)) throw new Error(`no VmRSS for ${pid}`)
+  return kb / 1024
+}
+
+/** ApiVersions v2 request frame: size, key 18, version 2, correlation id, client id "bench", empty body. */
+function apiVersionsFrame(correlationId: number): Buffer {
+  const clientId = Buffer.from('bench')
+  const frame = Buffer.alloc(4 + 2 + 2 + 4 + 2 + clientId.length)
+  frame.writeInt32BE(frame.length - 4, 0)
+  frame.writeInt16BE(18, 4)
+  frame.writeInt16BE(2, 6)
+  frame.writeInt32BE(correlationId, 8)
+  frame.writeInt16BE(clientId.length, 12)
+  clientId.copy(frame, 14)
+  return frame
+}
+
+/**
+ * Round trips per second on one connection: `total` frames, `window` in flight at a time, each
+ * answered by a frame whose size prefix the reader follows (for the echo server the answer is
+ * the request itself).
+ */
+async function roundTrips(port: number, total: number, window: number, frame: (i: number) => Buffer): Promise<number> {
+  const socket: Socket = await new Promise((resolve, reject) => {
+    const s = connect({ port, host: '127.0.0.1' }, () => resolve(s))
+    s.once('error', reject)
+  })
+  socket.setNoDelay(true)
+  const startedAt = performance.now()
+  await new Promise<void>((resolve, reject) => {
+    let sent = 0
+    let received = 0
+    let pending = Buffer.alloc(0)
+    const sendWindow = (): void => {
+      const batch: Buffer[] = []
+      while (sent < total && sent - received < window) batch.push(frame(sent++))
+      if (batch.length > 0) socket.write(Buffer.concat(batch))
+    }
+    socket.on('data', (chunk: Buffer) => {
+      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk])
+      while (pending.length >= 4 && pending.length >= 4 + pending.readInt32BE(0)) {
+        pending = pending.subarray(4 + pending.readInt32BE(0))
+        received++
+      }
+      if (received === total) resolve()
+      else if (sent - received <= window / 2) sendWindow()
+    })
+    socket.once('error', reject)
+    sendWindow()
+  })
+  const seconds = (performance.now() - startedAt) / 1000
+  socket.destroy()
+  return total / seconds
+}
+
+export async function benchWireServe(): Promise<BenchResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'memkafka-bench-'))
+  try {
+    const bin = join(dir, 'memkafka.mjs')
+    const echo = join(dir, 'echo.cjs')
+    const esbuild = await import('esbuild')
+    await esbuild.build({ entryPoints: ['src/bin/memkafka.ts'], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bin, logLevel: 'error' })
+    writeFileSync(echo, ECHO_SERVER)
+
+    // Startup, alternating memkafka and the echo server so that both see the same machine load.
+    const serveMs: number[] = []
+    const echoMs: number[] = []
+    for (let i = 0; i < 7; i++) {
+      const served = await start([bin, 'serve', '--brokers', '3', '--port', '0'])
+      serveMs.push(served.ms)
+      await stop(served.child)
+      const echoed = await start([echo])
+      echoMs.push(echoed.ms)
+      await stop(echoed.child)
+    }
+
+    // Idle memory with 100 topics, and request round trips on the same process.
+    const topics = Array.from({ length: 100 }, (_, i) => ['--topic', `topic-${i}:1:1`]).flat()
+    const served = await start([bin, 'serve', '--brokers', '3', '--port', '0', ...topics])
+    const echoed = await start([echo])
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    const serveRss = rssMb(served.child.pid!)
+    const echoRss = rssMb(echoed.child.pid!)
+    const total = 50_000
+    const window = 100
+    await roundTrips(served.port, 2000, window, apiVersionsFrame) // warm-up
+    const serveTrips = await roundTrips(served.port, total, window, apiVersionsFrame)
+    const sampleFrame = apiVersionsFrame(0)
+    await roundTrips(echoed.port, 2000, window, () => sampleFrame)
+    const echoTrips = await roundTrips(echoed.port, total, window, () => sampleFrame)
+    await stop(served.child)
+    await stop(echoed.child)
+
+    return [
+      { name: 'memkafka serve --brokers 3: spawn to accepting connections', value: median(serveMs), unit: 'ms', target: 150, better: 'lower', baseline: median(echoMs) },
+      { name: 'memkafka serve idle RSS, 3 brokers, 100 empty topics', value: serveRss, unit: 'MB', target: 80, better: 'lower', baseline: echoRss },
+      { name: 'wire round trips, ApiVersions v2, 100 in flight on 1 connection', value: serveTrips, unit: 'reqs/s', target: undefined, better: 'higher', baseline: echoTrips },
+    ]
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
