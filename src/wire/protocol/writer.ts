@@ -153,15 +153,7 @@ export class Writer {
   varlong(v: number): this {
     if (!Number.isSafeInteger(v)) throw new WireEncodeError(`varlong must be a safe integer: ${v}`)
     this.ensure(10)
-    let u = v >= 0 ? v * 2 : -v * 2 - 1
-    const b = this.buf
-    let p = this.pos
-    while (u >= 0x80) {
-      b[p++] = (u % 128) | 0x80
-      u = Math.floor(u / 128)
-    }
-    b[p++] = u
-    this.pos = p
+    this.pos = writeVarlongAt(this.buf, this.pos, v)
     return this
   }
 
@@ -260,4 +252,46 @@ export class Writer {
     if (this.chunks.length === 0) return Buffer.alloc(0)
     return Buffer.concat(this.chunks, this.chunkedBytes)
   }
+}
+
+/**
+ * Writes the zigzag varlong of a safe integer at b[p] and returns the position after it. The
+ * zigzag value (2|v| or 2|v|-1) can exceed 2^53, so it is never formed: the sign goes into the
+ * low bit of the first byte and the magnitude m (|v| or |v|-1) supplies the rest.
+ */
+export function writeVarlongAt(b: Uint8Array, p: number, v: number): number {
+  if (v >= -64 && v < 64) {
+    // One byte: the common case (record attributes, small deltas and lengths).
+    b[p] = v >= 0 ? v << 1 : (-v << 1) - 1
+    return p + 1
+  }
+  const sign = v < 0 ? 1 : 0
+  let m = sign ? -v - 1 : v
+  const first = ((m % 64) * 2) | sign
+  m = Math.floor(m / 64)
+  if (m === 0) {
+    b[p++] = first
+    return p
+  }
+  b[p++] = first | 0x80
+  while (m >= 0x80) {
+    b[p++] = (m % 128) | 0x80
+    m = Math.floor(m / 128)
+  }
+  b[p++] = m
+  return p
+}
+
+/** Bytes of the zigzag varlong of a safe integer (Kafka's ByteUtils.sizeOfVarlong). */
+export function sizeOfVarlong(v: number): number {
+  if (v >= -64 && v < 64) return 1
+  if (v >= -8192 && v < 8192) return 2
+  let m = v < 0 ? -v - 1 : v
+  let bytes = 1
+  m = Math.floor(m / 64)
+  while (m > 0) {
+    bytes++
+    m = Math.floor(m / 128)
+  }
+  return bytes
 }

@@ -11,6 +11,7 @@
  * object (a WeakMap: it goes when the batch does).
  */
 import { NO_DELETE_HORIZON, TimestampType, type RecordBatch, type RecordHeader } from '../../cluster/log/record-batch.js'
+import { sizeOfVarlong, writeVarlongAt as writeVarlong } from '../protocol/writer.js'
 import { crc32c } from './crc32c.js'
 import { RECORD_BATCH_HEADER_BYTES, RECORD_BATCH_MAGIC } from './record-batch-decoder.js'
 
@@ -24,27 +25,6 @@ export function encodeRecordBatch(batch: RecordBatch): Buffer {
     cache.set(batch, encoded)
   }
   return encoded
-}
-
-/** Bytes of a zigzag varint or varlong (Kafka's ByteUtils.sizeOfVarlong), for any safe integer. */
-export function sizeOfVarlong(v: number): number {
-  let u = v >= 0 ? v * 2 : -v * 2 - 1
-  let bytes = 1
-  while (u >= 0x80) {
-    u = Math.floor(u / 128)
-    bytes++
-  }
-  return bytes
-}
-
-function writeVarlong(b: Buffer, p: number, v: number): number {
-  let u = v >= 0 ? v * 2 : -v * 2 - 1
-  while (u >= 0x80) {
-    b[p++] = (u % 128) | 0x80
-    u = Math.floor(u / 128)
-  }
-  b[p++] = u
-  return p
 }
 
 function writeInt64(b: Buffer, p: number, v: number): void {
@@ -108,7 +88,7 @@ function encode(batch: RecordBatch): Buffer {
     const key = keys[i]
     if (key) {
       p = writeVarlong(b, p, key.length)
-      key.copy(b, p)
+      b.set(key, p)
       p += key.length
     } else {
       b[p++] = 1 // zigzag(-1)
@@ -116,7 +96,7 @@ function encode(batch: RecordBatch): Buffer {
     const value = values[i]
     if (value) {
       p = writeVarlong(b, p, value.length)
-      value.copy(b, p)
+      b.set(value, p)
       p += value.length
     } else {
       b[p++] = 1
