@@ -95,7 +95,7 @@ async function roundTrips(port: number, total: number, window: number, frame: (i
   await new Promise<void>((resolve, reject) => {
     let sent = 0
     let received = 0
-    let pending = Buffer.alloc(0)
+    let pending: Buffer = Buffer.alloc(0)
     const sendWindow = (): void => {
       const batch: Buffer[] = []
       while (sent < total && sent - received < window) batch.push(frame(sent++))
@@ -124,7 +124,18 @@ export async function benchWireServe(): Promise<BenchResult[]> {
     const bin = join(dir, 'memkafka.mjs')
     const echo = join(dir, 'echo.cjs')
     const esbuild = await import('esbuild')
-    await esbuild.build({ entryPoints: ['src/bin/memkafka.ts'], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bin, logLevel: 'error' })
+    // As tsup.config.ts builds the bin.
+    await esbuild.build({
+      entryPoints: ['src/bin/memkafka.ts'],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      minifyWhitespace: true,
+      minifySyntax: true,
+      outfile: bin,
+      logLevel: 'error',
+    })
     writeFileSync(echo, ECHO_SERVER)
 
     // Startup, alternating memkafka and the echo server so that both see the same machine load.
