@@ -3,7 +3,7 @@ import { describe, it, expect } from 'vitest'
 import { settleMicrotasks } from '../../../src/cluster/clock.js'
 import type { ClusterModel } from '../../../src/cluster/cluster-model.js'
 import { ErrorCode } from '../../../src/cluster/error-codes.js'
-import { createTopic, newCluster } from '../../wire/apis/oracle.js'
+import { createTopic, newCluster } from '../../support/cluster-harness.js'
 
 async function produce(cluster: ClusterModel, leader: number, batch: { producerId: number; producerEpoch: number; baseSequence: number; count: number; transactionalId?: string; timestamp: number }) {
   const response = await cluster.send(leader, {

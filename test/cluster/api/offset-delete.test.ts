@@ -4,7 +4,7 @@
  */
 import { describe, it, expect } from 'vitest'
 import { ErrorCode } from '../../../src/cluster/error-codes.js'
-import { createTopic, groupCoordinator, joinAndSync, newCluster } from '../../wire/apis/oracle.js'
+import { createTopic, groupCoordinator, joinAndSync, newCluster } from '../../support/cluster-harness.js'
 import type { ClusterModel } from '../../../src/cluster/cluster-model.js'
 
 async function commit(cluster: ClusterModel, groupId: string, offsets: Record<string, number>) {

@@ -6,7 +6,7 @@ import { describe, it, expect } from 'vitest'
 import { settleMicrotasks } from '../../../src/cluster/clock.js'
 import type { ClusterModel } from '../../../src/cluster/cluster-model.js'
 import { ErrorCode } from '../../../src/cluster/error-codes.js'
-import { createTopic, newCluster } from '../../wire/apis/oracle.js'
+import { createTopic, newCluster } from '../../support/cluster-harness.js'
 
 async function begin(cluster: ClusterModel, id: string, partitions: number[] | null) {
   const tc = cluster.coordinatorFor(id, 1)!

@@ -9,8 +9,7 @@
  */
 import { createRequire } from 'node:module'
 import { expect } from 'vitest'
-import { ClusterModel, type ClusterOptions } from '../../../src/cluster/cluster-model.js'
-import { ManualClock } from '../../../src/cluster/clock.js'
+import type { ClusterModel } from '../../../src/cluster/cluster-model.js'
 import type { WireApi, WireContext } from '../../../src/wire/api.js'
 import { wireApis } from '../../../src/wire/apis/index.js'
 import { schemas } from '../../../src/wire/messages/index.js'
@@ -20,9 +19,8 @@ import type { ApiSchema, WireMessage } from '../../../src/wire/protocol/schema.j
 
 const require = createRequire(import.meta.url)
 
-export function newCluster(options: ClusterOptions = {}): ClusterModel {
-  return new ClusterModel({ brokers: 3, seed: 1, clock: new ManualClock(0), ...options })
-}
+// The cluster-side helpers live with the other shared test support.
+export { assignment, createTopic, groupCoordinator, joinAndSync, newCluster, subscription } from '../../support/cluster-harness.js'
 
 /** A WireContext as a connection to `brokerId` would give the mapping. */
 export function contextFor(cluster: ClusterModel, apiVersion: number, brokerId = 0): WireContext {
@@ -105,81 +103,4 @@ export function versions(key: number, from = 0): number[] {
   const list: number[] = []
   for (let v = Math.max(from, api.minVersion); v <= api.maxVersion; v++) list.push(v)
   return list
-}
-
-// ---------------------------------------------------------------------------------------------
-// Groups, for the tests that need a live member (DeleteGroups, TxnOffsetCommit, OffsetDelete).
-
-function int16(n: number): Buffer {
-  const b = Buffer.alloc(2)
-  b.writeInt16BE(n)
-  return b
-}
-function int32(n: number): Buffer {
-  const b = Buffer.alloc(4)
-  b.writeInt32BE(n)
-  return b
-}
-function str(s: string): Buffer {
-  return Buffer.concat([int16(Buffer.byteLength(s)), Buffer.from(s)])
-}
-/** ConsumerProtocol's subscription, as a consumer writes it. */
-export function subscription(topics: string[]): Buffer {
-  return Buffer.concat([int16(0), int32(topics.length), ...topics.map(str), int32(0)])
-}
-/** ConsumerProtocol's assignment. */
-export function assignment(byTopic: Record<string, number[]>): Buffer {
-  const entries = Object.entries(byTopic)
-  return Buffer.concat([int16(0), int32(entries.length), ...entries.flatMap(([t, ps]) => [str(t), int32(ps.length), ...ps.map(int32)]), int32(0)])
-}
-
-export function groupCoordinator(cluster: ClusterModel, groupId: string): number {
-  return cluster.coordinatorFor(groupId, 0)!
-}
-
-/**
- * A consumer joins (KIP-394: MEMBER_ID_REQUIRED, then again with its id) and syncs as the
- * group's leader, taking `assigned`. `memberId` rejoins an existing member (a new generation).
- */
-export async function joinAndSync(
-  cluster: ClusterModel,
-  groupId: string,
-  topics: string[],
-  assigned: Record<string, number[]>,
-  memberId = '',
-  groupInstanceId: string | null = null,
-): Promise<{ coordinator: number; memberId: string; generationId: number }> {
-  const coordinator = groupCoordinator(cluster, groupId)
-  const join = (id: string) =>
-    cluster.send(coordinator, {
-      api: 'JoinGroup',
-      groupId,
-      sessionTimeoutMs: 10_000,
-      rebalanceTimeoutMs: 30_000,
-      memberId: id,
-      groupInstanceId,
-      protocolType: 'consumer',
-      protocols: [{ name: 'range', metadata: subscription(topics) }],
-      clientId: 'app',
-      clientHost: '/127.0.0.1',
-    })
-  let joined = await join(memberId)
-  if (joined.errorCode === 79 /* MEMBER_ID_REQUIRED */) joined = await join(joined.memberId)
-  expect(joined.errorCode).toBe(0)
-  const synced = await cluster.send(coordinator, {
-    api: 'SyncGroup',
-    groupId,
-    generationId: joined.generationId,
-    memberId: joined.memberId,
-    protocolType: 'consumer',
-    protocolName: 'range',
-    assignments: [{ memberId: joined.memberId, assignment: assignment(assigned) }],
-  })
-  expect(synced.errorCode).toBe(0)
-  return { coordinator, memberId: joined.memberId, generationId: joined.generationId }
-}
-
-export async function createTopic(cluster: ClusterModel, name: string, partitions: number, replicationFactor = 1): Promise<void> {
-  const response = await cluster.send(0, { api: 'CreateTopics', topics: [{ name, numPartitions: partitions, replicationFactor, assignments: [], configs: [] }], timeoutMs: 1000, validateOnly: false })
-  expect(response.topics[0]!.errorCode).toBe(0)
 }
