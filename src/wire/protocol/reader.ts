@@ -158,19 +158,26 @@ export class Reader {
         return (first >>> 1) ^ -(first & 1)
       }
     }
-    let value = 0
+    // The zigzag value can exceed 2^53: keep its low bit (the sign) apart from the magnitude.
+    let sign = 0
+    let magnitude = 0
     let scale = 1
     for (let i = 0; ; i++) {
       if (i === 10) throw new WireDecodeError('varlong longer than 64 bits')
       if (p >= this.end) throw new WireDecodeError('truncated varlong')
       const byte = b[p++]!
-      value += (byte & 0x7f) * scale
+      if (i === 0) {
+        sign = byte & 1
+        magnitude = (byte & 0x7f) >>> 1
+        scale = 64
+      } else {
+        magnitude += (byte & 0x7f) * scale
+        scale *= 128
+      }
       if (byte < 0x80) break
-      scale *= 128
     }
     this.offset = p
-    // Zigzag: even values are non-negative, odd ones negative. value % 2 is exact below 2^53.
-    return value % 2 === 0 ? value / 2 : -(value + 1) / 2
+    return sign ? -magnitude - 1 : magnitude
   }
 
   uuid(): string {
