@@ -133,7 +133,7 @@ async function admin() {
   await a.createPartitions({ topicPartitions: [{ topic, count: 3 }] })
   const meta = await a.fetchTopicMetadata({ topics: [topic] })
   emit({ event: 'admin', op: 'partitions', topic, partitions: meta.topics[0].partitions.length })
-  await a.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: topic, configEntries: [{ name: 'retention.ms', value: '3600000' }] }] })
+  await a.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: topic, configEntries: [{ name: 'retention.ms', value: '3600000' }, { name: 'cleanup.policy', value: 'compact' }] }] }) // AlterConfigs replaces the whole dynamic config
   const configs = await a.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: topic, configNames: ['cleanup.policy', 'retention.ms'] }] })
   emit({ event: 'admin', op: 'describeConfigs', configs: Object.fromEntries(configs.resources[0].configEntries.map((e) => [e.configName, e.configValue])) })
   await a.deleteTopics({ topics: [extra] })
