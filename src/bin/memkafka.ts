@@ -18,7 +18,7 @@ import { storyLines } from '../cluster/story.js'
 import type { TimelineEvent, TimelineEventType } from '../cluster/timeline.js'
 import type { BrokerConfigInput } from '../cluster/cluster-config.js'
 import { kafkaRelease, knownKafkaVersions } from '../wire/kafka-versions.js'
-import { listen } from '../wire/server.js'
+import { listen, type WireServer } from '../wire/server.js'
 import { formatWireLogEntry } from '../wire/wire-log.js'
 
 const USAGE = `Usage: memkafka serve [options]
@@ -134,7 +134,23 @@ async function serve(options: ServeOptions): Promise<void> {
   for (const event of cluster.timeline()) tell(event)
   cluster.eventLog.subscribe(tell)
 
+  // Signals are taken from the start: a client that stops the process as soon as it reads the
+  // bootstrap line (or before) must still see a clean exit.
+  let server: WireServer | undefined
+  let stopping = false
+  const stop = (signal: string): void => {
+    if (stopping) return
+    stopping = true
+    print(`${signal}: closing the listeners`)
+    void (server?.close() ?? Promise.resolve())
+      .then(() => cluster.close())
+      .then(() => process.exit(0))
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+
   for (const topic of options.topics) {
+    if (stopping) return
     const response = await cluster.send(0, {
       api: 'CreateTopics',
       topics: [{ name: topic.name, numPartitions: topic.partitions, replicationFactor: topic.replicas, assignments: [], configs: [] }],
@@ -148,7 +164,7 @@ async function serve(options: ServeOptions): Promise<void> {
     }
   }
 
-  const server = await listen(cluster, {
+  server = await listen(cluster, {
     port: options.port,
     host: options.host,
     ...(options.advertisedHost === undefined ? {} : { advertisedHost: options.advertisedHost }),
@@ -157,20 +173,12 @@ async function serve(options: ServeOptions): Promise<void> {
       if (entry.level !== 'debug') print(`${entry.level === 'info' ? '' : `${entry.level}: `}${formatWireLogEntry(entry)}`)
     },
   })
-  print(`bootstrap: ${server.bootstrapBrokers.join(',')}`)
-
-  let stopping = false
-  const stop = (signal: string): void => {
-    if (stopping) return
-    stopping = true
-    print(`${signal}: closing the listeners`)
-    void server
-      .close()
-      .then(() => cluster.close())
-      .then(() => process.exit(0))
+  if (stopping) {
+    // A signal came while the listeners opened: close them too.
+    await server.close()
+    return
   }
-  process.on('SIGINT', () => stop('SIGINT'))
-  process.on('SIGTERM', () => stop('SIGTERM'))
+  print(`bootstrap: ${server.bootstrapBrokers.join(',')}`)
 }
 
 async function main(argv: string[]): Promise<void> {
