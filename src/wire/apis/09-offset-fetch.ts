@@ -11,7 +11,7 @@
  *   COORDINATOR_LOAD_IN_PROGRESS, ...) is answered on every requested partition, as Kafka's
  *   OffsetFetchResponse does below v2.
  * - v2 allows null topics (every partition the group has an offset for) and adds the top-level
- *   error; v3 the throttle time; v5 the committed leader epoch (memkafka does not keep it: -1);
+ *   error; v3 the throttle time; v5 the committed leader epoch (KIP-320);
  *   v6 is flexible; v7 adds RequireStable (KIP-447).
  * - v8 (KIP-709) asks for several groups, each answered as its own request with its own error;
  *   v9 adds a KIP-848 member id and epoch, which a classic group does not check.
@@ -39,7 +39,7 @@ async function fetchGroup(ctx: WireContext, groupId: string, topics: Topics, req
     errorCode: response.errorCode,
     topics: response.topics.map((t) => ({
       name: t.name,
-      partitions: t.partitions.map((p) => ({ partitionIndex: p.index, committedOffset: p.committedOffset, committedLeaderEpoch: -1, metadata: p.metadata, errorCode: p.errorCode })),
+      partitions: t.partitions.map((p) => ({ partitionIndex: p.index, committedOffset: p.committedOffset, committedLeaderEpoch: p.committedLeaderEpoch ?? -1, metadata: p.metadata, errorCode: p.errorCode })),
     })),
   }
 }

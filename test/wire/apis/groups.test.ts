@@ -242,13 +242,14 @@ describe('OffsetCommit (8) and OffsetFetch (9)', () => {
   })
 
   for (const version of versions(8, 6)) {
-    it(`OffsetCommit v${version} through our codec`, async () => {
+    it(`OffsetCommit v${version} through our codec: the committed leader epoch is kept for OffsetFetch`, async () => {
       const cluster = newCluster({ brokers: 1 })
       await createTopic(cluster, 't', 1)
-      const response = await viaCodec(8, version, { groupId: 'g', generationId: -1, memberId: '', groupInstanceId: null, topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 9, committedLeaderEpoch: 0, committedMetadata: null }] }] }, cluster)
+      const response = await viaCodec(8, version, { groupId: 'g', generationId: -1, memberId: '', groupInstanceId: null, topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 9, committedLeaderEpoch: 3, committedMetadata: null }] }] }, cluster)
       expect(response.topics).toEqual([{ name: 't', partitions: [{ partitionIndex: 0, errorCode: 0 }] }])
       const fetched = await viaCodec(9, 7, { groupId: 'g', topics: [{ name: 't', partitionIndexes: [0] }], requireStable: true }, cluster)
-      expect((fetched.topics as any[])[0].partitions[0]).toMatchObject({ committedOffset: 9, errorCode: 0 })
+      // KIP-320: the leader epoch committed with the offset comes back with it.
+      expect((fetched.topics as any[])[0].partitions[0]).toMatchObject({ committedOffset: 9, committedLeaderEpoch: 3, errorCode: 0 })
     })
   }
 
