@@ -270,3 +270,21 @@ describe('TxnOffsetCommit for partitions that do not exist', () => {
     expect(await committedOffset(cluster, 'g', 'in')).toBe(8)
   })
 })
+
+describe('InitProducerId at every version past kafkajs (v2 flexible, v3-4 KIP-360 fields)', () => {
+  for (const version of [2, 3, 4]) {
+    it(`v${version}: an idempotent producer from any broker, a transactional one from its coordinator only`, async () => {
+      const cluster = newCluster()
+      const ids = new Set<number>()
+      for (const broker of [0, 1, 2]) {
+        const idempotent = await viaCodec(22, version, { transactionalId: null, transactionTimeoutMs: 1000, producerId: -1, producerEpoch: -1 }, cluster, broker)
+        expect(idempotent).toMatchObject({ errorCode: 0, producerEpoch: 0 })
+        ids.add(idempotent.producerId as number)
+      }
+      expect(ids.size).toBe(3)
+      const tc = txnCoordinator(cluster, 'v-tx')
+      expect(await viaCodec(22, version, { transactionalId: 'v-tx', transactionTimeoutMs: 1000, producerId: -1, producerEpoch: -1 }, cluster, tc)).toMatchObject({ errorCode: 0, producerEpoch: 0 })
+      expect((await viaCodec(22, version, { transactionalId: 'v-tx', transactionTimeoutMs: 1000, producerId: -1, producerEpoch: -1 }, cluster, (tc + 1) % 3)).errorCode).toBe(ErrorCode.NOT_COORDINATOR)
+    })
+  }
+})
