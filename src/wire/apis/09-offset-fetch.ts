@@ -6,8 +6,9 @@
  * commit is still pending (src/cluster/group/group-coordinator.ts).
  *
  * Version notes:
- * - v0 read ZooKeeper-stored offsets on old brokers; Kafka 3.7 answers it from the coordinator
- *   like v1. v0-1 have no top-level error: a group-level error (NOT_COORDINATOR,
+ * - v0 read offsets from ZooKeeper. A KRaft broker (Kafka 3.7) has none: its
+ *   requireZkOrThrow fails the request, answered as UNSUPPORTED_VERSION on every requested
+ *   partition. v0-1 have no top-level error: a group-level error (NOT_COORDINATOR,
  *   COORDINATOR_LOAD_IN_PROGRESS, ...) is answered on every requested partition, as Kafka's
  *   OffsetFetchResponse does below v2.
  * - v2 allows null topics (every partition the group has an offset for) and adds the top-level
@@ -18,6 +19,8 @@
  */
 import type { WireApi, WireContext } from '../api.js'
 import type { WireMessage } from '../protocol/schema.js'
+
+const UNSUPPORTED_VERSION = 35
 
 type Topics = readonly { name: string; partitionIndexes: readonly number[] }[] | null
 
@@ -59,7 +62,7 @@ export const offsetFetchApi: WireApi = {
       return { throttleTimeMs: 0, groups: answers }
     }
     const topics = request.topics as Topics
-    const answer = await fetchGroup(ctx, request.groupId as string, topics, requireStable)
+    const answer = version === 0 ? { errorCode: UNSUPPORTED_VERSION, topics: [] } : await fetchGroup(ctx, request.groupId as string, topics, requireStable)
     if (version < 2 && answer.errorCode !== 0) {
       const errorCode = answer.errorCode
       return {
