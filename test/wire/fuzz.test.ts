@@ -29,7 +29,8 @@ const require = createRequire(import.meta.url)
 const served = [...servedApis(wireApis, schemas).values()]
 /** How long the client waits for an answer before it takes the request as one that waits. */
 const PATIENCE_MS = 150
-const RUNS_PER_API = 40
+/** Runs per API; MEMKAFKA_FUZZ_RUNS=1000 for a longer hunt. */
+const RUNS_PER_API = Number(process.env.MEMKAFKA_FUZZ_RUNS ?? 40)
 
 let cluster: Cluster
 let server: WireServer
