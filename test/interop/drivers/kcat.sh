@@ -8,7 +8,7 @@ set -euo pipefail
 COUNT=${COUNT:-10}
 common=(-b "$BOOTSTRAP" -X socket.timeout.ms=10000 -X topic.metadata.refresh.interval.ms=1000)
 work=$(mktemp -d)
-trap 'jobs -p | xargs -r kill 2>/dev/null; rm -rf "$work"' EXIT
+trap 'set +e; jobs -p | xargs -r kill 2>/dev/null; rm -rf "$work"' EXIT
 
 emit() { printf '%s\n' "$1"; }
 fail() { emit "{\"event\":\"error\",\"message\":\"$1\"}"; exit 1; }
