@@ -14,12 +14,11 @@ import { parseArgs } from 'node:util'
 import { ClusterModel } from '../cluster/cluster-model.js'
 import { SystemClock } from '../cluster/clock.js'
 import { errorName } from '../cluster/error-codes.js'
-import { storyLines } from '../cluster/story.js'
-import type { TimelineEvent, TimelineEventType } from '../cluster/timeline.js'
 import type { BrokerConfigInput } from '../cluster/cluster-config.js'
 import { kafkaRelease, knownKafkaVersions } from '../wire/kafka-versions.js'
 import { listen, type WireServer } from '../wire/server.js'
 import { formatWireLogEntry } from '../wire/wire-log.js'
+import { eventTeller } from './event-teller.js'
 
 const USAGE = `Usage: memkafka serve [options]
 
@@ -38,9 +37,6 @@ Options:
   --help                           this text
 
 It prints "bootstrap: host:port,..." once it accepts connections and exits on SIGINT or SIGTERM.`
-
-/** Events that come by the thousand under load; the served log leaves them out. */
-const quietEvents: readonly TimelineEventType[] = ['produced', 'offsetsCommitted', 'txnBegun', 'txnEnded', 'recordsDeleted']
 
 class UsageError extends Error {}
 
@@ -126,11 +122,7 @@ async function serve(options: ServeOptions): Promise<void> {
   // Times count from the cluster's creation (its brokers registering).
   const origin = cluster.timeline()[0]?.time ?? cluster.clock.now()
   const print = (line: string): void => void process.stdout.write(`${line}\n`)
-  const quiet = new Set(quietEvents)
-  const tell = (event: TimelineEvent): void => {
-    if (quiet.has(event.type)) return
-    for (const line of storyLines([event], { origin })) print(line)
-  }
+  const tell = eventTeller(origin, print)
   for (const event of cluster.timeline()) tell(event)
   cluster.eventLog.subscribe(tell)
 
