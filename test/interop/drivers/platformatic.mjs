@@ -41,15 +41,20 @@ async function join(member, seen, extra = {}) {
     state.partitions = (assignments ?? []).filter((a) => a.topic === topic).flatMap((a) => a.partitions).sort((a, b) => a - b)
     emit({ event: 'assigned', member, partitions: state.partitions })
   })
-  const stream = await consumer.consume({ topics: [topic], mode: 'committed', fallbackMode: 'earliest', autocommit: 100, maxWaitTime: 100, ...extra })
+  // Each record is committed as it is read (not on a timer), so that the committed offsets are
+  // known when the member leaves.
+  const stream = await consumer.consume({ topics: [topic], mode: 'committed', fallbackMode: 'earliest', autocommit: false, maxWaitTime: 100, ...extra })
   state.stream = stream
+  const commits = []
   stream.on('data', (m) => {
+    commits.push(m.commit())
     const headers = Object.fromEntries([...(m.headers ?? new Map())].map(([k, v]) => [String(k), v == null ? null : String(v)]))
     const r = { member, partition: m.partition, offset: Number(m.offset), key: m.key ?? null, value: m.value ?? null, headers }
     seen.push(r)
     emit({ event: 'consumed', ...r })
   })
   state.close = async () => {
+    await Promise.all(commits)
     await stream.close()
     await consumer.close()
   }
@@ -85,7 +90,6 @@ async function groupScenario() {
   emit({ event: 'rebalanced' })
   await produceAll(p, numbered(count, count, 2))
   await until(() => seen.length >= 2 * count, 'the second records')
-  await new Promise((r) => setTimeout(r, 300)) // a few autocommit intervals
   await p.close()
   await a.close()
   await b.close()
@@ -133,8 +137,6 @@ async function admin() {
   const seen = []
   const c = await join('a', seen)
   await until(() => seen.length >= 1, 'one record')
-  await c.consumer.commit({ offsets: [{ topic, partition: 0, offset: 0n, leaderEpoch: 0 }] }).catch(() => {})
-  await new Promise((r) => setTimeout(r, 300))
   await c.close()
   const offsets = await a.listConsumerGroupOffsets({ groups: [group] })
   emit({ event: 'admin', op: 'fetchOffsets', offsets: offsets[0].topics.filter((t) => t.name === topic).flatMap((t) => t.partitions.map((p) => ({ partition: p.partitionIndex, offset: Number(p.committedOffset) }))) })
