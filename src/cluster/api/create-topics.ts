@@ -15,28 +15,37 @@ const failed = (name: string, errorCode: number, errorMessage: string): Result =
 export function handleCreateTopics(cluster: ClusterModel, _brokerId: number, request: CreateTopicsRequest): CreateTopicsResponse {
   const counts = new Map<string, number>()
   for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1)
-  // First every entry is checked (nothing changes), counting the records the valid ones need.
-  let records = 0
-  const checked = request.topics.map((spec): Result | CreatableTopic => {
-    // Kafka refuses every entry of a name given twice in one request.
-    if ((counts.get(spec.name) ?? 0) > 1) {
-      return failed(spec.name, ErrorCode.INVALID_REQUEST, `Create topics request from client contains multiple entries for the following topics: ${spec.name}`)
+  const duplicate = (spec: CreatableTopic): Result | undefined =>
+    (counts.get(spec.name) ?? 0) > 1
+      ? failed(spec.name, ErrorCode.INVALID_REQUEST, `Create topics request from client contains multiple entries for the following topics: ${spec.name}`)
+      : undefined
+  const partitionsOf = (spec: CreatableTopic): number =>
+    spec.assignments.length > 0 ? spec.assignments.length : spec.numPartitions === -1 ? cluster.config.numPartitions() : spec.numPartitions
+  const recordsOf = (spec: CreatableTopic): number => 1 + Math.max(0, partitionsOf(spec)) + spec.configs.filter((c) => c.value !== null).length
+  // Counting every entry as if valid is an upper bound: within it nothing more is checked, and
+  // replicas are placed once per topic (the seeded placement stays as it was).
+  let checked: (Result | CreatableTopic)[] = request.topics.map((spec) => duplicate(spec) ?? spec)
+  const upperBound = checked.reduce((sum, entry) => sum + ('errorCode' in entry ? 0 : recordsOf(entry)), 0)
+  if (upperBound > MAX_RECORDS_PER_USER_OP) {
+    // Only the entries that are otherwise valid count (Kafka adds a topic's records once it
+    // passed its checks). A topic with more partitions than the limit is checked with one
+    // partition, so that the replicas of billions of partitions are never placed.
+    let records = 0
+    checked = checked.map((entry) => {
+      if ('errorCode' in entry) return entry
+      const tooMany = entry.assignments.length === 0 && partitionsOf(entry) > MAX_RECORDS_PER_USER_OP
+      try {
+        cluster.controller.planTopic(tooMany ? { ...entry, numPartitions: 1 } : entry)
+      } catch (error) {
+        if (!(error instanceof KafkaError)) throw error
+        return failed(entry.name, error.errorCode, error.message)
+      }
+      records += recordsOf(entry)
+      return entry
+    })
+    if (records > MAX_RECORDS_PER_USER_OP) {
+      return { topics: request.topics.map((t) => failed(t.name, ErrorCode.POLICY_VIOLATION, EXCESSIVE_BATCH_MESSAGE)) }
     }
-    const partitions = spec.assignments.length > 0 ? spec.assignments.length : spec.numPartitions === -1 ? cluster.config.numPartitions() : spec.numPartitions
-    // More partitions than the limit: every other check is made with one partition, so that
-    // the replicas of billions of partitions are never placed.
-    const tooMany = spec.assignments.length === 0 && partitions > MAX_RECORDS_PER_USER_OP
-    try {
-      cluster.controller.planTopic(tooMany ? { ...spec, numPartitions: 1 } : spec)
-    } catch (error) {
-      if (!(error instanceof KafkaError)) throw error
-      return failed(spec.name, error.errorCode, error.message)
-    }
-    records += 1 + partitions + spec.configs.filter((c) => c.value !== null).length
-    return spec
-  })
-  if (records > MAX_RECORDS_PER_USER_OP) {
-    return { topics: request.topics.map((t) => failed(t.name, ErrorCode.POLICY_VIOLATION, EXCESSIVE_BATCH_MESSAGE)) }
   }
   return {
     topics: checked.map((entry): Result => {
