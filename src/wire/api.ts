@@ -44,8 +44,10 @@ export interface WireApi {
   readonly maxVersion: number
   /**
    * Answers one decoded request at ctx.apiVersion. Returns the response message, or undefined
-   * when Kafka sends none (Produce with acks=0). Throwing closes the connection, as Kafka does
-   * for a request it cannot process.
+   * when Kafka sends none (Produce with acks=0). A request Kafka refuses is answered with the
+   * error response Kafka builds for it (AbstractRequest.getErrorResponse); throwing closes the
+   * connection, which Kafka does only where it cannot answer (a failed acks=0 produce, a
+   * broker going away).
    */
   handle(request: WireMessage, ctx: WireContext): WireMessage | undefined | Promise<WireMessage | undefined>
 }

@@ -22,8 +22,10 @@
  * - Fetch sessions (KIP-227, v7+) are answered as Kafka does when it has no session slot free:
  *   a full request (session id 0) gets a full sessionless response (session id 0); an
  *   incremental request of a session it never created gets FETCH_SESSION_ID_NOT_FOUND.
- * - Replica fetches (replica id >= 0) come only from brokers; a wire client sending one has its
- *   connection closed.
+ * - Replica fetches (replica id >= 0): memkafka's followers replicate inside the cluster, so no
+ *   outside process is ever a replica of a partition; every partition answers
+ *   NOT_LEADER_OR_FOLLOWER, as Kafka's Partition.followerReplicaOrThrow does for a replica id
+ *   it does not know.
  */
 import type { FetchPartitionResponse } from '../../cluster/api/messages.js'
 import type { RecordBatch } from '../../cluster/log/record-batch.js'
@@ -83,8 +85,8 @@ export const fetchApi: WireApi = {
   async handle(request: WireMessage, ctx) {
     const version = ctx.apiVersion
     const replicaId = version >= 15 ? ((request.replicaState as { replicaId: number }).replicaId) : (request.replicaId as number)
-    if (replicaId >= 0) throw new Error(`Fetch from replica ${replicaId}: replica fetches are not served to wire clients`)
     const topics = request.topics as readonly TopicIn[]
+    if (replicaId >= 0) return notAReplicaResponse(topics, version >= 13)
     if (version >= 7 && (request.sessionId as number) !== 0 && (request.sessionEpoch as number) > 0) {
       return { throttleTimeMs: 0, errorCode: FETCH_SESSION_ID_NOT_FOUND, sessionId: 0, responses: [] }
     }
@@ -132,4 +134,29 @@ export const fetchApi: WireApi = {
       })),
     }
   },
+}
+
+const NOT_LEADER_OR_FOLLOWER = 6
+
+/** The answer to a replica fetch from outside the cluster: no partition has that replica. */
+function notAReplicaResponse(topics: readonly TopicIn[], byId: boolean): WireMessage {
+  return {
+    throttleTimeMs: 0,
+    errorCode: 0,
+    sessionId: 0,
+    responses: topics.map((t) => ({
+      topic: byId ? '' : t.topic,
+      topicId: byId ? t.topicId : ZERO_UUID,
+      partitions: t.partitions.map((p) => ({
+        partitionIndex: p.partition,
+        errorCode: NOT_LEADER_OR_FOLLOWER,
+        highWatermark: -1,
+        lastStableOffset: -1,
+        logStartOffset: -1,
+        abortedTransactions: null,
+        preferredReadReplica: -1,
+        records: null,
+      })),
+    })),
+  }
 }

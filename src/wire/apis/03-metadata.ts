@@ -15,8 +15,9 @@
  *   reported when asked, and -2147483648 (not requested) otherwise; v9 is flexible;
  *   v10 topic ids; v11 drops the cluster authorized operations; v12 accepts topics named by id
  *   (null name), answering UNKNOWN_TOPIC_ID for an id it does not know. Below v12 a topic
- *   with a null name or a non-zero id is an invalid request (KafkaApis throws; the
- *   connection is closed).
+ *   with a null name or a non-zero id is an invalid request: KafkaApis throws
+ *   InvalidRequestException and answers MetadataRequest.getErrorResponse, every requested
+ *   topic with INVALID_REQUEST (a null name as ""), no brokers, no cluster id.
  */
 import type { WireApi, WireContext } from '../api.js'
 import { ZERO_UUID } from '../protocol/reader.js'
@@ -52,7 +53,7 @@ export const metadataApi: WireApi = {
     const version = ctx.apiVersion
     const requested = request.topics as readonly { name: string | null; topicId: string }[] | null
     if (requested && version < 12 && requested.some((t) => t.name === null || t.topicId !== ZERO_UUID)) {
-      throw new Error(`Metadata v${version} cannot name topics by id`)
+      return invalidRequestResponse(requested)
     }
     const byId = requested !== null && requested.some((t) => t.topicId !== ZERO_UUID)
     // v0 has no null: an empty list asks for every topic.
@@ -99,4 +100,25 @@ export const metadataApi: WireApi = {
       clusterAuthorizedOperations: request.includeClusterAuthorizedOperations === true ? CLUSTER_OPERATIONS : NOT_REQUESTED,
     }
   },
+}
+
+const INVALID_REQUEST = 42
+
+/** MetadataRequest.getErrorResponse: each requested topic carries the error, nothing else is said. */
+function invalidRequestResponse(requested: readonly { name: string | null; topicId: string }[]): WireMessage {
+  return {
+    throttleTimeMs: 0,
+    brokers: [],
+    clusterId: null,
+    controllerId: -1,
+    topics: requested.map((t) => ({
+      errorCode: INVALID_REQUEST,
+      name: t.name ?? '',
+      topicId: t.topicId,
+      isInternal: false,
+      partitions: [],
+      topicAuthorizedOperations: NOT_REQUESTED,
+    })),
+    clusterAuthorizedOperations: NOT_REQUESTED,
+  }
 }

@@ -63,7 +63,7 @@ describe('Metadata (3)', () => {
     })
   }
 
-  it('v12 names topics by id; an unknown id is UNKNOWN_TOPIC_ID; below v12 an id closes the connection', async () => {
+  it('v12 names topics by id; an unknown id is UNKNOWN_TOPIC_ID; below v12 an id is an INVALID_REQUEST answer', async () => {
     const cluster = newCluster()
     await createTopic(cluster, 'a', 1, 1)
     const id = cluster.controller.topic('a')!.topicId
@@ -74,7 +74,13 @@ describe('Metadata (3)', () => {
       [null, unknown, ErrorCode.UNKNOWN_TOPIC_ID],
     ])
     expect(cluster.controller.topicNames()).toEqual(['a'])
-    await expect(viaCodec(3, 11, { topics: [{ topicId: id, name: 'a' }] }, cluster)).rejects.toThrow(/by id/)
+    const invalid = await viaCodec(3, 11, { topics: [{ topicId: id, name: 'a' }, { topicId: unknown, name: 'b' }], allowAutoTopicCreation: true }, cluster)
+    expect((invalid.topics as any[]).map((t) => [t.name, t.errorCode, t.partitions.length])).toEqual([
+      ['a', ErrorCode.INVALID_REQUEST, 0],
+      ['b', ErrorCode.INVALID_REQUEST, 0],
+    ])
+    expect(invalid.brokers).toEqual([])
+    expect(cluster.controller.topicNames()).toEqual(['a'])
   })
 })
 

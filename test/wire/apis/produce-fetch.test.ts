@@ -192,6 +192,20 @@ describe('Fetch (1)', () => {
     expect(((await ask(11, id, epoch)).responses as any[])[0].partitions[0].errorCode).toBe(0)
   })
 
+  it('a replica fetch from outside the cluster is NOT_LEADER_OR_FOLLOWER on every partition and reads nothing', async () => {
+    const cluster = newCluster({ brokers: 1 })
+    await createTopic(cluster, 't', 1)
+    const partitions = [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, partitionMaxBytes: 1000 }]
+    for (const [version, extra] of [[11, { replicaId: 0 }], [15, { replicaState: { replicaId: 0, replicaEpoch: 1 } }]] as const) {
+      const id = cluster.controller.topic('t')!.topicId
+      const response = await viaCodec(1, version, {
+        ...extra, maxWaitMs: 0, minBytes: 1, maxBytes: 1000, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
+        topics: [{ topic: 't', topicId: id, partitions }],
+      }, cluster)
+      expect((response.responses as any[])[0].partitions[0]).toMatchObject({ errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, records: null })
+    }
+  })
+
   it('v7+: an incremental request of a session the broker never created is FETCH_SESSION_ID_NOT_FOUND', async () => {
     const cluster = newCluster({ brokers: 1 })
     await createTopic(cluster, 't', 1)
