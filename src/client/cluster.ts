@@ -4,6 +4,7 @@
  */
 import { ClusterModel, type ClusterOptions } from '../cluster/cluster-model.js'
 import { Kafka, bindConfig, setDefaultClusterResolver, type KafkaConfig } from './kafka.js'
+import { startConsole, type ConsoleOptions, type WebConsole } from '../console/console-server.js'
 import { clearRegistry, findCluster, registerCluster, registeredClusters, unregisterCluster } from './registry.js'
 
 export class Cluster extends ClusterModel {
@@ -15,6 +16,11 @@ export class Cluster extends ClusterModel {
   /** A kafkajs `Kafka` bound to this cluster; `brokers` may be left out. */
   kafka(config: KafkaConfig = {}): Kafka {
     return new Kafka(bindConfig({ ...config, brokers: config.brokers ?? this.bootstrapBrokers }, this))
+  }
+
+  /** A live web console of this cluster (see docs/console.md): `ui.url`, `ui.close()`. Binds to localhost unless given `host`. */
+  console(options: ConsoleOptions = {}): Promise<WebConsole> {
+    return startConsole(this, options)
   }
 
   override async close(): Promise<void> {

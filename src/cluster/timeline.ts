@@ -43,6 +43,7 @@ export class Timeline {
   private start = 0
   readonly capacity: number
   private readonly now: () => number
+  private readonly listeners = new Set<(event: TimelineEvent) => void>()
 
   constructor(now: () => number, capacity = 10_000) {
     this.now = now
@@ -58,6 +59,18 @@ export class Timeline {
     } else {
       this.events[this.start] = stamped
       this.start = (this.start + 1) % this.capacity
+    }
+    for (const listener of this.listeners) listener(stamped)
+  }
+
+  /**
+   * Calls `listener` with every event recorded from now on, synchronously as it is recorded;
+   * returns the function that stops it. With no listener, recording costs nothing more.
+   */
+  subscribe(listener: (event: TimelineEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => {
+      this.listeners.delete(listener)
     }
   }
 
