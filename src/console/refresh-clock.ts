@@ -18,3 +18,10 @@ export function startTicker(everyMs: number, tick: () => void): Ticker {
 export function realNow(): number {
   return performance.now()
 }
+
+/** One real-time call after `ms`, cancellable; never keeps the process alive. */
+export function startTimeout(ms: number, callback: () => void): Ticker {
+  const timer = setTimeout(callback, ms)
+  timer.unref?.()
+  return { stop: () => clearTimeout(timer) }
+}

@@ -53,24 +53,38 @@ export function concerns(e: TimelineEvent, filter: StoryFilter): boolean {
 export function storyOf(cluster: ConsoleCluster, filter: StoryFilter): { origin: number; lines: StoryLine[] } {
   const all = cluster.eventLog.list()
   const origin = all[0]?.time ?? cluster.clock.now()
-  const events = all.filter((e) => concerns(e, filter))
-  const lines = storyLines(events, { origin }).map((line) => {
+  return { origin, lines: toLines(all.filter((e) => concerns(e, filter)), origin) }
+}
+
+/** The story's lines with their instants (story.ts writes them as `t=<ms since origin>`). */
+function toLines(events: readonly TimelineEvent[], origin: number): StoryLine[] {
+  return storyLines(events, { origin }).map((line) => {
     const match = /^t=(-?\d+)\s+/.exec(line)
     return match ? { time: origin + Number(match[1]), text: line.slice(match[0].length) } : { time: origin, text: line }
   })
-  return { origin, lines }
 }
 
-/** The story cut into instants: each with its lines and the raw events the page replays. */
+/** Events about a broker itself: a failure's playback needs them whatever topic or group it follows. */
+const BROKER_EVENTS = new Set(['brokerRegistered', 'brokerStopped', 'brokerStarted', 'brokerFenced', 'brokerUnfenced', 'brokerIsolated', 'networkHealed'])
+
+/**
+ * The story cut into instants: each with its lines and the raw events the page replays. Unlike
+ * the timeline view, playback of a topic or a group keeps the brokers' own events (stops,
+ * crashes, fencing, isolation), since they are what moves the leaders and ISRs it shows.
+ */
 export function playbackOf(cluster: ConsoleCluster, filter: StoryFilter): { origin: number; steps: { time: number; lines: string[]; events: TimelineEvent[] }[] } {
-  const { origin, lines } = storyOf(cluster, filter)
+  const all = cluster.eventLog.list()
+  const origin = all[0]?.time ?? cluster.clock.now()
+  const kept = (e: TimelineEvent): boolean => concerns(e, filter) || (filter.broker === null && BROKER_EVENTS.has(e.type))
+  const events = all.filter(kept)
+  const lines = toLines(events, origin)
   const steps = new Map<number, { time: number; lines: string[]; events: TimelineEvent[] }>()
   const step = (time: number) => {
     let s = steps.get(time)
     if (!s) steps.set(time, (s = { time, lines: [], events: [] }))
     return s
   }
-  for (const e of cluster.eventLog.list()) if (concerns(e, filter)) step(e.time).events.push(e)
+  for (const e of events) step(e.time).events.push(e)
   for (const line of lines) step(line.time).lines.push(line.text)
   return { origin, steps: [...steps.values()].sort((a, b) => a.time - b.time) }
 }

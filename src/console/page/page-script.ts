@@ -548,7 +548,7 @@ function buildPlayback() {
   section.appendChild(h('h2', { text: 'Playback: the story, one instant at a time' }));
   section.appendChild(filterForm('play', loadPlayback));
   section.appendChild(h('div', { class: 'inline' },
-    h('button', { text: '⏮', title: 'first', onclick: function () { showStep(0); } }), ' ',
+    h('button', { text: 'first', title: 'the first instant', onclick: function () { showStep(0); } }), ' ',
     h('button', { id: 'play-prev', text: '◀ step', onclick: function () { showStep(play.index - 1); } }), ' ',
     h('button', { id: 'play-next', text: 'step ▶', onclick: function () { showStep(play.index + 1); } }), ' ',
     h('button', { id: 'play-run', text: 'play', onclick: function () {

@@ -40,7 +40,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .strips { display: flex; flex-direction: column; gap: 3px; min-width: 22rem; }
 .strip { display: flex; align-items: center; gap: .4rem; font-size: .72rem; }
 .strip .who { width: 3.2rem; } .strip .who.out { color: var(--bad); text-decoration: line-through; }
-.bar { position: relative; height: 12px; flex: 1; background: #fff; border: 1px solid var(--line); border-radius: 2px; overflow: hidden; }
+.bar { position: relative; height: 12px; flex: 1; min-width: 14rem; background: #fff; border: 1px solid var(--line); border-radius: 2px; overflow: hidden; }
 .bar .deleted { position: absolute; top: 0; bottom: 0; left: 0; background: var(--deleted); }
 .bar .committed { position: absolute; top: 0; bottom: 0; background: var(--committed); }
 .bar .uncommitted { position: absolute; top: 0; bottom: 0; background: repeating-linear-gradient(45deg, var(--uncommitted), var(--uncommitted) 3px, #dbeafe 3px, #dbeafe 6px); }

@@ -8,6 +8,11 @@ import type { Browser, Page } from 'puppeteer-core'
 import { Cluster, ManualClock, type Consumer, type WebConsole } from '../../../src/index.js'
 import { chromiumPath, launchChromium, openPage } from './chromium.js'
 
+// The callbacks given to page.evaluate run in the browser; this project's TypeScript has no DOM
+// library (src must not lean on one), so the few browser globals they use are declared here.
+declare const document: any
+declare const location: any
+
 const screenshots = process.env['CONSOLE_SCREENSHOTS'] === '1'
 async function shoot(page: Page, name: string): Promise<void> {
   if (screenshots) await page.screenshot({ path: `docs/images/console-${name}.png`, fullPage: false })
@@ -35,7 +40,7 @@ async function clearNotice(page: Page): Promise<void> {
 async function fill(page: Page, form: string, values: Record<string, string>): Promise<void> {
   for (const [name, value] of Object.entries(values)) {
     await page.$eval(`${form} [name="${name}"]`, (el, v) => {
-      const input = el as HTMLInputElement
+      const input = el as any
       if (input.type === 'checkbox') input.checked = v === 'true'
       else input.value = v
     }, value)
