@@ -152,6 +152,43 @@ describe.skipIf(!chromiumPath)('the console page in Chromium', () => {
     await page.close()
   })
 
+  it('shows transaction markers and aborted records in the message browser, as text, JSON or hex', async () => {
+    const kafka = cluster.kafka({ clientId: 'ledger' })
+    await kafka.admin().createTopics({ topics: [{ topic: 'ledger', numPartitions: 1, replicationFactor: 3 }] })
+    const producer = kafka.producer({ transactionalId: 'ledger-writer', idempotent: true, maxInFlightRequests: 1 })
+    await producer.connect()
+    const kept = await producer.transaction()
+    await kept.send({ topic: 'ledger', messages: [{ key: 'acct-1', value: JSON.stringify({ credit: 10 }), headers: { 'trace-id': 't-1' } }] })
+    await kept.commit()
+    const dropped = await producer.transaction()
+    await dropped.send({ topic: 'ledger', messages: [{ key: 'acct-2', value: JSON.stringify({ debit: 99 }) }] })
+    await dropped.abort()
+    await producer.disconnect()
+
+    const { page, errors } = await openPage(browser, `${ui.url}#messages`)
+    await page.select('#browse-topic', 'ledger')
+    await fill(page, '#browse', { partition: '0', offset: '', format: 'json' })
+    await page.click('#browse button[type="submit"]')
+    await page.waitForSelector('#records tr[data-offset="3"]')
+    const rows = await page.$$eval('#records tr[data-offset]', (trs: any[]) => trs.map((tr) => [tr.getAttribute('data-offset'), tr.className, tr.textContent]))
+    expect(rows.map(([offset, cls]: string[]) => [offset, cls])).toEqual([
+      ['0', 'record'],
+      ['1', 'record control'],
+      ['2', 'record aborted'],
+      ['3', 'record control'],
+    ])
+    expect(rows[0]![2]).toContain('"credit": 10')
+    expect(rows[1]![2]).toContain('COMMIT marker')
+    expect(rows[2]![2]).toContain('aborted')
+    expect(rows[3]![2]).toContain('ABORT marker')
+    await shoot(page, 'messages')
+    await page.select('#browse [name="format"]', 'hex')
+    await page.click('#browse button[type="submit"]')
+    await page.waitForFunction(() => document.querySelector('#records tr[data-offset="0"]')?.textContent.includes('7b 22'))
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
   it('shows the leader move when the leader broker stops, and the broker back when it starts', async () => {
     const { page, errors } = await openPage(browser, `${ui.url}#topics`)
     const p = cluster.describe().topics.find((t) => t.name === 'orders')!.partitions[2]!
