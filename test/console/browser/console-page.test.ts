@@ -316,6 +316,14 @@ describe.skipIf(!chromiumPath)('the console page in Chromium', () => {
     await page.click('#play-next')
     expect(await page.$eval('#play-position', (el) => el.textContent)).toContain('step 3 of')
     expect(await page.$$eval('#play-view tr', (rows) => rows.length)).toBeGreaterThan(1)
+    // Step on to the failure: the instant the leader of orders-2 moved off the stopped broker.
+    for (let i = 0; i < steps && !(await page.$eval('#play-lines', (el) => el.textContent)).includes('leader of orders-2 moved'); i++) await page.click('#play-next')
+    const moved = await page.$eval('#play-lines', (el) => el.textContent ?? '')
+    const [, from, to] = /leader of orders-2 moved (\d+) -> (\d+)/.exec(moved)!
+    const replayed = await page.$$eval('#play-view tr', (rows) => rows.map((r) => r.textContent ?? ''))
+    expect(replayed.find((r) => r.startsWith('orders-2'))).toContain(`broker ${to}`)
+    // A controlled shutdown: the controller fences the broker and moves its leaderships before it stops.
+    expect(await page.$eval('#play-view .cards', (el) => el.textContent)).toMatch(new RegExp(`broker ${from}(fenced|stopped)`))
     await shoot(page, 'playback')
     expect(errors).toEqual([])
     await page.close()
