@@ -13,7 +13,10 @@
  * It binds to localhost unless told otherwise. A browser on another site cannot drive it: a POST
  * must be JSON (a cross-site form cannot send that without a preflight this server never
  * answers) and must come from the console's own origin when the browser says where it comes
- * from. Malformed requests get a 4xx with a message and leave the cluster as it was.
+ * from. Bound to the loopback interface, it also answers only requests addressed to a loopback
+ * name (the Host header), so a site whose name is made to resolve to 127.0.0.1 (DNS rebinding)
+ * cannot read it either. Malformed requests get a 4xx with a message and leave the cluster as
+ * it was.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -48,6 +51,14 @@ export interface WebConsole {
 }
 
 const MAX_BODY_BYTES = 1 << 20
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]'])
+
+function addressedToLoopback(request: IncomingMessage): boolean {
+  const host = request.headers.host
+  if (!host) return false
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!
+  return LOOPBACK_NAMES.has(name.toLowerCase())
+}
 
 export async function startConsole(cluster: ConsoleCluster, options: ConsoleOptions = {}): Promise<WebConsole> {
   const host = options.host ?? 'localhost'
@@ -56,7 +67,12 @@ export async function startConsole(cluster: ConsoleCluster, options: ConsoleOpti
   const refreshMs = options.refreshMs ?? 50
   if (!(refreshMs > 0)) throw new TypeError(`refreshMs must be positive, got ${refreshMs}`)
   const live = new LiveUpdates(cluster, refreshMs)
+  const loopbackOnly = LOOPBACK_NAMES.has(host)
   const server = createServer((request, response) => {
+    if (loopbackOnly && !addressedToLoopback(request)) {
+      answerError(response, new ConsoleError(403, 'INVALID_REQUEST', `This console answers requests to localhost only, not to ${request.headers.host ?? 'no Host'}`))
+      return
+    }
     route(cluster, live, request, response).catch((error: unknown) => answerError(response, fromThrown(error)))
   })
   await new Promise<void>((resolve, reject) => {

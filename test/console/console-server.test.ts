@@ -4,6 +4,7 @@
  * transaction markers and aborted records, and malformed requests refused with the cluster left
  * exactly as it was. (test/console/browser drives the page itself in Chromium.)
  */
+import { get as httpGet } from 'node:http'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Cluster, ManualClock, type WebConsole } from '../../src/index.js'
 import type { ClusterDescription } from '../../src/cluster/describe.js'
@@ -351,6 +352,15 @@ describe('bad input', () => {
     expect((await post(ui, 'create-topic', 'name=x', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(415)
     expect((await post(ui, 'create-topic', { name: 'x' }, { 'content-type': 'application/json', origin: 'http://evil.example' })).status).toBe(403)
     expect((await fetch(new URL('api/actions/heal', ui.url))).status).toBe(405)
+    // DNS rebinding: a page of another name resolved to 127.0.0.1 is not answered.
+    const rebound = await new Promise<number>((resolve, reject) => {
+      const request = httpGet(new URL('api/state', ui.url), { headers: { host: `attacker.example:${ui.port}` } }, (response) => {
+        response.resume()
+        resolve(response.statusCode!)
+      })
+      request.on('error', reject)
+    })
+    expect(rebound).toBe(403)
     expect((await fetch(new URL('api/state', ui.url), { method: 'DELETE' })).status).toBe(405)
     expect((await get(ui, 'api/messages?topic=orders&partition=x')).status).toBe(400)
     expect((await get(ui, 'api/messages?topic=nope&partition=0')).status).toBe(422)
