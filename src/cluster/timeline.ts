@@ -60,7 +60,7 @@ export class Timeline {
       this.events[this.start] = stamped
       this.start = (this.start + 1) % this.capacity
     }
-    for (const listener of this.listeners) listener(stamped)
+    if (this.listeners.size > 0) for (const listener of this.listeners) listener(stamped)
   }
 
   /**

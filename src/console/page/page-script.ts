@@ -5,6 +5,9 @@
  *
  * State comes from /api/live (a snapshot, then deltas); a partition row, a group card or a
  * broker card is redrawn only when its own data changed, and flashes when it does.
+ *
+ * Its two timers (the story's refresh, playback's pace) are the browser's own (window.*): they
+ * pace the page for a person watching, not the cluster, which the page only ever asks.
  */
 export const pageScript = String.raw`
 'use strict';
@@ -389,7 +392,7 @@ function filterForm(prefix, onchange) {
 var storyTimer = null;
 function storyChanged() {
   if (currentTab() !== 'timeline' || storyTimer) return;
-  storyTimer = setTimeout(function () { storyTimer = null; loadStory(); }, 250);
+  storyTimer = window.setTimeout(function () { storyTimer = null; loadStory(); }, 250);
 }
 function loadStory() {
   getJson('/api/story?' + filterQuery('story')).then(function (s) {
@@ -553,7 +556,7 @@ function buildPlayback() {
     h('button', { id: 'play-next', text: 'step ▶', onclick: function () { showStep(play.index + 1); } }), ' ',
     h('button', { id: 'play-run', text: 'play', onclick: function () {
       if (play.timer) { clearInterval(play.timer); play.timer = null; return; }
-      play.timer = setInterval(function () { if (play.index >= play.steps.length - 1) { clearInterval(play.timer); play.timer = null; } else showStep(play.index + 1); }, 700);
+      play.timer = window.setInterval(function () { if (play.index >= play.steps.length - 1) { clearInterval(play.timer); play.timer = null; } else showStep(play.index + 1); }, 700);
     } }), ' ',
     h('button', { text: 'reload', onclick: loadPlayback }), ' ',
     h('input', { id: 'play-slider', type: 'range', min: '0', max: '0', value: '0', style: 'width:40%', oninput: function (e) { showStep(Number(e.target.value)); } }), ' ',
