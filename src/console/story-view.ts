@@ -35,7 +35,7 @@ function concernsTopic(e: TimelineEvent, topic: string): boolean {
 function concernsBroker(e: TimelineEvent, broker: number): boolean {
   if ('brokerId' in e) return e.brokerId === broker
   if (e.type === 'leaderElected') return e.leader === broker
-  if (e.type === 'isrChanged' || e.type === 'partitionOffline') return e.isr.includes(broker) || e.reason.includes(`broker ${broker}`)
+  if (e.type === 'isrChanged' || e.type === 'partitionOffline') return e.isr.includes(broker) || new RegExp(`\\bbroker ${broker}\\b`).test(e.reason)
   if (e.type === 'networkHealed') return e.brokerIds.includes(broker)
   if (e.type === 'configsAltered') return e.resourceType === 'broker' && e.resourceName === String(broker)
   return false

@@ -312,6 +312,11 @@ describe('the timeline', () => {
     const broker0 = (await get(ui, 'api/story?broker=0')).body.lines.map((l: any) => l.text)
     expect(broker0[0]).toBe('broker 0 registered')
     expect(broker0.some((line: string) => line.includes('broker 1 registered'))).toBe(false)
+    await post(ui, 'stop-broker', { brokerId: 2 })
+    const broker2 = (await get(ui, 'api/story?broker=2')).body.lines.map((l: any) => l.text)
+    expect(broker2).toContain('broker 2 shut down')
+    const broker1 = (await get(ui, 'api/story?broker=1')).body.lines.map((l: any) => l.text)
+    expect(broker1.some((line: string) => line.includes('broker 2 shut down'))).toBe(false)
     const playback = (await get(ui, 'api/playback')).body
     expect(playback.steps.length).toBeGreaterThan(0)
     expect(playback.steps.flatMap((s: any) => s.events).length).toBe(playback.steps.flatMap((s: any) => s.events.map((e: any) => e.type)).length)
