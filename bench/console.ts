@@ -16,9 +16,6 @@ import { chromiumPath, launchChromium, openPage } from '../test/console/browser/
 
 declare const document: any
 
-const TOPICS = 10
-const PARTITIONS = 100
-const GROUPS = 20
 const SAMPLES = 40
 
 /** The page-side measurement for one partition, as source the page evaluates. */
@@ -43,6 +40,12 @@ const quantile = (xs: number[], q: number): number => [...xs].sort((a, b) => a -
 
 async function main(): Promise<void> {
   if (!chromiumPath) throw new Error('bench/console.ts needs Chromium: apt-get install -y chromium')
+  // The small cluster is the baseline: what the same round trip costs when there is little to compare.
+  await measure(1, 10, 1)
+  await measure(10, 100, 20)
+}
+
+async function measure(TOPICS: number, PARTITIONS: number, GROUPS: number): Promise<void> {
   const cluster = new Cluster({ brokers: 3 })
   const admin = cluster.kafka().admin()
   await admin.createTopics({ topics: Array.from({ length: TOPICS }, (_, i) => ({ topic: `t${i}`, numPartitions: PARTITIONS, replicationFactor: 3 })) })
@@ -56,12 +59,14 @@ async function main(): Promise<void> {
   try {
     const { page, errors } = await openPage(browser, `${ui.url}#topics`)
     await page.waitForSelector('[data-topic="t0"]')
-    await page.evaluate(`[...document.querySelectorAll('[data-topic="t0"] .title button')].find((b) => b.textContent === 'show partitions').click()`)
-    await page.waitForSelector('[data-topic="t0"] tr[data-partition="99"]')
+    // Above 200 partitions in all, topics start folded: unfold the one measured.
+    await page.evaluate(`[...document.querySelectorAll('[data-topic="t0"] .title button')].find((b) => b.textContent === 'show partitions')?.click()`)
+    await page.waitForSelector(`[data-topic="t0"] tr[data-partition="${PARTITIONS - 1}"]`)
     const latencies: number[] = []
     const acks: number[] = []
     for (let i = 0; i < SAMPLES; i++) {
       const partition = (i * 7) % PARTITIONS
+      if (PARTITIONS < 100 && i === 0) await page.waitForSelector(`[data-topic="t0"] tr[data-partition="${PARTITIONS - 1}"]`)
       // A string, not a function: tsx would add its __name helper, which the page lacks.
       const [ms, acked] = (await page.evaluate(measureInPage(partition))) as [number, number]
       acks.push(acked)
