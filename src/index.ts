@@ -14,6 +14,7 @@ export type { ClusterDescription, TopicDescription, PartitionDescription, GroupD
 export type { TimelineEvent, TimelineEventType } from './cluster/timeline.js'
 export type { LogCleanupResult } from './cluster/log/log-maintenance.js'
 export type { StoryOptions } from './cluster/story.js'
+export type { ConsoleOptions, WebConsole } from './console/console-server.js'
 export { InvariantViolation } from './cluster/invariants.js'
 export { ManualClock, SystemClock } from './cluster/clock.js'
 export type { Clock, TimerHandle } from './cluster/clock.js'

@@ -6,10 +6,18 @@
  * Only this file knows about memkafka: the services take a kafkajs `Kafka`. Against a real
  * cluster, replace `cluster.kafka(...)` with `new Kafka({ clientId, brokers: [...] })` from
  * 'kafkajs' and wait for the confirmations instead of calling `cluster.settle()`.
+ *
+ * `npm run demo -- --ui [--ui-port P]` then keeps the cluster, its services and a web console
+ * of it (docs/console.md) up until Ctrl-C, printing `console: http://localhost:P/`.
  */
 import { Cluster, logLevel } from '../../src/index.js'
 import { createWorkflow, sampleOrders } from './workflow.js'
 import type { OrderRecord } from './order-service.js'
+
+const args = process.argv.slice(2)
+const withUi = args.includes('--ui')
+const uiPortArg = args.indexOf('--ui-port')
+const uiPort = uiPortArg >= 0 ? Number(args[uiPortArg + 1]) : 0
 
 const cluster = new Cluster({ brokers: 3, seed: 1001 })
 const kafka = cluster.kafka({ clientId: 'order-workflow', logLevel: logLevel.WARN })
@@ -29,6 +37,16 @@ try {
   console.log(`Payments captured: $${workflow.payment.captured()}`)
   console.log()
   console.log(cluster.format())
+
+  if (withUi) {
+    const ui = await cluster.console({ port: uiPort })
+    console.log(`\nconsole: ${ui.url}  (the services keep running; Ctrl-C to stop)`)
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve)
+      process.once('SIGTERM', resolve)
+    })
+    await ui.close()
+  }
 } finally {
   await workflow.stop()
   await cluster.close()

@@ -4,6 +4,7 @@
  */
 import { ClusterModel, type ClusterOptions } from '../cluster/cluster-model.js'
 import { Kafka, bindConfig, setDefaultClusterResolver, type KafkaConfig } from './kafka.js'
+import { startConsole, type ConsoleOptions, type WebConsole } from '../console/console-server.js'
 import { clearRegistry, findCluster, registerCluster, registeredClusters, unregisterCluster } from './registry.js'
 import { listen, type ListenOptions, type WireServer } from '../wire/server.js'
 
@@ -36,6 +37,11 @@ export class Cluster extends ClusterModel {
     }
     this.wireServers.add(tracked)
     return tracked
+  }
+
+  /** A live web console of this cluster (see docs/console.md): `ui.url`, `ui.close()`. Binds to localhost unless given `host`. */
+  console(options: ConsoleOptions = {}): Promise<WebConsole> {
+    return startConsole(this, options)
   }
 
   override async close(): Promise<void> {

@@ -61,13 +61,14 @@ export class Timeline {
       this.start = (this.start + 1) % this.capacity
     }
     // Listeners outside the cluster (the wire server closing a stopped broker's sockets, the
-    // served process logging what happens) hear each event as it is recorded.
-    for (const listener of this.listeners) listener(stamped)
+    // served process logging what happens, the web console) hear each event as it is recorded.
+    if (this.listeners.size > 0) for (const listener of this.listeners) listener(stamped)
   }
 
   /**
    * Calls `listener` with every event recorded from now on, synchronously inside the cluster's
-   * step (so it must not throw); returns the function that stops it.
+   * step (so it must not throw); returns the function that stops it. With no listener,
+   * recording costs nothing more.
    */
   subscribe(listener: (event: TimelineEvent) => void): () => void {
     this.listeners.add(listener)
