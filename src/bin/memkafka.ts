@@ -19,6 +19,7 @@ import { kafkaRelease, knownKafkaVersions } from '../wire/kafka-versions.js'
 import { listen, type WireServer } from '../wire/server.js'
 import { formatWireLogEntry } from '../wire/wire-log.js'
 import { eventTeller } from './event-teller.js'
+import { startConsole, type WebConsole } from '../console/console-server.js'
 
 const USAGE = `Usage: memkafka serve [options]
 
@@ -34,6 +35,8 @@ Options:
                                    a topic to create at start (repeatable)
   --as-version X.Y                 advertise only the API versions Kafka X.Y had
                                    (${knownKafkaVersions[0]} to ${knownKafkaVersions.at(-1)})
+  --ui                             also serve the web console (prints "console: http://...")
+  --ui-port P                      the console's port (default: any free port); it binds to localhost
   --help                           this text
 
 It prints "bootstrap: host:port,..." once it accepts connections and exits on SIGINT or SIGTERM.`
@@ -48,6 +51,8 @@ interface ServeOptions {
   readonly config: BrokerConfigInput
   readonly topics: readonly { name: string; partitions: number; replicas: number }[]
   readonly asVersion?: string
+  /** The web console's port, when --ui is given. */
+  readonly uiPort?: number
 }
 
 function parseServeArgs(args: string[]): ServeOptions | 'help' {
@@ -63,11 +68,14 @@ function parseServeArgs(args: string[]): ServeOptions | 'help' {
       config: { type: 'string', multiple: true },
       topic: { type: 'string', multiple: true },
       'as-version': { type: 'string' },
+      ui: { type: 'boolean' },
+      'ui-port': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
   if (values.help) return 'help'
   if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`)
+  if (values['ui-port'] !== undefined && !values.ui) throw new UsageError('--ui-port needs --ui')
   const brokers = integerOption('--brokers', values.brokers, 1, 1, 1000)
   const port = integerOption('--port', values.port, 9092, 0, 65535)
   const config: Record<string, string> = {}
@@ -101,6 +109,7 @@ function parseServeArgs(args: string[]): ServeOptions | 'help' {
     config: config as BrokerConfigInput,
     topics,
     ...(values['as-version'] === undefined ? {} : { asVersion: values['as-version'] }),
+    ...(values.ui ? { uiPort: integerOption('--ui-port', values['ui-port'], 0, 0, 65535) } : {}),
   }
 }
 
@@ -129,12 +138,13 @@ async function serve(options: ServeOptions): Promise<void> {
   // Signals are taken from the start: a client that stops the process as soon as it reads the
   // bootstrap line (or before) must still see a clean exit.
   let server: WireServer | undefined
+  let ui: WebConsole | undefined
   let stopping = false
   const stop = (signal: string): void => {
     if (stopping) return
     stopping = true
     print(`${signal}: closing the listeners`)
-    void (server?.close() ?? Promise.resolve())
+    void Promise.all([server?.close(), ui?.close()])
       .then(() => cluster.close())
       .then(() => process.exit(0))
   }
@@ -170,7 +180,15 @@ async function serve(options: ServeOptions): Promise<void> {
     await server.close()
     return
   }
+  if (options.uiPort !== undefined) {
+    ui = await startConsole(cluster, { port: options.uiPort })
+    if (stopping) {
+      await ui.close()
+      return
+    }
+  }
   print(`bootstrap: ${server.bootstrapBrokers.join(',')}`)
+  if (ui) print(`console: ${ui.url}`)
 }
 
 async function main(argv: string[]): Promise<void> {

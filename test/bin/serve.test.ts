@@ -140,4 +140,23 @@ describe('memkafka serve', () => {
     expect(await run.exit).toBe(0)
     expect(run.stdout()).toContain('Usage: memkafka serve [options]')
   })
+  it('with --ui also serves the web console, prints its address after the bootstrap line, and closes it on SIGTERM', async () => {
+    const run = start(['serve', '--port', '0', '--topic', 'orders:2', '--ui'])
+    await run.line(/^bootstrap: /)
+    const line = await run.line(/^console: /)
+    const url = new URL(line.slice('console: '.length))
+    expect(url.hostname).toBe('localhost')
+    const page = await fetch(url)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<html')
+    run.child.kill('SIGTERM')
+    expect(await run.exit).toBe(0)
+    await expect(fetch(url)).rejects.toThrow()
+  })
+
+  it('refuses --ui-port without --ui', async () => {
+    const run = start(['serve', '--port', '0', '--ui-port', '8080'])
+    expect(await run.exit).toBe(2)
+    expect(run.stderr()).toContain('--ui-port needs --ui')
+  })
 })
