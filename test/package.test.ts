@@ -5,6 +5,7 @@
 import { describe, it, expect } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { projectWithMemkafka } from './support/installed-package.js'
 
 const script = (load: string): string => `
 ${load}
@@ -43,5 +44,46 @@ describe('the built package', () => {
   it('loads with require', () => {
     const result = run(script(`const { Cluster, Kafka, KafkaJSNotImplemented } = require('memkafka')`), 'commonjs')
     expect(result).toEqual({ offset: '0', seen: 'hello', hasKafka: true, notImplemented: 'function' })
+  })
+})
+
+/** Sends one message from `kafka` (any copy's Kafka) and reads what the test's cluster holds. */
+const sharedScript = (setup: string): string => `
+${setup}
+const producer = kafka.producer()
+await producer.connect()
+await producer.send({ topic: 'from-the-library', messages: [{ value: 'hello' }] })
+await producer.disconnect()
+const topics = cluster.describe().topics.map((t) => t.name)
+const error = new library.KafkaJSProtocolError({ type: 'UNKNOWN_TOPIC_OR_PARTITION', code: 3, retriable: true, message: 'x' })
+await cluster.close()
+console.log(JSON.stringify({ twoCopies: library.Cluster !== Cluster, topics, isKafkaJSError: error instanceof KafkaJSError, isNonRetriable: error instanceof KafkaJSNonRetriableError }))
+`
+
+describe('memkafka loaded twice in one process', () => {
+  const expected = { twoCopies: true, topics: ['from-the-library'], isKafkaJSError: true, isNonRetriable: false }
+
+  it('its ESM and CJS builds share the clusters and the error classes', () => {
+    const code = sharedScript(`import { Cluster, KafkaJSError, KafkaJSNonRetriableError } from 'memkafka'
+import { createRequire } from 'node:module'
+const library = createRequire(import.meta.url)('memkafka')
+const cluster = new Cluster({ basePort: 19092 })
+const kafka = new library.Kafka({ brokers: ['localhost:19092'], logLevel: 0 })`)
+    expect(run(code, 'module')).toEqual(expected)
+  })
+
+  it('installed under its own name and as an alias for kafkajs, the copies share the clusters and the error classes', () => {
+    const project = projectWithMemkafka(['kafkajs'])
+    try {
+      const file = project.write('test.mjs', sharedScript(`import { Cluster, KafkaJSError, KafkaJSNonRetriableError } from 'memkafka'
+import { createRequire } from 'node:module'
+const library = createRequire(import.meta.url)('kafkajs')
+const cluster = new Cluster({ basePort: 19092 })
+const kafka = new library.Kafka({ brokers: ['localhost:19092'], logLevel: 0 })`))
+      const out = execFileSync(process.execPath, [file], { cwd: project.dir, encoding: 'utf8' })
+      expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual(expected)
+    } finally {
+      project.remove()
+    }
   })
 })

@@ -9,6 +9,8 @@
  * ES2022 class fields a redeclaration would reset the value the parent constructor set.
  */
 
+import { shareClassIdentity } from '../cluster/shared-identity.js'
+
 /**
  * What an error can be built from: a message, another error, or a protocol error table entry
  * (`{ type, code, retriable, message, helpUrl }`, see protocol-error-table.ts).
@@ -410,3 +412,39 @@ export function isRebalancing(e: unknown): boolean {
 export function isKafkaJSError(e: unknown): e is KafkaJSError {
   return e instanceof KafkaJSError
 }
+
+// instanceof holds for errors thrown by another loaded copy of memkafka (its other build, or an
+// alias): see shared-identity.ts.
+shareClassIdentity({
+  KafkaJSError,
+  KafkaJSNonRetriableError,
+  KafkaJSProtocolError,
+  KafkaJSOffsetOutOfRange,
+  KafkaJSMemberIdRequired,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSConnectionError,
+  KafkaJSConnectionClosedError,
+  KafkaJSRequestTimeoutError,
+  KafkaJSMetadataNotLoaded,
+  KafkaJSTopicMetadataNotLoaded,
+  KafkaJSStaleTopicMetadataAssignment,
+  KafkaJSDeleteGroupsError,
+  KafkaJSServerDoesNotSupportApiKey,
+  KafkaJSBrokerNotFound,
+  KafkaJSPartialMessageError,
+  KafkaJSSASLAuthenticationError,
+  KafkaJSGroupCoordinatorNotFound,
+  KafkaJSNotImplemented,
+  KafkaJSTimeout,
+  KafkaJSLockTimeout,
+  KafkaJSUnsupportedMagicByteInMessageSet,
+  KafkaJSDeleteTopicRecordsError,
+  KafkaJSInvariantViolation,
+  KafkaJSInvalidVarIntError,
+  KafkaJSInvalidLongError,
+  KafkaJSCreateTopicError,
+  KafkaJSAlterPartitionReassignmentsError,
+  KafkaJSAggregateError,
+  KafkaJSFetcherRebalanceError,
+  KafkaJSNoBrokerAvailableError,
+})

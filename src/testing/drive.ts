@@ -5,8 +5,7 @@
  * Time moves from timer to timer: nothing in the cluster changes between two timers, so the
  * condition is checked as often as it can change and quiet stretches cost nothing.
  */
-import type { Cluster } from '../client/cluster.js'
-import { ManualClock } from '../index.js'
+import { ManualClock, type Cluster } from 'memkafka'
 
 export interface RunUntilOptions {
   /** Give up (throw) after this much virtual time. Default 60 000 ms. */

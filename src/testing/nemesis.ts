@@ -7,7 +7,7 @@
  *   await nemesis.play(schedule)      // each fault at its virtual time
  *   await nemesis.recover()           // heal, start every broker, resume everything
  */
-import type { Cluster } from '../client/cluster.js'
+import type { Cluster } from 'memkafka'
 import type { ClientRef, Fault, FaultStep } from './scenario.js'
 import type { HistoryRecorder } from './recorder.js'
 import { runUntil } from './drive.js'
