@@ -9,7 +9,7 @@ import { defineConfig } from 'tsup'
  * In this repository tsconfig "paths" and the vitest alias map 'memkafka' to src/index.ts.
  */
 export default defineConfig({
-  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', register: 'src/register/index.ts', 'register-hooks': 'src/register/hooks.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
