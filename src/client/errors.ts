@@ -39,7 +39,11 @@ function helpUrlOf(e: KafkaJSErrorSource): string | undefined {
 /** The root of every kafkajs error. Retriable unless told otherwise. */
 export class KafkaJSError extends Error {
   readonly retriable: boolean
-  helpUrl: string | undefined
+  /**
+   * Optional as kafkajs types it (`helpUrl?: string`), so that a memkafka error is assignable to
+   * kafkajs's under exactOptionalPropertyTypes; like kafkajs, the constructor always sets it.
+   */
+  helpUrl?: string
   /** Typed as kafkajs types it; holds whatever was given (a retrier passes on what was thrown). */
   declare readonly cause?: Error
 
@@ -48,7 +52,7 @@ export class KafkaJSError extends Error {
     Error.captureStackTrace?.(this, new.target)
     this.name = 'KafkaJSError'
     this.retriable = retriable
-    this.helpUrl = helpUrlOf(e)
+    this.helpUrl = helpUrlOf(e) as string
     // kafkajs always sets `cause`, even to undefined.
     this.cause = cause as Error | undefined
   }
