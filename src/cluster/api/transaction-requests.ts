@@ -48,10 +48,27 @@ export function handleEndTxn(cluster: ClusterModel, brokerId: number, request: E
 }
 
 export function handleTxnOffsetCommit(cluster: ClusterModel, brokerId: number, request: TxnOffsetCommitRequest): TxnOffsetCommitResponse {
-  const all = (errorCode: number): TxnOffsetCommitResponse => ({
-    topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ index: p.index, errorCode })) })),
-  })
-  if (cluster.coordinatorFor(request.groupId, CoordinatorType.GROUP) !== brokerId) return all(ErrorCode.NOT_COORDINATOR)
+  if (cluster.coordinatorFor(request.groupId, CoordinatorType.GROUP) !== brokerId) return answerAll(request.topics, ErrorCode.NOT_COORDINATOR)
+  // KafkaApis.handleTxnOffsetCommitRequest answers UNKNOWN_TOPIC_OR_PARTITION for partitions that
+  // do not exist (metadataCache.contains) and hands only the rest to the coordinator.
+  const unknown = (name: string, index: number): boolean => !cluster.controller.topic(name)?.partitions[index]
+  const known = request.topics
+    .map((t) => ({ ...t, partitions: t.partitions.filter((p) => !unknown(t.name, p.index)) }))
+    .filter((t) => t.partitions.length > 0)
+  const rejected = request.topics
+    .map((t) => ({ name: t.name, partitions: t.partitions.filter((p) => unknown(t.name, p.index)).map((p) => ({ index: p.index, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION })) }))
+    .filter((t) => t.partitions.length > 0)
+  if (known.length === 0) return { topics: rejected }
+  const answered = commitKnownTxnOffsets(cluster, { ...request, topics: known })
+  return { topics: [...answered.topics, ...rejected] }
+}
+
+function answerAll(topics: TxnOffsetCommitRequest['topics'], errorCode: number): TxnOffsetCommitResponse {
+  return { topics: topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ index: p.index, errorCode })) })) }
+}
+
+function commitKnownTxnOffsets(cluster: ClusterModel, request: TxnOffsetCommitRequest): TxnOffsetCommitResponse {
+  const all = (errorCode: number): TxnOffsetCommitResponse => answerAll(request.topics, errorCode)
   // The offsets must belong to the producer's ongoing transaction (AddOffsetsToTxn came first).
   const txn = cluster.transactions.snapshot().find((t) => t.transactionalId === request.transactionalId)
   if (!txn || txn.producerId !== request.producerId) return all(ErrorCode.INVALID_PRODUCER_ID_MAPPING)
