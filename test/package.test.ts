@@ -4,7 +4,7 @@
  */
 import { describe, it, expect } from 'vitest'
 import { execFileSync } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { projectWithMemkafka } from './support/installed-package.js'
 
 const script = (load: string): string => `
@@ -85,5 +85,32 @@ const kafka = new library.Kafka({ brokers: ['localhost:19092'], logLevel: 0 })`)
     } finally {
       project.remove()
     }
+  })
+})
+
+describe('what npm publishes', () => {
+  it('holds the README, the LICENSE and the builds of every entry point, and nothing from the repository besides', () => {
+    const [pack] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { encoding: 'utf8' })) as [{ files: { path: string }[] }]
+    const files = pack.files.map((f) => f.path)
+    expect(files).toEqual(expect.arrayContaining(['README.md', 'LICENSE', 'package.json', 'dist/index.js', 'dist/index.cjs', 'dist/testing.js', 'dist/testing.cjs', 'dist/register.js', 'dist/register.cjs', 'dist/register-hooks.js']))
+    expect(files.filter((f) => !f.startsWith('dist/') && !['README.md', 'LICENSE', 'package.json'].includes(f))).toEqual([])
+  })
+
+  it("links from the README to the repository's pages, which work on the npm page too, and names the same repository as package.json", () => {
+    const readme = readFileSync('README.md', 'utf8')
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { repository: { url: string }; homepage: string; bugs: { url: string }; keywords: string[] }
+    const links = [...readme.matchAll(/\]\(([^)]+)\)/g)].map((m) => m[1]!)
+    expect(links.length).toBeGreaterThan(0)
+    expect(links.filter((link) => !/^https:\/\//.test(link))).toEqual([])
+    const repository = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '')
+    expect(pkg.homepage.startsWith(repository)).toBe(true)
+    expect(pkg.bugs.url.startsWith(repository)).toBe(true)
+    for (const link of links.filter((l) => l.includes('github.com'))) {
+      expect(link.startsWith(repository)).toBe(true)
+      // A link into the repository names a file that exists in it.
+      const path = link.slice(repository.length).replace(/^\/blob\/main\//, '')
+      if (path !== link && !path.startsWith('#') && path !== '') expect(existsSync(path) || path === 'docs/any-language.md', path).toBe(true)
+    }
+    expect(pkg.keywords).toContain('kafkajs')
   })
 })

@@ -371,7 +371,7 @@ export class ClusterModel {
     return this.controller.allTopics().flatMap((t) => t.partitions)
   }
 
-  /** The white-box invariants of KAFKA-SEMANTICS.md; throws with a precise report when one breaks. */
+  /** Kafka's white-box invariants (replicas, high watermarks, epochs, ISR, groups); throws with a precise report when one breaks. */
   checkInvariants(): void {
     checkInvariants(this)
   }
