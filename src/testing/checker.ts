@@ -156,6 +156,9 @@ interface Finding {
 }
 
 export function checkHistory(history: History, options: CheckOptions = {}): CheckResult {
+  if (typeof history !== 'object' || history === null || !Array.isArray(history.ops) || !Array.isArray(history.topics)) {
+    throw new TypeError(`checkHistory needs a History (simulate()'s or a HistoryRecorder's: an object with ops and topics arrays), got ${history === null ? 'null' : typeof history}`)
+  }
   return new Analysis(history, options).run()
 }
 

@@ -18,6 +18,7 @@ export interface RunUntilOptions {
 
 /** Advances the cluster's ManualClock until `condition()` holds; throws after `maxMs`. */
 export async function runUntil(cluster: Cluster, condition: () => boolean, options: RunUntilOptions = {}): Promise<void> {
+  if (typeof condition !== 'function') throw new TypeError(`runUntil needs a condition function, got ${typeof condition}`)
   const clock = cluster.clock
   if (!(clock instanceof ManualClock)) throw new TypeError('runUntil needs a cluster on a ManualClock: new Cluster({ clock: new ManualClock() })')
   const maxMs = options.maxMs ?? 60_000

@@ -32,6 +32,7 @@ export class Nemesis {
   private readonly paused = new Set<string>()
 
   constructor(cluster: Cluster, options: NemesisOptions = {}) {
+    if (typeof cluster?.stopBroker !== 'function') throw new TypeError('new Nemesis(cluster): a memkafka Cluster is needed')
     this.cluster = cluster
     this.options = options
     this.brokerIds = cluster.brokers.map((b) => b.id)

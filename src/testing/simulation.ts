@@ -17,6 +17,7 @@
  */
 import { Cluster, logLevel, type BrokerConfigInput, type Consumer, type Producer } from 'memkafka'
 import { GuardedClock } from './guarded-clock.js'
+import { checkScenario } from './scenario-check.js'
 import type { History, TopicInfo } from './history.js'
 import { HistoryRecorder } from './recorder.js'
 import { Nemesis } from './nemesis.js'
@@ -75,6 +76,7 @@ const STEP_MS = 100
 
 /** Runs a scenario and returns its history (see the file comment). */
 export async function simulate(options: SimulationOptions): Promise<History> {
+  checkScenario(options)
   const run = new SimulationRun(options)
   try {
     await run.setUp()
