@@ -11,15 +11,31 @@ const SHARED_NAME = Symbol.for('memkafka.sharedClassName')
 // The ordinary instanceof, for a class given no shared name (a user's subclass, for instance).
 const ordinaryHasInstance = Function.prototype[Symbol.hasInstance]
 
+const hasOwn = (object: object, key: symbol): boolean => Object.prototype.hasOwnProperty.call(object, key)
+
 function sharedHasInstance(this: abstract new (...args: never[]) => unknown, value: unknown): boolean {
   if (ordinaryHasInstance.call(this, value)) return true
-  const own = Object.getOwnPropertyDescriptor(this.prototype, SHARED_NAME)?.value as string | undefined
-  if (own === undefined || (typeof value !== 'object' && typeof value !== 'function') || value === null) return false
-  for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
-    if (Object.getOwnPropertyDescriptor(proto, SHARED_NAME)?.value === own) return true
+  // Most values that fail the ordinary test carry no shared name at all (a plain Error): one native lookup.
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null || !(SHARED_NAME in value)) return false
+  const prototype = this.prototype as Record<symbol, unknown>
+  if (!hasOwn(prototype, SHARED_NAME)) return false
+  const own = prototype[SHARED_NAME]
+  // Classes and prototypes are few and fixed: the answer per (class, prototype) is remembered.
+  const first = Object.getPrototypeOf(value) as Record<symbol, unknown> | null
+  if (first === null) return false
+  let answers = remembered.get(this)
+  if (!answers) remembered.set(this, (answers = new WeakMap()))
+  const known = answers.get(first)
+  if (known !== undefined) return known
+  let found = false
+  for (let proto: Record<symbol, unknown> | null = first; proto !== null && !found; proto = Object.getPrototypeOf(proto) as Record<symbol, unknown> | null) {
+    found = hasOwn(proto, SHARED_NAME) && proto[SHARED_NAME] === own
   }
-  return false
+  answers.set(first, found)
+  return found
 }
+
+const remembered = new WeakMap<object, WeakMap<object, boolean>>()
 
 /**
  * Gives each class its name as a process-wide identity. The roots of a hierarchy get the shared
