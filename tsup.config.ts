@@ -1,23 +1,16 @@
-import { sep } from 'node:path'
 import { defineConfig } from 'tsup'
 
 /**
- * memkafka/testing (src/testing) builds on memkafka's public API. Its bundle imports that API as
- * the package itself ('memkafka', resolved through package.json "exports"), so an application
- * loading both entry points runs one copy of memkafka: one Cluster class, one drop-in registry.
- * src/testing takes run-time values only from src/index.ts, and Cluster from its own module
- * (so that the declaration bundle has no re-export cycle); both are the package's exports.
+ * memkafka/testing (src/testing) imports memkafka's public API by the package's own name,
+ * 'memkafka', left external here: at run time Node resolves it through package.json "exports" to
+ * the same build (ESM or CJS) of memkafka the application loads, so an application loading both
+ * entry points runs one copy of memkafka; its declarations import memkafka's, so its types name
+ * memkafka's own (Cluster, Kafka, ...) and no shared chunk with a hashed name appears.
+ * In this repository tsconfig "paths" and the vitest alias map 'memkafka' to src/index.ts.
  */
-const testingUsesThePackage = {
-  name: 'memkafka-testing-uses-the-package',
-  setup(build: { onResolve(options: { filter: RegExp }, callback: (args: { importer: string }) => { path: string; external: boolean } | undefined): void }) {
-    build.onResolve({ filter: /^\.\.\/(index|client\/cluster)\.js$/ }, (args) => (args.importer.includes(`${sep}src${sep}testing${sep}`) ? { path: 'memkafka', external: true } : undefined))
-  },
-}
-
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', register: 'src/register/index.ts', 'register-hooks': 'src/register/hooks.ts' },
     format: ['esm', 'cjs'],
     dts: true,
     // Everything but the bin, which the second build writes into dist/bin at the same time.
@@ -25,9 +18,10 @@ export default defineConfig([
     sourcemap: true,
     target: 'node20',
     splitting: false,
+    // import.meta.url in the CJS build (memkafka/testing loads fast-check with createRequire(import.meta.url)).
+    shims: true,
     // fast-check is a peer dependency of memkafka/testing only; memkafka itself has no dependency.
-    external: ['fast-check'],
-    esbuildPlugins: [testingUsesThePackage],
+    external: ['fast-check', 'memkafka'],
   },
   {
     // `memkafka serve` (package.json "bin"): one self-contained ESM file, so that it starts fast.

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
 
 /**
@@ -5,6 +6,8 @@ import { defineConfig } from 'vitest/config'
  * docs/testing.md's example with 2000 runs instead of the suite's 100.
  */
 export default defineConfig({
+  // src/testing imports memkafka by its package name; in this repository that is src/index.ts.
+  resolve: { alias: [{ find: /^memkafka$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) }] },
   test: {
     include: ['test/long/**/*.test.ts', 'test/testing/docs-example.test.ts'],
     testTimeout: 600_000,

@@ -10,12 +10,17 @@
  */
 export { Cluster } from './client/cluster.js'
 export type { ClusterOptions, BrokerSpec, SettleOptions } from './cluster/cluster-model.js'
+export type { BrokerConfigInput } from './cluster/cluster-config.js'
 export type { ClusterDescription, TopicDescription, PartitionDescription, GroupDescription, BrokerDescription } from './cluster/describe.js'
 export type { TimelineEvent, TimelineEventType } from './cluster/timeline.js'
 export type { LogCleanupResult } from './cluster/log/log-maintenance.js'
 export type { StoryOptions } from './cluster/story.js'
 export type { ConsoleOptions, WebConsole } from './console/console-server.js'
 export { InvariantViolation } from './cluster/invariants.js'
+/** What the control API (cluster.createTopic, cluster.stopBroker, ...) throws: a Kafka error code by name. */
+export { KafkaError, BrokerUnreachableError, ErrorCode } from './cluster/error-codes.js'
+export type { ErrorName } from './cluster/error-codes.js'
+export type { UnknownAddressPolicy } from './client/registry.js'
 export { ManualClock, SystemClock } from './cluster/clock.js'
 export type { Clock, TimerHandle } from './cluster/clock.js'
 export { Random } from './cluster/random.js'

@@ -5,7 +5,8 @@
 import { ClusterModel, type ClusterOptions } from '../cluster/cluster-model.js'
 import { Kafka, bindConfig, setDefaultClusterResolver, type KafkaConfig } from './kafka.js'
 import { startConsole, type ConsoleOptions, type WebConsole } from '../console/console-server.js'
-import { clearRegistry, findCluster, registerCluster, registeredClusters, unregisterCluster } from './registry.js'
+import { KafkaJSNonRetriableError } from './errors.js'
+import { clearRegistry, findCluster, registerCluster, registeredAddresses, registeredClusters, setUnknownAddressPolicy, unknownAddressPolicy, unregisterCluster, type UnknownAddressPolicy } from './registry.js'
 import { listen, type ListenOptions, type WireServer } from '../wire/server.js'
 
 export class Cluster extends ClusterModel {
@@ -58,12 +59,34 @@ export class Cluster extends ClusterModel {
     clearRegistry()
     await Promise.all(clusters.map((c) => c.close()))
   }
+
+  /**
+   * What `new Kafka({ brokers })` does at addresses where no cluster is registered while other
+   * clusters are: 'warn' (the default) creates a new cluster there and emits a process warning
+   * naming the registered addresses; 'error' throws instead. (With no cluster registered at all
+   * it creates one silently: that is the zero-setup drop-in.) Shared by every loaded copy of
+   * memkafka, like the registry.
+   */
+  static get onUnknownAddress(): UnknownAddressPolicy {
+    return unknownAddressPolicy()
+  }
+
+  static set onUnknownAddress(policy: UnknownAddressPolicy) {
+    if (policy !== 'warn' && policy !== 'error') throw new TypeError(`Cluster.onUnknownAddress must be 'warn' or 'error', got ${String(policy)}`)
+    setUnknownAddressPolicy(policy)
+  }
 }
 
 /** `new Kafka({ brokers })` with no bound cluster: the one registered there, or a new default one. */
 setDefaultClusterResolver((brokers) => {
   const found = findCluster(brokers)
   if (found) return found
+  const registered = registeredAddresses()
+  if (registered.length > 0) {
+    const message = `memkafka: no cluster is registered at ${brokers.join(', ')}; clusters are registered at ${registered.join(', ')}`
+    if (unknownAddressPolicy() === 'error') throw new KafkaJSNonRetriableError(`${message} (Cluster.onUnknownAddress is 'error')`)
+    process.emitWarning(`${message}. A new, separate cluster was created there; pass one of the registered addresses, or use cluster.kafka(). (Set Cluster.onUnknownAddress = 'error' to throw instead.)`, { type: 'MemkafkaWarning', code: 'MEMKAFKA_UNKNOWN_ADDRESS' })
+  }
   const ports = brokers.map((b) => Number(b.split(':').pop()))
   const basePort = Number.isInteger(ports[0]) ? ports[0]! : 9092
   const host = brokers[0]?.split(':')[0] || 'localhost'

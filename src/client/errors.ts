@@ -9,6 +9,8 @@
  * ES2022 class fields a redeclaration would reset the value the parent constructor set.
  */
 
+import { shareClassIdentity } from '../cluster/shared-identity.js'
+
 /**
  * What an error can be built from: a message, another error, or a protocol error table entry
  * (`{ type, code, retriable, message, helpUrl }`, see protocol-error-table.ts).
@@ -37,7 +39,11 @@ function helpUrlOf(e: KafkaJSErrorSource): string | undefined {
 /** The root of every kafkajs error. Retriable unless told otherwise. */
 export class KafkaJSError extends Error {
   readonly retriable: boolean
-  helpUrl: string | undefined
+  /**
+   * Optional as kafkajs types it (`helpUrl?: string`), so that a memkafka error is assignable to
+   * kafkajs's under exactOptionalPropertyTypes; like kafkajs, the constructor always sets it.
+   */
+  helpUrl?: string
   /** Typed as kafkajs types it; holds whatever was given (a retrier passes on what was thrown). */
   declare readonly cause?: Error
 
@@ -46,7 +52,7 @@ export class KafkaJSError extends Error {
     Error.captureStackTrace?.(this, new.target)
     this.name = 'KafkaJSError'
     this.retriable = retriable
-    this.helpUrl = helpUrlOf(e)
+    this.helpUrl = helpUrlOf(e) as string
     // kafkajs always sets `cause`, even to undefined.
     this.cause = cause as Error | undefined
   }
@@ -410,3 +416,39 @@ export function isRebalancing(e: unknown): boolean {
 export function isKafkaJSError(e: unknown): e is KafkaJSError {
   return e instanceof KafkaJSError
 }
+
+// instanceof holds for errors thrown by another loaded copy of memkafka (its other build, or an
+// alias): see shared-identity.ts.
+shareClassIdentity({
+  KafkaJSError,
+  KafkaJSNonRetriableError,
+  KafkaJSProtocolError,
+  KafkaJSOffsetOutOfRange,
+  KafkaJSMemberIdRequired,
+  KafkaJSNumberOfRetriesExceeded,
+  KafkaJSConnectionError,
+  KafkaJSConnectionClosedError,
+  KafkaJSRequestTimeoutError,
+  KafkaJSMetadataNotLoaded,
+  KafkaJSTopicMetadataNotLoaded,
+  KafkaJSStaleTopicMetadataAssignment,
+  KafkaJSDeleteGroupsError,
+  KafkaJSServerDoesNotSupportApiKey,
+  KafkaJSBrokerNotFound,
+  KafkaJSPartialMessageError,
+  KafkaJSSASLAuthenticationError,
+  KafkaJSGroupCoordinatorNotFound,
+  KafkaJSNotImplemented,
+  KafkaJSTimeout,
+  KafkaJSLockTimeout,
+  KafkaJSUnsupportedMagicByteInMessageSet,
+  KafkaJSDeleteTopicRecordsError,
+  KafkaJSInvariantViolation,
+  KafkaJSInvalidVarIntError,
+  KafkaJSInvalidLongError,
+  KafkaJSCreateTopicError,
+  KafkaJSAlterPartitionReassignmentsError,
+  KafkaJSAggregateError,
+  KafkaJSFetcherRebalanceError,
+  KafkaJSNoBrokerAvailableError,
+})

@@ -263,6 +263,11 @@ export class ClusterModel {
    * connection, or fall through. Returns the function that removes it.
    */
   intercept<K extends ApiName>(api: K | '*', handler: InterceptHandler<K>, options: InterceptOptions = {}): () => void {
+    // A hook on an API the cluster does not answer would never run: refuse it rather than accept it silently.
+    if (api !== '*' && !Object.prototype.hasOwnProperty.call(handlers, api)) {
+      throw new TypeError(`cluster.intercept: no API named ${String(api)} (one of ${Object.keys(handlers).join(', ')}, or '*')`)
+    }
+    if (typeof handler !== 'function') throw new TypeError(`cluster.intercept: the handler must be a function, got ${typeof handler}`)
     const hook: Interceptor = { api, handler: handler as unknown as InterceptHandler<ApiName>, options, seen: 0 }
     this.interceptors.push(hook)
     return () => {
@@ -366,7 +371,7 @@ export class ClusterModel {
     return this.controller.allTopics().flatMap((t) => t.partitions)
   }
 
-  /** The white-box invariants of KAFKA-SEMANTICS.md; throws with a precise report when one breaks. */
+  /** Kafka's white-box invariants (replicas, high watermarks, epochs, ISR, groups); throws with a precise report when one breaks. */
   checkInvariants(): void {
     checkInvariants(this)
   }
@@ -542,6 +547,12 @@ function normalizeBrokers(brokers: ClusterOptions['brokers']): { id: number; rac
     if (!Number.isInteger(brokers) || brokers < 1) throw new TypeError(`brokers must be a positive integer, got ${brokers}`)
     return Array.from({ length: brokers }, (_, id) => ({ id }))
   }
+  if (!Array.isArray(brokers)) throw new TypeError(`brokers must be a positive integer or an array of broker specs, got ${typeof brokers} ${JSON.stringify(brokers)}`)
   if (brokers.length === 0) throw new TypeError('a cluster needs at least one broker')
-  return brokers.map((spec, i) => ({ id: spec.id ?? i, rack: spec.rack ?? null }))
+  return brokers.map((spec, i) => {
+    const id = spec?.id ?? i
+    // Kafka's node.id: an int32 >= 0 (-1 is "unset", and a broker cannot start without one).
+    if (!Number.isInteger(id) || id < 0 || id > 0x7fffffff) throw new KafkaError('INVALID_CONFIG', `Invalid broker id ${String(id)}: node.id must be an integer between 0 and 2147483647`)
+    return { id, rack: spec?.rack ?? null }
+  })
 }

@@ -3,6 +3,8 @@
  * Inside the cluster every failure is one of these; the kafkajs facade maps the code to the
  * kafkajs error class and `type` name a real cluster would give.
  */
+import { shareClassIdentity } from './shared-identity.js'
+
 export const ErrorCode = {
   UNKNOWN_SERVER_ERROR: -1,
   NONE: 0,
@@ -165,3 +167,5 @@ export class BrokerUnreachableError extends Error {
     this.brokerId = brokerId
   }
 }
+
+shareClassIdentity({ KafkaError, BrokerUnreachableError })

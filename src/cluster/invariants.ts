@@ -16,6 +16,7 @@ import type { ClusterModel } from './cluster-model.js'
 import type { PartitionLog } from './log/partition-log.js'
 import type { Partition } from './partition/partition.js'
 import { readAssignment } from './metadata/consumer-protocol.js'
+import { shareClassIdentity } from './shared-identity.js'
 
 export class InvariantViolation extends Error {
   readonly violations: string[]
@@ -26,6 +27,8 @@ export class InvariantViolation extends Error {
     this.violations = violations
   }
 }
+
+shareClassIdentity({ InvariantViolation })
 
 interface BatchSpan {
   readonly baseOffset: number

@@ -10,8 +10,9 @@
  *     return checkHistory(history).valid
  *   }))
  */
-import fc from 'fast-check'
-import type { ErrorName } from '../cluster/error-codes.js'
+import { createRequire } from 'node:module'
+import type * as fc from 'fast-check'
+import type { ErrorName } from 'memkafka'
 import type {
   AdvanceStep,
   ClientRef,
@@ -31,9 +32,34 @@ import type {
 /** A value or an arbitrary of it. */
 type Or<T> = T | fc.Arbitrary<T>
 
-const lift = <T>(value: Or<T>): fc.Arbitrary<T> => (value instanceof fc.Arbitrary ? value : fc.constant(value))
+/**
+ * fast-check, loaded on first use: memkafka/testing's other tools (simulate, checkHistory,
+ * HistoryRecorder, Nemesis) work without it, and fast-check stays an optional peer dependency.
+ * Loaded with require, so it is found from this file whether memkafka runs as ESM or CJS; the
+ * arbitraries it makes work with the user's fast-check whichever build that loaded, because
+ * fast-check recognizes an arbitrary by its shape, not its class.
+ */
+let fastCheckModule: typeof fc | undefined
 
-const advance = (maxMs: number): fc.Arbitrary<AdvanceStep> => fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: maxMs }) })
+function fastCheck(): typeof fc {
+  if (fastCheckModule) return fastCheckModule
+  try {
+    fastCheckModule = createRequire(import.meta.url)('fast-check') as typeof fc
+  } catch (e) {
+    if ((e as { code?: unknown }).code !== 'MODULE_NOT_FOUND') throw e
+    throw new Error("memkafka/testing's arbitraries (scenarioArbitrary, workloadArbitrary, ...) need fast-check, an optional peer dependency of memkafka: npm i -D fast-check", { cause: e })
+  }
+  return fastCheckModule
+}
+
+/** fast-check's own test (an arbitrary from any copy of fast-check passes, unlike instanceof). */
+function isArbitrary<T>(value: Or<T>): value is fc.Arbitrary<T> {
+  return typeof value === 'object' && value !== null && 'generate' in value && 'shrink' in value && 'canShrinkWithoutContext' in value
+}
+
+const lift = <T>(value: Or<T>): fc.Arbitrary<T> => (isArbitrary(value) ? value : fastCheck().constant(value))
+
+const advance = (maxMs: number): fc.Arbitrary<AdvanceStep> => fastCheck().record({ kind: fastCheck().constant('advance' as const), ms: fastCheck().integer({ min: 0, max: maxMs }) })
 
 // ---------------------------------------------------------------------------------------------
 // Topics
@@ -58,12 +84,12 @@ export interface TopicOptions {
 /** A topic: partitions, replication factor, min.insync.replicas, unclean election, cleanup policy. */
 export function topicArbitrary(options: TopicOptions = {}): fc.Arbitrary<TopicSpec> {
   const brokers = options.brokers ?? 3
-  const rf = lift(options.replicationFactor ?? fc.integer({ min: 1, max: brokers })).map((n) => Math.max(1, Math.min(n, brokers)))
-  return fc
+  const rf = lift(options.replicationFactor ?? fastCheck().integer({ min: 1, max: brokers })).map((n) => Math.max(1, Math.min(n, brokers)))
+  return fastCheck()
     .record({
-      partitions: lift(options.partitions ?? fc.integer({ min: 1, max: 3 })),
+      partitions: lift(options.partitions ?? fastCheck().integer({ min: 1, max: 3 })),
       replicationFactor: rf,
-      minIsr: lift(options.minInsyncReplicas ?? fc.integer({ min: 1, max: brokers })),
+      minIsr: lift(options.minInsyncReplicas ?? fastCheck().integer({ min: 1, max: brokers })),
       unclean: lift(options.uncleanLeaderElection ?? false),
       cleanup: lift<'delete' | 'compact' | 'compact,delete'>(options.cleanupPolicy ?? 'delete'),
     })
@@ -92,9 +118,9 @@ export interface ProducerOptions {
 }
 
 export function producerArbitrary(options: ProducerOptions = {}): fc.Arbitrary<ProducerSpec> {
-  return fc
+  return fastCheck()
     .record({
-      acks: lift(options.acks ?? fc.constantFrom<-1 | 0 | 1>(-1, 1)),
+      acks: lift(options.acks ?? fastCheck().constantFrom<-1 | 0 | 1>(-1, 1)),
       idempotent: lift(options.idempotent ?? false),
       transactional: lift(options.transactional ?? false),
     })
@@ -120,16 +146,16 @@ export interface SendStepsOptions {
 /** A keyed workload: sends of one to `maxCount` messages with one key, with pauses between them. */
 export function sendStepsArbitrary(options: SendStepsOptions = {}): fc.Arbitrary<WorkloadStep[]> {
   const abortWeight = Math.round((options.abortRate ?? 0.2) * 100)
-  const send: fc.Arbitrary<SendStep> = fc.record({
-    kind: fc.constant('send' as const),
-    producer: fc.nat({ max: Math.max(0, (options.producers ?? 1) - 1) }),
-    topic: fc.nat({ max: Math.max(0, (options.topics ?? 1) - 1) }),
-    key: fc.nat({ max: Math.max(0, (options.keys ?? 8) - 1) }),
-    count: fc.integer({ min: 1, max: Math.max(1, options.maxCount ?? 3) }),
-    abort: fc.oneof({ weight: 100 - abortWeight, arbitrary: fc.constant(false) }, { weight: abortWeight, arbitrary: fc.constant(true) }),
+  const send: fc.Arbitrary<SendStep> = fastCheck().record({
+    kind: fastCheck().constant('send' as const),
+    producer: fastCheck().nat({ max: Math.max(0, (options.producers ?? 1) - 1) }),
+    topic: fastCheck().nat({ max: Math.max(0, (options.topics ?? 1) - 1) }),
+    key: fastCheck().nat({ max: Math.max(0, (options.keys ?? 8) - 1) }),
+    count: fastCheck().integer({ min: 1, max: Math.max(1, options.maxCount ?? 3) }),
+    abort: fastCheck().oneof({ weight: 100 - abortWeight, arbitrary: fastCheck().constant(false) }, { weight: abortWeight, arbitrary: fastCheck().constant(true) }),
   })
-  const step = fc.oneof({ weight: 3, arbitrary: send }, { weight: 1, arbitrary: advance(options.maxAdvanceMs ?? 1_000) })
-  return fc.array(step, { maxLength: options.maxSteps ?? 40, size: 'max' })
+  const step = fastCheck().oneof({ weight: 3, arbitrary: send }, { weight: 1, arbitrary: advance(options.maxAdvanceMs ?? 1_000) })
+  return fastCheck().array(step, { maxLength: options.maxSteps ?? 40, size: 'max' })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -148,16 +174,16 @@ export interface MembershipOptions {
 /** A consumer group: members join (always one at the start) and leave over time. */
 export function membershipArbitrary(options: MembershipOptions = {}): fc.Arbitrary<GroupSpec> {
   const topicCount = Math.max(1, options.topics ?? 1)
-  const step: fc.Arbitrary<MembershipStep> = fc.oneof(
-    { weight: 2, arbitrary: fc.constant({ kind: 'join' as const }) },
-    { weight: 1, arbitrary: fc.record({ kind: fc.constant('leave' as const), member: fc.nat({ max: 7 }) }) },
+  const step: fc.Arbitrary<MembershipStep> = fastCheck().oneof(
+    { weight: 2, arbitrary: fastCheck().constant({ kind: 'join' as const }) },
+    { weight: 1, arbitrary: fastCheck().record({ kind: fastCheck().constant('leave' as const), member: fastCheck().nat({ max: 7 }) }) },
     { weight: 3, arbitrary: advance(options.maxAdvanceMs ?? 5_000) },
   )
-  return fc
+  return fastCheck()
     .record({
-      topics: fc.uniqueArray(fc.nat({ max: topicCount - 1 }), { minLength: 1, maxLength: topicCount }),
-      handler: lift(options.handler ?? fc.constantFrom<'eachMessage' | 'eachBatch'>('eachMessage', 'eachBatch')),
-      steps: fc.array(step, { maxLength: options.maxSteps ?? 8, size: 'max' }),
+      topics: fastCheck().uniqueArray(fastCheck().nat({ max: topicCount - 1 }), { minLength: 1, maxLength: topicCount }),
+      handler: lift(options.handler ?? fastCheck().constantFrom<'eachMessage' | 'eachBatch'>('eachMessage', 'eachBatch')),
+      steps: fastCheck().array(step, { maxLength: options.maxSteps ?? 8, size: 'max' }),
     })
     .map((g) => ({ ...g, topics: [...g.topics].sort((a, b) => a - b), steps: [{ kind: 'join' as const }, ...g.steps] }))
 }
@@ -186,12 +212,12 @@ export interface WorkloadOptions {
  */
 export function workloadArbitrary(options: WorkloadOptions = {}): fc.Arbitrary<Workload> {
   const brokers = options.brokers ?? 3
-  const topics = (options.topics ?? fc.tuple(topicArbitrary({ brokers }))).map((list) => list.map((t, i) => ({ ...t, name: list.length === 1 ? t.name : `t${i}` })))
-  return fc.record({
+  const topics = (options.topics ?? fastCheck().tuple(topicArbitrary({ brokers }))).map((list) => list.map((t, i) => ({ ...t, name: list.length === 1 ? t.name : `t${i}` })))
+  return fastCheck().record({
     topics,
-    producers: options.producers ?? fc.array(producerArbitrary(), { minLength: 1, maxLength: 2 }),
+    producers: options.producers ?? fastCheck().array(producerArbitrary(), { minLength: 1, maxLength: 2 }),
     steps: sendStepsArbitrary({ ...options.sends, producers: options.maxProducers ?? 3, topics: options.maxTopics ?? 3 }),
-    groups: fc.array(membershipArbitrary({ ...options.membership, topics: options.maxTopics ?? 3 }), { maxLength: options.maxGroups ?? 1 }),
+    groups: fastCheck().array(membershipArbitrary({ ...options.membership, topics: options.maxTopics ?? 3 }), { maxLength: options.maxGroups ?? 1 }),
   })
 }
 
@@ -255,16 +281,16 @@ const DEFAULT_ERRORS: readonly ErrorName[] = ['NOT_LEADER_OR_FOLLOWER', 'REQUEST
 /** A fault schedule: faults of the chosen kinds with pauses between them. */
 export function faultScheduleArbitrary(options: FaultOptions = {}): fc.Arbitrary<FaultStep[]> {
   const kinds = new Set(options.kinds ?? FAULT_KINDS)
-  const broker = fc.nat({ max: Math.max(0, (options.brokers ?? 3) - 1) })
+  const broker = fastCheck().nat({ max: Math.max(0, (options.brokers ?? 3) - 1) })
   const crashWeight = Math.round((options.crashRate ?? 0.5) * 100)
-  const client: fc.Arbitrary<ClientRef> = fc.record({
-    role: fc.constantFrom<'producer' | 'consumer'>('producer', 'consumer'),
-    index: fc.nat({ max: Math.max(0, Math.max(options.producers ?? 2, options.consumers ?? 2) - 1) }),
+  const client: fc.Arbitrary<ClientRef> = fastCheck().record({
+    role: fastCheck().constantFrom<'producer' | 'consumer'>('producer', 'consumer'),
+    index: fastCheck().nat({ max: Math.max(0, Math.max(options.producers ?? 2, options.consumers ?? 2) - 1) }),
   })
-  const effect: fc.Arbitrary<RequestFaultEffect> = fc.oneof(
-    { weight: 3, arbitrary: fc.record({ error: fc.constantFrom(...(options.errors ?? DEFAULT_ERRORS)) }) },
-    { weight: 2, arbitrary: fc.constant({ disconnect: true as const }) },
-    { weight: 1, arbitrary: fc.record({ delayMs: fc.integer({ min: 1, max: 2_000 }) }) },
+  const effect: fc.Arbitrary<RequestFaultEffect> = fastCheck().oneof(
+    { weight: 3, arbitrary: fastCheck().record({ error: fastCheck().constantFrom(...(options.errors ?? DEFAULT_ERRORS)) }) },
+    { weight: 2, arbitrary: fastCheck().constant({ disconnect: true as const }) },
+    { weight: 1, arbitrary: fastCheck().record({ delayMs: fastCheck().integer({ min: 1, max: 2_000 }) }) },
   )
   const choices: { weight: number; arbitrary: fc.Arbitrary<FaultStep> }[] = [{ weight: 6, arbitrary: advance(options.maxAdvanceMs ?? 1_500) }]
   const add = (kind: FaultKind, weight: number, arbitrary: fc.Arbitrary<FaultStep>): void => {
@@ -273,34 +299,34 @@ export function faultScheduleArbitrary(options: FaultOptions = {}): fc.Arbitrary
   add(
     'stopBroker',
     3,
-    fc.record({
-      kind: fc.constant('stopBroker' as const),
+    fastCheck().record({
+      kind: fastCheck().constant('stopBroker' as const),
       broker,
-      crash: fc.oneof({ weight: 100 - crashWeight, arbitrary: fc.constant(false) }, { weight: crashWeight, arbitrary: fc.constant(true) }),
-      loseUnflushed: options.loseUnflushed ? fc.boolean() : fc.constant(false),
+      crash: fastCheck().oneof({ weight: 100 - crashWeight, arbitrary: fastCheck().constant(false) }, { weight: crashWeight, arbitrary: fastCheck().constant(true) }),
+      loseUnflushed: options.loseUnflushed ? fastCheck().boolean() : fastCheck().constant(false),
     }),
   )
-  add('startBroker', 3, fc.record({ kind: fc.constant('startBroker' as const), broker }))
-  add('isolate', 1, fc.record({ kind: fc.constant('isolate' as const), broker }))
-  add('heal', 1, fc.constant({ kind: 'heal' as const }))
-  add('slowFollower', 1, fc.record({ kind: fc.constant('slowFollower' as const), broker, ms: fc.constantFrom(0, 50, 500, 2_500) }))
-  add('pauseReplication', 1, fc.record({ kind: fc.constant('pauseReplication' as const), broker }))
-  add('resumeReplication', 1, fc.record({ kind: fc.constant('resumeReplication' as const), broker }))
+  add('startBroker', 3, fastCheck().record({ kind: fastCheck().constant('startBroker' as const), broker }))
+  add('isolate', 1, fastCheck().record({ kind: fastCheck().constant('isolate' as const), broker }))
+  add('heal', 1, fastCheck().constant({ kind: 'heal' as const }))
+  add('slowFollower', 1, fastCheck().record({ kind: fastCheck().constant('slowFollower' as const), broker, ms: fastCheck().constantFrom(0, 50, 500, 2_500) }))
+  add('pauseReplication', 1, fastCheck().record({ kind: fastCheck().constant('pauseReplication' as const), broker }))
+  add('resumeReplication', 1, fastCheck().record({ kind: fastCheck().constant('resumeReplication' as const), broker }))
   add(
     'failRequests',
     2,
-    fc.record({
-      kind: fc.constant('failRequests' as const),
-      api: fc.constantFrom(...(options.apis ?? DEFAULT_APIS)),
-      broker: fc.option(broker, { nil: null }),
+    fastCheck().record({
+      kind: fastCheck().constant('failRequests' as const),
+      api: fastCheck().constantFrom(...(options.apis ?? DEFAULT_APIS)),
+      broker: fastCheck().option(broker, { nil: null }),
       effect,
-      times: fc.integer({ min: 1, max: 3 }),
+      times: fastCheck().integer({ min: 1, max: 3 }),
     }),
   )
-  add('pauseClient', 1, fc.record({ kind: fc.constant('pauseClient' as const), client }))
-  add('resumeClient', 1, fc.record({ kind: fc.constant('resumeClient' as const), client }))
-  add('electPreferredLeaders', 1, fc.constant({ kind: 'electPreferredLeaders' as const }))
-  return fc.array(fc.oneof(...choices), { maxLength: options.maxSteps ?? 20, size: 'max' })
+  add('pauseClient', 1, fastCheck().record({ kind: fastCheck().constant('pauseClient' as const), client }))
+  add('resumeClient', 1, fastCheck().record({ kind: fastCheck().constant('resumeClient' as const), client }))
+  add('electPreferredLeaders', 1, fastCheck().constant({ kind: 'electPreferredLeaders' as const }))
+  return fastCheck().array(fastCheck().oneof(...choices), { maxLength: options.maxSteps ?? 20, size: 'max' })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -315,8 +341,8 @@ export interface ScenarioOptions {
 /** A whole simulation input: the cluster's seed, a workload and a fault schedule. */
 export function scenarioArbitrary(options: ScenarioOptions = {}): fc.Arbitrary<Scenario> {
   const brokers = options.brokers ?? 3
-  return fc.record({
-    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+  return fastCheck().record({
+    seed: fastCheck().integer({ min: 0, max: 2 ** 31 - 1 }),
     workload: workloadArbitrary({ brokers, ...options.workload }),
     faults: faultScheduleArbitrary({ brokers, ...options.faults }),
   })

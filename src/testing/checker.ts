@@ -87,7 +87,7 @@ export interface PipelineSpec {
 export interface CheckOptions {
   /**
    * A write acknowledged with acks=0 or acks=1 may be lost: its leader acknowledged it alone and
-   * failed before a follower copied it (KAFKA-SEMANTICS.md, fault scenario 2). Default true:
+   * failed before a follower copied it. Default true:
    * such a loss (and the other value its offset then holds, and a send or poll that seems to
    * go back or skip because of it) is allowed. false: every acknowledged write must survive.
    */
@@ -156,6 +156,9 @@ interface Finding {
 }
 
 export function checkHistory(history: History, options: CheckOptions = {}): CheckResult {
+  if (typeof history !== 'object' || history === null || !Array.isArray(history.ops) || !Array.isArray(history.topics)) {
+    throw new TypeError(`checkHistory needs a History (simulate()'s or a HistoryRecorder's: an object with ops and topics arrays), got ${history === null ? 'null' : typeof history}`)
+  }
   return new Analysis(history, options).run()
 }
 

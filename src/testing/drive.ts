@@ -5,8 +5,7 @@
  * Time moves from timer to timer: nothing in the cluster changes between two timers, so the
  * condition is checked as often as it can change and quiet stretches cost nothing.
  */
-import type { Cluster } from '../client/cluster.js'
-import { ManualClock } from '../index.js'
+import { ManualClock, type Cluster } from 'memkafka'
 
 export interface RunUntilOptions {
   /** Give up (throw) after this much virtual time. Default 60 000 ms. */
@@ -19,6 +18,7 @@ export interface RunUntilOptions {
 
 /** Advances the cluster's ManualClock until `condition()` holds; throws after `maxMs`. */
 export async function runUntil(cluster: Cluster, condition: () => boolean, options: RunUntilOptions = {}): Promise<void> {
+  if (typeof condition !== 'function') throw new TypeError(`runUntil needs a condition function, got ${typeof condition}`)
   const clock = cluster.clock
   if (!(clock instanceof ManualClock)) throw new TypeError('runUntil needs a cluster on a ManualClock: new Cluster({ clock: new ManualClock() })')
   const maxMs = options.maxMs ?? 60_000

@@ -5,7 +5,7 @@
  *
  * - simulate(scenario): a seeded, virtual-time run of a workload under a fault schedule,
  *   recorded as a History (the same scenario gives the same history, byte for byte);
- * - checkHistory(history, options): Jepsen's Kafka checks (KAFKA-SEMANTICS.md 8-14);
+ * - checkHistory(history, options): Jepsen's Kafka checks;
  * - HistoryRecorder: records the history of the producers and consumers a test already has;
  * - Nemesis: plays a fault schedule against a cluster the test drives itself (its own service);
  * - runUntil / runUntilSettled: let virtual time pass until something holds;

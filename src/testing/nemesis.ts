@@ -7,7 +7,7 @@
  *   await nemesis.play(schedule)      // each fault at its virtual time
  *   await nemesis.recover()           // heal, start every broker, resume everything
  */
-import type { Cluster } from '../client/cluster.js'
+import type { Cluster } from 'memkafka'
 import type { ClientRef, Fault, FaultStep } from './scenario.js'
 import type { HistoryRecorder } from './recorder.js'
 import { runUntil } from './drive.js'
@@ -32,6 +32,7 @@ export class Nemesis {
   private readonly paused = new Set<string>()
 
   constructor(cluster: Cluster, options: NemesisOptions = {}) {
+    if (typeof cluster?.stopBroker !== 'function') throw new TypeError('new Nemesis(cluster): a memkafka Cluster is needed')
     this.cluster = cluster
     this.options = options
     this.brokerIds = cluster.brokers.map((b) => b.id)

@@ -13,7 +13,7 @@
  * Works with memkafka's facade and with kafkajs itself: it uses only kafkajs's public API
  * (methods, `events`, `on`).
  */
-import { Partitioners, Random, type ICustomPartitioner } from '../index.js'
+import { Partitioners, Random, type ICustomPartitioner } from 'memkafka'
 import type { AssignOp, CommitOp, History, HistoryOp, OpType, PollOp, SendOp, TopicInfo, TxnOp } from './history.js'
 
 // -------------------------------------------------------------------------------------------

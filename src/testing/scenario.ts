@@ -7,7 +7,7 @@
  * `advance` step lets virtual time pass before the next one. The timelines run side by side:
  * a step happens at the sum of the advances before it in its own list.
  */
-import type { ErrorName } from '../cluster/error-codes.js'
+import type { ErrorName } from 'memkafka'
 
 /** Lets `ms` of virtual time pass before the next step of the same list. */
 export interface AdvanceStep {

@@ -15,11 +15,9 @@
  * Everything the run depends on comes from the scenario (the cluster's seed included) and the
  * clock is virtual, so the same scenario gives the same history, byte for byte.
  */
-import { logLevel, type Consumer, type Producer } from '../index.js'
+import { Cluster, logLevel, type BrokerConfigInput, type Consumer, type Producer } from 'memkafka'
 import { GuardedClock } from './guarded-clock.js'
-// Cluster from its own module: the declaration bundler then keeps one declaration of it (no re-export cycle).
-import { Cluster } from '../client/cluster.js'
-import type { BrokerConfigInput } from '../cluster/cluster-config.js'
+import { checkScenario } from './scenario-check.js'
 import type { History, TopicInfo } from './history.js'
 import { HistoryRecorder } from './recorder.js'
 import { Nemesis } from './nemesis.js'
@@ -78,6 +76,7 @@ const STEP_MS = 100
 
 /** Runs a scenario and returns its history (see the file comment). */
 export async function simulate(options: SimulationOptions): Promise<History> {
+  checkScenario(options)
   const run = new SimulationRun(options)
   try {
     await run.setUp()

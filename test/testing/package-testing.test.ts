@@ -7,6 +7,7 @@
 import { describe, it, expect } from 'vitest'
 import { execFileSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { projectWithMemkafka } from '../support/installed-package.js'
 
 const script = (load: string): string => `
 ${load}
@@ -50,4 +51,37 @@ describe('the built memkafka/testing', () => {
     const main = execFileSync(process.execPath, ['-e', `const fs = require('fs'); const js = fs.readFileSync('dist/index.js', 'utf8') + fs.readFileSync('dist/index.cjs', 'utf8'); console.log(JSON.stringify({ fc: js.includes('fast-check'), recorder: js.includes('HistoryRecorder') }))`], { encoding: 'utf8' })
     expect(JSON.parse(main)).toEqual({ fc: false, recorder: false })
   })
+})
+
+describe('the built memkafka/testing without fast-check installed', () => {
+  const script = (load: string): string => `
+${load}
+const workload = {
+  topics: [{ name: 't', partitions: 1, replicationFactor: 1, configs: {} }],
+  producers: [{ acks: -1, idempotent: false, transactional: false }],
+  steps: [{ kind: 'send', producer: 0, topic: 0, key: 1, count: 2, abort: false }],
+  groups: [],
+}
+const history = await simulate({ seed: 1, workload, faults: [] })
+let arbitraries = ''
+try { scenarioArbitrary() } catch (e) { arbitraries = e.message }
+console.log(JSON.stringify({ valid: checkHistory(history).valid, sends: history.ops.filter((op) => op.kind === 'send').length, arbitraries }))
+`
+  const expected = { valid: true, sends: 2, arbitraries: expect.stringContaining('need fast-check, an optional peer dependency of memkafka: npm i -D fast-check') }
+
+  for (const [system, load, file] of [
+    ['import', `import { simulate, checkHistory, scenarioArbitrary } from 'memkafka/testing'`, 'test.mjs'],
+    ['require', `const { simulate, checkHistory, scenarioArbitrary } = require('memkafka/testing')\n;(async () => {`, 'test.cjs'],
+  ] as const) {
+    it(`loads with ${system}; only the arbitraries ask for fast-check`, () => {
+      const project = projectWithMemkafka()
+      try {
+        const path = project.write(file, system === 'import' ? script(load) : `${script(load)}})()`)
+        const out = execFileSync(process.execPath, [path], { cwd: project.dir, encoding: 'utf8' })
+        expect(JSON.parse(out.trim().split('\n').pop()!)).toEqual(expected)
+      } finally {
+        project.remove()
+      }
+    })
+  }
 })

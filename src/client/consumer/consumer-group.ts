@@ -68,7 +68,8 @@ export class ConsumerGroup {
   constructor(client: ClusterClient, emitter: InstrumentationEmitter<typeof CONSUMER_EVENTS>, logger: Logger, options: GroupOptions) {
     this.client = client
     this.emitter = emitter
-    this.log = logger
+    // kafkajs: logger.namespace('ConsumerGroup') (src/consumer/consumerGroup.js).
+    this.log = logger.namespace('ConsumerGroup')
     this.options = options
     this.groupId = options.groupId
     this.topics = options.topics
@@ -114,15 +115,18 @@ export class ConsumerGroup {
     await this.loadOffsets()
     this.lastHeartbeat = this.client.clock.now()
     this.lastCommit = this.client.clock.now()
-    this.emitter.emit(CONSUMER_EVENTS.GROUP_JOIN, {
-      duration: this.client.clock.now() - startedAt,
+    // The payload of kafkajs's GROUP_JOIN event and of its log line, in kafkajs's field order.
+    const joinedPayload = {
       groupId: this.groupId,
-      isLeader: this.isLeader(),
-      leaderId: this.leaderId,
-      groupProtocol: this.protocolName,
       memberId: this.memberId,
+      leaderId: this.leaderId,
+      isLeader: this.isLeader(),
       memberAssignment: Object.fromEntries(this.assignment),
-    })
+      groupProtocol: this.protocolName,
+      duration: this.client.clock.now() - startedAt,
+    }
+    this.emitter.emit(CONSUMER_EVENTS.GROUP_JOIN, joinedPayload)
+    this.log.info('Consumer has joined the group', joinedPayload)
     return true
   }
 
@@ -474,6 +478,7 @@ export class ConsumerGroup {
   }
 
   pause(topicPartitions: { topic: string; partitions?: number[] }[]): void {
+    this.log.info(`Pausing fetching from ${topicPartitions.length} topics`, { topicPartitions })
     for (const { topic, partitions } of topicPartitions) {
       if (partitions === undefined) this.pausedTopics.add(topic)
       else for (const p of partitions) this.pausedPartitions.add(tp(topic, p))
@@ -481,6 +486,7 @@ export class ConsumerGroup {
   }
 
   resume(topicPartitions: { topic: string; partitions?: number[] }[]): void {
+    this.log.info(`Resuming fetching from ${topicPartitions.length} topics`, { topicPartitions })
     this.onWake()
     for (const { topic, partitions } of topicPartitions) {
       if (partitions === undefined) {

@@ -15,6 +15,7 @@ import { CoordinatorType } from '../../cluster/api/messages.js'
 import { ErrorCode } from '../../cluster/error-codes.js'
 import { KafkaJSNonRetriableError, type KafkaJSError } from '../errors.js'
 import { createErrorFromCode } from '../protocol-error-table.js'
+import { toInt32, toLong } from '../admin/protocol-numbers.js'
 import type { ClusterClient } from '../cluster-client.js'
 import type { Logger } from '../logger.js'
 
@@ -250,6 +251,18 @@ export class EosManager {
     this.guard('sendOffsets')
     if (!consumerGroupId) throw assertionError('Missing consumerGroupId')
     if (!topics) throw assertionError('Missing offset topics')
+    // The offsets as kafkajs's encoder writes them (INT32 partition, INT64 offset), converted
+    // before anything is sent so that an offset it cannot encode (e.g. 'abc': SyntaxError
+    // "Cannot convert abc to a BigInt") fails with kafkajs's error and leaves the cluster as it
+    // was. (kafkajs itself fails only while encoding TxnOffsetCommit, after AddOffsetsToTxn.)
+    const offsets = topics.map(({ topic, partitions }) => ({
+      name: topic,
+      partitions: partitions.map(({ partition, offset, metadata }) => ({
+        index: toInt32(partition),
+        committedOffset: Number(toLong(offset)),
+        committedMetadata: metadata ?? null,
+      })),
+    }))
     const transactionCoordinator = await this.findTransactionCoordinator()
     const added = await this.client.request(transactionCoordinator, {
       api: 'AddOffsetsToTxn',
@@ -273,14 +286,7 @@ export class EosManager {
           generationId: -1,
           memberId: '',
           groupInstanceId: null,
-          topics: topics.map(({ topic, partitions }) => ({
-            name: topic,
-            partitions: partitions.map(({ partition, offset, metadata }) => ({
-              index: Number(partition),
-              committedOffset: Number(offset),
-              committedMetadata: metadata ?? null,
-            })),
-          })),
+          topics: offsets,
         })
         for (const t of response.topics) {
           for (const p of t.partitions) if (p.errorCode !== 0) throw fencedAsOldEpoch(p.errorCode)

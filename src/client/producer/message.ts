@@ -1,7 +1,7 @@
 /**
- * kafkajs message shapes and their conversion into the records the cluster stores. Keys and
- * values that are not Buffers are String()-coerced, as kafkajs's encoder does; an array header
- * value becomes repeated headers.
+ * kafkajs message shapes and their conversion into the records the cluster stores, byte for byte
+ * as kafkajs's record encoder (src/protocol/recordBatch/record/v0) would put them on the wire;
+ * an array header value becomes repeated headers.
  */
 import type { ProducerRecord, RecordHeader } from '../../cluster/log/record-batch.js'
 
@@ -22,20 +22,19 @@ export interface TopicMessages {
   messages: Message[]
 }
 
-function toBuffer(data: unknown): Buffer {
-  return Buffer.isBuffer(data) ? data : Buffer.from(String(data))
-}
-
 /**
- * A header value must be a string or a Buffer. kafkajs's record encoder sizes each header with
- * Buffer.byteLength, which throws a TypeError for anything else (undefined, null, a number), so
- * the send fails there; memkafka fails the same way, with a message that names the header,
- * rather than accept a message the real client would refuse.
+ * A key, value or header value as kafkajs encodes it. kafkajs first sizes it with
+ * Buffer.byteLength, which accepts a string, a Buffer, a typed array, a DataView or an
+ * ArrayBuffer and throws Node's TypeError [ERR_INVALID_ARG_TYPE] for anything else (a number, a
+ * boolean, a plain object; null or undefined for a header); the send fails with it (the retrier
+ * wraps it in KafkaJSNonRetriableError). It then writes a Buffer's bytes and anything else as
+ * the UTF-8 of String(data): a Uint8Array [65, 66] is stored as the text "65,66", as kafkajs
+ * stores it. (A null key or value is handled by the caller: it is written as null.)
  */
-function toHeaderValue(key: string, value: unknown): Buffer {
-  if (Buffer.isBuffer(value)) return value
-  if (typeof value === 'string') return Buffer.from(value)
-  throw new TypeError(`Invalid value for header "${key}": ${String(value)} (a header value must be a string or a Buffer)`)
+function toBytes(data: unknown): Buffer {
+  if (Buffer.isBuffer(data)) return data
+  Buffer.byteLength(data as string)
+  return Buffer.from(String(data))
 }
 
 function toHeaders(headers: IHeaders | undefined): RecordHeader[] | undefined {
@@ -43,15 +42,15 @@ function toHeaders(headers: IHeaders | undefined): RecordHeader[] | undefined {
   const out: RecordHeader[] = []
   for (const key of Object.keys(headers)) {
     const value = headers[key]
-    if (Array.isArray(value)) for (const v of value) out.push({ key, value: toHeaderValue(key, v) })
-    else out.push({ key, value: toHeaderValue(key, value) })
+    if (Array.isArray(value)) for (const v of value) out.push({ key, value: toBytes(v) })
+    else out.push({ key, value: toBytes(value) })
   }
   return out.length > 0 ? out : undefined
 }
 
 export function toProducerRecord(message: Message, now: number): ProducerRecord {
-  const key = message.key === null || message.key === undefined ? null : toBuffer(message.key)
-  const value = message.value === null ? null : toBuffer(message.value)
+  const key = message.key === null || message.key === undefined ? null : toBytes(message.key)
+  const value = message.value === null ? null : toBytes(message.value)
   // kafkajs stamps the message timestamp, or else the current time, on the client.
   const timestamp = message.timestamp ? Number(message.timestamp) : now
   return { key, value, headers: toHeaders(message.headers), timestamp }

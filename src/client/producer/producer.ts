@@ -204,7 +204,7 @@ export class Producer {
     // undefined: planned but not answered yet (kafkajs keeps `null` there).
     const responsePerBroker = new Map<number, RecordMetadata[] | undefined>()
     const topics = topicMessages.map((t) => t.topic)
-    return client.retrier(async (bail) => {
+    return client.retrier(async (bail, retryCount, retryTime) => {
       // Outside the try, as in kafkajs: a metadata error for the topics themselves (unknown
       // topic with auto-creation off, invalid name) goes straight to the retrier, which retries
       // it or, when it is not retriable, wraps it in KafkaJSNonRetriableError.
@@ -259,12 +259,12 @@ export class Producer {
           e.name === 'KafkaJSConnectionError' ||
           (e.name === 'KafkaJSProtocolError' && e.retriable)
         ) {
-          this.log.error(`Failed to send messages: ${e.message}`)
+          this.log.error(`Failed to send messages: ${e.message}`, { retryCount, retryTime })
           // As in kafkajs, a failing refresh replaces the error the retrier sees.
           await client.refreshMetadata()
           throw e
         }
-        this.log.error(e.message)
+        this.log.error(e.message, { retryCount, retryTime })
         if (e.retriable) throw e
         bail(e)
         return []

@@ -19,6 +19,8 @@ const LEGAL_NAME = /^[a-zA-Z0-9._-]*$/
 
 /** Topic.detectInvalidTopic: why a name is invalid, in Kafka's words, or undefined. */
 function invalidTopicReason(name: string): string | undefined {
+  // On the wire a name is always a string; in-process a caller can hand anything.
+  if (typeof name !== 'string') return `a topic name is a string, not ${typeof name} ${String(name)}`
   if (name.length === 0) return 'the empty string is not allowed'
   if (name === '.') return "'.' is not allowed"
   if (name === '..') return "'..' is not allowed"

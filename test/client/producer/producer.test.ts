@@ -290,7 +290,7 @@ describe('what a consumer reads back', () => {
     expect((await consumeAll('t')).map((m) => m.headers)).toEqual([{}, {}])
   })
 
-  it('keeps Buffer keys and values byte for byte, and String()-coerces anything else', async () => {
+  it('keeps Buffer keys and values byte for byte, and writes other byte-like values as kafkajs does (their String())', async () => {
     const { producer, consumeAll } = await start({ topics: { t: {} } })
     const bytes = Buffer.from([0, 255, 128, 7])
     await producer.send({
@@ -298,17 +298,16 @@ describe('what a consumer reads back', () => {
       messages: [
         { key: bytes, value: bytes },
         { key: 'k', value: 'é' },
-        { key: 42 as never, value: 3.5 as never },
-        { key: true as never, value: { a: 1 } as never },
+        { key: new Uint8Array([1, 2]) as never, value: new ArrayBuffer(2) as never },
         { key: '', value: '' },
       ],
     })
     const read = await consumeAll('t')
+    // Numbers, booleans and plain objects are refused as kafkajs refuses them (producer-bad-input.test.ts).
     expect(read.map((m) => [m.key, m.value])).toEqual([
       [bytes, bytes],
       [Buffer.from('k'), Buffer.from('é')],
-      [Buffer.from('42'), Buffer.from('3.5')],
-      [Buffer.from('true'), Buffer.from('[object Object]')],
+      [Buffer.from('1,2'), Buffer.from('[object ArrayBuffer]')],
       [Buffer.alloc(0), Buffer.alloc(0)],
     ])
   })
