@@ -544,8 +544,8 @@ function earlier(a: AutoTimer, b: AutoTimer): boolean {
 export type ClockName = 'auto' | 'system' | 'manual'
 
 /** A clock from a name or an instance: the default is a self-advancing clock. */
-export function resolveClock(clock: Clock | ClockName | undefined, seeded: boolean): Clock {
-  if (clock === undefined || clock === 'auto') return new AutoClock({ followWallClock: !seeded })
+export function resolveClock(clock: Clock | ClockName | undefined): Clock {
+  if (clock === undefined || clock === 'auto') return new AutoClock()
   if (clock === 'system') return new SystemClock()
   if (clock === 'manual') return new ManualClock()
   if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {

@@ -43,9 +43,10 @@ export interface ClusterOptions {
   /** A broker count (ids 0..n-1) or one spec per broker. Default 1. */
   readonly brokers?: number | readonly BrokerSpec[]
   /**
-   * Default 'auto': virtual time that runs itself (an AutoClock; with a seed it moves only by
-   * its jumps, so a run replays exactly). 'manual' or a ManualClock: time moves only through
-   * advance(ms) and settle(). 'system' or a SystemClock: the wall clock.
+   * Default 'auto': virtual time that runs itself (an AutoClock following the wall clock between
+   * its jumps; `new AutoClock({ followWallClock: false })` and a seed replay a run exactly).
+   * 'manual' or a ManualClock: time moves only through advance(ms) and settle(). 'system' or a
+   * SystemClock: the wall clock.
    */
   readonly clock?: Clock | ClockName
   /** Seeds every random choice (replica placement, member ids, partitioner starts). */
@@ -135,6 +136,7 @@ export class ClusterModel {
   /** The self-advancing clock, when that is the clock: told of every request (see poke). */
   private readonly autoClock: AutoClock | undefined
   private readonly detachClock: (() => void) | undefined
+  private readonly manualClock: boolean
   /** Requests in flight that are not long polls, by API (settle() and the clock wait for them). */
   private pendingRequests = 0
   private readonly pendingByApi = new Map<string, number>()
@@ -146,9 +148,11 @@ export class ClusterModel {
   private connectedClients = 0
   private releaseKeepAlive: (() => void) | undefined
   private stallWatch: (() => void) | undefined
+  /** Clock holds taken for clients' own code (see holdClockFor), by client id. */
+  private readonly clientHolds = new Map<string, Set<{ reason: string; release: (() => void) | undefined }>>()
 
   constructor(options: ClusterOptions = {}) {
-    this.clock = resolveClock(options.clock, options.seed !== undefined)
+    this.clock = resolveClock(options.clock)
     this.seed = options.seed ?? entropySeed()
     this.random = new Random(this.seed)
     this.eventLog = new Timeline(() => this.clock.now())
@@ -222,6 +226,7 @@ export class ClusterModel {
       decodeSubscription: readSubscriptionTopics,
     })
     this.logMaintenance = new LogMaintenance(this)
+    this.manualClock = this.clock instanceof ManualClock
     if (this.clock instanceof AutoClock) {
       this.autoClock = this.clock
       this.detachClock = this.clock.attach({ wantsTime: () => this.wantsTime(), describeWaiting: () => this.describeWaiting() })
@@ -240,8 +245,9 @@ export class ClusterModel {
     const answer = this.dispatch<K>(brokerId, request, from)
     // A socket read is a macrotask: every so often the answer waits for one, so that a loop of
     // awaited sends lets the event loop run (a user's timers, I/O). Counted, not timed, so a
-    // seeded run interleaves the same way every time.
-    if (++this.sendCount % YIELD_EVERY === 0) return answer.then((value) => realTime.yield().then(() => value))
+    // seeded run interleaves the same way every time. Not on a ManualClock, whose advance() lets
+    // what each timer starts finish within one macrotask.
+    if (++this.sendCount % YIELD_EVERY === 0 && !this.manualClock) return answer.then((value) => realTime.yield().then(() => value))
     return answer
   }
 
@@ -362,7 +368,30 @@ export class ClusterModel {
    */
   pauseClient(clientId: string): void {
     this.pausedClients.add(clientId)
+    // A hung process's handler holds nothing: its session timeout is time worth jumping to.
+    for (const hold of this.clientHolds.get(clientId) ?? []) {
+      hold.release?.()
+      hold.release = undefined
+    }
     this.autoClock?.poke()
+  }
+
+  /**
+   * Holds the clock for a client's own code (a consumer's handler): a self-advancing clock does
+   * not jump while it runs, unless the client is paused (a hung process holds nothing).
+   */
+  holdClockFor(clientId: string, reason: string): () => void {
+    const hold: { reason: string; release: (() => void) | undefined } = { reason, release: undefined }
+    if (!this.pausedClients.has(clientId)) hold.release = this.clock.hold?.(reason)
+    let holds = this.clientHolds.get(clientId)
+    if (!holds) this.clientHolds.set(clientId, (holds = new Set()))
+    holds.add(hold)
+    return () => {
+      hold.release?.()
+      hold.release = undefined
+      holds.delete(hold)
+      if (holds.size === 0 && this.clientHolds.get(clientId) === holds) this.clientHolds.delete(clientId)
+    }
   }
 
   isClientPaused(clientId: string): boolean {
@@ -372,6 +401,7 @@ export class ClusterModel {
   /** Lets a paused client's held requests go, in the order they were made. */
   resumeClient(clientId: string): void {
     this.pausedClients.delete(clientId)
+    for (const hold of this.clientHolds.get(clientId) ?? []) hold.release ??= this.clock.hold?.(hold.reason)
     const released = this.pausedRequests.filter((r) => r.clientId === clientId)
     this.pausedRequests = this.pausedRequests.filter((r) => r.clientId !== clientId)
     for (const r of released) r.release()

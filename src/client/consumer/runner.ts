@@ -364,7 +364,7 @@ export class Runner {
     const startedAt = this.client.clock.now()
     this.inFlight++
     // The handler is the user's code: the self-advancing clock does not jump while it runs.
-    const release = this.client.clock.hold?.(`a consumer's ${this.options.eachMessage ? 'eachMessage' : 'eachBatch'} handler (group ${group.groupId})`)
+    const release = this.client.model.holdClockFor(this.client.clientId, `a consumer's ${this.options.eachMessage ? 'eachMessage' : 'eachBatch'} handler (group ${group.groupId})`)
     try {
       if (this.options.eachMessage) {
         const eachMessage = this.options.eachMessage
@@ -419,7 +419,7 @@ export class Runner {
       }
     } finally {
       this.inFlight--
-      release?.()
+      release()
     }
     this.emitter.emit(CONSUMER_EVENTS.END_BATCH_PROCESS, { ...batchInfo, duration: this.client.clock.now() - startedAt })
   }
