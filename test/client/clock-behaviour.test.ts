@@ -185,6 +185,30 @@ describe('close()', () => {
   })
 })
 
+describe('one clock shared by two clusters', () => {
+  it('jumps for either cluster, and both settle', { timeout: 20_000 }, async () => {
+    const clock = new AutoClock()
+    const clusters2 = [start({ clock, basePort: 19092 }), start({ clock, basePort: 29092 })]
+    const joins = clusters2.map(async (cluster, i) => {
+      const kafka = cluster.kafka({ logLevel: logLevel.NOTHING })
+      const consumers = [kafka.consumer({ groupId: `g${i}` }), kafka.consumer({ groupId: `g${i}` })]
+      for (const c of consumers) {
+        await c.connect()
+        await c.subscribe({ topic: 't' })
+        await c.run({ eachMessage: async () => {} })
+      }
+      await cluster.settle()
+      return consumers
+    })
+    const t0 = clock.now()
+    const consumers = (await Promise.all(joins)).flat()
+    for (const cluster of clusters2) expect(cluster.describe().groups[0]).toMatchObject({ state: 'Stable', members: [{}, {}] })
+    // Each second join waited for a heartbeat (3 s), in virtual time.
+    expect(clock.now() - t0).toBeGreaterThanOrEqual(3_000)
+    for (const c of consumers) await c.disconnect()
+  })
+})
+
 describe('determinism', () => {
   it('a seeded workload on a self-advancing clock that does not follow the wall clock replays the same timeline', async () => {
     const run = async (): Promise<unknown[]> => {
