@@ -88,6 +88,8 @@ const example = defineExample<ExactlyOnceResult>({
     // --- A crash mid-transaction ------------------------------------------------------------------------
     ctx.part('crash', 'The processor dies mid-transaction')
     await request(...[7, 8, 9, 10].map(payment))
+    const crashedAt = cluster.clock.now()
+    // settle() lets a's session time out (its partition must move); its transaction stays open.
     await cluster.settle()
     const during = ledgerState()
     const committedReads = (await readLedger(ctx, cluster, 'auditor-2', false)).length
@@ -101,7 +103,6 @@ const example = defineExample<ExactlyOnceResult>({
 
     // --- Recovery ------------------------------------------------------------------------------------------------
     ctx.part('recovery', 'A new instance fences the old one and redoes the batch')
-    const crashedAt = cluster.clock.now()
     const b = new PaymentProcessor(ctx.kafka(cluster, 'processor-b'), { name: 'b', transactionalId: TRANSACTIONAL_ID })
     ctx.defer(() => b.stop())
     await ctx.drive(cluster, b.start(), 'processor b starts')
@@ -150,7 +151,12 @@ async function readLedger(ctx: ExampleContext, cluster: Cluster, groupId: string
   await consumer.connect()
   await consumer.subscribe({ topics: [Topics.ledger], fromBeginning: true })
   await consumer.run({ eachMessage: async ({ message }) => void entries.push(JSON.parse(message.value!.toString()) as LedgerEntry) })
-  await cluster.settle()
+  // Until the reader has committed its way to the end it can read (the LSO for read_committed).
+  // Not settle(): with a transaction open, settle() would wait it out (transaction.timeout.ms).
+  const p = cluster.describe().topics.find((t) => t.name === Topics.ledger)!.partitions[0]!
+  const end = readUncommitted ? p.highWatermark : p.lastStableOffset
+  const committed = (): number => cluster.describe().groups.find((g) => g.groupId === groupId)?.offsets.find((o) => o.topic === Topics.ledger)?.committedOffset ?? -1
+  await ctx.until(cluster, () => end === 0 || committed() >= end, `${groupId} reads the ledger`, { stepMs: 1, maxMs: 1_000 })
   await consumer.disconnect()
   return entries
 }

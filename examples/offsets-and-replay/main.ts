@@ -121,10 +121,11 @@ const example = defineExample<ReplayResult>({
     // Five invoices in one send: one batch, committed only once the whole batch is handled.
     await producer.send({ topic: TOPIC, messages: [11, 12, 13, 14, 15].map((n) => ({ key: `customer-${n % 3}`, value: `inv-${n}` })) })
     invoices = 15
+    // settle() waits until worker-3's session has timed out: only then can its partition move.
+    const died = cluster.clock.now()
     await cluster.settle()
     ctx.log(`worker-3 mailed ${show(processed.slice(mark).filter((p) => p.invoice !== 'inv-14'))}, then died handling 13:inv-14.`)
     ctx.log(`Committed offset is still ${await committed()}: auto-commit runs after the batch, which never finished.`)
-    const died = cluster.clock.now()
     const worker4 = await startWorker(ctx, cluster, 'worker-4', (payload) => mail(record('worker-4', payload)))
     void worker4
     ctx.log(`worker-4 got the partition ${cluster.clock.now() - died} ms later (worker-3's session timed out) and mailed ${show(processed.filter((p) => p.worker === 'worker-4'))}`)

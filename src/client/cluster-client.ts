@@ -49,6 +49,8 @@ export class ClusterClient {
   readonly targetTopics = new Set<string>()
   private connected = false
   private readonly source: { readonly clientId: string }
+  private readonly backgroundSource: { readonly clientId: string; readonly background: true }
+  private releaseConnection: (() => void) | undefined
 
   constructor(options: ClusterClientOptions) {
     this.model = options.model
@@ -56,10 +58,35 @@ export class ClusterClient {
     this.logger = options.logger
     this.random = options.random
     this.retryOptions = options.retry
-    this.retrier = createRetry(options.retry ?? {}, { clock: options.model.clock, random: options.random })
+    this.retrier = createRetry(options.retry ?? {}, {
+      clock: options.model.clock,
+      random: options.random,
+      sleep: (ms) => this.sleep(ms, `a retry back-off of client ${options.clientId}`),
+    })
     this.metadataMaxAge = options.metadataMaxAge ?? 300_000
     this.allowAutoTopicCreation = options.allowAutoTopicCreation ?? true
     this.source = { clientId: options.clientId }
+    this.backgroundSource = { clientId: options.clientId, background: true }
+  }
+
+  /**
+   * Waits on the cluster's clock as a client would on its own timer (a back-off): pending work
+   * for settle() and the self-advancing clock, unless `idle`. Rejects with a
+   * KafkaJSConnectionError when the cluster closes meanwhile.
+   */
+  sleep(ms: number, what: string, options: { idle?: boolean } = {}): Promise<void> {
+    return this.sleeper(ms, what, options).done
+  }
+
+  /** A sleep that can also be ended early (wake()). */
+  sleeper(ms: number, what: string, options: { idle?: boolean } = {}): { done: Promise<void>; wake(): void } {
+    const sleep = this.model.sleep(ms, what, options)
+    return {
+      done: sleep.done.catch((error: Error) => {
+        throw new KafkaJSConnectionError(`Connection error: ${error.message}`)
+      }),
+      wake: sleep.wake,
+    }
   }
 
   get clock() {
@@ -74,16 +101,21 @@ export class ClusterClient {
   async connect(): Promise<void> {
     await this.refreshMetadata()
     this.connected = true
+    // A connected client keeps the process alive, as kafkajs's open sockets do.
+    this.releaseConnection ??= this.model.clientConnected()
   }
 
   disconnect(): void {
     this.connected = false
+    this.releaseConnection?.()
+    this.releaseConnection = undefined
   }
 
   /** Sends a request to a broker. An unreachable broker is a KafkaJSConnectionError. */
-  async request<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }): Promise<ResponseOf<K>> {
+  async request<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, options: { background?: boolean } = {}): Promise<ResponseOf<K>> {
     try {
-      return await this.model.send<K>(brokerId, request, this.source)
+      // A consumer's long poll is background: the consumer itself tells settle() what it waits for.
+      return await this.model.send<K>(brokerId, request, options.background ? this.backgroundSource : this.source)
     } catch (error) {
       if (error instanceof BrokerUnreachableError) {
         const broker = this.model.broker(brokerId)

@@ -108,6 +108,12 @@ export type Retrier = <T>(fn: RetriableFunction<T>) => Promise<T>
 export interface RetryDeps {
   clock: Pick<Clock, 'setTimeout'>
   random: RandomSource
+  /**
+   * Waits out a back-off (default: a timer on `clock`). A ClusterClient's sleep counts as
+   * pending work for settle() and the self-advancing clock, and rejects when the cluster closes,
+   * which ends the retrier with that error.
+   */
+  sleep?: (ms: number) => Promise<void>
 }
 
 function causeOf(error: unknown): unknown {
@@ -160,7 +166,8 @@ export function createRetry(options: RetryOptions = {}, deps: RetryDeps): Retrie
           if (!isErrorRetriable(error)) {
             reject(new KafkaJSNonRetriableError(error as Error, { cause: causeOf(error) }))
           } else if (retryCount < config.retries) {
-            clock.setTimeout(() => attempt(followingRetryTime, retryCount + 1), retryTime)
+            if (deps.sleep) deps.sleep(retryTime).then(() => attempt(followingRetryTime, retryCount + 1), reject)
+            else clock.setTimeout(() => attempt(followingRetryTime, retryCount + 1), retryTime)
           } else {
             reject(new KafkaJSNumberOfRetriesExceeded(error as Error, { retryCount, retryTime }))
           }

@@ -7,7 +7,7 @@
  * The kafkajs facade (src/client) talks to this class only through `send`; the control API
  * (describe, settle, advance, close, ...) is for tests and learners.
  */
-import { ManualClock, SystemClock, realTime, settleMicrotasks, type Clock } from './clock.js'
+import { AutoClock, ManualClock, describeClock, realTime, resolveClock, settleMicrotasks, type Clock, type ClockName } from './clock.js'
 import { Random, entropySeed } from './random.js'
 import { BrokerUnreachableError, KafkaError } from './error-codes.js'
 import { Broker } from './broker.js'
@@ -42,8 +42,13 @@ export interface BrokerSpec {
 export interface ClusterOptions {
   /** A broker count (ids 0..n-1) or one spec per broker. Default 1. */
   readonly brokers?: number | readonly BrokerSpec[]
-  /** Default: the wall clock. Pass a ManualClock for virtual time. */
-  readonly clock?: Clock
+  /**
+   * Default 'auto': virtual time that runs itself (an AutoClock following the wall clock between
+   * its jumps; `new AutoClock({ followWallClock: false })` and a seed replay a run exactly).
+   * 'manual' or a ManualClock: time moves only through advance(ms) and settle(). 'system' or a
+   * SystemClock: the wall clock.
+   */
+  readonly clock?: Clock | ClockName
   /** Seeds every random choice (replica placement, member ids, partitioner starts). */
   readonly seed?: number
   /** Broker configs under Kafka's names, applied to every broker. */
@@ -57,23 +62,51 @@ export interface ClusterOptions {
 
 /** Something outside the cluster (a running consumer) that settle() waits for. */
 export interface SettleParticipant {
-  /** True when it has nothing in flight and nothing it could still do without time passing. */
+  /**
+   * True when it has nothing in flight and nothing it could still do without time passing. A
+   * participant of a paused client answers for itself: settled unless it still holds unread
+   * partitions that only its session timeout can move away.
+   */
   isSettled(): boolean
   /** A short description of what it is still doing, for settle()'s timeout message. */
   describePending?(): string
-  /** Its client id: settle() does not wait for a paused client (it cannot make progress). */
   readonly clientId?: string
 }
 
 /** Who sends a request: the client id of its header (Kafka's RequestHeader.clientId). */
 export interface RequestSource {
   readonly clientId: string
+  /**
+   * A consumer's long poll: it does not count as a pending request (the consumer, a
+   * SettleParticipant, says itself whether it still waits for anything).
+   */
+  readonly background?: boolean
 }
 
 export interface SettleOptions {
-  /** Give up after this many ms of real time (default 10000). */
+  /** Give up after this many ms of real time (default 4000, below vitest's and jest's 5 s). */
   readonly timeoutMs?: number
+  /** On a ManualClock: the most virtual time settle() may advance (default 600000, 10 minutes). */
+  readonly maxVirtualMs?: number
 }
+
+/** A client's wait on the cluster's clock (a retry back-off); see ClusterModel.sleep. */
+export interface ClusterSleep {
+  readonly done: Promise<void>
+  /** Ends the wait now (it resolves). */
+  wake(): void
+}
+
+/** A wait ended by close(): the cluster is gone. */
+export class ClusterClosedError extends Error {
+  constructor(what: string) {
+    super(`the cluster is closed (${what} was waiting)`)
+    this.name = 'ClusterClosedError'
+  }
+}
+
+/** Every 64th awaited request is answered after a macrotask, as a socket read would be. */
+const YIELD_EVERY = 64
 
 export class ClusterModel {
   readonly clock: Clock
@@ -100,9 +133,26 @@ export class ClusterModel {
   /** Per broker, the rejecters of its requests still waiting (long polls, acks=all, joins). */
   private readonly inFlight = new Map<number, Set<(error: Error) => void>>()
   private interceptors: Interceptor[] = []
+  /** The self-advancing clock, when that is the clock: told of every request (see poke). */
+  private readonly autoClock: AutoClock | undefined
+  private readonly detachClock: (() => void) | undefined
+  private readonly manualClock: boolean
+  /** Requests in flight that are not long polls, by API (settle() and the clock wait for them). */
+  private pendingRequests = 0
+  private readonly pendingByApi = new Map<string, number>()
+  /** Client waits on the clock (retry back-offs, restarts): what each waits for, by id. */
+  private readonly sleeps = new Map<number, { what: string; work: boolean; end: (error?: Error) => void }>()
+  private nextSleepId = 1
+  private sendCount = 0
+  /** Connected clients: while there is one, the process stays alive (as a socket keeps it). */
+  private connectedClients = 0
+  private releaseKeepAlive: (() => void) | undefined
+  private stallWatch: (() => void) | undefined
+  /** Clock holds taken for clients' own code (see holdClockFor), by client id. */
+  private readonly clientHolds = new Map<string, Set<{ reason: string; release: (() => void) | undefined }>>()
 
   constructor(options: ClusterOptions = {}) {
-    this.clock = options.clock ?? new SystemClock()
+    this.clock = resolveClock(options.clock)
     this.seed = options.seed ?? entropySeed()
     this.random = new Random(this.seed)
     this.eventLog = new Timeline(() => this.clock.now())
@@ -176,6 +226,11 @@ export class ClusterModel {
       decodeSubscription: readSubscriptionTopics,
     })
     this.logMaintenance = new LogMaintenance(this)
+    this.manualClock = this.clock instanceof ManualClock
+    if (this.clock instanceof AutoClock) {
+      this.autoClock = this.clock
+      this.detachClock = this.clock.attach({ wantsTime: () => this.wantsTime(), describeWaiting: () => this.describeWaiting() })
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -186,10 +241,21 @@ export class ClusterModel {
    * unknown) cannot be reached: the promise rejects with BrokerUnreachableError.
    */
   send<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, from?: RequestSource): Promise<ResponseOf<K>> {
+    this.autoClock?.poke()
+    const answer = this.dispatch<K>(brokerId, request, from)
+    // A socket read is a macrotask: every so often the answer waits for one, so that a loop of
+    // awaited sends lets the event loop run (a user's timers, I/O). Counted, not timed, so a
+    // seeded run interleaves the same way every time. Not on a ManualClock, whose advance() lets
+    // what each timer starts finish within one macrotask.
+    if (++this.sendCount % YIELD_EVERY === 0 && !this.manualClock) return answer.then((value) => realTime.yield().then(() => value))
+    return answer
+  }
+
+  private dispatch<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, from?: RequestSource): Promise<ResponseOf<K>> {
     if (from && this.pausedClients.has(from.clientId)) {
       // A paused client is a process that hangs: its requests leave only when it resumes.
       return new Promise<void>((resolve) => this.pausedRequests.push({ clientId: from.clientId, release: resolve })).then(() =>
-        this.send(brokerId, request, from),
+        this.send<K>(brokerId, request, from),
       )
     }
     const broker = this.brokersById.get(brokerId)
@@ -197,12 +263,29 @@ export class ClusterModel {
     if (!broker.reachable || this.closed) {
       return Promise.reject(new BrokerUnreachableError(brokerId, this.closed ? 'the cluster is closed' : (broker.unreachableReason ?? 'unreachable')))
     }
-    if (this.interceptors.length > 0) return this.intercepted<K>(brokerId, request, from)
-    return this.handle<K>(brokerId, request)
+    if (this.interceptors.length > 0) return this.counted(request.api, from, this.intercepted<K>(brokerId, request, from))
+    return this.handle<K>(brokerId, request, from)
+  }
+
+  /** Counts a request in flight until it is answered (unless it is a consumer's long poll). */
+  private counted<T>(api: string, from: RequestSource | undefined, answer: Promise<T>): Promise<T> {
+    if (from?.background) return answer
+    this.pendingRequests++
+    this.pendingByApi.set(api, (this.pendingByApi.get(api) ?? 0) + 1)
+    this.watchForStall()
+    const done = (): void => {
+      this.pendingRequests--
+      const left = (this.pendingByApi.get(api) ?? 1) - 1
+      if (left > 0) this.pendingByApi.set(api, left)
+      else this.pendingByApi.delete(api)
+      this.autoClock?.poke()
+    }
+    answer.then(done, done)
+    return answer
   }
 
   /** Runs the broker's handler; a response still pending is lost if the broker goes away. */
-  private handle<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }): Promise<ResponseOf<K>> {
+  private handle<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, from?: RequestSource): Promise<ResponseOf<K>> {
     const handler = handlers[request.api] as Handler<K>
     let result: ResponseOf<K> | Promise<ResponseOf<K>>
     try {
@@ -214,7 +297,7 @@ export class ClusterModel {
     let waiting = this.inFlight.get(brokerId)
     if (!waiting) this.inFlight.set(brokerId, (waiting = new Set()))
     const pending = waiting
-    return new Promise<ResponseOf<K>>((resolve, reject) => {
+    const answer = new Promise<ResponseOf<K>>((resolve, reject) => {
       pending.add(reject)
       result.then(
         (value) => {
@@ -227,6 +310,7 @@ export class ClusterModel {
         },
       )
     })
+    return this.counted(request.api, from, answer)
   }
 
   /** Fails every request a broker has not answered yet: its connections are gone. */
@@ -243,19 +327,26 @@ export class ClusterModel {
       if (hook.options.brokerId !== undefined && hook.options.brokerId !== brokerId) continue
       const seen = hook.seen++
       if (hook.options.times !== undefined && hook.seen >= hook.options.times) this.interceptors = this.interceptors.filter((h) => h !== hook)
-      const action = await hook.handler({ api: request.api, brokerId, request, clientId: from?.clientId, seen } as never)
+      // The hook is the test's own code: the clock does not jump while it runs.
+      const release = this.clock.hold?.('a cluster.intercept hook')
+      let action: Awaited<ReturnType<typeof hook.handler>>
+      try {
+        action = await hook.handler({ api: request.api, brokerId, request, clientId: from?.clientId, seen } as never)
+      } finally {
+        release?.()
+      }
       if (!action) continue
       if ('error' in action) return errorResponse<K>(request, errorCodeOf(action.error), action.message ?? null)
       if ('disconnect' in action) throw new BrokerUnreachableError(brokerId, 'the connection was dropped (cluster.intercept)')
       if ('respond' in action) return action.respond as ResponseOf<K>
       if ('delayMs' in action) {
-        await new Promise<void>((resolve) => this.clock.setTimeout(resolve, action.delayMs))
+        await this.sleep(action.delayMs, `a ${request.api} request delayed by cluster.intercept`, { uncounted: true }).done
         break
       }
     }
     const broker = this.brokersById.get(brokerId)
     if (!broker?.reachable || this.closed) throw new BrokerUnreachableError(brokerId, 'the broker went away while the request was held')
-    return this.handle<K>(brokerId, request)
+    return this.handle<K>(brokerId, request, { clientId: from?.clientId ?? '', background: true })
   }
 
   /**
@@ -282,11 +373,40 @@ export class ClusterModel {
    */
   pauseClient(clientId: string): void {
     this.pausedClients.add(clientId)
+    // A hung process's handler holds nothing: its session timeout is time worth jumping to.
+    for (const hold of this.clientHolds.get(clientId) ?? []) {
+      hold.release?.()
+      hold.release = undefined
+    }
+    this.autoClock?.poke()
+  }
+
+  /**
+   * Holds the clock for a client's own code (a consumer's handler): a self-advancing clock does
+   * not jump while it runs, unless the client is paused (a hung process holds nothing).
+   */
+  holdClockFor(clientId: string, reason: string): () => void {
+    const hold: { reason: string; release: (() => void) | undefined } = { reason, release: undefined }
+    if (!this.pausedClients.has(clientId)) hold.release = this.clock.hold?.(reason)
+    let holds = this.clientHolds.get(clientId)
+    if (!holds) this.clientHolds.set(clientId, (holds = new Set()))
+    holds.add(hold)
+    return () => {
+      hold.release?.()
+      hold.release = undefined
+      holds.delete(hold)
+      if (holds.size === 0 && this.clientHolds.get(clientId) === holds) this.clientHolds.delete(clientId)
+    }
+  }
+
+  isClientPaused(clientId: string): boolean {
+    return this.pausedClients.has(clientId)
   }
 
   /** Lets a paused client's held requests go, in the order they were made. */
   resumeClient(clientId: string): void {
     this.pausedClients.delete(clientId)
+    for (const hold of this.clientHolds.get(clientId) ?? []) hold.release ??= this.clock.hold?.(hold.reason)
     const released = this.pausedRequests.filter((r) => r.clientId === clientId)
     this.pausedRequests = this.pausedRequests.filter((r) => r.clientId !== clientId)
     for (const r of released) r.release()
@@ -462,44 +582,161 @@ export class ClusterModel {
     return this.eventLog.list(filter)
   }
 
-  /** Moves a ManualClock forward, running due timers in order. */
+  /**
+   * Moves the clock forward by `ms` on purpose, running the timers due on the way in order: a
+   * ManualClock, or the self-advancing clock (for a test that wants time to pass).
+   */
   async advance(ms: number): Promise<void> {
-    if (!(this.clock instanceof ManualClock)) {
-      throw new TypeError('cluster.advance(ms) needs a ManualClock: new Cluster({ clock: new ManualClock() })')
+    if (!(this.clock instanceof ManualClock) && !(this.clock instanceof AutoClock)) {
+      throw new TypeError('cluster.advance(ms) needs a virtual clock: the default one or a ManualClock, not the wall clock')
     }
     await this.clock.advance(ms)
   }
 
   registerParticipant(participant: SettleParticipant): () => void {
     this.participants.add(participant)
-    return () => this.participants.delete(participant)
+    this.autoClock?.poke()
+    return () => {
+      this.participants.delete(participant)
+      this.autoClock?.poke()
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Settledness: what settle() and the self-advancing clock wait for
+
+  /**
+   * Not settled: a request (not a long poll) or a client's wait (a retry back-off) is pending,
+   * a group is rebalancing, or a running consumer has not read everything up to the high
+   * watermark (or, read_committed, cannot yet: an open transaction). A settled cluster wants
+   * no time: its heartbeats, retention and expiry are not worth jumping to.
+   */
+  wantsTime(): boolean {
+    if (this.closed) return false
+    if (this.pendingRequests > 0) return true
+    for (const sleep of this.sleeps.values()) if (sleep.work) return true
+    if (this.groups.rebalancingGroups().length > 0) return true
+    for (const p of this.participants) if (!p.isSettled()) return true
+    return false
+  }
+
+  /** What the cluster still waits for, in a line. */
+  describeWaiting(): string {
+    const what: string[] = []
+    if (this.pendingRequests > 0) what.push(`requests in flight: ${[...this.pendingByApi].map(([api, n]) => `${n} ${api}`).join(', ')}`)
+    const sleeps = new Map<string, number>()
+    for (const sleep of this.sleeps.values()) if (sleep.work) sleeps.set(sleep.what, (sleeps.get(sleep.what) ?? 0) + 1)
+    for (const [w, n] of sleeps) what.push(n > 1 ? `${n} x ${w}` : w)
+    const rebalancing = this.groups.rebalancingGroups()
+    if (rebalancing.length > 0) what.push(`rebalancing: ${rebalancing.map((g) => `group ${g.groupId} (${g.state})`).join(', ')}`)
+    for (const p of this.participants) if (!p.isSettled()) what.push(p.describePending?.() ?? 'a consumer')
+    return what.length > 0 ? what.join('; ') : 'nothing'
   }
 
   /**
-   * Resolves once every registered participant (running consumers) is settled: caught up to
-   * the high watermark of every assigned partition, no handler in flight, no rebalance pending.
-   * With a ManualClock it runs timers that are already due but never moves time.
+   * A client's wait on the cluster's clock: a retry back-off, a consumer's restart, a pause
+   * between fetches. Unless `idle`, the wait is pending work (settle() and the self-advancing
+   * clock wait for it, the latter by jumping to its end). close() ends every wait at once with
+   * ClusterClosedError, so no timer outlives the cluster.
+   */
+  sleep(ms: number, what: string, options: { idle?: boolean; uncounted?: boolean } = {}): ClusterSleep {
+    if (this.closed) return { done: Promise.reject(new ClusterClosedError(what)), wake: () => {} }
+    const id = this.nextSleepId++
+    let timer: ReturnType<Clock['setTimeout']> | undefined
+    let settle!: (error?: Error) => void
+    const done = new Promise<void>((resolve, reject) => {
+      settle = (error) => {
+        if (!this.sleeps.delete(id)) return
+        this.clock.clearTimeout(timer)
+        this.autoClock?.poke()
+        if (error) reject(error)
+        else resolve()
+      }
+    })
+    // An intercept delay is already counted as its request.
+    this.sleeps.set(id, { what, work: options.idle !== true && options.uncounted !== true, end: settle })
+    timer = this.clock.setTimeout(() => settle(), ms)
+    if (options.idle !== true) this.watchForStall()
+    return { done, wake: () => settle() }
+  }
+
+  /**
+   * Resolves once the cluster is settled (see wantsTime): no request or client wait pending, no
+   * rebalance, every running consumer caught up. On the self-advancing clock the clock jumps
+   * meanwhile; on a ManualClock settle() advances it from timer to timer (at most maxVirtualMs);
+   * on the wall clock it waits. Gives up after timeoutMs of real time (default 4000, below
+   * vitest's and jest's 5 s) with a message naming the clock and what is still pending.
    */
   async settle(options: SettleOptions = {}): Promise<void> {
-    const timeoutMs = options.timeoutMs ?? 10_000
+    const timeoutMs = options.timeoutMs ?? 4_000
+    const maxVirtualMs = options.maxVirtualMs ?? 600_000
+    if (!(timeoutMs >= 0) || !(maxVirtualMs >= 0)) throw new RangeError('settle() needs timeoutMs and maxVirtualMs >= 0')
     const startedAt = realTime.now()
+    const virtualStart = this.clock.now()
     let quietRounds = 0
     let busyRounds = 0
     for (;;) {
-      if (this.clock instanceof ManualClock) await this.clock.runDue()
+      const manual = this.clock instanceof ManualClock ? this.clock : undefined
+      if (manual) await manual.runDue()
       else await settleMicrotasks()
-      const pending = [...this.participants].filter((p) => !(p.clientId !== undefined && this.pausedClients.has(p.clientId)) && !p.isSettled())
-      if (pending.length === 0) {
+      if (!this.wantsTime()) {
         // Two quiet rounds in a row: nothing was still on its way between them.
         if (++quietRounds >= 2) return
         continue
       }
       quietRounds = 0
-      if (realTime.now() - startedAt > timeoutMs) {
-        const what = pending.map((p) => p.describePending?.() ?? 'a participant').join('; ')
-        throw new Error(`cluster.settle() timed out after ${timeoutMs} ms: ${what}`)
+      const fail = (why: string): Error =>
+        new Error(`cluster.settle() ${why} on ${describeClock(this.clock)}. Still pending: ${this.describeWaiting()}`)
+      if (realTime.now() - startedAt > timeoutMs) throw fail(`gave up after ${timeoutMs} ms of real time`)
+      if (manual) {
+        const next = manual.nextTimerAt()
+        if (next !== undefined) {
+          if (next - virtualStart > maxVirtualMs) throw fail(`advanced ${manual.now() - virtualStart} ms of virtual time (maxVirtualMs ${maxVirtualMs}) without settling`)
+          await manual.advance(Math.max(0, next - manual.now()))
+          continue
+        }
       }
-      if (!(this.clock instanceof ManualClock)) if (++busyRounds > 50) await realTime.sleep(1)
+      if (++busyRounds > 50) await realTime.sleep(1)
+    }
+  }
+
+  /**
+   * On a ManualClock, a request or client wait that sits while nobody advances the clock would
+   * hang a test without a word; after 1.5 s of real time like that, a warning says so.
+   */
+  private watchForStall(): void {
+    if (!(this.clock instanceof ManualClock) || this.stallWatch) return
+    const clock = this.clock
+    const advances = clock.advances
+    this.stallWatch = realTime.watchdog(() => {
+      this.stallWatch = undefined
+      if (this.closed || !this.wantsTime()) return
+      if (clock.advances === advances && clock.nextTimerAt() !== undefined) {
+        realTime.warn(
+          `memkafka: waiting for ${describeClock(clock)} that nobody advances for 1.5 s of real time. Still pending: ${this.describeWaiting()}. ` +
+            'Move it with cluster.advance(ms) or cluster.settle(), or use the default clock, which runs itself.',
+        )
+        return
+      }
+      this.watchForStall()
+    }, 1_500)
+  }
+
+  /**
+   * A client connected: like its socket, it keeps the process alive until it disconnects (or
+   * the cluster closes). Returns the release.
+   */
+  clientConnected(): () => void {
+    if (this.closed) return () => {}
+    if (this.connectedClients++ === 0) this.releaseKeepAlive = realTime.keepAlive()
+    let released = false
+    return () => {
+      if (released) return
+      released = true
+      if (--this.connectedClients === 0) {
+        this.releaseKeepAlive?.()
+        this.releaseKeepAlive = undefined
+      }
     }
   }
 
@@ -530,6 +767,13 @@ export class ClusterModel {
     this.replicaManager.close()
     this.lifecycle.close()
     this.logMaintenance.stop()
+    // Every client wait (retry back-offs, restarts, pauses) ends now, with its timer.
+    for (const sleep of [...this.sleeps.values()]) sleep.end(new ClusterClosedError(sleep.what))
+    this.stallWatch?.()
+    this.stallWatch = undefined
+    this.detachClock?.()
+    this.releaseKeepAlive?.()
+    this.releaseKeepAlive = undefined
     // Long polls and parked joins were answered above; whatever still waits loses its connection.
     await settleMicrotasks()
     for (const id of this.brokersById.keys()) this.dropConnections(id, 'the cluster is closed')

@@ -66,8 +66,14 @@ export class BrokerListener {
     }
     const connection = new Connection(socket, this.connectionOptions)
     this.connections.add(connection)
+    // A client over the wire works outside what a self-advancing clock can see: while it is
+    // connected, the clock must not jump over its waits, and follows the wall clock instead.
+    const release = this.connectionOptions.cluster.clock.hold?.(`a wire client of broker ${this.broker.id} (${connection.peer})`, { followWallClock: true })
     this.log({ level: 'debug', message: 'accepted a connection', brokerId: this.broker.id, peer: connection.peer })
-    void connection.closed.then(() => this.connections.delete(connection))
+    void connection.closed.then(() => {
+      this.connections.delete(connection)
+      release?.()
+    })
   }
 
   /** Destroys every open connection (the broker went away). */

@@ -113,7 +113,7 @@ function byName<T extends { readonly name: string }>(a: T, b: T): number {
 }
 
 function sleep(client: ClusterClient, ms: number): Promise<void> {
-  return new Promise((resolve) => client.clock.setTimeout(resolve, ms))
+  return client.sleep(ms, `an admin of client ${client.clientId} waiting`)
 }
 
 export class Admin {

@@ -4,7 +4,6 @@
  * and the crash-and-restart policy.
  */
 import { CoordinatorType, IsolationLevel } from '../../cluster/api/messages.js'
-import type { TimerHandle } from '../../cluster/clock.js'
 import { KafkaJSNonRetriableError } from '../errors.js'
 import { createErrorFromCode } from '../protocol-error-table.js'
 import { CONSUMER_EVENTS, InstrumentationEmitter, type InstrumentationListener } from '../instrumentation.js'
@@ -69,7 +68,7 @@ export class Consumer {
   private readonly topics: Record<string, TopicConfiguration> = {}
   private group: ConsumerGroup | undefined
   private runner: Runner | undefined
-  private restartTimer: TimerHandle | undefined
+  private restartTimer: { wake(): void } | undefined
   private unregister: (() => void) | undefined
 
   constructor(client: ClusterClient, config: ConsumerConfig) {
@@ -106,7 +105,7 @@ export class Consumer {
   }
 
   stop = async (): Promise<void> => {
-    this.client.clock.clearTimeout(this.restartTimer)
+    this.restartTimer?.wake()
     this.restartTimer = undefined
     if (this.runner) {
       const runner = this.runner
@@ -221,10 +220,20 @@ export class Consumer {
     if (restart) {
       const retryTime = error.retryTime || retryConfig(this.config.retry).initialRetryTime
       this.log.error(`Restarting the consumer in ${retryTime}ms`, { retryCount: error.retryCount, retryTime, groupId: this.config.groupId })
-      this.restartTimer = this.client.clock.setTimeout(() => {
-        this.restartTimer = undefined
-        void start().catch((e: Error) => this.log.error(`Restart failed: ${e.message}`))
-      }, retryTime)
+      // kafkajs's restart timer keeps the process alive; so does this wait.
+      const release = this.client.model.clientConnected()
+      const restart = this.client.sleeper(retryTime, `consumer of group ${this.config.groupId} restarting after a crash`)
+      this.restartTimer = restart
+      restart.done.then(
+        () => {
+          release()
+          // stop() ends the wait early: no restart then.
+          if (this.restartTimer !== restart) return
+          this.restartTimer = undefined
+          void start().catch((e: Error) => this.log.error(`Restart failed: ${e.message}`))
+        },
+        () => release(),
+      )
     }
   }
 

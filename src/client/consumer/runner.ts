@@ -67,6 +67,8 @@ export class Runner {
   private loop: Promise<void> | undefined
   private fetchAbort: AbortController | undefined
   private wakeSleep: (() => void) | undefined
+  /** In a retry back-off (pending work), not an idle wait. */
+  private backingOff = false
   private stopped = false
   private joining: Promise<boolean> | undefined
 
@@ -122,20 +124,37 @@ export class Runner {
     this.wakeSleep?.()
   }
 
-  /** Nothing in flight, the group joined, and every assigned partition read to its end. */
+  /**
+   * Nothing in flight, the group joined, and every assigned partition read to its end: the high
+   * watermark, also for read_committed (records behind an open transaction are not read yet;
+   * the transaction's timeout is what they wait for). A consumer of a paused (hung) client is
+   * settled unless it is still a member holding unread partitions, which only its session
+   * timeout can move away.
+   */
   isSettled(): boolean {
     if (!this.running) return true
-    if (this.needsJoin || this.inFlight > 0 || this.group.hasPendingSeeks) return false
     const model = this.client.model
+    const hung = model.isClientPaused(this.client.clientId)
+    if (hung) {
+      if (this.needsJoin || !this.group.memberId || !model.groups.hasMember(this.group.groupId, this.group.memberId)) return true
+      // What a hung process has read but not committed is as good as unread: after its session
+      // timeout another member reads it again from the committed offset.
+      return this.caughtUp(true)
+    }
+    if (this.needsJoin || this.inFlight > 0 || this.backingOff || this.group.hasPendingSeeks) return false
     const state = model.groups.groupStatus(this.group.groupId)
     if (!state || state.state !== 'Stable' || state.generationId !== this.group.generationId) return false
+    return this.caughtUp()
+  }
+
+  private caughtUp(committed = false): boolean {
+    const model = this.client.model
     for (const { topic, partition } of this.group.assignedPartitions()) {
       if (this.group.isPaused(topic, partition)) continue
       const p = model.controller.topic(topic)?.partitions[partition]
       if (!p) continue
-      const end = this.options.isolationLevel === IsolationLevel.READ_COMMITTED ? p.lastStableOffset : p.highWatermark
-      const position = this.group.position(topic, partition)
-      if (position === undefined || position < end) return false
+      const position = committed ? (model.groups.committedOffset(this.group.groupId, topic, partition) ?? p.logStartOffset) : this.group.position(topic, partition)
+      if (position === undefined || position < p.highWatermark) return false
     }
     return true
   }
@@ -207,23 +226,23 @@ export class Runner {
         const wait = retryTime
         retryCount++
         retryTime = nextRetryTime(retry, retryTime, this.client.random)
-        await this.sleep(wait)
+        this.backingOff = true
+        // A closed cluster ends the wait at once; the next attempt then fails and ends the loop.
+        await this.sleep(wait, false).catch(() => {})
+        this.backingOff = false
       }
     }
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = this.client.clock.setTimeout(() => {
-        this.wakeSleep = undefined
-        resolve()
-      }, ms)
-      this.wakeSleep = () => {
-        this.client.clock.clearTimeout(timer)
-        this.wakeSleep = undefined
-        resolve()
-      }
-    })
+  /** Waits on the cluster's clock; wake() ends it early. An idle wait is no pending work. */
+  private async sleep(ms: number, idle: boolean): Promise<void> {
+    const sleep = this.client.sleeper(ms, `consumer of group ${this.group.groupId} ${idle ? 'waiting for its next fetch' : 'in a retry back-off'}`, { idle })
+    this.wakeSleep = sleep.wake
+    try {
+      await sleep.done
+    } finally {
+      if (this.wakeSleep === sleep.wake) this.wakeSleep = undefined
+    }
   }
 
   /** One fetch round: a request per leader; the first with data ends the others' long polls. */
@@ -244,7 +263,7 @@ export class Runner {
     const maxWaitMs = Math.min(this.options.maxWaitTimeInMs, untilHeartbeat)
     if (byLeader.size === 0) {
       // Nothing to fetch (no assignment, or all paused): wait as a fetch would, then heartbeat.
-      await this.sleep(maxWaitMs)
+      await this.sleep(maxWaitMs, true).catch(() => {})
       return []
     }
     const abort = new AbortController()
@@ -263,7 +282,7 @@ export class Runner {
           isolationLevel: this.options.isolationLevel,
           topics,
           signal: abort.signal,
-        })
+        }, { background: true })
         let gotData = false
         for (const t of response.topics) {
           for (const p of t.partitions) {
@@ -344,6 +363,8 @@ export class Runner {
     this.emitter.emit(CONSUMER_EVENTS.START_BATCH_PROCESS, batchInfo)
     const startedAt = this.client.clock.now()
     this.inFlight++
+    // The handler is the user's code: the self-advancing clock does not jump while it runs.
+    const release = this.client.model.holdClockFor(this.client.clientId, `a consumer's ${this.options.eachMessage ? 'eachMessage' : 'eachBatch'} handler (group ${group.groupId})`)
     try {
       if (this.options.eachMessage) {
         const eachMessage = this.options.eachMessage
@@ -398,6 +419,7 @@ export class Runner {
       }
     } finally {
       this.inFlight--
+      release()
     }
     this.emitter.emit(CONSUMER_EVENTS.END_BATCH_PROCESS, { ...batchInfo, duration: this.client.clock.now() - startedAt })
   }

@@ -111,7 +111,8 @@ function produceToPartition(
         // A retry of a batch already written: answered with the original offsets, nothing appended.
         const original = check.batch
         const duplicate = (): ProducePartitionResponse => ({ index: data.index, errorCode: ErrorCode.NONE, baseOffset: original.baseOffset, logAppendTime: -1, logStartOffset: partition.logStartOffset })
-        if (acks !== -1 || partition.highWatermark > original.lastOffset) return duplicate()
+        if (acks !== -1) return duplicate()
+        if (partition.highWatermark > original.lastOffset) return afterReplication(cluster, partition, duplicate)
         return awaitReplication(cluster, brokerId, partition, original.lastOffset + 1, timeoutMs, duplicate)
       }
     } else if (leader.producerState.entry(producerId) && producerEpoch < leader.producerState.entry(producerId)!.producerEpoch) {
@@ -145,15 +146,19 @@ function produceToPartition(
     logStartOffset: partition.logStartOffset,
   })
   const required = batch.lastOffset + 1
-  if (acks !== -1 || partition.highWatermark >= required) return success()
+  if (acks !== -1) return success()
+  if (partition.highWatermark >= required) return afterReplication(cluster, partition, success)
   return awaitReplication(cluster, brokerId, partition, required, timeoutMs, success)
 }
 
 /**
  * acks=all (Kafka's DelayedProduce): the answer waits until the high watermark passes the
- * batch. The data is written either way; the client learns NOT_ENOUGH_REPLICAS_AFTER_APPEND if
- * the ISR shrank below min.insync.replicas meanwhile, NOT_LEADER_OR_FOLLOWER if leadership
- * moved, REQUEST_TIMED_OUT after the request's timeout.
+ * batch. Only then does Partition.checkEnoughReplicasReachOffset decide: NOT_ENOUGH_REPLICAS_
+ * AFTER_APPEND if the ISR is below min.insync.replicas at that moment, else success. Since
+ * Kafka 3.7 (KAFKA-15583) the high watermark does not advance while the ISR is below
+ * min.insync.replicas, so a write whose ISR shrank while it waited ends in REQUEST_TIMED_OUT
+ * after the request's timeout (the data is written either way). NOT_LEADER_OR_FOLLOWER if
+ * leadership moved. Nothing is left behind when the cluster closes.
  */
 function awaitReplication(
   cluster: ClusterModel,
@@ -167,28 +172,39 @@ function awaitReplication(
     let cancelWatch: () => void = () => {}
     const timer = cluster.clock.setTimeout(() => {
       cancelWatch()
+      stopOnClose()
       resolve(failure(partition.index, 'REQUEST_TIMED_OUT'))
     }, timeoutMs)
+    // On close the request loses its connection (ClusterModel.dropConnections); only the timer
+    // and the watch need ending.
+    const stopOnClose = cluster.onClose(() => {
+      cluster.clock.clearTimeout(timer)
+      cancelWatch()
+    })
     const finish = (response: ProducePartitionResponse): void => {
       cluster.clock.clearTimeout(timer)
       cancelWatch()
+      stopOnClose()
       resolve(response)
     }
     const check = (): void => {
       if (partition.leader !== brokerId) return finish(failure(partition.index, 'NOT_LEADER_OR_FOLLOWER'))
-      const minIsr = Math.min(cluster.controller.topic(partition.topic)?.settings.minInsyncReplicas ?? 1, partition.replicas.length)
-      if (partition.highWatermark >= required) return finish(success())
-      if (partition.isr.length < minIsr) {
-        return finish(
-          failure(
-            partition.index,
-            'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
-            `The size of the current ISR ${partition.isr.length} is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${partition.topic}-${partition.index}`,
-          ),
-        )
-      }
+      if (partition.highWatermark >= required) return finish(afterReplication(cluster, partition, success))
       cancelWatch = partition.onChange(check)
     }
     check()
   })
+}
+
+/** Partition.checkEnoughReplicasReachOffset, once the high watermark has passed the batch. */
+function afterReplication(cluster: ClusterModel, partition: Partition, success: () => ProducePartitionResponse): ProducePartitionResponse {
+  const minIsr = Math.min(cluster.controller.topic(partition.topic)?.settings.minInsyncReplicas ?? 1, partition.replicas.length)
+  if (partition.isr.length < minIsr) {
+    return failure(
+      partition.index,
+      'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+      `The size of the current ISR ${partition.isr.length} is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${partition.topic}-${partition.index}`,
+    )
+  }
+  return success()
 }

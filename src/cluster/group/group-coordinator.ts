@@ -1144,6 +1144,24 @@ export class GroupCoordinator {
     return group ? { state: group.state, generationId: group.generationId } : undefined
   }
 
+  /**
+   * The groups with a rebalance under way (PreparingRebalance, CompletingRebalance): what a
+   * settled cluster has none of. Kept cheap: settle() and the self-advancing clock ask often.
+   */
+  rebalancingGroups(): { groupId: string; state: GroupState }[] {
+    if (this.closed) return []
+    const out: { groupId: string; state: GroupState }[] = []
+    for (const group of this.groups.values()) {
+      if (group.is(GroupState.PreparingRebalance) || group.is(GroupState.CompletingRebalance)) out.push({ groupId: group.groupId, state: group.state })
+    }
+    return out
+  }
+
+  /** Whether a member id is in the group now (a hung member expelled after its session is not). */
+  hasMember(groupId: string, memberId: string): boolean {
+    return this.groups.get(groupId)?.has(memberId) === true
+  }
+
   snapshot(): GroupSnapshot[] {
     return [...this.groups.values()].map((group) => ({
       groupId: group.groupId,

@@ -231,22 +231,23 @@ describe('a retried batch never produces a duplicate offset', () => {
   })
 
   /**
-   * NOT_ENOUGH_REPLICAS_AFTER_APPEND: the ISR shrank below min.insync.replicas while the
-   * leader waited, and the data IS written (KAFKA-SEMANTICS.md). The producer retries (it is
-   * retriable), gets NOT_ENOUGH_REPLICAS while the followers are away, and once they are back
-   * its retry is recognised as a duplicate.
+   * The ISR shrank below min.insync.replicas while the leader waited: since Kafka 3.7 the high
+   * watermark stays put, so the write times out (REQUEST_TIMED_OUT), and the data IS written
+   * (KAFKA-SEMANTICS.md). The producer retries (it is retriable), gets NOT_ENOUGH_REPLICAS while
+   * the followers are away, and once they are back its retry is recognised as a duplicate.
    */
-  it('after NOT_ENOUGH_REPLICAS_AFTER_APPEND', async () => {
+  it('after REQUEST_TIMED_OUT once the ISR shrank below min.insync.replicas', async () => {
     const { cluster, producer, produced } = await start({ topicConfigs: { 'min.insync.replicas': '2' } })
     await producer.connect()
     const p = cluster.controller.topic('t')!.partitions[0]!
     const followers = p.replicas.filter((id) => id !== p.leader)
     for (const id of followers) cluster.pauseReplication(id)
-    const sending = producer.send({ topic: 't', messages: messages('kept') })
+    const sending = producer.send({ topic: 't', timeout: 1_000, messages: messages('kept') })
     sending.catch(() => {})
     await cluster.advance(0)
     expect(logOf(cluster)).toEqual([[0, 'kept']])
     for (const id of followers) cluster.stopBroker(id)
+    await cluster.advance(1_000)
     await cluster.advance(100)
     for (const id of followers) cluster.startBroker(id)
     for (const id of followers) cluster.resumeReplication(id)

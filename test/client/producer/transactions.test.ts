@@ -4,7 +4,7 @@
  * read_uncommitted consumers, sendOffsets, the transaction object's rules and kafkajs's exact
  * errors, zombie fencing, the transaction timeout, and a late write after an abort.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import {
   Cluster,
   KafkaJSNonRetriableError,
@@ -121,10 +121,18 @@ describe('what commit and abort make visible', () => {
     const c = consumer('g')
     await c.connect()
     await c.subscribe({ topics: ['out'], fromBeginning: true })
-    await c.run({ eachMessage: async ({ message }) => void got.push(message.value!.toString()) })
-    await cluster.settle()
-    expect(got).toEqual(['before'])
-    expect(cluster.describe().topics.find((t) => t.name === 'out')!.partitions[0]).toMatchObject({ lastStableOffset: 1, highWatermark: 3 })
+    // settle() would wait out the open transaction (its timeout aborts it): hold the clock
+    // while looking at what the consumer got meanwhile.
+    const release = cluster.clock.hold!('the test looking at an open transaction')
+    try {
+      await c.run({ eachMessage: async ({ message }) => void got.push(message.value!.toString()) })
+      await vi.waitFor(() => expect(got).toEqual(['before']))
+      for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve))
+      expect(got).toEqual(['before'])
+      expect(cluster.describe().topics.find((t) => t.name === 'out')!.partitions[0]).toMatchObject({ lastStableOffset: 1, highWatermark: 3 })
+    } finally {
+      release()
+    }
     await txn.commit()
     await cluster.settle()
     expect(got).toEqual(['before', 'inside', 'after'])

@@ -187,9 +187,15 @@ describe('closing', () => {
     await server.close()
     await Promise.all(clients.map((c) => c.closed))
     await eventually(() => handles() <= before, 2000, 'every socket handle to be released')
-    // The port can be bound again.
-    const again = await cluster.listen({ port: server.brokers[0]!.port, log: () => {} })
-    expect(again.brokers[0]!.port).toBe(server.brokers[0]!.port)
+    // Each port can be bound again (by its own port: port + i of another listen() could be
+    // anybody's ephemeral port by now).
+    for (const broker of server.brokers) {
+      await new Promise<void>((resolve, reject) => {
+        const s = createServer()
+        s.once('error', reject)
+        s.listen(broker.port, '127.0.0.1', () => s.close(() => resolve()))
+      })
+    }
     await cluster.close()
     await eventually(() => handles() <= before, 2000, 'every socket handle to be released')
   })
@@ -216,5 +222,22 @@ describe('closing', () => {
     const cluster = new Cluster({ clock: new SystemClock() })
     await cluster.close()
     await expect(cluster.listen()).rejects.toThrow('the cluster is closed')
+  })
+})
+
+describe('a listening cluster on the self-advancing clock', () => {
+  it('holds the clock while a wire client is connected, so time follows the wall clock for it, and lets go when it leaves', async () => {
+    const cluster = new Cluster()
+    try {
+      const server = await cluster.listen()
+      const clock = cluster.clock as { describe(): string }
+      expect(clock.describe()).not.toContain('held by')
+      const client = await RawClient.connect(server.brokers[0]!.port)
+      await eventually(() => clock.describe().includes('held by: a wire client of broker 0'), 2000, 'the hold')
+      await client.close()
+      await eventually(() => !clock.describe().includes('held by'), 2000, 'the release')
+    } finally {
+      await cluster.close()
+    }
   })
 })

@@ -1,0 +1,190 @@
+/**
+ * The default clock runs itself (issue 17): with Kafka's default timings, the waits a test
+ * author would otherwise sit through (a rebalance per join, broker fencing, session and
+ * transaction timeouts) cost no real time, because the clock jumps to the next timer whenever
+ * nothing else can progress. Each test shows virtual time passing far beyond what the test's
+ * own timeout would allow on the wall clock.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { AutoClock, Cluster, logLevel, type Consumer, type EachMessagePayload } from '../../src/index.js'
+
+const clusters: Cluster[] = []
+const clients: { disconnect(): Promise<void> }[] = []
+
+afterEach(async () => {
+  for (const c of clients.splice(0).reverse()) await c.disconnect().catch(() => {})
+  for (const c of clusters.splice(0)) await c.close()
+})
+
+function start(options: ConstructorParameters<typeof Cluster>[0] = {}): Cluster {
+  const cluster = new Cluster(options)
+  clusters.push(cluster)
+  return cluster
+}
+
+describe('the default clock runs itself', () => {
+  it('is an AutoClock unless told otherwise', () => {
+    expect(start().clock).toBeInstanceOf(AutoClock)
+  })
+
+  it('15 consumers joining one by one to a 10-partition topic: Stable, 5 of them idle', { timeout: 20_000 }, async () => {
+    const cluster = start({ seed: 1 })
+    const kafka = cluster.kafka({ clientId: 'app', logLevel: logLevel.NOTHING })
+    const admin = kafka.admin()
+    clients.push(admin)
+    await admin.connect()
+    await admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 10 }] })
+    const t0 = cluster.clock.now()
+    for (let i = 0; i < 15; i++) {
+      const consumer = kafka.consumer({ groupId: 'g' })
+      clients.push(consumer)
+      await consumer.connect()
+      await consumer.subscribe({ topic: 'orders' })
+      await consumer.run({ eachMessage: async () => {} })
+    }
+    await cluster.settle()
+    const group = cluster.describe().groups.find((g) => g.groupId === 'g')!
+    expect(group.state).toBe('Stable')
+    expect(group.members).toHaveLength(15)
+    const current = group.members.map((m) => (m.assignment.orders ?? []).length)
+    expect(current.filter((n) => n === 0)).toHaveLength(5)
+    expect(current.filter((n) => n === 1)).toHaveLength(10)
+    // Every join after the first waited for the other members' next heartbeat (3 s by default):
+    // far more virtual time than the test's real-time budget.
+    expect(cluster.clock.now() - t0).toBeGreaterThan(30_000)
+  })
+
+  it('a partition leader crashes while a producer keeps sending with acks=-1: the leader moves after broker.session.timeout.ms, every acknowledged write is read back', { timeout: 20_000 }, async () => {
+    const cluster = start({ brokers: 3, seed: 2, brokerConfig: { 'min.insync.replicas': 2 } })
+    const kafka = cluster.kafka({ clientId: 'app', logLevel: logLevel.NOTHING })
+    const admin = kafka.admin()
+    clients.push(admin)
+    await admin.connect()
+    await admin.createTopics({ topics: [{ topic: 'payments', numPartitions: 1, replicationFactor: 3 }] })
+    const producer = kafka.producer()
+    clients.push(producer)
+    await producer.connect()
+    const acknowledged: string[] = []
+    const failures: string[] = []
+    const t0 = cluster.clock.now()
+    for (let i = 0; i < 40; i++) {
+      if (i === 10) cluster.stopBroker(cluster.describe().topics.find((t) => t.name === 'payments')!.partitions[0]!.leader!, { crash: true })
+      // kafkajs's default retries back off for about 9.3 s in all, and refresh metadata only
+      // after a failed attempt: a send started right after the crash can exhaust them before a
+      // refresh sees the leader that the controller elects at 9 s. An application sends again.
+      for (;;) {
+        try {
+          await producer.send({ topic: 'payments', acks: -1, messages: [{ value: `v${i}` }] })
+          break
+        } catch (error) {
+          failures.push((error as Error).name)
+        }
+      }
+      acknowledged.push(`v${i}`)
+    }
+    expect(new Set(failures)).toEqual(new Set(failures.length > 0 ? ['KafkaJSNumberOfRetriesExceeded'] : []))
+    // The crash was noticed after broker.session.timeout.ms (9 s) of virtual time.
+    expect(cluster.timeline({ types: ['brokerFenced'] })).toHaveLength(1)
+    expect(cluster.clock.now() - t0).toBeGreaterThanOrEqual(9_000)
+    const seen: string[] = []
+    const consumer = kafka.consumer({ groupId: 'reader' })
+    clients.push(consumer)
+    await consumer.connect()
+    await consumer.subscribe({ topic: 'payments', fromBeginning: true })
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) })
+    await cluster.settle()
+    for (const value of acknowledged) expect(seen).toContain(value)
+  })
+
+  it('a consumer that stops heartbeating is expelled after session.timeout.ms and its partitions move', { timeout: 20_000 }, async () => {
+    const cluster = start({ seed: 3 })
+    const app = cluster.kafka({ clientId: 'app', logLevel: logLevel.NOTHING })
+    const admin = app.admin()
+    clients.push(admin)
+    await admin.connect()
+    await admin.createTopics({ topics: [{ topic: 'events', numPartitions: 2 }] })
+    const readBy = new Map<string, Set<number>>()
+    const consumers: Consumer[] = []
+    for (const clientId of ['alive', 'hung']) {
+      const consumer = cluster.kafka({ clientId, logLevel: logLevel.NOTHING }).consumer({ groupId: 'g' })
+      clients.push(consumer)
+      consumers.push(consumer)
+      readBy.set(clientId, new Set())
+      await consumer.connect()
+      // From the beginning: a partition that moves without a committed offset is read from its start.
+      await consumer.subscribe({ topic: 'events', fromBeginning: true })
+      await consumer.run({ eachMessage: async ({ partition }: EachMessagePayload) => void readBy.get(clientId)!.add(partition) })
+    }
+    await cluster.settle()
+    cluster.pauseClient('hung')
+    try {
+      const pausedAt = cluster.clock.now()
+      const producer = app.producer()
+      clients.push(producer)
+      await producer.connect()
+      await producer.send({ topic: 'events', messages: [{ value: 'a', partition: 0 }, { value: 'b', partition: 1 }] })
+      await cluster.settle()
+      // The hung member's partition moved to the live one, after kafkajs's sessionTimeout (30 s),
+      // which read what the hung one could not commit.
+      expect(readBy.get('alive')).toEqual(new Set([0, 1]))
+      const removed = cluster.timeline({ types: ['memberRemoved'] })
+      expect(removed).toHaveLength(1)
+      expect(removed[0]!.time - pausedAt).toBeGreaterThanOrEqual(30_000)
+      const group = cluster.describe().groups.find((g) => g.groupId === 'g')!
+      expect(group.members.map((m) => m.clientId)).toEqual(['alive'])
+    } finally {
+      cluster.resumeClient('hung')
+    }
+  })
+
+  it('a transaction left open is aborted after transaction.timeout.ms, and a read_committed consumer reads past it', { timeout: 20_000 }, async () => {
+    const cluster = start({ seed: 4 })
+    const kafka = cluster.kafka({ clientId: 'app', logLevel: logLevel.NOTHING })
+    const admin = kafka.admin()
+    clients.push(admin)
+    await admin.connect()
+    await admin.createTopics({ topics: [{ topic: 'ledger', numPartitions: 1 }] })
+    const producer = kafka.producer({ transactionalId: 'tx', idempotent: true, maxInFlightRequests: 1 })
+    clients.push(producer)
+    await producer.connect()
+    const txn = await producer.transaction()
+    await txn.send({ topic: 'ledger', messages: [{ value: 'never committed' }] })
+    const plain = kafka.producer()
+    clients.push(plain)
+    await plain.connect()
+    await plain.send({ topic: 'ledger', messages: [{ value: 'after' }] })
+    const seen: string[] = []
+    const consumer = kafka.consumer({ groupId: 'g', readUncommitted: false })
+    clients.push(consumer)
+    await consumer.connect()
+    await consumer.subscribe({ topic: 'ledger', fromBeginning: true })
+    const t0 = cluster.clock.now()
+    await consumer.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) })
+    await cluster.settle()
+    expect(seen).toEqual(['after'])
+    const ended = cluster.timeline({ types: ['txnEnded'] })
+    expect(ended).toMatchObject([{ transactionalId: 'tx', result: 'abort' }])
+    // kafkajs's transactionTimeout: 60 s.
+    expect(cluster.clock.now() - t0).toBeGreaterThanOrEqual(50_000)
+  })
+
+  it('200 members join one by one', { timeout: 60_000 }, async () => {
+    const cluster = start({ seed: 5 })
+    const kafka = cluster.kafka({ clientId: 'app', logLevel: logLevel.NOTHING })
+    const admin = kafka.admin()
+    clients.push(admin)
+    await admin.connect()
+    await admin.createTopics({ topics: [{ topic: 'wide', numPartitions: 200 }] })
+    for (let i = 0; i < 200; i++) {
+      const consumer = kafka.consumer({ groupId: 'g' })
+      clients.push(consumer)
+      await consumer.connect()
+      await consumer.subscribe({ topic: 'wide' })
+      await consumer.run({ eachMessage: async () => {} })
+    }
+    await cluster.settle()
+    const group = cluster.describe().groups.find((g) => g.groupId === 'g')!
+    expect(group.state).toBe('Stable')
+    expect(group.members).toHaveLength(200)
+  })
+})
