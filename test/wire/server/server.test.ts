@@ -230,7 +230,7 @@ describe('a listening cluster on the self-advancing clock', () => {
     const cluster = new Cluster()
     try {
       const server = await cluster.listen()
-      const clock = cluster.clock as { describe(): string }
+      const clock = cluster.clock as unknown as { describe(): string }
       expect(clock.describe()).not.toContain('held by')
       const client = await RawClient.connect(server.brokers[0]!.port)
       await eventually(() => clock.describe().includes('held by: a wire client of broker 0'), 2000, 'the hold')
