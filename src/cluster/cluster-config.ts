@@ -38,6 +38,13 @@ export class ClusterConfig {
     return this.broker.get('auto.create.topics.enable') as boolean
   }
 
+  /** The authorizer's settings (authorizer.class.name, super.users, allow.everyone.if.no.acl.found). */
+  authorizerConfig(): { enabled: boolean; superUsers: string[]; allowEveryoneIfNoAclFound: boolean } {
+    const className = this.broker.get('authorizer.class.name') as string
+    const superUsers = (this.broker.get('super.users') as string).split(';').map((s) => s.trim()).filter((s) => s !== '')
+    return { enabled: className !== '', superUsers, allowEveryoneIfNoAclFound: this.broker.get('allow.everyone.if.no.acl.found') as boolean }
+  }
+
   deleteTopicEnable(): boolean {
     return this.broker.get('delete.topic.enable') as boolean
   }

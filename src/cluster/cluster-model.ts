@@ -33,6 +33,7 @@ import type { Topic } from './metadata/topic.js'
 import type { Partition } from './partition/partition.js'
 import type { PartitionLog } from './log/partition-log.js'
 import { LogMaintenance, type LogCleanupResult } from './log/log-maintenance.js'
+import { ClusterSecurity } from './security/cluster-security.js'
 
 export interface BrokerSpec {
   readonly id?: number
@@ -68,6 +69,10 @@ export interface SettleParticipant {
 /** Who sends a request: the client id of its header (Kafka's RequestHeader.clientId). */
 export interface RequestSource {
   readonly clientId: string
+  /** The authenticated principal ("User:alice"); absent: User:ANONYMOUS, as on a PLAINTEXT listener. */
+  readonly principal?: string
+  /** The client's IP address (for ACL host matching); absent: an in-process client, 127.0.0.1. */
+  readonly clientHost?: string
 }
 
 export interface SettleOptions {
@@ -88,6 +93,8 @@ export class ClusterModel {
   readonly transactions: TransactionCoordinator
   readonly lifecycle: BrokerLifecycle
   readonly config: ClusterConfig
+  /** Users, ACLs and the authorizer (src/cluster/security). */
+  readonly security: ClusterSecurity
   /** Retention and the log cleaner, on the clock (log.retention.check.interval.ms, log.cleaner.backoff.ms). */
   private readonly logMaintenance: LogMaintenance
   private readonly brokerList: Broker[]
@@ -176,6 +183,7 @@ export class ClusterModel {
       decodeSubscription: readSubscriptionTopics,
     })
     this.logMaintenance = new LogMaintenance(this)
+    this.security = new ClusterSecurity(this)
   }
 
   // -------------------------------------------------------------------------------------------
@@ -198,11 +206,16 @@ export class ClusterModel {
       return Promise.reject(new BrokerUnreachableError(brokerId, this.closed ? 'the cluster is closed' : (broker.unreachableReason ?? 'unreachable')))
     }
     if (this.interceptors.length > 0) return this.intercepted<K>(brokerId, request, from)
-    return this.handle<K>(brokerId, request)
+    return this.handle<K>(brokerId, request, from)
+  }
+
+  /** Authorizes the request for its principal (when an authorizer is configured), then runs the handler. */
+  private handle<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, from: RequestSource | undefined): Promise<ResponseOf<K>> {
+    return this.security.handle<K>(request, from, (allowed) => this.dispatch<K>(brokerId, allowed as RequestOf<K> & { readonly api: K }) as Promise<never>)
   }
 
   /** Runs the broker's handler; a response still pending is lost if the broker goes away. */
-  private handle<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }): Promise<ResponseOf<K>> {
+  private dispatch<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }): Promise<ResponseOf<K>> {
     const handler = handlers[request.api] as Handler<K>
     let result: ResponseOf<K> | Promise<ResponseOf<K>>
     try {
@@ -255,7 +268,7 @@ export class ClusterModel {
     }
     const broker = this.brokersById.get(brokerId)
     if (!broker?.reachable || this.closed) throw new BrokerUnreachableError(brokerId, 'the broker went away while the request was held')
-    return this.handle<K>(brokerId, request)
+    return this.handle<K>(brokerId, request, from)
   }
 
   /**
@@ -442,6 +455,15 @@ export class ClusterModel {
    */
   runCleaner(): LogCleanupResult[] {
     return this.logMaintenance.runCleaner()
+  }
+
+  /**
+   * A user the brokers authenticate: a PLAIN password and SCRAM-SHA-256/512 credentials
+   * (4096 iterations), as a JAAS user_<name> entry plus `kafka-configs --alter --add-config
+   * 'SCRAM-SHA-256=[password=...]'` would give. Its principal is User:<name>.
+   */
+  createUser(name: string, password: string): void {
+    this.security.createUser(name, password)
   }
 
   describe(): ClusterDescription {

@@ -43,6 +43,11 @@ export const BROKER_CONFIG_DEFINITIONS = [
   broker({ name: 'auto.create.topics.enable', type: 'BOOLEAN', default: 'true', documentation: 'Whether a Metadata or Produce request for an unknown topic creates it.' }),
   broker({ name: 'delete.topic.enable', type: 'BOOLEAN', default: 'true', documentation: 'Whether topics can be deleted; when false, DeleteTopics answers TOPIC_DELETION_DISABLED.' }),
 
+  // --- Security (authorizer configs read from server.properties, KIP-801's StandardAuthorizer) --
+  broker({ name: 'authorizer.class.name', type: 'STRING', default: '', validator: validString('', 'org.apache.kafka.metadata.authorizer.StandardAuthorizer', 'kafka.security.authorizer.AclAuthorizer'), documentation: 'The authorizer: empty for none (every request allowed, ACL APIs answer SECURITY_DISABLED), or StandardAuthorizer (AclAuthorizer is accepted with the same rules).' }),
+  broker({ name: 'super.users', type: 'STRING', default: '', documentation: 'Principals allowed everything, separated by semicolons (User:admin;User:ops).' }),
+  broker({ name: 'allow.everyone.if.no.acl.found', type: 'BOOLEAN', default: 'false', documentation: 'Whether a resource with no ACL at all is open to everyone (otherwise only super users may use it).' }),
+
   // --- Topic config defaults (broker synonyms of topic configs) ---------------------------------
   broker({ name: 'min.insync.replicas', type: 'INT', default: '1', validator: atLeast(1), dynamic: true, documentation: 'The default min.insync.replicas of topics.' }),
   broker({ name: 'message.max.bytes', type: 'INT', default: '1048588', validator: atLeast(0), dynamic: true, documentation: 'The default max.message.bytes of topics: the largest record batch the broker accepts.' }),
