@@ -28,6 +28,9 @@ import { addPartitionsToTxnApi } from './24-add-partitions-to-txn.js'
 import { addOffsetsToTxnApi } from './25-add-offsets-to-txn.js'
 import { endTxnApi } from './26-end-txn.js'
 import { txnOffsetCommitApi } from './28-txn-offset-commit.js'
+import { describeAclsApi } from './29-describe-acls.js'
+import { createAclsApi } from './30-create-acls.js'
+import { deleteAclsApi } from './31-delete-acls.js'
 import { describeConfigsApi } from './32-describe-configs.js'
 import { alterConfigsApi } from './33-alter-configs.js'
 import { createPartitionsApi } from './37-create-partitions.js'
@@ -65,6 +68,9 @@ export const wireApis: ReadonlyMap<number, WireApi> = new Map<number, WireApi>(
     addOffsetsToTxnApi,
     endTxnApi,
     txnOffsetCommitApi,
+    describeAclsApi,
+    createAclsApi,
+    deleteAclsApi,
     describeConfigsApi,
     alterConfigsApi,
     createPartitionsApi,
