@@ -13,6 +13,7 @@ import { KafkaJSConnectionError, KafkaJSGroupCoordinatorNotFound, KafkaJSNonRetr
 import { createErrorFromCode } from './protocol-error-table.js'
 import type { Logger } from './logger.js'
 import { createRetry, type Retrier, type RetryOptions } from './retry.js'
+import { authenticateInProcess } from './sasl-authentication.js'
 
 /** kafkajs's PartitionMetadata shape (what partitioners and assigners see). */
 export interface PartitionMetadata {
@@ -32,6 +33,9 @@ export interface ClusterClientOptions {
   readonly random: Random
   readonly metadataMaxAge?: number | undefined
   readonly allowAutoTopicCreation?: boolean | undefined
+  /** kafkajs's `ssl` and `sasl` options (see sasl-authentication.ts). */
+  readonly ssl?: unknown
+  readonly sasl?: unknown
 }
 
 export class ClusterClient {
@@ -48,7 +52,9 @@ export class ClusterClient {
   private metadataAt = -Infinity
   readonly targetTopics = new Set<string>()
   private connected = false
-  private readonly source: { readonly clientId: string }
+  private source: { readonly clientId: string; readonly principal?: string }
+  private readonly ssl: unknown
+  private readonly sasl: unknown
 
   constructor(options: ClusterClientOptions) {
     this.model = options.model
@@ -60,6 +66,8 @@ export class ClusterClient {
     this.metadataMaxAge = options.metadataMaxAge ?? 300_000
     this.allowAutoTopicCreation = options.allowAutoTopicCreation ?? true
     this.source = { clientId: options.clientId }
+    this.ssl = options.ssl
+    this.sasl = options.sasl
   }
 
   get clock() {
@@ -72,6 +80,9 @@ export class ClusterClient {
 
   /** Connects to a seed broker and loads the cluster's metadata. */
   async connect(): Promise<void> {
+    // Each connection authenticates before its first request; the principal goes with every request.
+    const principal = authenticateInProcess(this.model, this.anyBrokerId(), this.ssl, this.sasl)
+    this.source = principal === undefined ? { clientId: this.clientId } : { clientId: this.clientId, principal }
     await this.refreshMetadata()
     this.connected = true
   }

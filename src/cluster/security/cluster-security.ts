@@ -10,6 +10,7 @@ import { ANONYMOUS_PRINCIPAL, StandardAuthorizer, type Session } from './standar
 import { authorizeAndHandle, type Next } from './request-authorization.js'
 import { ScramMechanisms, scramCredential, scramSaltedPasswordMatches, type ScramCredential, type ScramMechanism } from './scram-credential.js'
 import { formatBinding } from './acl.js'
+import { ErrorCode } from '../error-codes.js'
 
 /** The client address an in-process client has: it runs in this process. */
 export const IN_PROCESS_HOST = '127.0.0.1'
@@ -93,6 +94,49 @@ export class ClusterSecurity {
   checkScramPassword(name: string, mechanism: ScramMechanism, password: string): boolean {
     const credential = this.scramCredential(name, mechanism)
     return credential !== undefined && scramSaltedPasswordMatches(mechanism, credential, password)
+  }
+
+  /**
+   * The listener in-process clients connect to: the first of `listeners`, with its security
+   * protocol and the SASL mechanisms enabled on the broker.
+   */
+  inProcessListener(): { name: string; securityProtocol: string; saslMechanisms: string[] } {
+    const { listeners, saslMechanisms } = this.cluster.config.listenerConfig()
+    const first = listeners[0] ?? { name: 'PLAINTEXT', securityProtocol: 'PLAINTEXT' }
+    return { name: first.name, securityProtocol: first.securityProtocol, saslMechanisms }
+  }
+
+  /**
+   * One SASL authentication as the broker's SaslServerAuthenticator completes it, for a client
+   * that holds the password (the in-process door): the principal, or Kafka's error with the
+   * message its SaslAuthenticate response carries. A failure is on the timeline, as the broker
+   * logs it ("Failed authentication with /127.0.0.1 (...)").
+   */
+  authenticate(brokerId: number, host: string, mechanism: string, username: string, password: string): { principal: string } | { errorCode: number; errorMessage: string } {
+    const enabled = this.cluster.config.listenerConfig().saslMechanisms
+    if (!enabled.includes(mechanism)) {
+      return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, errorMessage: `Unsupported SASL mechanism ${mechanism}` }
+    }
+    let ok: boolean
+    let failure: string
+    if (mechanism === 'PLAIN') {
+      ok = this.checkPlain(username, password)
+      // PlainSaslServer throws SaslAuthenticationException with this message; it reaches the client.
+      failure = 'Authentication failed: Invalid username or password'
+    } else if (mechanism === 'SCRAM-SHA-256' || mechanism === 'SCRAM-SHA-512') {
+      ok = this.checkScramPassword(username, mechanism, password)
+      // ScramSaslServer throws a plain SaslException; SaslServerAuthenticator answers with this text.
+      failure = `Authentication failed during authentication due to invalid credentials with SASL mechanism ${mechanism}`
+    } else {
+      return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, errorMessage: `memkafka does not implement the SASL mechanism ${mechanism}` }
+    }
+    if (ok) return { principal: `User:${username}` }
+    this.recordAuthenticationFailure(brokerId, host, mechanism, failure)
+    return { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: failure }
+  }
+
+  recordAuthenticationFailure(brokerId: number, host: string, mechanism: string, reason: string): void {
+    this.cluster.eventLog.record({ type: 'authenticationFailed', brokerId, host, mechanism, reason })
   }
 
   users(): UserDescription[] {
