@@ -18,6 +18,7 @@ import { leaveGroupApi } from './13-leave-group.js'
 import { syncGroupApi } from './14-sync-group.js'
 import { describeGroupsApi } from './15-describe-groups.js'
 import { listGroupsApi } from './16-list-groups.js'
+import { saslHandshakeApi } from './17-sasl-handshake.js'
 import { apiVersionsApi } from './18-api-versions.js'
 import { createTopicsApi } from './19-create-topics.js'
 import { deleteTopicsApi } from './20-delete-topics.js'
@@ -33,6 +34,7 @@ import { createAclsApi } from './30-create-acls.js'
 import { deleteAclsApi } from './31-delete-acls.js'
 import { describeConfigsApi } from './32-describe-configs.js'
 import { alterConfigsApi } from './33-alter-configs.js'
+import { saslAuthenticateApi } from './36-sasl-authenticate.js'
 import { createPartitionsApi } from './37-create-partitions.js'
 import { deleteGroupsApi } from './42-delete-groups.js'
 import { incrementalAlterConfigsApi } from './44-incremental-alter-configs.js'
@@ -58,6 +60,7 @@ export const wireApis: ReadonlyMap<number, WireApi> = new Map<number, WireApi>(
     syncGroupApi,
     describeGroupsApi,
     listGroupsApi,
+    saslHandshakeApi,
     apiVersionsApi,
     createTopicsApi,
     deleteTopicsApi,
@@ -73,6 +76,7 @@ export const wireApis: ReadonlyMap<number, WireApi> = new Map<number, WireApi>(
     deleteAclsApi,
     describeConfigsApi,
     alterConfigsApi,
+    saslAuthenticateApi,
     createPartitionsApi,
     deleteGroupsApi,
     incrementalAlterConfigsApi,

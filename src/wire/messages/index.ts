@@ -17,6 +17,7 @@ import { heartbeat } from './12-heartbeat.js'
 import { leaveGroup } from './13-leave-group.js'
 import { syncGroup } from './14-sync-group.js'
 import { describeGroups } from './15-describe-groups.js'
+import { saslHandshake } from './17-sasl-handshake.js'
 import { listGroups } from './16-list-groups.js'
 import { apiVersions } from './18-api-versions.js'
 import { createTopics } from './19-create-topics.js'
@@ -33,6 +34,7 @@ import { createAcls } from './30-create-acls.js'
 import { deleteAcls } from './31-delete-acls.js'
 import { describeConfigs } from './32-describe-configs.js'
 import { alterConfigs } from './33-alter-configs.js'
+import { saslAuthenticate } from './36-sasl-authenticate.js'
 import { createPartitions } from './37-create-partitions.js'
 import { deleteGroups } from './42-delete-groups.js'
 import { incrementalAlterConfigs } from './44-incremental-alter-configs.js'
@@ -58,6 +60,7 @@ export const schemas: ReadonlyMap<number, ApiSchema> = new Map<number, ApiSchema
     syncGroup,
     describeGroups,
     listGroups,
+    saslHandshake,
     apiVersions,
     createTopics,
     deleteTopics,
@@ -73,6 +76,7 @@ export const schemas: ReadonlyMap<number, ApiSchema> = new Map<number, ApiSchema
     deleteAcls,
     describeConfigs,
     alterConfigs,
+    saslAuthenticate,
     createPartitions,
     deleteGroups,
     incrementalAlterConfigs,
