@@ -43,6 +43,6 @@ for dir in test/interop/go/*/; do
   cp "$dir"/*.go "$cache/gopath/src/$name/"
   echo "interop-install: go build $name"
   # sarama's cgo zstd dependency prints deprecation warnings; only a failed build matters.
-  (cd "$cache/gopath/src/$name" && go build -o "$bin" . 2> >(grep -v -E 'warning|note:|^\s|^#|^In file' >&2 || true))
+  (cd "$cache/gopath/src/$name" && go build -o "$bin" . 2> >(grep -v -E 'warning|note:|^\s|^#|^In file|cgo-gcc-prolog' >&2 || true))
 done
 echo "interop-install: done"

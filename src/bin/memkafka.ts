@@ -14,12 +14,11 @@ import { parseArgs } from 'node:util'
 import { ClusterModel } from '../cluster/cluster-model.js'
 import { SystemClock } from '../cluster/clock.js'
 import { errorName } from '../cluster/error-codes.js'
-import { storyLines } from '../cluster/story.js'
-import type { TimelineEvent, TimelineEventType } from '../cluster/timeline.js'
 import type { BrokerConfigInput } from '../cluster/cluster-config.js'
 import { kafkaRelease, knownKafkaVersions } from '../wire/kafka-versions.js'
-import { listen } from '../wire/server.js'
+import { listen, type WireServer } from '../wire/server.js'
 import { formatWireLogEntry } from '../wire/wire-log.js'
+import { eventTeller } from './event-teller.js'
 
 const USAGE = `Usage: memkafka serve [options]
 
@@ -38,9 +37,6 @@ Options:
   --help                           this text
 
 It prints "bootstrap: host:port,..." once it accepts connections and exits on SIGINT or SIGTERM.`
-
-/** Events that come by the thousand under load; the served log leaves them out. */
-const quietEvents: readonly TimelineEventType[] = ['produced', 'offsetsCommitted', 'txnBegun', 'txnEnded', 'recordsDeleted']
 
 class UsageError extends Error {}
 
@@ -126,15 +122,27 @@ async function serve(options: ServeOptions): Promise<void> {
   // Times count from the cluster's creation (its brokers registering).
   const origin = cluster.timeline()[0]?.time ?? cluster.clock.now()
   const print = (line: string): void => void process.stdout.write(`${line}\n`)
-  const quiet = new Set(quietEvents)
-  const tell = (event: TimelineEvent): void => {
-    if (quiet.has(event.type)) return
-    for (const line of storyLines([event], { origin })) print(line)
-  }
+  const tell = eventTeller(origin, print)
   for (const event of cluster.timeline()) tell(event)
   cluster.eventLog.subscribe(tell)
 
+  // Signals are taken from the start: a client that stops the process as soon as it reads the
+  // bootstrap line (or before) must still see a clean exit.
+  let server: WireServer | undefined
+  let stopping = false
+  const stop = (signal: string): void => {
+    if (stopping) return
+    stopping = true
+    print(`${signal}: closing the listeners`)
+    void (server?.close() ?? Promise.resolve())
+      .then(() => cluster.close())
+      .then(() => process.exit(0))
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+
   for (const topic of options.topics) {
+    if (stopping) return
     const response = await cluster.send(0, {
       api: 'CreateTopics',
       topics: [{ name: topic.name, numPartitions: topic.partitions, replicationFactor: topic.replicas, assignments: [], configs: [] }],
@@ -148,7 +156,7 @@ async function serve(options: ServeOptions): Promise<void> {
     }
   }
 
-  const server = await listen(cluster, {
+  server = await listen(cluster, {
     port: options.port,
     host: options.host,
     ...(options.advertisedHost === undefined ? {} : { advertisedHost: options.advertisedHost }),
@@ -157,20 +165,12 @@ async function serve(options: ServeOptions): Promise<void> {
       if (entry.level !== 'debug') print(`${entry.level === 'info' ? '' : `${entry.level}: `}${formatWireLogEntry(entry)}`)
     },
   })
-  print(`bootstrap: ${server.bootstrapBrokers.join(',')}`)
-
-  let stopping = false
-  const stop = (signal: string): void => {
-    if (stopping) return
-    stopping = true
-    print(`${signal}: closing the listeners`)
-    void server
-      .close()
-      .then(() => cluster.close())
-      .then(() => process.exit(0))
+  if (stopping) {
+    // A signal came while the listeners opened: close them too.
+    await server.close()
+    return
   }
-  process.on('SIGINT', () => stop('SIGINT'))
-  process.on('SIGTERM', () => stop('SIGTERM'))
+  print(`bootstrap: ${server.bootstrapBrokers.join(',')}`)
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -236,6 +236,11 @@ export class Connection {
       response = await served.api.handle(request, ctx)
     } catch (error) {
       if (this.closedFlag) return undefined
+      // The broker went away mid-request (stopped, cut off, an intercepted disconnect): its
+      // connections die with it. Anything else is a mapping that could not answer. Kafka would
+      // send the API's error response there (RequestHandlerHelper.sendErrorOrCloseConnection);
+      // memkafka's mappings answer Kafka's errors themselves, so an exception is a bug, closed
+      // and logged loudly rather than answered with a made-up error.
       if (error instanceof BrokerUnreachableError) this.close(`${name} v${apiVersion} could not complete: ${error.message}`, 'info')
       else this.close(`${name} v${apiVersion} failed: ${describeError(error, true)}`, 'error')
       return undefined

@@ -114,6 +114,7 @@ describe('memkafka serve', () => {
       [['serve', '--topic', 'a:b'], /--topic a partitions must be an integer/],
       [['serve', '--bogus'], /Unknown option '--bogus'/],
       [['launch'], /unknown command "launch"/],
+      [['serve', '--port', '0', '--topic', 'bad/name'], /cannot create topic bad\/name: INVALID_TOPIC_EXCEPTION/],
     ] as const) {
       const run = start([...args])
       expect(await run.exit, args.join(' ')).toBe(2)

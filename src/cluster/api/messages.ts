@@ -287,6 +287,8 @@ export interface OffsetCommitRequest {
       readonly committedMetadata: string | null
       /** OffsetCommit v1: the commit's own timestamp (-1 or absent: now). */
       readonly commitTimestamp?: number
+      /** OffsetCommit v6+ (KIP-320): the leader epoch of the committed position, kept for OffsetFetch. */
+      readonly committedLeaderEpoch?: number
     }[]
   }[]
 }
@@ -309,6 +311,8 @@ export interface OffsetFetchResponse {
       readonly index: number
       /** -1 when the group has no committed offset for the partition. */
       readonly committedOffset: number
+      /** The leader epoch committed with it (-1 when none was). */
+      readonly committedLeaderEpoch?: number
       readonly metadata: string | null
       readonly errorCode: number
     }[]

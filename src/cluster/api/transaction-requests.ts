@@ -48,6 +48,20 @@ export function handleEndTxn(cluster: ClusterModel, brokerId: number, request: E
 }
 
 export function handleTxnOffsetCommit(cluster: ClusterModel, brokerId: number, request: TxnOffsetCommitRequest): TxnOffsetCommitResponse {
+  // KafkaApis.handleTxnOffsetCommitRequest answers UNKNOWN_TOPIC_OR_PARTITION for partitions
+  // that do not exist before the group coordinator sees the rest (merged by topic, refused first).
+  const exists = (name: string, index: number): boolean => cluster.controller.topic(name)?.partitions[index] !== undefined
+  if (request.topics.some((t) => t.partitions.some((p) => !exists(t.name, p.index)))) {
+    const known = request.topics.map((t) => ({ name: t.name, partitions: t.partitions.filter((p) => exists(t.name, p.index)) })).filter((t) => t.partitions.length > 0)
+    const answered = known.length > 0 ? handleTxnOffsetCommit(cluster, brokerId, { ...request, topics: known }).topics : []
+    const merged = new Map<string, { index: number; errorCode: number }[]>()
+    for (const t of request.topics) {
+      const refused = t.partitions.filter((p) => !exists(t.name, p.index)).map((p) => ({ index: p.index, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }))
+      if (refused.length > 0) merged.set(t.name, [...(merged.get(t.name) ?? []), ...refused])
+    }
+    for (const t of answered) merged.set(t.name, [...(merged.get(t.name) ?? []), ...t.partitions])
+    return { topics: [...merged].map(([name, partitions]) => ({ name, partitions })) }
+  }
   const all = (errorCode: number): TxnOffsetCommitResponse => ({
     topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ index: p.index, errorCode })) })),
   })

@@ -28,6 +28,8 @@ export interface OffsetAndMetadata {
    * RetentionTimeMs); absent: offsets.retention.minutes after the base time decides.
    */
   readonly expireTimestamp?: number | undefined
+  /** The leader epoch the committer read the offset in (OffsetCommit v6+, KIP-320); absent: -1. */
+  readonly leaderEpoch?: number | undefined
   /**
    * Where the commit would sit in __consumer_offsets: a coordinator-wide counter. A
    * transactional commit that completes later only replaces an offset committed before it

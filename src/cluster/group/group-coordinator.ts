@@ -47,7 +47,7 @@ import type {
   SyncGroupResponse,
 } from '../api/messages.js'
 import { CONSUMER_PROTOCOL_TYPE, ConsumerGroup, joinErrorResponse, syncErrorResponse } from './consumer-group.js'
-import type { CommittedOffset, SubscriptionDecoder } from './consumer-group.js'
+import type { CommittedOffset, OffsetAndMetadata, SubscriptionDecoder } from './consumer-group.js'
 import { GroupMember } from './group-member.js'
 import type { GroupProtocol, JoinAwaiter, SyncAwaiter } from './group-member.js'
 import { GroupState, canRebalance } from './group-state.js'
@@ -161,6 +161,7 @@ interface OffsetEntry {
   readonly offset: number
   readonly metadata: string | null
   readonly commitTimestamp?: number | undefined
+  readonly leaderEpoch?: number | undefined
 }
 
 const emptyBuffer = Buffer.alloc(0)
@@ -926,6 +927,7 @@ export class GroupCoordinator {
       offset: e.offset,
       metadata: e.metadata ?? '',
       commitTimestamp: e.commitTimestamp !== undefined && e.commitTimestamp !== -1 ? e.commitTimestamp : now,
+      ...(e.leaderEpoch !== undefined && e.leaderEpoch >= 0 ? { leaderEpoch: e.leaderEpoch } : {}),
       expireTimestamp: retentionTimeMs !== -1 ? now + retentionTimeMs : undefined,
       appendSeq: ++this.appendSeq,
     }))
@@ -961,7 +963,7 @@ export class GroupCoordinator {
           partitions = []
           byTopic.set(o.topic, partitions)
         }
-        partitions.push({ index: o.partition, committedOffset: o.offset, metadata: o.metadata, errorCode: ErrorCode.NONE })
+        partitions.push({ index: o.partition, committedOffset: o.offset, ...leaderEpochOf(o), metadata: o.metadata, errorCode: ErrorCode.NONE })
       }
       return { errorCode: ErrorCode.NONE, topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })) }
     }
@@ -976,7 +978,7 @@ export class GroupCoordinator {
           }
           const committed = live?.offset(t.name, index)
           return committed
-            ? { index, committedOffset: committed.offset, metadata: committed.metadata, errorCode: ErrorCode.NONE }
+            ? { index, committedOffset: committed.offset, ...leaderEpochOf(committed), metadata: committed.metadata, errorCode: ErrorCode.NONE }
             : { index, committedOffset: -1, metadata: '', errorCode: ErrorCode.NONE }
         }),
       })),
@@ -1290,10 +1292,15 @@ function copyProtocols(protocols: readonly GroupProtocol[]): GroupProtocol[] {
   return protocols.map((p) => ({ name: p.name, metadata: p.metadata }))
 }
 
+/** The committed leader epoch, when the commit carried one (KIP-320). */
+function leaderEpochOf(o: OffsetAndMetadata): { committedLeaderEpoch?: number } {
+  return o.leaderEpoch !== undefined ? { committedLeaderEpoch: o.leaderEpoch } : {}
+}
+
 function offsetEntries(topics: OffsetCommitRequest['topics']): OffsetEntry[] {
   const entries: OffsetEntry[] = []
   for (const t of topics) {
-    for (const p of t.partitions) entries.push({ topic: t.name, partition: p.index, offset: p.committedOffset, metadata: p.committedMetadata, commitTimestamp: p.commitTimestamp })
+    for (const p of t.partitions) entries.push({ topic: t.name, partition: p.index, offset: p.committedOffset, metadata: p.committedMetadata, commitTimestamp: p.commitTimestamp, leaderEpoch: p.committedLeaderEpoch })
   }
   return entries
 }

@@ -203,17 +203,17 @@ export class TransactionCoordinator {
     const answer = (errorFor: (topic: string, partition: number) => number): AddPartitionsToTxnResponse => ({
       results: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ index: p, errorCode: errorFor(t.name, p) })) })),
     })
-    if (request.verifyOnly) {
-      // TransactionCoordinator.handleVerifyPartitionsInTransaction: no state changes; the
-      // pending Prepare states answer CONCURRENT_TRANSACTIONS, as validate() does.
-      const checked = this.validate(request.transactionalId, request.producerId, request.producerEpoch)
-      if ('error' in checked) return answer(() => ErrorCode[checked.error])
-      return answer((topic, partition) => (checked.txn.partitions.has(key(topic, partition)) ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE))
-    }
     const unknown = request.topics.flatMap((t) => t.partitions.filter((p) => !this.deps.partitionExists(t.name, p)).map((p) => key(t.name, p)))
     if (unknown.length > 0) {
       const missing = new Set(unknown)
       return answer((topic, partition) => (missing.has(key(topic, partition)) ? ErrorCode.UNKNOWN_TOPIC_OR_PARTITION : ErrorCode.OPERATION_NOT_ATTEMPTED))
+    }
+    if (request.verifyOnly) {
+      // TransactionCoordinator.handleVerifyPartitionsInTransaction (after KafkaApis's unknown
+      // partition check): no state changes; the Prepare states answer CONCURRENT_TRANSACTIONS.
+      const verified = this.validate(request.transactionalId, request.producerId, request.producerEpoch)
+      if ('error' in verified) return answer(() => ErrorCode[verified.error])
+      return answer((topic, partition) => (verified.txn.partitions.has(key(topic, partition)) ? ErrorCode.NONE : ErrorCode.INVALID_TXN_STATE))
     }
     const checked = this.validate(request.transactionalId, request.producerId, request.producerEpoch)
     if ('error' in checked) return answer(() => ErrorCode[checked.error])

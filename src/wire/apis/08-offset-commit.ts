@@ -6,19 +6,22 @@
  * (src/cluster/api/group-requests.ts, src/cluster/group/group-coordinator.ts).
  *
  * Version notes:
- * - v0 commits from outside group management (generation -1, no member id).
+ * - v0 stored offsets in ZooKeeper. A KRaft broker (Kafka 3.7) has none and answers every
+ *   partition with UNSUPPORTED_VERSION ("Version 0 offset commit requests"), storing nothing.
  * - v1 adds the generation and member id, and a per-partition commit timestamp (-1: now).
  * - v2-4 carry a retention time instead (-1: offsets.retention.minutes); v5 drops it.
- * - v3 adds the throttle time; v6 the committed leader epoch (memkafka does not keep it:
- *   OffsetFetch answers -1); v7 the group instance id (KIP-345); v8 is flexible; v9 is the
+ * - v3 adds the throttle time; v6 the committed leader epoch (KIP-320, answered by OffsetFetch
+ *   v5+); v7 the group instance id (KIP-345); v8 is flexible; v9 is the
  *   same as v8 for a classic group.
  */
 import type { WireApi } from '../api.js'
 import type { WireMessage } from '../protocol/schema.js'
 
+const UNSUPPORTED_VERSION = 35
+
 interface TopicIn {
   readonly name: string
-  readonly partitions: readonly { partitionIndex: number; committedOffset: number; commitTimestamp: number; committedMetadata: string | null }[]
+  readonly partitions: readonly { partitionIndex: number; committedOffset: number; committedLeaderEpoch: number; commitTimestamp: number; committedMetadata: string | null }[]
 }
 
 export const offsetCommitApi: WireApi = {
@@ -28,6 +31,10 @@ export const offsetCommitApi: WireApi = {
   maxVersion: 9,
   async handle(request: WireMessage, ctx) {
     const version = ctx.apiVersion
+    if (version === 0) {
+      const topics = request.topics as readonly TopicIn[]
+      return { topics: topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: UNSUPPORTED_VERSION })) })) }
+    }
     const response = await ctx.cluster.send(
       ctx.brokerId,
       {
@@ -44,6 +51,7 @@ export const offsetCommitApi: WireApi = {
             committedOffset: p.committedOffset,
             committedMetadata: p.committedMetadata,
             commitTimestamp: version === 1 ? p.commitTimestamp : -1,
+            committedLeaderEpoch: version >= 6 ? p.committedLeaderEpoch : -1,
           })),
         })),
       },

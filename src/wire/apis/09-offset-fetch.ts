@@ -6,18 +6,21 @@
  * commit is still pending (src/cluster/group/group-coordinator.ts).
  *
  * Version notes:
- * - v0 read ZooKeeper-stored offsets on old brokers; Kafka 3.7 answers it from the coordinator
- *   like v1. v0-1 have no top-level error: a group-level error (NOT_COORDINATOR,
+ * - v0 read offsets from ZooKeeper. A KRaft broker (Kafka 3.7) has none: its
+ *   requireZkOrThrow fails the request, answered as UNSUPPORTED_VERSION on every requested
+ *   partition. v0-1 have no top-level error: a group-level error (NOT_COORDINATOR,
  *   COORDINATOR_LOAD_IN_PROGRESS, ...) is answered on every requested partition, as Kafka's
  *   OffsetFetchResponse does below v2.
  * - v2 allows null topics (every partition the group has an offset for) and adds the top-level
- *   error; v3 the throttle time; v5 the committed leader epoch (memkafka does not keep it: -1);
+ *   error; v3 the throttle time; v5 the committed leader epoch (KIP-320);
  *   v6 is flexible; v7 adds RequireStable (KIP-447).
  * - v8 (KIP-709) asks for several groups, each answered as its own request with its own error;
  *   v9 adds a KIP-848 member id and epoch, which a classic group does not check.
  */
 import type { WireApi, WireContext } from '../api.js'
 import type { WireMessage } from '../protocol/schema.js'
+
+const UNSUPPORTED_VERSION = 35
 
 type Topics = readonly { name: string; partitionIndexes: readonly number[] }[] | null
 
@@ -39,7 +42,7 @@ async function fetchGroup(ctx: WireContext, groupId: string, topics: Topics, req
     errorCode: response.errorCode,
     topics: response.topics.map((t) => ({
       name: t.name,
-      partitions: t.partitions.map((p) => ({ partitionIndex: p.index, committedOffset: p.committedOffset, committedLeaderEpoch: -1, metadata: p.metadata, errorCode: p.errorCode })),
+      partitions: t.partitions.map((p) => ({ partitionIndex: p.index, committedOffset: p.committedOffset, committedLeaderEpoch: p.committedLeaderEpoch ?? -1, metadata: p.metadata, errorCode: p.errorCode })),
     })),
   }
 }
@@ -59,7 +62,7 @@ export const offsetFetchApi: WireApi = {
       return { throttleTimeMs: 0, groups: answers }
     }
     const topics = request.topics as Topics
-    const answer = await fetchGroup(ctx, request.groupId as string, topics, requireStable)
+    const answer = version === 0 ? { errorCode: UNSUPPORTED_VERSION, topics: [] } : await fetchGroup(ctx, request.groupId as string, topics, requireStable)
     if (version < 2 && answer.errorCode !== 0) {
       const errorCode = answer.errorCode
       return {

@@ -7,8 +7,9 @@
  * - v1 adds the throttle time; v2-v3 change nothing on the wire; v4 is flexible.
  * - v5 adds the per-topic error message.
  * - v6 (KIP-516) names each topic by name or by topic id: an id is resolved to its topic here
- *   (UNKNOWN_TOPIC_ID when none has it, as Kafka answers); giving both, or neither, is
- *   INVALID_REQUEST, as Kafka's KafkaApis does. The response carries each topic's id.
+ *   (UNKNOWN_TOPIC_ID when none has it); both, neither, or an id given twice is
+ *   INVALID_REQUEST with ControllerApis.deleteTopics's messages, answered before the named
+ *   topics. The response carries each topic's id.
  */
 import type { WireApi } from '../api.js'
 import type { WireMessage } from '../protocol/schema.js'
@@ -29,36 +30,35 @@ export const deleteTopicsApi: WireApi = {
   maxVersion: 6,
   async handle(request: WireMessage, ctx) {
     const idOf = (name: string): string => ctx.cluster.controller.topic(name)?.topicId ?? ZERO_UUID
-    // Slots in request order: a name to delete, or an answer decided here.
-    const slots: (string | Result)[] = []
+    // ControllerApis.deleteTopics answers malformed entries itself, then the named topics.
+    const refused: Result[] = []
+    const names: string[] = []
     if (ctx.apiVersion >= 6) {
       const topicsById = new Map(ctx.cluster.controller.allTopics().map((t) => [t.topicId, t.name]))
-      for (const t of request.topics as { name: string | null; topicId: string }[]) {
-        const hasId = t.topicId !== ZERO_UUID
-        if ((t.name !== null) === hasId) {
-          slots.push({ name: t.name, topicId: t.topicId, errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Topic name and topic id cannot both be specified (or both be empty).' })
-        } else if (hasId) {
-          const name = topicsById.get(t.topicId)
-          slots.push(name ?? { name: null, topicId: t.topicId, errorCode: ErrorCode.UNKNOWN_TOPIC_ID, errorMessage: 'This server does not host this topic ID.' })
+      const topics = request.topics as { name: string | null; topicId: string }[]
+      const idCounts = new Map<string, number>()
+      for (const t of topics) if (t.name === null && t.topicId !== ZERO_UUID) idCounts.set(t.topicId, (idCounts.get(t.topicId) ?? 0) + 1)
+      const answeredIds = new Set<string>()
+      for (const t of topics) {
+        const refuse = (errorCode: number, errorMessage: string) => refused.push({ name: t.name, topicId: t.topicId, errorCode, errorMessage })
+        if (t.name === null && t.topicId === ZERO_UUID) refuse(ErrorCode.INVALID_REQUEST, 'Neither topic name nor id were specified.')
+        else if (t.name !== null && t.topicId !== ZERO_UUID) refuse(ErrorCode.INVALID_REQUEST, 'You may not specify both topic name and topic id.')
+        else if (t.name !== null) names.push(t.name)
+        else if ((idCounts.get(t.topicId) ?? 0) > 1) {
+          if (!answeredIds.has(t.topicId)) refuse(ErrorCode.INVALID_REQUEST, 'Duplicate topic id.')
+          answeredIds.add(t.topicId)
         } else {
-          slots.push(t.name!)
+          const name = topicsById.get(t.topicId)
+          if (name === undefined) refuse(ErrorCode.UNKNOWN_TOPIC_ID, 'This server does not host this topic ID.')
+          else names.push(name)
         }
       }
     } else {
-      for (const name of request.topicNames as string[]) slots.push(name)
+      names.push(...(request.topicNames as string[]))
     }
-    const names = slots.filter((s): s is string => typeof s === 'string')
     const ids = new Map(names.map((n) => [n, idOf(n)]))
-    const response =
-      names.length === 0
-        ? { responses: [] }
-        : await ctx.cluster.send(ctx.brokerId, { api: 'DeleteTopics', topicNames: names, timeoutMs: request.timeoutMs as number }, ctx.source)
-    let next = 0
-    const responses = slots.map((slot): Result => {
-      if (typeof slot !== 'string') return slot
-      const r = response.responses[next++]!
-      return { name: r.name, topicId: ids.get(r.name) ?? ZERO_UUID, errorCode: r.errorCode, errorMessage: r.errorMessage }
-    })
+    const deleted = names.length === 0 ? [] : (await ctx.cluster.send(ctx.brokerId, { api: 'DeleteTopics', topicNames: names, timeoutMs: request.timeoutMs as number }, ctx.source)).responses
+    const responses: Result[] = [...refused, ...deleted.map((r) => ({ name: r.name, topicId: ids.get(r.name) ?? ZERO_UUID, errorCode: r.errorCode, errorMessage: r.errorMessage }))]
     return { throttleTimeMs: 0, responses }
   },
 }

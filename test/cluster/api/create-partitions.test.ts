@@ -145,3 +145,16 @@ describe('CreatePartitions', () => {
     expect(state(cluster)).toEqual(before)
   })
 })
+
+describe('CreatePartitions beyond one controller operation (QuorumController.MAX_RECORDS_PER_USER_OP)', () => {
+  it('refuses the topic whose new partitions would pass 10 000 records, at once and adding nothing', async () => {
+    const cluster = new ClusterModel({ brokers: 3, seed: 1, clock: new ManualClock(0) })
+    for (const name of ['a', 'b']) {
+      await cluster.send(0, { api: 'CreateTopics', topics: [{ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] }], timeoutMs: 1000, validateOnly: false })
+    }
+    const response = await cluster.send(0, { api: 'CreatePartitions', topics: [{ name: 'a', count: 3, assignments: null }, { name: 'b', count: 2_000_000_000, assignments: null }], timeoutMs: 1000, validateOnly: false })
+    expect(response.results.map((r) => [r.name, r.errorCode])).toEqual([['a', 0], ['b', ErrorCode.UNKNOWN_SERVER_ERROR]])
+    expect(cluster.controller.topic('a')!.partitions).toHaveLength(3)
+    expect(cluster.controller.topic('b')!.partitions).toHaveLength(1)
+  })
+})

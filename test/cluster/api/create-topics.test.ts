@@ -258,3 +258,25 @@ describe('CreateTopics', () => {
     })
   })
 })
+
+describe('CreateTopics beyond one controller operation (QuorumController.MAX_RECORDS_PER_USER_OP)', () => {
+  it('a request needing more than 10 000 metadata records fails whole with POLICY_VIOLATION and creates nothing, at once', async () => {
+    const cluster = newCluster()
+    const before = state(cluster)
+    const response = await create(cluster, [spec('small', { numPartitions: 2 }), spec('huge', { numPartitions: 2_000_000_000 })])
+    expect(response.topics.map((t) => [t.name, t.errorCode, t.errorMessage])).toEqual([
+      ['small', ErrorCode.POLICY_VIOLATION, 'Unable to perform excessively large batch operation.'],
+      ['huge', ErrorCode.POLICY_VIOLATION, 'Unable to perform excessively large batch operation.'],
+    ])
+    expect(state(cluster)).toEqual(before)
+    // 9 999 partitions + the TopicRecord fit; one config more does not.
+    expect((await createOne(cluster, spec('edge', { numPartitions: 9_999, replicationFactor: 1 }), true)).errorCode).toBe(ErrorCode.NONE)
+    expect((await createOne(cluster, spec('edge', { numPartitions: 9_999, replicationFactor: 1, configs: [{ name: 'retention.ms', value: '1' }] }), true)).errorCode).toBe(ErrorCode.POLICY_VIOLATION)
+  })
+
+  it('a huge topic that is invalid for another reason gets that error instead', async () => {
+    const cluster = newCluster()
+    const result = await createOne(cluster, spec('bad', { numPartitions: 2_000_000_000, replicationFactor: 9 }))
+    expect(result.errorCode).toBe(ErrorCode.INVALID_REPLICATION_FACTOR)
+  })
+})

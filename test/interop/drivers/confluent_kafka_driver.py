@@ -179,8 +179,7 @@ def admin():
     emit(event='admin', op='listGroups', groups=groups)
     g = a.list_groups(group, timeout=10)[0]
     emit(event='admin', op='describeGroups', state=g.state, protocolType=g.protocol_type)
-    wait(a.delete_groups([group]) if hasattr(a, 'delete_groups') else {})
-    emit(event='admin', op='deleteGroups', groups=[g.id for g in a.list_groups(timeout=10) if g.id == group])
+    # confluent-kafka-python 1.7.0's AdminClient has no delete_groups (it came in 1.8).
 
 
 def compaction():

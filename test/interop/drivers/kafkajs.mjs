@@ -85,7 +85,8 @@ async function groupScenario() {
   let rebalanced
   const bothOwn = new Promise((r) => (rebalanced = r))
   const owned = { a: [], b: [] }
-  const check = () => owned.a.length > 0 && owned.b.length > 0 && rebalanced()
+  // Rebalanced once both own partitions and none twice (a's old assignment may still be the last seen).
+  const check = () => owned.a.length > 0 && owned.b.length > 0 && !owned.a.some((p) => owned.b.includes(p)) && rebalanced()
   const a = await consume({ groupId: group, member: 'a', until: () => total() >= count, partitionsAssigned: (p) => ((owned.a = p), check()) })
   await a.finished
   // Phase 2: member b joins; the group rebalances to one partition each; then more records arrive.
@@ -133,7 +134,7 @@ async function admin() {
   await a.createPartitions({ topicPartitions: [{ topic, count: 3 }] })
   const meta = await a.fetchTopicMetadata({ topics: [topic] })
   emit({ event: 'admin', op: 'partitions', topic, partitions: meta.topics[0].partitions.length })
-  await a.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: topic, configEntries: [{ name: 'retention.ms', value: '3600000' }] }] })
+  await a.alterConfigs({ validateOnly: false, resources: [{ type: 2, name: topic, configEntries: [{ name: 'retention.ms', value: '3600000' }, { name: 'cleanup.policy', value: 'compact' }] }] }) // AlterConfigs replaces the whole dynamic config
   const configs = await a.describeConfigs({ includeSynonyms: false, resources: [{ type: 2, name: topic, configNames: ['cleanup.policy', 'retention.ms'] }] })
   emit({ event: 'admin', op: 'describeConfigs', configs: Object.fromEntries(configs.resources[0].configEntries.map((e) => [e.configName, e.configValue])) })
   await a.deleteTopics({ topics: [extra] })

@@ -8,7 +8,7 @@ set -euo pipefail
 COUNT=${COUNT:-10}
 common=(-b "$BOOTSTRAP" -X socket.timeout.ms=10000 -X topic.metadata.refresh.interval.ms=1000)
 work=$(mktemp -d)
-trap 'jobs -p | xargs -r kill 2>/dev/null; rm -rf "$work"' EXIT
+trap 'set +e; jobs -p | xargs -r kill 2>/dev/null; rm -rf "$work"' EXIT
 
 emit() { printf '%s\n' "$1"; }
 fail() { emit "{\"event\":\"error\",\"message\":\"$1\"}"; exit 1; }
@@ -75,34 +75,27 @@ group)
   wait_for '[[ $(consumed) -ge $COUNT ]]'
   emit "{\"event\":\"assigned\",\"member\":\"a\",\"partitions\":[$(assigned a)]}"
   start_member b
-  wait_for '[[ $(assigned a) =~ ^[0-9,]+$ && $(assigned b) =~ ^[0-9,]+$ && $(assigned a) != $(assigned b) ]]'
+  # One partition each (the topic has two): a's old two-partition assignment no longer counts.
+  wait_for '[[ $(assigned a) =~ ^[0-9]+$ && $(assigned b) =~ ^[0-9]+$ && $(assigned a) != $(assigned b) ]]'
   emit "{\"event\":\"assigned\",\"member\":\"a\",\"partitions\":[$(assigned a)]}"
   emit "{\"event\":\"assigned\",\"member\":\"b\",\"partitions\":[$(assigned b)]}"
   emit '{"event":"rebalanced"}'
   for ((i = COUNT; i < 2 * COUNT; i++)); do produce_one "k$i" "v$i" "h=$i" $((i % 2)); done
   wait_for '[[ $(consumed) -ge $((2 * COUNT)) ]]'
   sleep 0.5 # one more auto-commit interval (100 ms) before the members leave; close commits too
-  jobs -p | xargs -r kill -TERM
+  jobs -p | xargs -r kill -TERM || true
   wait || true
   cat "$work/a.out" "$work/b.out"
   ;;
 transactions)
-  # Each kcat -P run with transactional.id is one transaction: committed when stdin closes, aborted on SIGINT.
+  # Each kcat -P run with transactional.id is one transaction, committed when its input ends. kcat
+  # aborts only when it is killed, and a run killed before its input ends (a fifo held open) had
+  # not sent its records yet, so this driver commits two transactions and reads them
+  # read_committed (test/interop/kcat.interop.ts).
   txn=(-X transactional.id="$TXN_ID" -X enable.idempotence=true)
   printf 'c0:c0\nc1:c1\nc2:c2\n' | kcat -P "${common[@]}" -t "$TOPIC" -K: "${txn[@]}" || fail "first transaction failed"
   emit '{"event":"committed","values":["c0","c1","c2"]}'
-  mkfifo "$work/in"
-  kcat -P "${common[@]}" -t "$TOPIC" -K: "${txn[@]}" <"$work/in" 2>"$work/abort.err" &
-  aborting=$!
-  exec 3>"$work/in"
-  printf 'a0:a0\na1:a1\n' >&3
-  # Abort only once both records are in the log (a read_uncommitted read sees them at offsets 4-5).
-  timeout 30 kcat -C "${common[@]}" -t "$TOPIC" -o 4 -c 2 -e -q >/dev/null || fail "the records to abort never arrived"
-  kill -INT "$aborting"
-  wait "$aborting" || true
-  exec 3>&-
-  emit '{"event":"aborted","values":["a0","a1"]}'
-  printf 'c3:c3\nc4:c4\n' | kcat -P "${common[@]}" -t "$TOPIC" -K: "${txn[@]}" || fail "third transaction failed"
+  printf 'c3:c3\nc4:c4\n' | kcat -P "${common[@]}" -t "$TOPIC" -K: "${txn[@]}" || fail "second transaction failed"
   emit '{"event":"committed","values":["c3","c4"]}'
   consume_all 5 -X isolation.level=read_committed
   ;;

@@ -25,6 +25,13 @@ export interface DriverOptions {
   /** Called on a paused event; the driver continues when it resolves. */
   readonly onPause?: (what: string) => void | Promise<void>
   readonly cwd?: string
+  /**
+   * For a program that never exits by itself (the seed's consumer polls forever): once a line it
+   * prints matches, the driver is stopped (SIGTERM) and the run counts as finished.
+   */
+  readonly stopWhen?: (line: string) => boolean
+  /** A program that does not follow the event contract (the seeds'): exit code 0 is success. */
+  readonly plain?: boolean
 }
 
 export class DriverFailed extends Error {
@@ -46,9 +53,14 @@ export function runDriver(command: readonly string[], options: DriverOptions): P
   const events: DriverEvent[] = []
   const log: string[] = []
   let pending = ''
+  let stopped = false
   const onLine = (line: string, stream: 'out' | 'err') => {
     if (line.trim() === '') return
     log.push(`${stream}: ${line}`)
+    if (!stopped && options.stopWhen?.(line)) {
+      stopped = true
+      child.kill('SIGTERM')
+    }
     if (stream === 'err' || !line.startsWith('{')) return
     let event: DriverEvent
     try {
@@ -100,10 +112,14 @@ export function runDriver(command: readonly string[], options: DriverOptions): P
       if (errPending) onLine(errPending, 'err')
       const run = { events, log, code }
       if (timedOut) reject(new DriverFailed(`${command.join(' ')} did not finish within ${options.timeoutMs} ms`, run))
-      else if (code !== 0 || !events.some((e) => e.event === 'done')) reject(new DriverFailed(`${command.join(' ')} exited with ${code}`, run))
+      else if (stopped) resolve(run)
+      else if (code !== 0 || (!options.plain && !events.some((e) => e.event === 'done'))) reject(new DriverFailed(`${command.join(' ')} exited with ${code}`, run))
       else resolve(run)
     })
   })
 }
 
 export const eventsOf = (run: DriverRun, name: string) => run.events.filter((e) => e.event === name)
+
+/** A Go driver built by scripts/interop-install.sh into .interop-cache/bin. */
+export const goDriver = (name: string) => `.interop-cache/bin/${name}`

@@ -17,6 +17,10 @@ export interface ClientProfile {
   readonly headers: boolean
   /** Extra env for the driver. */
   readonly env?: Record<string, string>
+  /** The admin scenario without group deletion, for a client that has no DeleteGroups call. */
+  readonly cannotDeleteGroups?: boolean
+  /** Scenarios this client runs its own way (the seeds' fixed programs). */
+  readonly overrides?: Partial<Record<Scenario, () => Promise<void>>>
 }
 
 /** Real-time budget of one driver run: generous (2 shared cores, cold JVM-less clients), bounded. */
@@ -40,13 +44,22 @@ afterEach(async () => {
   open = undefined
 })
 
-async function server(brokers = 1): Promise<Memkafka> {
-  open = await startMemkafka({ brokers })
+export async function server(brokers = 1, port = 0): Promise<Memkafka> {
+  open = await startMemkafka({ brokers, port })
   return open
 }
 
 function driverEnv(mk: Memkafka, scenario: Scenario, names: ReturnType<typeof freshNames>, count: number, profile: ClientProfile) {
   return { BOOTSTRAP: mk.bootstrap, SCENARIO: scenario, TOPIC: names.topic, GROUP: names.group, TXN_ID: names.txnId, COUNT: String(count), ...profile.env }
+}
+
+/** Polls the cluster's state (real time, bounded) until it holds. */
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
 }
 
 type ScenarioTest = (client: Client, profile: ClientProfile) => Promise<void>
@@ -69,9 +82,20 @@ const scenarioTests: Record<Scenario, ScenarioTest> = {
     const mk = await server()
     const names = freshNames(client, 'group')
     await mk.createTopic(names.topic, { partitions: 2 })
-    const run = await runDriver(profile.command, { env: driverEnv(mk, 'group', names, 10, profile), timeoutMs: DRIVER_TIMEOUT_MS })
-    const assigned = eventsOf(run, 'assigned') as unknown as { member: string; partitions: number[] }[]
-    // Member a owned both partitions alone; after b joined, each owned one.
+    const run = await runDriver(profile.command, {
+      env: driverEnv(mk, 'group', names, 10, profile),
+      timeoutMs: DRIVER_TIMEOUT_MS,
+      // A client without rebalance callbacks (kafka-go) asks the harness to wait for the rebalance.
+      onPause: () => waitFor(() => {
+        const g = mk.cluster.describe().groups.find((x) => x.groupId === names.group)
+        return g?.state === 'Stable' && g.members.length === 2
+      }, 'both members in a stable group'),
+    })
+    // Member a owned both partitions alone; after b joined, each owned one. (What the members
+    // own after the rebalanced event is not asserted: when the first leaves, the other takes over.)
+    const rebalancedAt = run.events.findIndex((e) => e.event === 'rebalanced')
+    expect(rebalancedAt).toBeGreaterThan(0)
+    const assigned = run.events.slice(0, rebalancedAt).filter((e) => e.event === 'assigned') as unknown as { member: string; partitions: number[] }[]
     expect(assigned[0]).toEqual({ event: 'assigned', member: 'a', partitions: [0, 1] })
     const last = (m: string) => assigned.filter((a) => a.member === m).at(-1)?.partitions
     expect([last('a'), last('b')].map((p) => p?.length)).toEqual([1, 1])
@@ -115,13 +139,13 @@ const scenarioTests: Record<Scenario, ScenarioTest> = {
     expect(ops['listTopics']).toMatchObject({ topics: [names.topic] })
     expect(ops['fetchOffsets']).toMatchObject({ offsets: expect.arrayContaining([{ partition: 0, offset: 1 }]) })
     expect(ops['listGroups']).toMatchObject({ groups: [names.group] })
-    expect(ops['deleteGroups']).toMatchObject({ groups: [] })
+    if (!profile.cannotDeleteGroups) expect(ops['deleteGroups']).toMatchObject({ groups: [] })
     const d = mk.cluster.describe()
     const topic = d.topics.find((t) => t.name === names.topic)!
     expect(topic.partitions).toHaveLength(3)
     expect(topic.configs).toMatchObject({ 'cleanup.policy': 'compact', 'retention.ms': '3600000' })
     expect(d.topics.some((t) => t.name === `${names.topic}-extra`)).toBe(false)
-    expect(d.groups.some((g) => g.groupId === names.group)).toBe(false)
+    expect(d.groups.some((g) => g.groupId === names.group)).toBe(!!profile.cannotDeleteGroups)
     mk.cluster.checkInvariants()
   },
 
@@ -192,13 +216,19 @@ const scenarioTests: Record<Scenario, ScenarioTest> = {
   },
 }
 
+/**
+ * INTEROP_TRY_NOT_YET=1 runs the "not yet" cells too, to find out what starts working as the wire
+ * server grows (never set in CI: the matrix decides what CI runs).
+ */
+const TRY_NOT_YET = process.env['INTEROP_TRY_NOT_YET'] === '1'
+
 /** The tests of one client: its matrix row, nothing left out silently. */
 export function describeClient(client: Client, profile: ClientProfile): void {
   describe(client, () => {
     for (const scenario of Object.keys(SCENARIOS) as Scenario[]) {
       const cell = MATRIX[client][scenario]
       const name = `${scenario}: ${SCENARIOS[scenario]}`
-      if (cell.status === 'runs') it(name, () => scenarioTests[scenario](client, profile), TEST_TIMEOUT_MS)
+      if (cell.status === 'runs' || (cell.status === 'not-yet' && TRY_NOT_YET)) it(name, () => (profile.overrides?.[scenario] ?? (() => scenarioTests[scenario](client, profile)))(), TEST_TIMEOUT_MS)
       else if (cell.status === 'not-yet') it.todo(`${name} -- not yet: ${cell.reason}`)
       else it.skip(`${name} -- ${cell.status === 'cannot' ? 'cannot' : 'no driver'}: ${cell.reason}`)
     }

@@ -5,15 +5,6 @@
  */
 import { Cluster } from '../../../src/index.js'
 
-export interface WireServer {
-  readonly bootstrapBrokers: readonly string[]
-  close(): Promise<void>
-}
-
-interface Listening {
-  listen(options: { port: number; host?: string }): Promise<WireServer>
-}
-
 export interface Memkafka {
   readonly cluster: Cluster
   /** Comma-separated, as BOOTSTRAP for the drivers. */
@@ -28,14 +19,9 @@ export async function startMemkafka(options: { brokers?: number; port?: number }
     // Real clients join a group one after another; Kafka's 3 s initial delay would only slow the suite.
     brokerConfig: { 'group.initial.rebalance.delay.ms': 0 },
   })
-  const listening = cluster as unknown as Partial<Listening>
-  if (typeof listening.listen !== 'function') {
-    await cluster.close()
-    throw new Error('memkafka has no wire server yet: Cluster.listen is missing (src/wire/server.ts)')
-  }
-  let server: WireServer
+  let server: Awaited<ReturnType<Cluster['listen']>>
   try {
-    server = await listening.listen.call(cluster, { port: options.port ?? 0, host: '127.0.0.1' })
+    server = await cluster.listen({ port: options.port ?? 0, host: '127.0.0.1' })
   } catch (error) {
     await cluster.close()
     throw error

@@ -193,7 +193,18 @@ describe('FindCoordinator (10)', () => {
 })
 
 describe('OffsetCommit (8) and OffsetFetch (9)', () => {
-  for (const version of versions(8).filter((v) => v <= 5)) {
+  it('OffsetCommit v0 and OffsetFetch v0 (ZooKeeper offsets) answer UNSUPPORTED_VERSION per partition, as a KRaft broker does', async () => {
+    const cluster = newCluster()
+    await createTopic(cluster, 't', 1)
+    const coordinator = groupCoordinator(cluster, 'zk')
+    const committed = await viaKafkajs(8, 'offsetCommit', 0, { groupId: 'zk', topics: [{ topic: 't', partitions: [{ partition: 0, offset: '5' }] }] }, cluster, coordinator)
+    expect(committed.data.responses[0].partitions).toEqual([{ partition: 0, errorCode: ErrorCode.UNSUPPORTED_VERSION }])
+    expect(cluster.describe().groups.find((g) => g.groupId === 'zk')).toBeUndefined()
+    const fetched = await viaCodec(9, 0, { groupId: 'zk', topics: [{ name: 't', partitionIndexes: [0] }] }, cluster, coordinator)
+    expect(fetched.topics).toEqual([{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.UNSUPPORTED_VERSION }] }])
+  })
+
+  for (const version of versions(8, 1).filter((v) => v <= 5)) {
     it(`OffsetCommit v${version} through kafkajs, read back by OffsetFetch v1-4 through kafkajs`, async () => {
       const cluster = newCluster()
       await createTopic(cluster, 't', 2)
@@ -242,21 +253,22 @@ describe('OffsetCommit (8) and OffsetFetch (9)', () => {
   })
 
   for (const version of versions(8, 6)) {
-    it(`OffsetCommit v${version} through our codec`, async () => {
+    it(`OffsetCommit v${version} through our codec: the committed leader epoch is kept for OffsetFetch`, async () => {
       const cluster = newCluster({ brokers: 1 })
       await createTopic(cluster, 't', 1)
-      const response = await viaCodec(8, version, { groupId: 'g', generationId: -1, memberId: '', groupInstanceId: null, topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 9, committedLeaderEpoch: 0, committedMetadata: null }] }] }, cluster)
+      const response = await viaCodec(8, version, { groupId: 'g', generationId: -1, memberId: '', groupInstanceId: null, topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 9, committedLeaderEpoch: 3, committedMetadata: null }] }] }, cluster)
       expect(response.topics).toEqual([{ name: 't', partitions: [{ partitionIndex: 0, errorCode: 0 }] }])
       const fetched = await viaCodec(9, 7, { groupId: 'g', topics: [{ name: 't', partitionIndexes: [0] }], requireStable: true }, cluster)
-      expect((fetched.topics as any[])[0].partitions[0]).toMatchObject({ committedOffset: 9, errorCode: 0 })
+      // KIP-320: the leader epoch committed with the offset comes back with it.
+      expect((fetched.topics as any[])[0].partitions[0]).toMatchObject({ committedOffset: 9, committedLeaderEpoch: 3, errorCode: 0 })
     })
   }
 
-  it('OffsetFetch v0 and v1 put a group error on every partition; v2+ answer it at the top; v8-9 batch groups', async () => {
+  it('OffsetFetch v1 puts a group error on every partition; v2+ answer it at the top; v8-9 batch groups', async () => {
     const cluster = newCluster()
     await createTopic(cluster, 't', 1)
     const notCoordinator = [0, 1, 2].find((id) => id !== groupCoordinator(cluster, 'g'))!
-    for (const version of [0, 1]) {
+    for (const version of [1]) {
       const r = await viaCodec(9, version, { groupId: 'g', topics: [{ name: 't', partitionIndexes: [0] }] }, cluster, notCoordinator)
       expect(r.topics).toEqual([{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: -1, committedLeaderEpoch: -1, metadata: '', errorCode: ErrorCode.NOT_COORDINATOR }] }])
     }

@@ -108,14 +108,38 @@ describe('DeleteTopics (20)', () => {
         timeoutMs: 1000,
       }, cluster)
       expect((response.responses as any[]).map((r) => [r.name, r.topicId, r.errorCode])).toEqual([
-        ['a', idOfA, 0],
-        ['b', idOfB, 0],
         [null, unknownId, ErrorCode.UNKNOWN_TOPIC_ID],
         ['a', idOfB, ErrorCode.INVALID_REQUEST],
+        ['a', idOfA, 0],
+        ['b', idOfB, 0],
       ])
       expect(cluster.controller.allTopics().map((t) => t.name)).toEqual([])
     })
   }
+
+  it('v6: neither name nor id, an id given twice, and a name given twice are each refused once with INVALID_REQUEST', async () => {
+    const cluster = newCluster()
+    await viaKafkajs(19, 'createTopics', 0, { topics: [{ topic: 'a', numPartitions: 1, replicationFactor: 1 }, { topic: 'b', numPartitions: 1, replicationFactor: 1 }] }, cluster)
+    const idOfB = cluster.controller.topic('b')!.topicId
+    const response = await viaCodec(20, 6, {
+      topics: [{ name: null, topicId: ZERO_UUID }, { name: null, topicId: idOfB }, { name: null, topicId: idOfB }, { name: 'a', topicId: ZERO_UUID }, { name: 'a', topicId: ZERO_UUID }],
+      timeoutMs: 1000,
+    }, cluster)
+    expect((response.responses as any[]).map((r) => [r.name, r.errorCode, r.errorMessage])).toEqual([
+      [null, ErrorCode.INVALID_REQUEST, 'Neither topic name nor id were specified.'],
+      [null, ErrorCode.INVALID_REQUEST, 'Duplicate topic id.'],
+      ['a', ErrorCode.INVALID_REQUEST, 'Duplicate topic name.'],
+    ])
+    expect(cluster.controller.allTopics().map((t) => t.name).sort()).toEqual(['a', 'b'])
+  })
+
+  it('v1 through kafkajs: a name given twice is answered once, and the topic stays', async () => {
+    const cluster = newCluster()
+    await viaKafkajs(19, 'createTopics', 0, { topics: [{ topic: 'twice', numPartitions: 1, replicationFactor: 1 }] }, cluster)
+    const result = await viaKafkajs(20, 'deleteTopics', 1, { topics: ['twice', 'twice'], timeout: 1000 }, cluster)
+    expect(result.data.topicErrors).toEqual([{ topic: 'twice', errorCode: ErrorCode.INVALID_REQUEST }])
+    expect(cluster.controller.topic('twice')).toBeDefined()
+  })
 })
 
 describe('DeleteRecords (21)', () => {

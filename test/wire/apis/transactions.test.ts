@@ -249,3 +249,42 @@ describe('KIP-360: InitProducerId v3+ with the producer\'s current id and epoch'
     expect(stateOf(cluster, id)).toMatchObject({ producerId, producerEpoch: 1 })
   })
 })
+
+describe('TxnOffsetCommit for partitions that do not exist', () => {
+  it('answers UNKNOWN_TOPIC_OR_PARTITION for them and stages the rest (KafkaApis checks the metadata first)', async () => {
+    const cluster = newCluster()
+    await createTopic(cluster, 'in', 1)
+    const id = 'unknown-parts'
+    const tc = txnCoordinator(cluster, id)
+    const init = await viaCodec(22, 4, { transactionalId: id, transactionTimeoutMs: 30_000, producerId: -1, producerEpoch: -1 }, cluster, tc)
+    const producer = { transactionalId: id, producerId: init.producerId as number, producerEpoch: init.producerEpoch as number }
+    expect((await viaCodec(25, 3, { ...producer, groupId: 'g' }, cluster, tc)).errorCode).toBe(0)
+    const partition = (partitionIndex: number, committedOffset: number) => ({ partitionIndex, committedOffset, committedLeaderEpoch: -1, committedMetadata: null })
+    const response = await viaCodec(28, 3, { ...producer, groupId: 'g', generationId: -1, memberId: '', groupInstanceId: null, topics: [{ name: 'in', partitions: [partition(0, 8), partition(4, 1)] }, { name: 'ghost', partitions: [partition(0, 1)] }] }, cluster, groupCoordinator(cluster, 'g'))
+    expect(response.topics).toEqual([
+      { name: 'in', partitions: [{ partitionIndex: 4, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }, { partitionIndex: 0, errorCode: 0 }] },
+      { name: 'ghost', partitions: [{ partitionIndex: 0, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION }] },
+    ])
+    expect((await viaCodec(26, 3, { ...producer, committed: true }, cluster, tc)).errorCode).toBe(0)
+    await settleMicrotasks()
+    expect(await committedOffset(cluster, 'g', 'in')).toBe(8)
+  })
+})
+
+describe('InitProducerId at every version past kafkajs (v2 flexible, v3-4 KIP-360 fields)', () => {
+  for (const version of [2, 3, 4]) {
+    it(`v${version}: an idempotent producer from any broker, a transactional one from its coordinator only`, async () => {
+      const cluster = newCluster()
+      const ids = new Set<number>()
+      for (const broker of [0, 1, 2]) {
+        const idempotent = await viaCodec(22, version, { transactionalId: null, transactionTimeoutMs: 1000, producerId: -1, producerEpoch: -1 }, cluster, broker)
+        expect(idempotent).toMatchObject({ errorCode: 0, producerEpoch: 0 })
+        ids.add(idempotent.producerId as number)
+      }
+      expect(ids.size).toBe(3)
+      const tc = txnCoordinator(cluster, 'v-tx')
+      expect(await viaCodec(22, version, { transactionalId: 'v-tx', transactionTimeoutMs: 1000, producerId: -1, producerEpoch: -1 }, cluster, tc)).toMatchObject({ errorCode: 0, producerEpoch: 0 })
+      expect((await viaCodec(22, version, { transactionalId: 'v-tx', transactionTimeoutMs: 1000, producerId: -1, producerEpoch: -1 }, cluster, (tc + 1) % 3)).errorCode).toBe(ErrorCode.NOT_COORDINATOR)
+    })
+  }
+})

@@ -49,6 +49,18 @@ describe('ApiVersions', () => {
     expect((await client.nextResponse(schema, 2))?.body.errorCode).toBe(0)
   })
 
+  it("answers kafka-python's probe: ApiVersions v0 with Metadata v0 pipelined right after it, in order", async () => {
+    served = await serve({ brokers: 2 })
+    const metadata = schemas.get(3) as ApiSchema
+    const client = await served.connect()
+    client.sendRequest(schema, 0, 1, {}, 'kafka-python')
+    client.sendRequest(metadata, 0, 2, { topics: [] }, 'kafka-python')
+    const versions = await client.nextResponse(schema, 0)
+    const brokers = await client.nextResponse(metadata, 0)
+    expect([versions?.correlationId, brokers?.correlationId]).toEqual([1, 2])
+    expect((brokers?.body.brokers as { port: number }[]).map((b) => b.port)).toEqual(served.server.brokers.map((b) => b.port))
+  })
+
   it('refuses a client software name Kafka would refuse (KIP-511) with INVALID_REQUEST', async () => {
     served = await serve()
     const client = await served.connect()

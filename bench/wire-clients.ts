@@ -1,0 +1,226 @@
+/**
+ * Real clients against `memkafka serve` over loopback (DESIGN.md's wire targets), each beside a
+ * raw-socket baseline, with where the CPU time goes:
+ * - kcat produce: 1 M records of 100 B from a file (`kcat -P -l`) to one partition, acks=all.
+ *   Target >= 400 k msgs/s.
+ * - kcat consume: the same 1 M records from the beginning to the end (`kcat -C -e`). Target >= 1 M msgs/s.
+ * - the real kafkajs 2.2.4 in this process: sendBatch of 1000 x 100 B (acks=-1) and a consumer
+ *   group's eachBatch reading them back.
+ * Baseline: an echo server process on the same loopback, streaming the same bytes (100-B records
+ * in 64 KB writes) through it and back, counted in records per second: what loopback TCP and
+ * node's socket layer alone allow.
+ * For each phase it reports the CPU seconds the server process and the client used (from
+ * /proc/<pid>/stat and process.cpuUsage) against the wall time: a side near 100% of one core
+ * is the bottleneck.
+ *
+ * Run: npx tsx bench/wire-clients.ts (needs kcat: scripts/interop-install.sh installs it).
+ * The server is bundled from src/bin/memkafka.ts (as tsup bundles dist/bin/memkafka.js).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { formatTable, formatValue, type BenchResult } from './result.js'
+
+const RECORDS = Number(process.env['WIRE_BENCH_RECORDS'] ?? 1_000_000)
+const KAFKAJS_RECORDS = Number(process.env['WIRE_BENCH_KAFKAJS_RECORDS'] ?? 200_000)
+const VALUE = 'x'.repeat(100)
+const TICK = 100 // clock ticks per second of /proc/<pid>/stat (USER_HZ on Linux)
+
+interface Served {
+  readonly child: ChildProcess
+  readonly bootstrap: string
+}
+
+function serve(bin: string, args: string[]): Promise<Served> {
+  const child = spawn(process.execPath, [bin, 'serve', ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
+  return new Promise((resolve, reject) => {
+    let out = ''
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk
+      const m = /bootstrap: (\S+)/.exec(out)
+      if (m) {
+        child.stdout!.removeAllListeners('data')
+        child.stdout!.resume() // keep draining its story lines
+        resolve({ child, bootstrap: m[1]! })
+      }
+    })
+    child.once('exit', (code) => reject(new Error(`memkafka serve exited with ${code}: ${out}`)))
+  })
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  child.kill('SIGTERM')
+  await exited
+}
+
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / TICK
+}
+
+/** Runs a command, returning its wall time and its own CPU time (bash's `time`). */
+function timed(command: string): { wall: number; cpu: number } {
+  const r = spawnSync('bash', ['-c', `TIMEFORMAT='%R %U %S'; time (${command}) >/dev/null`], { encoding: 'utf8', maxBuffer: 1 << 26 })
+  const last = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number)
+  if (r.status !== 0 || last.length !== 3 || last.some(Number.isNaN)) throw new Error(`${command} failed (${r.status}): ${r.stderr.slice(-2000)}`)
+  return { wall: last[0]!, cpu: last[1]! + last[2]! }
+}
+
+interface Phase {
+  readonly rate: number
+  readonly wall: number
+  readonly serverCpu: number
+  readonly clientCpu: number
+}
+
+/**
+ * One phase's time split. "per server core" is the rate the server would sustain if it had a
+ * core to itself (records / its CPU seconds): on a loaded machine, where neither side gets a full
+ * core, it says more about the server than the wall-clock rate does.
+ */
+const split = (name: string, p: Phase, records: number) =>
+  `${name}: ${formatValue(p.rate, 'msgs/s')} in ${p.wall.toFixed(2)} s; CPU: server ${p.serverCpu.toFixed(2)} s (${((100 * p.serverCpu) / p.wall).toFixed(0)}% of a core), client ${p.clientCpu.toFixed(2)} s (${((100 * p.clientCpu) / p.wall).toFixed(0)}%); ${formatValue(records / p.serverCpu, 'msgs/s')} per server core, ${formatValue(records / p.clientCpu, 'msgs/s')} per client core`
+
+/** The echo baseline: `records` 100-B records streamed through an echo process and back. */
+async function echoBaseline(dir: string, records: number): Promise<Phase> {
+  const file = join(dir, 'echo.cjs')
+  writeFileSync(
+    file,
+    "const s = require('net').createServer((c) => c.pipe(c)); s.listen(0, '127.0.0.1', () => console.log('port ' + s.address().port))",
+  )
+  const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const port = await new Promise<number>((resolve) => child.stdout!.setEncoding('utf8').once('data', (s: string) => resolve(Number(/port (\d+)/.exec(s)![1]))))
+  const record = Buffer.alloc(100, 'x')
+  const chunk = Buffer.concat(Array.from({ length: 655 }, () => record)) // ~64 KB of records
+  const total = records * 100
+  const cpu0 = cpuSeconds(child.pid!)
+  const self0 = process.cpuUsage()
+  const started = performance.now()
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1')
+    let sent = 0
+    let received = 0
+    const pump = () => {
+      while (sent < total) {
+        const n = Math.min(chunk.length, total - sent)
+        sent += n
+        if (!socket.write(n === chunk.length ? chunk : chunk.subarray(0, n))) return void socket.once('drain', pump)
+      }
+    }
+    socket.on('data', (d: Buffer) => {
+      received += d.length
+      if (received >= total) {
+        socket.destroy()
+        resolve()
+      }
+    })
+    socket.once('error', reject)
+    socket.once('connect', pump)
+  })
+  const wall = (performance.now() - started) / 1000
+  const self = process.cpuUsage(self0)
+  const phase = { rate: records / wall, wall, serverCpu: cpuSeconds(child.pid!) - cpu0, clientCpu: (self.user + self.system) / 1e6 }
+  await stop(child)
+  return phase
+}
+
+async function kafkajsPhases(bootstrap: string, serverPid: number): Promise<{ send: Phase; eachBatch: Phase }> {
+  // The real kafkajs from node_modules, not memkafka's facade.
+  const { Kafka, logLevel } = createRequire(import.meta.url)('kafkajs') as typeof import('kafkajs')
+  const kafka = new Kafka({ clientId: 'bench', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING })
+  const producer = kafka.producer()
+  await producer.connect()
+  const batch = Array.from({ length: 1000 }, () => ({ value: VALUE }))
+  const measure = async (work: () => Promise<void>, records: number): Promise<Phase> => {
+    const cpu0 = cpuSeconds(serverPid)
+    const self0 = process.cpuUsage()
+    const started = performance.now()
+    await work()
+    const wall = (performance.now() - started) / 1000
+    const self = process.cpuUsage(self0)
+    return { rate: records / wall, wall, serverCpu: cpuSeconds(serverPid) - cpu0, clientCpu: (self.user + self.system) / 1e6 }
+  }
+  await producer.sendBatch({ acks: -1, topicMessages: [{ topic: 'kafkajs', messages: batch }] }) // warm-up
+  const send = await measure(async () => {
+    for (let sent = 0; sent < KAFKAJS_RECORDS; sent += batch.length) await producer.sendBatch({ acks: -1, topicMessages: [{ topic: 'kafkajs', messages: batch }] })
+  }, KAFKAJS_RECORDS)
+  await producer.disconnect()
+  const total = KAFKAJS_RECORDS + batch.length
+  const consumer = kafka.consumer({ groupId: 'bench', maxBytes: 10 << 20, maxBytesPerPartition: 10 << 20 })
+  await consumer.connect()
+  await consumer.subscribe({ topic: 'kafkajs', fromBeginning: true })
+  let seen = 0
+  const eachBatch = await measure(async () => {
+    await new Promise<void>((resolve) => {
+      void consumer.run({
+        eachBatch: async ({ batch: b }) => {
+          seen += b.messages.length
+          if (seen >= total) resolve()
+        },
+      })
+    })
+  }, total)
+  await consumer.disconnect()
+  return { send, eachBatch }
+}
+
+export async function benchWireClients(): Promise<{ results: BenchResult[]; splits: string[] }> {
+  if (spawnSync('kcat', ['-V']).status !== 0) throw new Error('kcat is not installed: run scripts/interop-install.sh')
+  const dir = mkdtempSync(join(tmpdir(), 'memkafka-wire-bench-'))
+  try {
+    const bin = join(dir, 'memkafka.mjs')
+    const esbuild = await import('esbuild')
+    await esbuild.build({ entryPoints: ['src/bin/memkafka.ts'], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bin, logLevel: 'error' })
+    const input = join(dir, 'records.txt')
+    writeFileSync(input, `${VALUE}\n`.repeat(RECORDS))
+
+    const echo = await echoBaseline(dir, RECORDS)
+    const served = await serve(bin, ['--port', '0', '--topic', 'kcat:1:1', '--topic', 'kafkajs:1:1'])
+    const pid = served.child.pid!
+    const bs = served.bootstrap
+    const kcatPhase = (command: string): Phase => {
+      const cpu0 = cpuSeconds(pid)
+      const t = timed(command)
+      return { rate: RECORDS / t.wall, wall: t.wall, serverCpu: cpuSeconds(pid) - cpu0, clientCpu: t.cpu }
+    }
+    // Producer batching as a throughput-minded kcat user sets it: up to 10 000 records per batch.
+    const produce = kcatPhase(
+      `kcat -P -b ${bs} -t kcat -p 0 -l ${input} -X acks=all -X linger.ms=5 -X batch.num.messages=10000 -X batch.size=1000000 -X queue.buffering.max.messages=2000000`,
+    )
+    const consume = kcatPhase(`kcat -C -b ${bs} -t kcat -p 0 -o beginning -e -q -f '%s\\n' -X fetch.message.max.bytes=4194304 -X fetch.max.bytes=52428800`)
+    const { send, eachBatch } = await kafkajsPhases(bs, pid)
+    await stop(served.child)
+
+    const row = (name: string, p: Phase, target: number | undefined): BenchResult => ({ name, value: p.rate, unit: 'msgs/s', target, better: 'higher', baseline: echo.rate })
+    return {
+      results: [
+        row(`kcat -P: ${RECORDS / 1000} k x 100 B to 1 partition, acks=all`, produce, 400_000),
+        row(`kcat -C: ${RECORDS / 1000} k x 100 B from 1 partition`, consume, 1_000_000),
+        row(`real kafkajs sendBatch 1000 x 100 B, acks=-1 (${KAFKAJS_RECORDS / 1000} k)`, send, undefined),
+        row(`real kafkajs eachBatch (${KAFKAJS_RECORDS / 1000} k)`, eachBatch, undefined),
+      ],
+      splits: [
+        split('echo baseline (server = echo process, client = this process)', echo, RECORDS),
+        split('kcat -P', produce, RECORDS),
+        split('kcat -C', consume, RECORDS),
+        split('kafkajs sendBatch (client = this process)', send, KAFKAJS_RECORDS),
+        split('kafkajs eachBatch (client = this process)', eachBatch, KAFKAJS_RECORDS + 1000),
+      ],
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { results, splits } = await benchWireClients()
+  console.log(formatTable(results))
+  console.log()
+  for (const line of splits) console.log(line)
+}
