@@ -109,9 +109,11 @@ class ScramSaslServer implements SaslServer {
     if (proofAt < 0) return this.fail()
     const withoutProof = text.slice(0, proofAt)
     const attrs = parseAttributes(withoutProof)
-    // c= must be the base64 of the gs2 header the client sent first; r= the combined nonce.
+    // c= must be the base64 of the gs2 header the client sent first. r= must end with the
+    // combined nonce: Kafka's ScramSaslServer checks endsWith, not equality, and librdkafka
+    // (2.0.2 here) sends its own nonce again in front of it.
     if (attrs.get('c') !== Buffer.from(this.gs2Header, 'utf8').toString('base64')) return this.fail()
-    if (attrs.get('r') !== this.nonce) return this.fail()
+    if (!(attrs.get('r') ?? '').endsWith(this.nonce)) return this.fail()
     const credential = this.security.scramCredential(this.username, this.mechanism)
     if (!credential) return this.fail()
     const proof = Buffer.from(text.slice(proofAt + 3), 'base64')
