@@ -123,3 +123,21 @@ describe('ACLs in-process', () => {
     await adminClient.disconnect()
   })
 })
+
+describe('describe() and format() show security', () => {
+  it('listeners, users (never their passwords) and ACLs; nothing when security is not in use', async () => {
+    const c = securedCluster()
+    c.security.authorizer.add({ resourceType: 2, resourceName: 'orders', patternType: 3, principal: 'User:alice', host: '*', operation: 3, permissionType: 3 })
+    const security = c.describe().security!
+    expect(security.listeners).toEqual([{ name: 'SASL_PLAINTEXT', securityProtocol: 'SASL_PLAINTEXT', port: 9092 }])
+    expect(security.users.map((u) => u.name)).toEqual(['admin', 'alice'])
+    expect(security.acls).toEqual(['User:alice ALLOW READ from host * on TOPIC orders (LITERAL)'])
+    const text = c.format()
+    expect(text).toContain('authorizer on; super users User:admin')
+    expect(text).toContain('User:alice ALLOW READ from host * on TOPIC orders (LITERAL)')
+    expect(text).not.toContain('alice-secret')
+    await c.close()
+    cluster = new Cluster({ brokers: 1, clock: new ManualClock(0) })
+    expect(cluster.describe().security).toBeUndefined()
+  })
+})
