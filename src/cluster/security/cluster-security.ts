@@ -26,13 +26,20 @@ export class ClusterSecurity {
   private readonly plainPasswords = new Map<string, string>()
   private readonly scram = new Map<string, Map<ScramMechanism, ScramCredential>>()
 
+  /** authorizer.class.name, super.users and allow.everyone.if.no.acl.found are static broker configs: read once. */
+  private settings: ReturnType<ClusterModel['config']['authorizerConfig']> | undefined
+
   constructor(private readonly cluster: ClusterModel) {
-    this.authorizer = new StandardAuthorizer(() => cluster.config.authorizerConfig())
+    this.authorizer = new StandardAuthorizer(() => this.authorizerSettings())
+  }
+
+  private authorizerSettings(): ReturnType<ClusterModel['config']['authorizerConfig']> {
+    return (this.settings ??= this.cluster.config.authorizerConfig())
   }
 
   /** Whether an authorizer is configured (authorizer.class.name); without one, every request is allowed. */
   get authorizationEnabled(): boolean {
-    return this.cluster.config.authorizerConfig().enabled
+    return this.authorizerSettings().enabled
   }
 
   /** Answers a request as the broker would for this principal: authorized first when an authorizer is configured. */
