@@ -60,7 +60,7 @@ export function operationMatches(aclOperation: number, permissionType: number, r
 export class StandardAuthorizer {
   private readonly bindings = new Map<string, AclBinding>()
   private readonly byType = new Map<number, ResourceAcls>()
-  private readonly decisions = new Map<string, boolean>()
+  private readonly decisions = new Map<string, Map<number, Map<string, boolean>>>()
   /** The longest PREFIXED pattern per resource type: prefixes longer than it need no lookup. */
   private readonly longestPrefix = new Map<number, number>()
 
@@ -106,12 +106,22 @@ export class StandardAuthorizer {
 
   /** Whether the session may perform the operation on the named resource. */
   authorize(session: Session, operation: number, resourceType: number, resourceName: string): boolean {
-    const key = `${session.principal}\u0000${session.host}\u0000${operation}\u0000${resourceType}\u0000${resourceName}`
-    const cached = this.decisions.get(key)
+    // Cached per (principal, host), then per (resource type, operation), then per name: no
+    // string is built per check on the hot paths.
+    const sessionKey = session.principal + '\u0000' + session.host
+    let bySession = this.decisions.get(sessionKey)
+    if (!bySession) {
+      if (this.decisions.size > 10_000) this.decisions.clear()
+      this.decisions.set(sessionKey, (bySession = new Map()))
+    }
+    const actionKey = resourceType * 64 + operation
+    let byName = bySession.get(actionKey)
+    if (!byName) bySession.set(actionKey, (byName = new Map()))
+    const cached = byName.get(resourceName)
     if (cached !== undefined) return cached
     const decision = this.decide(session, operation, resourceType, resourceName)
-    if (this.decisions.size > 100_000) this.decisions.clear()
-    this.decisions.set(key, decision)
+    if (byName.size > 100_000) byName.clear()
+    byName.set(resourceName, decision)
     return decision
   }
 
