@@ -27,6 +27,7 @@ export const catalog: readonly CatalogEntry[] = [
   entry('retries-and-dead-letters', () => import('../retries-and-dead-letters/main.js')),
   entry('back-pressure', () => import('../back-pressure/main.js')),
   entry('order-workflow-extended', () => import('../order-workflow-extended/main.js')),
+  entry('security', () => import('../security/main.js')),
 ]
 
 export function findExample(name: string): CatalogEntry | undefined {

@@ -33,6 +33,10 @@ Options:
   --config key=value               a broker config under Kafka's name (repeatable)
   --topic name[:partitions[:replicas]]
                                    a topic to create at start (repeatable)
+  --security-protocol P            the listeners' protocol: PLAINTEXT (default) or SASL_PLAINTEXT
+                                   (then SASL PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 unless
+                                   --config sasl.enabled.mechanisms=... says otherwise)
+  --user name:password             a user with PLAIN and SCRAM credentials (repeatable)
   --as-version X.Y                 advertise only the API versions Kafka X.Y had
                                    (${knownKafkaVersions[0]} to ${knownKafkaVersions.at(-1)})
   --ui                             also serve the web console (prints "console: http://...")
@@ -53,6 +57,8 @@ interface ServeOptions {
   readonly asVersion?: string
   /** The web console's port, when --ui is given. */
   readonly uiPort?: number
+  /** Users with PLAIN and SCRAM credentials (--user name:password). */
+  readonly users: readonly { name: string; password: string }[]
 }
 
 function parseServeArgs(args: string[]): ServeOptions | 'help' {
@@ -70,6 +76,8 @@ function parseServeArgs(args: string[]): ServeOptions | 'help' {
       'as-version': { type: 'string' },
       ui: { type: 'boolean' },
       'ui-port': { type: 'string' },
+      'security-protocol': { type: 'string' },
+      user: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -93,6 +101,19 @@ function parseServeArgs(args: string[]): ServeOptions | 'help' {
       replicas: integerOption(`--topic ${name} replicas`, replicas, -1, 1, 32767),
     }
   })
+  const protocol = values['security-protocol']
+  if (protocol !== undefined) {
+    if (protocol !== 'PLAINTEXT' && protocol !== 'SASL_PLAINTEXT') {
+      throw new UsageError(`--security-protocol must be PLAINTEXT or SASL_PLAINTEXT (SSL and SASL_SSL are not implemented yet), got "${protocol}"`)
+    }
+    config.listeners ??= `${protocol}://:${port}`
+    if (protocol === 'SASL_PLAINTEXT') config['sasl.enabled.mechanisms'] ??= 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512'
+  }
+  const users = (values.user ?? []).map((spec) => {
+    const colon = spec.indexOf(':')
+    if (colon <= 0 || colon === spec.length - 1) throw new UsageError(`--user takes name:password, got "${spec}"`)
+    return { name: spec.slice(0, colon), password: spec.slice(colon + 1) }
+  })
   const asVersion = values['as-version']
   if (asVersion !== undefined) {
     try {
@@ -108,6 +129,7 @@ function parseServeArgs(args: string[]): ServeOptions | 'help' {
     ...(values['advertised-host'] === undefined ? {} : { advertisedHost: values['advertised-host'] }),
     config: config as BrokerConfigInput,
     topics,
+    users,
     ...(values['as-version'] === undefined ? {} : { asVersion: values['as-version'] }),
     ...(values.ui ? { uiPort: integerOption('--ui-port', values['ui-port'], 0, 0, 65535) } : {}),
   }
@@ -128,6 +150,7 @@ async function serve(options: ServeOptions): Promise<void> {
     // A misspelt or invalid --config (Kafka's INVALID_CONFIG).
     throw new UsageError((error as Error).message)
   }
+  for (const user of options.users) cluster.createUser(user.name, user.password)
   // Times count from the cluster's creation (its brokers registering).
   const origin = cluster.timeline()[0]?.time ?? cluster.clock.now()
   const print = (line: string): void => void process.stdout.write(`${line}\n`)

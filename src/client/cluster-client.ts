@@ -13,6 +13,7 @@ import { KafkaJSConnectionError, KafkaJSGroupCoordinatorNotFound, KafkaJSNonRetr
 import { createErrorFromCode } from './protocol-error-table.js'
 import type { Logger } from './logger.js'
 import { createRetry, type Retrier, type RetryOptions } from './retry.js'
+import { authenticateInProcess } from './sasl-authentication.js'
 
 /** kafkajs's PartitionMetadata shape (what partitioners and assigners see). */
 export interface PartitionMetadata {
@@ -32,6 +33,9 @@ export interface ClusterClientOptions {
   readonly random: Random
   readonly metadataMaxAge?: number | undefined
   readonly allowAutoTopicCreation?: boolean | undefined
+  /** kafkajs's `ssl` and `sasl` options (see sasl-authentication.ts). */
+  readonly ssl?: unknown
+  readonly sasl?: unknown
 }
 
 export class ClusterClient {
@@ -48,9 +52,11 @@ export class ClusterClient {
   private metadataAt = -Infinity
   readonly targetTopics = new Set<string>()
   private connected = false
-  private readonly source: { readonly clientId: string }
-  private readonly backgroundSource: { readonly clientId: string; readonly background: true }
+  private source: { readonly clientId: string; readonly principal?: string }
+  private backgroundSource: { readonly clientId: string; readonly principal?: string; readonly background: true }
   private releaseConnection: (() => void) | undefined
+  private readonly ssl: unknown
+  private readonly sasl: unknown
 
   constructor(options: ClusterClientOptions) {
     this.model = options.model
@@ -67,6 +73,8 @@ export class ClusterClient {
     this.allowAutoTopicCreation = options.allowAutoTopicCreation ?? true
     this.source = { clientId: options.clientId }
     this.backgroundSource = { clientId: options.clientId, background: true }
+    this.ssl = options.ssl
+    this.sasl = options.sasl
   }
 
   /**
@@ -99,6 +107,10 @@ export class ClusterClient {
 
   /** Connects to a seed broker and loads the cluster's metadata. */
   async connect(): Promise<void> {
+    // Each connection authenticates before its first request; the principal goes with every request.
+    const principal = authenticateInProcess(this.model, this.anyBrokerId(), this.ssl, this.sasl)
+    this.source = principal === undefined ? { clientId: this.clientId } : { clientId: this.clientId, principal }
+    this.backgroundSource = { ...this.source, background: true }
     await this.refreshMetadata()
     this.connected = true
     // A connected client keeps the process alive, as kafkajs's open sockets do.

@@ -1,8 +1,9 @@
 /**
  * kafkajs's `Kafka` client: the factory of producers, consumers and admins. Bound to an
  * in-process cluster either explicitly (`cluster.kafka(config)`) or by its broker addresses
- * (the drop-in registry). Network options (ssl, sasl, socketFactory, timeouts) are accepted and
- * have nothing to act on in-process.
+ * (the drop-in registry). `ssl` and `sasl` act against the cluster's listener as against a real
+ * broker (sasl-authentication.ts); the other network options (socketFactory, timeouts) have
+ * nothing to act on in-process.
  */
 import type { ClusterModel } from '../cluster/cluster-model.js'
 import { KafkaJSNonRetriableError } from './errors.js'
@@ -87,6 +88,8 @@ export class Kafka {
       random: this.cluster.random.fork(),
       metadataMaxAge: options.metadataMaxAge,
       allowAutoTopicCreation: options.allowAutoTopicCreation,
+      ssl: this.config.ssl,
+      sasl: this.config.sasl,
     })
   }
 

@@ -38,6 +38,33 @@ export class ClusterConfig {
     return this.broker.get('auto.create.topics.enable') as boolean
   }
 
+  /** The authorizer's settings (authorizer.class.name, super.users, allow.everyone.if.no.acl.found). */
+  authorizerConfig(): { enabled: boolean; superUsers: string[]; allowEveryoneIfNoAclFound: boolean } {
+    const className = this.broker.get('authorizer.class.name') as string
+    const superUsers = (this.broker.get('super.users') as string).split(';').map((s) => s.trim()).filter((s) => s !== '')
+    return { enabled: className !== '', superUsers, allowEveryoneIfNoAclFound: this.broker.get('allow.everyone.if.no.acl.found') as boolean }
+  }
+
+  /** The listeners (listeners + listener.security.protocol.map) and the SASL mechanisms they accept. */
+  listenerConfig(): { listeners: { name: string; host: string; port: number; securityProtocol: string }[]; saslMechanisms: string[] } {
+    const map = new Map(
+      (this.broker.get('listener.security.protocol.map') as string).split(',').filter((e) => e.includes(':')).map((e) => {
+        const [name, protocol] = e.split(':') as [string, string]
+        return [name.trim().toUpperCase(), protocol.trim().toUpperCase()]
+      }),
+    )
+    const listeners = (this.broker.get('listeners') as string).split(',').filter((l) => l.trim() !== '').map((l) => {
+      const match = /^([A-Za-z0-9_]+):\/\/(\[[^\]]*\]|[^:]*):(\d+)$/.exec(l.trim())
+      if (!match) throw new KafkaError('INVALID_CONFIG', `Invalid listener ${l.trim()}: expected NAME://host:port`)
+      const name = match[1]!.toUpperCase()
+      const securityProtocol = map.get(name)
+      if (!securityProtocol) throw new KafkaError('INVALID_CONFIG', `No security protocol defined for listener ${name} (listener.security.protocol.map)`)
+      return { name, host: match[2]!, port: Number(match[3]), securityProtocol }
+    })
+    const mechanisms = this.broker.get('sasl.enabled.mechanisms') as unknown
+    return { listeners, saslMechanisms: Array.isArray(mechanisms) ? (mechanisms as string[]) : String(mechanisms).split(',').map((m) => m.trim()) }
+  }
+
   deleteTopicEnable(): boolean {
     return this.broker.get('delete.topic.enable') as boolean
   }

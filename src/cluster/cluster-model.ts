@@ -33,6 +33,7 @@ import type { Topic } from './metadata/topic.js'
 import type { Partition } from './partition/partition.js'
 import type { PartitionLog } from './log/partition-log.js'
 import { LogMaintenance, type LogCleanupResult } from './log/log-maintenance.js'
+import { ClusterSecurity } from './security/cluster-security.js'
 
 export interface BrokerSpec {
   readonly id?: number
@@ -81,6 +82,10 @@ export interface RequestSource {
    * SettleParticipant, says itself whether it still waits for anything).
    */
   readonly background?: boolean
+  /** The authenticated principal ("User:alice"); absent: User:ANONYMOUS, as on a PLAINTEXT listener. */
+  readonly principal?: string
+  /** The client's IP address (for ACL host matching); absent: an in-process client, 127.0.0.1. */
+  readonly clientHost?: string
 }
 
 export interface SettleOptions {
@@ -121,6 +126,8 @@ export class ClusterModel {
   readonly transactions: TransactionCoordinator
   readonly lifecycle: BrokerLifecycle
   readonly config: ClusterConfig
+  /** Users, ACLs and the authorizer (src/cluster/security). */
+  readonly security: ClusterSecurity
   /** Retention and the log cleaner, on the clock (log.retention.check.interval.ms, log.cleaner.backoff.ms). */
   private readonly logMaintenance: LogMaintenance
   private readonly brokerList: Broker[]
@@ -226,6 +233,7 @@ export class ClusterModel {
       decodeSubscription: readSubscriptionTopics,
     })
     this.logMaintenance = new LogMaintenance(this)
+    this.security = new ClusterSecurity(this)
     this.manualClock = this.clock instanceof ManualClock
     if (this.clock instanceof AutoClock) {
       this.autoClock = this.clock
@@ -284,8 +292,13 @@ export class ClusterModel {
     return answer
   }
 
+  /** Authorizes the request for its principal (when an authorizer is configured), then runs the handler. */
+  private handle<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, from: RequestSource | undefined): Promise<ResponseOf<K>> {
+    return this.security.handle<K>(request, from, (allowed) => this.runHandler<K>(brokerId, allowed as RequestOf<K> & { readonly api: K }, from) as Promise<never>)
+  }
+
   /** Runs the broker's handler; a response still pending is lost if the broker goes away. */
-  private handle<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, from?: RequestSource): Promise<ResponseOf<K>> {
+  private runHandler<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, from: RequestSource | undefined): Promise<ResponseOf<K>> {
     const handler = handlers[request.api] as Handler<K>
     let result: ResponseOf<K> | Promise<ResponseOf<K>>
     try {
@@ -346,7 +359,8 @@ export class ClusterModel {
     }
     const broker = this.brokersById.get(brokerId)
     if (!broker?.reachable || this.closed) throw new BrokerUnreachableError(brokerId, 'the broker went away while the request was held')
-    return this.handle<K>(brokerId, request, { clientId: from?.clientId ?? '', background: true })
+    // Already counted as pending while it was held: not counted again.
+    return this.handle<K>(brokerId, request, { ...from, clientId: from?.clientId ?? '', background: true })
   }
 
   /**
@@ -567,6 +581,15 @@ export class ClusterModel {
    */
   runCleaner(): LogCleanupResult[] {
     return this.logMaintenance.runCleaner()
+  }
+
+  /**
+   * A user the brokers authenticate: a PLAIN password and SCRAM-SHA-256/512 credentials
+   * (4096 iterations), as a JAAS user_<name> entry plus `kafka-configs --alter --add-config
+   * 'SCRAM-SHA-256=[password=...]'` would give. Its principal is User:<name>.
+   */
+  createUser(name: string, password: string): void {
+    this.security.createUser(name, password)
   }
 
   describe(): ClusterDescription {

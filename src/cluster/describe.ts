@@ -1,6 +1,7 @@
 /**
  * cluster.describe(): a plain-data snapshot of the whole cluster, for assertions and views.
  */
+import type { UserDescription } from './security/cluster-security.js'
 import type { ClusterModel } from './cluster-model.js'
 import { readAssignment } from './metadata/consumer-protocol.js'
 
@@ -105,6 +106,18 @@ export interface ClusterDescription {
   readonly topics: TopicDescription[]
   readonly groups: GroupDescription[]
   readonly transactions: TransactionDescription[]
+  /** Listeners, users and ACLs; present once security is in use (an authorizer, users, or a non-PLAINTEXT listener). */
+  readonly security?: SecurityDescription
+}
+
+export interface SecurityDescription {
+  readonly listeners: { readonly name: string; readonly securityProtocol: string; readonly port: number }[]
+  readonly saslMechanisms: string[]
+  readonly authorizer: boolean
+  readonly superUsers: string[]
+  readonly users: UserDescription[]
+  /** One readable line per ACL ("User:alice ALLOW READ from host * on TOPIC orders (LITERAL)"). */
+  readonly acls: string[]
 }
 
 export function describeCluster(cluster: ClusterModel): ClusterDescription {
@@ -196,5 +209,24 @@ export function describeCluster(cluster: ClusterModel): ClusterDescription {
       .snapshot()
       .sort((a, b) => a.transactionalId.localeCompare(b.transactionalId))
       .map((t) => ({ ...t, coordinator: cluster.coordinatorFor(t.transactionalId, 1) ?? null })),
+    ...securityOf(cluster),
+  }
+}
+
+function securityOf(cluster: ClusterModel): { security?: SecurityDescription } {
+  const { listeners, saslMechanisms } = cluster.config.listenerConfig()
+  const authorizer = cluster.config.authorizerConfig()
+  const users = cluster.security.users()
+  const plaintextOnly = listeners.every((l) => l.securityProtocol === 'PLAINTEXT')
+  if (!authorizer.enabled && users.length === 0 && plaintextOnly) return {}
+  return {
+    security: {
+      listeners: listeners.map((l) => ({ name: l.name, securityProtocol: l.securityProtocol, port: l.port })),
+      saslMechanisms,
+      authorizer: authorizer.enabled,
+      superUsers: authorizer.superUsers,
+      users,
+      acls: cluster.security.describeAcls(),
+    },
   }
 }

@@ -133,5 +133,14 @@ export function formatCluster(d: ClusterDescription): string {
       ),
     )
   }
+  if (d.security) {
+    const sec = d.security
+    out.push('')
+    out.push(`Security: listeners ${sec.listeners.map((l) => `${l.name} (${l.securityProtocol})`).join(', ')}; SASL ${sec.saslMechanisms.join(', ')}; authorizer ${sec.authorizer ? 'on' : 'off'}${sec.superUsers.length > 0 ? `; super users ${sec.superUsers.join(', ')}` : ''}`)
+    if (sec.users.length > 0) {
+      out.push(table(['USER', 'PLAIN', 'SCRAM'], sec.users.map((u) => [u.name, u.plain ? 'yes' : 'no', u.scram.map((c) => `${c.mechanism} (${c.iterations})`).join(', ') || '-'])))
+    }
+    out.push(sec.acls.length > 0 ? ['ACLs:', ...sec.acls.map((a) => `  ${a}`)].join('\n') : 'No ACLs.')
+  }
   return out.join('\n')
 }

@@ -212,6 +212,18 @@ export function storyLines(events: readonly TimelineEvent[], options: StoryOptio
       case 'producerFenced':
         add(e, `transactional id ${e.transactionalId} fenced its older producers: now producer ${e.producerId}, epoch ${e.producerEpoch} (${e.reason})`)
         break
+      case 'authorizationDenied':
+        add(e, `${e.principal} (from ${e.host}) was denied ${e.operation} on ${e.resourceType} ${e.resourceName} (${e.api})`)
+        break
+      case 'authenticationFailed':
+        add(e, `broker ${e.brokerId}: failed authentication from ${e.host} with ${e.mechanism} (${e.reason})`)
+        break
+      case 'aclsChanged':
+        add(e, `ACLs changed: ${e.created} created, ${e.deleted} deleted`)
+        break
+      case 'userChanged':
+        add(e, `user ${e.user}: ${e.change}`)
+        break
       default: {
         // A new event type must be told here; until then the story says it raw rather than hiding it.
         const unknown: never = e

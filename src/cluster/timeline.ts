@@ -32,6 +32,11 @@ export type TimelineEvent =
   | { type: 'txnBegun'; time: number; transactionalId: string; producerId: number; producerEpoch: number }
   | { type: 'txnEnded'; time: number; transactionalId: string; producerId: number; producerEpoch: number; result: 'commit' | 'abort'; partitions: { topic: string; partition: number }[]; reason: string }
   | { type: 'producerFenced'; time: number; transactionalId: string; producerId: number; producerEpoch: number; reason: string }
+  // Security (src/cluster/security): the broker's authorizer and authentication log lines as events.
+  | { type: 'authorizationDenied'; time: number; principal: string; host: string; operation: string; resourceType: string; resourceName: string; api: string }
+  | { type: 'authenticationFailed'; time: number; brokerId: number; host: string; mechanism: string; reason: string }
+  | { type: 'aclsChanged'; time: number; created: number; deleted: number }
+  | { type: 'userChanged'; time: number; user: string; change: string }
 
 export type TimelineEventType = TimelineEvent['type']
 

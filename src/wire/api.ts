@@ -7,6 +7,7 @@
  */
 import type { ClusterModel, RequestSource } from '../cluster/cluster-model.js'
 import type { WireMessage } from './protocol/schema.js'
+import type { SaslSession } from './sasl/sasl-session.js'
 
 export interface AdvertisedAddress {
   readonly host: string
@@ -31,6 +32,8 @@ export interface WireContext {
   readonly signal: AbortSignal
   /** The API versions this server advertises, after any --as-version cap (for ApiVersions). */
   readonly supportedVersions: readonly { readonly apiKey: number; readonly minVersion: number; readonly maxVersion: number }[]
+  /** The connection's SASL state on a SASL listener (src/wire/sasl); undefined on a listener without SASL. */
+  readonly sasl?: SaslSession | undefined
   /** The Kafka release the server poses as ("2.4", from --as-version); undefined: Kafka 3.7, as memkafka models it. */
   readonly asVersion?: string
 }

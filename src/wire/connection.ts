@@ -29,6 +29,7 @@ import type { WireMessage } from './protocol/schema.js'
 import { Writer } from './protocol/writer.js'
 import type { ServedApi } from './served-apis.js'
 import type { WireLogger, WireLogLevel } from './wire-log.js'
+import { saslSessionFor, type SaslSession } from './sasl/sasl-session.js'
 
 /**
  * Frames read ahead of the one being handled before the connection stops reading from its
@@ -74,6 +75,8 @@ export class Connection {
   private draining: Promise<void> | undefined
   /** The client id of the last request read, for log lines. */
   private clientId: string | null = null
+  /** SASL state on a SASL listener (security: src/wire/sasl/sasl-session.ts). */
+  private readonly sasl: SaslSession | undefined
   /** Resolves once the socket is fully closed. */
   readonly closed: Promise<void>
 
@@ -85,6 +88,7 @@ export class Connection {
     const address = socket.remoteAddress ?? 'unknown'
     this.peer = `${address.includes(':') ? `[${address}]` : address}:${socket.remotePort ?? 0}`
     this.clientHost = `/${javaHostAddress(address)}`
+    this.sasl = saslSessionFor(options.cluster, options.brokerId, javaHostAddress(address))
     // Kafka's SocketServer sets TCP_NODELAY and SO_KEEPALIVE on every accepted socket.
     socket.setNoDelay(true)
     socket.setKeepAlive(true)
@@ -154,6 +158,7 @@ export class Connection {
         }
         const response = await this.handle(frame)
         if (response && !this.closedFlag) this.send(response)
+        if (this.sasl?.closeReason !== undefined) this.close(this.sasl.closeReason, 'info')
         if (this.draining) await this.draining
       }
     } catch (error) {
@@ -166,6 +171,8 @@ export class Connection {
 
   /** Answers one frame: the response's bytes, or undefined when none is sent (or the connection closed). */
   private async handle(frame: Buffer): Promise<Buffer[] | undefined> {
+    // After SaslHandshake v0 the next frames are raw SASL tokens, not Kafka requests.
+    if (this.sasl?.expectsRawToken) return this.sasl.rawToken(frame)
     const prefix = peekRequestHeader(frame)
     if (!prefix) {
       this.close(`a request of ${frame.length} bytes is shorter than a request header`)
@@ -185,6 +192,11 @@ export class Connection {
         return this.encode(served, 0, correlationId, unsupportedVersionResponse(served))
       }
       this.close(`${name} v${apiVersion} is not supported (this server answers v${served.minVersion}-${served.maxVersion})`)
+      return undefined
+    }
+    const saslRefusal = this.sasl?.refusal(apiKey, name)
+    if (saslRefusal !== undefined) {
+      this.close(saslRefusal)
       return undefined
     }
     const broker = this.options.cluster.broker(this.options.brokerId)
@@ -212,7 +224,8 @@ export class Connection {
       apiVersion,
       clientId,
       clientHost: this.clientHost,
-      source: { clientId: clientId ?? '' },
+      source: { clientId: clientId ?? '', clientHost: this.clientHost.slice(1), ...(this.sasl?.principal === undefined ? {} : { principal: this.sasl.principal }) },
+      sasl: this.sasl,
       advertised: options.advertised,
       signal: this.abort.signal,
       supportedVersions: options.supportedVersions,

@@ -59,6 +59,9 @@ const brokerStateEvents = new Set<TimelineEvent['type']>(['brokerStopped', 'brok
 /** Opens one listener per broker of `cluster`; rejects (having closed what it opened) if any cannot listen. */
 export async function listen(cluster: ClusterModel, options: ListenOptions = {}): Promise<WireServer> {
   if (cluster.isClosed) throw new Error('cannot listen: the cluster is closed')
+  // Security: TLS listeners are not implemented on the wire yet; refuse rather than serve plaintext.
+  const securityProtocol = cluster.security.inProcessListener().securityProtocol
+  if (securityProtocol === 'SSL' || securityProtocol === 'SASL_SSL') throw new Error(`cannot listen: memkafka's wire server does not implement TLS listeners yet (listeners: ${securityProtocol})`)
   const host = options.host ?? '127.0.0.1'
   const basePort = options.port ?? 0
   if (!Number.isInteger(basePort) || basePort < 0 || basePort + cluster.brokers.length - 1 > 65535) {

@@ -141,8 +141,8 @@ export interface DeleteGroupsResult {
 }
 
 // ---------------------------------------------------------------------------------------------
-// ACLs and partition reassignments: declared for type compatibility; memkafka does not
-// implement them yet (the methods throw KafkaJSNotImplemented).
+// ACLs (implemented, see acl-operations.ts) and partition reassignments (declared for type
+// compatibility; memkafka does not implement them yet: the methods throw KafkaJSNotImplemented).
 
 export interface Acl {
   principal: string

@@ -63,6 +63,7 @@ import type {
   TopicPartitions,
 } from './admin-types.js'
 import { toGroupDescription } from './admin-types.js'
+import { sendCreateAcls, sendDeleteAcls, sendDescribeAcls, validateCreateAcls, validateDeleteAcls, validateDescribeAcls } from './acl-operations.js'
 import { ConfigResourceTypes, ConfigSource } from './enums.js'
 import { toInt16, toInt32, toLong } from './protocol-numbers.js'
 
@@ -963,19 +964,44 @@ export class Admin {
   }
 
   // -------------------------------------------------------------------------------------------
+  // ACLs (acl-operations.ts): kafkajs's checks, then the request to the controller.
+
+  describeAcls = async (options: AclFilter): Promise<DescribeAclResponse> => {
+    validateDescribeAcls(options)
+    return this.aclRequest('describe ACL', () => sendDescribeAcls(this.client, options))
+  }
+
+  createAcls = async (options: { acl: AclEntry[] }): Promise<boolean> => {
+    validateCreateAcls(options?.acl)
+    return this.aclRequest('create ACL', async () => {
+      await sendCreateAcls(this.client, options.acl)
+      return true
+    })
+  }
+
+  deleteAcls = async (options: { filters: AclFilter[] }): Promise<DeleteAclResponse> => {
+    validateDeleteAcls(options?.filters)
+    return this.aclRequest('delete ACL', () => sendDeleteAcls(this.client, options.filters))
+  }
+
+  /** kafkajs retries the ACL calls on NOT_CONTROLLER only, after a metadata refresh. */
+  private aclRequest<T>(what: string, send: () => Promise<T>): Promise<T> {
+    return this.retrier(async (bail, retryCount, retryTime) => {
+      try {
+        await this.refreshMetadata()
+        return await send()
+      } catch (e) {
+        if (typeOf(e) === NOT_CONTROLLER) {
+          this.log.warn(`Could not ${what}`, { error: messageOf(e), retryCount, retryTime })
+          throw e
+        }
+        giveUp(bail, e)
+      }
+    })
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Not implemented yet
-
-  describeAcls = async (_options: AclFilter): Promise<DescribeAclResponse> => {
-    throw new KafkaJSNotImplemented('memkafka does not implement ACLs yet (describeAcls)')
-  }
-
-  createAcls = async (_options: { acl: AclEntry[] }): Promise<boolean> => {
-    throw new KafkaJSNotImplemented('memkafka does not implement ACLs yet (createAcls)')
-  }
-
-  deleteAcls = async (_options: { filters: AclFilter[] }): Promise<DeleteAclResponse> => {
-    throw new KafkaJSNotImplemented('memkafka does not implement ACLs yet (deleteAcls)')
-  }
 
   alterPartitionReassignments = async (_request: { topics: PartitionReassignment[]; timeout?: number }): Promise<void> => {
     throw new KafkaJSNotImplemented('memkafka does not implement partition reassignments yet (alterPartitionReassignments)')

@@ -79,6 +79,12 @@ export function errorResponse<K extends ApiName>(request: RequestOf<K> & { reado
         return { errorCode, unknownStateFilters: [], transactionStates: [] }
       case 'OffsetForLeaderEpoch':
         return { topics: r.topics.map((t) => ({ topic: t.topic, partitions: t.partitions.map((p) => ({ errorCode, partition: p.partition, leaderEpoch: -1, endOffset: -1 })) })) }
+      case 'CreateAcls':
+        return { results: r.creations.map(() => ({ errorCode, errorMessage })) }
+      case 'DescribeAcls':
+        return { errorCode, errorMessage, resources: [] }
+      case 'DeleteAcls':
+        return { filterResults: r.filters.map(() => ({ errorCode, errorMessage, matchingAcls: [] })) }
       default:
         // Every API must have a case: a request whose type has none fails to compile here.
         return unreachable(r)

@@ -33,6 +33,7 @@ import { handleOffsetDelete } from './offset-delete.js'
 import { handleDescribeProducers } from './describe-producers.js'
 import { handleDescribeTransactions } from './describe-transactions.js'
 import { handleListTransactions } from './list-transactions.js'
+import { handleCreateAcls, handleDeleteAcls, handleDescribeAcls } from './acls.js'
 
 export type Handler<K extends ApiName> = (cluster: ClusterModel, brokerId: number, request: RequestOf<K>) => ResponseOf<K> | Promise<ResponseOf<K>>
 
@@ -69,4 +70,7 @@ export const handlers: { readonly [K in ApiName]: Handler<K> } = {
   DescribeTransactions: handleDescribeTransactions,
   ListTransactions: handleListTransactions,
   OffsetForLeaderEpoch: handleOffsetForLeaderEpoch,
+  CreateAcls: handleCreateAcls,
+  DescribeAcls: handleDescribeAcls,
+  DeleteAcls: handleDeleteAcls,
 }

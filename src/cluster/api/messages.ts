@@ -8,6 +8,7 @@
  * Offsets and timestamps are plain numbers inside the cluster.
  */
 import type { ProducerRecord, RecordBatch } from '../log/record-batch.js'
+import type { AclBinding, AclBindingFilter } from '../security/acl.js'
 
 // ---------------------------------------------------------------------------------------------
 // Produce (API key 0)
@@ -706,6 +707,43 @@ export interface ListTransactionsResponse {
 }
 
 // ---------------------------------------------------------------------------------------------
+// CreateAcls (30), DescribeAcls (29), DeleteAcls (31): bindings and filters as in security/acl.ts
+
+export interface CreateAclsRequest {
+  readonly api: 'CreateAcls'
+  readonly creations: readonly AclBinding[]
+}
+export interface CreateAclsResponse {
+  readonly results: { readonly errorCode: number; readonly errorMessage: string | null }[]
+}
+export interface DescribeAclsRequest {
+  readonly api: 'DescribeAcls'
+  readonly filter: AclBindingFilter
+}
+export interface DescribeAclsResponse {
+  readonly errorCode: number
+  readonly errorMessage: string | null
+  /** Grouped by resource pattern, as Kafka's DescribeAclsResponse.aclBindings groups them. */
+  readonly resources: {
+    readonly resourceType: number
+    readonly resourceName: string
+    readonly patternType: number
+    readonly acls: { readonly principal: string; readonly host: string; readonly operation: number; readonly permissionType: number }[]
+  }[]
+}
+export interface DeleteAclsRequest {
+  readonly api: 'DeleteAcls'
+  readonly filters: readonly AclBindingFilter[]
+}
+export interface DeleteAclsResponse {
+  readonly filterResults: {
+    readonly errorCode: number
+    readonly errorMessage: string | null
+    readonly matchingAcls: (AclBinding & { readonly errorCode: number; readonly errorMessage: string | null })[]
+  }[]
+}
+
+// ---------------------------------------------------------------------------------------------
 
 /** Every API the cluster answers, request and response side by side. */
 export interface Apis {
@@ -741,6 +779,9 @@ export interface Apis {
   DescribeTransactions: [DescribeTransactionsRequest, DescribeTransactionsResponse]
   ListTransactions: [ListTransactionsRequest, ListTransactionsResponse]
   OffsetForLeaderEpoch: [OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse]
+  CreateAcls: [CreateAclsRequest, CreateAclsResponse]
+  DescribeAcls: [DescribeAclsRequest, DescribeAclsResponse]
+  DeleteAcls: [DeleteAclsRequest, DeleteAclsResponse]
 }
 export type ApiName = keyof Apis
 export type RequestOf<K extends ApiName> = Apis[K][0]

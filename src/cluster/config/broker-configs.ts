@@ -43,6 +43,14 @@ export const BROKER_CONFIG_DEFINITIONS = [
   broker({ name: 'auto.create.topics.enable', type: 'BOOLEAN', default: 'true', documentation: 'Whether a Metadata or Produce request for an unknown topic creates it.' }),
   broker({ name: 'delete.topic.enable', type: 'BOOLEAN', default: 'true', documentation: 'Whether topics can be deleted; when false, DeleteTopics answers TOPIC_DELETION_DISABLED.' }),
 
+  // --- Security (authorizer configs read from server.properties, KIP-801's StandardAuthorizer) --
+  broker({ name: 'authorizer.class.name', type: 'STRING', default: '', validator: validString('', 'org.apache.kafka.metadata.authorizer.StandardAuthorizer', 'kafka.security.authorizer.AclAuthorizer'), documentation: 'The authorizer: empty for none (every request allowed, ACL APIs answer SECURITY_DISABLED), or StandardAuthorizer (AclAuthorizer is accepted with the same rules).' }),
+  broker({ name: 'super.users', type: 'STRING', default: '', documentation: 'Principals allowed everything, separated by semicolons (User:admin;User:ops).' }),
+  broker({ name: 'allow.everyone.if.no.acl.found', type: 'BOOLEAN', default: 'false', documentation: 'Whether a resource with no ACL at all is open to everyone (otherwise only super users may use it).' }),
+  broker({ name: 'listeners', type: 'STRING', default: 'PLAINTEXT://:9092', documentation: 'The listeners, NAME://host:port separated by commas; the in-process clients connect to the first one, with its security protocol (listener.security.protocol.map).' }),
+  broker({ name: 'listener.security.protocol.map', type: 'STRING', default: 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL', documentation: 'The security protocol of each listener name.' }),
+  broker({ name: 'sasl.enabled.mechanisms', type: 'LIST', default: 'GSSAPI', validator: validList('GSSAPI', 'PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'), documentation: 'The SASL mechanisms the SASL listeners accept (memkafka implements PLAIN and SCRAM-SHA-256/512; GSSAPI is only the default, no client here speaks it).' }),
+
   // --- Topic config defaults (broker synonyms of topic configs) ---------------------------------
   broker({ name: 'min.insync.replicas', type: 'INT', default: '1', validator: atLeast(1), dynamic: true, documentation: 'The default min.insync.replicas of topics.' }),
   broker({ name: 'message.max.bytes', type: 'INT', default: '1048588', validator: atLeast(0), dynamic: true, documentation: 'The default max.message.bytes of topics: the largest record batch the broker accepts.' }),

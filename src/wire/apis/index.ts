@@ -18,6 +18,7 @@ import { leaveGroupApi } from './13-leave-group.js'
 import { syncGroupApi } from './14-sync-group.js'
 import { describeGroupsApi } from './15-describe-groups.js'
 import { listGroupsApi } from './16-list-groups.js'
+import { saslHandshakeApi } from './17-sasl-handshake.js'
 import { apiVersionsApi } from './18-api-versions.js'
 import { createTopicsApi } from './19-create-topics.js'
 import { deleteTopicsApi } from './20-delete-topics.js'
@@ -28,8 +29,12 @@ import { addPartitionsToTxnApi } from './24-add-partitions-to-txn.js'
 import { addOffsetsToTxnApi } from './25-add-offsets-to-txn.js'
 import { endTxnApi } from './26-end-txn.js'
 import { txnOffsetCommitApi } from './28-txn-offset-commit.js'
+import { describeAclsApi } from './29-describe-acls.js'
+import { createAclsApi } from './30-create-acls.js'
+import { deleteAclsApi } from './31-delete-acls.js'
 import { describeConfigsApi } from './32-describe-configs.js'
 import { alterConfigsApi } from './33-alter-configs.js'
+import { saslAuthenticateApi } from './36-sasl-authenticate.js'
 import { createPartitionsApi } from './37-create-partitions.js'
 import { deleteGroupsApi } from './42-delete-groups.js'
 import { incrementalAlterConfigsApi } from './44-incremental-alter-configs.js'
@@ -55,6 +60,7 @@ export const wireApis: ReadonlyMap<number, WireApi> = new Map<number, WireApi>(
     syncGroupApi,
     describeGroupsApi,
     listGroupsApi,
+    saslHandshakeApi,
     apiVersionsApi,
     createTopicsApi,
     deleteTopicsApi,
@@ -65,8 +71,12 @@ export const wireApis: ReadonlyMap<number, WireApi> = new Map<number, WireApi>(
     addOffsetsToTxnApi,
     endTxnApi,
     txnOffsetCommitApi,
+    describeAclsApi,
+    createAclsApi,
+    deleteAclsApi,
     describeConfigsApi,
     alterConfigsApi,
+    saslAuthenticateApi,
     createPartitionsApi,
     deleteGroupsApi,
     incrementalAlterConfigsApi,

@@ -17,6 +17,7 @@ import { heartbeat } from './12-heartbeat.js'
 import { leaveGroup } from './13-leave-group.js'
 import { syncGroup } from './14-sync-group.js'
 import { describeGroups } from './15-describe-groups.js'
+import { saslHandshake } from './17-sasl-handshake.js'
 import { listGroups } from './16-list-groups.js'
 import { apiVersions } from './18-api-versions.js'
 import { createTopics } from './19-create-topics.js'
@@ -28,8 +29,12 @@ import { addPartitionsToTxn } from './24-add-partitions-to-txn.js'
 import { addOffsetsToTxn } from './25-add-offsets-to-txn.js'
 import { endTxn } from './26-end-txn.js'
 import { txnOffsetCommit } from './28-txn-offset-commit.js'
+import { describeAcls } from './29-describe-acls.js'
+import { createAcls } from './30-create-acls.js'
+import { deleteAcls } from './31-delete-acls.js'
 import { describeConfigs } from './32-describe-configs.js'
 import { alterConfigs } from './33-alter-configs.js'
+import { saslAuthenticate } from './36-sasl-authenticate.js'
 import { createPartitions } from './37-create-partitions.js'
 import { deleteGroups } from './42-delete-groups.js'
 import { incrementalAlterConfigs } from './44-incremental-alter-configs.js'
@@ -55,6 +60,7 @@ export const schemas: ReadonlyMap<number, ApiSchema> = new Map<number, ApiSchema
     syncGroup,
     describeGroups,
     listGroups,
+    saslHandshake,
     apiVersions,
     createTopics,
     deleteTopics,
@@ -65,8 +71,12 @@ export const schemas: ReadonlyMap<number, ApiSchema> = new Map<number, ApiSchema
     addOffsetsToTxn,
     endTxn,
     txnOffsetCommit,
+    describeAcls,
+    createAcls,
+    deleteAcls,
     describeConfigs,
     alterConfigs,
+    saslAuthenticate,
     createPartitions,
     deleteGroups,
     incrementalAlterConfigs,

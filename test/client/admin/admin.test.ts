@@ -626,9 +626,6 @@ describe('listGroups, describeGroups, deleteGroups', () => {
 
 describe('not implemented yet', () => {
   it.each([
-    ['describeAcls', (a: Admin) => a.describeAcls({} as KafkaJS.AclFilter), 'ACLs'],
-    ['createAcls', (a: Admin) => a.createAcls({ acl: [] }), 'ACLs'],
-    ['deleteAcls', (a: Admin) => a.deleteAcls({ filters: [] }), 'ACLs'],
     ['alterPartitionReassignments', (a: Admin) => a.alterPartitionReassignments({ topics: [] }), 'partition reassignments'],
     ['listPartitionReassignments', (a: Admin) => a.listPartitionReassignments({}), 'partition reassignments'],
   ] as const)('%s rejects with KafkaJSNotImplemented naming the feature', async (method, call, feature) => {

@@ -16,6 +16,13 @@ const KAFKA_3_7_BROKER_DEFAULTS: Record<string, [string, string | null]> = {
   'default.replication.factor': ['INT', '1'],
   'auto.create.topics.enable': ['BOOLEAN', 'true'],
   'delete.topic.enable': ['BOOLEAN', 'true'],
+  'authorizer.class.name': ['STRING', ''],
+  // Read by the authorizer from server.properties (StandardAuthorizer's configs, not KafkaConfig's).
+  'super.users': ['STRING', ''],
+  'allow.everyone.if.no.acl.found': ['BOOLEAN', 'false'],
+  listeners: ['STRING', 'PLAINTEXT://:9092'],
+  'listener.security.protocol.map': ['STRING', 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL'],
+  'sasl.enabled.mechanisms': ['LIST', 'GSSAPI'],
   'min.insync.replicas': ['INT', '1'],
   'message.max.bytes': ['INT', '1048588'],
   'compression.type': ['STRING', 'producer'],
