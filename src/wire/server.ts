@@ -12,7 +12,9 @@ import type { AdvertisedAddress, WireApi } from './api.js'
 import { wireApis } from './apis/index.js'
 import { DEFAULT_MAX_REQUEST_BYTES } from './frame-decoder.js'
 import { kafkaRelease } from './kafka-versions.js'
-import { BrokerListener } from './listener.js'
+import { createSecureContext } from 'node:tls'
+import { BrokerListener, type ListenerTls } from './listener.js'
+import { tlsSettings, type TlsSettings } from './tls/tls-config.js'
 import { schemas } from './messages/index.js'
 import type { ApiSchema } from './protocol/schema.js'
 import { servedApis } from './served-apis.js'
@@ -49,6 +51,14 @@ export interface WireServer {
   readonly brokers: readonly ListeningBroker[]
   /** The API versions it advertises (ApiVersions' list). */
   readonly supportedVersions: readonly { readonly apiKey: number; readonly minVersion: number; readonly maxVersion: number }[]
+  /** The listeners' security protocol (listeners + listener.security.protocol.map). */
+  readonly securityProtocol: string
+  /**
+   * SSL and SASL_SSL with no key store configured: the PEM certificate of the self-signed CA
+   * that signed the brokers' certificate, for clients to trust (kafkajs `ssl: { ca: [caPem] }`,
+   * librdkafka ssl.ca.location).
+   */
+  readonly caPem?: string
   /** Stops listening and closes every connection. */
   close(): Promise<void>
 }
@@ -59,9 +69,7 @@ const brokerStateEvents = new Set<TimelineEvent['type']>(['brokerStopped', 'brok
 /** Opens one listener per broker of `cluster`; rejects (having closed what it opened) if any cannot listen. */
 export async function listen(cluster: ClusterModel, options: ListenOptions = {}): Promise<WireServer> {
   if (cluster.isClosed) throw new Error('cannot listen: the cluster is closed')
-  // Security: TLS listeners are not implemented on the wire yet; refuse rather than serve plaintext.
   const securityProtocol = cluster.security.inProcessListener().securityProtocol
-  if (securityProtocol === 'SSL' || securityProtocol === 'SASL_SSL') throw new Error(`cannot listen: memkafka's wire server does not implement TLS listeners yet (listeners: ${securityProtocol})`)
   const host = options.host ?? '127.0.0.1'
   const basePort = options.port ?? 0
   if (!Number.isInteger(basePort) || basePort < 0 || basePort + cluster.brokers.length - 1 > 65535) {
@@ -83,11 +91,33 @@ export async function listen(cluster: ClusterModel, options: ListenOptions = {})
   const apis = servedApis(options.apis ?? wireApis, options.schemas ?? schemas, asVersion === undefined ? {} : { asVersion })
   const supportedVersions = [...apis.values()].map((s) => ({ apiKey: s.api.apiKey, minVersion: s.minVersion, maxVersion: s.maxVersion }))
 
+  // SSL and SASL_SSL: the key material of the ssl.* configs, or a self-signed CA made now.
+  let tls: ListenerTls | undefined
+  let caPem: string | undefined
+  if (securityProtocol === 'SSL' || securityProtocol === 'SASL_SSL') {
+    let settings: TlsSettings
+    try {
+      settings = tlsSettings(cluster, advertisedHost)
+      const options = {
+        key: settings.key,
+        cert: settings.cert,
+        ...(settings.passphrase === undefined ? {} : { passphrase: settings.passphrase }),
+        ...(settings.ca === undefined ? {} : { ca: settings.ca }),
+      }
+      // A key that does not match its certificate, a wrong passphrase, a PEM that does not parse: refused now.
+      createSecureContext(options)
+      tls = { options, clientAuth: settings.clientAuth }
+    } catch (error) {
+      throw new Error(`cannot listen: ${securityProtocol} listener: ${(error as Error).message}`, { cause: error })
+    }
+    caPem = settings.generatedCaPem
+  }
+
   const addresses = new Map<number, AdvertisedAddress>()
   const advertised = (brokerId: number): AdvertisedAddress | undefined => addresses.get(brokerId)
   const listeners = cluster.brokers.map(
     (broker) =>
-      new BrokerListener(broker, { cluster, brokerId: broker.id, apis, supportedVersions, advertised, maxRequestBytes, log, asVersion }),
+      new BrokerListener(broker, { cluster, brokerId: broker.id, apis, supportedVersions, advertised, maxRequestBytes, log, asVersion, securityProtocol }, tls),
   )
   const opened = await Promise.allSettled(listeners.map((l, i) => l.listen(host, basePort === 0 ? 0 : basePort + i)))
   const failure = opened.find((r): r is PromiseRejectedResult => r.status === 'rejected')
@@ -119,6 +149,8 @@ export async function listen(cluster: ClusterModel, options: ListenOptions = {})
     bootstrapBrokers: brokers.map((b) => formatAddress(b.host, b.port)),
     brokers,
     supportedVersions,
+    securityProtocol,
+    ...(caPem === undefined ? {} : { caPem }),
     close,
   }
 }

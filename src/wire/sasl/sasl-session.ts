@@ -101,7 +101,6 @@ export class SaslSession {
 }
 
 /** The session for a new connection: undefined on a listener without SASL. */
-export function saslSessionFor(cluster: ClusterModel, brokerId: number, host: string): SaslSession | undefined {
-  const protocol = cluster.security.inProcessListener().securityProtocol
+export function saslSessionFor(cluster: ClusterModel, brokerId: number, host: string, protocol: string): SaslSession | undefined {
   return protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL' ? new SaslSession(cluster, brokerId, host) : undefined
 }
