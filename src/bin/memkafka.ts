@@ -30,7 +30,9 @@ Serves an in-memory Kafka cluster over Kafka's wire protocol.
 
 Options:
   --brokers N                      brokers in the cluster (default 1)
-  --port P                         broker i listens on P + i (default 9092; 0: ephemeral ports)
+  --port P                         broker i listens on P + i (default 9092; 0: ephemeral ports);
+                                   with L listeners (--config listeners=PLAINTEXT://:9092,SSL://:9093)
+                                   broker i's listener j is on P + i * L + j, each printed
   --host H                         the address to listen on (default 127.0.0.1)
   --advertised-host H              the host clients are told to connect to (default: --host)
   --config key=value               a broker config under Kafka's name (repeatable)
@@ -243,6 +245,8 @@ async function serve(options: ServeOptions): Promise<void> {
     writeFileSync(caFile, server.caPem)
     print(`ca: ${caFile}`)
   }
+  // With several listeners, each one's addresses; "bootstrap:" is the first listener's.
+  if (server.listeners.length > 1) for (const l of server.listeners) print(`listener ${l.name} (${l.securityProtocol}): ${l.bootstrapBrokers.join(',')}`)
   print(`bootstrap: ${server.bootstrapBrokers.join(',')}`)
   if (ui) print(`console: ${ui.url}`)
 }
