@@ -120,8 +120,10 @@ function parseServeArgs(args: string[]): ServeOptions | 'help' {
       throw new UsageError(`--security-protocol must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, got "${protocol}"`)
     }
     config.listeners ??= `${protocol}://:${port}`
-    if (protocol.startsWith('SASL_')) config['sasl.enabled.mechanisms'] ??= 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512'
   }
+  // A SASL listener (from --security-protocol or --config listeners=...): the mechanisms --user
+  // gives credentials for, unless the config names them.
+  if (/SASL_/i.test(`${config.listeners ?? ''},${config['listener.security.protocol.map'] ?? ''}`)) config['sasl.enabled.mechanisms'] ??= 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512'
   const users = (values.user ?? []).map((spec) => {
     const colon = spec.indexOf(':')
     if (colon <= 0 || colon === spec.length - 1) throw new UsageError(`--user takes name:password, got "${spec}"`)

@@ -85,6 +85,20 @@ describe('memkafka serve with SASL', () => {
     rmSync(dirname(caFile), { recursive: true, force: true })
   })
 
+  it('several listeners: each is printed with its brokers; a client of the TLS listener stays on it', async () => {
+    const { output } = await serve(['--brokers', '2', '--port', '0', '--config', 'listeners=PLAINTEXT://:9092,SASL_SSL://:9093', '--user', 'alice:secret'])
+    const line = (name: string) => new RegExp(`listener ${name} \\(${name}\\): (\\S+)`).exec(output())![1]!.split(',')
+    expect(line('PLAINTEXT')).toHaveLength(2)
+    const tlsBrokers = line('SASL_SSL')
+    expect(tlsBrokers).toHaveLength(2)
+    const ca = readFileSync(/ca: (\S+)/.exec(output())![1]!, 'utf8')
+    const admin = new Kafka({ clientId: 'bin-test', brokers: [tlsBrokers[1]!], logLevel: logLevel.NOTHING, retry: { retries: 0 }, ssl: { ca: [ca] }, sasl: { mechanism: 'plain', username: 'alice', password: 'secret' } }).admin()
+    await admin.connect()
+    const { brokers } = await admin.describeCluster()
+    expect(brokers.map((b) => `${b.host}:${b.port}`).sort()).toEqual([...tlsBrokers].sort())
+    await admin.disconnect()
+  })
+
   it('--topic with an authorizer: serve creates its topics as the cluster operator; clients still need ACLs', async () => {
     // Before the fix serve exited 2 here: "cannot create topic orders: TOPIC_AUTHORIZATION_FAILED".
     const { bootstrap, output } = await serve([
