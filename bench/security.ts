@@ -5,7 +5,8 @@
  *   path, each against the same cluster without an authorizer (the baseline column);
  * - an authenticated SCRAM-SHA-256 connection (4096 iterations) over loopback in <= 5 ms: the
  *   real kafkajs connecting a producer to `cluster.listen()` (ApiVersions, SaslHandshake, two
- *   SaslAuthenticate, Metadata), against the same connect on a PLAINTEXT listener.
+ *   SaslAuthenticate, Metadata), against the same connect on a PLAINTEXT listener; and the same
+ *   over SASL_SSL, the TLS handshake included.
  */
 import { Kafka as RealKafka, logLevel as realLogLevel } from 'kafkajs'
 import { Bench } from 'tinybench'
@@ -72,11 +73,19 @@ export async function benchSecurity(): Promise<BenchResult[]> {
   await plain.cluster.close()
 
   // SCRAM connection setup over loopback with the real kafkajs.
-  const connectMs = async (sasl: boolean): Promise<number> => {
-    const cluster = new Cluster({ brokers: 1, clock: new SystemClock(), seed: 2, brokerConfig: (sasl ? { listeners: 'SASL_PLAINTEXT://:9092', 'sasl.enabled.mechanisms': 'SCRAM-SHA-256' } : {}) as never })
+  const connectMs = async (sasl: boolean, tls = false): Promise<number> => {
+    const listeners = `${sasl ? 'SASL_' : ''}${tls ? 'SSL' : 'PLAINTEXT'}://:9092`
+    const cluster = new Cluster({ brokers: 1, clock: new SystemClock(), seed: 2, brokerConfig: { listeners, ...(sasl ? { 'sasl.enabled.mechanisms': 'SCRAM-SHA-256' } : {}) } as never })
     cluster.createUser('app', 'secret')
     const server = await cluster.listen({ log: () => {} })
-    const kafka = new RealKafka({ clientId: 'bench', brokers: server.bootstrapBrokers, logLevel: realLogLevel.NOTHING, ...(sasl ? { sasl: { mechanism: 'scram-sha-256', username: 'app', password: 'secret' } } : {}) })
+    const kafka = new RealKafka({
+      clientId: 'bench',
+      brokers: server.bootstrapBrokers,
+      logLevel: realLogLevel.NOTHING,
+      ...(sasl ? { sasl: { mechanism: 'scram-sha-256', username: 'app', password: 'secret' } } : {}),
+      // The client verifies the self-signed CA listen() made (a full handshake each connect: no session reuse).
+      ...(tls ? { ssl: { ca: [server.caPem!] } } : {}),
+    })
     const bench = new Bench({ time: 1500, warmupTime: 200 })
     bench.add('connect', async () => {
       const producer = kafka.producer()
@@ -89,6 +98,7 @@ export async function benchSecurity(): Promise<BenchResult[]> {
     return completed(bench, 'connect').latency.p50 ?? completed(bench, 'connect').latency.mean
   }
   const scram = await connectMs(true)
+  const tlsScram = await connectMs(true, true)
   const plaintext = await connectMs(false)
 
   const perSecond = (bench: Bench, name: string, per: number) => (per * 1000) / completed(bench, name).latency.mean
@@ -96,5 +106,6 @@ export async function benchSecurity(): Promise<BenchResult[]> {
     { name: 'sendBatch 100 x 100 B with 1000 ACLs (vs no authorizer)', value: perSecond(produce, 'with ACLs', 100), unit: 'msgs/s', target: 0.9 * perSecond(produce, 'no authorizer', 100), better: 'higher', baseline: perSecond(produce, 'no authorizer', 100) },
     { name: 'Fetch request with 1000 ACLs (vs no authorizer)', value: perSecond(fetch, 'with ACLs', 1), unit: 'req/s', target: 0.9 * perSecond(fetch, 'no authorizer', 1), better: 'higher', baseline: perSecond(fetch, 'no authorizer', 1) },
     { name: 'kafkajs producer connect, SCRAM-SHA-256 4096 it. (vs PLAINTEXT)', value: scram, unit: 'ms', target: 5 + plaintext, better: 'lower', baseline: plaintext },
+    { name: 'kafkajs producer connect, SASL_SSL (TLS 1.3, ECDSA P-256) + SCRAM-SHA-256 (vs PLAINTEXT)', value: tlsScram, unit: 'ms', target: 5 + plaintext, better: 'lower', baseline: plaintext },
   ]
 }

@@ -10,6 +10,9 @@
  * rebalancing; the wording of cluster.story()), and exits 0 on SIGINT or SIGTERM once its
  * listeners are closed. The cluster runs on the wall clock.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ClusterModel } from '../cluster/cluster-model.js'
 import { SystemClock } from '../cluster/clock.js'
@@ -27,15 +30,22 @@ Serves an in-memory Kafka cluster over Kafka's wire protocol.
 
 Options:
   --brokers N                      brokers in the cluster (default 1)
-  --port P                         broker i listens on P + i (default 9092; 0: ephemeral ports)
+  --port P                         broker i listens on P + i (default 9092; 0: ephemeral ports);
+                                   with L listeners (--config listeners=PLAINTEXT://:9092,SSL://:9093)
+                                   broker i's listener j is on P + i * L + j, each printed
   --host H                         the address to listen on (default 127.0.0.1)
   --advertised-host H              the host clients are told to connect to (default: --host)
   --config key=value               a broker config under Kafka's name (repeatable)
   --topic name[:partitions[:replicas]]
                                    a topic to create at start (repeatable)
-  --security-protocol P            the listeners' protocol: PLAINTEXT (default) or SASL_PLAINTEXT
-                                   (then SASL PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 unless
-                                   --config sasl.enabled.mechanisms=... says otherwise)
+  --security-protocol P            the listeners' protocol: PLAINTEXT (default), SSL,
+                                   SASL_PLAINTEXT or SASL_SSL (SASL: PLAIN, SCRAM-SHA-256 and
+                                   SCRAM-SHA-512 unless --config sasl.enabled.mechanisms=...
+                                   says otherwise). SSL/SASL_SSL without --config ssl.keystore.*:
+                                   a self-signed CA and certificate for the advertised host,
+                                   the CA written to a file printed as "ca: /path/ca.pem"
+  --ca-file PATH                   where to write that CA certificate (default: a new
+                                   temporary directory, removed on exit)
   --user name:password             a user with PLAIN and SCRAM credentials (repeatable)
   --as-version X.Y                 advertise only the API versions Kafka X.Y had
                                    (${knownKafkaVersions[0]} to ${knownKafkaVersions.at(-1)})
@@ -59,6 +69,8 @@ interface ServeOptions {
   readonly uiPort?: number
   /** Users with PLAIN and SCRAM credentials (--user name:password). */
   readonly users: readonly { name: string; password: string }[]
+  /** Where to write a generated CA certificate (--ca-file). */
+  readonly caFile?: string
 }
 
 function parseServeArgs(args: string[]): ServeOptions | 'help' {
@@ -78,6 +90,7 @@ function parseServeArgs(args: string[]): ServeOptions | 'help' {
       'ui-port': { type: 'string' },
       'security-protocol': { type: 'string' },
       user: { type: 'string', multiple: true },
+      'ca-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -103,12 +116,14 @@ function parseServeArgs(args: string[]): ServeOptions | 'help' {
   })
   const protocol = values['security-protocol']
   if (protocol !== undefined) {
-    if (protocol !== 'PLAINTEXT' && protocol !== 'SASL_PLAINTEXT') {
-      throw new UsageError(`--security-protocol must be PLAINTEXT or SASL_PLAINTEXT (SSL and SASL_SSL are not implemented yet), got "${protocol}"`)
+    if (protocol !== 'PLAINTEXT' && protocol !== 'SASL_PLAINTEXT' && protocol !== 'SSL' && protocol !== 'SASL_SSL') {
+      throw new UsageError(`--security-protocol must be PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL, got "${protocol}"`)
     }
     config.listeners ??= `${protocol}://:${port}`
-    if (protocol === 'SASL_PLAINTEXT') config['sasl.enabled.mechanisms'] ??= 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512'
   }
+  // A SASL listener (from --security-protocol or --config listeners=...): the mechanisms --user
+  // gives credentials for, unless the config names them.
+  if (/SASL_/i.test(`${config.listeners ?? ''},${config['listener.security.protocol.map'] ?? ''}`)) config['sasl.enabled.mechanisms'] ??= 'PLAIN,SCRAM-SHA-256,SCRAM-SHA-512'
   const users = (values.user ?? []).map((spec) => {
     const colon = spec.indexOf(':')
     if (colon <= 0 || colon === spec.length - 1) throw new UsageError(`--user takes name:password, got "${spec}"`)
@@ -131,6 +146,7 @@ function parseServeArgs(args: string[]): ServeOptions | 'help' {
     topics,
     users,
     ...(values['as-version'] === undefined ? {} : { asVersion: values['as-version'] }),
+    ...(values['ca-file'] === undefined ? {} : { caFile: values['ca-file'] }),
     ...(values.ui ? { uiPort: integerOption('--ui-port', values['ui-port'], 0, 0, 65535) } : {}),
   }
 }
@@ -163,12 +179,17 @@ async function serve(options: ServeOptions): Promise<void> {
   let server: WireServer | undefined
   let ui: WebConsole | undefined
   let stopping = false
+  /** A temporary directory holding the generated CA file, removed on exit. */
+  let caDirectory: string | undefined
   const stop = (signal: string): void => {
     if (stopping) return
     stopping = true
     print(`${signal}: closing the listeners`)
     void Promise.all([server?.close(), ui?.close()])
       .then(() => cluster.close())
+      .then(() => {
+        if (caDirectory !== undefined) rmSync(caDirectory, { recursive: true, force: true })
+      })
       .then(() => process.exit(0))
   }
   process.on('SIGINT', () => stop('SIGINT'))
@@ -176,12 +197,14 @@ async function serve(options: ServeOptions): Promise<void> {
 
   for (const topic of options.topics) {
     if (stopping) return
+    // The serve process is the cluster's operator: its topics are created whatever the ACLs say,
+    // as Kafka's own tooling runs with a super user's credentials.
     const response = await cluster.send(0, {
       api: 'CreateTopics',
       topics: [{ name: topic.name, numPartitions: topic.partitions, replicationFactor: topic.replicas, assignments: [], configs: [] }],
       timeoutMs: 30_000,
       validateOnly: false,
-    })
+    }, { clientId: 'memkafka-serve', operator: true })
     const result = response.topics[0]
     if (result && result.errorCode !== 0) {
       await cluster.close()
@@ -210,6 +233,22 @@ async function serve(options: ServeOptions): Promise<void> {
       return
     }
   }
+  if (options.caFile !== undefined && server.caPem === undefined) {
+    await server.close()
+    await cluster.close()
+    throw new UsageError('--ca-file: no CA certificate is generated (the listeners are not SSL/SASL_SSL, or ssl.keystore.* is configured)')
+  }
+  if (server.caPem !== undefined) {
+    let caFile = options.caFile
+    if (caFile === undefined) {
+      caDirectory = mkdtempSync(join(tmpdir(), 'memkafka-'))
+      caFile = join(caDirectory, 'ca.pem')
+    }
+    writeFileSync(caFile, server.caPem)
+    print(`ca: ${caFile}`)
+  }
+  // With several listeners, each one's addresses; "bootstrap:" is the first listener's.
+  if (server.listeners.length > 1) for (const l of server.listeners) print(`listener ${l.name} (${l.securityProtocol}): ${l.bootstrapBrokers.join(',')}`)
   print(`bootstrap: ${server.bootstrapBrokers.join(',')}`)
   if (ui) print(`console: ${ui.url}`)
 }

@@ -86,6 +86,11 @@ export interface RequestSource {
   readonly principal?: string
   /** The client's IP address (for ACL host matching); absent: an in-process client, 127.0.0.1. */
   readonly clientHost?: string
+  /**
+   * The cluster's own operator (memkafka serve creating its --topic list): allowed everything,
+   * as Kafka's tooling is when it runs with a super user's credentials. No client can set it.
+   */
+  readonly operator?: boolean
 }
 
 export interface SettleOptions {

@@ -50,6 +50,8 @@ export interface ConnectionOptions {
   readonly maxRequestBytes: number
   readonly log: WireLogger
   readonly asVersion?: string | undefined
+  /** The listener's security protocol (PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL). */
+  readonly securityProtocol: string
 }
 
 export class Connection {
@@ -80,15 +82,20 @@ export class Connection {
   /** Resolves once the socket is fully closed. */
   readonly closed: Promise<void>
 
-  constructor(socket: Socket, options: ConnectionOptions) {
+  /** On an SSL listener, the principal of the client's certificate (DefaultKafkaPrincipalBuilder). */
+  private readonly tlsPrincipal: string | undefined
+
+  constructor(socket: Socket, options: ConnectionOptions, tls?: { readonly principal?: string | undefined; readonly remoteAddress?: string | undefined; readonly remotePort?: number | undefined }) {
     this.socket = socket
     this.options = options
     this.decoder = new FrameDecoder(options.maxRequestBytes)
     this.lookup = (key) => options.apis.get(key)?.schema
-    const address = socket.remoteAddress ?? 'unknown'
-    this.peer = `${address.includes(':') ? `[${address}]` : address}:${socket.remotePort ?? 0}`
+    const address = tls?.remoteAddress ?? socket.remoteAddress ?? 'unknown'
+    this.peer = `${address.includes(':') ? `[${address}]` : address}:${tls?.remotePort ?? socket.remotePort ?? 0}`
     this.clientHost = `/${javaHostAddress(address)}`
-    this.sasl = saslSessionFor(options.cluster, options.brokerId, javaHostAddress(address))
+    this.sasl = saslSessionFor(options.cluster, options.brokerId, javaHostAddress(address), options.securityProtocol)
+    // SASL_SSL authenticates with SASL; SSL with the client certificate, if any (else ANONYMOUS).
+    this.tlsPrincipal = options.securityProtocol === 'SSL' ? tls?.principal : undefined
     // Kafka's SocketServer sets TCP_NODELAY and SO_KEEPALIVE on every accepted socket.
     socket.setNoDelay(true)
     socket.setKeepAlive(true)
@@ -224,7 +231,7 @@ export class Connection {
       apiVersion,
       clientId,
       clientHost: this.clientHost,
-      source: { clientId: clientId ?? '', clientHost: this.clientHost.slice(1), ...(this.sasl?.principal === undefined ? {} : { principal: this.sasl.principal }) },
+      source: { clientId: clientId ?? '', clientHost: this.clientHost.slice(1), ...principalOf(this.sasl?.principal ?? this.tlsPrincipal) },
       sasl: this.sasl,
       advertised: options.advertised,
       signal: this.abort.signal,
@@ -309,6 +316,10 @@ export class Connection {
       socket.on('close', done)
     })
   }
+}
+
+function principalOf(principal: string | undefined): { principal?: string } {
+  return principal === undefined ? {} : { principal }
 }
 
 function describeError(error: unknown, withStack = false): string {

@@ -8,9 +8,19 @@
  * destroyed (dropConnections), as a crashed process's sockets die with it.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
+import { createServer as createTlsServer, type SecureContextOptions, type TLSSocket } from 'node:tls'
 import type { Broker } from '../cluster/broker.js'
 import { Connection, type ConnectionOptions } from './connection.js'
+import type { ClientAuth } from './tls/tls-config.js'
+import { certificateSubjectRfc2253 } from './tls/x500-principal.js'
 import type { WireLogger } from './wire-log.js'
+
+/** An SSL or SASL_SSL listener's TLS side. */
+export interface ListenerTls {
+  /** The key, certificate chain and trusted CAs (node:tls secure context options). */
+  readonly options: SecureContextOptions
+  readonly clientAuth: ClientAuth
+}
 
 export class BrokerListener {
   readonly broker: Broker
@@ -20,12 +30,35 @@ export class BrokerListener {
   private readonly log: WireLogger
   private closing: Promise<void> | undefined
   private boundPort = 0
+  /** Accepted sockets of a TLS listener (the raw TCP side), until they close. */
+  private readonly handshaking = new Set<Socket>()
+  private readonly isTls: boolean
 
-  constructor(broker: Broker, connectionOptions: ConnectionOptions) {
+  constructor(broker: Broker, connectionOptions: ConnectionOptions, tls?: ListenerTls) {
     this.broker = broker
     this.connectionOptions = connectionOptions
     this.log = connectionOptions.log
-    this.server = createServer({ noDelay: true }, (socket) => this.accept(socket))
+    this.isTls = tls !== undefined
+    if (tls) {
+      const server = createTlsServer({
+        ...tls.options,
+        requestCert: tls.clientAuth !== 'none',
+        rejectUnauthorized: tls.clientAuth === 'required',
+        noDelay: true,
+      })
+      // node:tls wraps each accepted socket before this listener runs; refusing it here still
+      // resets the client before any TLS is exchanged.
+      server.on('connection', (socket: Socket) => this.accept(socket))
+      server.on('secureConnection', (socket: TLSSocket) => this.secured(socket))
+      // Plaintext to a TLS port, a truncated or refused handshake: only that connection ends.
+      server.on('tlsClientError', (error, socket) => {
+        this.log({ level: 'info', message: `closed the connection: TLS handshake failed: ${error.message}`, brokerId: broker.id, peer: `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort ?? 0}` })
+        socket.destroy()
+      })
+      this.server = server
+    } else {
+      this.server = createServer({ noDelay: true }, (socket) => this.accept(socket))
+    }
     this.server.on('error', (error) => this.log({ level: 'error', message: `listener error: ${error.message}`, brokerId: broker.id }))
   }
 
@@ -64,7 +97,43 @@ export class BrokerListener {
       refuse(socket)
       return
     }
-    const connection = new Connection(socket, this.connectionOptions)
+    if (this.isTls) {
+      // The handshake runs in node:tls; until it completes the raw socket is tracked here.
+      this.handshaking.add(socket)
+      socket.once('close', () => this.handshaking.delete(socket))
+    } else this.open(new Connection(socket, this.connectionOptions))
+  }
+
+  /**
+   * A connection whose TLS handshake completed (Kafka's SslTransportLayer). With
+   * ssl.client.auth=required node:tls has already refused a client without a verified
+   * certificate; with requested a certificate is optional, but one that is given must verify.
+   * The principal of an SSL connection is its certificate's subject (x500-principal.ts).
+   */
+  private secured(socket: TLSSocket): void {
+    const peer = `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort ?? 0}`
+    if (this.closing) {
+      socket.destroy()
+      return
+    }
+    let principal: string | undefined
+    const certificate = socket.getPeerX509Certificate()
+    if (certificate) {
+      const refuse = (reason: string): void => {
+        this.log({ level: 'info', message: `closed the connection: TLS handshake failed: ${reason}`, brokerId: this.broker.id, peer })
+        socket.destroy()
+      }
+      if (!socket.authorized) return refuse(`the client certificate was not verified: ${String(socket.authorizationError)}`)
+      try {
+        principal = `User:${certificateSubjectRfc2253(certificate.raw)}`
+      } catch (error) {
+        return refuse(`the client certificate's subject cannot be read: ${(error as Error).message}`)
+      }
+    }
+    this.open(new Connection(socket, this.connectionOptions, { principal }))
+  }
+
+  private open(connection: Connection): void {
     this.connections.add(connection)
     // A client over the wire works outside what a self-advancing clock can see: while it is
     // connected, the clock must not jump over its waits, and follows the wall clock instead.
@@ -79,6 +148,8 @@ export class BrokerListener {
   /** Destroys every open connection (the broker went away). */
   dropConnections(reason: string): void {
     for (const connection of this.connections) connection.close(reason, 'info')
+    for (const socket of this.handshaking) socket.destroy()
+    this.handshaking.clear()
   }
 
   /** Stops listening and ends every connection; resolves when all are closed. */
@@ -90,6 +161,8 @@ export class BrokerListener {
     })
     const open = [...this.connections]
     for (const connection of open) connection.close('the server is closing', 'debug')
+    for (const socket of this.handshaking) socket.destroy()
+    this.handshaking.clear()
     this.closing = Promise.all([serverClosed, ...open.map((c) => c.closed)]).then(() => undefined)
     return this.closing
   }

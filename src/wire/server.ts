@@ -1,6 +1,7 @@
 /**
- * The wire server of a cluster: one listener per broker (broker i on port + i, or each on an
- * ephemeral port when port is 0), speaking Kafka's protocol to real clients. The cluster does
+ * The wire server of a cluster: every broker opens each of the cluster's `listeners` (broker i
+ * on port + i with one listener, or each on an ephemeral port when port is 0), speaking
+ * Kafka's protocol to real clients; SSL and SASL_SSL listeners speak TLS first. The cluster does
  * not know it exists: requests reach it through the request boundary (cluster.send), and the
  * server hears broker faults on the cluster's timeline to close a stopped or isolated broker's
  * sockets.
@@ -12,14 +13,20 @@ import type { AdvertisedAddress, WireApi } from './api.js'
 import { wireApis } from './apis/index.js'
 import { DEFAULT_MAX_REQUEST_BYTES } from './frame-decoder.js'
 import { kafkaRelease } from './kafka-versions.js'
-import { BrokerListener } from './listener.js'
+import { createSecureContext } from 'node:tls'
+import { BrokerListener, type ListenerTls } from './listener.js'
+import { tlsSettings, type TlsSettings } from './tls/tls-config.js'
 import { schemas } from './messages/index.js'
 import type { ApiSchema } from './protocol/schema.js'
 import { servedApis } from './served-apis.js'
 import { stderrWireLogger, type WireLogger } from './wire-log.js'
 
 export interface ListenOptions {
-  /** Broker i listens on port + i; 0 (the default): each broker on an ephemeral port. */
+  /**
+   * Broker i listens on port + i (with L listeners, its listener j on port + i * L + j); 0
+   * (the default): each on an ephemeral port. The ports in `listeners` are not used: the
+   * brokers of one cluster share its configs, and each needs its own ports.
+   */
   readonly port?: number
   /** The address to bind. Default '127.0.0.1'. */
   readonly host?: string
@@ -43,12 +50,32 @@ export interface ListeningBroker {
   readonly port: number
 }
 
-export interface WireServer {
-  /** "host:port" of every broker, for a client's bootstrap list. */
-  readonly bootstrapBrokers: string[]
+export interface ListenerEndpoints {
+  /** The listener name (PLAINTEXT, SSL, SASL_SSL, or a custom name mapped by listener.security.protocol.map). */
+  readonly name: string
+  readonly securityProtocol: string
   readonly brokers: readonly ListeningBroker[]
+  /** "host:port" of every broker on this listener. */
+  readonly bootstrapBrokers: string[]
+}
+
+export interface WireServer {
+  /** "host:port" of every broker on the first listener, for a client's bootstrap list. */
+  readonly bootstrapBrokers: string[]
+  /** The brokers on the first listener. */
+  readonly brokers: readonly ListeningBroker[]
+  /** Every listener (`listeners`), each on its own port on every broker. */
+  readonly listeners: readonly ListenerEndpoints[]
   /** The API versions it advertises (ApiVersions' list). */
   readonly supportedVersions: readonly { readonly apiKey: number; readonly minVersion: number; readonly maxVersion: number }[]
+  /** The first listener's security protocol (listeners + listener.security.protocol.map). */
+  readonly securityProtocol: string
+  /**
+   * SSL and SASL_SSL with no key store configured: the PEM certificate of the self-signed CA
+   * that signed the brokers' certificate, for clients to trust (kafkajs `ssl: { ca: [caPem] }`,
+   * librdkafka ssl.ca.location).
+   */
+  readonly caPem?: string
   /** Stops listening and closes every connection. */
   close(): Promise<void>
 }
@@ -59,13 +86,17 @@ const brokerStateEvents = new Set<TimelineEvent['type']>(['brokerStopped', 'brok
 /** Opens one listener per broker of `cluster`; rejects (having closed what it opened) if any cannot listen. */
 export async function listen(cluster: ClusterModel, options: ListenOptions = {}): Promise<WireServer> {
   if (cluster.isClosed) throw new Error('cannot listen: the cluster is closed')
-  // Security: TLS listeners are not implemented on the wire yet; refuse rather than serve plaintext.
-  const securityProtocol = cluster.security.inProcessListener().securityProtocol
-  if (securityProtocol === 'SSL' || securityProtocol === 'SASL_SSL') throw new Error(`cannot listen: memkafka's wire server does not implement TLS listeners yet (listeners: ${securityProtocol})`)
+  // Every broker opens each of `listeners` (Kafka's config: NAME://host:port, the protocol by
+  // listener.security.protocol.map); the first is the one in-process clients use.
+  const configured = cluster.config.listenerConfig().listeners
+  const listenerSpecs = configured.length > 0 ? configured : [{ name: 'PLAINTEXT', host: '', port: 9092, securityProtocol: 'PLAINTEXT' }]
+  const perBroker = listenerSpecs.length
+  const securityProtocol = listenerSpecs[0]!.securityProtocol
   const host = options.host ?? '127.0.0.1'
   const basePort = options.port ?? 0
-  if (!Number.isInteger(basePort) || basePort < 0 || basePort + cluster.brokers.length - 1 > 65535) {
-    throw new RangeError(`port must be an integer from 0 to ${65536 - cluster.brokers.length} for ${cluster.brokers.length} brokers, got ${options.port}`)
+  const lastOffset = cluster.brokers.length * perBroker - 1
+  if (!Number.isInteger(basePort) || basePort < 0 || basePort + lastOffset > 65535) {
+    throw new RangeError(`port must be an integer from 0 to ${65535 - lastOffset} for ${cluster.brokers.length} brokers with ${perBroker} listener(s) each, got ${options.port}`)
   }
   const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES
   if (!Number.isInteger(maxRequestBytes) || maxRequestBytes < 1) throw new RangeError(`maxRequestBytes must be a positive integer, got ${maxRequestBytes}`)
@@ -83,42 +114,83 @@ export async function listen(cluster: ClusterModel, options: ListenOptions = {})
   const apis = servedApis(options.apis ?? wireApis, options.schemas ?? schemas, asVersion === undefined ? {} : { asVersion })
   const supportedVersions = [...apis.values()].map((s) => ({ apiKey: s.api.apiKey, minVersion: s.minVersion, maxVersion: s.maxVersion }))
 
-  const addresses = new Map<number, AdvertisedAddress>()
-  const advertised = (brokerId: number): AdvertisedAddress | undefined => addresses.get(brokerId)
-  const listeners = cluster.brokers.map(
-    (broker) =>
-      new BrokerListener(broker, { cluster, brokerId: broker.id, apis, supportedVersions, advertised, maxRequestBytes, log, asVersion }),
+  // SSL and SASL_SSL: the key material of the ssl.* configs, or a self-signed CA made now,
+  // shared by every TLS listener.
+  let tls: ListenerTls | undefined
+  let caPem: string | undefined
+  const tlsProtocol = listenerSpecs.find((l) => l.securityProtocol === 'SSL' || l.securityProtocol === 'SASL_SSL')?.securityProtocol
+  if (tlsProtocol !== undefined) {
+    let settings: TlsSettings
+    try {
+      settings = tlsSettings(cluster, advertisedHost)
+      const options = {
+        key: settings.key,
+        cert: settings.cert,
+        ...(settings.passphrase === undefined ? {} : { passphrase: settings.passphrase }),
+        ...(settings.ca === undefined ? {} : { ca: settings.ca }),
+      }
+      // A key that does not match its certificate, a wrong passphrase, a PEM that does not parse: refused now.
+      createSecureContext(options)
+      tls = { options, clientAuth: settings.clientAuth }
+    } catch (error) {
+      throw new Error(`cannot listen: ${tlsProtocol} listener: ${(error as Error).message}`, { cause: error })
+    }
+    caPem = settings.generatedCaPem
+  }
+
+  // Kafka answers Metadata and FindCoordinator with the endpoints of the listener the request
+  // came in on (the connection's listener name selects them): one address book per listener.
+  const addresses = new Map<string, Map<number, AdvertisedAddress>>(listenerSpecs.map((l) => [l.name, new Map()]))
+  const listeners = cluster.brokers.flatMap((broker) =>
+    listenerSpecs.map((spec) => {
+      const book = addresses.get(spec.name)!
+      const advertised = (brokerId: number): AdvertisedAddress | undefined => book.get(brokerId)
+      const protocolTls = spec.securityProtocol === 'SSL' || spec.securityProtocol === 'SASL_SSL' ? tls : undefined
+      const connectionOptions = { cluster, brokerId: broker.id, apis, supportedVersions, advertised, maxRequestBytes, log, asVersion, securityProtocol: spec.securityProtocol }
+      return { spec, listener: new BrokerListener(broker, connectionOptions, protocolTls) }
+    }),
   )
-  const opened = await Promise.allSettled(listeners.map((l, i) => l.listen(host, basePort === 0 ? 0 : basePort + i)))
+  // Broker i's listener j on port + i * (listeners per broker) + j: with one listener, port + i.
+  const opened = await Promise.allSettled(listeners.map(({ listener }, k) => listener.listen(host, basePort === 0 ? 0 : basePort + k)))
   const failure = opened.find((r): r is PromiseRejectedResult => r.status === 'rejected')
   if (failure) {
-    await Promise.all(listeners.map((l) => l.close()))
+    await Promise.all(listeners.map(({ listener }) => listener.close()))
     throw failure.reason
   }
-  for (const l of listeners) addresses.set(l.broker.id, { host: advertisedHost, port: l.port })
+  for (const { spec, listener } of listeners) addresses.get(spec.name)!.set(listener.broker.id, { host: advertisedHost, port: listener.port })
 
   // A broker that stops, is cut off or restarts loses its connections; its listener refuses
   // new ones while it is unreachable (BrokerListener.accept).
   const unsubscribe = cluster.eventLog.subscribe((event) => {
     if (!brokerStateEvents.has(event.type)) return
-    for (const l of listeners) if (!l.broker.reachable && l.openConnections > 0) l.dropConnections(`broker ${l.broker.id}: ${l.broker.unreachableReason ?? 'unreachable'}`)
+    for (const { listener: l } of listeners) if (!l.broker.reachable && l.openConnections > 0) l.dropConnections(`broker ${l.broker.id}: ${l.broker.unreachableReason ?? 'unreachable'}`)
   })
   let closing: Promise<void> | undefined
   const close = (): Promise<void> => {
     if (closing) return closing
     unsubscribe()
     removeCloseListener()
-    closing = Promise.all(listeners.map((l) => l.close())).then(() => undefined)
+    closing = Promise.all(listeners.map(({ listener }) => listener.close())).then(() => undefined)
     return closing
   }
   const removeCloseListener = cluster.onClose(() => void close())
 
-  const brokers = listeners.map((l) => ({ id: l.broker.id, host: advertisedHost, port: l.port }))
-  for (const b of brokers) log({ level: 'info', message: `listening on ${formatAddress(host, b.port)} (advertised as ${formatAddress(b.host, b.port)})`, brokerId: b.id })
+  const endpoints = listenerSpecs.map((spec) => {
+    const own = listeners.filter((l) => l.spec.name === spec.name)
+    const brokers = own.map(({ listener }) => ({ id: listener.broker.id, host: advertisedHost, port: listener.port }))
+    return { name: spec.name, securityProtocol: spec.securityProtocol, brokers, bootstrapBrokers: brokers.map((b) => formatAddress(b.host, b.port)) }
+  })
+  for (const e of endpoints) {
+    for (const b of e.brokers) log({ level: 'info', message: `listening on ${formatAddress(host, b.port)} (${e.name}, advertised as ${formatAddress(b.host, b.port)})`, brokerId: b.id })
+  }
+  const first = endpoints[0]!
   return {
-    bootstrapBrokers: brokers.map((b) => formatAddress(b.host, b.port)),
-    brokers,
+    bootstrapBrokers: first.bootstrapBrokers,
+    brokers: first.brokers,
+    listeners: endpoints,
     supportedVersions,
+    securityProtocol,
+    ...(caPem === undefined ? {} : { caPem }),
     close,
   }
 }

@@ -50,6 +50,21 @@ export const BROKER_CONFIG_DEFINITIONS = [
   broker({ name: 'listeners', type: 'STRING', default: 'PLAINTEXT://:9092', documentation: 'The listeners, NAME://host:port separated by commas; the in-process clients connect to the first one, with its security protocol (listener.security.protocol.map).' }),
   broker({ name: 'listener.security.protocol.map', type: 'STRING', default: 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL', documentation: 'The security protocol of each listener name.' }),
   broker({ name: 'sasl.enabled.mechanisms', type: 'LIST', default: 'GSSAPI', validator: validList('GSSAPI', 'PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'), documentation: 'The SASL mechanisms the SASL listeners accept (memkafka implements PLAIN and SCRAM-SHA-256/512; GSSAPI is only the default, no client here speaks it).' }),
+  broker({ name: 'connections.max.reauth.ms', type: 'LONG', default: '0', documentation: 'KIP-368: the lifetime of a SASL session (SaslAuthenticate v1+ tells the client); a request on an expired session that is not a re-authentication closes the connection. 0: no expiry.' }),
+  // TLS key material (KIP-651: PEM key stores and trust stores given inline or as files). Keys,
+  // inline certificates and passwords are PASSWORD configs: DescribeConfigs hides their values.
+  broker({ name: 'ssl.keystore.type', type: 'STRING', default: 'JKS', validator: validString('JKS', 'PKCS12', 'PEM'), documentation: 'The key store format; memkafka reads PEM (KIP-651). With no key store at all, a TLS listener serves a self-signed certificate made at listen().' }),
+  broker({ name: 'ssl.keystore.location', type: 'STRING', default: null, documentation: 'The key store file: with type PEM, the private key and certificate chain in one PEM file.' }),
+  broker({ name: 'ssl.keystore.password', type: 'PASSWORD', default: null, documentation: 'The key store password (for PEM, the password of an encrypted private key when ssl.key.password is not set).' }),
+  broker({ name: 'ssl.key.password', type: 'PASSWORD', default: null, documentation: 'The password of the encrypted private key.' }),
+  broker({ name: 'ssl.keystore.certificate.chain', type: 'PASSWORD', default: null, documentation: 'The certificate chain in PEM, inline (ssl.keystore.type=PEM).' }),
+  broker({ name: 'ssl.keystore.key', type: 'PASSWORD', default: null, documentation: 'The PKCS#8 private key in PEM, inline (ssl.keystore.type=PEM).' }),
+  broker({ name: 'ssl.truststore.type', type: 'STRING', default: 'JKS', validator: validString('JKS', 'PKCS12', 'PEM'), documentation: 'The trust store format; memkafka reads PEM (KIP-651).' }),
+  broker({ name: 'ssl.truststore.location', type: 'STRING', default: null, documentation: 'The trust store file: with type PEM, the CA certificates client certificates are verified against.' }),
+  broker({ name: 'ssl.truststore.password', type: 'PASSWORD', default: null, documentation: 'The trust store password (not used with PEM).' }),
+  broker({ name: 'ssl.truststore.certificates', type: 'PASSWORD', default: null, documentation: 'The trusted CA certificates in PEM, inline (ssl.truststore.type=PEM).' }),
+  broker({ name: 'ssl.client.auth', type: 'STRING', default: 'none', validator: validString('required', 'requested', 'none'), documentation: 'Whether TLS listeners ask clients for a certificate: required, requested (verified when given), or none. The principal of an SSL connection with a certificate is its subject DN (User:CN=...).' }),
+  broker({ name: 'ssl.principal.mapping.rules', type: 'STRING', default: 'DEFAULT', validator: validString('DEFAULT'), documentation: 'How a certificate subject becomes a principal; memkafka implements DEFAULT only (the RFC 2253 subject DN).' }),
 
   // --- Topic config defaults (broker synonyms of topic configs) ---------------------------------
   broker({ name: 'min.insync.replicas', type: 'INT', default: '1', validator: atLeast(1), dynamic: true, documentation: 'The default min.insync.replicas of topics.' }),

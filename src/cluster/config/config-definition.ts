@@ -15,8 +15,8 @@
  */
 import { KafkaError } from '../error-codes.js'
 
-/** Kafka's ConfigDef.Type names (CLASS and PASSWORD are not needed by any config memkafka honours). */
-export type ConfigType = 'BOOLEAN' | 'SHORT' | 'INT' | 'LONG' | 'DOUBLE' | 'STRING' | 'LIST'
+/** Kafka's ConfigDef.Type names (CLASS is not needed by any config memkafka honours). */
+export type ConfigType = 'BOOLEAN' | 'SHORT' | 'INT' | 'LONG' | 'DOUBLE' | 'STRING' | 'LIST' | 'PASSWORD'
 
 /** The JS type a parsed value of each ConfigType has. */
 export interface ConfigValueTypes {
@@ -27,6 +27,8 @@ export interface ConfigValueTypes {
   DOUBLE: number
   STRING: string
   LIST: readonly string[]
+  /** A secret (keys, passwords): DescribeConfigs never shows it (isSensitive, value null). */
+  PASSWORD: string
 }
 
 export type ConfigValue = ConfigValueTypes[ConfigType]
@@ -214,6 +216,7 @@ export function parseConfigValue(definition: ConfigDefinition, raw: string): Par
       break
     }
     case 'STRING':
+    case 'PASSWORD':
       parsed = { value: trimmed, canonical: trimmed }
       break
     case 'LIST': {

@@ -491,15 +491,17 @@ export function describeBrokerConfigs(config: BrokerConfig, options: DescribeCon
   const described: DescribedConfig[] = []
   for (const definition of [...BROKER_CONFIG_DEFINITIONS].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (!include(definition.name)) continue
-    const synonyms = brokerSynonymEntries(config, definition.name, brokerConfigSynonyms(definition.name))
+    const sensitive = definition.type === 'PASSWORD'
+    const synonyms = brokerSynonymEntries(config, definition.name, brokerConfigSynonyms(definition.name)).map((s) => (sensitive ? { ...s, value: null } : s))
     const configSource = synonyms[0]?.source ?? ConfigSource.DEFAULT_CONFIG
     described.push({
       name: definition.name,
-      value: config.canonical(definition.name),
+      // Kafka never reveals a PASSWORD config's value (ConfigHelper: isSensitive, value null).
+      value: sensitive ? null : config.canonical(definition.name),
       readOnly: !('dynamic' in definition && definition.dynamic === true),
       isDefault: configSource === ConfigSource.DEFAULT_CONFIG,
       configSource,
-      isSensitive: false,
+      isSensitive: sensitive,
       synonyms: options.includeSynonyms ? synonyms : [],
       ...typeAndDocumentation(definition, options),
     })

@@ -27,6 +27,14 @@ export class SaslSession {
   principal: string | undefined
   /** Set when the connection must close once the current response is sent. */
   closeReason: string | undefined
+  /**
+   * KIP-368: when connections.max.reauth.ms > 0, the session expires that long after it was
+   * authenticated (cluster clock); a request other than a re-authentication after that closes
+   * the connection, as Kafka's SaslServerAuthenticator/KafkaChannel do.
+   */
+  private expiresAt: number | undefined
+  /** While re-authenticating: the principal and mechanism the new exchange must keep. */
+  private reauthenticating: { readonly principal: string; readonly mechanism: string } | undefined
 
   constructor(
     private readonly cluster: ClusterModel,
@@ -41,7 +49,20 @@ export class SaslSession {
 
   /** Why a request may not be handled in this state (the connection then closes), or undefined. */
   refusal(apiKey: number, name: string): string | undefined {
-    if (this.state === 'complete') return apiKey === SASL_HANDSHAKE ? 'Unexpected SaslHandshake request: the connection is already authenticated' : undefined
+    if (this.state === 'complete') {
+      if (apiKey === SASL_HANDSHAKE) {
+        // KIP-368 re-authentication: a new handshake on an authenticated connection, allowed
+        // when the broker gave the session a lifetime.
+        if (this.expiresAt === undefined) return 'Unexpected SaslHandshake request: the connection is already authenticated (connections.max.reauth.ms is 0)'
+        this.reauthenticating = { principal: this.principal!, mechanism: this.server!.mechanism }
+        this.state = 'handshake'
+        return undefined
+      }
+      if (this.expiresAt !== undefined && this.cluster.clock.now() > this.expiresAt) {
+        return `the SASL session expired (connections.max.reauth.ms) before ${name}: the client did not re-authenticate`
+      }
+      return undefined
+    }
     if (this.state === 'handshake' && (apiKey === API_VERSIONS || apiKey === SASL_HANDSHAKE)) return undefined
     if (this.state === 'authenticate' && apiKey === SASL_AUTHENTICATE) return undefined
     return `Unexpected Kafka request of type ${name} during SASL ${this.state === 'handshake' ? 'handshake' : 'authentication'}`
@@ -53,6 +74,12 @@ export class SaslSession {
 
   handshake(mechanism: string, version: number): { errorCode: number; mechanisms: string[] } {
     const mechanisms = this.enabledMechanisms()
+    if (this.reauthenticating !== undefined && mechanism !== this.reauthenticating.mechanism) {
+      // SaslServerAuthenticator.reauthenticate: the mechanism may not change.
+      this.state = 'failed'
+      this.closeReason = `SASL mechanism must be the same during re-authentication (was ${this.reauthenticating.mechanism}, got ${mechanism})`
+      return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, mechanisms }
+    }
     const server = mechanisms.includes(mechanism) ? createSaslServer(mechanism, this.cluster.security) : undefined
     if (!server) {
       this.state = 'failed'
@@ -68,14 +95,22 @@ export class SaslSession {
   authenticate(token: Buffer): { errorCode: number; errorMessage: string | null; authBytes: Buffer; sessionLifetimeMs: number } {
     const step = this.step(token)
     if ('failed' in step) return { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: step.failed, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0 }
-    // connections.max.reauth.ms is 0 (Kafka's default): the session does not expire.
-    return { errorCode: 0, errorMessage: null, authBytes: step.challenge, sessionLifetimeMs: 0 }
+    if (this.state !== 'complete') return { errorCode: 0, errorMessage: null, authBytes: step.challenge, sessionLifetimeMs: 0 }
+    // KIP-368: the session lasts connections.max.reauth.ms (0, Kafka's default: for ever).
+    const lifetimeMs = this.cluster.config.broker.get('connections.max.reauth.ms') as number
+    this.expiresAt = lifetimeMs > 0 ? this.cluster.clock.now() + lifetimeMs : undefined
+    return { errorCode: 0, errorMessage: null, authBytes: step.challenge, sessionLifetimeMs: lifetimeMs }
   }
 
   /** One raw token after SaslHandshake v0: the framed answer, or undefined (then closeReason is set). */
   rawToken(token: Buffer): Buffer[] | undefined {
     const step = this.step(token)
     if ('failed' in step) return undefined
+    // A v0 client cannot learn the lifetime nor re-authenticate; its session expires all the same (KIP-368).
+    if (this.state === 'complete') {
+      const lifetimeMs = this.cluster.config.broker.get('connections.max.reauth.ms') as number
+      this.expiresAt = lifetimeMs > 0 ? this.cluster.clock.now() + lifetimeMs : undefined
+    }
     const size = Buffer.alloc(4)
     size.writeInt32BE(step.challenge.length)
     return [size, step.challenge]
@@ -86,6 +121,11 @@ export class SaslSession {
     const step = this.server.evaluate(token)
     if ('failed' in step) return this.fail(this.server.mechanism, step.failed)
     if (step.done) {
+      const before = this.reauthenticating
+      this.reauthenticating = undefined
+      if (before !== undefined && before.principal !== step.principal) {
+        return this.fail(this.server.mechanism, `Cannot change principals during re-authentication from ${before.principal}: ${step.principal}`)
+      }
       this.principal = step.principal
       this.state = 'complete'
     }
@@ -101,7 +141,6 @@ export class SaslSession {
 }
 
 /** The session for a new connection: undefined on a listener without SASL. */
-export function saslSessionFor(cluster: ClusterModel, brokerId: number, host: string): SaslSession | undefined {
-  const protocol = cluster.security.inProcessListener().securityProtocol
+export function saslSessionFor(cluster: ClusterModel, brokerId: number, host: string, protocol: string): SaslSession | undefined {
   return protocol === 'SASL_PLAINTEXT' || protocol === 'SASL_SSL' ? new SaslSession(cluster, brokerId, host) : undefined
 }

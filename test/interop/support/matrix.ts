@@ -102,7 +102,7 @@ export const MATRIX: Record<Client, Record<Scenario, Status>> = {
     ),
   },
   'confluent-kafka-go': {
-    'produce-consume': runsBut("the seed's producer and consumer programs as written (value only: no keys or headers), on localhost:9092"),
+    'produce-consume': runsBut("the seed's producer and consumer programs as written (value only: no keys or headers), on localhost:9092; seed 003's SASL_SSL producer and consumer against memkafka serve --security-protocol SASL_SSL"),
     group: noDriver("the seeds' programs are one producer and one consumer; librdkafka's groups are driven through kcat and Python"),
     transactions: cannot('confluent-kafka-go 0.11.6 predates the transactional API (the seed transaction snippet does not compile)'),
     admin: noDriver("the seeds have no admin program; librdkafka's admin API is driven through Python"),
