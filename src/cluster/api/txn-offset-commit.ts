@@ -1,51 +1,11 @@
 /**
- * The transaction APIs: InitProducerId (22), AddPartitionsToTxn (24), AddOffsetsToTxn (25),
- * EndTxn (26), answered by the transactional id's coordinator (NOT_COORDINATOR elsewhere), and
- * TxnOffsetCommit (28), answered by the group's coordinator. An idempotent producer's
- * InitProducerId (no transactional id) is answered by any broker.
+ * TxnOffsetCommit (28): answered by the group's coordinator broker (NOT_COORDINATOR elsewhere),
+ * for offsets that belong to the producer's ongoing transaction.
  */
 import { ErrorCode } from '../error-codes.js'
 import type { ClusterModel } from '../cluster-model.js'
 import { CoordinatorType } from './messages.js'
-import type {
-  AddOffsetsToTxnRequest,
-  AddOffsetsToTxnResponse,
-  AddPartitionsToTxnRequest,
-  AddPartitionsToTxnResponse,
-  EndTxnRequest,
-  EndTxnResponse,
-  InitProducerIdRequest,
-  InitProducerIdResponse,
-  TxnOffsetCommitRequest,
-  TxnOffsetCommitResponse,
-} from './messages.js'
-
-const isTxnCoordinator = (cluster: ClusterModel, brokerId: number, transactionalId: string): boolean =>
-  cluster.coordinatorFor(transactionalId, CoordinatorType.TRANSACTION) === brokerId
-
-export function handleInitProducerId(cluster: ClusterModel, brokerId: number, request: InitProducerIdRequest): InitProducerIdResponse {
-  if (request.transactionalId !== null && request.transactionalId !== '' && !isTxnCoordinator(cluster, brokerId, request.transactionalId)) {
-    return { errorCode: ErrorCode.NOT_COORDINATOR, producerId: -1, producerEpoch: -1 }
-  }
-  return cluster.transactions.initProducerId(request)
-}
-
-export function handleAddPartitionsToTxn(cluster: ClusterModel, brokerId: number, request: AddPartitionsToTxnRequest): AddPartitionsToTxnResponse {
-  if (!isTxnCoordinator(cluster, brokerId, request.transactionalId)) {
-    return { results: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ index: p, errorCode: ErrorCode.NOT_COORDINATOR })) })) }
-  }
-  return cluster.transactions.addPartitions(request)
-}
-
-export function handleAddOffsetsToTxn(cluster: ClusterModel, brokerId: number, request: AddOffsetsToTxnRequest): AddOffsetsToTxnResponse {
-  if (!isTxnCoordinator(cluster, brokerId, request.transactionalId)) return { errorCode: ErrorCode.NOT_COORDINATOR }
-  return cluster.transactions.addOffsets(request)
-}
-
-export function handleEndTxn(cluster: ClusterModel, brokerId: number, request: EndTxnRequest): EndTxnResponse {
-  if (!isTxnCoordinator(cluster, brokerId, request.transactionalId)) return { errorCode: ErrorCode.NOT_COORDINATOR }
-  return cluster.transactions.endTxn(request)
-}
+import type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from './messages.js'
 
 export function handleTxnOffsetCommit(cluster: ClusterModel, brokerId: number, request: TxnOffsetCommitRequest): TxnOffsetCommitResponse {
   // KafkaApis.handleTxnOffsetCommitRequest answers UNKNOWN_TOPIC_OR_PARTITION for partitions
