@@ -3,11 +3,11 @@
  * elsewhere); the transaction logic itself is the TransactionCoordinator's.
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { isTransactionCoordinator } from './is-coordinator.js'
 import type { AddOffsetsToTxnRequest, AddOffsetsToTxnResponse } from './messages.js'
 
-export function handleAddOffsetsToTxn(cluster: ClusterModel, brokerId: number, request: AddOffsetsToTxnRequest): AddOffsetsToTxnResponse {
+export function handleAddOffsetsToTxn(cluster: BrokerContext, brokerId: number, request: AddOffsetsToTxnRequest): AddOffsetsToTxnResponse {
   if (!isTransactionCoordinator(cluster, brokerId, request.transactionalId)) return { errorCode: ErrorCode.NOT_COORDINATOR }
   return cluster.transactions.addOffsets(request)
 }

@@ -3,12 +3,12 @@
  * metadata, the same on every broker); without an authorizer Kafka answers SECURITY_DISABLED.
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { invalidBindingReason } from '../security/acl.js'
 import { NO_AUTHORIZER } from './no-authorizer.js'
 import type { CreateAclsRequest, CreateAclsResponse } from './messages.js'
 
-export function handleCreateAcls(cluster: ClusterModel, _brokerId: number, request: CreateAclsRequest): CreateAclsResponse {
+export function handleCreateAcls(cluster: BrokerContext, _brokerId: number, request: CreateAclsRequest): CreateAclsResponse {
   if (!cluster.security.authorizationEnabled) return { results: request.creations.map(() => ({ errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: NO_AUTHORIZER })) }
   let created = 0
   const results = request.creations.map((binding) => {

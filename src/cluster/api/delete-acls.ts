@@ -3,12 +3,12 @@
  * metadata, the same on every broker); without an authorizer Kafka answers SECURITY_DISABLED.
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { invalidFilterReason } from '../security/acl.js'
 import { NO_AUTHORIZER } from './no-authorizer.js'
 import type { DeleteAclsRequest, DeleteAclsResponse } from './messages.js'
 
-export function handleDeleteAcls(cluster: ClusterModel, _brokerId: number, request: DeleteAclsRequest): DeleteAclsResponse {
+export function handleDeleteAcls(cluster: BrokerContext, _brokerId: number, request: DeleteAclsRequest): DeleteAclsResponse {
   if (!cluster.security.authorizationEnabled) {
     return { filterResults: request.filters.map(() => ({ errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: NO_AUTHORIZER, matchingAcls: [] })) }
   }

@@ -3,12 +3,12 @@
  * metadata, the same on every broker); without an authorizer Kafka answers SECURITY_DISABLED.
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { invalidFilterReason } from '../security/acl.js'
 import { NO_AUTHORIZER } from './no-authorizer.js'
 import type { DescribeAclsRequest, DescribeAclsResponse } from './messages.js'
 
-export function handleDescribeAcls(cluster: ClusterModel, _brokerId: number, request: DescribeAclsRequest): DescribeAclsResponse {
+export function handleDescribeAcls(cluster: BrokerContext, _brokerId: number, request: DescribeAclsRequest): DescribeAclsResponse {
   if (!cluster.security.authorizationEnabled) return { errorCode: ErrorCode.SECURITY_DISABLED, errorMessage: NO_AUTHORIZER, resources: [] }
   const reason = invalidFilterReason(request.filter)
   if (reason !== undefined) return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: reason, resources: [] }

@@ -3,11 +3,11 @@
  * NOT_COORDINATOR. The group logic itself is the GroupCoordinator's.
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { isGroupCoordinator } from './is-coordinator.js'
 import type { DescribeGroupsRequest, DescribeGroupsResponse } from './messages.js'
 
-export function handleDescribeGroups(cluster: ClusterModel, brokerId: number, request: DescribeGroupsRequest): DescribeGroupsResponse {
+export function handleDescribeGroups(cluster: BrokerContext, brokerId: number, request: DescribeGroupsRequest): DescribeGroupsResponse {
   const response = cluster.groups.describeGroups(request)
   return {
     groups: response.groups.map((g) =>

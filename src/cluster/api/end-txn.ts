@@ -3,11 +3,11 @@
  * the transaction logic itself is the TransactionCoordinator's.
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { isTransactionCoordinator } from './is-coordinator.js'
 import type { EndTxnRequest, EndTxnResponse } from './messages.js'
 
-export function handleEndTxn(cluster: ClusterModel, brokerId: number, request: EndTxnRequest): EndTxnResponse {
+export function handleEndTxn(cluster: BrokerContext, brokerId: number, request: EndTxnRequest): EndTxnResponse {
   if (!isTransactionCoordinator(cluster, brokerId, request.transactionalId)) return { errorCode: ErrorCode.NOT_COORDINATOR }
   return cluster.transactions.endTxn(request)
 }

@@ -1,7 +1,7 @@
 /**
  * The coverage table: every API the cluster answers and the file that answers it.
  */
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import type { ApiName, RequestOf, ResponseOf } from './messages.js'
 import { handleProduce } from './produce.js'
 import { handleFetch } from './fetch.js'
@@ -39,7 +39,7 @@ import { handleCreateAcls } from './create-acls.js'
 import { handleDescribeAcls } from './describe-acls.js'
 import { handleDeleteAcls } from './delete-acls.js'
 
-export type Handler<K extends ApiName> = (cluster: ClusterModel, brokerId: number, request: RequestOf<K>) => ResponseOf<K> | Promise<ResponseOf<K>>
+export type Handler<K extends ApiName> = (cluster: BrokerContext, brokerId: number, request: RequestOf<K>) => ResponseOf<K> | Promise<ResponseOf<K>>
 
 export const handlers: { readonly [K in ApiName]: Handler<K> } = {
   Produce: handleProduce,

@@ -4,11 +4,11 @@
  * GroupCoordinator's.
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { isGroupCoordinator } from './is-coordinator.js'
 import type { HeartbeatRequest, HeartbeatResponse } from './messages.js'
 
-export function handleHeartbeat(cluster: ClusterModel, brokerId: number, request: HeartbeatRequest): HeartbeatResponse {
+export function handleHeartbeat(cluster: BrokerContext, brokerId: number, request: HeartbeatRequest): HeartbeatResponse {
   if (!isGroupCoordinator(cluster, brokerId, request.groupId)) return { errorCode: ErrorCode.NOT_COORDINATOR }
   return cluster.groups.heartbeat(request)
 }

@@ -4,11 +4,11 @@
  * producer's InitProducerId (no transactional id) is answered by any broker.
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { isTransactionCoordinator } from './is-coordinator.js'
 import type { InitProducerIdRequest, InitProducerIdResponse } from './messages.js'
 
-export function handleInitProducerId(cluster: ClusterModel, brokerId: number, request: InitProducerIdRequest): InitProducerIdResponse {
+export function handleInitProducerId(cluster: BrokerContext, brokerId: number, request: InitProducerIdRequest): InitProducerIdResponse {
   if (request.transactionalId !== null && request.transactionalId !== '' && !isTransactionCoordinator(cluster, brokerId, request.transactionalId)) {
     return { errorCode: ErrorCode.NOT_COORDINATOR, producerId: -1, producerEpoch: -1 }
   }

@@ -4,13 +4,13 @@
  * which). Any other broker answers NOT_COORDINATOR, as a client with stale coordinator
  * information would see.
  */
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { CoordinatorType } from './messages.js'
 
-export function isGroupCoordinator(cluster: ClusterModel, brokerId: number, groupId: string): boolean {
+export function isGroupCoordinator(cluster: BrokerContext, brokerId: number, groupId: string): boolean {
   return cluster.coordinatorFor(groupId, CoordinatorType.GROUP) === brokerId
 }
 
-export function isTransactionCoordinator(cluster: ClusterModel, brokerId: number, transactionalId: string): boolean {
+export function isTransactionCoordinator(cluster: BrokerContext, brokerId: number, transactionalId: string): boolean {
   return cluster.coordinatorFor(transactionalId, CoordinatorType.TRANSACTION) === brokerId
 }

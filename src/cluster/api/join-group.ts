@@ -4,11 +4,11 @@
  * GroupCoordinator's.
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { isGroupCoordinator } from './is-coordinator.js'
 import type { JoinGroupRequest, JoinGroupResponse } from './messages.js'
 
-export function handleJoinGroup(cluster: ClusterModel, brokerId: number, request: JoinGroupRequest): JoinGroupResponse | Promise<JoinGroupResponse> {
+export function handleJoinGroup(cluster: BrokerContext, brokerId: number, request: JoinGroupRequest): JoinGroupResponse | Promise<JoinGroupResponse> {
   if (!isGroupCoordinator(cluster, brokerId, request.groupId)) {
     return { errorCode: ErrorCode.NOT_COORDINATOR, generationId: -1, protocolType: null, protocolName: null, leader: '', memberId: request.memberId, members: [] }
   }

@@ -4,11 +4,11 @@
  * GroupCoordinator's.
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { isGroupCoordinator } from './is-coordinator.js'
 import type { LeaveGroupRequest, LeaveGroupResponse } from './messages.js'
 
-export function handleLeaveGroup(cluster: ClusterModel, brokerId: number, request: LeaveGroupRequest): LeaveGroupResponse {
+export function handleLeaveGroup(cluster: BrokerContext, brokerId: number, request: LeaveGroupRequest): LeaveGroupResponse {
   if (!isGroupCoordinator(cluster, brokerId, request.groupId)) return { errorCode: ErrorCode.NOT_COORDINATOR, members: [] }
   return cluster.groups.leaveGroup(request)
 }

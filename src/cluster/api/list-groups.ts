@@ -3,12 +3,12 @@
  * client with stale coordinator information would see); the group logic itself is the
  * GroupCoordinator's.
  */
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { isGroupCoordinator } from './is-coordinator.js'
 import type { ListGroupsRequest, ListGroupsResponse } from './messages.js'
 
 /** ListGroups on one broker lists the groups that broker coordinates. */
-export function handleListGroups(cluster: ClusterModel, brokerId: number, request: ListGroupsRequest): ListGroupsResponse {
+export function handleListGroups(cluster: BrokerContext, brokerId: number, request: ListGroupsRequest): ListGroupsResponse {
   const response = cluster.groups.listGroups(request)
   return { errorCode: response.errorCode, groups: response.groups.filter((g) => isGroupCoordinator(cluster, brokerId, g.groupId)) }
 }

@@ -4,11 +4,11 @@
  * GroupCoordinator's.
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { isGroupCoordinator } from './is-coordinator.js'
 import type { OffsetCommitRequest, OffsetCommitResponse } from './messages.js'
 
-export function handleOffsetCommit(cluster: ClusterModel, brokerId: number, request: OffsetCommitRequest): OffsetCommitResponse {
+export function handleOffsetCommit(cluster: BrokerContext, brokerId: number, request: OffsetCommitRequest): OffsetCommitResponse {
   if (!isGroupCoordinator(cluster, brokerId, request.groupId)) {
     return {
       topics: request.topics.map((t) => ({ name: t.name, partitions: t.partitions.map((p) => ({ index: p.index, errorCode: ErrorCode.NOT_COORDINATOR })) })),

@@ -4,11 +4,11 @@
  * GroupCoordinator's.
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { isGroupCoordinator } from './is-coordinator.js'
 import type { OffsetFetchRequest, OffsetFetchResponse } from './messages.js'
 
-export function handleOffsetFetch(cluster: ClusterModel, brokerId: number, request: OffsetFetchRequest): OffsetFetchResponse {
+export function handleOffsetFetch(cluster: BrokerContext, brokerId: number, request: OffsetFetchRequest): OffsetFetchResponse {
   if (!isGroupCoordinator(cluster, brokerId, request.groupId)) return { errorCode: ErrorCode.NOT_COORDINATOR, topics: [] }
   return cluster.groups.offsetFetch(request)
 }

@@ -4,11 +4,11 @@
  * GroupCoordinator's.
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { isGroupCoordinator } from './is-coordinator.js'
 import type { SyncGroupRequest, SyncGroupResponse } from './messages.js'
 
-export function handleSyncGroup(cluster: ClusterModel, brokerId: number, request: SyncGroupRequest): SyncGroupResponse | Promise<SyncGroupResponse> {
+export function handleSyncGroup(cluster: BrokerContext, brokerId: number, request: SyncGroupRequest): SyncGroupResponse | Promise<SyncGroupResponse> {
   if (!isGroupCoordinator(cluster, brokerId, request.groupId)) {
     return { errorCode: ErrorCode.NOT_COORDINATOR, protocolType: null, protocolName: null, assignment: Buffer.alloc(0) }
   }

@@ -3,11 +3,11 @@
  * for offsets that belong to the producer's ongoing transaction.
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { CoordinatorType } from './messages.js'
 import type { TxnOffsetCommitRequest, TxnOffsetCommitResponse } from './messages.js'
 
-export function handleTxnOffsetCommit(cluster: ClusterModel, brokerId: number, request: TxnOffsetCommitRequest): TxnOffsetCommitResponse {
+export function handleTxnOffsetCommit(cluster: BrokerContext, brokerId: number, request: TxnOffsetCommitRequest): TxnOffsetCommitResponse {
   // KafkaApis.handleTxnOffsetCommitRequest answers UNKNOWN_TOPIC_OR_PARTITION for partitions
   // that do not exist before the group coordinator sees the rest (merged by topic, refused first).
   const exists = (name: string, index: number): boolean => cluster.controller.topic(name)?.partitions[index] !== undefined
