@@ -14,6 +14,7 @@ import { Broker } from './broker.js'
 import { Controller } from './controller.js'
 import { Timeline, type TimelineEvent, type TimelineEventType } from './timeline.js'
 import { handlers, type Handler } from './api/handlers.js'
+import type { BrokerContext } from './api/broker-context.js'
 import { CoordinatorType, type ApiName, type RequestOf, type ResponseOf } from './api/messages.js'
 import { partitionForKey } from './metadata/java-hash.js'
 import { readSubscriptionTopics } from './metadata/consumer-protocol.js'
@@ -118,7 +119,7 @@ export class ClusterClosedError extends Error {
 /** Every 64th awaited request is answered after a macrotask, as a socket read would be. */
 const YIELD_EVERY = 64
 
-export class ClusterModel {
+export class ClusterModel implements BrokerContext {
   readonly clock: Clock
   readonly random: Random
   readonly seed: number

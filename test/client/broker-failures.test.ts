@@ -6,8 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { Cluster, logLevel, type Consumer, type Producer, type RecordMetadata } from '../../src/index.js'
-import { ErrorCode } from '../../src/cluster/error-codes.js'
 import { StormClock } from '../support/storm-clock.js'
+import { createTopic as createTopicIn } from '../support/cluster-harness.js'
 
 // -------------------------------------------------------------------------------------------
 // Harness
@@ -28,15 +28,7 @@ async function world(brokerConfig: Record<string, string | number | boolean> = {
     await cluster.close()
   })
   /** Topic `t`, partition 0 on replicas [0, 1, 2] unless said otherwise. */
-  const createTopic = async (name = 't', replicas: number[][] = [[0, 1, 2]]): Promise<void> => {
-    const response = await cluster.send(cluster.reachableBrokers()[0]!.id, {
-      api: 'CreateTopics',
-      topics: [{ name, numPartitions: -1, replicationFactor: -1, assignments: replicas.map((brokerIds, partitionIndex) => ({ partitionIndex, brokerIds })), configs: [] }],
-      timeoutMs: 1000,
-      validateOnly: false,
-    })
-    expect(response.topics[0]!.errorCode).toBe(ErrorCode.NONE)
-  }
+  const createTopic = (name = 't', replicas: number[][] = [[0, 1, 2]]): Promise<void> => createTopicIn(cluster, name, { replicas })
   const producer = async (retry: object = RETRY): Promise<Producer> => {
     const p = cluster.kafka({ clientId: 'producer', logLevel: logLevel.NOTHING, retry }).producer()
     clients.push(p)

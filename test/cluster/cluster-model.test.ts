@@ -4,24 +4,11 @@
  * and close().
  */
 import { describe, it, expect } from 'vitest'
-import { ClusterModel, type ClusterOptions } from '../../src/cluster/cluster-model.js'
+import { ClusterModel } from '../../src/cluster/cluster-model.js'
 import { ManualClock, SystemClock, settleMicrotasks } from '../../src/cluster/clock.js'
 import { BrokerUnreachableError, ErrorCode } from '../../src/cluster/error-codes.js'
 import { CoordinatorType, type AnyRequest, type JoinGroupRequest, type JoinGroupResponse } from '../../src/cluster/api/messages.js'
-
-function newCluster(options: ClusterOptions = {}): ClusterModel {
-  return new ClusterModel({ brokers: 3, seed: 1, clock: new ManualClock(0), ...options })
-}
-
-async function createTopic(cluster: ClusterModel, name: string, partitions = 1, replicationFactor = 3): Promise<void> {
-  const response = await cluster.send(0, {
-    api: 'CreateTopics',
-    topics: [{ name, numPartitions: partitions, replicationFactor, assignments: [], configs: [] }],
-    timeoutMs: 1000,
-    validateOnly: false,
-  })
-  expect(response.topics[0]!.errorCode).toBe(ErrorCode.NONE)
-}
+import { createTopic, newCluster } from '../support/cluster-harness.js'
 
 async function produce(cluster: ClusterModel, topic: string, values: string[], partition = 0): Promise<void> {
   const leader = cluster.controller.topic(topic)!.partitions[partition]!.leader
@@ -150,7 +137,7 @@ describe('ClusterModel', () => {
   describe('close', () => {
     it('makes every later send reject with BrokerUnreachableError, and changes nothing', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       await cluster.close()
       expect(cluster.isClosed).toBe(true)
       const before = cluster.describe()
@@ -219,7 +206,7 @@ describe('ClusterModel', () => {
 
     it('settle() resolves at once with nothing running, and never moves a ManualClock', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       await cluster.settle()
       expect(cluster.clock.now()).toBe(0)
     })
@@ -241,7 +228,7 @@ describe('ClusterModel', () => {
     it('records topicCreated, leaderElected, produced, rebalanced and offsetsCommitted in order, at clock times', async () => {
       const cluster = newCluster()
       await cluster.advance(10)
-      await createTopic(cluster, 'orders', 2, 1)
+      await createTopic(cluster, 'orders', { partitions: 2 })
       await cluster.advance(10)
       await produce(cluster, 'orders', ['a', 'b'], 1)
       await cluster.advance(10)
@@ -271,7 +258,7 @@ describe('ClusterModel', () => {
 
     it('starts with the brokers registering, and keeps time order overall', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       await cluster.advance(5)
       await produce(cluster, 't', ['x'])
       const all = cluster.timeline()
@@ -288,8 +275,8 @@ describe('ClusterModel', () => {
   describe('determinism', () => {
     async function run(seed: number): Promise<{ description: unknown; timeline: unknown }> {
       const cluster = newCluster({ seed })
-      await createTopic(cluster, 'a', 6, 2)
-      await createTopic(cluster, 'b', 3, 3)
+      await createTopic(cluster, 'a', { partitions: 6, replicationFactor: 2 })
+      await createTopic(cluster, 'b', { partitions: 3, replicationFactor: 3 })
       await produce(cluster, 'a', ['1', '2'], 4)
       await stableGroup(cluster, 'g')
       return { description: cluster.describe(), timeline: cluster.timeline() }

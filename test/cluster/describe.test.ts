@@ -4,26 +4,13 @@
  * assignments and committed offsets with lag).
  */
 import { describe, it, expect } from 'vitest'
-import { ClusterModel, type ClusterOptions } from '../../src/cluster/cluster-model.js'
+import { ClusterModel } from '../../src/cluster/cluster-model.js'
 import { ManualClock } from '../../src/cluster/clock.js'
 import { ErrorCode } from '../../src/cluster/error-codes.js'
 import { CoordinatorType, type JoinGroupRequest } from '../../src/cluster/api/messages.js'
 import { formatCluster, shortMemberIds } from '../../src/cluster/format.js'
 import type { GroupDescription } from '../../src/cluster/describe.js'
-
-function newCluster(options: ClusterOptions = {}): ClusterModel {
-  return new ClusterModel({ brokers: 3, seed: 1, clock: new ManualClock(0), ...options })
-}
-
-async function createTopic(cluster: ClusterModel, name: string, partitions: number, replicationFactor: number, configs: Record<string, string> = {}): Promise<void> {
-  const response = await cluster.send(0, {
-    api: 'CreateTopics',
-    topics: [{ name, numPartitions: partitions, replicationFactor, assignments: [], configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }],
-    timeoutMs: 1000,
-    validateOnly: false,
-  })
-  expect(response.topics[0]!.errorCode).toBe(ErrorCode.NONE)
-}
+import { createTopic, newCluster } from '../support/cluster-harness.js'
 
 async function produce(cluster: ClusterModel, topic: string, partition: number, count: number): Promise<void> {
   const leader = cluster.controller.topic(topic)!.partitions[partition]!.leader
@@ -123,8 +110,8 @@ describe('describe()', () => {
 
   it('describes topics in name order with their overrides, partitions, replicas, ISR and watermarks', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'zeta', 1, 1)
-    await createTopic(cluster, 'alpha', 2, 3, { 'retention.ms': '1000' })
+    await createTopic(cluster, 'zeta')
+    await createTopic(cluster, 'alpha', { partitions: 2, replicationFactor: 3, configs: { 'retention.ms': '1000' } })
     await produce(cluster, 'alpha', 0, 5)
     await produce(cluster, 'alpha', 1, 2)
     const leader0 = cluster.controller.topic('alpha')!.partitions[0]!.leader
@@ -148,7 +135,7 @@ describe('describe()', () => {
 
   it('is a copy: changing it does not change the cluster', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', 1, 3)
+    await createTopic(cluster, 't', { replicationFactor: 3 })
     const d = cluster.describe()
     d.topics[0]!.partitions[0]!.isr.pop()
     d.topics[0]!.partitions[0]!.replicas.push(9)
@@ -158,7 +145,7 @@ describe('describe()', () => {
 
   it("describes groups with their members' decoded assignments and committed offsets with lag", async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'orders', 3, 1)
+    await createTopic(cluster, 'orders', { partitions: 3 })
     await produce(cluster, 'orders', 0, 10)
     await produce(cluster, 'orders', 1, 4)
     const memberId = await stableGroup(cluster, 'billing', { orders: [2, 0, 1] }, 'billing-app')
@@ -185,7 +172,7 @@ describe('describe()', () => {
 
   it('lists groups in id order, including an Empty group that only stores offsets', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', 1, 1)
+    await createTopic(cluster, 't')
     await produce(cluster, 't', 0, 3)
     await commit(cluster, 'zz-admin', '', -1, [['t', 0, 1]])
     await stableGroup(cluster, 'aa-live', { t: [0] })
@@ -220,8 +207,8 @@ describe('format()', () => {
 
   it('has a row per partition with leader, epoch, replicas, ISR and watermarks', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'orders', 3, 2)
-    await createTopic(cluster, 'audit', 1, 1)
+    await createTopic(cluster, 'orders', { partitions: 3, replicationFactor: 2 })
+    await createTopic(cluster, 'audit')
     await produce(cluster, 'orders', 1, 4)
     const text = cluster.format()
     expect(text).not.toContain('No topics.')
@@ -253,7 +240,7 @@ describe('format()', () => {
 
   it('has a section per group with its state, and a row per partition with committed offset, HW, lag and owner', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'orders', 3, 1)
+    await createTopic(cluster, 'orders', { partitions: 3 })
     await produce(cluster, 'orders', 0, 10)
     const memberId = await stableGroup(cluster, 'billing', { orders: [0, 1] })
     await commit(cluster, 'billing', memberId, 1, [['orders', 0, 6], ['orders', 2, 0]])
@@ -271,7 +258,7 @@ describe('format()', () => {
 
   it('lists every member with its assignment, the leader marked and a member with no partitions shown idle', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'orders', 2, 1)
+    await createTopic(cluster, 'orders', { partitions: 2 })
     await produce(cluster, 'orders', 1, 3)
     const d = cluster.describe()
     // Three members, two partitions: the round-robin leader gives the third nothing.
@@ -318,7 +305,7 @@ describe('format()', () => {
 
   it('has a section for every group', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', 1, 1)
+    await createTopic(cluster, 't')
     await stableGroup(cluster, 'one', { t: [0] })
     await commit(cluster, 'two', '', -1, [['t', 0, 0]])
     const text = cluster.format()

@@ -1,7 +1,7 @@
 /**
  * A ManualClock cluster with topics and live consumer-group members, made through the request
- * boundary as a client would make them: shared by the request-boundary tests (test/cluster/api)
- * and the wire mapping tests (test/wire/apis).
+ * boundary as a client would make them: shared by the cluster tests (test/cluster, the
+ * request-boundary tests in test/cluster/api among them) and the wire mapping tests (test/wire/apis).
  */
 import { expect } from 'vitest'
 import { ClusterModel, type ClusterOptions } from '../../src/cluster/cluster-model.js'
@@ -80,7 +80,36 @@ export async function joinAndSync(
   return { coordinator, memberId: joined.memberId, generationId: joined.generationId }
 }
 
-export async function createTopic(cluster: ClusterModel, name: string, partitions: number, replicationFactor = 1): Promise<void> {
-  const response = await cluster.send(0, { api: 'CreateTopics', topics: [{ name, numPartitions: partitions, replicationFactor, assignments: [], configs: [] }], timeoutMs: 1000, validateOnly: false })
+/**
+ * A topic's shape for createTopic: `partitions` x `replicationFactor` placed by the controller, or
+ * a manual assignment, `replicas[i]` being partition i's replicas (the first leads).
+ */
+export interface TopicSpec {
+  /** numPartitions; 1 when not given. */
+  readonly partitions?: number
+  /** 1 when not given. */
+  readonly replicationFactor?: number
+  /** A manual assignment; replaces `partitions` and `replicationFactor`. */
+  readonly replicas?: readonly (readonly number[])[]
+  readonly configs?: Readonly<Record<string, string>>
+}
+
+/** Creates a topic at the request boundary, through the first reachable broker, and expects it to succeed. */
+export async function createTopic(cluster: ClusterModel, name: string, spec: TopicSpec = {}): Promise<void> {
+  const manual = spec.replicas !== undefined
+  const response = await cluster.send(cluster.reachableBrokers()[0]!.id, {
+    api: 'CreateTopics',
+    topics: [
+      {
+        name,
+        numPartitions: manual ? -1 : (spec.partitions ?? 1),
+        replicationFactor: manual ? -1 : (spec.replicationFactor ?? 1),
+        assignments: (spec.replicas ?? []).map((brokerIds, partitionIndex) => ({ partitionIndex, brokerIds: [...brokerIds] })),
+        configs: Object.entries(spec.configs ?? {}).map(([configName, value]) => ({ name: configName, value })),
+      },
+    ],
+    timeoutMs: 1000,
+    validateOnly: false,
+  })
   expect(response.topics[0]!.errorCode).toBe(0)
 }

@@ -4,10 +4,10 @@
  * saying so (static broker configs are given to `new Cluster({ brokerConfig })`).
  */
 import { ErrorCode, KafkaError } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { ConfigResourceType, type AlterConfigsRequest, type AlterConfigsResponse } from './messages.js'
 
-export function handleAlterConfigs(cluster: ClusterModel, _brokerId: number, request: AlterConfigsRequest): AlterConfigsResponse {
+export function handleAlterConfigs(cluster: BrokerContext, _brokerId: number, request: AlterConfigsRequest): AlterConfigsResponse {
   const seen = new Map<string, number>()
   for (const r of request.resources) seen.set(`${r.resourceType}:${r.resourceName}`, (seen.get(`${r.resourceType}:${r.resourceName}`) ?? 0) + 1)
   return {

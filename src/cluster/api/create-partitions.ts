@@ -3,11 +3,11 @@
  * request than one controller operation may write (see controller-record-limit.ts).
  */
 import { ErrorCode, KafkaError } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import type { CreatePartitionsRequest, CreatePartitionsResponse } from './messages.js'
 import { BOUNDED_LIST_MESSAGE, MAX_RECORDS_PER_USER_OP } from './controller-record-limit.js'
 
-export function handleCreatePartitions(cluster: ClusterModel, _brokerId: number, request: CreatePartitionsRequest): CreatePartitionsResponse {
+export function handleCreatePartitions(cluster: BrokerContext, _brokerId: number, request: CreatePartitionsRequest): CreatePartitionsResponse {
   const counts = new Map<string, number>()
   for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1)
   const answered = new Set<string>()

@@ -4,7 +4,7 @@
  * write fails whole with POLICY_VIOLATION, creating nothing (see controller-record-limit.ts).
  */
 import { ErrorCode, KafkaError } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import type { CreatableTopic, CreateTopicsRequest, CreateTopicsResponse } from './messages.js'
 import { EXCESSIVE_BATCH_MESSAGE, MAX_RECORDS_PER_USER_OP } from './controller-record-limit.js'
 
@@ -12,7 +12,7 @@ type Result = CreateTopicsResponse['topics'][number]
 
 const failed = (name: string, errorCode: number, errorMessage: string): Result => ({ name, errorCode, errorMessage, numPartitions: -1, replicationFactor: -1, configs: null })
 
-export function handleCreateTopics(cluster: ClusterModel, _brokerId: number, request: CreateTopicsRequest): CreateTopicsResponse {
+export function handleCreateTopics(cluster: BrokerContext, _brokerId: number, request: CreateTopicsRequest): CreateTopicsResponse {
   const counts = new Map<string, number>()
   for (const t of request.topics) counts.set(t.name, (counts.get(t.name) ?? 0) + 1)
   const duplicate = (spec: CreatableTopic): Result | undefined =>

@@ -3,10 +3,10 @@
  * high watermark"; beyond the high watermark is OFFSET_OUT_OF_RANGE. The low watermark only grows.
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import type { DeleteRecordsRequest, DeleteRecordsResponse } from './messages.js'
 
-export function handleDeleteRecords(cluster: ClusterModel, brokerId: number, request: DeleteRecordsRequest): DeleteRecordsResponse {
+export function handleDeleteRecords(cluster: BrokerContext, brokerId: number, request: DeleteRecordsRequest): DeleteRecordsResponse {
   return {
     topics: request.topics.map((t) => {
       const topic = cluster.controller.topic(t.name)

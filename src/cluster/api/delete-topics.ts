@@ -1,9 +1,9 @@
 /** DeleteTopics (API key 20). Deleting a topic drops its data and its groups' offsets for it. */
 import { ErrorCode, KafkaError } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import type { DeleteTopicsRequest, DeleteTopicsResponse } from './messages.js'
 
-export function handleDeleteTopics(cluster: ClusterModel, _brokerId: number, request: DeleteTopicsRequest): DeleteTopicsResponse {
+export function handleDeleteTopics(cluster: BrokerContext, _brokerId: number, request: DeleteTopicsRequest): DeleteTopicsResponse {
   const counts = new Map<string, number>()
   for (const name of request.topicNames) counts.set(name, (counts.get(name) ?? 0) + 1)
   const answered = new Set<string>()

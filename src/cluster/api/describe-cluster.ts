@@ -1,6 +1,6 @@
 /** DescribeCluster (API key 60): the live brokers, the controller and the cluster id. */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import type { DescribeClusterRequest, DescribeClusterResponse } from './messages.js'
 
 /**
@@ -14,7 +14,7 @@ const ALL_CLUSTER_OPERATIONS = CLUSTER_OPERATIONS.reduce((bits, code) => bits | 
 /** The schema's default: "not asked for". */
 const OPERATIONS_NOT_REQUESTED = -2147483648
 
-export function handleDescribeCluster(cluster: ClusterModel, _brokerId: number, request: DescribeClusterRequest): DescribeClusterResponse {
+export function handleDescribeCluster(cluster: BrokerContext, _brokerId: number, request: DescribeClusterRequest): DescribeClusterResponse {
   return {
     errorCode: ErrorCode.NONE,
     clusterId: cluster.clusterId,

@@ -2,10 +2,10 @@
  * DescribeConfigs (API key 32): a topic's effective configs with their sources, or a broker's.
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { ConfigResourceType, type DescribeConfigsRequest, type DescribeConfigsResponse } from './messages.js'
 
-export function handleDescribeConfigs(cluster: ClusterModel, brokerId: number, request: DescribeConfigsRequest): DescribeConfigsResponse {
+export function handleDescribeConfigs(cluster: BrokerContext, brokerId: number, request: DescribeConfigsRequest): DescribeConfigsResponse {
   return {
     results: request.resources.map((r) => {
       const base = { resourceType: r.resourceType, resourceName: r.resourceName }

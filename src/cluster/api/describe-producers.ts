@@ -4,10 +4,10 @@
  * timestamp, the coordinator epoch of its last marker and its open transaction's first offset.
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import type { ActiveProducer, DescribeProducersRequest, DescribeProducersResponse } from './messages.js'
 
-export function handleDescribeProducers(cluster: ClusterModel, brokerId: number, request: DescribeProducersRequest): DescribeProducersResponse {
+export function handleDescribeProducers(cluster: BrokerContext, brokerId: number, request: DescribeProducersRequest): DescribeProducersResponse {
   return {
     topics: request.topics.map((t) => {
       const topic = cluster.controller.topic(t.name)

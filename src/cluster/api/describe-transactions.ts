@@ -4,10 +4,10 @@
  * TransactionStateManager.getTransactionState answers).
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { CoordinatorType, type DescribeTransactionsRequest, type DescribeTransactionsResponse } from './messages.js'
 
-export function handleDescribeTransactions(cluster: ClusterModel, brokerId: number, request: DescribeTransactionsRequest): DescribeTransactionsResponse {
+export function handleDescribeTransactions(cluster: BrokerContext, brokerId: number, request: DescribeTransactionsRequest): DescribeTransactionsResponse {
   return {
     transactionStates: request.transactionalIds.map((transactionalId) =>
       cluster.coordinatorFor(transactionalId, CoordinatorType.TRANSACTION) === brokerId

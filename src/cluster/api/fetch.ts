@@ -9,10 +9,10 @@ import { ErrorCode } from '../error-codes.js'
 import type { RecordBatch } from '../log/record-batch.js'
 import type { Partition } from '../partition/partition.js'
 import type { Topic } from '../metadata/topic.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { IsolationLevel, ZERO_UUID, type FetchPartitionResponse, type FetchRequest, type FetchResponse, type FetchTopicResponse } from './messages.js'
 
-export function handleFetch(cluster: ClusterModel, brokerId: number, request: FetchRequest): FetchResponse | Promise<FetchResponse> {
+export function handleFetch(cluster: BrokerContext, brokerId: number, request: FetchRequest): FetchResponse | Promise<FetchResponse> {
   const first = readAll(cluster, brokerId, request)
   if (first.bytes >= request.minBytes || first.failed || request.maxWaitMs <= 0 || request.signal?.aborted) {
     return first.response
@@ -55,7 +55,7 @@ export function handleFetch(cluster: ClusterModel, brokerId: number, request: Fe
 }
 
 function readAll(
-  cluster: ClusterModel,
+  cluster: BrokerContext,
   brokerId: number,
   request: FetchRequest,
 ): { response: FetchResponse; bytes: number; failed: boolean } {
@@ -123,7 +123,7 @@ function readAll(
   return { response: { errorCode: ErrorCode.NONE, topics }, bytes, failed }
 }
 
-function topicOf(cluster: ClusterModel, request: FetchRequest['topics'][number]): Topic | undefined {
+function topicOf(cluster: BrokerContext, request: FetchRequest['topics'][number]): Topic | undefined {
   if (request.topicId === undefined) return cluster.controller.topic(request.name)
   return cluster.controller.allTopics().find((t) => t.topicId === request.topicId)
 }

@@ -4,10 +4,10 @@
  * leader of its __transaction_state partition, the same way.
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { CoordinatorType, type FindCoordinatorRequest, type FindCoordinatorResponse } from './messages.js'
 
-export function handleFindCoordinator(cluster: ClusterModel, _brokerId: number, request: FindCoordinatorRequest): FindCoordinatorResponse {
+export function handleFindCoordinator(cluster: BrokerContext, _brokerId: number, request: FindCoordinatorRequest): FindCoordinatorResponse {
   if (request.keyType !== CoordinatorType.GROUP && request.keyType !== CoordinatorType.TRANSACTION) {
     return { errorCode: ErrorCode.INVALID_REQUEST, errorMessage: `Unknown coordinator type ${request.keyType}`, nodeId: -1, host: '', port: -1 }
   }

@@ -1,24 +1,22 @@
 /**
  * The coverage table: every API the cluster answers and the file that answers it.
  */
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import type { ApiName, RequestOf, ResponseOf } from './messages.js'
 import { handleProduce } from './produce.js'
 import { handleFetch } from './fetch.js'
 import { handleListOffsets } from './list-offsets.js'
 import { handleMetadata } from './metadata.js'
 import { handleFindCoordinator } from './find-coordinator.js'
-import {
-  handleDeleteGroups,
-  handleDescribeGroups,
-  handleHeartbeat,
-  handleJoinGroup,
-  handleLeaveGroup,
-  handleListGroups,
-  handleOffsetCommit,
-  handleOffsetFetch,
-  handleSyncGroup,
-} from './group-requests.js'
+import { handleJoinGroup } from './join-group.js'
+import { handleSyncGroup } from './sync-group.js'
+import { handleHeartbeat } from './heartbeat.js'
+import { handleLeaveGroup } from './leave-group.js'
+import { handleOffsetCommit } from './offset-commit.js'
+import { handleOffsetFetch } from './offset-fetch.js'
+import { handleListGroups } from './list-groups.js'
+import { handleDescribeGroups } from './describe-groups.js'
+import { handleDeleteGroups } from './delete-groups.js'
 import { handleCreateTopics } from './create-topics.js'
 import { handleDeleteTopics } from './delete-topics.js'
 import { handleCreatePartitions } from './create-partitions.js'
@@ -27,15 +25,21 @@ import { handleDescribeConfigs } from './describe-configs.js'
 import { handleAlterConfigs } from './alter-configs.js'
 import { handleDescribeCluster } from './describe-cluster.js'
 import { handleOffsetForLeaderEpoch } from './offset-for-leader-epoch.js'
-import { handleAddOffsetsToTxn, handleAddPartitionsToTxn, handleEndTxn, handleInitProducerId, handleTxnOffsetCommit } from './transaction-requests.js'
+import { handleInitProducerId } from './init-producer-id.js'
+import { handleAddPartitionsToTxn } from './add-partitions-to-txn.js'
+import { handleAddOffsetsToTxn } from './add-offsets-to-txn.js'
+import { handleEndTxn } from './end-txn.js'
+import { handleTxnOffsetCommit } from './txn-offset-commit.js'
 import { handleIncrementalAlterConfigs } from './incremental-alter-configs.js'
 import { handleOffsetDelete } from './offset-delete.js'
 import { handleDescribeProducers } from './describe-producers.js'
 import { handleDescribeTransactions } from './describe-transactions.js'
 import { handleListTransactions } from './list-transactions.js'
-import { handleCreateAcls, handleDeleteAcls, handleDescribeAcls } from './acls.js'
+import { handleCreateAcls } from './create-acls.js'
+import { handleDescribeAcls } from './describe-acls.js'
+import { handleDeleteAcls } from './delete-acls.js'
 
-export type Handler<K extends ApiName> = (cluster: ClusterModel, brokerId: number, request: RequestOf<K>) => ResponseOf<K> | Promise<ResponseOf<K>>
+export type Handler<K extends ApiName> = (cluster: BrokerContext, brokerId: number, request: RequestOf<K>) => ResponseOf<K> | Promise<ResponseOf<K>>
 
 export const handlers: { readonly [K in ApiName]: Handler<K> } = {
   Produce: handleProduce,

@@ -14,13 +14,13 @@
  * saying so (static broker configs are given to `new Cluster({ brokerConfig })`).
  */
 import { ErrorCode, KafkaError } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { topicConfigDefinition } from '../config/topic-configs.js'
 import { ConfigOperation, ConfigResourceType, type IncrementalAlterConfigsRequest, type IncrementalAlterConfigsResponse } from './messages.js'
 
 type Resource = IncrementalAlterConfigsRequest['resources'][number]
 
-export function handleIncrementalAlterConfigs(cluster: ClusterModel, brokerId: number, request: IncrementalAlterConfigsRequest): IncrementalAlterConfigsResponse {
+export function handleIncrementalAlterConfigs(cluster: BrokerContext, brokerId: number, request: IncrementalAlterConfigsRequest): IncrementalAlterConfigsResponse {
   const seen = new Map<string, number>()
   for (const r of request.resources) seen.set(`${r.resourceType}:${r.resourceName}`, (seen.get(`${r.resourceType}:${r.resourceName}`) ?? 0) + 1)
   return {
@@ -59,7 +59,7 @@ export function handleIncrementalAlterConfigs(cluster: ClusterModel, brokerId: n
 }
 
 /** prepareIncrementalConfigs over the topic's overrides, then the AlterConfigs replacement. */
-function alterTopic(cluster: ClusterModel, resource: Resource, validateOnly: boolean): void {
+function alterTopic(cluster: BrokerContext, resource: Resource, validateOnly: boolean): void {
   if (resource.resourceName === '') throw new KafkaError('INVALID_REQUEST', 'Default topic resources are not allowed.')
   const topic = cluster.controller.topic(resource.resourceName)
   if (!topic) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `The topic '${resource.resourceName}' does not exist.`)

@@ -6,11 +6,11 @@
  * epoch (KIP-320).
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import type { Partition } from '../partition/partition.js'
 import { IsolationLevel, OffsetSpec, type ListOffsetsRequest, type ListOffsetsResponse } from './messages.js'
 
-export function handleListOffsets(cluster: ClusterModel, brokerId: number, request: ListOffsetsRequest): ListOffsetsResponse {
+export function handleListOffsets(cluster: BrokerContext, brokerId: number, request: ListOffsetsRequest): ListOffsetsResponse {
   return {
     topics: request.topics.map((t) => {
       const topic = cluster.controller.topic(t.name)

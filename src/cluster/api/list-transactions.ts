@@ -4,10 +4,10 @@
  * when no filter names a known state, every state is listed (Kafka's listTransactionStates).
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { CoordinatorType, type ListTransactionsRequest, type ListTransactionsResponse } from './messages.js'
 
-export function handleListTransactions(cluster: ClusterModel, brokerId: number, request: ListTransactionsRequest): ListTransactionsResponse {
+export function handleListTransactions(cluster: BrokerContext, brokerId: number, request: ListTransactionsRequest): ListTransactionsResponse {
   const { unknownStateFilters, transactions } = cluster.transactions.list(request.stateFilters, request.producerIdFilters)
   return {
     errorCode: ErrorCode.NONE,

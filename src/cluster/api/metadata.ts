@@ -5,11 +5,11 @@
  */
 import { ErrorCode } from '../error-codes.js'
 import { KafkaError } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import type { Topic } from '../metadata/topic.js'
 import { ZERO_UUID, type MetadataRequest, type MetadataResponse, type TopicMetadata } from './messages.js'
 
-export function handleMetadata(cluster: ClusterModel, _brokerId: number, request: MetadataRequest): MetadataResponse {
+export function handleMetadata(cluster: BrokerContext, _brokerId: number, request: MetadataRequest): MetadataResponse {
   const controller = cluster.controller
   const topics: TopicMetadata[] = []
   // KafkaApis answers each requested name once.
@@ -39,7 +39,7 @@ export function handleMetadata(cluster: ClusterModel, _brokerId: number, request
   }
 }
 
-function describeTopic(cluster: ClusterModel, topic: Topic): TopicMetadata {
+function describeTopic(cluster: BrokerContext, topic: Topic): TopicMetadata {
   return {
     errorCode: ErrorCode.NONE,
     name: topic.name,

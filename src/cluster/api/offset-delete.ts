@@ -5,10 +5,10 @@
  * (GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP, ...) replaces the whole answer.
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { CoordinatorType, type OffsetDeleteRequest, type OffsetDeleteResponse } from './messages.js'
 
-export function handleOffsetDelete(cluster: ClusterModel, brokerId: number, request: OffsetDeleteRequest): OffsetDeleteResponse {
+export function handleOffsetDelete(cluster: BrokerContext, brokerId: number, request: OffsetDeleteRequest): OffsetDeleteResponse {
   if (cluster.coordinatorFor(request.groupId, CoordinatorType.GROUP) !== brokerId) return { errorCode: ErrorCode.NOT_COORDINATOR, topics: [] }
   const exists = (topic: string, partition: number): boolean => cluster.controller.topic(topic)?.partitions[partition] !== undefined
   const known = request.topics.flatMap((t) => t.partitions.filter((p) => exists(t.name, p)).map((partition) => ({ topic: t.name, partition })))

@@ -6,11 +6,11 @@
  * (LeaderEpochFileCache.endOffsetFor), -1/-1 for an epoch newer than every epoch it has.
  */
 import { ErrorCode } from '../error-codes.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import { endOffsetForEpoch } from '../partition/leader-epoch.js'
 import type { OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse } from './messages.js'
 
-export function handleOffsetForLeaderEpoch(cluster: ClusterModel, brokerId: number, request: OffsetForLeaderEpochRequest): OffsetForLeaderEpochResponse {
+export function handleOffsetForLeaderEpoch(cluster: BrokerContext, brokerId: number, request: OffsetForLeaderEpochRequest): OffsetForLeaderEpochResponse {
   return {
     topics: request.topics.map((t) => {
       const topic = cluster.controller.topic(t.topic)

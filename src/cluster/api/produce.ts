@@ -7,11 +7,11 @@
  */
 import { ErrorCode, type ErrorName } from '../error-codes.js'
 import { RecordBatch, type BatchProducerInfo } from '../log/record-batch.js'
-import type { ClusterModel } from '../cluster-model.js'
+import type { BrokerContext } from './broker-context.js'
 import type { Partition } from '../partition/partition.js'
 import type { ProducePartitionData, ProducePartitionResponse, ProduceRequest, ProduceResponse, ProduceTopicResponse } from './messages.js'
 
-export function handleProduce(cluster: ClusterModel, brokerId: number, request: ProduceRequest): ProduceResponse | Promise<ProduceResponse> {
+export function handleProduce(cluster: BrokerContext, brokerId: number, request: ProduceRequest): ProduceResponse | Promise<ProduceResponse> {
   const acks = request.acks
   const topics: ProduceTopicResponse[] = []
   let waiting: Promise<unknown>[] | undefined
@@ -39,7 +39,7 @@ function failure(index: number, name: ErrorName, errorMessage?: string): Produce
 }
 
 function produceToPartition(
-  cluster: ClusterModel,
+  cluster: BrokerContext,
   brokerId: number,
   topicName: string,
   data: ProducePartitionData,
@@ -161,7 +161,7 @@ function produceToPartition(
  * leadership moved. Nothing is left behind when the cluster closes.
  */
 function awaitReplication(
-  cluster: ClusterModel,
+  cluster: BrokerContext,
   brokerId: number,
   partition: Partition,
   required: number,
@@ -197,7 +197,7 @@ function awaitReplication(
 }
 
 /** Partition.checkEnoughReplicasReachOffset, once the high watermark has passed the batch. */
-function afterReplication(cluster: ClusterModel, partition: Partition, success: () => ProducePartitionResponse): ProducePartitionResponse {
+function afterReplication(cluster: BrokerContext, partition: Partition, success: () => ProducePartitionResponse): ProducePartitionResponse {
   const minIsr = Math.min(cluster.controller.topic(partition.topic)?.settings.minInsyncReplicas ?? 1, partition.replicas.length)
   if (partition.isr.length < minIsr) {
     return failure(

@@ -4,27 +4,13 @@
  * request (LogConfig is swapped on the partition's log at once).
  */
 import { describe, it, expect } from 'vitest'
-import { ClusterModel, type ClusterOptions } from '../../../src/cluster/cluster-model.js'
-import { ManualClock } from '../../../src/cluster/clock.js'
+import { ClusterModel } from '../../../src/cluster/cluster-model.js'
 import { ErrorCode } from '../../../src/cluster/error-codes.js'
 import { ConfigResourceType, ConfigSource, type AlterConfigsResponse } from '../../../src/cluster/api/messages.js'
-
-function newCluster(options: ClusterOptions = {}): ClusterModel {
-  return new ClusterModel({ brokers: 3, seed: 1, clock: new ManualClock(0), ...options })
-}
+import { createTopic, newCluster } from '../../support/cluster-harness.js'
 
 const entries = (configs: Record<string, string | null>): { name: string; value: string | null }[] =>
   Object.entries(configs).map(([name, value]) => ({ name, value }))
-
-async function createTopic(cluster: ClusterModel, name: string, configs: Record<string, string> = {}): Promise<void> {
-  const response = await cluster.send(0, {
-    api: 'CreateTopics',
-    topics: [{ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: entries(configs) }],
-    timeoutMs: 1000,
-    validateOnly: false,
-  })
-  expect(response.topics[0]!.errorCode).toBe(ErrorCode.NONE)
-}
 
 async function alterTopic(cluster: ClusterModel, name: string, configs: Record<string, string | null>, validateOnly = false): Promise<AlterConfigsResponse['responses'][number]> {
   const response = await cluster.send(0, {
@@ -78,7 +64,7 @@ describe('AlterConfigs', () => {
 
   it('replaces the whole override set: a config left out goes back to its default', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', { 'retention.ms': '1000', 'cleanup.policy': 'compact' })
+    await createTopic(cluster, 't', { configs: { 'retention.ms': '1000', 'cleanup.policy': 'compact' } })
     await alterTopic(cluster, 't', { 'segment.bytes': '100000' })
     expect(overrides(cluster, 't')).toEqual({ 'segment.bytes': '100000' })
     await alterTopic(cluster, 't', {})
@@ -87,7 +73,7 @@ describe('AlterConfigs', () => {
 
   it('refuses a null value, a config named twice and a resource named twice with INVALID_REQUEST (ConfigAdminManager.preprocess)', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', { 'retention.ms': '1000' })
+    await createTopic(cluster, 't', { configs: { 'retention.ms': '1000' } })
     const before = state(cluster)
     expect(await alterTopic(cluster, 't', { 'retention.ms': null })).toMatchObject({ errorCode: ErrorCode.INVALID_REQUEST, errorMessage: 'Null value not supported for : retention.ms' })
     const send = (resources: { resourceType: number; resourceName: string; configs: { name: string; value: string | null }[] }[]) =>
@@ -105,7 +91,7 @@ describe('AlterConfigs', () => {
     ['a value out of range', { 'min.insync.replicas': '0' }, 'min.insync.replicas'],
   ])('refuses %s with INVALID_CONFIG naming it, and keeps the old overrides', async (_what, configs, named) => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', { 'retention.ms': '1000' })
+    await createTopic(cluster, 't', { configs: { 'retention.ms': '1000' } })
     const before = state(cluster)
     const result = await alterTopic(cluster, 't', { 'segment.bytes': '100000', ...configs })
     expect(result.errorCode).toBe(ErrorCode.INVALID_CONFIG)
@@ -116,7 +102,7 @@ describe('AlterConfigs', () => {
 
   it('validateOnly checks but changes nothing', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', { 'retention.ms': '1000' })
+    await createTopic(cluster, 't', { configs: { 'retention.ms': '1000' } })
     const before = state(cluster)
     expect((await alterTopic(cluster, 't', { 'retention.ms': '2000' }, true)).errorCode).toBe(ErrorCode.NONE)
     expect((await alterTopic(cluster, 't', { 'retention.ms': 'x' }, true)).errorCode).toBe(ErrorCode.INVALID_CONFIG)

@@ -3,24 +3,11 @@
  * (ReplicationControlManager.createPartitions); existing data does not move.
  */
 import { describe, it, expect } from 'vitest'
-import { ClusterModel, type ClusterOptions } from '../../../src/cluster/cluster-model.js'
+import { ClusterModel } from '../../../src/cluster/cluster-model.js'
 import { ManualClock } from '../../../src/cluster/clock.js'
 import { ErrorCode } from '../../../src/cluster/error-codes.js'
 import type { CreatePartitionsResponse } from '../../../src/cluster/api/messages.js'
-
-function newCluster(options: ClusterOptions = {}): ClusterModel {
-  return new ClusterModel({ brokers: 3, seed: 1, clock: new ManualClock(0), ...options })
-}
-
-async function createTopic(cluster: ClusterModel, name: string, numPartitions: number, replicationFactor = 2): Promise<void> {
-  const response = await cluster.send(0, {
-    api: 'CreateTopics',
-    topics: [{ name, numPartitions, replicationFactor, assignments: [], configs: [] }],
-    timeoutMs: 1000,
-    validateOnly: false,
-  })
-  expect(response.topics[0]!.errorCode).toBe(ErrorCode.NONE)
-}
+import { createTopic, newCluster } from '../../support/cluster-harness.js'
 
 function createPartitions(
   cluster: ClusterModel,
@@ -55,7 +42,7 @@ async function produce(cluster: ClusterModel, topic: string, partition: number, 
 describe('CreatePartitions', () => {
   it('adds partitions; the old ones keep their data, replicas and leaders', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'grow', 2)
+    await createTopic(cluster, 'grow', { partitions: 2, replicationFactor: 2 })
     await produce(cluster, 'grow', 0, ['a', 'b'])
     await produce(cluster, 'grow', 1, ['c'])
     const old = cluster.describe().topics[0]!.partitions
@@ -75,7 +62,7 @@ describe('CreatePartitions', () => {
 
   it('places new partitions where the assignment says', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'manual', 1)
+    await createTopic(cluster, 'manual', { replicationFactor: 2 })
     const response = await createPartitions(cluster, 'manual', 3, { assignments: [[2, 1], [0, 2]] })
     expect(response.results[0]!.errorCode).toBe(ErrorCode.NONE)
     const partitions = cluster.describe().topics[0]!.partitions
@@ -90,7 +77,7 @@ describe('CreatePartitions', () => {
     ['the same number of', 3],
   ])('refuses %s partitions with INVALID_PARTITIONS and changes nothing', async (_what, count) => {
     const cluster = newCluster()
-    await createTopic(cluster, 'fixed', 3)
+    await createTopic(cluster, 'fixed', { partitions: 3, replicationFactor: 2 })
     const before = state(cluster)
     const response = await createPartitions(cluster, 'fixed', count)
     expect(response.results[0]).toMatchObject({ name: 'fixed', errorCode: ErrorCode.INVALID_PARTITIONS })
@@ -107,7 +94,7 @@ describe('CreatePartitions', () => {
 
   it('refuses assignments that do not match the partitions added, or name unknown brokers, with INVALID_REPLICA_ASSIGNMENT', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', 1)
+    await createTopic(cluster, 't', { replicationFactor: 2 })
     const before = state(cluster)
     expect((await createPartitions(cluster, 't', 3, { assignments: [[0, 1]] })).results[0]!.errorCode).toBe(ErrorCode.INVALID_REPLICA_ASSIGNMENT)
     expect((await createPartitions(cluster, 't', 2, { assignments: [[0, 9]] })).results[0]!.errorCode).toBe(ErrorCode.INVALID_REPLICA_ASSIGNMENT)
@@ -117,7 +104,7 @@ describe('CreatePartitions', () => {
 
   it('validateOnly answers as a real request would and changes nothing', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'dry', 2)
+    await createTopic(cluster, 'dry', { partitions: 2, replicationFactor: 2 })
     const before = state(cluster)
     const events = cluster.timeline().length
     expect((await createPartitions(cluster, 'dry', 4, { validateOnly: true })).results[0]!.errorCode).toBe(ErrorCode.NONE)
@@ -130,7 +117,7 @@ describe('CreatePartitions', () => {
   // name." and is left out of the request, so no partitions are added.
   it('answers INVALID_REQUEST for a topic named twice and adds nothing', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'twice', 1)
+    await createTopic(cluster, 'twice', { replicationFactor: 2 })
     const before = state(cluster)
     const response = await cluster.send(0, {
       api: 'CreatePartitions',

@@ -4,14 +4,10 @@
  * and a refused entry changes nothing.
  */
 import { describe, it, expect } from 'vitest'
-import { ClusterModel, type ClusterOptions } from '../../../src/cluster/cluster-model.js'
-import { ManualClock } from '../../../src/cluster/clock.js'
+import { ClusterModel } from '../../../src/cluster/cluster-model.js'
 import { ErrorCode } from '../../../src/cluster/error-codes.js'
 import type { CreatableTopic, CreateTopicsResponse } from '../../../src/cluster/api/messages.js'
-
-function newCluster(options: ClusterOptions = {}): ClusterModel {
-  return new ClusterModel({ brokers: 3, seed: 1, clock: new ManualClock(0), ...options })
-}
+import { newCluster } from '../../support/cluster-harness.js'
 
 function spec(name: string, overrides: Partial<CreatableTopic> = {}): CreatableTopic {
   return { name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [], ...overrides }

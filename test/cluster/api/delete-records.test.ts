@@ -3,24 +3,10 @@
  * forward on its leader (Partition.deleteRecordsOnLeader, UnifiedLog.maybeIncrementLogStartOffset).
  */
 import { describe, it, expect } from 'vitest'
-import { ClusterModel, type ClusterOptions } from '../../../src/cluster/cluster-model.js'
-import { ManualClock } from '../../../src/cluster/clock.js'
+import { ClusterModel } from '../../../src/cluster/cluster-model.js'
 import { ErrorCode } from '../../../src/cluster/error-codes.js'
 import type { DeleteRecordsResponse } from '../../../src/cluster/api/messages.js'
-
-function newCluster(options: ClusterOptions = {}): ClusterModel {
-  return new ClusterModel({ brokers: 3, seed: 1, clock: new ManualClock(0), ...options })
-}
-
-async function createTopic(cluster: ClusterModel, name: string, configs: Record<string, string> = {}): Promise<void> {
-  const response = await cluster.send(0, {
-    api: 'CreateTopics',
-    topics: [{ name, numPartitions: 1, replicationFactor: 3, assignments: [], configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }],
-    timeoutMs: 1000,
-    validateOnly: false,
-  })
-  expect(response.topics[0]!.errorCode).toBe(ErrorCode.NONE)
-}
+import { createTopic, newCluster } from '../../support/cluster-harness.js'
 
 function leaderOf(cluster: ClusterModel, topic: string): number {
   return cluster.controller.topic(topic)!.partitions[0]!.leader
@@ -62,7 +48,7 @@ function partitionState(cluster: ClusterModel, topic: string): { logStartOffset:
 describe('DeleteRecords', () => {
   it('moves logStartOffset to the offset given and answers it as the low watermark', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicationFactor: 3 })
     await produce(cluster, 't', 5)
     expect(await deleteRecords(cluster, 't', 3)).toEqual({ index: 0, lowWatermark: 3, errorCode: ErrorCode.NONE })
     expect(partitionState(cluster, 't')).toEqual({ logStartOffset: 3, highWatermark: 5, logEndOffset: 5 })
@@ -71,7 +57,7 @@ describe('DeleteRecords', () => {
 
   it('makes the deleted offsets unreadable: a fetch below the new start is OFFSET_OUT_OF_RANGE', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicationFactor: 3 })
     await produce(cluster, 't', 4)
     await deleteRecords(cluster, 't', 2)
     const fetch = (fetchOffset: number) =>
@@ -92,7 +78,7 @@ describe('DeleteRecords', () => {
 
   it('takes -1 to mean the high watermark', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicationFactor: 3 })
     await produce(cluster, 't', 3)
     expect(await deleteRecords(cluster, 't', -1)).toEqual({ index: 0, lowWatermark: 3, errorCode: ErrorCode.NONE })
     expect(partitionState(cluster, 't')).toEqual({ logStartOffset: 3, highWatermark: 3, logEndOffset: 3 })
@@ -100,7 +86,7 @@ describe('DeleteRecords', () => {
 
   it('accepts exactly the high watermark', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicationFactor: 3 })
     await produce(cluster, 't', 2)
     expect((await deleteRecords(cluster, 't', 2)).errorCode).toBe(ErrorCode.NONE)
   })
@@ -110,7 +96,7 @@ describe('DeleteRecords', () => {
     ['a negative offset other than -1', -2],
   ])('refuses %s with OFFSET_OUT_OF_RANGE and changes nothing', async (_what, offset) => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicationFactor: 3 })
     await produce(cluster, 't', 3)
     const before = state(cluster)
     expect(await deleteRecords(cluster, 't', offset)).toEqual({ index: 0, lowWatermark: -1, errorCode: ErrorCode.OFFSET_OUT_OF_RANGE })
@@ -119,7 +105,7 @@ describe('DeleteRecords', () => {
 
   it('never moves logStartOffset backwards: a smaller offset succeeds with the current low watermark', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicationFactor: 3 })
     await produce(cluster, 't', 5)
     await deleteRecords(cluster, 't', 4)
     const before = state(cluster)
@@ -130,7 +116,7 @@ describe('DeleteRecords', () => {
 
   it('answers NOT_LEADER_OR_FOLLOWER on a follower and changes nothing', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicationFactor: 3 })
     await produce(cluster, 't', 3)
     const before = state(cluster)
     expect(await deleteRecords(cluster, 't', 2, followerOf(cluster, 't'))).toEqual({ index: 0, lowWatermark: -1, errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER })
@@ -139,7 +125,7 @@ describe('DeleteRecords', () => {
 
   it('answers UNKNOWN_TOPIC_OR_PARTITION for a missing topic or partition', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicationFactor: 3 })
     const response = await cluster.send(0, {
       api: 'DeleteRecords',
       topics: [
@@ -156,7 +142,7 @@ describe('DeleteRecords', () => {
   // cleanup.policy is compact only refuses DeleteRecords with POLICY_VIOLATION.
   it('refuses a compact-only topic with POLICY_VIOLATION and changes nothing', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'compacted', { 'cleanup.policy': 'compact' })
+    await createTopic(cluster, 'compacted', { replicationFactor: 3, configs: { 'cleanup.policy': 'compact' } })
     await produce(cluster, 'compacted', 3)
     const before = state(cluster)
     expect((await deleteRecords(cluster, 'compacted', 2)).errorCode).toBe(ErrorCode.POLICY_VIOLATION)
@@ -165,7 +151,7 @@ describe('DeleteRecords', () => {
 
   it('is allowed on a compact,delete topic', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'both', { 'cleanup.policy': 'compact,delete' })
+    await createTopic(cluster, 'both', { replicationFactor: 3, configs: { 'cleanup.policy': 'compact,delete' } })
     await produce(cluster, 'both', 3)
     expect(await deleteRecords(cluster, 'both', 2)).toEqual({ index: 0, lowWatermark: 2, errorCode: ErrorCode.NONE })
   })

@@ -3,24 +3,11 @@
  * its data go away, a parked fetch on it wakes, and refusals change nothing.
  */
 import { describe, it, expect } from 'vitest'
-import { ClusterModel, type ClusterOptions } from '../../../src/cluster/cluster-model.js'
-import { ManualClock, settleMicrotasks } from '../../../src/cluster/clock.js'
+import { ClusterModel } from '../../../src/cluster/cluster-model.js'
+import { settleMicrotasks } from '../../../src/cluster/clock.js'
 import { ErrorCode } from '../../../src/cluster/error-codes.js'
 import type { DeleteTopicsResponse, FetchResponse } from '../../../src/cluster/api/messages.js'
-
-function newCluster(options: ClusterOptions = {}): ClusterModel {
-  return new ClusterModel({ brokers: 3, seed: 1, clock: new ManualClock(0), ...options })
-}
-
-async function createTopic(cluster: ClusterModel, name: string, numPartitions = 1, replicationFactor = 1): Promise<void> {
-  const response = await cluster.send(0, {
-    api: 'CreateTopics',
-    topics: [{ name, numPartitions, replicationFactor, assignments: [], configs: [] }],
-    timeoutMs: 1000,
-    validateOnly: false,
-  })
-  expect(response.topics[0]!.errorCode).toBe(ErrorCode.NONE)
-}
+import { createTopic, newCluster } from '../../support/cluster-harness.js'
 
 function deleteTopics(cluster: ClusterModel, topicNames: string[], brokerId = 0): Promise<DeleteTopicsResponse> {
   return cluster.send(brokerId, { api: 'DeleteTopics', topicNames, timeoutMs: 1000 })
@@ -38,7 +25,7 @@ function leaderOf(cluster: ClusterModel, topic: string, partition = 0): number {
 describe('DeleteTopics', () => {
   it('removes the topic: Metadata no longer knows it and a topicDeleted event is recorded', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'gone', 2)
+    await createTopic(cluster, 'gone', { partitions: 2 })
     await createTopic(cluster, 'kept')
     const response = await deleteTopics(cluster, ['gone'])
     expect(response.responses).toEqual([{ name: 'gone', errorCode: ErrorCode.NONE, errorMessage: null }])
@@ -117,8 +104,8 @@ describe('DeleteTopics', () => {
 
   it("drops the groups' committed offsets for the topic", async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'offsets', 1)
-    await createTopic(cluster, 'other', 1)
+    await createTopic(cluster, 'offsets')
+    await createTopic(cluster, 'other')
     const groupId = 'g'
     const coordinator = cluster.coordinatorFor(groupId, 0)!
     const commit = await cluster.send(coordinator, {

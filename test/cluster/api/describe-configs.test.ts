@@ -3,24 +3,10 @@
  * sources (ConfigHelper.createTopicConfigEntry), and a broker's.
  */
 import { describe, it, expect } from 'vitest'
-import { ClusterModel, type ClusterOptions } from '../../../src/cluster/cluster-model.js'
-import { ManualClock } from '../../../src/cluster/clock.js'
+import { ClusterModel } from '../../../src/cluster/cluster-model.js'
 import { ErrorCode } from '../../../src/cluster/error-codes.js'
 import { ConfigResourceType, ConfigSource, type DescribeConfigsResponse, type DescribedConfig } from '../../../src/cluster/api/messages.js'
-
-function newCluster(options: ClusterOptions = {}): ClusterModel {
-  return new ClusterModel({ brokers: 3, seed: 1, clock: new ManualClock(0), ...options })
-}
-
-async function createTopic(cluster: ClusterModel, name: string, configs: Record<string, string> = {}): Promise<void> {
-  const response = await cluster.send(0, {
-    api: 'CreateTopics',
-    topics: [{ name, numPartitions: 1, replicationFactor: 1, assignments: [], configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }],
-    timeoutMs: 1000,
-    validateOnly: false,
-  })
-  expect(response.topics[0]!.errorCode).toBe(ErrorCode.NONE)
-}
+import { createTopic, newCluster } from '../../support/cluster-harness.js'
 
 async function describeTopic(cluster: ClusterModel, name: string, keys: string[] | null = null, includeSynonyms = false): Promise<DescribeConfigsResponse['results'][number]> {
   const response = await cluster.send(0, {
@@ -62,7 +48,7 @@ describe('DescribeConfigs', () => {
 
     it('reports an override with source DYNAMIC_TOPIC_CONFIG and isDefault false', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't', { 'retention.ms': '60000', 'cleanup.policy': 'compact' })
+      await createTopic(cluster, 't', { configs: { 'retention.ms': '60000', 'cleanup.policy': 'compact' } })
       const result = await describeTopic(cluster, 't', ['retention.ms', 'cleanup.policy', 'segment.bytes'])
       expect(byName(result.configs, 'retention.ms')).toMatchObject({ value: '60000', isDefault: false, configSource: ConfigSource.DYNAMIC_TOPIC_CONFIG })
       expect(byName(result.configs, 'cleanup.policy')).toMatchObject({ value: 'compact', isDefault: false, configSource: ConfigSource.DYNAMIC_TOPIC_CONFIG })
@@ -78,7 +64,7 @@ describe('DescribeConfigs', () => {
 
     it('lists synonyms, most specific first, only when asked to', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't', { 'segment.bytes': '1000' })
+      await createTopic(cluster, 't', { configs: { 'segment.bytes': '1000' } })
       const without = await describeTopic(cluster, 't', ['segment.bytes'], false)
       expect(without.configs[0]!.synonyms).toEqual([])
       const withSynonyms = await describeTopic(cluster, 't', ['segment.bytes'], true)

@@ -20,7 +20,7 @@ async function produce(cluster: ClusterModel, leader: number, batch: { producerI
 describe('DescribeProducers', () => {
   it('lists each producer: epoch, last sequence, last timestamp, coordinator epoch, open transaction start', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', 1, 3)
+    await createTopic(cluster, 't', { replicationFactor: 3 })
     const leader = cluster.controller.topic('t')!.partitions[0]!.leader
     const idempotent = (await cluster.send(leader, { api: 'InitProducerId', transactionalId: null, transactionTimeoutMs: 1000 })).producerId
     await produce(cluster, leader, { producerId: idempotent, producerEpoch: 0, baseSequence: 0, count: 3, timestamp: 1000 })
@@ -48,7 +48,7 @@ describe('DescribeProducers', () => {
 
   it('answers NOT_LEADER_OR_FOLLOWER from a follower and UNKNOWN_TOPIC_OR_PARTITION for a missing partition', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', 1, 3)
+    await createTopic(cluster, 't', { replicationFactor: 3 })
     const leader = cluster.controller.topic('t')!.partitions[0]!.leader
     const follower = (leader + 1) % 3
     const response = await cluster.send(follower, { api: 'DescribeProducers', topics: [{ name: 't', partitionIndexes: [0, 5] }, { name: 'nope', partitionIndexes: [0] }] })

@@ -4,24 +4,11 @@
  * first-batch rule, and the long poll (DelayedFetch) on the cluster's clock.
  */
 import { describe, it, expect } from 'vitest'
-import { ClusterModel, type ClusterOptions } from '../../../src/cluster/cluster-model.js'
+import { ClusterModel } from '../../../src/cluster/cluster-model.js'
 import { ManualClock, settleMicrotasks } from '../../../src/cluster/clock.js'
 import { ErrorCode } from '../../../src/cluster/error-codes.js'
 import { IsolationLevel, type FetchPartitionResponse, type FetchRequest, type FetchResponse } from '../../../src/cluster/api/messages.js'
-
-function newCluster(options: ClusterOptions = {}): ClusterModel {
-  return new ClusterModel({ brokers: 3, seed: 1, clock: new ManualClock(0), ...options })
-}
-
-async function createTopic(cluster: ClusterModel, name: string, partitions = 1, replicationFactor = 3): Promise<void> {
-  const response = await cluster.send(0, {
-    api: 'CreateTopics',
-    topics: [{ name, numPartitions: partitions, replicationFactor, assignments: [], configs: [] }],
-    timeoutMs: 1000,
-    validateOnly: false,
-  })
-  expect(response.topics[0]!.errorCode).toBe(ErrorCode.NONE)
-}
+import { createTopic, newCluster } from '../../support/cluster-harness.js'
 
 function leaderOf(cluster: ClusterModel, topic: string, partition = 0): number {
   return cluster.controller.topic(topic)!.partitions[partition]!.leader
@@ -103,7 +90,7 @@ describe('Fetch', () => {
   describe('reading', () => {
     it('returns the batches from the one holding fetchOffset up to the high watermark, with the watermarks', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       await produce(cluster, 't', 3) // 0..2
       await produce(cluster, 't', 2) // 3..4
       await produce(cluster, 't', 1) // 5
@@ -116,7 +103,7 @@ describe('Fetch', () => {
 
     it('returns the stored records intact', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       await cluster.send(leaderOf(cluster, 't'), {
         api: 'Produce',
         acks: 1,
@@ -132,7 +119,7 @@ describe('Fetch', () => {
 
     it('answers read_committed with an empty aborted-transactions list', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       await produce(cluster, 't', 2)
       const p = await fetchOne(cluster, 't', { isolationLevel: IsolationLevel.READ_COMMITTED })
       expect(p.abortedTransactions).toEqual([])
@@ -141,7 +128,7 @@ describe('Fetch', () => {
 
     it('is empty, with no error, at the log end', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       await produce(cluster, 't', 2)
       const p = await fetchOne(cluster, 't', { fetchOffset: 2 })
       expect(p).toMatchObject({ errorCode: ErrorCode.NONE, highWatermark: 2, batches: [] })
@@ -149,7 +136,7 @@ describe('Fetch', () => {
 
     it('answers OFFSET_OUT_OF_RANGE above the log end and below the log start', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       await produce(cluster, 't', 1)
       await produce(cluster, 't', 1)
       await produce(cluster, 't', 1)
@@ -161,7 +148,7 @@ describe('Fetch', () => {
 
     it('answers NOT_LEADER_OR_FOLLOWER on a broker that holds no replica', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't', 1, 1)
+      await createTopic(cluster, 't')
       await produce(cluster, 't', 1)
       const elsewhere = [0, 1, 2].find((id) => id !== leaderOf(cluster, 't'))!
       expect(await fetchOne(cluster, 't', { brokerId: elsewhere })).toMatchObject({ errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, batches: [] })
@@ -169,7 +156,7 @@ describe('Fetch', () => {
 
     it('answers UNKNOWN_TOPIC_OR_PARTITION for a missing topic or partition', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       expect(await fetchOne(cluster, 'missing', { brokerId: 0 })).toMatchObject({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, batches: [] })
       expect(await fetchOne(cluster, 't', { partitions: [{ index: 3, fetchOffset: 0 }] })).toMatchObject({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION })
     })
@@ -178,7 +165,7 @@ describe('Fetch', () => {
   describe('size limits', () => {
     it('stops at partitionMaxBytes on whole batches', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       for (let i = 0; i < 3; i++) await produce(cluster, 't', 1)
       const p = await fetchOne(cluster, 't', { partitionMaxBytes: 2 * BATCH_OF_ONE_100B + 10 })
       expect(p.batches.map((b) => b.baseOffset)).toEqual([0, 1])
@@ -186,7 +173,7 @@ describe('Fetch', () => {
 
     it('stops at maxBytes over the whole response', async () => {
       const cluster = newCluster({ brokers: 1 })
-      await createTopic(cluster, 't', 2, 1)
+      await createTopic(cluster, 't', { partitions: 2 })
       for (let i = 0; i < 3; i++) await produce(cluster, 't', 1, { partition: 0 })
       await produce(cluster, 't', 1, { partition: 1 })
       const response = await fetch(cluster, 't', { partitions: [{ index: 0, fetchOffset: 0 }, { index: 1, fetchOffset: 0 }], maxBytes: 2 * BATCH_OF_ONE_100B })
@@ -196,7 +183,7 @@ describe('Fetch', () => {
 
     it('KIP-74: returns the first batch even when it is larger than partitionMaxBytes and maxBytes', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       await produce(cluster, 't', 1, { valueBytes: 5000 })
       await produce(cluster, 't', 1)
       const p = await fetchOne(cluster, 't', { partitionMaxBytes: 100, maxBytes: 100 })
@@ -205,7 +192,7 @@ describe('Fetch', () => {
 
     it('KIP-74: the first batch rule applies to the first partition that has data', async () => {
       const cluster = newCluster({ brokers: 1 })
-      await createTopic(cluster, 't', 2, 1)
+      await createTopic(cluster, 't', { partitions: 2 })
       await produce(cluster, 't', 1, { partition: 1, valueBytes: 5000 })
       const response = await fetch(cluster, 't', { partitions: [{ index: 0, fetchOffset: 0 }, { index: 1, fetchOffset: 0 }], partitionMaxBytes: 100, maxBytes: 100 })
       expect(response.topics[0]!.partitions.map((p) => p.batches.length)).toEqual([0, 1])
@@ -217,7 +204,7 @@ describe('Fetch', () => {
     // never exceeds maxBytes except by the first batch of the first non-empty partition.
     it('KIP-74: after the first non-empty partition, a batch that does not fit in maxBytes is not returned', async () => {
       const cluster = newCluster({ brokers: 1 })
-      await createTopic(cluster, 't', 2, 1)
+      await createTopic(cluster, 't', { partitions: 2 })
       await produce(cluster, 't', 1, { partition: 0 })
       await produce(cluster, 't', 1, { partition: 1 })
       const response = await fetch(cluster, 't', {
@@ -232,7 +219,7 @@ describe('Fetch', () => {
 
     it('KIP-74: after the first non-empty partition, a batch larger than partitionMaxBytes is not returned', async () => {
       const cluster = newCluster({ brokers: 1 })
-      await createTopic(cluster, 't', 2, 1)
+      await createTopic(cluster, 't', { partitions: 2 })
       await produce(cluster, 't', 1, { partition: 0 })
       await produce(cluster, 't', 1, { partition: 1, valueBytes: 5000 })
       const response = await fetch(cluster, 't', { partitions: [{ index: 0, fetchOffset: 0 }, { index: 1, fetchOffset: 0 }], partitionMaxBytes: 1000 })
@@ -243,7 +230,7 @@ describe('Fetch', () => {
   describe('long poll', () => {
     it('parks with no data and wakes when a Produce lands, without the clock moving', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       const parked = track(fetch(cluster, 't', { fetchOffset: 0, minBytes: 1, maxWaitMs: 30_000 }))
       await settleMicrotasks()
       expect(parked.settled).toBe(false)
@@ -258,7 +245,7 @@ describe('Fetch', () => {
 
     it('answers empty after maxWaitMs on the cluster clock', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       await produce(cluster, 't', 1)
       const parked = track(fetch(cluster, 't', { fetchOffset: 1, minBytes: 1, maxWaitMs: 500 }))
       await cluster.advance(499)
@@ -270,7 +257,7 @@ describe('Fetch', () => {
 
     it('waits until minBytes have arrived', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       const parked = track(fetch(cluster, 't', { minBytes: 2 * BATCH_OF_ONE_100B, maxWaitMs: 30_000 }))
       await produce(cluster, 't', 1)
       await settleMicrotasks()
@@ -283,7 +270,7 @@ describe('Fetch', () => {
 
     it('wakes for data on any partition of the request', async () => {
       const cluster = newCluster({ brokers: 1 })
-      await createTopic(cluster, 't', 2, 1)
+      await createTopic(cluster, 't', { partitions: 2 })
       const parked = track(fetch(cluster, 't', { partitions: [{ index: 0, fetchOffset: 0 }, { index: 1, fetchOffset: 0 }], minBytes: 1, maxWaitMs: 30_000 }))
       await produce(cluster, 't', 1, { partition: 1 })
       await settleMicrotasks()
@@ -293,7 +280,7 @@ describe('Fetch', () => {
 
     it('answers at once when there is data already, or an error, whatever minBytes says', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       await produce(cluster, 't', 1)
       const withData = track(fetch(cluster, 't', { minBytes: 1, maxWaitMs: 30_000 }))
       const outOfRange = track(fetch(cluster, 't', { fetchOffset: 9, minBytes: 1, maxWaitMs: 30_000 }))
@@ -305,7 +292,7 @@ describe('Fetch', () => {
 
     it('ends when its AbortSignal fires, answering what there is', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       const controller = new AbortController()
       const parked = track(fetch(cluster, 't', { minBytes: 1, maxWaitMs: 30_000, signal: controller.signal }))
       await settleMicrotasks()
@@ -318,7 +305,7 @@ describe('Fetch', () => {
 
     it('answers at once with an AbortSignal that has already fired', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       const parked = track(fetch(cluster, 't', { minBytes: 1, maxWaitMs: 30_000, signal: AbortSignal.abort() }))
       await settleMicrotasks()
       expect(parked.settled).toBe(true)
@@ -327,7 +314,7 @@ describe('Fetch', () => {
     it('ends when the cluster closes, and leaves no timer behind', async () => {
       const clock = new ManualClock(0)
       const cluster = newCluster({ clock })
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       const timersBefore = clock.pendingTimers
       const parked = track(fetch(cluster, 't', { minBytes: 1, maxWaitMs: 30_000 }))
       await settleMicrotasks()
@@ -340,7 +327,7 @@ describe('Fetch', () => {
     it('cancels its timer when data wakes it', async () => {
       const clock = new ManualClock(0)
       const cluster = newCluster({ clock })
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       const timersBefore = clock.pendingTimers
       const parked = track(fetch(cluster, 't', { minBytes: 1, maxWaitMs: 30_000 }))
       await produce(cluster, 't', 1)

@@ -4,14 +4,10 @@
  */
 import { describe, it, expect } from 'vitest'
 import fc from 'fast-check'
-import { ClusterModel, type ClusterOptions } from '../../../src/cluster/cluster-model.js'
-import { ManualClock } from '../../../src/cluster/clock.js'
+import { ClusterModel } from '../../../src/cluster/cluster-model.js'
 import { ErrorCode } from '../../../src/cluster/error-codes.js'
 import { CoordinatorType, type FindCoordinatorResponse } from '../../../src/cluster/api/messages.js'
-
-function newCluster(options: ClusterOptions = {}): ClusterModel {
-  return new ClusterModel({ brokers: 3, seed: 1, clock: new ManualClock(0), ...options })
-}
+import { newCluster } from '../../support/cluster-harness.js'
 
 function findCoordinator(cluster: ClusterModel, key: string, keyType: number = CoordinatorType.GROUP, brokerId = 0): Promise<FindCoordinatorResponse> {
   return cluster.send(brokerId, { api: 'FindCoordinator', key, keyType })

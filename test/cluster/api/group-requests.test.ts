@@ -5,24 +5,10 @@
  * the group coordinator's (UNKNOWN_TOPIC_OR_PARTITION for offsets of partitions that do not exist).
  */
 import { describe, it, expect } from 'vitest'
-import { ClusterModel, type ClusterOptions } from '../../../src/cluster/cluster-model.js'
-import { ManualClock } from '../../../src/cluster/clock.js'
+import { ClusterModel } from '../../../src/cluster/cluster-model.js'
 import { ErrorCode } from '../../../src/cluster/error-codes.js'
 import { CoordinatorType, type JoinGroupRequest, type OffsetCommitResponse } from '../../../src/cluster/api/messages.js'
-
-function newCluster(options: ClusterOptions = {}): ClusterModel {
-  return new ClusterModel({ brokers: 3, seed: 1, clock: new ManualClock(0), ...options })
-}
-
-async function createTopic(cluster: ClusterModel, name: string, partitions: number): Promise<void> {
-  const response = await cluster.send(0, {
-    api: 'CreateTopics',
-    topics: [{ name, numPartitions: partitions, replicationFactor: 1, assignments: [], configs: [] }],
-    timeoutMs: 1000,
-    validateOnly: false,
-  })
-  expect(response.topics[0]!.errorCode).toBe(ErrorCode.NONE)
-}
+import { createTopic, newCluster } from '../../support/cluster-harness.js'
 
 // ConsumerProtocol's embedded formats, as a kafkajs or Java consumer writes them.
 function int16(n: number): Buffer {
@@ -109,7 +95,7 @@ function state(cluster: ClusterModel): unknown {
 describe('group APIs', () => {
   it('a consumer group round trip: join (MEMBER_ID_REQUIRED, then join), sync, heartbeat, commit, fetch offsets', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'orders', 2)
+    await createTopic(cluster, 'orders', { partitions: 2 })
     const groupId = 'billing'
     const coordinator = coordinatorOf(cluster, groupId)
 
@@ -172,7 +158,7 @@ describe('group APIs', () => {
 
   it('heartbeats: UNKNOWN_MEMBER_ID for a stranger, ILLEGAL_GENERATION for an old generation', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', 1)
+    await createTopic(cluster, 't')
     const { coordinator, memberId } = await joinAndSync(cluster, 'g', ['t'], { t: [0] })
     expect((await cluster.send(coordinator, { api: 'Heartbeat', groupId: 'g', generationId: 1, memberId: 'stranger' })).errorCode).toBe(ErrorCode.UNKNOWN_MEMBER_ID)
     expect((await cluster.send(coordinator, { api: 'Heartbeat', groupId: 'g', generationId: 0, memberId })).errorCode).toBe(ErrorCode.ILLEGAL_GENERATION)
@@ -180,7 +166,7 @@ describe('group APIs', () => {
 
   it('LeaveGroup empties the group; DeleteGroups then removes it', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', 1)
+    await createTopic(cluster, 't')
     const { coordinator, memberId } = await joinAndSync(cluster, 'g', ['t'], { t: [0] })
     const left = await cluster.send(coordinator, { api: 'LeaveGroup', groupId: 'g', members: [{ memberId }] })
     expect(left).toEqual({ errorCode: ErrorCode.NONE, members: [{ memberId, errorCode: ErrorCode.NONE }] })
@@ -193,7 +179,7 @@ describe('group APIs', () => {
   describe('NOT_COORDINATOR from any other broker, changing nothing', () => {
     it('for JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit and OffsetFetch', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't', 1)
+      await createTopic(cluster, 't')
       const { coordinator, memberId } = await joinAndSync(cluster, 'g', ['t'], { t: [0] })
       const wrong = otherThan(coordinator)
       const before = state(cluster)
@@ -215,7 +201,7 @@ describe('group APIs', () => {
 
     it('for DescribeGroups and DeleteGroups, per group', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't', 1)
+      await createTopic(cluster, 't')
       const { coordinator } = await joinAndSync(cluster, 'g', ['t'], { t: [0] })
       const wrong = otherThan(coordinator)
       const described = await cluster.send(wrong, { api: 'DescribeGroups', groups: ['g'] })
@@ -229,7 +215,7 @@ describe('group APIs', () => {
   describe('OffsetCommit', () => {
     it('answers UNKNOWN_TOPIC_OR_PARTITION for a partition that does not exist, and commits the others', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't', 1)
+      await createTopic(cluster, 't')
       const coordinator = coordinatorOf(cluster, 'admin-group')
       const response = await cluster.send(coordinator, {
         api: 'OffsetCommit',
@@ -267,7 +253,7 @@ describe('group APIs', () => {
 
     it('accepts generation -1 from outside the group only while the group is empty', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't', 1)
+      await createTopic(cluster, 't')
       const { coordinator } = await joinAndSync(cluster, 'g', ['t'], { t: [0] })
       const response = await cluster.send(coordinator, {
         api: 'OffsetCommit',
@@ -284,7 +270,7 @@ describe('group APIs', () => {
 
     it('OffsetFetch answers -1 for a partition without a committed offset', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't', 1)
+      await createTopic(cluster, 't')
       const coordinator = coordinatorOf(cluster, 'nobody')
       const fetched = await cluster.send(coordinator, { api: 'OffsetFetch', groupId: 'nobody', topics: [{ name: 't', partitionIndexes: [0] }] })
       expect(fetched.errorCode).toBe(ErrorCode.NONE)
@@ -295,7 +281,7 @@ describe('group APIs', () => {
   describe('DescribeGroups and ListGroups', () => {
     it('describes a Stable group with its protocol, members, metadata and assignments', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't', 2)
+      await createTopic(cluster, 't', { partitions: 2 })
       const { coordinator, memberId } = await joinAndSync(cluster, 'g', ['t'], { t: [1, 0] })
       const response = await cluster.send(coordinator, { api: 'DescribeGroups', groups: ['g', 'unknown'] })
       const unknownCoordinator = coordinatorOf(cluster, 'unknown')
@@ -326,7 +312,7 @@ describe('group APIs', () => {
 
     it('lists a group only on its coordinator, with its protocol type and state', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't', 1)
+      await createTopic(cluster, 't')
       const { coordinator } = await joinAndSync(cluster, 'g', ['t'], { t: [0] })
       for (const brokerId of [0, 1, 2]) {
         const response = await cluster.send(brokerId, { api: 'ListGroups' })
@@ -337,7 +323,7 @@ describe('group APIs', () => {
 
     it('filters ListGroups by state', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't', 1)
+      await createTopic(cluster, 't')
       const { coordinator } = await joinAndSync(cluster, 'g', ['t'], { t: [0] })
       expect((await cluster.send(coordinator, { api: 'ListGroups', statesFilter: ['Empty'] })).groups).toEqual([])
       expect((await cluster.send(coordinator, { api: 'ListGroups', statesFilter: ['Stable'] })).groups.map((g) => g.groupId)).toEqual(['g'])

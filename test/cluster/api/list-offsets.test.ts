@@ -3,24 +3,10 @@
  * lookup by timestamp, answered by the partition leader (Partition.fetchOffsetForTimestamp).
  */
 import { describe, it, expect } from 'vitest'
-import { ClusterModel, type ClusterOptions } from '../../../src/cluster/cluster-model.js'
-import { ManualClock } from '../../../src/cluster/clock.js'
+import { ClusterModel } from '../../../src/cluster/cluster-model.js'
 import { ErrorCode } from '../../../src/cluster/error-codes.js'
 import { IsolationLevel, OffsetSpec, type ListOffsetsResponse } from '../../../src/cluster/api/messages.js'
-
-function newCluster(options: ClusterOptions = {}): ClusterModel {
-  return new ClusterModel({ brokers: 3, seed: 1, clock: new ManualClock(0), ...options })
-}
-
-async function createTopic(cluster: ClusterModel, name: string, configs: Record<string, string> = {}): Promise<void> {
-  const response = await cluster.send(0, {
-    api: 'CreateTopics',
-    topics: [{ name, numPartitions: 1, replicationFactor: 3, assignments: [], configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })) }],
-    timeoutMs: 1000,
-    validateOnly: false,
-  })
-  expect(response.topics[0]!.errorCode).toBe(ErrorCode.NONE)
-}
+import { createTopic, newCluster } from '../../support/cluster-harness.js'
 
 function leaderOf(cluster: ClusterModel, topic: string): number {
   return cluster.controller.topic(topic)!.partitions[0]!.leader
@@ -56,7 +42,7 @@ const answer = (p: { offset: number; timestamp: number; errorCode: number }) => 
 describe('ListOffsets', () => {
   it('answers offset 0 for earliest and latest on an empty partition, and -1/-1 for max timestamp', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicationFactor: 3 })
     expect(answer(await listOffset(cluster, 't', OffsetSpec.EARLIEST))).toEqual({ offset: 0, timestamp: -1, errorCode: ErrorCode.NONE })
     expect(answer(await listOffset(cluster, 't', OffsetSpec.LATEST))).toEqual({ offset: 0, timestamp: -1, errorCode: ErrorCode.NONE })
     expect(answer(await listOffset(cluster, 't', OffsetSpec.MAX_TIMESTAMP))).toEqual({ offset: -1, timestamp: -1, errorCode: ErrorCode.NONE })
@@ -65,7 +51,7 @@ describe('ListOffsets', () => {
 
   it('answers the log start for earliest (-2) and the high watermark for latest (-1)', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicationFactor: 3 })
     await produceAt(cluster, 't', [10, 20, 30, 40])
     expect((await listOffset(cluster, 't', OffsetSpec.EARLIEST)).offset).toBe(0)
     expect((await listOffset(cluster, 't', OffsetSpec.LATEST)).offset).toBe(4)
@@ -76,7 +62,7 @@ describe('ListOffsets', () => {
 
   it('answers the record with the largest timestamp for max timestamp (-3), the first one on a tie', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicationFactor: 3 })
     await produceAt(cluster, 't', [100, 300, 200])
     await produceAt(cluster, 't', [300, 50])
     expect(answer(await listOffset(cluster, 't', OffsetSpec.MAX_TIMESTAMP))).toEqual({ offset: 1, timestamp: 300, errorCode: ErrorCode.NONE })
@@ -85,7 +71,7 @@ describe('ListOffsets', () => {
   describe('by timestamp', () => {
     it('answers the first offset whose timestamp is at or after the target', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       await produceAt(cluster, 't', [100, 200])
       await produceAt(cluster, 't', [300])
       await produceAt(cluster, 't', [400, 500])
@@ -98,14 +84,14 @@ describe('ListOffsets', () => {
 
     it('answers -1/-1 when no record is that recent', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       await produceAt(cluster, 't', [100, 200])
       expect(answer(await listOffset(cluster, 't', 201))).toEqual({ offset: -1, timestamp: -1, errorCode: ErrorCode.NONE })
     })
 
     it('follows log order, not timestamp order, when timestamps go backwards', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       await produceAt(cluster, 't', [100, 50])
       await produceAt(cluster, 't', [200])
       await produceAt(cluster, 't', [150])
@@ -116,7 +102,7 @@ describe('ListOffsets', () => {
 
     it('skips offsets below the log start', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       await produceAt(cluster, 't', [100, 200, 300])
       await cluster.send(leaderOf(cluster, 't'), { api: 'DeleteRecords', topics: [{ name: 't', partitions: [{ index: 0, offset: 2 }] }], timeoutMs: 1000 })
       expect(answer(await listOffset(cluster, 't', 0))).toEqual({ offset: 2, timestamp: 300, errorCode: ErrorCode.NONE })
@@ -124,7 +110,7 @@ describe('ListOffsets', () => {
 
     it('uses the append time on a LogAppendTime topic', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't', { 'message.timestamp.type': 'LogAppendTime' })
+      await createTopic(cluster, 't', { replicationFactor: 3, configs: { 'message.timestamp.type': 'LogAppendTime' } })
       await cluster.advance(1_000)
       await produceAt(cluster, 't', [5])
       await cluster.advance(1_000)
@@ -136,7 +122,7 @@ describe('ListOffsets', () => {
 
   it('answers NOT_LEADER_OR_FOLLOWER on a follower', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicationFactor: 3 })
     await produceAt(cluster, 't', [100])
     const p = cluster.controller.topic('t')!.partitions[0]!
     const follower = p.replicas.find((id) => id !== p.leader)!
@@ -147,7 +133,7 @@ describe('ListOffsets', () => {
 
   it('answers UNKNOWN_TOPIC_OR_PARTITION for a missing topic or partition', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicationFactor: 3 })
     expect((await listOffset(cluster, 'missing', OffsetSpec.LATEST, { brokerId: 0 })).errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
     expect((await listOffset(cluster, 't', OffsetSpec.LATEST, { partition: 2 })).errorCode).toBe(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
   })

@@ -4,24 +4,10 @@
  * getTopicMetadata + AutoTopicCreationManager).
  */
 import { describe, it, expect } from 'vitest'
-import { ClusterModel, type ClusterOptions } from '../../../src/cluster/cluster-model.js'
-import { ManualClock } from '../../../src/cluster/clock.js'
+import { ClusterModel } from '../../../src/cluster/cluster-model.js'
 import { ErrorCode } from '../../../src/cluster/error-codes.js'
 import { ZERO_UUID, type MetadataResponse } from '../../../src/cluster/api/messages.js'
-
-function newCluster(options: ClusterOptions = {}): ClusterModel {
-  return new ClusterModel({ brokers: 3, seed: 1, clock: new ManualClock(0), ...options })
-}
-
-async function createTopic(cluster: ClusterModel, name: string, numPartitions: number, replicationFactor: number): Promise<void> {
-  const response = await cluster.send(0, {
-    api: 'CreateTopics',
-    topics: [{ name, numPartitions, replicationFactor, assignments: [], configs: [] }],
-    timeoutMs: 1000,
-    validateOnly: false,
-  })
-  expect(response.topics[0]!.errorCode).toBe(ErrorCode.NONE)
-}
+import { createTopic, newCluster } from '../../support/cluster-harness.js'
 
 function metadata(cluster: ClusterModel, topics: string[] | null, allowAutoTopicCreation = false, brokerId = 0): Promise<MetadataResponse> {
   return cluster.send(brokerId, { api: 'Metadata', topics, allowAutoTopicCreation })
@@ -49,7 +35,7 @@ describe('Metadata', () => {
 
   it('gives the same answer from every broker (they share the metadata image)', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'orders', 3, 2)
+    await createTopic(cluster, 'orders', { partitions: 3, replicationFactor: 2 })
     const answers = await Promise.all([0, 1, 2].map((id) => metadata(cluster, null, false, id)))
     expect(answers[1]).toEqual(answers[0])
     expect(answers[2]).toEqual(answers[0])
@@ -57,8 +43,8 @@ describe('Metadata', () => {
 
   it('answers every topic for null and only the named ones otherwise', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'a', 1, 1)
-    await createTopic(cluster, 'b', 2, 1)
+    await createTopic(cluster, 'a')
+    await createTopic(cluster, 'b', { partitions: 2 })
     const all = await metadata(cluster, null)
     expect(all.topics.map((t) => t.name).sort()).toEqual(['a', 'b'])
     const named = await metadata(cluster, ['b'])
@@ -74,14 +60,14 @@ describe('Metadata', () => {
   // (metadataRequest.topics.asScala.toSet), so a name asked for twice is answered once.
   it('answers a topic named twice once', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'a', 1, 1)
+    await createTopic(cluster, 'a')
     const response = await metadata(cluster, ['a', 'a', 'missing', 'missing'])
     expect(response.topics.map((t) => t.name).sort()).toEqual(['a', 'missing'])
   })
 
   it('reports each partition with its leader, epoch, replicas and ISR', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'orders', 3, 3)
+    await createTopic(cluster, 'orders', { partitions: 3, replicationFactor: 3 })
     const response = await metadata(cluster, ['orders'])
     const topic = response.topics[0]!
     expect(topic).toMatchObject({ errorCode: ErrorCode.NONE, name: 'orders', isInternal: false })
@@ -159,7 +145,7 @@ describe('Metadata', () => {
 
     it('answers each named topic on its own: an invalid name does not stop a valid one', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 'exists', 1, 1)
+      await createTopic(cluster, 'exists')
       const response = await metadata(cluster, ['exists', 'bad name', 'fresh'], true)
       expect(response.topics.map((t) => [t.name, t.errorCode])).toEqual([
         ['exists', ErrorCode.NONE],
@@ -171,7 +157,7 @@ describe('Metadata', () => {
 
     it("refuses a name that collides with an existing one ('a.b' vs 'a_b') with INVALID_TOPIC_EXCEPTION", async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 'a_b', 1, 1)
+      await createTopic(cluster, 'a_b')
       const response = await metadata(cluster, ['a.b'], true)
       expect(response.topics[0]!.errorCode).toBe(ErrorCode.INVALID_TOPIC_EXCEPTION)
       expect(cluster.controller.topic('a.b')).toBeUndefined()

@@ -27,7 +27,7 @@ const deleteOffsets = (cluster: ClusterModel, groupId: string, topics: { name: s
 describe('OffsetDelete', () => {
   it('an Empty group loses the offsets asked for; unknown partitions are UNKNOWN_TOPIC_OR_PARTITION', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'a', 2)
+    await createTopic(cluster, 'a', { partitions: 2 })
     await commit(cluster, 'g', { 'a/0': 5, 'a/1': 6 })
     const response = await deleteOffsets(cluster, 'g', [{ name: 'a', partitions: [0, 7] }, { name: 'ghost', partitions: [0] }])
     expect(response).toEqual({
@@ -43,7 +43,7 @@ describe('OffsetDelete', () => {
 
   it('an Empty group left without offsets is removed (GROUP_ID_NOT_FOUND afterwards)', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'a', 1)
+    await createTopic(cluster, 'a')
     await commit(cluster, 'g', { 'a/0': 1 })
     expect((await deleteOffsets(cluster, 'g', [{ name: 'a', partitions: [0] }])).errorCode).toBe(0)
     expect(await deleteOffsets(cluster, 'g', [{ name: 'a', partitions: [0] }])).toEqual({ errorCode: ErrorCode.GROUP_ID_NOT_FOUND, topics: [] })
@@ -51,8 +51,8 @@ describe('OffsetDelete', () => {
 
   it('a live consumer group keeps the offsets of topics it subscribes to (GROUP_SUBSCRIBED_TO_TOPIC) and loses the others', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'mine', 1)
-    await createTopic(cluster, 'old', 1)
+    await createTopic(cluster, 'mine')
+    await createTopic(cluster, 'old')
     await commit(cluster, 'g', { 'mine/0': 3, 'old/0': 4 })
     await joinAndSync(cluster, 'g', ['mine'], { mine: [0] })
     const response = await deleteOffsets(cluster, 'g', [{ name: 'mine', partitions: [0] }, { name: 'old', partitions: [0] }])
@@ -69,7 +69,7 @@ describe('OffsetDelete', () => {
 
   it('a live group of another protocol type is NON_EMPTY_GROUP; an unknown group GROUP_ID_NOT_FOUND; another broker NOT_COORDINATOR; empty id INVALID_GROUP_ID', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'a', 1)
+    await createTopic(cluster, 'a')
     const coordinator = groupCoordinator(cluster, 'connect')
     const joined = await cluster.send(coordinator, { api: 'JoinGroup', groupId: 'connect', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 10_000, memberId: '', groupInstanceId: 'w1', protocolType: 'connect', protocols: [{ name: 'default', metadata: Buffer.alloc(0) }], clientId: 'c', clientHost: '/127.0.0.1' })
     expect(joined.errorCode).toBe(0)

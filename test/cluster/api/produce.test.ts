@@ -5,37 +5,12 @@
  * offsets and timestamps a successful append gets, and how the log rolls segments.
  */
 import { describe, it, expect } from 'vitest'
-import { ClusterModel, type ClusterOptions } from '../../../src/cluster/cluster-model.js'
+import { ClusterModel } from '../../../src/cluster/cluster-model.js'
 import { ManualClock } from '../../../src/cluster/clock.js'
 import { ErrorCode } from '../../../src/cluster/error-codes.js'
 import type { ProducePartitionResponse } from '../../../src/cluster/api/messages.js'
 import type { ProducerRecord } from '../../../src/cluster/log/record-batch.js'
-
-function newCluster(options: ClusterOptions = {}): ClusterModel {
-  return new ClusterModel({ brokers: 3, seed: 1, clock: new ManualClock(0), ...options })
-}
-
-async function createTopic(
-  cluster: ClusterModel,
-  name: string,
-  options: { partitions?: number; replicationFactor?: number; configs?: Record<string, string> } = {},
-): Promise<void> {
-  const response = await cluster.send(0, {
-    api: 'CreateTopics',
-    topics: [
-      {
-        name,
-        numPartitions: options.partitions ?? 1,
-        replicationFactor: options.replicationFactor ?? 3,
-        assignments: [],
-        configs: Object.entries(options.configs ?? {}).map(([n, value]) => ({ name: n, value })),
-      },
-    ],
-    timeoutMs: 1000,
-    validateOnly: false,
-  })
-  expect(response.topics[0]!.errorCode).toBe(ErrorCode.NONE)
-}
+import { createTopic, newCluster } from '../../support/cluster-harness.js'
 
 function leaderOf(cluster: ClusterModel, topic: string, partition = 0): number {
   return cluster.controller.topic(topic)!.partitions[partition]!.leader
@@ -108,7 +83,7 @@ describe('Produce', () => {
   describe('a successful append', () => {
     it('gets dense base offsets, batch after batch, and moves the watermarks', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       expect(await produce(cluster, 't', [record('a'), record('b'), record('c')])).toEqual({
         index: 0,
         errorCode: ErrorCode.NONE,
@@ -124,7 +99,7 @@ describe('Produce', () => {
 
     it('reports the current logStartOffset in the response', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       await produce(cluster, 't', [record('a'), record('b'), record('c')])
       await cluster.send(leaderOf(cluster, 't'), { api: 'DeleteRecords', topics: [{ name: 't', partitions: [{ index: 0, offset: 2 }] }], timeoutMs: 1000 })
       expect(await produce(cluster, 't', [record('d')])).toMatchObject({ errorCode: ErrorCode.NONE, baseOffset: 3, logStartOffset: 2 })
@@ -132,7 +107,7 @@ describe('Produce', () => {
 
     it('appends with acks 0 and 1 as well', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       expect(await produce(cluster, 't', [record('a')], { acks: 0 })).toMatchObject({ errorCode: ErrorCode.NONE, baseOffset: 0 })
       expect(await produce(cluster, 't', [record('b')], { acks: 1 })).toMatchObject({ errorCode: ErrorCode.NONE, baseOffset: 1 })
       expect(cluster.describe().topics[0]!.partitions[0]!.logEndOffset).toBe(2)
@@ -162,7 +137,7 @@ describe('Produce', () => {
 
     it('records a produced event with the offsets and acks', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       await cluster.advance(25)
       await produce(cluster, 't', [record('a'), record('b')], { acks: 1 })
       expect(cluster.timeline({ types: ['produced'] })).toEqual([{ type: 'produced', topic: 't', partition: 0, baseOffset: 0, count: 2, acks: 1, time: 25 }])
@@ -172,7 +147,7 @@ describe('Produce', () => {
   describe('timestamps', () => {
     it("CreateTime keeps the producer's timestamps and stamps the clock's time on records without one", async () => {
       const cluster = newCluster({ clock: new ManualClock(1_000) })
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       await cluster.advance(500)
       const result = await produce(cluster, 't', [record('a', null, 42), record('b'), record('c', null, 7)])
       expect(result.logAppendTime).toBe(-1)
@@ -184,7 +159,7 @@ describe('Produce', () => {
 
     it("LogAppendTime replaces every timestamp with the broker's clock and answers it as logAppendTime", async () => {
       const cluster = newCluster({ clock: new ManualClock(1_000) })
-      await createTopic(cluster, 't', { configs: { 'message.timestamp.type': 'LogAppendTime' } })
+      await createTopic(cluster, 't', { configs: { 'message.timestamp.type': 'LogAppendTime' }, replicationFactor: 3 })
       await cluster.advance(234)
       const result = await produce(cluster, 't', [record('a', null, 42), record('b')])
       expect(result).toMatchObject({ errorCode: ErrorCode.NONE, logAppendTime: 1_234 })
@@ -197,7 +172,7 @@ describe('Produce', () => {
   describe('refusals', () => {
     it('answers NOT_LEADER_OR_FOLLOWER on a follower and on a broker without a replica', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 'rf3')
+      await createTopic(cluster, 'rf3', { replicationFactor: 3 })
       await expectRefused(cluster, 'rf3', [record('a')], ErrorCode.NOT_LEADER_OR_FOLLOWER, { brokerId: followerOf(cluster, 'rf3') })
       await createTopic(cluster, 'rf1', { replicationFactor: 1 })
       await expectRefused(cluster, 'rf1', [record('a')], ErrorCode.NOT_LEADER_OR_FOLLOWER, { brokerId: nonReplicaOf(cluster, 'rf1') })
@@ -205,7 +180,7 @@ describe('Produce', () => {
 
     it('answers UNKNOWN_TOPIC_OR_PARTITION for a missing topic or partition, and never auto-creates', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       await expectRefused(cluster, 'missing', [record('a')], ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { brokerId: 0 })
       await expectRefused(cluster, 't', [record('a')], ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, { partition: 1, brokerId: leaderOf(cluster, 't') })
       expect(cluster.controller.topic('missing')).toBeUndefined()
@@ -213,7 +188,7 @@ describe('Produce', () => {
 
     it.each([2, -2, 5])('answers INVALID_REQUIRED_ACKS for acks %s', async (acks) => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       await expectRefused(cluster, 't', [record('a')], ErrorCode.INVALID_REQUIRED_ACKS, { acks })
     })
 
@@ -230,13 +205,13 @@ describe('Produce', () => {
     // with a batch of no records by LogValidator ("Invalid reported count for record batch: 0").
     it('answers INVALID_RECORD for an empty batch', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       await expectRefused(cluster, 't', [], ErrorCode.INVALID_RECORD)
     })
 
     it('answers MESSAGE_TOO_LARGE for a batch over max.message.bytes, appending none of it', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't', { configs: { 'max.message.bytes': '300' } })
+      await createTopic(cluster, 't', { configs: { 'max.message.bytes': '300' }, replicationFactor: 3 })
       await produce(cluster, 't', [record('first')])
       const result = await expectRefused(cluster, 't', [record(Buffer.alloc(100)), record(Buffer.alloc(200))], ErrorCode.MESSAGE_TOO_LARGE)
       expect(result.errorMessage).toEqual(expect.any(String))
@@ -246,20 +221,20 @@ describe('Produce', () => {
 
     it('takes the broker message.max.bytes as the default max.message.bytes', async () => {
       const cluster = newCluster({ brokerConfig: { 'message.max.bytes': 200 } })
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicationFactor: 3 })
       await expectRefused(cluster, 't', [record(Buffer.alloc(500))], ErrorCode.MESSAGE_TOO_LARGE)
     })
 
     it('answers INVALID_RECORD for a keyless record on a compacted topic, appending none of the batch', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 'c', { configs: { 'cleanup.policy': 'compact' } })
+      await createTopic(cluster, 'c', { configs: { 'cleanup.policy': 'compact' }, replicationFactor: 3 })
       await expectRefused(cluster, 'c', [record('v', 'k1'), record('no key'), record('v', 'k2')], ErrorCode.INVALID_RECORD)
       expect(await produce(cluster, 'c', [record('v', 'k1'), record(null, 'k2')])).toMatchObject({ errorCode: ErrorCode.NONE, baseOffset: 0 })
     })
 
     it('accepts keyless records on a delete-only topic', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 'd')
+      await createTopic(cluster, 'd', { replicationFactor: 3 })
       expect((await produce(cluster, 'd', [record('no key')])).errorCode).toBe(ErrorCode.NONE)
     })
 
@@ -295,7 +270,7 @@ describe('Produce', () => {
     // keys of a compacted topic (LogValidator) are checked.
     it('checks the ISR first, then the batch size, then the keys, as Kafka does', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 'c', { configs: { 'cleanup.policy': 'compact', 'max.message.bytes': '100', 'min.insync.replicas': '2' } })
+      await createTopic(cluster, 'c', { configs: { 'cleanup.policy': 'compact', 'max.message.bytes': '100', 'min.insync.replicas': '2' }, replicationFactor: 3 })
       const oversizedKeyless = [record(Buffer.alloc(500))]
       await expectRefused(cluster, 'c', oversizedKeyless, ErrorCode.MESSAGE_TOO_LARGE, { acks: -1 })
       await expectRefused(cluster, 'c', oversizedKeyless, ErrorCode.MESSAGE_TOO_LARGE, { acks: 1 })
@@ -309,7 +284,7 @@ describe('Produce', () => {
     it('rolls a new segment when the next batch would overflow segment.bytes', async () => {
       const cluster = newCluster()
       // Each one-record batch of a 100-byte value is 61 (header) + 8 + 100 = 169 bytes; two fit in 400.
-      await createTopic(cluster, 't', { configs: { 'segment.bytes': '400' } })
+      await createTopic(cluster, 't', { configs: { 'segment.bytes': '400' }, replicationFactor: 3 })
       for (let i = 0; i < 5; i++) await produce(cluster, 't', [record(Buffer.alloc(100))])
       const segments = cluster.controller.topic('t')!.partitions[0]!.log.allSegments
       expect(segments.map((s) => s.baseOffset)).toEqual([0, 2, 4])
@@ -319,7 +294,7 @@ describe('Produce', () => {
 
     it('puts a batch larger than segment.bytes in a segment of its own', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't', { configs: { 'segment.bytes': '100' } })
+      await createTopic(cluster, 't', { configs: { 'segment.bytes': '100' }, replicationFactor: 3 })
       await produce(cluster, 't', [record(Buffer.alloc(10))])
       await produce(cluster, 't', [record(Buffer.alloc(300)), record(Buffer.alloc(300))])
       await produce(cluster, 't', [record(Buffer.alloc(10))])
@@ -335,7 +310,7 @@ describe('Produce', () => {
     // timestamp is more than segment.ms after the max timestamp of the segment's first batch.
     it('rolls when a batch comes more than segment.ms after the first batch of the segment', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't', { configs: { 'segment.ms': '1000' } })
+      await createTopic(cluster, 't', { configs: { 'segment.ms': '1000' }, replicationFactor: 3 })
       await cluster.advance(5_000) // time before the first batch does not count
       await produce(cluster, 't', [record('a')])
       await cluster.advance(1_000)
@@ -349,7 +324,7 @@ describe('Produce', () => {
 
     it('measures segment.ms by the records\' CreateTime, not by the clock', async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't', { configs: { 'segment.ms': '1000' } })
+      await createTopic(cluster, 't', { configs: { 'segment.ms': '1000' }, replicationFactor: 3 })
       await produce(cluster, 't', [record('a', null, 10_000)])
       await produce(cluster, 't', [record('b', null, 11_001)])
       const segments = cluster.controller.topic('t')!.partitions[0]!.log.allSegments

@@ -33,7 +33,7 @@ const listAll = async (cluster: ClusterModel, stateFilters: string[] = [], produ
 describe('DescribeTransactions', () => {
   it('an open transaction: state, timeout, start time, producer and partitions; a completed one without partitions', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', 3)
+    await createTopic(cluster, 't', { partitions: 3 })
     const tx = await begin(cluster, 'tx', [2, 0])
     const [open] = (await cluster.send(tx.tc, { api: 'DescribeTransactions', transactionalIds: ['tx'] })).transactionStates
     expect(open).toEqual({
@@ -68,7 +68,7 @@ describe('DescribeTransactions', () => {
 describe('ListTransactions', () => {
   it('each broker lists the transactions it coordinates; state and producer id filters; unknown state names echoed', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', 1)
+    await createTopic(cluster, 't')
     const ids = ['a', 'b', 'c', 'd', 'e']
     const txns = new Map<string, Awaited<ReturnType<typeof begin>>>()
     for (const id of ids) txns.set(id, await begin(cluster, id, id === 'a' || id === 'b' ? [0] : null))

@@ -11,6 +11,7 @@ import { ManualClock } from '../../../src/cluster/clock.js'
 import { ErrorCode } from '../../../src/cluster/error-codes.js'
 import { ConfigResourceType } from '../../../src/cluster/api/messages.js'
 import { readAll, show } from './log-fixture.js'
+import { createTopic } from '../../support/cluster-harness.js'
 
 function newCluster(options: ClusterOptions = {}): { cluster: ClusterModel; clock: ManualClock } {
   const clock = new ManualClock(0)
@@ -18,16 +19,6 @@ function newCluster(options: ClusterOptions = {}): { cluster: ClusterModel; cloc
 }
 
 const entries = (configs: Record<string, string | null>) => Object.entries(configs).map(([name, value]) => ({ name, value }))
-
-async function createTopic(cluster: ClusterModel, name: string, configs: Record<string, string>, replicationFactor = 1): Promise<void> {
-  const response = await cluster.send(0, {
-    api: 'CreateTopics',
-    topics: [{ name, numPartitions: 1, replicationFactor, assignments: [], configs: entries(configs) }],
-    timeoutMs: 1000,
-    validateOnly: false,
-  })
-  expect(response.topics[0]!.errorCode).toBe(ErrorCode.NONE)
-}
 
 async function alterTopic(cluster: ClusterModel, name: string, configs: Record<string, string>): Promise<void> {
   const response = await cluster.send(0, { api: 'AlterConfigs', resources: [{ resourceType: ConfigResourceType.TOPIC, resourceName: name, configs: entries(configs) }], validateOnly: false })
@@ -74,7 +65,7 @@ async function produceThreeSegments(cluster: ClusterModel, clock: ManualClock, t
 describe('the retention check', () => {
   it('runs every log.retention.check.interval.ms and deletes expired segments', async () => {
     const { cluster, clock } = newCluster({ brokerConfig: { 'log.retention.check.interval.ms': 10_000 } })
-    await createTopic(cluster, 'events', { 'retention.ms': '5000', 'segment.ms': '1000' })
+    await createTopic(cluster, 'events', { configs: { 'retention.ms': '5000', 'segment.ms': '1000' } })
     await produceThreeSegments(cluster, clock, 'events')
     // At 2002 nothing is 5 s old yet; the check at 10 000 finds segments 0 and 1 expired
     // (largest timestamps 0 and 1001) and the active one (2002) too, so all three go.
@@ -90,7 +81,7 @@ describe('the retention check', () => {
 
   it('takes a retention.ms altered after the data was written at the next check', async () => {
     const { cluster, clock } = newCluster()
-    await createTopic(cluster, 'events', { 'segment.ms': '1000' })
+    await createTopic(cluster, 'events', { configs: { 'segment.ms': '1000' } })
     await produceThreeSegments(cluster, clock, 'events')
     await alterTopic(cluster, 'events', { 'segment.ms': '1000', 'retention.ms': '1500' })
     // log.retention.check.interval.ms defaults to 300 000.
@@ -103,7 +94,7 @@ describe('the retention check', () => {
 
   it('leaves compacted topics to the cleaner', async () => {
     const { cluster, clock } = newCluster({ brokerConfig: { 'log.retention.check.interval.ms': 1_000, 'log.cleaner.enable': false } })
-    await createTopic(cluster, 'both', { 'cleanup.policy': 'compact,delete', 'retention.ms': '100', 'segment.ms': '1000' })
+    await createTopic(cluster, 'both', { configs: { 'cleanup.policy': 'compact,delete', 'retention.ms': '100', 'segment.ms': '1000' } })
     await produceThreeSegments(cluster, clock, 'both')
     await clock.advance(10_000)
     // Kafka's LogManager skips compacted logs; with the cleaner off nothing deletes them.
@@ -116,7 +107,7 @@ describe('the retention check', () => {
 describe('the cleaner', () => {
   it('runs every log.cleaner.backoff.ms and compacts dirty compacted topics', async () => {
     const { cluster, clock } = newCluster({ brokerConfig: { 'log.cleaner.backoff.ms': 5_000 } })
-    await createTopic(cluster, 'profiles', { 'cleanup.policy': 'compact', 'segment.ms': '1000' })
+    await createTopic(cluster, 'profiles', { configs: { 'cleanup.policy': 'compact', 'segment.ms': '1000' } })
     await produceThreeSegments(cluster, clock, 'profiles')
     expect(leaderRecords(cluster, 'profiles')).toEqual(['0:a=1', '1:b=1', '2:a=2', '3:c=1'])
     await clock.advance(5_000 - clock.now())
@@ -129,7 +120,7 @@ describe('the cleaner', () => {
 
   it('does not run in the background with log.cleaner.enable=false, but runCleaner() still compacts', async () => {
     const { cluster, clock } = newCluster({ brokerConfig: { 'log.cleaner.enable': false } })
-    await createTopic(cluster, 'profiles', { 'cleanup.policy': 'compact', 'segment.ms': '1000' })
+    await createTopic(cluster, 'profiles', { configs: { 'cleanup.policy': 'compact', 'segment.ms': '1000' } })
     await produceThreeSegments(cluster, clock, 'profiles')
     await clock.advance(600_000)
     expect(leaderRecords(cluster, 'profiles')).toHaveLength(4)
@@ -140,7 +131,7 @@ describe('the cleaner', () => {
 
   it('compacts a topic from the pass after cleanup.policy becomes compact', async () => {
     const { cluster, clock } = newCluster({ brokerConfig: { 'log.cleaner.enable': false } })
-    await createTopic(cluster, 'profiles', { 'segment.ms': '1000' })
+    await createTopic(cluster, 'profiles', { configs: { 'segment.ms': '1000' } })
     await produceThreeSegments(cluster, clock, 'profiles')
     expect(cluster.runCleaner()).toEqual([])
     await alterTopic(cluster, 'profiles', { 'segment.ms': '1000', 'cleanup.policy': 'compact' })
@@ -150,7 +141,7 @@ describe('the cleaner', () => {
 
   it('cleans every replica’s own log and reports each', async () => {
     const { cluster, clock } = newCluster({ brokerConfig: { 'log.cleaner.enable': false } })
-    await createTopic(cluster, 'profiles', { 'cleanup.policy': 'compact', 'segment.ms': '1000' }, 3)
+    await createTopic(cluster, 'profiles', { replicationFactor: 3, configs: { 'cleanup.policy': 'compact', 'segment.ms': '1000' } })
     await produceThreeSegments(cluster, clock, 'profiles')
     const partition = partitionOf(cluster, 'profiles')
     const shared = partition.allReplicas().map((r) => r.log.allSegments[0]!.batches[0])
@@ -168,7 +159,7 @@ describe('the cleaner', () => {
 
   it('removes tombstones delete.retention.ms after the pass that kept them', async () => {
     const { cluster, clock } = newCluster({ brokerConfig: { 'log.cleaner.enable': false } })
-    await createTopic(cluster, 'profiles', { 'cleanup.policy': 'compact', 'segment.ms': '1000', 'delete.retention.ms': '60000', 'min.cleanable.dirty.ratio': '0.01' })
+    await createTopic(cluster, 'profiles', { configs: { 'cleanup.policy': 'compact', 'segment.ms': '1000', 'delete.retention.ms': '60000', 'min.cleanable.dirty.ratio': '0.01' } })
     await produce(cluster, 'profiles', 'a=1', 'b=1')
     await clock.advance(1_001)
     await produce(cluster, 'profiles', 'a=')
@@ -199,7 +190,7 @@ describe('lifecycle', () => {
 
   it('a pass with nothing to do reports nothing and records nothing', async () => {
     const { cluster } = newCluster()
-    await createTopic(cluster, 'quiet', {})
+    await createTopic(cluster, 'quiet')
     await produce(cluster, 'quiet', 'a=1')
     expect(cluster.runCleaner()).toEqual([])
     expect(cluster.timeline({ types: ['segmentsDeleted', 'logCompacted'] })).toEqual([])

@@ -13,7 +13,8 @@ import { Cluster, logLevel, type Consumer } from '../../../src/index.js'
 import { BrokerUnreachableError, ErrorCode, errorName } from '../../../src/cluster/error-codes.js'
 import type { ProducePartitionResponse } from '../../../src/cluster/api/messages.js'
 import { StormClock } from '../../support/storm-clock.js'
-import { createTopic, eventsOf, partitionOf, stateOf, track } from './harness.js'
+import { eventsOf, partitionOf, stateOf, track } from './harness.js'
+import { createTopic } from '../../support/cluster-harness.js'
 
 // -------------------------------------------------------------------------------------------
 // Harness
@@ -117,7 +118,7 @@ describe('fault scenario 1: acks=all, RF=3, min.insync.replicas=2, the leader cr
    * acknowledged. Returns the acknowledged offsets.
    */
   async function leaderCrashes(cluster: Cluster, lagTimeMaxMs: number): Promise<Map<number, string>> {
-    await createTopic(cluster, 't', { 'min.insync.replicas': '2' })
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]], configs: { 'min.insync.replicas': '2' } })
     const acked = new Map<number, string>()
     const ack = (values: string[], r: ProducePartitionResponse): void => {
       expect(errorName(r.errorCode)).toBe('NONE')
@@ -202,7 +203,7 @@ describe('fault scenario 1: acks=all, RF=3, min.insync.replicas=2, the leader cr
 describe('fault scenario 1 with lost unflushed data: the crashed leader restarts before its session expires', () => {
   it('still loses nothing acknowledged with acks=all', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', { 'min.insync.replicas': '2' })
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]], configs: { 'min.insync.replicas': '2' } })
     for (const v of ['a', 'b', 'c']) expect(errorName((await produce(cluster, 't', [v])).errorCode)).toBe('NONE')
     cluster.stopBroker(0, { crash: true, loseUnflushed: true })
     await cluster.advance(1_000)
@@ -223,7 +224,7 @@ describe('unclean elections in a row', () => {
   it('a divergence point inside a batch: the follower drops the batch and converges on the leader', async () => {
     const cluster = newCluster({ 'broker.session.timeout.ms': 3_000 })
     const step = stepper(cluster)
-    await createTopic(cluster, 't', { 'unclean.leader.election.enable': 'true', 'min.insync.replicas': '1' }, [2, 1])
+    await createTopic(cluster, 't', { replicas: [[2, 1]], configs: { 'unclean.leader.election.enable': 'true', 'min.insync.replicas': '1' } })
     await step(() => cluster.stopBroker(1))
     for (const values of [['a'], ['b'], ['c', 'd']]) expect(errorName((await produce(cluster, 't', values)).errorCode)).toBe('NONE')
     await step(() => cluster.stopBroker(2)) // offline
@@ -251,7 +252,7 @@ describe('crashes that lose unflushed records (loseUnflushed)', () => {
   it('no follower truncates against a crashed leader; the committed record survives on the others', async () => {
     const cluster = newCluster({ 'broker.session.timeout.ms': 3_000 })
     const step = stepper(cluster)
-    await createTopic(cluster, 't', { 'min.insync.replicas': '1' })
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]], configs: { 'min.insync.replicas': '1' } })
     await step(() => cluster.stopBroker(0)) // controlled: 1 leads
     expect(errorName((await produce(cluster, 't', ['a'])).errorCode)).toBe('NONE') // on 1 and 2
     await step(() => cluster.stopBroker(1, { crash: true, loseUnflushed: true }))
@@ -269,7 +270,7 @@ describe('crashes that lose unflushed records (loseUnflushed)', () => {
   it('a lone replica that lost committed records leads again from its log end: the loss is recorded, the invariants hold', async () => {
     const cluster = newCluster({ 'broker.session.timeout.ms': 3_000 })
     const step = stepper(cluster)
-    await createTopic(cluster, 't', {}, [0])
+    await createTopic(cluster, 't', { replicas: [[0]] })
     expect(errorName((await produce(cluster, 't', ['a', 'b'])).errorCode)).toBe('NONE')
     expect(stateOf(cluster, 't')).toMatchObject({ highWatermark: 2, logEndOffset: 2 })
     await step(() => cluster.stopBroker(0, { crash: true, loseUnflushed: true }))
@@ -286,7 +287,7 @@ describe('crashes that lose unflushed records (loseUnflushed)', () => {
 describe('fault scenario 1 with an in-sync follower down during the leader change', () => {
   it('never acknowledges an acks=all write that only one replica holds, so nothing acknowledged is lost', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', { 'min.insync.replicas': '2' })
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]], configs: { 'min.insync.replicas': '2' } })
     cluster.delayReplication(1, 100)
     expect(errorName((await produce(cluster, 't', ['a'], { acks: 1 })).errorCode)).toBe('NONE')
     cluster.stopBroker(2, { crash: true })
@@ -311,7 +312,7 @@ describe('fault scenario 1 with an in-sync follower down during the leader chang
 describe('fault scenario 2: acks=1, the leader crashes before its followers fetch', () => {
   it('acknowledges a write that the returning old leader then truncates away', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
     expect(errorName((await produce(cluster, 't', ['a', 'b'], { acks: 1 })).errorCode)).toBe('NONE')
     cluster.pauseReplication(1)
     cluster.pauseReplication(2)
@@ -354,7 +355,7 @@ describe('fault scenario 3: unclean leader election', () => {
    * acks=all once 2 left the ISR). Then brokers 0 and 1 (the whole ISR) crash.
    */
   async function isrDies(cluster: Cluster, topicConfigs: Record<string, string>): Promise<void> {
-    await createTopic(cluster, 't', topicConfigs)
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]], configs: topicConfigs })
     expect(errorName((await produce(cluster, 't', ['a', 'b', 'c'])).errorCode)).toBe('NONE')
     cluster.pauseReplication(2)
     const acked = track(produce(cluster, 't', ['d', 'e', 'f', 'g', 'h']))
@@ -380,7 +381,7 @@ describe('fault scenario 3: unclean leader election', () => {
 
   it('enabled: checkInvariants accepts the documented loss while the old ISR members are still down', async () => {
     const cluster = newCluster({ 'replica.lag.time.max.ms': 1_000 })
-    await createTopic(cluster, 't', { 'unclean.leader.election.enable': 'true' })
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]], configs: { 'unclean.leader.election.enable': 'true' } })
     expect(errorName((await produce(cluster, 't', ['a', 'b', 'c'])).errorCode)).toBe('NONE')
     cluster.pauseReplication(2)
     // One batch per record, so that each committed offset is its own batch on brokers 0 and 1.
@@ -403,7 +404,7 @@ describe('fault scenario 3: unclean leader election', () => {
     const consumer: Consumer = kafka.consumer({ groupId: 'g', sessionTimeout: 30_000, heartbeatInterval: 1_000, maxWaitTimeInMs: 100 })
     cleanups.push(async () => void (await consumer.disconnect().catch(() => {})))
     const seen: { offset: number; value: string }[] = []
-    await createTopic(cluster, 't', { 'unclean.leader.election.enable': 'true' })
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]], configs: { 'unclean.leader.election.enable': 'true' } })
     await consumer.connect()
     await consumer.subscribe({ topics: ['t'], fromBeginning: true })
     await consumer.run({ eachMessage: async ({ message }) => void seen.push({ offset: Number(message.offset), value: message.value!.toString() }) })
@@ -466,7 +467,7 @@ describe('fault scenario 3: unclean leader election', () => {
 describe('fault scenario 4: the ISR shrinks to the leader alone (Jepsen 2013)', () => {
   async function leaderAlone(minInsyncReplicas: string): Promise<{ cluster: Cluster; inFlight: ReturnType<typeof track<ProducePartitionResponse>> }> {
     const cluster = newCluster({ 'replica.lag.time.max.ms': 1_000 })
-    await createTopic(cluster, 't', { 'min.insync.replicas': minInsyncReplicas, 'unclean.leader.election.enable': 'true' })
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]], configs: { 'min.insync.replicas': minInsyncReplicas, 'unclean.leader.election.enable': 'true' } })
     expect(errorName((await produce(cluster, 't', ['a', 'b'])).errorCode)).toBe('NONE')
     cluster.pauseReplication(1)
     cluster.pauseReplication(2)
@@ -528,7 +529,7 @@ describe('fault scenario 5: fast leader changes and hard failures never make rep
 
   it('KIP-101 scenario 2: both replicas crash, the follower returns first and writes; the old leader truncates instead of diverging', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', {}, [0, 1])
+    await createTopic(cluster, 't', { replicas: [[0, 1]] })
     expect(errorName((await produce(cluster, 't', ['m1'])).errorCode)).toBe('NONE')
     cluster.pauseReplication(1)
     expect(errorName((await produce(cluster, 't', ['m2'], { acks: 1 })).errorCode)).toBe('NONE')
@@ -565,7 +566,7 @@ describe('fault scenario 5: fast leader changes and hard failures never make rep
     it(`three leaders in quick succession, the crashed ones back in the order ${order.join(', ')}`, async () => {
       const cluster = newCluster()
       const step = stepper(cluster)
-      await createTopic(cluster, 't')
+      await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
       await step(() => produce(cluster, 't', ['a', 'b']))
       await step(() => cluster.pauseReplication(1))
       await step(() => cluster.pauseReplication(2))
@@ -595,7 +596,7 @@ describe('fault scenario 5: fast leader changes and hard failures never make rep
 
   it('a replica whose log holds only a later epoch than the leader’s truncates instead of keeping its records (KIP-279)', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', { 'unclean.leader.election.enable': 'true' })
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]], configs: { 'unclean.leader.election.enable': 'true' } })
     cluster.pauseReplication(1)
     cluster.pauseReplication(2)
     await produce(cluster, 't', ['a'], { acks: 1 }) // offset 0, epoch 0, on broker 0 only
@@ -625,7 +626,7 @@ describe('fault scenario 5: fast leader changes and hard failures never make rep
   it('a replica that led an epoch without writing, then copied an older epoch\'s record, keeps it across a reconcile', async () => {
     const cluster = newCluster({ 'broker.session.timeout.ms': 3_000 })
     const step = stepper(cluster)
-    await createTopic(cluster, 't', { 'min.insync.replicas': '2' }, [2, 0, 1])
+    await createTopic(cluster, 't', { replicas: [[2, 0, 1]], configs: { 'min.insync.replicas': '2' } })
     await step(() => cluster.isolate(0))
     track(produce(cluster, 't', ['a'])) // on 2 and 1 (epoch 0), not on the cut-off 0
     await step(() => cluster.advance(1))
@@ -652,7 +653,7 @@ describe('fault scenario 5: fast leader changes and hard failures never make rep
   it('a leader that wrote in its own epoch and crashed is cut back to where its epoch diverged, then catches up', async () => {
     const cluster = newCluster({ 'replica.lag.time.max.ms': 60_000 })
     const step = stepper(cluster)
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
     await step(() => produce(cluster, 't', ['a']))
     // Leadership moves 0 -> 1 by a controlled shutdown (epoch 1), a write in it, then 1 takes a
     // write nobody fetches and crashes: 0 leads epoch 2 and writes at the same offset.

@@ -1,30 +1,9 @@
 /**
- * What the replication tests share: creating a topic with a manual assignment at the request
- * boundary, looking at a partition, following in-flight requests and reading the timeline.
+ * What the replication tests share: looking at a partition, following in-flight requests and
+ * reading the timeline (topics come from test/support/cluster-harness.ts's createTopic).
  */
-import { expect } from 'vitest'
 import type { Cluster, TimelineEvent } from '../../../src/index.js'
-import { ErrorCode } from '../../../src/cluster/error-codes.js'
 import type { Partition } from '../../../src/cluster/partition/partition.js'
-
-/** A one-partition topic on the given replicas (the first leads), created through any reachable broker. */
-export async function createTopic(cluster: Cluster, name: string, configs: Record<string, string> = {}, replicas: number[] = [0, 1, 2]): Promise<void> {
-  const response = await cluster.send(cluster.reachableBrokers()[0]!.id, {
-    api: 'CreateTopics',
-    topics: [
-      {
-        name,
-        numPartitions: -1,
-        replicationFactor: -1,
-        assignments: [{ partitionIndex: 0, brokerIds: replicas }],
-        configs: Object.entries(configs).map(([n, value]) => ({ name: n, value })),
-      },
-    ],
-    timeoutMs: 1000,
-    validateOnly: false,
-  })
-  expect(response.topics[0]!.errorCode).toBe(ErrorCode.NONE)
-}
 
 export function partitionOf(cluster: Cluster, topic = 't'): Partition {
   return cluster.controller.topic(topic)!.partitions[0]!

@@ -14,7 +14,8 @@ import { Cluster } from '../../../src/index.js'
 import { BrokerUnreachableError, ErrorCode, errorName } from '../../../src/cluster/error-codes.js'
 import type { ProducePartitionResponse } from '../../../src/cluster/api/messages.js'
 import { StormClock } from '../../support/storm-clock.js'
-import { createTopic, eventsOf, partitionOf, stateOf, track } from './harness.js'
+import { eventsOf, partitionOf, stateOf, track } from './harness.js'
+import { createTopic } from '../../support/cluster-harness.js'
 
 // -------------------------------------------------------------------------------------------
 // Harness
@@ -62,7 +63,7 @@ function replicaValues(cluster: Cluster, brokerId: number, topic = 't'): string[
 describe('followers', () => {
   it('hold the leader’s batch objects themselves, not copies', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
     await produce(cluster, ['a', 'b'])
     await produce(cluster, ['c'])
     const p = partitionOf(cluster)
@@ -86,7 +87,7 @@ describe('followers of a compacted topic', () => {
   // batches threw ("batch at 1 does not follow log end 0") instead of copying the gap.
   it('copy the leader\'s log with the gaps its cleaner left, and rejoin the ISR', async () => {
     const cluster = newCluster({ 'log.cleaner.backoff.ms': 60_000 })
-    await createTopic(cluster, 't', { 'cleanup.policy': 'compact', 'segment.ms': '100', 'min.cleanable.dirty.ratio': '0.01' })
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]], configs: { 'cleanup.policy': 'compact', 'segment.ms': '100', 'min.cleanable.dirty.ratio': '0.01' } })
     cluster.stopBroker(2)
     const producer = cluster.kafka({ clientId: 'p', logLevel: 0 }).producer()
     await producer.connect()
@@ -114,8 +115,8 @@ describe('the ISR', () => {
   // since the topic's creation and emptied the ISR down to the leader.
   it('keeps the healthy followers of an idle partition when another replica crashes', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', {}, [0, 1, 2])
-    await createTopic(cluster, 'idle', {}, [0, 2, 1])
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
+    await createTopic(cluster, 'idle', { replicas: [[0, 2, 1]] })
     await cluster.advance(5 * LAG)
     cluster.stopBroker(1, { crash: true })
     await cluster.advance(3 * LAG)
@@ -129,7 +130,7 @@ describe('the ISR', () => {
 
   it('loses a follower exactly replica.lag.time.max.ms after it last caught up, and takes it back once caught up', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
     await cluster.advance(500)
     await produce(cluster, ['a']) // every follower caught up at t=500
     cluster.pauseReplication(2) // and broker 2 stops fetching at that same instant
@@ -152,7 +153,7 @@ describe('the ISR', () => {
 
   it('keeps a follower that is slow but never further behind than replica.lag.time.max.ms', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
     cluster.delayReplication(2, LAG - 1)
     for (let i = 0; i < 10; i++) {
       void produce(cluster, [`v${i}`], { acks: 1 })
@@ -166,7 +167,7 @@ describe('the ISR', () => {
 
   it('loses a follower that stops fetching long after the last append only replica.lag.time.max.ms after it stopped', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
     await produce(cluster, ['a']) // t=0
     await cluster.advance(10_000) // idle but healthy followers keep fetching in Kafka
     cluster.pauseReplication(2) // t=10000: broker 2 stops fetching
@@ -179,7 +180,7 @@ describe('the ISR', () => {
 
   it('loses a follower whose broker is fenced, at once, and the high watermark then follows the ISR left', async () => {
     const cluster = newCluster({ 'replica.lag.time.max.ms': 60_000 })
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
     cluster.pauseReplication(2)
     const waiting = track(produce(cluster, ['a']))
     await cluster.advance(0)
@@ -195,7 +196,7 @@ describe('the ISR', () => {
 describe('the high watermark', () => {
   it('is the smallest log end offset over the ISR', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
     await produce(cluster, ['a'])
     cluster.pauseReplication(1)
     await produce(cluster, ['b', 'c'], { acks: 1 })
@@ -207,7 +208,7 @@ describe('the high watermark', () => {
 
   it('is held while the ISR is smaller than min.insync.replicas, and moves again when the ISR grows back', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', { 'min.insync.replicas': '2' })
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]], configs: { 'min.insync.replicas': '2' } })
     cluster.pauseReplication(1)
     cluster.pauseReplication(2)
     await produce(cluster, ['a'], { acks: 1 })
@@ -229,7 +230,7 @@ describe('the high watermark', () => {
 
   it('does not count an in-sync follower that has not fetched from the new leader', async () => {
     const cluster = newCluster({ 'replica.lag.time.max.ms': 30_000 })
-    await createTopic(cluster, 't', { 'min.insync.replicas': '2' })
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]], configs: { 'min.insync.replicas': '2' } })
     cluster.delayReplication(1, 100)
     await produce(cluster, ['a'], { acks: 1 }) // brokers 0 and 2 hold 'a' at offset 0; 1 does not yet
     cluster.stopBroker(2, { crash: true }) // 2 stays in the ISR until its session expires
@@ -245,7 +246,7 @@ describe('the high watermark', () => {
 
   it('uses min(min.insync.replicas, replication factor): min.insync.replicas=3 on RF=2 does not block acks=all', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', { 'min.insync.replicas': '3' }, [0, 1])
+    await createTopic(cluster, 't', { replicas: [[0, 1]], configs: { 'min.insync.replicas': '3' } })
     expect(await produce(cluster, ['a'])).toMatchObject({ errorCode: ErrorCode.NONE, baseOffset: 0 })
     expect(stateOf(cluster).highWatermark).toBe(1)
   })
@@ -254,7 +255,7 @@ describe('the high watermark', () => {
 describe('acks=all', () => {
   it('waits while a follower is delayed and answers when it catches up', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
     cluster.delayReplication(2, 200)
     const all = track(produce(cluster, ['a']))
     const one = track(produce(cluster, ['b'], { acks: 1 }))
@@ -271,7 +272,7 @@ describe('acks=all', () => {
 
   it('keeps waiting when the ISR shrinks below min.insync.replicas while it waits, and times out (Kafka 3.7, KAFKA-15583); the data is written', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', { 'min.insync.replicas': '2' })
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]], configs: { 'min.insync.replicas': '2' } })
     cluster.pauseReplication(1)
     cluster.pauseReplication(2)
     const waiting = track(produce(cluster, ['a'], { timeoutMs: 5_000 }))
@@ -293,7 +294,7 @@ describe('acks=all', () => {
 
   it('answers NOT_ENOUGH_REPLICAS before appending once the ISR is already too small', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', { 'min.insync.replicas': '3' })
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]], configs: { 'min.insync.replicas': '3' } })
     cluster.stopBroker(2)
     const refused = await produce(cluster, ['a'])
     expect(refused).toMatchObject({ errorCode: ErrorCode.NOT_ENOUGH_REPLICAS, baseOffset: -1 })
@@ -304,7 +305,7 @@ describe('acks=all', () => {
 
   it('answers REQUEST_TIMED_OUT after the request timeout; the data stays in the log and is committed later', async () => {
     const cluster = newCluster({ 'replica.lag.time.max.ms': 60_000 })
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
     cluster.pauseReplication(2)
     const waiting = track(produce(cluster, ['a'], { timeoutMs: 500 }))
     await cluster.advance(499)
@@ -318,7 +319,7 @@ describe('acks=all', () => {
 
   it('answers NOT_LEADER_OR_FOLLOWER when leadership moves while it waits', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
     cluster.delayReplication(2, 500)
     const waiting = track(produce(cluster, ['a']))
     await cluster.advance(0)
@@ -334,7 +335,7 @@ describe('acks=all', () => {
 describe('elections', () => {
   it('a controlled shutdown moves leadership at once; every election bumps the leader epoch', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
     await produce(cluster, ['a'])
     cluster.stopBroker(0)
     // No time passes: the controller moved leadership before the broker stopped.
@@ -360,7 +361,7 @@ describe('elections', () => {
 
   it('a crash moves leadership only when the controller fences the broker, broker.session.timeout.ms later', async () => {
     const cluster = newCluster({ 'broker.session.timeout.ms': 2_000 })
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
     cluster.stopBroker(0, { crash: true })
     expect(cluster.describe().brokers[0]).toMatchObject({ running: false, alive: true })
     await cluster.advance(1_999)
@@ -372,7 +373,7 @@ describe('elections', () => {
 
   it('leadership moves back to the preferred replica leader.imbalance.check.interval.seconds after it rejoins the ISR', async () => {
     const cluster = newCluster({ 'leader.imbalance.check.interval.seconds': 10 })
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
     cluster.stopBroker(0)
     await produce(cluster, ['a'])
     await cluster.advance(1_000)
@@ -388,7 +389,7 @@ describe('elections', () => {
 
   it('leadership stays put with auto.leader.rebalance.enable=false', async () => {
     const cluster = newCluster({ 'leader.imbalance.check.interval.seconds': 10, 'auto.leader.rebalance.enable': false })
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
     cluster.stopBroker(0)
     cluster.startBroker(0)
     await cluster.advance(60_000)
@@ -397,7 +398,7 @@ describe('elections', () => {
 
   it('a partition whose ISR is all on stopped brokers is offline, then led by the first ISR member to return', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', {}, [0, 1])
+    await createTopic(cluster, 't', { replicas: [[0, 1]] })
     await produce(cluster, ['a'])
     cluster.stopBroker(1)
     cluster.stopBroker(0)
@@ -415,7 +416,7 @@ describe('elections', () => {
 describe('isolate and heal', () => {
   it('cuts a leader off its clients and followers; after the session timeout its partitions move; after heal it truncates, catches up and rejoins', async () => {
     const cluster = newCluster({ 'replica.lag.time.max.ms': 30_000 })
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
     await produce(cluster, ['a', 'b'])
     // A record only the leader has when the network is cut: the followers cannot fetch it any more.
     cluster.pauseReplication(1)
@@ -445,7 +446,7 @@ describe('isolate and heal', () => {
 
   it('an isolation healed within the session timeout changes no leadership', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
     cluster.isolate(1)
     const waiting = track(produce(cluster, ['a']))
     await cluster.advance(SESSION_TIMEOUT - 1)
@@ -481,7 +482,7 @@ describe('coordinators', () => {
 describe('cluster.intercept', () => {
   it('fails a request once with a Kafka error, then falls through', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
     const seen: number[] = []
     cluster.intercept('Produce', ({ seen: n }) => (seen.push(n), { error: 'NOT_LEADER_OR_FOLLOWER' }), { times: 1 })
     expect(await produce(cluster, ['a'])).toMatchObject({ errorCode: ErrorCode.NOT_LEADER_OR_FOLLOWER, baseOffset: -1 })
@@ -492,7 +493,7 @@ describe('cluster.intercept', () => {
 
   it('keeps failing until its disposer removes it; only the chosen broker and API are touched', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
     const dispose = cluster.intercept('Produce', () => ({ error: 'REQUEST_TIMED_OUT' }), { brokerId: 0 })
     for (let i = 0; i < 3; i++) expect(errorName((await produce(cluster, ['a'])).errorCode)).toBe('REQUEST_TIMED_OUT')
     const metadata = await cluster.send(0, { api: 'Metadata', topics: ['t'], allowAutoTopicCreation: false })
@@ -504,7 +505,7 @@ describe('cluster.intercept', () => {
 
   it('delays a request on the cluster clock, then handles it', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
     cluster.intercept('Produce', () => ({ delayMs: 300 }), { times: 1 })
     const delayed = track(produce(cluster, ['a']))
     await cluster.advance(299)
@@ -516,7 +517,7 @@ describe('cluster.intercept', () => {
 
   it('drops the connection: the request is not handled', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
     cluster.intercept('Produce', () => ({ disconnect: true }), { times: 1 })
     await expect(produce(cluster, ['a'])).rejects.toBeInstanceOf(BrokerUnreachableError)
     expect(stateOf(cluster).logEndOffset).toBe(0)
@@ -524,7 +525,7 @@ describe('cluster.intercept', () => {
 
   it('answers with a response of its own, and observes without changing anything when it returns nothing', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't')
+    await createTopic(cluster, 't', { replicas: [[0, 1, 2]] })
     const observed: string[] = []
     cluster.intercept('*', ({ api, brokerId }) => void observed.push(`${api}@${brokerId}`))
     cluster.intercept('Produce', () => ({ respond: { topics: [{ name: 't', partitions: [{ index: 0, errorCode: 0, baseOffset: 42, logAppendTime: -1, logStartOffset: 0 }] }] } }), { times: 1 })

@@ -11,7 +11,7 @@ describe('IncrementalAlterConfigs (44)', () => {
   for (const version of versions(44)) {
     it(`v${version}: APPEND to a list config and SET another; an APPEND to a non-list config is INVALID_CONFIG`, async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't', 1)
+      await createTopic(cluster, 't')
       const response = await viaCodec(44, version, {
         resources: [
           { resourceType: 2, resourceName: 't', configs: [{ name: 'cleanup.policy', configOperation: 2, value: 'compact' }, { name: 'retention.ms', configOperation: 0, value: '100' }] },
@@ -33,8 +33,8 @@ describe('IncrementalAlterConfigs (44)', () => {
 describe('OffsetDelete (47)', () => {
   it('v0: a live consumer group keeps its subscribed topics\' offsets; a group error comes alone', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'mine', 1)
-    await createTopic(cluster, 'old', 1)
+    await createTopic(cluster, 'mine')
+    await createTopic(cluster, 'old')
     const coordinator = groupCoordinator(cluster, 'g')
     await cluster.send(coordinator, { api: 'OffsetCommit', groupId: 'g', generationId: -1, memberId: '', topics: [{ name: 'mine', partitions: [{ index: 0, committedOffset: 1, committedMetadata: null }] }, { name: 'old', partitions: [{ index: 0, committedOffset: 2, committedMetadata: null }] }] })
     await joinAndSync(cluster, 'g', ['mine'], { mine: [0] })
@@ -55,7 +55,7 @@ describe('OffsetDelete (47)', () => {
 describe('DescribeProducers (61), DescribeTransactions (65), ListTransactions (66)', () => {
   it('v0: an open transaction seen by its partition leader and by its coordinator', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', 1)
+    await createTopic(cluster, 't')
     const tc = cluster.coordinatorFor('tx', 1)!
     const init = await viaCodec(22, 4, { transactionalId: 'tx', transactionTimeoutMs: 20_000, producerId: -1, producerEpoch: -1 }, cluster, tc)
     const producerId = init.producerId as number

@@ -44,7 +44,7 @@ describe('DescribeConfigs (32)', () => {
   for (const version of versions(32, 3)) {
     it(`v${version} through our codec: config types, and documentation only when asked for`, async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't', 1)
+      await createTopic(cluster, 't')
       const ask = (includeDocumentation: boolean) =>
         viaCodec(32, version, { resources: [{ resourceType: TOPIC, resourceName: 't', configurationKeys: ['cleanup.policy', 'retention.ms', 'unclean.leader.election.enable'] }], includeSynonyms: false, includeDocumentation }, cluster)
       const plain = ((await ask(false)).results as any[])[0].configs as any[]
@@ -77,7 +77,7 @@ describe('AlterConfigs (33)', () => {
 
   it('v2 through our codec', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', 1)
+    await createTopic(cluster, 't')
     const response = await viaCodec(33, 2, { resources: [{ resourceType: TOPIC, resourceName: 't', configs: [{ name: 'max.message.bytes', value: '2048' }] }, { resourceType: TOPIC, resourceName: 'nope', configs: [] }], validateOnly: false }, cluster)
     expect((response.responses as any[]).map((r) => [r.resourceName, r.errorCode])).toEqual([['t', 0], ['nope', ErrorCode.UNKNOWN_TOPIC_OR_PARTITION]])
     expect(cluster.controller.topic('t')!.configs.get('max.message.bytes')).toBe('2048')
@@ -87,7 +87,7 @@ describe('AlterConfigs (33)', () => {
 describe('DeleteGroups (42)', () => {
   async function setup() {
     const cluster = newCluster()
-    await createTopic(cluster, 'in', 1)
+    await createTopic(cluster, 'in')
     const coordinator = groupCoordinator(cluster, 'idle')
     const commit = await cluster.send(coordinator, { api: 'OffsetCommit', groupId: 'idle', generationId: -1, memberId: '', topics: [{ name: 'in', partitions: [{ index: 0, committedOffset: 0, committedMetadata: null }] }] })
     expect(commit.topics[0]!.partitions[0]!.errorCode).toBe(0)

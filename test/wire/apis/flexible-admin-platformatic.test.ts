@@ -48,8 +48,8 @@ describe('@platformatic/kafka 1.35 at the flexible versions of the admin APIs', 
 
   it('DeleteTopics v6 by name and by id', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'a', 1)
-    await createTopic(cluster, 'b', 1)
+    await createTopic(cluster, 'a')
+    await createTopic(cluster, 'b')
     const idOfB = cluster.controller.topic('b')!.topicId
     const { response, error } = await viaPlatformatic(20, 'deleteTopicsV6', 6, [[{ name: 'a', topicId: '00000000-0000-0000-0000-000000000000' }, { name: null, topicId: idOfB }], 1000], cluster)
     expect(error).toBeUndefined()
@@ -59,7 +59,7 @@ describe('@platformatic/kafka 1.35 at the flexible versions of the admin APIs', 
 
   it('DeleteRecords v2', async () => {
     const cluster = newCluster({ brokers: 1 })
-    await createTopic(cluster, 'r', 1)
+    await createTopic(cluster, 'r')
     await cluster.send(0, { api: 'Produce', acks: -1, timeoutMs: 1000, topics: [{ name: 'r', partitions: [{ index: 0, records: [0, 1, 2].map((i) => ({ key: null, value: Buffer.from(String(i)), headers: [] })) }] }] })
     const { response, error } = await viaPlatformatic(21, 'deleteRecordsV2', 2, [[{ name: 'r', partitions: [{ partitionIndex: 0, offset: 2n }] }], 1000], cluster)
     expect(error).toBeUndefined()
@@ -68,7 +68,7 @@ describe('@platformatic/kafka 1.35 at the flexible versions of the admin APIs', 
 
   it('DescribeConfigs v4 with synonyms and documentation; AlterConfigs v2; IncrementalAlterConfigs v1', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'c', 1)
+    await createTopic(cluster, 'c')
     const altered = await viaPlatformatic(33, 'alterConfigsV2', 2, [[{ resourceType: 2, resourceName: 'c', configs: [{ name: 'cleanup.policy', value: 'compact' }] }], false], cluster)
     expect(altered.error).toBeUndefined()
     const incremental = await viaPlatformatic(44, 'incrementalAlterConfigsV1', 1, [[{ resourceType: 2, resourceName: 'c', configs: [{ name: 'cleanup.policy', configOperation: 2, value: 'delete' }] }], false], cluster)
@@ -82,7 +82,7 @@ describe('@platformatic/kafka 1.35 at the flexible versions of the admin APIs', 
 
   it('CreatePartitions v2-3 and DeleteGroups v2', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'g', 1)
+    await createTopic(cluster, 'g')
     for (const [version, count] of [[2, 2], [3, 3]] as const) {
       // An empty (not null) assignment list is refused as Kafka refuses it.
       const empty = await viaPlatformatic(37, `createPartitionsV${version}`, version, [[{ name: 'g', count, assignments: [] }], 1000, false], cluster)
@@ -100,7 +100,7 @@ describe('@platformatic/kafka 1.35 at the flexible versions of the admin APIs', 
 
   it('OffsetDelete v0 and DescribeCluster v0-1', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'o', 1)
+    await createTopic(cluster, 'o')
     const coordinator = groupCoordinator(cluster, 'og')
     await cluster.send(coordinator, { api: 'OffsetCommit', groupId: 'og', generationId: -1, memberId: '', topics: [{ name: 'o', partitions: [{ index: 0, committedOffset: 3, committedMetadata: null }] }] })
     const deleted = await viaPlatformatic(47, 'offsetDeleteV0', 0, ['og', [{ name: 'o', partitions: [{ partitionIndex: 0 }] }]], cluster, coordinator)
@@ -118,8 +118,8 @@ describe('@platformatic/kafka 1.35 at the flexible versions of the admin APIs', 
 describe('@platformatic/kafka 1.35 at the flexible versions of the transaction APIs', () => {
   it('a transaction with KIP-447 offsets: InitProducerId v3-4, AddPartitionsToTxn v3, AddOffsetsToTxn v3, TxnOffsetCommit v3, EndTxn v3, then DescribeProducers / DescribeTransactions / ListTransactions v0', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'in', 1)
-    await createTopic(cluster, 'out', 1)
+    await createTopic(cluster, 'in')
+    await createTopic(cluster, 'out')
     const member = await joinAndSync(cluster, 'eos', ['in'], { in: [0] })
     const id = 'pl-tx'
     const tc = cluster.coordinatorFor(id, 1)!

@@ -46,7 +46,7 @@ describe('@platformatic/kafka 1.35 encoders and decoders at the flexible version
   for (const version of [9, 10, 12]) {
     it(`Metadata v${version}: brokers, topic ids${version >= 10 ? '' : ' (none below v10)'}, leaders`, async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 'm', 2, 3)
+      await createTopic(cluster, 'm', { partitions: 2, replicationFactor: 3 })
       const args = [['m'], false, true]
       const { response, error } = await viaPlatformatic(3, `metadataV${version}`, version, args, cluster)
       expect(error).toBeUndefined()
@@ -60,7 +60,7 @@ describe('@platformatic/kafka 1.35 encoders and decoders at the flexible version
 
   it('Produce v9-10 then Fetch v12-16 by topic id: the records come back with keys, values, headers and timestamps', async () => {
     const cluster = newCluster({ brokers: 1 })
-    await createTopic(cluster, 'p', 1)
+    await createTopic(cluster, 'p')
     for (const version of [9, 10]) {
       const messages = [0, 1].map((i) => ({ topic: 'p', partition: 0, key: Buffer.from(`k${i}`), value: Buffer.from(`v${version}-${i}`), headers: new Map([[Buffer.from('h'), Buffer.from(`x${i}`)]]), timestamp: 1_700_000_000_000n + BigInt(i) }))
       const { response, error } = await viaPlatformatic(0, `produceV${version}`, version, [-1, 1000, messages], cluster)
@@ -89,7 +89,7 @@ describe('@platformatic/kafka 1.35 encoders and decoders at the flexible version
   for (const version of [6, 7, 8]) {
     it(`ListOffsets v${version}: latest, earliest and by timestamp, with the leader epoch`, async () => {
       const cluster = newCluster({ brokers: 1 })
-      await createTopic(cluster, 'l', 1)
+      await createTopic(cluster, 'l')
       await cluster.send(0, { api: 'Produce', acks: 1, timeoutMs: 1000, topics: [{ name: 'l', partitions: [{ index: 0, records: [10, 20, 30].map((timestamp) => ({ key: null, value: Buffer.from('x'), timestamp })) }] }] })
       const topics = [{ name: 'l', partitions: [-1n, -2n, 15n].map((timestamp) => ({ partitionIndex: 0, currentLeaderEpoch: -1, timestamp })) }]
       const { response, error } = await viaPlatformatic(2, `listOffsetsV${version}`, version, [-1, 0, topics], cluster)
@@ -105,7 +105,7 @@ describe('@platformatic/kafka 1.35 encoders and decoders at the flexible version
 
   it('FindCoordinator v4, JoinGroup v6-9, SyncGroup v4-5, Heartbeat v4, OffsetCommit v8-9, OffsetFetch v8-9, DescribeGroups v5, ListGroups v4, LeaveGroup v4-5', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'g', 2, 3)
+    await createTopic(cluster, 'g', { partitions: 2, replicationFactor: 3 })
     const found = await viaPlatformatic(10, 'findCoordinatorV4', 4, [0, ['grp']], cluster)
     expect(found.error).toBeUndefined()
     const coordinator = groupCoordinator(cluster, 'grp')
@@ -162,7 +162,7 @@ describe('@platformatic/kafka 1.35 encoders and decoders at the flexible version
 
   it('OffsetForLeaderEpoch v4: the current epoch ends at the log end', async () => {
     const cluster = newCluster({ brokers: 1 })
-    await createTopic(cluster, 'e', 1)
+    await createTopic(cluster, 'e')
     await cluster.send(0, { api: 'Produce', acks: 1, timeoutMs: 1000, topics: [{ name: 'e', partitions: [{ index: 0, records: [{ key: null, value: Buffer.from('x') }] }] }] })
     const epoch = cluster.controller.topic('e')!.partitions[0]!.leaderEpoch
     const { response, error } = await viaPlatformatic(23, 'offsetForLeaderEpochV4', 4, [-1, [{ name: 'e', partitions: [{ partitionIndex: 0, currentLeaderEpoch: epoch, leaderEpoch: epoch }] }]], cluster)

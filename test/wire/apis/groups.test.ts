@@ -26,7 +26,7 @@ describe('JoinGroup (11), SyncGroup (14), Heartbeat (12), LeaveGroup (13), Descr
   for (const version of versions(11).filter((v) => v <= 5)) {
     it(`JoinGroup v${version}: ${version >= 4 ? 'MEMBER_ID_REQUIRED first, then' : 'admitted at once,'} sync, heartbeat, describe, leave`, async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't', 2)
+      await createTopic(cluster, 't', { partitions: 2 })
       const groupId = `g${version}`
       const coordinator = groupCoordinator(cluster, groupId)
       let joined = await kafkajsJoin(cluster, version, groupId)
@@ -67,7 +67,7 @@ describe('JoinGroup (11), SyncGroup (14), Heartbeat (12), LeaveGroup (13), Descr
 
   it('JoinGroup v5: a second member triggers a rebalance; the leader gets both subscriptions, each member its own assignment', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', 2)
+    await createTopic(cluster, 't', { partitions: 2 })
     const groupId = 'rebalance'
     const coordinator = groupCoordinator(cluster, groupId)
     const a0 = await kafkajsJoin(cluster, 5, groupId)
@@ -100,7 +100,7 @@ describe('JoinGroup (11), SyncGroup (14), Heartbeat (12), LeaveGroup (13), Descr
 
   it('JoinGroup v5 with a group instance id (static membership) is admitted without MEMBER_ID_REQUIRED, and rejoins as the same member', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', 1)
+    await createTopic(cluster, 't')
     const first = await kafkajsJoin(cluster, 5, 'static', '', 'instance-1')
     expect(first.error).toBeUndefined()
     expect(first.data.memberId).toMatch(/^instance-1-/)
@@ -122,7 +122,7 @@ describe('the group APIs at their flexible versions, through our codec', () => {
   for (const version of versions(11, 6)) {
     it(`JoinGroup v${version} then SyncGroup v5, Heartbeat v4, LeaveGroup v5 with per-member answers`, async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't', 1)
+      await createTopic(cluster, 't')
       const groupId = `flex${version}`
       const coordinator = groupCoordinator(cluster, groupId)
       const join = (memberId: string) =>
@@ -146,7 +146,7 @@ describe('the group APIs at their flexible versions, through our codec', () => {
 
   it('ListGroups v0-2 through kafkajs and v3-4 through our codec (state filter from v4)', async () => {
     const cluster = newCluster({ brokers: 1 })
-    await createTopic(cluster, 't', 1)
+    await createTopic(cluster, 't')
     const join = (groupId: string) => viaCodec(11, 5, { groupId, sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 30_000, memberId: '', groupInstanceId: `${groupId}-i`, protocolType: 'consumer', protocols: [{ name: 'range', metadata: subscription(['t']) }] }, cluster)
     await join('a')
     await cluster.send(0, { api: 'OffsetCommit', groupId: 'b', generationId: -1, memberId: '', topics: [{ name: 't', partitions: [{ index: 0, committedOffset: 1, committedMetadata: null }] }] })
@@ -195,7 +195,7 @@ describe('FindCoordinator (10)', () => {
 describe('OffsetCommit (8) and OffsetFetch (9)', () => {
   it('OffsetCommit v0 and OffsetFetch v0 (ZooKeeper offsets) answer UNSUPPORTED_VERSION per partition, as a KRaft broker does', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', 1)
+    await createTopic(cluster, 't')
     const coordinator = groupCoordinator(cluster, 'zk')
     const committed = await viaKafkajs(8, 'offsetCommit', 0, { groupId: 'zk', topics: [{ topic: 't', partitions: [{ partition: 0, offset: '5' }] }] }, cluster, coordinator)
     expect(committed.data.responses[0].partitions).toEqual([{ partition: 0, errorCode: ErrorCode.UNSUPPORTED_VERSION }])
@@ -207,7 +207,7 @@ describe('OffsetCommit (8) and OffsetFetch (9)', () => {
   for (const version of versions(8, 1).filter((v) => v <= 5)) {
     it(`OffsetCommit v${version} through kafkajs, read back by OffsetFetch v1-4 through kafkajs`, async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 't', 2)
+      await createTopic(cluster, 't', { partitions: 2 })
       const groupId = `c${version}`
       const coordinator = groupCoordinator(cluster, groupId)
       const committed = await viaKafkajs(8, 'offsetCommit', version, {
@@ -235,7 +235,7 @@ describe('OffsetCommit (8) and OffsetFetch (9)', () => {
 
   it('OffsetCommit v1-4 from a group member checks its generation; v2-4 retention time expires the offset', async () => {
     const cluster = newCluster({ brokers: 1 })
-    await createTopic(cluster, 't', 1)
+    await createTopic(cluster, 't')
     const joined = await viaCodec(11, 3, { groupId: 'g', sessionTimeoutMs: 10_000, rebalanceTimeoutMs: 30_000, memberId: '', protocolType: 'consumer', protocols: [{ name: 'range', metadata: subscription(['t']) }] }, cluster)
     expect(joined.errorCode).toBe(0)
     const synced = await viaCodec(14, 2, { groupId: 'g', generationId: 1, memberId: joined.memberId, assignments: [{ memberId: joined.memberId, assignment: assignment({ t: [0] }) }] }, cluster)
@@ -255,7 +255,7 @@ describe('OffsetCommit (8) and OffsetFetch (9)', () => {
   for (const version of versions(8, 6)) {
     it(`OffsetCommit v${version} through our codec: the committed leader epoch is kept for OffsetFetch`, async () => {
       const cluster = newCluster({ brokers: 1 })
-      await createTopic(cluster, 't', 1)
+      await createTopic(cluster, 't')
       const response = await viaCodec(8, version, { groupId: 'g', generationId: -1, memberId: '', groupInstanceId: null, topics: [{ name: 't', partitions: [{ partitionIndex: 0, committedOffset: 9, committedLeaderEpoch: 3, committedMetadata: null }] }] }, cluster)
       expect(response.topics).toEqual([{ name: 't', partitions: [{ partitionIndex: 0, errorCode: 0 }] }])
       const fetched = await viaCodec(9, 7, { groupId: 'g', topics: [{ name: 't', partitionIndexes: [0] }], requireStable: true }, cluster)
@@ -266,7 +266,7 @@ describe('OffsetCommit (8) and OffsetFetch (9)', () => {
 
   it('OffsetFetch v1 puts a group error on every partition; v2+ answer it at the top; v8-9 batch groups', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 't', 1)
+    await createTopic(cluster, 't')
     const notCoordinator = [0, 1, 2].find((id) => id !== groupCoordinator(cluster, 'g'))!
     for (const version of [1]) {
       const r = await viaCodec(9, version, { groupId: 'g', topics: [{ name: 't', partitionIndexes: [0] }] }, cluster, notCoordinator)

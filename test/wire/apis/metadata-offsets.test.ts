@@ -20,8 +20,8 @@ describe('Metadata (3)', () => {
   for (const version of versions(3).filter((v) => v <= 6)) {
     it(`v${version} through kafkajs: brokers at their advertised addresses, ${version === 0 ? 'an empty list is every topic' : 'the topics asked for'}`, async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 'a', 2, 3)
-      await createTopic(cluster, 'b', 1, 1)
+      await createTopic(cluster, 'a', { partitions: 2, replicationFactor: 3 })
+      await createTopic(cluster, 'b')
       const answer = await viaKafkajs(3, 'metadata', version, { topics: version === 0 ? [] : ['a'] }, cluster)
       expect(answer.error).toBeUndefined()
       expect(answer.data.brokers.map((b: any) => [b.nodeId, b.host, b.port])).toEqual([0, 1, 2].map((id) => [id, 'localhost', 19092 + id]))
@@ -47,7 +47,7 @@ describe('Metadata (3)', () => {
   for (const version of versions(3, 7)) {
     it(`v${version} through our codec: leader epochs, topic ids from v10, authorized operations only when asked`, async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 'a', 1, 3)
+      await createTopic(cluster, 'a', { replicationFactor: 3 })
       const request = (asked: boolean) => ({ topics: [{ name: 'a', topicId: ZERO_UUID }], allowAutoTopicCreation: false, includeClusterAuthorizedOperations: asked && version >= 8 && version <= 10, includeTopicAuthorizedOperations: asked && version >= 8 })
       const plain = await viaCodec(3, version, request(false), cluster)
       const topic = (plain.topics as any[])[0]
@@ -65,7 +65,7 @@ describe('Metadata (3)', () => {
 
   it('v12 names topics by id; an unknown id is UNKNOWN_TOPIC_ID; below v12 an id is an INVALID_REQUEST answer', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'a', 1, 1)
+    await createTopic(cluster, 'a')
     const id = cluster.controller.topic('a')!.topicId
     const unknown = '0000000a-0000-0000-0000-000000000001'
     const r = await viaCodec(3, 12, { topics: [{ topicId: id, name: null }, { topicId: unknown, name: null }], allowAutoTopicCreation: true }, cluster)
@@ -87,7 +87,7 @@ describe('Metadata (3)', () => {
 describe('ListOffsets (2)', () => {
   it('v0-3 through kafkajs: earliest, latest, by timestamp; v0 as a list of offsets', async () => {
     const cluster = newCluster({ brokers: 1 })
-    await createTopic(cluster, 't', 1)
+    await createTopic(cluster, 't')
     await produce(cluster, 't', 5, 1000)
     for (const version of [0, 1, 2, 3]) {
       const ask = async (timestamp: number) => {
@@ -106,7 +106,7 @@ describe('ListOffsets (2)', () => {
   for (const version of versions(2, 4)) {
     it(`v${version} through our codec: leader epochs, fencing by the current epoch${version >= 7 ? ', max timestamp (-3)' : ''}${version >= 8 ? ', earliest local (-4)' : ''}`, async () => {
       const cluster = newCluster({ brokers: 1 })
-      await createTopic(cluster, 't', 1)
+      await createTopic(cluster, 't')
       await produce(cluster, 't', 3, 1000)
       const epoch = cluster.controller.topic('t')!.partitions[0]!.leaderEpoch
       const ask = async (timestamp: number, currentLeaderEpoch = -1) =>
@@ -124,7 +124,7 @@ describe('OffsetForLeaderEpoch (23)', () => {
   for (const version of versions(23)) {
     it(`v${version} through our codec: the end offset of the current epoch is the log end; an unknown partition fails alone`, async () => {
       const cluster = newCluster({ brokers: 1 })
-      await createTopic(cluster, 't', 1)
+      await createTopic(cluster, 't')
       await produce(cluster, 't', 4, 1000)
       const epoch = cluster.controller.topic('t')!.partitions[0]!.leaderEpoch
       const r = await viaCodec(23, version, { replicaId: -1, topics: [{ topic: 't', partitions: [{ partition: 0, currentLeaderEpoch: epoch, leaderEpoch: epoch }, { partition: 7, currentLeaderEpoch: -1, leaderEpoch: 0 }] }] }, cluster)

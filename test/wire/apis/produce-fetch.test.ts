@@ -42,7 +42,7 @@ describe('Produce (0) through kafkajs, read back by Fetch (1) through kafkajs', 
   for (const produceVersion of versions(0).filter((v) => v <= 7)) {
     it(`Produce v${produceVersion}: keys, values${produceVersion >= 3 ? ', headers' : ''} and timestamps reach the log; every Fetch v0-11 reads them`, async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 'orders', 1, 3)
+      await createTopic(cluster, 'orders', { replicationFactor: 3 })
       const leader = leaderOf(cluster, 'orders')
       const first = await produceVia(produceVersion, cluster, 'orders', 0, messages(3, produceVersion >= 3), leader)
       expect(first.error).toBeUndefined()
@@ -85,7 +85,7 @@ describe('Produce (0) through kafkajs, read back by Fetch (1) through kafkajs', 
 
   it('Produce v3+: a corrupt batch fails its partition with CORRUPT_MESSAGE, snappy with UNSUPPORTED_COMPRESSION_TYPE; the other partition is written', async () => {
     const cluster = newCluster({ brokers: 1 })
-    await createTopic(cluster, 't', 3)
+    await createTopic(cluster, 't', { partitions: 3 })
     const good = await kafkajsBatch(messages(2, false))
     const corrupt = Buffer.from(good)
     corrupt[corrupt.length - 1] ^= 0xff
@@ -105,7 +105,7 @@ describe('Produce (0) through kafkajs, read back by Fetch (1) through kafkajs', 
 
   it('Produce v3+ refuses a message set (magic 1) and two batches in one partition with INVALID_RECORD', async () => {
     const cluster = newCluster({ brokers: 1 })
-    await createTopic(cluster, 't', 1)
+    await createTopic(cluster, 't')
     const request = require('kafkajs/src/protocol/requests/produce/v2/request')({ acks: 1, timeout: 1000, topicData: [{ topic: 't', partitions: [{ partition: 0, messages: messages(1, false) }] }] })
     const legacy = (decodeMessage(apiOf(0).schema.request, 2, new Reader((await request.encode()).buffer)) as any).topicData[0].partitionData[0].records
     const batch = await kafkajsBatch(messages(1, false))
@@ -118,7 +118,7 @@ describe('Produce (0) through kafkajs, read back by Fetch (1) through kafkajs', 
 
   it('acks=0: no response, the records are written; an error closes the connection instead', async () => {
     const cluster = newCluster({ brokers: 1 })
-    await createTopic(cluster, 't', 1)
+    await createTopic(cluster, 't')
     const { api } = apiOf(0)
     const records = await kafkajsBatch(messages(2, false))
     const answer = await api.handle({ acks: 0, timeoutMs: 1000, transactionalId: null, topicData: [{ name: 't', partitionData: [{ index: 0, records }] }] }, contextFor(cluster, 7))
@@ -129,7 +129,7 @@ describe('Produce (0) through kafkajs, read back by Fetch (1) through kafkajs', 
 
   it('an idempotent batch carries its producer id, epoch and sequence: a retried batch is answered with its first offsets', async () => {
     const cluster = newCluster({ brokers: 1 })
-    await createTopic(cluster, 't', 1)
+    await createTopic(cluster, 't')
     const init = await cluster.send(0, { api: 'InitProducerId', transactionalId: null, transactionTimeoutMs: 60_000 })
     const records = await kafkajsBatch(messages(2, false), { producerId: require('kafkajs/src/utils/long').fromNumber(init.producerId), producerEpoch: init.producerEpoch })
     const send = () => viaCodec(0, 9, { acks: -1, timeoutMs: 1000, transactionalId: null, topicData: [{ name: 't', partitionData: [{ index: 0, records }] }] }, cluster)
@@ -145,7 +145,7 @@ describe('Fetch (1)', () => {
   for (const version of versions(1, 12)) {
     it(`v${version} through our codec: sessionless full response, v2 batches, topic ids from v13`, async () => {
       const cluster = newCluster({ brokers: 1 })
-      await createTopic(cluster, 't', 1)
+      await createTopic(cluster, 't')
       await viaCodec(0, 9, { acks: 1, timeoutMs: 1000, transactionalId: null, topicData: [{ name: 't', partitionData: [{ index: 0, records: await kafkajsBatch(messages(3, true)) }] }] }, cluster)
       const topicId = cluster.controller.topic('t')!.topicId
       const response = await viaCodec(1, version, {
@@ -178,7 +178,7 @@ describe('Fetch (1)', () => {
 
   it('v13+: an unknown topic id is UNKNOWN_TOPIC_ID; v9+: a leader epoch the broker has not reached is UNKNOWN_LEADER_EPOCH, the current one reads', async () => {
     const cluster = newCluster({ brokers: 1 })
-    await createTopic(cluster, 't', 1)
+    await createTopic(cluster, 't')
     const ask = (version: number, topicId: string, currentLeaderEpoch: number) =>
       viaCodec(1, version, {
         replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: 1000, isolationLevel: 0, sessionId: 0, sessionEpoch: -1,
@@ -194,7 +194,7 @@ describe('Fetch (1)', () => {
 
   it('a replica fetch from outside the cluster is NOT_LEADER_OR_FOLLOWER on every partition and reads nothing', async () => {
     const cluster = newCluster({ brokers: 1 })
-    await createTopic(cluster, 't', 1)
+    await createTopic(cluster, 't')
     const partitions = [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, partitionMaxBytes: 1000 }]
     for (const [version, extra] of [[11, { replicaId: 0 }], [15, { replicaState: { replicaId: 0, replicaEpoch: 1 } }]] as const) {
       const id = cluster.controller.topic('t')!.topicId
@@ -208,7 +208,7 @@ describe('Fetch (1)', () => {
 
   it('v7+: an incremental request of a session the broker never created is FETCH_SESSION_ID_NOT_FOUND', async () => {
     const cluster = newCluster({ brokers: 1 })
-    await createTopic(cluster, 't', 1)
+    await createTopic(cluster, 't')
     const response = await viaCodec(1, 11, { replicaId: -1, maxWaitMs: 0, minBytes: 1, maxBytes: 1000, isolationLevel: 0, sessionId: 1234, sessionEpoch: 1, topics: [] }, cluster)
     expect(response).toMatchObject({ errorCode: 70, sessionId: 0, responses: [] })
   })
@@ -216,7 +216,7 @@ describe('Fetch (1)', () => {
   it('long poll: parks until data arrives, ends at maxWaitMs on the cluster clock, and when the connection closes', async () => {
     const clock = new ManualClock(0)
     const cluster = newCluster({ brokers: 1, clock })
-    await createTopic(cluster, 't', 1)
+    await createTopic(cluster, 't')
     const { api } = apiOf(1)
     const request = { replicaId: -1, maxWaitMs: 5000, minBytes: 1, maxBytes: 1000, isolationLevel: 0, sessionId: 0, sessionEpoch: -1, topics: [{ topic: 't', partitions: [{ partition: 0, currentLeaderEpoch: -1, fetchOffset: 0, partitionMaxBytes: 1000 }] }] }
     let done = false
@@ -239,7 +239,7 @@ describe('Fetch (1)', () => {
 
   it('read_committed (v4+ through kafkajs): an aborted transaction is listed with its first offset and the LSO stops at an open one', async () => {
     const cluster = newCluster({ brokers: 1 })
-    await createTopic(cluster, 't', 1)
+    await createTopic(cluster, 't')
     const Long = require('kafkajs/src/utils/long')
     const init = await cluster.send(0, { api: 'InitProducerId', transactionalId: 'tx', transactionTimeoutMs: 60_000 })
     const coordinator = cluster.coordinatorFor('tx', 1)!

@@ -38,8 +38,8 @@ describe('a transaction through kafkajs 2.2.4 request versions', () => {
     for (const commit of [true, false]) {
       it(`v${version}: init, add partitions, produce, add offsets, commit offsets, ${commit ? 'commit' : 'abort'}`, async () => {
         const cluster = newCluster()
-        await createTopic(cluster, 'out', 1)
-        await createTopic(cluster, 'in', 1)
+        await createTopic(cluster, 'out')
+        await createTopic(cluster, 'in')
         const id = `tx-${version}-${commit}`
         const tc = txnCoordinator(cluster, id)
         const init = await viaKafkajs(22, 'initProducerId', version, { transactionalId: id, transactionTimeout: 30_000 }, cluster, tc)
@@ -70,7 +70,7 @@ describe('a transaction through kafkajs 2.2.4 request versions', () => {
 
     it(`v${version}: a fenced producer gets INVALID_PRODUCER_EPOCH, another broker NOT_COORDINATOR`, async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 'out', 1)
+      await createTopic(cluster, 'out')
       const id = `fenced-${version}`
       const tc = txnCoordinator(cluster, id)
       const first = (await viaKafkajs(22, 'initProducerId', version, { transactionalId: id, transactionTimeout: 30_000 }, cluster, tc)).data
@@ -102,8 +102,8 @@ describe('a transaction through our codec at the versions kafkajs lacks', () => 
   for (const version of [2, 3]) {
     it(`v${version} (InitProducerId v${version + 1}, AddPartitionsToTxn v${version}): commit, and PRODUCER_FENCED for a stale epoch (KIP-588)`, async () => {
       const cluster = newCluster()
-      await createTopic(cluster, 'out', 1)
-      await createTopic(cluster, 'in', 1)
+      await createTopic(cluster, 'out')
+      await createTopic(cluster, 'in')
       const id = `codec-${version}`
       const tc = txnCoordinator(cluster, id)
       const init = await viaCodec(22, version + 1, { transactionalId: id, transactionTimeoutMs: 30_000, producerId: -1, producerEpoch: -1 }, cluster, tc)
@@ -136,7 +136,7 @@ describe('a transaction through our codec at the versions kafkajs lacks', () => 
 
   it('AddPartitionsToTxn v4 (KIP-890): batched transactions, and VerifyOnly checks without adding', async () => {
     const cluster = newCluster({ brokers: 1 })
-    await createTopic(cluster, 'out', 2)
+    await createTopic(cluster, 'out', { partitions: 2 })
     const init = async (id: string) => viaCodec(22, 4, { transactionalId: id, transactionTimeoutMs: 30_000, producerId: -1, producerEpoch: -1 }, cluster)
     const a = await init('a')
     const b = await init('b')
@@ -163,8 +163,8 @@ describe('a transaction through our codec at the versions kafkajs lacks', () => 
 describe('KIP-447: TxnOffsetCommit v3 carries the consumer generation and the coordinator refuses a zombie', () => {
   async function setup() {
     const cluster = newCluster()
-    await createTopic(cluster, 'in', 1)
-    await createTopic(cluster, 'out', 1)
+    await createTopic(cluster, 'in')
+    await createTopic(cluster, 'out')
     const consumer = await joinAndSync(cluster, 'g', ['in'], { in: [0] })
     const id = 'eos'
     const tc = txnCoordinator(cluster, id)
@@ -213,8 +213,8 @@ describe('KIP-447: TxnOffsetCommit v3 carries the consumer generation and the co
 
   it('a static member replaced by a new instance: the old member id is FENCED_INSTANCE_ID', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'in', 1)
-    await createTopic(cluster, 'out', 1)
+    await createTopic(cluster, 'in')
+    await createTopic(cluster, 'out')
     const old = await joinAndSync(cluster, 'static', ['in'], { in: [0] }, '', 'instance-1')
     const replacement = await joinAndSync(cluster, 'static', ['in'], { in: [0] }, '', 'instance-1')
     expect(replacement.memberId).not.toBe(old.memberId)
@@ -253,7 +253,7 @@ describe('KIP-360: InitProducerId v3+ with the producer\'s current id and epoch'
 describe('TxnOffsetCommit for partitions that do not exist', () => {
   it('answers UNKNOWN_TOPIC_OR_PARTITION for them and stages the rest (KafkaApis checks the metadata first)', async () => {
     const cluster = newCluster()
-    await createTopic(cluster, 'in', 1)
+    await createTopic(cluster, 'in')
     const id = 'unknown-parts'
     const tc = txnCoordinator(cluster, id)
     const init = await viaCodec(22, 4, { transactionalId: id, transactionTimeoutMs: 30_000, producerId: -1, producerEpoch: -1 }, cluster, tc)

@@ -1,0 +1,14 @@
+/**
+ * Heartbeat (12). Answered by the group's coordinator broker (NOT_COORDINATOR elsewhere, as a
+ * client with stale coordinator information would see); the group logic itself is the
+ * GroupCoordinator's.
+ */
+import { ErrorCode } from '../error-codes.js'
+import type { BrokerContext } from './broker-context.js'
+import { isGroupCoordinator } from './is-coordinator.js'
+import type { HeartbeatRequest, HeartbeatResponse } from './messages.js'
+
+export function handleHeartbeat(cluster: BrokerContext, brokerId: number, request: HeartbeatRequest): HeartbeatResponse {
+  if (!isGroupCoordinator(cluster, brokerId, request.groupId)) return { errorCode: ErrorCode.NOT_COORDINATOR }
+  return cluster.groups.heartbeat(request)
+}

@@ -1,0 +1,14 @@
+/**
+ * LeaveGroup (13). Answered by the group's coordinator broker (NOT_COORDINATOR elsewhere, as a
+ * client with stale coordinator information would see); the group logic itself is the
+ * GroupCoordinator's.
+ */
+import { ErrorCode } from '../error-codes.js'
+import type { BrokerContext } from './broker-context.js'
+import { isGroupCoordinator } from './is-coordinator.js'
+import type { LeaveGroupRequest, LeaveGroupResponse } from './messages.js'
+
+export function handleLeaveGroup(cluster: BrokerContext, brokerId: number, request: LeaveGroupRequest): LeaveGroupResponse {
+  if (!isGroupCoordinator(cluster, brokerId, request.groupId)) return { errorCode: ErrorCode.NOT_COORDINATOR, members: [] }
+  return cluster.groups.leaveGroup(request)
+}
