@@ -19,6 +19,7 @@ import { benchTransactions } from './transactions.js'
 import { benchSimulation } from './simulation.js'
 import { benchWireServe } from './wire-serve.js'
 import { benchWireCodec } from './wire-codec.js'
+import { benchScale } from './scale.js'
 import { formatTable, formatValue, type BenchResult } from './result.js'
 
 const benchmarks: Record<string, () => Promise<BenchResult[]>> = {
@@ -34,6 +35,7 @@ const benchmarks: Record<string, () => Promise<BenchResult[]>> = {
   simulation: benchSimulation,
   'wire-serve': benchWireServe,
   'wire-codec': benchWireCodec,
+  scale: benchScale,
   // After the timings: it builds logs of 10 M records.
   compaction: benchCompaction,
   // Last: it fills the heap with a million records, which would disturb timings after it.

@@ -13,6 +13,7 @@ import { KafkaJSConnectionError, KafkaJSGroupCoordinatorNotFound, KafkaJSNonRetr
 import { createErrorFromCode } from './protocol-error-table.js'
 import type { Logger } from './logger.js'
 import { createRetry, type Retrier, type RetryOptions } from './retry.js'
+import { settled } from './producer/partitioners/led-partitions.js'
 
 /** kafkajs's PartitionMetadata shape (what partitioners and assigners see). */
 export interface PartitionMetadata {
@@ -190,7 +191,9 @@ export class ClusterClient {
   private applyMetadata(response: MetadataResponse): void {
     this.metadata = response
     this.metadataAt = this.clock.now()
-    for (const t of response.topics) this.topicMetadata.set(t.name, t.partitions.map(toKafkaJsPartition))
+    // settled(): never changed after this (a refresh builds new arrays), so the partitioner may
+    // compute its list of led partitions once per array.
+    for (const t of response.topics) this.topicMetadata.set(t.name, settled(t.partitions.map(toKafkaJsPartition)))
   }
 
   async refreshMetadataIfNecessary(): Promise<void> {
