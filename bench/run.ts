@@ -1,7 +1,8 @@
 /**
  * `npm run bench` runs every benchmark and prints one table; `npm run bench -- <name> ...`
  * runs only those named (send-batch, consume, group-consume, single-send, latency, test-life,
- * rebalance, replication, transactions, simulation, wire-serve, wire-codec, compaction, memory).
+ * rebalance, replication, transactions, simulation, wire-serve, wire-codec, scale, compaction, memory);
+ * `--quick` runs the fast ones with fewer samples.
  * Every figure comes with its DESIGN.md target and a raw-JS baseline measured in the same run
  * (see bench/README.md for how to read the table).
  */
@@ -48,8 +49,13 @@ if (unknown.length > 0) {
   console.error(`unknown benchmark ${unknown.join(', ')}; choose from: ${Object.keys(benchmarks).join(', ')}`)
   process.exit(2)
 }
+// `--quick` (a check before a commit, under a minute): without a list, every benchmark but the
+// ones that build logs of millions of records or spawn processes; `scale` takes fewer samples.
+const slow = new Set(['compaction', 'memory', 'wire-serve', 'simulation'])
+const quick = process.argv.includes('--quick')
 // Always in the order above, whatever the order asked.
-const chosen = Object.keys(benchmarks).filter((name) => asked.length === 0 || asked.includes(name))
+const chosen = Object.keys(benchmarks).filter((name) => (asked.length === 0 ? !(quick && slow.has(name)) : asked.includes(name)))
+if (quick && asked.length === 0) console.log(`--quick: leaving out ${[...slow].join(', ')}`)
 
 console.log(`memkafka benchmarks: node ${process.version}, ${process.platform}/${process.arch}`)
 const results: BenchResult[] = []
