@@ -327,8 +327,7 @@ export class ConsumerGroup {
 
   /** Sends a heartbeat if heartbeatInterval has passed (or when forced). */
   async heartbeat({ interval }: { interval: number } = { interval: this.options.heartbeatInterval }): Promise<void> {
-    const now = this.client.clock.now()
-    if (now - this.lastHeartbeat < interval) return
+    if (!this.heartbeatDue(interval)) return
     const response = await this.toCoordinator(await this.coordinator(), {
       api: 'Heartbeat',
       groupId: this.groupId,
@@ -339,6 +338,11 @@ export class ConsumerGroup {
     if (response.errorCode !== 0) throw createErrorFromCode(response.errorCode)
     this.lastHeartbeat = this.client.clock.now()
     this.emitter.emit(CONSUMER_EVENTS.HEARTBEAT, { groupId: this.groupId, memberId: this.memberId, groupGenerationId: this.generationId })
+  }
+
+  /** Whether heartbeat() would send one now; asked per message without a promise (issue 15). */
+  heartbeatDue(interval: number = this.options.heartbeatInterval): boolean {
+    return this.client.clock.now() - this.lastHeartbeat >= interval
   }
 
   get nextHeartbeatAt(): number {
@@ -417,13 +421,21 @@ export class ConsumerGroup {
 
   /** Commits what is resolved and uncommitted, when autoCommit's interval or threshold says so. */
   async commitOffsetsIfNecessary(): Promise<void> {
+    if (this.commitDue()) return this.commitOffsets()
+  }
+
+  /**
+   * Whether commitOffsetsIfNecessary would commit now. The runner asks this after each message
+   * so that the usual answer, no, costs no promise (issue 15: per-message bookkeeping).
+   */
+  commitDue(): boolean {
     const { autoCommit, autoCommitInterval, autoCommitThreshold } = this.options
     // With neither set, only the commit at the end of each batch happens (the runner's).
-    if (!autoCommit || (autoCommitInterval === null && autoCommitThreshold === null)) return
+    if (!autoCommit || (autoCommitInterval === null && autoCommitThreshold === null)) return false
     const now = this.client.clock.now()
     const byInterval = autoCommitInterval !== null && now >= this.lastCommit + autoCommitInterval
     const byThreshold = autoCommitThreshold !== null && this.uncommittedCount >= autoCommitThreshold
-    if (byInterval || byThreshold) return this.commitOffsets()
+    return byInterval || byThreshold
   }
 
   /** Commits the given offsets, or every resolved-and-uncommitted one. */
