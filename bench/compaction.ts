@@ -5,8 +5,8 @@
  * - time: one cleaner pass over a log whose every segment but a one-record active segment is
  *   dirty, records of 100 B under keys drawn at random (seeded) from 10 k; the pass builds the
  *   key -> last offset map and recopies the log. Measured on the cleaner directly (cleanLog on
- *   a PartitionLog), the median of 3 passes over fresh copies of the log for 1 M, one pass for
- *   10 M. Baseline: the same deduplication in plain JS, a Map from key string to index over an
+ *   a PartitionLog), the fastest of 3 passes over fresh copies of the log for 1 M, the fastest
+ *   of 2 for 10 M (the same estimator on both sides of the ratio). Baseline: the same deduplication in plain JS, a Map from key string to index over an
  *   array of records, then a filter.
  * - memory: a cluster (RF 1) holding 1 M records produced with sendBatch: heapUsed + external
  *   per record before, then per record left after `cluster.runCleaner()`. Baseline: the raw-JS
@@ -58,6 +58,35 @@ function dirtyLog(total: number, seed: number): PartitionLog {
   return log
 }
 
+/** A compacted cluster's life; heap readings with an empty cluster, 1 M records, then compacted. */
+async function clusterReadings(total: number): Promise<{ start: number; produced: number; compacted: number; left: number }> {
+  const clock = new ManualClock(0)
+  const cluster = new Cluster({ clock, seed: 1 })
+  const kafka = cluster.kafka({ clientId: 'bench', logLevel: logLevel.NOTHING })
+  const admin = kafka.admin()
+  await admin.connect()
+  await admin.createTopics({ topics: [{ topic: 'profiles', numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }, { name: 'segment.ms', value: '1000' }] }] })
+  await admin.disconnect()
+  const producer = kafka.producer({ allowAutoTopicCreation: false })
+  await producer.connect()
+  await producer.send({ topic: 'profiles', messages: [{ key: 'warm-up', value: VALUE }] })
+  const start = retainedBytes()
+  for (const batch of keyedBatches(total, 42)) {
+    await producer.sendBatch({ topicMessages: [{ topic: 'profiles', messages: batch.map((r) => ({ key: r.key as Buffer, value: r.value as Buffer })) }] })
+  }
+  const produced = retainedBytes()
+  // A record after segment.ms rolls the active segment, so everything before it is cleanable.
+  await clock.advance(1_001)
+  await producer.send({ topic: 'profiles', messages: [{ key: 'last', value: VALUE }] })
+  const [result] = cluster.runCleaner()
+  if (!result) throw new Error('the cleaner did nothing')
+  const left = total + 2 - result.compactedRecords
+  const compacted = retainedBytes()
+  await producer.disconnect()
+  await cluster.close()
+  return { start, produced, compacted, left }
+}
+
 function timeCleanerPass(total: number, seed: number): { ms: number; left: number } {
   const log = dirtyLog(total, seed)
   fullGc()
@@ -91,11 +120,6 @@ function timeBaseline(total: number, seed: number): number {
   return ms
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[sorted.length >> 1]!
-}
-
 function retainedBytes(): number {
   fullGc()
   fullGc()
@@ -104,30 +128,16 @@ function retainedBytes(): number {
 }
 
 async function measureMemory(total: number): Promise<{ before: number; after: number; rawBefore: number; rawAfter: number }> {
-  const clock = new ManualClock(0)
-  const cluster = new Cluster({ clock, seed: 1 })
-  const kafka = cluster.kafka({ clientId: 'bench', logLevel: logLevel.NOTHING })
-  const admin = kafka.admin()
-  await admin.connect()
-  await admin.createTopics({ topics: [{ topic: 'profiles', numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }, { name: 'segment.ms', value: '1000' }] }] })
-  await admin.disconnect()
-  const producer = kafka.producer({ allowAutoTopicCreation: false })
-  await producer.connect()
-  await producer.send({ topic: 'profiles', messages: [{ key: 'warm-up', value: VALUE }] })
-  const start = retainedBytes()
-  for (const batch of keyedBatches(total, 42)) {
-    await producer.sendBatch({ topicMessages: [{ topic: 'profiles', messages: batch.map((r) => ({ key: r.key as Buffer, value: r.value as Buffer })) }] })
-  }
-  const produced = retainedBytes()
-  // A record after segment.ms rolls the active segment, so everything before it is cleanable.
-  await clock.advance(1_001)
-  await producer.send({ topic: 'profiles', messages: [{ key: 'last', value: VALUE }] })
-  const [result] = cluster.runCleaner()
-  if (!result) throw new Error('the cleaner did nothing')
-  const left = total + 2 - result.compactedRecords
-  const compacted = retainedBytes()
-  await producer.disconnect()
-  await cluster.close()
+  // The cluster lives inside clusterReadings, so that once it returns nothing holds it and a
+  // reading after it ('released') is the heap without the cluster. The bytes the compacted
+  // cluster holds are then `compacted - released`, less the fixed cost of an empty cluster
+  // (`start - empty`): a difference taken the same way on both sides. Measuring 'after'
+  // against `start` alone came out negative in every run, since the garbage a million sends
+  // leave in old space is not all collected by the first forced GC after them.
+  const empty = retainedBytes()
+  const { start, produced, compacted, left } = await clusterReadings(total)
+  const released = retainedBytes()
+  const fixed = start - empty
 
   // Baseline: each record in an array with its own copies; after, only the records kept.
   const rawStart = retainedBytes()
@@ -143,7 +153,7 @@ async function measureMemory(total: number): Promise<{ before: number; after: nu
 
   return {
     before: (produced - start) / total,
-    after: (compacted - start) / left,
+    after: (compacted - released - fixed) / left,
     rawBefore: (rawProduced - rawStart) / total,
     rawAfter: (rawCompacted - rawStart) / raw.length,
   }
@@ -152,16 +162,19 @@ async function measureMemory(total: number): Promise<{ before: number; after: nu
 export async function benchCompaction(): Promise<BenchResult[]> {
   const oneMillion = 1_000_000
   const large = Number(process.env.MEMKAFKA_BENCH_COMPACTION_LARGE ?? 10_000_000)
-  const small = median([1, 2, 3].map((seed) => timeCleanerPass(oneMillion, seed).ms))
-  const smallBaseline = median([1, 2, 3].map((seed) => timeBaseline(oneMillion, seed)))
-  const big = timeCleanerPass(large, 7).ms
-  const bigBaseline = timeBaseline(large, 7)
+  // The ratio compares like with like: the fastest of three passes at 1 M against the fastest
+  // of two at the large size (a median of three against one run swung 2.3x-9.3x). The fastest
+  // pass is the one least disturbed by the rest of a shared machine.
+  const small = Math.min(...[1, 2, 3].map((seed) => timeCleanerPass(oneMillion, seed).ms))
+  const smallBaseline = Math.min(...[1, 2, 3].map((seed) => timeBaseline(oneMillion, seed)))
+  const big = Math.min(...[7, 8].map((seed) => timeCleanerPass(large, seed).ms))
+  const bigBaseline = Math.min(...[7, 8].map((seed) => timeBaseline(large, seed)))
   const factor = large / oneMillion
   const memory = await measureMemory(oneMillion)
   return [
-    { name: `compaction of 1 M records over 10 k keys`, value: small, unit: 'ms', target: 1_500, better: 'lower', baseline: smallBaseline },
+    { name: `compaction of 1 M records over 10 k keys (fastest of 3)`, value: small, unit: 'ms', target: 1_500, better: 'lower', baseline: smallBaseline },
     {
-      name: `compaction of ${factor} M records: time / time of 1 M`,
+      name: `compaction of ${factor} M records (fastest of 2) / 1 M (fastest of 3)`,
       value: big / small,
       unit: 'x',
       target: (12 * factor) / 10,
@@ -169,6 +182,6 @@ export async function benchCompaction(): Promise<BenchResult[]> {
       baseline: bigBaseline / smallBaseline,
     },
     { name: '1 M keyed records of 100 B before compaction', value: memory.before, unit: 'B/msg', target: 250, better: 'lower', baseline: memory.rawBefore },
-    { name: 'the same, per record left after compaction', value: memory.after, unit: 'B/msg', target: undefined, better: 'lower', baseline: memory.rawAfter },
+    { name: 'the same, per record left after compaction (less an empty cluster)', value: memory.after, unit: 'B/msg', target: undefined, better: 'lower', baseline: memory.rawAfter },
   ]
 }

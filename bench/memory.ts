@@ -48,7 +48,7 @@ export async function benchMemory(): Promise<BenchResult[]> {
       name: '1 M retained records of 100 B, RF=3',
       value: (after - before) / total,
       unit: 'B/msg',
-      target: 250,
+      target: 120,
       better: 'lower',
       baseline: (rawAfter - rawBefore) / total,
     },

@@ -34,7 +34,7 @@ const memberCount = 100
 const partitionCount = 1000
 const topic = 'rebalance'
 const groupId = 'rebalance-group'
-const targetMs = 50
+const targetMs = 30
 
 // Kafka's error codes, as the scripted members check them.
 const NONE = 0
@@ -330,10 +330,12 @@ export async function benchRebalance(): Promise<BenchResult[]> {
   const shape = `${memberCount} members, ${partitionCount} partitions`
   return [
     {
-      name: `rebalance (coordinator + round-robin), ${shape}`,
+      name: `rebalance, coordinator only (no client work; not the goal), ${shape}`,
+      // The coordinator's share of the end-to-end figure below: informative, held to no target, so
+      // that a passing coordinator row cannot be read as the goal met while the clients miss it.
       value: median('coordinator'),
       unit: 'ms',
-      target: targetMs,
+      target: undefined,
       better: 'lower',
       baseline: median('baseline'),
     },

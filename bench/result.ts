@@ -17,6 +17,20 @@ export interface BenchResult {
   readonly better: 'higher' | 'lower'
   /** The raw-JS baseline's figure for the same work, in the same unit. */
   readonly baseline: number
+  /**
+   * In a sweep over sizes (partitions, topics, members, log length), the smallest size's figure:
+   * the table then prints this row's cost relative to it, so a cliff shows at a glance.
+   */
+  readonly smallest?: number | undefined
+}
+
+/** `npm run bench -- --quick`: fewer samples and smaller sizes, for a check before a commit. */
+export const quick: boolean = process.argv.includes('--quick')
+
+/** How many times the smallest size's cost this row pays: 1 = flat, 85 = a cliff. */
+export function sizeRatio(result: BenchResult): number | undefined {
+  if (result.smallest === undefined) return undefined
+  return result.better === 'higher' ? result.smallest / result.value : result.value / result.smallest
 }
 
 /** How far the target is met: >= 1 means met (value / target, or target / value for 'lower'). */
@@ -48,7 +62,7 @@ function formatRatio(ratio: number): string {
 }
 
 export function formatTable(results: readonly BenchResult[]): string {
-  const header = ['benchmark', 'memkafka', 'target', 'vs target', 'baseline (raw JS)', 'vs baseline']
+  const header = ['benchmark', 'memkafka', 'target', 'vs target', 'baseline (raw JS)', 'vs baseline', 'cost vs smallest size']
   const rows = results.map((r) => {
     const ratio = targetRatio(r)
     return [
@@ -58,6 +72,7 @@ export function formatTable(results: readonly BenchResult[]): string {
       ratio === undefined ? '-' : `${formatRatio(ratio)} ${ratio >= 1 ? 'met' : 'MISSED'}`,
       formatValue(r.baseline, r.unit),
       formatRatio(baselineRatio(r)),
+      sizeRatio(r) === undefined ? '' : formatRatio(sizeRatio(r)!),
     ]
   })
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)))

@@ -1,7 +1,8 @@
 /**
  * `npm run bench` runs every benchmark and prints one table; `npm run bench -- <name> ...`
  * runs only those named (send-batch, consume, group-consume, single-send, latency, test-life,
- * rebalance, replication, transactions, simulation, wire-serve, wire-codec, compaction, memory).
+ * rebalance, replication, transactions, simulation, wire-serve, wire-codec, scale, compaction, memory);
+ * `--quick` runs the fast ones with fewer samples.
  * Every figure comes with its DESIGN.md target and a raw-JS baseline measured in the same run
  * (see bench/README.md for how to read the table).
  */
@@ -20,6 +21,7 @@ import { benchSimulation } from './simulation.js'
 import { benchWireServe } from './wire-serve.js'
 import { benchWireCodec } from './wire-codec.js'
 import { benchSecurity } from './security.js'
+import { benchScale } from './scale.js'
 import { formatTable, formatValue, type BenchResult } from './result.js'
 
 const benchmarks: Record<string, () => Promise<BenchResult[]>> = {
@@ -36,6 +38,7 @@ const benchmarks: Record<string, () => Promise<BenchResult[]>> = {
   'wire-serve': benchWireServe,
   'wire-codec': benchWireCodec,
   security: benchSecurity,
+  scale: benchScale,
   // After the timings: it builds logs of 10 M records.
   compaction: benchCompaction,
   // Last: it fills the heap with a million records, which would disturb timings after it.
@@ -48,8 +51,14 @@ if (unknown.length > 0) {
   console.error(`unknown benchmark ${unknown.join(', ')}; choose from: ${Object.keys(benchmarks).join(', ')}`)
   process.exit(2)
 }
+// `--quick` (a check before a commit, under a minute on a loaded 2-core machine): without a list,
+// the headline figures (send-batch, consume, single-send, latency, test-life) and `scale` at its
+// smallest and largest sizes with fewer samples; the rest is left out.
+const slow = new Set(['group-consume', 'rebalance', 'replication', 'transactions', 'simulation', 'wire-serve', 'wire-codec', 'compaction', 'memory'])
+const quick = process.argv.includes('--quick')
 // Always in the order above, whatever the order asked.
-const chosen = Object.keys(benchmarks).filter((name) => asked.length === 0 || asked.includes(name))
+const chosen = Object.keys(benchmarks).filter((name) => (asked.length === 0 ? !(quick && slow.has(name)) : asked.includes(name)))
+if (quick && asked.length === 0) console.log(`--quick: leaving out ${[...slow].join(', ')}`)
 
 console.log(`memkafka benchmarks: node ${process.version}, ${process.platform}/${process.arch}`)
 const results: BenchResult[] = []

@@ -14,6 +14,7 @@ import { createErrorFromCode } from './protocol-error-table.js'
 import type { Logger } from './logger.js'
 import { createRetry, type Retrier, type RetryOptions } from './retry.js'
 import { authenticateInProcess } from './sasl-authentication.js'
+import { settled } from './producer/partitioners/led-partitions.js'
 
 /** kafkajs's PartitionMetadata shape (what partitioners and assigners see). */
 export interface PartitionMetadata {
@@ -165,15 +166,11 @@ export class ClusterClient {
    * so one bad topic does not poison every later request of the client.
    */
   async addTargetTopics(topics: readonly string[]): Promise<void> {
+    // The usual call names topics already targeted and known: nothing is copied for it (this
+    // runs on every send).
+    if (topics.every((t) => this.targetTopics.has(t) && this.topicMetadata.has(t))) return this.refreshMetadataIfNecessary()
     const previous = new Set(this.targetTopics)
-    let added = false
-    for (const t of topics) {
-      if (!this.targetTopics.has(t)) {
-        this.targetTopics.add(t)
-        added = true
-      }
-    }
-    if (!added && topics.every((t) => this.topicMetadata.has(t))) return this.refreshMetadataIfNecessary()
+    for (const t of topics) this.targetTopics.add(t)
     try {
       await this.refreshMetadata()
     } catch (error) {
@@ -202,7 +199,9 @@ export class ClusterClient {
   private applyMetadata(response: MetadataResponse): void {
     this.metadata = response
     this.metadataAt = this.clock.now()
-    for (const t of response.topics) this.topicMetadata.set(t.name, t.partitions.map(toKafkaJsPartition))
+    // settled(): never changed after this (a refresh builds new arrays), so the partitioner may
+    // compute its list of led partitions once per array.
+    for (const t of response.topics) this.topicMetadata.set(t.name, settled(t.partitions.map(toKafkaJsPartition)))
   }
 
   async refreshMetadataIfNecessary(): Promise<void> {

@@ -50,6 +50,8 @@ export class ConsumerGroup {
   private readonly emitter: InstrumentationEmitter<typeof CONSUMER_EVENTS>
   /** Assigned partitions, by topic. */
   assignment = new Map<string, number[]>()
+  private assignedSetOf: Map<string, number[]> | undefined
+  private assignedSet = new Set<string>()
   /** Next offset to fetch per partition. */
   private readonly positions = new Map<string, number>()
   /** Offset to commit next per partition: last resolved offset + 1. */
@@ -254,10 +256,14 @@ export class ConsumerGroup {
     })
     if (response.errorCode !== 0) throw createErrorFromCode(response.errorCode)
     const missing: { topic: string; partition: number }[] = []
+    // Indexed once: a search of the response per partition made loading an assignment of
+    // 10 000 partitions quadratic (issue 15).
+    const fetched = new Map<string, Map<number, number>>()
+    for (const t of response.topics) fetched.set(t.name, new Map(t.partitions.map((p) => [p.index, p.committedOffset])))
     for (const [topic, partitions] of this.assignment) {
-      const fetched = response.topics.find((t) => t.name === topic)
+      const offsets = fetched.get(topic)
       for (const partition of partitions) {
-        const offset = fetched?.partitions.find((p) => p.index === partition)?.committedOffset ?? -1
+        const offset = offsets?.get(partition) ?? -1
         if (offset >= 0) {
           this.positions.set(tp(topic, partition), offset)
           this.committed.set(tp(topic, partition), offset)
@@ -266,9 +272,43 @@ export class ConsumerGroup {
         }
       }
     }
-    for (const { topic, partition } of missing) {
-      this.positions.set(tp(topic, partition), await this.resetOffset(topic, partition))
+    const reset = await this.resetOffsets(missing)
+    missing.forEach(({ topic, partition }, i) => this.positions.set(tp(topic, partition), reset[i]!))
+  }
+
+  /**
+   * The reset policy for many partitions at once: one ListOffsets per leader, sent together, as
+   * kafkajs's offset manager does (cluster.fetchTopicsOffset). Returns the offsets in the order
+   * asked; the first partition (in that order) with an error throws it.
+   */
+  private async resetOffsets(partitions: readonly { topic: string; partition: number }[]): Promise<number[]> {
+    if (partitions.length === 0) return []
+    const byLeader = new Map<number, Map<string, { index: number; timestamp: number }[]>>()
+    for (const { topic, partition } of partitions) {
+      const leader = this.client.leaderFor(topic, partition)
+      let topics = byLeader.get(leader)
+      if (!topics) byLeader.set(leader, (topics = new Map()))
+      let list = topics.get(topic)
+      if (!list) topics.set(topic, (list = []))
+      const fromBeginning = this.options.topicConfigurations[topic]?.fromBeginning ?? false
+      list.push({ index: partition, timestamp: fromBeginning ? OffsetSpec.EARLIEST : OffsetSpec.LATEST })
     }
+    const answers = new Map<string, { errorCode: number; offset: number }>()
+    await Promise.all(
+      [...byLeader].map(async ([leader, topics]) => {
+        const response = await this.client.request(leader, {
+          api: 'ListOffsets',
+          isolationLevel: this.options.isolationLevel,
+          topics: [...topics].map(([name, list]) => ({ name, partitions: list })),
+        })
+        for (const t of response.topics) for (const p of t.partitions) answers.set(tp(t.name, p.index), p)
+      }),
+    )
+    return partitions.map(({ topic, partition }) => {
+      const p = answers.get(tp(topic, partition))
+      if (!p || p.errorCode !== 0) throw createErrorFromCode(p?.errorCode ?? 3)
+      return p.offset
+    })
   }
 
   /** kafkajs's reset policy: earliest when subscribed fromBeginning, else latest. */
@@ -287,8 +327,7 @@ export class ConsumerGroup {
 
   /** Sends a heartbeat if heartbeatInterval has passed (or when forced). */
   async heartbeat({ interval }: { interval: number } = { interval: this.options.heartbeatInterval }): Promise<void> {
-    const now = this.client.clock.now()
-    if (now - this.lastHeartbeat < interval) return
+    if (!this.heartbeatDue(interval)) return
     const response = await this.toCoordinator(await this.coordinator(), {
       api: 'Heartbeat',
       groupId: this.groupId,
@@ -299,6 +338,11 @@ export class ConsumerGroup {
     if (response.errorCode !== 0) throw createErrorFromCode(response.errorCode)
     this.lastHeartbeat = this.client.clock.now()
     this.emitter.emit(CONSUMER_EVENTS.HEARTBEAT, { groupId: this.groupId, memberId: this.memberId, groupGenerationId: this.generationId })
+  }
+
+  /** Whether heartbeat() would send one now; asked per message without a promise (issue 15). */
+  heartbeatDue(interval: number = this.options.heartbeatInterval): boolean {
+    return this.client.clock.now() - this.lastHeartbeat >= interval
   }
 
   get nextHeartbeatAt(): number {
@@ -327,7 +371,13 @@ export class ConsumerGroup {
   }
 
   isAssigned(topic: string, partition: number): boolean {
-    return this.assignment.get(topic)?.includes(partition) ?? false
+    // A set per assignment (a sync replaces the map, never changes it): a search of the topic's
+    // partitions per call made each batch's check O(partitions) (issue 15).
+    if (this.assignedSetOf !== this.assignment) {
+      this.assignedSetOf = this.assignment
+      this.assignedSet = new Set(this.assignedPartitions().map(({ topic, partition }) => tp(topic, partition)))
+    }
+    return this.assignedSet.has(tp(topic, partition))
   }
 
   position(topic: string, partition: number): number | undefined {
@@ -371,13 +421,21 @@ export class ConsumerGroup {
 
   /** Commits what is resolved and uncommitted, when autoCommit's interval or threshold says so. */
   async commitOffsetsIfNecessary(): Promise<void> {
+    if (this.commitDue()) return this.commitOffsets()
+  }
+
+  /**
+   * Whether commitOffsetsIfNecessary would commit now. The runner asks this after each message
+   * so that the usual answer, no, costs no promise (issue 15: per-message bookkeeping).
+   */
+  commitDue(): boolean {
     const { autoCommit, autoCommitInterval, autoCommitThreshold } = this.options
     // With neither set, only the commit at the end of each batch happens (the runner's).
-    if (!autoCommit || (autoCommitInterval === null && autoCommitThreshold === null)) return
+    if (!autoCommit || (autoCommitInterval === null && autoCommitThreshold === null)) return false
     const now = this.client.clock.now()
     const byInterval = autoCommitInterval !== null && now >= this.lastCommit + autoCommitInterval
     const byThreshold = autoCommitThreshold !== null && this.uncommittedCount >= autoCommitThreshold
-    if (byInterval || byThreshold) return this.commitOffsets()
+    return byInterval || byThreshold
   }
 
   /** Commits the given offsets, or every resolved-and-uncommitted one. */

@@ -223,14 +223,18 @@ export class Producer {
             if (list) list.push(message)
             else perPartition.set(partition, [message])
           }
-          const partitions = [...perPartition.keys()].sort((a, b) => a - b)
-          const leaders = new Map<number, number>()
-          for (const partition of partitions) leaders.set(partition, client.leaderFor(topic, partition))
-          for (const leader of [...new Set(leaders.values())].sort((a, b) => a - b)) {
-            if (!responsePerBroker.has(leader)) responsePerBroker.set(leader, undefined)
-          }
-          for (const partition of partitions) {
-            const leader = leaders.get(partition)!
+          const partitions = [...perPartition.keys()]
+          if (partitions.length > 1) partitions.sort((a, b) => a - b)
+          // Every leader is looked up before any is planned, so a partition without one fails
+          // the attempt before anything is planned (as before); the new leaders are then planned
+          // in ascending id order. One array, no per-call Map or Set (issue 15: bookkeeping).
+          const leaders = partitions.map((partition) => client.leaderFor(topic, partition))
+          const newLeaders = leaders.filter((leader, i) => !responsePerBroker.has(leader) && leaders.indexOf(leader) === i)
+          if (newLeaders.length > 1) newLeaders.sort((a, b) => a - b)
+          for (const leader of newLeaders) responsePerBroker.set(leader, undefined)
+          for (let i = 0; i < partitions.length; i++) {
+            const partition = partitions[i]!
+            const leader = leaders[i]!
             if (responsePerBroker.get(leader) !== undefined) continue
             let entries = perBroker.get(leader)
             if (!entries) perBroker.set(leader, (entries = []))

@@ -16,7 +16,8 @@
  */
 
 import { Random, entropySeed } from '../../../cluster/random.js'
-import type { ICustomPartitioner, PartitionMetadata, PartitionerArgs, PartitionerOptions } from './index.js'
+import type { ICustomPartitioner, PartitionerArgs, PartitionerOptions } from './index.js'
+import { partitionsWithLeader } from './led-partitions.js'
 import { murmur2 } from './murmur2.js'
 
 /** A key hash returning a signed 32-bit integer, as murmur2 and legacyMurmur2 do. */
@@ -58,36 +59,12 @@ export function createHashPartitioner(hash: KeyHash): ICustomPartitioner {
 
       counter = (counter + 1) | 0
       counters.set(topic, counter)
-      const numAvailable = countWithLeader(partitionMetadata)
-      if (numAvailable > 0) {
-        const n = toPositive(counter) % numAvailable
-        // Every partition led (the usual case): the n-th with a leader is simply the n-th.
-        return numAvailable === numPartitions ? partitionMetadata[n]!.partitionId : nthWithLeader(partitionMetadata, n)
-      }
+      const withLeader = partitionsWithLeader(partitionMetadata)
+      if (withLeader.length > 0) return withLeader[toPositive(counter) % withLeader.length]!
       // No partition has a leader: kafkajs still names one, and the send waits or fails there.
       return toPositive(counter) % numPartitions
     }
   }
-}
-
-// The two helpers below walk the metadata instead of filtering it into a new array, so a
-// keyless send allocates nothing.
-
-function countWithLeader(partitions: readonly PartitionMetadata[]): number {
-  let count = 0
-  for (const p of partitions) if (p.leader >= 0) count++
-  return count
-}
-
-function nthWithLeader(partitions: readonly PartitionMetadata[], n: number): number {
-  let seen = 0
-  for (const p of partitions) {
-    if (p.leader >= 0) {
-      if (seen === n) return p.partitionId
-      seen++
-    }
-  }
-  throw new Error(`no partition with a leader at index ${n}`) // unreachable: n < countWithLeader
 }
 
 /**
