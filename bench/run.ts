@@ -1,7 +1,8 @@
 /**
  * `npm run bench` runs every benchmark and prints one table; `npm run bench -- <name> ...`
  * runs only those named (send-batch, consume, group-consume, single-send, latency, test-life,
- * rebalance, replication, transactions, simulation, wire-serve, wire-codec, scale, compaction, memory);
+ * rebalance, replication, transactions, simulation, wire-serve, wire-codec, security, scale,
+ * compaction, memory);
  * `--quick` runs the fast ones with fewer samples.
  * Every figure comes with its DESIGN.md target and a raw-JS baseline measured in the same run
  * (see bench/README.md for how to read the table).
