@@ -15,7 +15,7 @@
  * implemented: those methods throw KafkaJSNotImplemented.
  */
 import type { MetadataResponse } from '../../cluster/api/messages.js'
-import { IsolationLevel, OffsetSpec } from '../../cluster/api/messages.js'
+import { OffsetSpec } from '../../cluster/api/messages.js'
 import type { ClusterClient } from '../cluster-client.js'
 import {
   KafkaJSAggregateError,
@@ -154,7 +154,7 @@ export class Admin {
   // Topics
 
   listTopics = async (): Promise<string[]> => {
-    const { topics } = await this.metadata(null)
+    const { topics } = await this.client.metadata(null)
     return topics.map((t) => t.name)
   }
 
@@ -369,7 +369,7 @@ export class Admin {
         if (!topic || typeof topic !== 'string') throw new KafkaJSNonRetriableError(`Invalid topic ${topic}`)
       }
     }
-    const metadata = await this.metadata(topics && topics.length > 0 ? topics : null)
+    const metadata = await this.client.metadata(topics && topics.length > 0 ? topics : null)
     return {
       topics: metadata.topics.map((t) => ({
         name: t.name,
@@ -403,8 +403,8 @@ export class Admin {
     return this.retrier(async (bail) => {
       try {
         const partitions = await this.loadTopicPartitions(topic)
-        const high = await this.listOffsets(topic, partitions, LATEST_OFFSET)
-        const low = await this.listOffsets(topic, partitions, EARLIEST_OFFSET)
+        const high = await this.client.listOffsets(topic, partitions, LATEST_OFFSET)
+        const low = await this.client.listOffsets(topic, partitions, EARLIEST_OFFSET)
         return high.map(({ partition, offset }) => ({
           partition,
           offset,
@@ -434,9 +434,9 @@ export class Admin {
     return this.retrier(async (bail) => {
       try {
         const partitions = await this.loadTopicPartitions(topic)
-        const high = await this.listOffsets(topic, partitions, LATEST_OFFSET)
+        const high = await this.client.listOffsets(topic, partitions, LATEST_OFFSET)
         const spec = timestamp != null ? Number(toLong(timestamp)) : LATEST_OFFSET
-        const found = await this.listOffsets(topic, partitions, spec)
+        const found = await this.client.listOffsets(topic, partitions, spec)
         return found.map(({ partition, offset }) => ({
           partition,
           offset: parseInt(offset, 10) >= 0 ? offset : high.find((h) => h.partition === partition)!.offset,
@@ -559,7 +559,7 @@ export class Admin {
         `Invalid topic ${topic} (${typeof topic}), the topic name has to be a String or a RegExp`,
       )
     }
-    await this.addTargetTopic(topic)
+    await this.client.addTargetTopic(topic)
 
     const { state } = await this.describeGroup(groupId)
     if (!STOPPED_GROUP_STATES.includes(state)) {
@@ -705,7 +705,7 @@ export class Admin {
   // Cluster and configs
 
   describeCluster = async (): Promise<{ brokers: Array<{ nodeId: number; host: string; port: number }>; controller: number | null; clusterId: string }> => {
-    const { brokers, clusterId, controllerId } = await this.metadata([])
+    const { brokers, clusterId, controllerId } = await this.client.metadata([])
     return {
       brokers: brokers.map(({ nodeId, host, port }) => ({ nodeId, host, port })),
       controller: controllerId == null || controllerId === -1 ? null : controllerId,
@@ -850,19 +850,10 @@ export class Admin {
     const groups = new Map<number, R[]>()
     for (const resource of resources) {
       const isBrokerConfig = resource.type === ConfigResourceTypes.BROKER || resource.type === ConfigResourceTypes.BROKER_LOGGER
-      const brokerId = isBrokerConfig ? await this.findBroker(String(resource.name)) : controller
+      const brokerId = isBrokerConfig ? await this.client.findBroker(String(resource.name)) : controller
       groups.set(brokerId, [...(groups.get(brokerId) ?? []), resource])
     }
     return groups
-  }
-
-  /** kafkajs's cluster.findBroker: a broker known to the metadata, by its node id as a string. */
-  private async findBroker(nodeId: string): Promise<number> {
-    const broker = this.client.brokers().find((b) => String(b.nodeId) === nodeId)
-    if (broker) return broker.nodeId
-    // The client probably has stale metadata (kafkajs refreshes before rethrowing).
-    await this.refreshMetadata()
-    throw new KafkaJSBrokerNotFound(`Broker ${nodeId} not found in the cached metadata`)
   }
 
   // -------------------------------------------------------------------------------------------
@@ -1019,48 +1010,9 @@ export class Admin {
     await this.client.refreshMetadata([], false)
   }
 
-  /**
-   * kafkajs's cluster.metadata(): one Metadata request under the client's retrier, which
-   * retries a topic whose leader is being elected and hands back any other topic error.
-   * `null`: every topic; `[]`: none (brokers and controller only).
-   */
-  private async metadata(topics: readonly string[] | null): Promise<MetadataResponse> {
-    return this.client.retrier(async (bail) => {
-      try {
-        const response = await this.client.request(this.client.anyBrokerId(), { api: 'Metadata', topics, allowAutoTopicCreation: false })
-        const failed = response.topics.find((t) => t.errorCode !== 0)
-        if (failed) throw createErrorFromCode(failed.errorCode)
-        return response
-      } catch (e) {
-        if (typeOf(e) === 'LEADER_NOT_AVAILABLE') throw e
-        giveUp(bail, e)
-      }
-    })
-  }
-
-  /**
-   * kafkajs's addTargetTopic: the topic joins the metadata the client keeps; a topic the broker
-   * refuses (unknown, invalid) is not kept.
-   */
-  private async addTargetTopic(topic: string): Promise<void> {
-    const targets = this.client.targetTopics
-    const added = !targets.has(topic)
-    if (!added && this.client.hasTopicMetadata(topic)) return
-    targets.add(topic)
-    try {
-      await this.refreshMetadata()
-    } catch (e) {
-      const type = typeOf(e)
-      if (added && (type === 'INVALID_TOPIC_EXCEPTION' || type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'TOPIC_AUTHORIZATION_FAILED')) {
-        targets.delete(topic)
-      }
-      throw e
-    }
-  }
-
   /** The topic's partition ids, with its metadata loaded (fetchTopicOffsets' first step). */
   private async loadTopicPartitions(topic: string): Promise<number[]> {
-    await this.addTargetTopic(topic)
+    await this.client.addTargetTopic(topic)
     await this.client.refreshMetadataIfNecessary()
     return this.client.findTopicPartitionMetadata(topic).map((p) => p.partitionId)
   }
@@ -1081,37 +1033,6 @@ export class Admin {
     return type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE'
   }
 
-  /**
-   * kafkajs's cluster.fetchTopicsOffset for one topic: a ListOffsets per leader (isolation
-   * READ_COMMITTED), answers merged in leader id order. The first failing partition's error is
-   * thrown, as kafkajs's decoder throws it.
-   */
-  private async listOffsets(topic: string, partitions: readonly number[], timestamp: number): Promise<Array<{ partition: number; offset: string }>> {
-    const metadata = this.client.findTopicPartitionMetadata(topic)
-    const byLeader = new Map<number, number[]>()
-    for (const partition of partitions) {
-      const p = metadata.find((m) => m.partitionId === partition)
-      if (!p) continue
-      if (p.leader < 0) throw createErrorFromCode(5)
-      byLeader.set(p.leader, [...(byLeader.get(p.leader) ?? []), partition])
-    }
-    const ordered = [...byLeader].sort(([a], [b]) => a - b)
-    const answers = await Promise.all(
-      ordered.map(async ([leader, ids]) => {
-        const response = await this.client.request(leader, {
-          api: 'ListOffsets',
-          replicaId: -1,
-          isolationLevel: IsolationLevel.READ_COMMITTED,
-          topics: [{ name: topic, partitions: ids.map((index) => ({ index, timestamp })) }],
-        })
-        const all = response.topics.flatMap((t) => t.partitions)
-        const failed = all.find((p) => p.errorCode !== 0)
-        if (failed) throw createErrorFromCode(failed.errorCode)
-        return all.map((p) => ({ partition: p.index, offset: String(p.offset) }))
-      }),
-    )
-    return answers.flat()
-  }
 }
 
 /** One CreateTopics entry, with kafkajs's defaults and its encoder's number coercion. */
