@@ -203,35 +203,23 @@ export class Admin {
       })
     }
 
-    return this.retrier(async (bail, retryCount, retryTime) => {
-      try {
-        await this.refreshMetadata()
-        const controller = this.client.controllerId
-        const response = await this.client.request(controller, {
-          api: 'CreateTopics',
-          topics: topics.map(toCreatableTopic),
-          timeoutMs: toInt32(timeout ?? DEFAULT_REQUEST_TIMEOUT, 'timeout'),
-          validateOnly: Boolean(validateOnly),
-        })
-        const failed = [...response.topics].sort(byName).filter((t) => t.errorCode !== 0)
-        if (failed.length > 0) {
-          throw new KafkaJSAggregateError(
-            'Topic creation errors',
-            failed.map((t) => new KafkaJSCreateTopicError(createErrorFromCode(t.errorCode), t.name)),
-          )
-        }
-        if (waitForLeaders) await this.waitForLeaders(controller, [...topicNames], timeout)
-        return true
-      } catch (e) {
-        if (typeOf(e) === NOT_CONTROLLER) {
-          this.log.warn('Could not create topics', { error: messageOf(e), retryCount, retryTime })
-          throw e
-        }
-        if (e instanceof KafkaJSAggregateError && e.errors.every((error) => typeOf(error) === 'TOPIC_ALREADY_EXISTS')) {
-          return false
-        }
-        giveUp(bail, e)
+    return this.retryOn([NOT_CONTROLLER], 'create topics', async () => {
+      await this.refreshMetadata()
+      const controller = this.client.controllerId
+      const response = await this.client.request(controller, {
+        api: 'CreateTopics',
+        topics: topics.map(toCreatableTopic),
+        timeoutMs: toInt32(timeout ?? DEFAULT_REQUEST_TIMEOUT, 'timeout'),
+        validateOnly: Boolean(validateOnly),
+      })
+      const failed = [...response.topics].sort(byName).filter((t) => t.errorCode !== 0)
+      if (failed.length > 0) {
+        const errors = failed.map((t) => new KafkaJSCreateTopicError(createErrorFromCode(t.errorCode), t.name))
+        if (errors.every((error) => typeOf(error) === 'TOPIC_ALREADY_EXISTS')) return false
+        throw new KafkaJSAggregateError('Topic creation errors', errors)
       }
+      if (waitForLeaders) await this.waitForLeaders(controller, [...topicNames], timeout)
+      return true
     })
   }
 
@@ -273,7 +261,7 @@ export class Admin {
       throw new KafkaJSNonRetriableError('Invalid topics array, the names must be a valid string')
     }
 
-    return this.retrier(async (bail, retryCount, retryTime) => {
+    return this.retryOn([NOT_CONTROLLER, 'UNKNOWN_TOPIC_OR_PARTITION'], 'delete topics', async (retryCount, retryTime) => {
       try {
         await this.refreshMetadata()
         const response = await this.client.request(this.client.controllerId, {
@@ -286,17 +274,13 @@ export class Admin {
         for (const topic of topics) this.client.forgetTopic(topic)
         await this.refreshMetadata()
       } catch (e) {
-        if (typeOf(e) === NOT_CONTROLLER || typeOf(e) === 'UNKNOWN_TOPIC_OR_PARTITION') {
-          this.log.warn('Could not delete topics', { error: messageOf(e), retryCount, retryTime })
-          throw e
-        }
         if (typeOf(e) === 'REQUEST_TIMED_OUT') {
           this.log.error(
             'Could not delete topics, check if "delete.topic.enable" is set to "true" (the default value is "false") or increase the timeout',
             { error: messageOf(e), retryCount, retryTime },
           )
         }
-        giveUp(bail, e)
+        throw e
       }
     })
   }
@@ -328,29 +312,22 @@ export class Admin {
       throw new KafkaJSNonRetriableError('Invalid topic partitions array, it cannot have multiple entries for the same topic')
     }
 
-    await this.retrier(async (bail, retryCount, retryTime) => {
-      try {
-        await this.refreshMetadata()
-        const response = await this.client.request(this.client.controllerId, {
-          api: 'CreatePartitions',
-          topics: topicPartitions.map(({ topic, count, assignments }) => ({
-            name: topic,
-            count: toInt32(count, 'count'),
-            // An empty list is written as a null array: the controller places the replicas.
-            assignments: assignments && assignments.length > 0 ? assignments.map((replicas) => replicas.map((id) => toInt32(id, 'replica'))) : null,
-          })),
-          timeoutMs: toInt32(timeout ?? DEFAULT_REQUEST_TIMEOUT, 'timeout'),
-          validateOnly: Boolean(validateOnly),
-        })
-        const failed = [...response.results].sort(byName).find((t) => t.errorCode !== 0)
-        if (failed) throw createErrorFromCode(failed.errorCode)
-      } catch (e) {
-        if (typeOf(e) === NOT_CONTROLLER) {
-          this.log.warn('Could not create topics', { error: messageOf(e), retryCount, retryTime })
-          throw e
-        }
-        giveUp(bail, e)
-      }
+    // kafkajs logs this method's NOT_CONTROLLER retries as 'Could not create topics' too.
+    await this.retryOn([NOT_CONTROLLER], 'create topics', async () => {
+      await this.refreshMetadata()
+      const response = await this.client.request(this.client.controllerId, {
+        api: 'CreatePartitions',
+        topics: topicPartitions.map(({ topic, count, assignments }) => ({
+          name: topic,
+          count: toInt32(count, 'count'),
+          // An empty list is written as a null array: the controller places the replicas.
+          assignments: assignments && assignments.length > 0 ? assignments.map((replicas) => replicas.map((id) => toInt32(id, 'replica'))) : null,
+        })),
+        timeoutMs: toInt32(timeout ?? DEFAULT_REQUEST_TIMEOUT, 'timeout'),
+        validateOnly: Boolean(validateOnly),
+      })
+      const failed = [...response.results].sort(byName).find((t) => t.errorCode !== 0)
+      if (failed) throw createErrorFromCode(failed.errorCode)
     })
     return undefined as unknown as boolean
   }
@@ -733,54 +710,46 @@ export class Admin {
       )
     }
 
-    return this.retrier(async (bail, retryCount, retryTime) => {
-      try {
-        await this.refreshMetadata()
-        const byBroker = await this.groupResourcesByBroker(resources)
-        const responses = await Promise.all(
-          [...byBroker].map(async ([brokerId, group]) => {
-            const response = await this.client.request(brokerId, {
-              api: 'DescribeConfigs',
-              resources: group.map((r) => ({
-                resourceType: r.type,
-                resourceName: r.name,
-                // An empty list is written as a null array: every config.
-                configurationKeys: r.configNames && r.configNames.length > 0 ? r.configNames : null,
-              })),
-              includeSynonyms: Boolean(includeSynonyms),
-            })
-            const failed = response.results.find((r) => r.errorCode !== 0)
-            if (failed) throw createErrorFromCode(failed.errorCode)
-            return response.results
-          }),
-        )
-        return {
-          resources: responses.flat().map((r) => ({
-            errorCode: r.errorCode,
-            errorMessage: r.errorMessage as string,
-            resourceType: r.resourceType as ConfigResourceTypes,
-            resourceName: r.resourceName,
-            configEntries: r.configs.map(
-              (c): ConfigEntries => ({
-                configName: c.name,
-                configValue: c.value as string,
-                readOnly: c.readOnly,
-                // kafkajs derives isDefault from the source (DescribeConfigs v1+).
-                isDefault: c.configSource === ConfigSource.DEFAULT_CONFIG,
-                configSource: c.configSource as ConfigSource,
-                isSensitive: c.isSensitive,
-                configSynonyms: c.synonyms.map((s) => ({ configName: s.name, configValue: s.value as string, configSource: s.source as ConfigSource })),
-              }),
-            ),
-          })),
-        } as unknown as DescribeConfigResponse
-      } catch (e) {
-        if (typeOf(e) === NOT_CONTROLLER) {
-          this.log.warn('Could not describe configs', { error: messageOf(e), retryCount, retryTime })
-          throw e
-        }
-        giveUp(bail, e)
-      }
+    return this.retryOn([NOT_CONTROLLER], 'describe configs', async () => {
+      await this.refreshMetadata()
+      const byBroker = await this.groupResourcesByBroker(resources)
+      const responses = await Promise.all(
+        [...byBroker].map(async ([brokerId, group]) => {
+          const response = await this.client.request(brokerId, {
+            api: 'DescribeConfigs',
+            resources: group.map((r) => ({
+              resourceType: r.type,
+              resourceName: r.name,
+              // An empty list is written as a null array: every config.
+              configurationKeys: r.configNames && r.configNames.length > 0 ? r.configNames : null,
+            })),
+            includeSynonyms: Boolean(includeSynonyms),
+          })
+          const failed = response.results.find((r) => r.errorCode !== 0)
+          if (failed) throw createErrorFromCode(failed.errorCode)
+          return response.results
+        }),
+      )
+      return {
+        resources: responses.flat().map((r) => ({
+          errorCode: r.errorCode,
+          errorMessage: r.errorMessage as string,
+          resourceType: r.resourceType as ConfigResourceTypes,
+          resourceName: r.resourceName,
+          configEntries: r.configs.map(
+            (c): ConfigEntries => ({
+              configName: c.name,
+              configValue: c.value as string,
+              readOnly: c.readOnly,
+              // kafkajs derives isDefault from the source (DescribeConfigs v1+).
+              isDefault: c.configSource === ConfigSource.DEFAULT_CONFIG,
+              configSource: c.configSource as ConfigSource,
+              isSensitive: c.isSensitive,
+              configSynonyms: c.synonyms.map((s) => ({ configName: s.name, configValue: s.value as string, configSource: s.source as ConfigSource })),
+            }),
+          ),
+        })),
+      } as unknown as DescribeConfigResponse
     })
   }
 
@@ -802,40 +771,32 @@ export class Admin {
       throw new KafkaJSNonRetriableError(`Invalid resource config value: ${JSON.stringify(invalidConfigValue)}`)
     }
 
-    return this.retrier(async (bail, retryCount, retryTime) => {
-      try {
-        await this.refreshMetadata()
-        const byBroker = await this.groupResourcesByBroker(resources)
-        const responses = await Promise.all(
-          [...byBroker].map(async ([brokerId, group]) => {
-            const response = await this.client.request(brokerId, {
-              api: 'AlterConfigs',
-              resources: group.map((r) => ({
-                resourceType: r.type,
-                resourceName: r.name,
-                configs: r.configEntries.map(({ name, value }) => ({ name, value })),
-              })),
-              validateOnly: Boolean(validateOnly),
-            })
-            const failed = response.responses.find((r) => r.errorCode !== 0)
-            if (failed) throw createErrorFromCode(failed.errorCode)
-            return response.responses
-          }),
-        )
-        return {
-          resources: responses.flat().map((r) => ({
-            errorCode: r.errorCode,
-            errorMessage: r.errorMessage,
-            resourceType: r.resourceType as ConfigResourceTypes,
-            resourceName: r.resourceName,
-          })),
-        }
-      } catch (e) {
-        if (typeOf(e) === NOT_CONTROLLER) {
-          this.log.warn('Could not alter configs', { error: messageOf(e), retryCount, retryTime })
-          throw e
-        }
-        giveUp(bail, e)
+    return this.retryOn([NOT_CONTROLLER], 'alter configs', async () => {
+      await this.refreshMetadata()
+      const byBroker = await this.groupResourcesByBroker(resources)
+      const responses = await Promise.all(
+        [...byBroker].map(async ([brokerId, group]) => {
+          const response = await this.client.request(brokerId, {
+            api: 'AlterConfigs',
+            resources: group.map((r) => ({
+              resourceType: r.type,
+              resourceName: r.name,
+              configs: r.configEntries.map(({ name, value }) => ({ name, value })),
+            })),
+            validateOnly: Boolean(validateOnly),
+          })
+          const failed = response.responses.find((r) => r.errorCode !== 0)
+          if (failed) throw createErrorFromCode(failed.errorCode)
+          return response.responses
+        }),
+      )
+      return {
+        resources: responses.flat().map((r) => ({
+          errorCode: r.errorCode,
+          errorMessage: r.errorMessage,
+          resourceType: r.resourceType as ConfigResourceTypes,
+          resourceName: r.resourceName,
+        })),
       }
     })
   }
@@ -922,35 +883,27 @@ export class Admin {
     }
 
     let remaining = groupIds.slice()
-    return this.retrier(async (bail, retryCount, retryTime) => {
-      try {
-        if (remaining.length === 0) return []
-        await this.refreshMetadata()
-        const byCoordinator = new Map<number, string[]>()
-        for (const groupId of remaining) {
-          const coordinator = await this.client.findCoordinator(groupId)
-          byCoordinator.set(coordinator, [...(byCoordinator.get(coordinator) ?? []), groupId])
-        }
-        const ordered = [...byCoordinator].sort(([a], [b]) => a - b)
-        const responses = await Promise.all(
-          ordered.map(([coordinator, ids]) => this.client.request(coordinator, { api: 'DeleteGroups', groupsNames: ids })),
-        )
-        const results: DeleteGroupsResult[] = responses.flatMap(({ results: r }) =>
-          r.map(({ groupId, errorCode }) => (errorCode === 0 ? { groupId, errorCode } : { groupId, errorCode, error: createErrorFromCode(errorCode) })),
-        )
-        const errors = results.filter(({ errorCode }) => errorCode !== 0) as KafkaJSDeleteGroupsErrorGroup[]
-        remaining = errors.map(({ groupId }) => groupId)
-        if (errors.length > 0) throw new KafkaJSDeleteGroupsError('Error in DeleteGroups', errors)
-        return results
-      } catch (e) {
-        // kafkajs's list; COORDINATOR_NOT_AVAILABLE is Kafka's name, which kafkajs's table calls
-        // GROUP_COORDINATOR_NOT_AVAILABLE, so in practice nothing here is retried.
-        if (typeOf(e) === NOT_CONTROLLER || typeOf(e) === 'COORDINATOR_NOT_AVAILABLE') {
-          this.log.warn('Could not delete groups', { error: messageOf(e), retryCount, retryTime })
-          throw e
-        }
-        giveUp(bail, e)
+    // kafkajs's list; COORDINATOR_NOT_AVAILABLE is Kafka's name, which kafkajs's table calls
+    // GROUP_COORDINATOR_NOT_AVAILABLE, so in practice nothing here is retried.
+    return this.retryOn([NOT_CONTROLLER, 'COORDINATOR_NOT_AVAILABLE'], 'delete groups', async () => {
+      if (remaining.length === 0) return []
+      await this.refreshMetadata()
+      const byCoordinator = new Map<number, string[]>()
+      for (const groupId of remaining) {
+        const coordinator = await this.client.findCoordinator(groupId)
+        byCoordinator.set(coordinator, [...(byCoordinator.get(coordinator) ?? []), groupId])
       }
+      const ordered = [...byCoordinator].sort(([a], [b]) => a - b)
+      const responses = await Promise.all(
+        ordered.map(([coordinator, ids]) => this.client.request(coordinator, { api: 'DeleteGroups', groupsNames: ids })),
+      )
+      const results: DeleteGroupsResult[] = responses.flatMap(({ results: r }) =>
+        r.map(({ groupId, errorCode }) => (errorCode === 0 ? { groupId, errorCode } : { groupId, errorCode, error: createErrorFromCode(errorCode) })),
+      )
+      const errors = results.filter(({ errorCode }) => errorCode !== 0) as KafkaJSDeleteGroupsErrorGroup[]
+      remaining = errors.map(({ groupId }) => groupId)
+      if (errors.length > 0) throw new KafkaJSDeleteGroupsError('Error in DeleteGroups', errors)
+      return results
     })
   }
 
@@ -977,12 +930,25 @@ export class Admin {
 
   /** kafkajs retries the ACL calls on NOT_CONTROLLER only, after a metadata refresh. */
   private aclRequest<T>(what: string, send: () => Promise<T>): Promise<T> {
+    return this.retryOn([NOT_CONTROLLER], what, async () => {
+      await this.refreshMetadata()
+      return send()
+    })
+  }
+
+  /**
+   * The error handling kafkajs's admin methods share: `attempt` runs under the admin's
+   * retrier; an error whose type is one of `retriedTypes` is logged as a warning,
+   * `Could not <what>`, and tried again; any other error is handed back as it is (bail), so
+   * the caller sees the broker's error and not a retrier's wrapper.
+   */
+  private retryOn<T>(retriedTypes: readonly string[], what: string, attempt: (retryCount: number, retryTime: number) => Promise<T>): Promise<T> {
     return this.retrier(async (bail, retryCount, retryTime) => {
       try {
-        await this.refreshMetadata()
-        return await send()
+        return await attempt(retryCount, retryTime)
       } catch (e) {
-        if (typeOf(e) === NOT_CONTROLLER) {
+        const type = typeOf(e)
+        if (type !== undefined && retriedTypes.includes(type)) {
           this.log.warn(`Could not ${what}`, { error: messageOf(e), retryCount, retryTime })
           throw e
         }
