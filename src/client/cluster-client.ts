@@ -16,16 +16,10 @@ import type { Logger } from './logger.js'
 import { createRetry, type Retrier, type RetryOptions } from './retry.js'
 import { authenticateInProcess } from './sasl-authentication.js'
 import { settled } from './producer/partitioners/led-partitions.js'
+import type { PartitionMetadata } from './producer/partitioners/partitioner-types.js'
 
 /** kafkajs's PartitionMetadata shape (what partitioners and assigners see). */
-export interface PartitionMetadata {
-  partitionErrorCode: number
-  partitionId: number
-  leader: number
-  replicas: number[]
-  isr: number[]
-  offlineReplicas?: number[]
-}
+export type { PartitionMetadata }
 
 export interface ClusterClientOptions {
   readonly model: ClusterModel
