@@ -28,26 +28,21 @@ export async function describeConfigs(
   const { client } = context
   return retryOn(context, [NOT_CONTROLLER], 'describe configs', async () => {
     await refreshMetadata(context)
-    const byBroker = await groupResourcesByBroker(context, resources)
-    const responses = await Promise.all(
-      [...byBroker].map(async ([brokerId, group]) => {
-        const response = await client.request(brokerId, {
-          api: 'DescribeConfigs',
-          resources: group.map((r) => ({
-            resourceType: r.type,
-            resourceName: r.name,
-            // An empty list is written as a null array: every config.
-            configurationKeys: r.configNames && r.configNames.length > 0 ? r.configNames : null,
-          })),
-          includeSynonyms: Boolean(includeSynonyms),
-        })
-        const failed = response.results.find((r) => r.errorCode !== 0)
-        if (failed) throw createErrorFromCode(failed.errorCode)
-        return response.results
-      }),
-    )
+    const results = await requestPerBroker(context, resources, async (brokerId, group) => {
+      const response = await client.request(brokerId, {
+        api: 'DescribeConfigs',
+        resources: group.map((r) => ({
+          resourceType: r.type,
+          resourceName: r.name,
+          // An empty list is written as a null array: every config.
+          configurationKeys: r.configNames && r.configNames.length > 0 ? r.configNames : null,
+        })),
+        includeSynonyms: Boolean(includeSynonyms),
+      })
+      return response.results
+    })
     return {
-      resources: responses.flat().map((r) => ({
+      resources: results.map((r) => ({
         errorCode: r.errorCode,
         errorMessage: r.errorMessage as string,
         resourceType: r.resourceType as ConfigResourceTypes,
@@ -90,25 +85,20 @@ export async function alterConfigs(context: AdminContext, { validateOnly, resour
   const { client } = context
   return retryOn(context, [NOT_CONTROLLER], 'alter configs', async () => {
     await refreshMetadata(context)
-    const byBroker = await groupResourcesByBroker(context, resources)
-    const responses = await Promise.all(
-      [...byBroker].map(async ([brokerId, group]) => {
-        const response = await client.request(brokerId, {
-          api: 'AlterConfigs',
-          resources: group.map((r) => ({
-            resourceType: r.type,
-            resourceName: r.name,
-            configs: r.configEntries.map(({ name, value }) => ({ name, value })),
-          })),
-          validateOnly: Boolean(validateOnly),
-        })
-        const failed = response.responses.find((r) => r.errorCode !== 0)
-        if (failed) throw createErrorFromCode(failed.errorCode)
-        return response.responses
-      }),
-    )
+    const results = await requestPerBroker(context, resources, async (brokerId, group) => {
+      const response = await client.request(brokerId, {
+        api: 'AlterConfigs',
+        resources: group.map((r) => ({
+          resourceType: r.type,
+          resourceName: r.name,
+          configs: r.configEntries.map(({ name, value }) => ({ name, value })),
+        })),
+        validateOnly: Boolean(validateOnly),
+      })
+      return response.responses
+    })
     return {
-      resources: responses.flat().map((r) => ({
+      resources: results.map((r) => ({
         errorCode: r.errorCode,
         errorMessage: r.errorMessage,
         resourceType: r.resourceType as ConfigResourceTypes,
@@ -116,6 +106,28 @@ export async function alterConfigs(context: AdminContext, { validateOnly, resour
       })),
     }
   })
+}
+
+/**
+ * One request per broker the resources belong to (groupResourcesByBroker), sent together; an
+ * answer's first failing resource throws its error, as kafkajs's decoders throw it. The
+ * results come in the order of the groups.
+ */
+async function requestPerBroker<R extends { type: number; name: string }, A extends { readonly errorCode: number }>(
+  context: AdminContext,
+  resources: readonly R[],
+  send: (brokerId: number, group: R[]) => Promise<readonly A[]>,
+): Promise<A[]> {
+  const byBroker = await groupResourcesByBroker(context, resources)
+  const answers = await Promise.all(
+    [...byBroker].map(async ([brokerId, group]) => {
+      const results = await send(brokerId, group)
+      const failed = results.find((r) => r.errorCode !== 0)
+      if (failed) throw createErrorFromCode(failed.errorCode)
+      return results
+    }),
+  )
+  return answers.flat()
 }
 
 /**

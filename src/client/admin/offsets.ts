@@ -30,13 +30,8 @@ const SPECIAL_SEEK_OFFSETS: readonly bigint[] = [-1n, -2n]
  * KafkaJSNumberOfRetriesExceeded.
  */
 export async function fetchTopicOffsets(context: AdminContext, topic: string): Promise<Array<SeekEntry & { high: string; low: string }>> {
-  if (!topic || typeof topic !== 'string') {
-    throw new KafkaJSNonRetriableError(`Invalid topic ${topic}`)
-  }
-
   const { client } = context
-  return retryTopicLookup(context, async () => {
-    const partitions = await loadTopicPartitions(context, topic)
+  return lookUpTopicOffsets(context, topic, async (partitions) => {
     const high = await client.listOffsets(topic, partitions, LATEST_OFFSET)
     const low = await client.listOffsets(topic, partitions, EARLIEST_OFFSET)
     return high.map(({ partition, offset }) => ({
@@ -54,13 +49,8 @@ export async function fetchTopicOffsets(context: AdminContext, topic: string): P
  * watermark.
  */
 export async function fetchTopicOffsetsByTimestamp(context: AdminContext, topic: string, timestamp?: number): Promise<SeekEntry[]> {
-  if (!topic || typeof topic !== 'string') {
-    throw new KafkaJSNonRetriableError(`Invalid topic ${topic}`)
-  }
-
   const { client } = context
-  return retryTopicLookup(context, async () => {
-    const partitions = await loadTopicPartitions(context, topic)
+  return lookUpTopicOffsets(context, topic, async (partitions) => {
     const high = await client.listOffsets(topic, partitions, LATEST_OFFSET)
     const spec = timestamp != null ? Number(toLong(timestamp)) : LATEST_OFFSET
     const found = await client.listOffsets(topic, partitions, spec)
@@ -245,16 +235,21 @@ async function findTopicPartitions(context: AdminContext, topic: string): Promis
 }
 
 /**
- * A topic's offset lookup under the admin's retrier. After UNKNOWN_TOPIC_OR_PARTITION or
- * LEADER_NOT_AVAILABLE the metadata is refreshed and the lookup tried again; any other error is
- * handed back as it is. kafkajs retries only UNKNOWN_TOPIC_OR_PARTITION (and fails on a
- * partition without a leader with a KafkaJSBrokerNotFound for broker -1); memkafka retries
- * LEADER_NOT_AVAILABLE too, since an election may end during the back-off.
+ * A lookup of a topic's offsets (fetchTopicOffsets and fetchTopicOffsetsByTimestamp): the
+ * topic checked, then, under the admin's retrier, its partitions loaded and `lookup` run with
+ * them. After UNKNOWN_TOPIC_OR_PARTITION or LEADER_NOT_AVAILABLE the metadata is refreshed and
+ * the lookup tried again; any other error is handed back as it is. kafkajs retries only
+ * UNKNOWN_TOPIC_OR_PARTITION (and fails on a partition without a leader with a
+ * KafkaJSBrokerNotFound for broker -1); memkafka retries LEADER_NOT_AVAILABLE too, since an
+ * election may end during the back-off.
  */
-function retryTopicLookup<T>(context: AdminContext, lookup: () => Promise<T>): Promise<T> {
+async function lookUpTopicOffsets<T>(context: AdminContext, topic: string, lookup: (partitions: number[]) => Promise<T>): Promise<T> {
+  if (!topic || typeof topic !== 'string') {
+    throw new KafkaJSNonRetriableError(`Invalid topic ${topic}`)
+  }
   return context.retrier(async (bail) => {
     try {
-      return await lookup()
+      return await lookup(await loadTopicPartitions(context, topic))
     } catch (e) {
       const type = typeOf(e)
       if (type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'LEADER_NOT_AVAILABLE') {
