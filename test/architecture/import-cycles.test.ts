@@ -42,7 +42,7 @@ function sourceFiles(dir: string): string[] {
 }
 
 /** The relative module specifiers of a file's import and export-from statements (side-effect imports too). */
-export function relativeSpecifiers(source: string): string[] {
+function relativeSpecifiers(source: string): string[] {
   // `import x from`, `import type { a,\n b } from`, `export * from`, `import './x.js'`: the
   // clause between the keyword and the path holds no quote, so it may span lines.
   const statement = /^\s*(?:import|export)\s+(?:[^'"`;]*?\bfrom\s*)?['"](\.{1,2}\/[^'"]+)['"]/gm
@@ -56,7 +56,7 @@ function resolveSpecifier(from: string, specifier: string): string | undefined {
   return candidates.find((c) => existsSync(c) && statSync(c).isFile())
 }
 
-export function importGraph(files: readonly string[]): Map<string, string[]> {
+function importGraph(files: readonly string[]): Map<string, string[]> {
   const graph = new Map<string, string[]>()
   for (const file of files) {
     const targets = relativeSpecifiers(readFileSync(file, 'utf8'))
@@ -68,12 +68,12 @@ export function importGraph(files: readonly string[]): Map<string, string[]> {
 }
 
 /** Each strongly connected group of two or more files (or a file importing itself), as one circle through it. */
-export function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+function findCycles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   return stronglyConnected(graph).map((component) => circleThrough(graph, new Set(component)))
 }
 
 /** The strongly connected groups of two or more files, and the files that import themselves. */
-export function stronglyConnected(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+function stronglyConnected(graph: ReadonlyMap<string, readonly string[]>): string[][] {
   // Tarjan's algorithm, iterative so that a deep graph cannot overflow the stack.
   const index = new Map<string, number>()
   const low = new Map<string, number>()
