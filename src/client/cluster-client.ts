@@ -1,30 +1,25 @@
 /**
  * A client's view of the cluster (kafkajs's src/cluster): the metadata it has learned, the
- * topics it targets, and the one way it talks to brokers, `request`, which crosses the request
+ * topics it targets, the lookups of brokers, coordinators and offsets that producer, consumer
+ * and admin share, and the one way it talks to brokers, `request`, which crosses the request
  * boundary into the in-process cluster. Broker-level failures become kafkajs connection errors;
  * protocol-level errors stay in the responses for the caller to read, as kafkajs's decoders do.
  */
 import type { ClusterModel } from '../cluster/cluster-model.js'
 import { BrokerUnreachableError } from '../cluster/error-codes.js'
 import type { ApiName, MetadataResponse, PartitionMetadata as WirePartitionMetadata, RequestOf, ResponseOf } from '../cluster/api/messages.js'
-import { CoordinatorType } from '../cluster/api/messages.js'
+import { CoordinatorType, IsolationLevel } from '../cluster/api/messages.js'
 import type { Random } from '../cluster/random.js'
-import { KafkaJSConnectionError, KafkaJSGroupCoordinatorNotFound, KafkaJSNonRetriableError, KafkaJSTopicMetadataNotLoaded } from './errors.js'
+import { KafkaJSBrokerNotFound, KafkaJSConnectionError, KafkaJSGroupCoordinatorNotFound, KafkaJSNonRetriableError, KafkaJSTopicMetadataNotLoaded } from './errors.js'
 import { createErrorFromCode } from './protocol-error-table.js'
 import type { Logger } from './logger.js'
 import { createRetry, type Retrier, type RetryOptions } from './retry.js'
 import { authenticateInProcess } from './sasl-authentication.js'
 import { settled } from './producer/partitioners/led-partitions.js'
+import type { PartitionMetadata } from './producer/partitioners/partitioner-types.js'
 
 /** kafkajs's PartitionMetadata shape (what partitioners and assigners see). */
-export interface PartitionMetadata {
-  partitionErrorCode: number
-  partitionId: number
-  leader: number
-  replicas: number[]
-  isr: number[]
-  offlineReplicas?: number[]
-}
+export type { PartitionMetadata }
 
 export interface ClusterClientOptions {
   readonly model: ClusterModel
@@ -48,7 +43,7 @@ export class ClusterClient {
   readonly retryOptions: RetryOptions | undefined
   private readonly metadataMaxAge: number
   private readonly allowAutoTopicCreation: boolean
-  private metadata: MetadataResponse | undefined
+  private cachedMetadata: MetadataResponse | undefined
   private readonly topicMetadata = new Map<string, PartitionMetadata[]>()
   private metadataAt = -Infinity
   readonly targetTopics = new Set<string>()
@@ -149,15 +144,15 @@ export class ClusterClient {
   }
 
   get controllerId(): number {
-    return this.metadata?.controllerId ?? this.anyBrokerId()
+    return this.cachedMetadata?.controllerId ?? this.anyBrokerId()
   }
 
   get clusterId(): string {
-    return this.metadata?.clusterId ?? this.model.clusterId
+    return this.cachedMetadata?.clusterId ?? this.model.clusterId
   }
 
   brokers(): MetadataResponse['brokers'] {
-    return this.metadata?.brokers ?? []
+    return this.cachedMetadata?.brokers ?? []
   }
 
   /**
@@ -170,15 +165,36 @@ export class ClusterClient {
     // runs on every send).
     if (topics.every((t) => this.targetTopics.has(t) && this.topicMetadata.has(t))) return this.refreshMetadataIfNecessary()
     const previous = new Set(this.targetTopics)
+    return this.refreshWithTargets(topics, () => {
+      this.targetTopics.clear()
+      for (const t of previous) this.targetTopics.add(t)
+    })
+  }
+
+  /**
+   * kafkajs's cluster.addTargetTopic, as the admin uses it: a topic already targeted and known
+   * is left as it is, however old its metadata; a refused topic is taken out again if this
+   * call put it in.
+   */
+  async addTargetTopic(topic: string): Promise<void> {
+    const added = !this.targetTopics.has(topic)
+    if (!added && this.topicMetadata.has(topic)) return
+    return this.refreshWithTargets([topic], () => {
+      if (added) this.targetTopics.delete(topic)
+    })
+  }
+
+  /**
+   * Targets the topics and loads the metadata; when the broker refuses a topic (unknown,
+   * invalid, not authorized), `untarget` undoes the change before the error is thrown.
+   */
+  private async refreshWithTargets(topics: readonly string[], untarget: () => void): Promise<void> {
     for (const t of topics) this.targetTopics.add(t)
     try {
       await this.refreshMetadata()
     } catch (error) {
       const type = (error as { type?: string }).type
-      if (type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'INVALID_TOPIC_EXCEPTION' || type === 'TOPIC_AUTHORIZATION_FAILED') {
-        this.targetTopics.clear()
-        for (const t of previous) this.targetTopics.add(t)
-      }
+      if (type === 'UNKNOWN_TOPIC_OR_PARTITION' || type === 'INVALID_TOPIC_EXCEPTION' || type === 'TOPIC_AUTHORIZATION_FAILED') untarget()
       throw error
     }
   }
@@ -197,7 +213,7 @@ export class ClusterClient {
   }
 
   private applyMetadata(response: MetadataResponse): void {
-    this.metadata = response
+    this.cachedMetadata = response
     this.metadataAt = this.clock.now()
     // settled(): never changed after this (a refresh builds new arrays), so the partitioner may
     // compute its list of led partitions once per array.
@@ -205,13 +221,34 @@ export class ClusterClient {
   }
 
   async refreshMetadataIfNecessary(): Promise<void> {
-    if (!this.metadata || this.clock.now() - this.metadataAt >= this.metadataMaxAge) await this.refreshMetadata()
+    if (!this.cachedMetadata || this.clock.now() - this.metadataAt >= this.metadataMaxAge) await this.refreshMetadata()
   }
 
   /** Metadata for every topic in the cluster (admin's listTopics / fetchTopicMetadata). */
   async fetchAllMetadata(): Promise<MetadataResponse> {
     const response = await this.request(this.anyBrokerId(), { api: 'Metadata', topics: null, allowAutoTopicCreation: false })
     return response
+  }
+
+  /**
+   * kafkajs's cluster.metadata(): one Metadata request under the client's retrier, which
+   * retries a topic whose leader is being elected and hands back any other topic error.
+   * `null`: every topic; `[]`: none (brokers and controller only). The cached metadata is left
+   * as it is.
+   */
+  async metadata(topics: readonly string[] | null): Promise<MetadataResponse> {
+    return this.retrier(async (bail) => {
+      try {
+        const response = await this.request(this.anyBrokerId(), { api: 'Metadata', topics, allowAutoTopicCreation: false })
+        const failed = response.topics.find((t) => t.errorCode !== 0)
+        if (failed) throw createErrorFromCode(failed.errorCode)
+        return response
+      } catch (e) {
+        if ((e as { type?: string }).type === 'LEADER_NOT_AVAILABLE') throw e
+        bail(e)
+        throw e
+      }
+    })
   }
 
   findTopicPartitionMetadata(topic: string): PartitionMetadata[] {
@@ -237,6 +274,15 @@ export class ClusterClient {
     return p.leader
   }
 
+  /** kafkajs's cluster.findBroker: a broker known to the metadata, by its node id as a string. */
+  async findBroker(nodeId: string): Promise<number> {
+    const broker = this.brokers().find((b) => String(b.nodeId) === nodeId)
+    if (broker) return broker.nodeId
+    // The client probably has stale metadata (kafkajs refreshes before rethrowing).
+    await this.refreshMetadata()
+    throw new KafkaJSBrokerNotFound(`Broker ${nodeId} not found in the cached metadata`)
+  }
+
   /** Finds the group coordinator, retrying while it is not available (kafkajs findGroupCoordinator). */
   async findCoordinator(key: string, keyType: number = CoordinatorType.GROUP): Promise<number> {
     return this.retrier(async (bail) => {
@@ -251,6 +297,39 @@ export class ClusterClient {
       }
       throw error
     })
+  }
+
+  /**
+   * kafkajs's cluster.fetchTopicsOffset, for one topic's partitions in the cached metadata: a
+   * ListOffsets per leader (isolation READ_COMMITTED, kafkajs's default), answers merged in
+   * leader id order. A partition without a leader throws LEADER_NOT_AVAILABLE; the first
+   * failing partition of an answer throws its error, as kafkajs's decoder does.
+   */
+  async listOffsets(topic: string, partitions: readonly number[], timestamp: number): Promise<Array<{ partition: number; offset: string }>> {
+    const metadata = this.findTopicPartitionMetadata(topic)
+    const byLeader = new Map<number, number[]>()
+    for (const partition of partitions) {
+      const p = metadata.find((m) => m.partitionId === partition)
+      if (!p) continue
+      if (p.leader < 0) throw createErrorFromCode(5)
+      byLeader.set(p.leader, [...(byLeader.get(p.leader) ?? []), partition])
+    }
+    const ordered = [...byLeader].sort(([a], [b]) => a - b)
+    const answers = await Promise.all(
+      ordered.map(async ([leader, ids]) => {
+        const response = await this.request(leader, {
+          api: 'ListOffsets',
+          replicaId: -1,
+          isolationLevel: IsolationLevel.READ_COMMITTED,
+          topics: [{ name: topic, partitions: ids.map((index) => ({ index, timestamp })) }],
+        })
+        const all = response.topics.flatMap((t) => t.partitions)
+        const failed = all.find((p) => p.errorCode !== 0)
+        if (failed) throw createErrorFromCode(failed.errorCode)
+        return all.map((p) => ({ partition: p.index, offset: String(p.offset) }))
+      }),
+    )
+    return answers.flat()
   }
 }
 

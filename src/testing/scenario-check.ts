@@ -5,7 +5,7 @@
  * producers, topics, brokers and clients only have to be integers >= 0: they wrap around the
  * real counts, by design (the arbitraries draw them that way, and shrinking keeps them valid).
  */
-import type { SimulationOptions } from './simulation.js'
+import type { SimulationOptions } from './simulation-options.js'
 
 const FAULTS_WITH_BROKER = new Set(['stopBroker', 'startBroker', 'isolate', 'slowFollower', 'pauseReplication', 'resumeReplication'])
 const FAULTS = new Set([...FAULTS_WITH_BROKER, 'heal', 'failRequests', 'pauseClient', 'resumeClient', 'electPreferredLeaders', 'advance'])

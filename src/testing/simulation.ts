@@ -21,31 +21,10 @@ import { checkScenario } from './scenario-check.js'
 import type { History, TopicInfo } from './history.js'
 import { HistoryRecorder } from './recorder.js'
 import { Nemesis } from './nemesis.js'
-import type { Fault, GroupSpec, MembershipStep, Scenario, SendStep, WorkloadStep } from './scenario.js'
+import type { Fault, GroupSpec, MembershipStep, SendStep, WorkloadStep } from './scenario.js'
+import type { SimulationOptions } from './simulation-options.js'
 
-export interface SimulationOptions extends Scenario {
-  /** Number of brokers (ids 0..n-1). Default 3. */
-  readonly brokers?: number
-  /** Broker configs laid over SIMULATION_BROKER_CONFIG. */
-  readonly brokerConfig?: BrokerConfigInput
-  /** Runs cluster.checkInvariants() after every step (throws InvariantViolation). Default false. */
-  readonly checkInvariants?: boolean
-  /** Virtual ms allowed, once the faults are lifted, for every send and transaction to end. Default 120 000. */
-  readonly recoveryMs?: number
-  /** Virtual ms allowed for the final reads. Default 120 000. */
-  readonly finalReadMs?: number
-  /** Called with the cluster after the final reads, before it closes (describe(), timeline(), ...). */
-  readonly inspect?: (cluster: Cluster) => void | Promise<void>
-  /**
-   * After a send of an idempotent producer fails, replace the producer with a new instance (a
-   * new producer id), as the Java producer bumps its epoch after a batch with an unknown
-   * outcome (KIP-360). Default false: kafkajs's behaviour. kafkajs gives the failed batch's
-   * sequence numbers back and the next send reuses them; if the broker had appended the failed
-   * batch, it takes the next one for a retry of it, answers with the old batch's offsets and
-   * drops the new messages: an acknowledged write lost (the checker reports it).
-   */
-  readonly replaceProducerAfterFailure?: boolean
-}
+export type { SimulationOptions } from './simulation-options.js'
 
 /**
  * The brokers' configuration in a simulation: Kafka's timeouts shortened so that faults play

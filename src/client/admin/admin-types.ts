@@ -141,7 +141,7 @@ export interface DeleteGroupsResult {
 }
 
 // ---------------------------------------------------------------------------------------------
-// ACLs (implemented, see acl-operations.ts) and partition reassignments (declared for type
+// ACLs (implemented, see acls.ts) and partition reassignments (declared for type
 // compatibility; memkafka does not implement them yet: the methods throw KafkaJSNotImplemented).
 
 export interface Acl {

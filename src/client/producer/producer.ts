@@ -12,49 +12,14 @@ import { InstrumentationEmitter, PRODUCER_EVENTS, type InstrumentationListener }
 import type { ClusterClient } from '../cluster-client.js'
 import { checkCompression } from '../compression.js'
 import type { Logger } from '../logger.js'
-import type { RetryOptions } from '../retry.js'
-import { Partitioners, type ICustomPartitioner, type Partitioner } from './partitioners/index.js'
+import { Partitioners, type Partitioner } from './partitioners/index.js'
 import { toProducerRecord, type Message, type TopicMessages } from './message.js'
 import type { ProducePartitionData } from '../../cluster/api/messages.js'
 import { EosManager, fencedAsOldEpoch } from './eos-manager.js'
 import { Transaction } from './transaction.js'
+import type { ProducerBatch, ProducerConfig, ProducerRecord, RecordMetadata } from './producer-types.js'
 
-export interface ProducerConfig {
-  createPartitioner?: ICustomPartitioner
-  retry?: RetryOptions
-  metadataMaxAge?: number
-  allowAutoTopicCreation?: boolean
-  idempotent?: boolean
-  transactionalId?: string
-  transactionTimeout?: number
-  maxInFlightRequests?: number
-}
-
-export interface ProducerRecord {
-  topic: string
-  messages: Message[]
-  acks?: number
-  timeout?: number
-  compression?: number
-}
-
-export interface ProducerBatch {
-  acks?: number
-  timeout?: number
-  compression?: number
-  topicMessages?: TopicMessages[]
-}
-
-export interface RecordMetadata {
-  topicName: string
-  partition: number
-  errorCode: number
-  offset?: string
-  timestamp?: string
-  baseOffset?: string
-  logAppendTime?: string
-  logStartOffset?: string
-}
+export type { ProducerBatch, ProducerConfig, ProducerRecord, RecordMetadata } from './producer-types.js'
 
 type ConnectionStatus = 'connected' | 'disconnecting' | 'disconnected'
 

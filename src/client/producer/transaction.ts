@@ -7,7 +7,7 @@
  */
 import { KafkaJSNonRetriableError } from '../errors.js'
 import type { EosManager, SendOffsetsRequest } from './eos-manager.js'
-import type { ProducerBatch, ProducerRecord, RecordMetadata } from './producer.js'
+import type { ProducerBatch, ProducerRecord, RecordMetadata } from './producer-types.js'
 
 /** The producer's send and sendBatch bound to the transactional manager. */
 export interface TransactionalSenders {

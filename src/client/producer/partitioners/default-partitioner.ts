@@ -16,7 +16,7 @@
  */
 
 import { Random, entropySeed } from '../../../cluster/random.js'
-import type { ICustomPartitioner, PartitionerArgs, PartitionerOptions } from './index.js'
+import type { ICustomPartitioner, PartitionerArgs, PartitionerOptions } from './partitioner-types.js'
 import { partitionsWithLeader } from './led-partitions.js'
 import { murmur2 } from './murmur2.js'
 

@@ -8,7 +8,7 @@
  * array the client did not mark (a custom caller's, which it may change between calls) is
  * walked every time, as before, so a partitioner called with such an array sees its changes.
  */
-import type { PartitionMetadata } from './index.js'
+import type { PartitionMetadata } from './partitioner-types.js'
 
 const settledArrays = new WeakSet<readonly PartitionMetadata[]>()
 const ledIds = new WeakMap<readonly PartitionMetadata[], readonly number[]>()

@@ -7,7 +7,7 @@
  */
 
 import { createHashPartitioner } from './default-partitioner.js'
-import type { ICustomPartitioner } from './index.js'
+import type { ICustomPartitioner } from './partitioner-types.js'
 import { legacyMurmur2 } from './legacy-murmur2.js'
 
 export const LegacyPartitioner: ICustomPartitioner = createHashPartitioner(legacyMurmur2)

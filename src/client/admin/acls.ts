@@ -9,8 +9,35 @@ import type { AclBinding, AclBindingFilter } from '../../cluster/security/acl.js
 import { KafkaJSNonRetriableError } from '../errors.js'
 import type { ClusterClient } from '../cluster-client.js'
 import { createErrorFromCode } from '../protocol-error-table.js'
+import { NOT_CONTROLLER, refreshMetadata, retryOn, type AdminContext } from './admin-context.js'
 import type { AclEntry, AclFilter, DeleteAclResponse, DescribeAclResponse } from './admin-types.js'
 import { AclOperationTypes, AclPermissionTypes, AclResourceTypes, ResourcePatternTypes } from './enums.js'
+
+export async function describeAcls(context: AdminContext, options: AclFilter): Promise<DescribeAclResponse> {
+  validateDescribeAcls(options)
+  return aclRequest(context, 'describe ACL', () => sendDescribeAcls(context.client, options))
+}
+
+export async function createAcls(context: AdminContext, options: { acl: AclEntry[] }): Promise<boolean> {
+  validateCreateAcls(options?.acl)
+  return aclRequest(context, 'create ACL', async () => {
+    await sendCreateAcls(context.client, options.acl)
+    return true
+  })
+}
+
+export async function deleteAcls(context: AdminContext, options: { filters: AclFilter[] }): Promise<DeleteAclResponse> {
+  validateDeleteAcls(options?.filters)
+  return aclRequest(context, 'delete ACL', () => sendDeleteAcls(context.client, options.filters))
+}
+
+/** kafkajs retries the ACL calls on NOT_CONTROLLER only, after a metadata refresh. */
+function aclRequest<T>(context: AdminContext, what: string, send: () => Promise<T>): Promise<T> {
+  return retryOn(context, [NOT_CONTROLLER], what, async () => {
+    await refreshMetadata(context)
+    return send()
+  })
+}
 
 type AnyAcl = Partial<Record<keyof AclEntry, unknown>>
 
@@ -26,7 +53,7 @@ function checkEnums(items: readonly AnyAcl[], patternWord: string): void {
   check('resourceType', Object.values(AclResourceTypes), 'resource type')
 }
 
-export function validateCreateAcls(acl: unknown): asserts acl is AclEntry[] {
+function validateCreateAcls(acl: unknown): asserts acl is AclEntry[] {
   if (!acl || !Array.isArray(acl)) throw new KafkaJSNonRetriableError(`Invalid ACL array ${String(acl)}`)
   if (acl.length === 0) throw new KafkaJSNonRetriableError('Empty ACL array')
   const items = acl as AnyAcl[]
@@ -36,7 +63,7 @@ export function validateCreateAcls(acl: unknown): asserts acl is AclEntry[] {
   checkEnums(items, 'resource pattern type')
 }
 
-export function validateDescribeAcls(filter: AclFilter): void {
+function validateDescribeAcls(filter: AclFilter): void {
   const f = (filter ?? {}) as AnyAcl
   if (typeof f.principal !== 'string' && f.principal !== undefined) throw new KafkaJSNonRetriableError('Invalid principal, the principal have to be a valid string')
   if (typeof f.host !== 'string' && f.host !== undefined) throw new KafkaJSNonRetriableError('Invalid host, the host have to be a valid string')
@@ -47,7 +74,7 @@ export function validateDescribeAcls(filter: AclFilter): void {
   if (!(Object.values(AclResourceTypes) as unknown[]).includes(f.resourceType)) throw new KafkaJSNonRetriableError(`Invalid resource type ${String(f.resourceType)}`)
 }
 
-export function validateDeleteAcls(filters: unknown): asserts filters is AclFilter[] {
+function validateDeleteAcls(filters: unknown): asserts filters is AclFilter[] {
   if (!filters || !Array.isArray(filters)) throw new KafkaJSNonRetriableError(`Invalid ACL Filter array ${String(filters)}`)
   if (filters.length === 0) throw new KafkaJSNonRetriableError('Empty ACL Filter array')
   const items = filters as AnyAcl[]
@@ -73,14 +100,14 @@ function toFilter(f: AclFilter): AclBindingFilter {
   }
 }
 
-export async function sendCreateAcls(client: ClusterClient, acl: readonly AclEntry[]): Promise<void> {
+async function sendCreateAcls(client: ClusterClient, acl: readonly AclEntry[]): Promise<void> {
   const response = await client.request(client.controllerId, { api: 'CreateAcls', creations: acl.map(toBinding) })
   const failed = response.results.find((r) => r.errorCode !== 0)
   if (failed) throw createErrorFromCode(failed.errorCode)
 }
 
 /** kafkajs returns `{ resources }` only. */
-export async function sendDescribeAcls(client: ClusterClient, filter: AclFilter): Promise<DescribeAclResponse> {
+async function sendDescribeAcls(client: ClusterClient, filter: AclFilter): Promise<DescribeAclResponse> {
   const response = await client.request(client.controllerId, { api: 'DescribeAcls', filter: toFilter(filter) })
   if (response.errorCode !== 0) throw createErrorFromCode(response.errorCode)
   const resources = response.resources.map((r) => ({
@@ -93,7 +120,7 @@ export async function sendDescribeAcls(client: ClusterClient, filter: AclFilter)
 }
 
 /** kafkajs returns `{ filterResponses }` only. */
-export async function sendDeleteAcls(client: ClusterClient, filters: readonly AclFilter[]): Promise<DeleteAclResponse> {
+async function sendDeleteAcls(client: ClusterClient, filters: readonly AclFilter[]): Promise<DeleteAclResponse> {
   const response = await client.request(client.controllerId, { api: 'DeleteAcls', filters: filters.map(toFilter) })
   const failed = response.filterResults.find((r) => r.errorCode !== 0)
   if (failed) throw createErrorFromCode(failed.errorCode)
