@@ -47,6 +47,8 @@ export class ClusterClient {
   private readonly topicMetadata = new Map<string, PartitionMetadata[]>()
   private metadataAt = -Infinity
   readonly targetTopics = new Set<string>()
+  /** The last change of targetTopics in progress (see changingTargets). */
+  private targetsChanged: Promise<void> = Promise.resolve()
   private connected = false
   private source: { readonly clientId: string; readonly principal?: string }
   private backgroundSource: { readonly clientId: string; readonly principal?: string; readonly background: true }
@@ -164,11 +166,25 @@ export class ClusterClient {
     // The usual call names topics already targeted and known: nothing is copied for it (this
     // runs on every send).
     if (topics.every((t) => this.targetTopics.has(t) && this.topicMetadata.has(t))) return this.refreshMetadataIfNecessary()
-    const previous = new Set(this.targetTopics)
-    return this.refreshWithTargets(topics, () => {
-      this.targetTopics.clear()
-      for (const t of previous) this.targetTopics.add(t)
+    return this.changingTargets(() => {
+      if (topics.every((t) => this.targetTopics.has(t) && this.topicMetadata.has(t))) return this.refreshMetadataIfNecessary()
+      const previous = new Set(this.targetTopics)
+      return this.refreshWithTargets(topics, () => {
+        this.targetTopics.clear()
+        for (const t of previous) this.targetTopics.add(t)
+      })
     })
+  }
+
+  /**
+   * Changes of the target set run one at a time, as under kafkajs's mutatingTargetTopics lock:
+   * two overlapping sends, one to a topic the broker refuses, must not restore each other's
+   * copies of the set and leave the refused topic in it for ever.
+   */
+  private changingTargets(change: () => Promise<void>): Promise<void> {
+    const run = this.targetsChanged.then(change, change)
+    this.targetsChanged = run.catch(() => {})
+    return run
   }
 
   /**
@@ -177,10 +193,13 @@ export class ClusterClient {
    * call put it in.
    */
   async addTargetTopic(topic: string): Promise<void> {
-    const added = !this.targetTopics.has(topic)
-    if (!added && this.topicMetadata.has(topic)) return
-    return this.refreshWithTargets([topic], () => {
-      if (added) this.targetTopics.delete(topic)
+    if (this.targetTopics.has(topic) && this.topicMetadata.has(topic)) return
+    return this.changingTargets(async () => {
+      const added = !this.targetTopics.has(topic)
+      if (!added && this.topicMetadata.has(topic)) return
+      return this.refreshWithTargets([topic], () => {
+        if (added) this.targetTopics.delete(topic)
+      })
     })
   }
 

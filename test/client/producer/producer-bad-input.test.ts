@@ -206,6 +206,23 @@ describe('topics', () => {
     expect(meta!.baseOffset).toBe('1')
   })
 
+  it('two overlapping sends, one to an invalid topic: only that send fails, and the producer keeps working (kafkajs changes its target topics one at a time)', async () => {
+    const { cluster, producer } = await start()
+    const before = cluster.describe().topics.map((t) => t.name)
+    const [bad, good] = await Promise.allSettled([
+      producer.send({ topic: 'bad topic!', messages: [{ value: 'v' }] }),
+      producer.send({ topic: 'fresh', messages: [{ value: 'v' }] }),
+    ])
+    expect(bad.status).toBe('rejected')
+    expect(((bad as PromiseRejectedResult).reason as { cause: { type: string } }).cause.type).toBe('INVALID_TOPIC_EXCEPTION')
+    expect(good.status).toBe('fulfilled')
+    for (let i = 0; i < 3; i++) {
+      const [meta] = await producer.send({ topic: 't', messages: [{ value: `after-${i}`, partition: 0 }] })
+      expect(meta!.baseOffset).toBe(String(1 + i))
+    }
+    expect(cluster.describe().topics.map((t) => t.name).sort()).toEqual([...before, 'fresh'].sort())
+  })
+
   it('249 characters is still a valid name (the limit is 249)', async () => {
     const { cluster, producer } = await start()
     await producer.send({ topic: 'x'.repeat(249), messages: [{ value: 'v' }] })
