@@ -159,11 +159,15 @@ export async function listen(cluster: ClusterModel, options: ListenOptions = {})
   }
   for (const { spec, listener } of listeners) addresses.get(spec.name)!.set(listener.broker.id, { host: advertisedHost, port: listener.port })
 
-  // A broker that stops, is cut off or restarts loses its connections; its listener refuses
-  // new ones while it is unreachable (BrokerListener.accept).
+  // A broker that stops, is cut off or restarts loses its connections; a stopped broker's port
+  // closes until it starts again, and a running but unreachable one refuses new connections
+  // (BrokerListener.syncWithBroker and accept).
   const unsubscribe = cluster.eventLog.subscribe((event) => {
     if (!brokerStateEvents.has(event.type)) return
-    for (const { listener: l } of listeners) if (!l.broker.reachable && l.openConnections > 0) l.dropConnections(`broker ${l.broker.id}: ${l.broker.unreachableReason ?? 'unreachable'}`)
+    for (const { listener: l } of listeners) {
+      if (!l.broker.reachable && l.openConnections > 0) l.dropConnections(`broker ${l.broker.id}: ${l.broker.unreachableReason ?? 'unreachable'}`)
+      l.syncWithBroker()
+    }
   })
   let closing: Promise<void> | undefined
   const close = (): Promise<void> => {
