@@ -11,11 +11,10 @@
  * with it.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
-import { createServer as createTlsServer, type SecureContextOptions, type TLSSocket } from 'node:tls'
+import type { createServer as createTlsServer, SecureContextOptions, TLSSocket } from 'node:tls'
 import type { Broker } from '../cluster/broker.js'
 import { Connection, type ConnectionOptions } from './connection.js'
 import type { ClientAuth } from './tls/tls-config.js'
-import { certificateSubjectRfc2253 } from './tls/x500-principal.js'
 import type { WireLogger } from './wire-log.js'
 
 /** An SSL or SASL_SSL listener's TLS side. */
@@ -23,6 +22,10 @@ export interface ListenerTls {
   /** The key, certificate chain and trusted CAs (node:tls secure context options). */
   readonly options: SecureContextOptions
   readonly clientAuth: ClientAuth
+  /** node:tls's createServer (node:tls is loaded only when some listener speaks TLS). */
+  readonly createServer: typeof createTlsServer
+  /** A client certificate's subject as Kafka writes it in a principal (RFC 2253). */
+  readonly subjectOf: (certificate: Buffer) => string
 }
 
 export class BrokerListener {
@@ -39,14 +42,16 @@ export class BrokerListener {
   /** Accepted sockets of a TLS listener (the raw TCP side), until they close. */
   private readonly handshaking = new Set<Socket>()
   private readonly isTls: boolean
+  private readonly subjectOf: ((certificate: Buffer) => string) | undefined
 
   constructor(broker: Broker, connectionOptions: ConnectionOptions, tls?: ListenerTls) {
     this.broker = broker
     this.connectionOptions = connectionOptions
     this.log = connectionOptions.log
     this.isTls = tls !== undefined
+    this.subjectOf = tls?.subjectOf
     if (tls) {
-      const server = createTlsServer({
+      const server = tls.createServer({
         ...tls.options,
         requestCert: tls.clientAuth !== 'none',
         rejectUnauthorized: tls.clientAuth === 'required',
@@ -165,7 +170,7 @@ export class BrokerListener {
       }
       if (!socket.authorized) return refuse(`the client certificate was not verified: ${String(socket.authorizationError)}`)
       try {
-        principal = `User:${certificateSubjectRfc2253(certificate.raw)}`
+        principal = `User:${this.subjectOf!(certificate.raw)}`
       } catch (error) {
         return refuse(`the client certificate's subject cannot be read: ${(error as Error).message}`)
       }
