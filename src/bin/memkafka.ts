@@ -22,7 +22,7 @@ import { kafkaRelease, knownKafkaVersions } from '../wire/kafka-versions.js'
 import { listen, type WireServer } from '../wire/server.js'
 import { formatWireLogEntry } from '../wire/wire-log.js'
 import { eventTeller } from './event-teller.js'
-import { startConsole, type WebConsole } from '../console/console-server.js'
+import type { WebConsole } from '../console/console-server.js'
 
 const USAGE = `Usage: memkafka serve [options]
 
@@ -227,6 +227,8 @@ async function serve(options: ServeOptions): Promise<void> {
     return
   }
   if (options.uiPort !== undefined) {
+    // Loaded only with --ui: the console (its page, node:http) is not part of starting to serve.
+    const { startConsole } = await import('../console/console-server.js')
     ui = await startConsole(cluster, { port: options.uiPort })
     if (stopping) {
       await ui.close()

@@ -1,18 +1,20 @@
 /**
  * One broker's listener: a TCP server on its own port and the connections it accepted.
  *
- * A broker that clients cannot reach (stopped, cut off by isolate, or restarting while its old
- * session lasts; Broker.reachable) takes no connections: the listener resets each new one at
- * once, so the client sees the connection fail as it would against a dead or unreachable
- * broker, and retries elsewhere. When a broker becomes unreachable its open connections are
- * destroyed (dropConnections), as a crashed process's sockets die with it.
+ * A stopped broker is a process that is not running: its port is closed (the listener stops
+ * listening), so a client's connection is refused (ECONNREFUSED) as against a dead broker, and
+ * the same port opens again when the broker starts (syncWithBroker). A broker that runs but
+ * that clients cannot reach (cut off by isolate, or restarting while its old session lasts;
+ * Broker.reachable) keeps its port, takes no connections and resets each new one at once, so
+ * the client sees the connection fail and retries elsewhere. When a broker becomes unreachable
+ * its open connections are destroyed (dropConnections), as a crashed process's sockets die
+ * with it.
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
-import { createServer as createTlsServer, type SecureContextOptions, type TLSSocket } from 'node:tls'
+import type { createServer as createTlsServer, SecureContextOptions, TLSSocket } from 'node:tls'
 import type { Broker } from '../cluster/broker.js'
 import { Connection, type ConnectionOptions } from './connection.js'
 import type { ClientAuth } from './tls/tls-config.js'
-import { certificateSubjectRfc2253 } from './tls/x500-principal.js'
 import type { WireLogger } from './wire-log.js'
 
 /** An SSL or SASL_SSL listener's TLS side. */
@@ -20,6 +22,10 @@ export interface ListenerTls {
   /** The key, certificate chain and trusted CAs (node:tls secure context options). */
   readonly options: SecureContextOptions
   readonly clientAuth: ClientAuth
+  /** node:tls's createServer (node:tls is loaded only when some listener speaks TLS). */
+  readonly createServer: typeof createTlsServer
+  /** A client certificate's subject as Kafka writes it in a principal (RFC 2253). */
+  readonly subjectOf: (certificate: Buffer) => string
 }
 
 export class BrokerListener {
@@ -29,18 +35,23 @@ export class BrokerListener {
   private readonly connectionOptions: ConnectionOptions
   private readonly log: WireLogger
   private closing: Promise<void> | undefined
+  private boundHost = ''
   private boundPort = 0
+  /** Listening again after a restart is under way (host lookup, bind). */
+  private reopening = false
   /** Accepted sockets of a TLS listener (the raw TCP side), until they close. */
   private readonly handshaking = new Set<Socket>()
   private readonly isTls: boolean
+  private readonly subjectOf: ((certificate: Buffer) => string) | undefined
 
   constructor(broker: Broker, connectionOptions: ConnectionOptions, tls?: ListenerTls) {
     this.broker = broker
     this.connectionOptions = connectionOptions
     this.log = connectionOptions.log
     this.isTls = tls !== undefined
+    this.subjectOf = tls?.subjectOf
     if (tls) {
-      const server = createTlsServer({
+      const server = tls.createServer({
         ...tls.options,
         requestCert: tls.clientAuth !== 'none',
         rejectUnauthorized: tls.clientAuth === 'required',
@@ -80,9 +91,43 @@ export class BrokerListener {
       this.server.once('error', onError)
       this.server.listen({ host, port, exclusive: true }, () => {
         this.server.off('error', onError)
+        this.boundHost = host
         this.boundPort = (this.server.address() as AddressInfo).port
         resolve(this.boundPort)
+        // Stopped while it was opening: closed at once.
+        this.syncWithBroker()
       })
+    })
+  }
+
+  /**
+   * Follows the broker's process: stopped, its port is closed (new connections are refused by
+   * the operating system); started again, the same port listens again. Called on every broker
+   * state change (server.ts).
+   */
+  syncWithBroker(): void {
+    if (this.closing || this.boundPort === 0 || this.reopening) return
+    const where = `${this.boundHost}:${this.boundPort}`
+    if (!this.broker.running) {
+      if (!this.server.listening) return
+      this.server.close()
+      this.log({ level: 'info', message: `stopped listening on ${where}: the broker is stopped`, brokerId: this.broker.id })
+      return
+    }
+    if (this.server.listening) return
+    this.reopening = true
+    const onError = (): void => {
+      // The 'error' listener of the constructor logs why (EADDRINUSE: another process took the port).
+      this.reopening = false
+    }
+    this.server.once('error', onError)
+    this.server.listen({ host: this.boundHost, port: this.boundPort, exclusive: true }, () => {
+      this.server.off('error', onError)
+      this.reopening = false
+      this.log({ level: 'info', message: `listening again on ${where}: the broker started`, brokerId: this.broker.id })
+      // Closed or stopped again while it was opening.
+      if (this.closing) this.server.close()
+      else this.syncWithBroker()
     })
   }
 
@@ -125,7 +170,7 @@ export class BrokerListener {
       }
       if (!socket.authorized) return refuse(`the client certificate was not verified: ${String(socket.authorizationError)}`)
       try {
-        principal = `User:${certificateSubjectRfc2253(certificate.raw)}`
+        principal = `User:${this.subjectOf!(certificate.raw)}`
       } catch (error) {
         return refuse(`the client certificate's subject cannot be read: ${(error as Error).message}`)
       }

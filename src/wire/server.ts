@@ -13,9 +13,8 @@ import type { AdvertisedAddress, WireApi } from './api.js'
 import { wireApis } from './apis/index.js'
 import { DEFAULT_MAX_REQUEST_BYTES } from './frame-decoder.js'
 import { kafkaRelease } from './kafka-versions.js'
-import { createSecureContext } from 'node:tls'
 import { BrokerListener, type ListenerTls } from './listener.js'
-import { tlsSettings, type TlsSettings } from './tls/tls-config.js'
+import type { TlsSettings } from './tls/tls-config.js'
 import { schemas } from './messages/index.js'
 import type { ApiSchema } from './protocol/schema.js'
 import { servedApis } from './served-apis.js'
@@ -120,6 +119,8 @@ export async function listen(cluster: ClusterModel, options: ListenOptions = {})
   let caPem: string | undefined
   const tlsProtocol = listenerSpecs.find((l) => l.securityProtocol === 'SSL' || l.securityProtocol === 'SASL_SSL')?.securityProtocol
   if (tlsProtocol !== undefined) {
+    // node:tls and the certificate code load only for a TLS listener: a plaintext server starts without them.
+    const [nodeTls, { tlsSettings }, { certificateSubjectRfc2253 }] = await Promise.all([import('node:tls'), import('./tls/tls-config.js'), import('./tls/x500-principal.js')])
     let settings: TlsSettings
     try {
       settings = tlsSettings(cluster, advertisedHost)
@@ -130,8 +131,8 @@ export async function listen(cluster: ClusterModel, options: ListenOptions = {})
         ...(settings.ca === undefined ? {} : { ca: settings.ca }),
       }
       // A key that does not match its certificate, a wrong passphrase, a PEM that does not parse: refused now.
-      createSecureContext(options)
-      tls = { options, clientAuth: settings.clientAuth }
+      nodeTls.createSecureContext(options)
+      tls = { options, clientAuth: settings.clientAuth, createServer: nodeTls.createServer, subjectOf: certificateSubjectRfc2253 }
     } catch (error) {
       throw new Error(`cannot listen: ${tlsProtocol} listener: ${(error as Error).message}`, { cause: error })
     }
@@ -159,11 +160,15 @@ export async function listen(cluster: ClusterModel, options: ListenOptions = {})
   }
   for (const { spec, listener } of listeners) addresses.get(spec.name)!.set(listener.broker.id, { host: advertisedHost, port: listener.port })
 
-  // A broker that stops, is cut off or restarts loses its connections; its listener refuses
-  // new ones while it is unreachable (BrokerListener.accept).
+  // A broker that stops, is cut off or restarts loses its connections; a stopped broker's port
+  // closes until it starts again, and a running but unreachable one refuses new connections
+  // (BrokerListener.syncWithBroker and accept).
   const unsubscribe = cluster.eventLog.subscribe((event) => {
     if (!brokerStateEvents.has(event.type)) return
-    for (const { listener: l } of listeners) if (!l.broker.reachable && l.openConnections > 0) l.dropConnections(`broker ${l.broker.id}: ${l.broker.unreachableReason ?? 'unreachable'}`)
+    for (const { listener: l } of listeners) {
+      if (!l.broker.reachable && l.openConnections > 0) l.dropConnections(`broker ${l.broker.id}: ${l.broker.unreachableReason ?? 'unreachable'}`)
+      l.syncWithBroker()
+    }
   })
   let closing: Promise<void> | undefined
   const close = (): Promise<void> => {

@@ -21,10 +21,11 @@
  *   (KIP-951), which are tagged and left at their defaults.
  */
 import type { ProducePartitionData } from '../../cluster/api/messages.js'
-import type { WireApi } from '../api.js'
+import type { WireApi, WireContext } from '../api.js'
 import type { WireMessage } from '../protocol/schema.js'
 import { decodeMessageSet } from '../records/message-set.js'
-import { decodeRecordBatches, peekMagic, RECORD_BATCH_MAGIC } from '../records/record-batch-decoder.js'
+import { keepProducedBytes, servableAsProduced, type ProducedBatch } from '../records/produced-batch-bytes.js'
+import { decodeRecordBatches, peekMagic, RECORD_BATCH_MAGIC, type DecodedRecordBatch } from '../records/record-batch-decoder.js'
 import { InvalidRecordError, RecordsError } from '../records/records-error.js'
 
 interface PartitionIn {
@@ -32,8 +33,16 @@ interface PartitionIn {
   readonly records: Buffer | null
 }
 
-/** The records of one partition as the cluster takes them, or the error code that fails it. */
-export function decodeProduceRecords(version: number, index: number, blob: Buffer | null): ProducePartitionData | { errorCode: number; errorMessage: string } {
+/**
+ * The records of one partition as the cluster takes them, or the error code that fails it.
+ * `onBatch` sees the partition's batch when it is a single v2 batch.
+ */
+export function decodeProduceRecords(
+  version: number,
+  index: number,
+  blob: Buffer | null,
+  onBatch?: (batch: DecodedRecordBatch, bytes: Buffer) => void,
+): ProducePartitionData | { errorCode: number; errorMessage: string } {
   try {
     if (blob === null || blob.length === 0) throw new InvalidRecordError(`Produce v${version} must carry records for each partition`)
     const magic = peekMagic(blob)
@@ -49,6 +58,7 @@ export function decodeProduceRecords(version: number, index: number, blob: Buffe
     // Only transaction coordinators write control batches (LogValidator: "clients are not
     // allowed to write control records").
     if (batches.some((b) => b.isControl)) throw new InvalidRecordError('Clients are not allowed to write control records')
+    if (batches.length === 1) onBatch?.(first, blob)
     return {
       index,
       records: batches.length === 1 ? first.records : batches.flatMap((b) => b.records),
@@ -73,10 +83,16 @@ export const produceApi: WireApi = {
     const acks = request.acks as number
     const topics = request.topicData as readonly { name: string; partitionData: readonly PartitionIn[] }[]
     const failed = new Map<string, { errorCode: number; errorMessage: string }>()
+    // Batches whose bytes Fetch can serve again once stored (records/produced-batch-bytes.ts).
+    const produced = new Map<string, { topic: string; index: number; batch: ProducedBatch }>()
     const accepted = topics.map((t) => ({
       name: t.name,
       partitions: t.partitionData.flatMap((p) => {
-        const decoded = decodeProduceRecords(version, p.index, p.records)
+        const decoded = decodeProduceRecords(version, p.index, p.records, (batch, bytes) => {
+          if (!servableAsProduced(batch, bytes)) return
+          const logEndOffsetBefore = ctx.cluster.controller.topic(t.name)?.partitions[p.index]?.logEndOffset ?? 0
+          produced.set(`${t.name}\u0000${p.index}`, { topic: t.name, index: p.index, batch: { bytes, decoded: batch, logEndOffsetBefore } })
+        })
         if ('errorCode' in decoded) {
           failed.set(`${t.name}\u0000${p.index}`, decoded)
           return []
@@ -95,6 +111,10 @@ export const produceApi: WireApi = {
         : { topics: [] }
     const answered = new Map<string, { errorCode: number; errorMessage?: string | undefined; baseOffset: number; logAppendTime: number; logStartOffset: number }>()
     for (const t of response.topics) for (const p of t.partitions) answered.set(`${t.name}\u0000${p.index}`, p)
+    for (const [key, p] of produced) {
+      const r = answered.get(key)
+      if (r && r.errorCode === 0 && r.baseOffset >= 0) keepStoredBytes(ctx, p.topic, p.index, r.baseOffset, p.batch)
+    }
     const responses = topics.map((t) => ({
       name: t.name,
       partitionResponses: t.partitionData.map((p) => {
@@ -118,4 +138,12 @@ export const produceApi: WireApi = {
     }
     return { responses, throttleTimeMs: 0 }
   },
+}
+
+/** Keeps a produced batch's bytes for the batch the partition's leader stored at `baseOffset`. */
+function keepStoredBytes(ctx: WireContext, topic: string, index: number, baseOffset: number, batch: ProducedBatch): void {
+  const partition = ctx.cluster.controller.topic(topic)?.partitions[index]
+  if (!partition || baseOffset < partition.logStartOffset || baseOffset >= partition.logEndOffset) return
+  const stored = partition.log.read(baseOffset, baseOffset + 1, 1)[0]
+  if (stored?.baseOffset === baseOffset) keepProducedBytes(stored, batch)
 }

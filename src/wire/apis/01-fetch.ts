@@ -5,8 +5,10 @@
  * watermark (read_uncommitted) or the last stable offset with the aborted transactions the
  * range overlaps (read_committed), within the partition and request byte limits, the first
  * batch always whole (KIP-74); with fewer than minBytes available the request long-polls until
- * data arrives, maxWaitMs passes or the connection closes (src/cluster/api/fetch.ts). Batches
- * are written from the cluster's stored RecordBatch objects (encoding cached per batch).
+ * data arrives, maxWaitMs passes or the connection closes (src/cluster/api/fetch.ts). A batch a
+ * wire producer sent is served as the bytes it came in, with the offsets and leader epoch the
+ * leader assigned, as Kafka serves what it stored (records/produced-batch-bytes.ts); any other
+ * batch is encoded from the cluster's stored RecordBatch, once (cached per batch).
  *
  * Version notes:
  * - v0-1 return magic 0 message sets and v2-3 magic 1 (down-converted, control batches and

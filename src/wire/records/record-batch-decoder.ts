@@ -52,6 +52,11 @@ export interface DecodedRecordBatch {
   /** Bytes the batch takes in the blob (12 + batchLength). */
   readonly sizeInBytes: number
   readonly records: ProducerRecord[]
+  /**
+   * True when every record's offsetDelta is its index (0, 1, 2, ...), as every producer writes
+   * them: only then do the batch's own bytes, served again, carry the offsets the broker assigned.
+   */
+  readonly offsetDeltasInOrder: boolean
 }
 
 /** The magic byte of the first batch or message in a records blob (offset 16 in both formats). */
@@ -95,7 +100,7 @@ export function decodeRecordBatchAt(blob: Buffer, offset: number): DecodedRecord
   const count = blob.readInt32BE(offset + 57)
   if (count < 0) throw new InvalidRecordError(`record batch count ${count}`)
   const payload = decompress(compression, blob.subarray(offset + RECORD_BATCH_HEADER_BYTES, end))
-  const records = decodeRecords(payload, count, baseTimestamp)
+  const { records, offsetDeltasInOrder } = decodeRecords(payload, count, baseTimestamp)
   return {
     baseOffset: readInt64(blob, offset),
     partitionLeaderEpoch: blob.readInt32BE(offset + 12),
@@ -116,6 +121,7 @@ export function decodeRecordBatchAt(blob: Buffer, offset: number): DecodedRecord
     count,
     sizeInBytes,
     records,
+    offsetDeltasInOrder,
   }
 }
 
@@ -124,7 +130,7 @@ function readInt64(b: Buffer, at: number): number {
 }
 
 /** Reads exactly `count` records filling all of `payload` (Kafka's DefaultRecord.readFrom). */
-function decodeRecords(payload: Buffer, count: number, baseTimestamp: number): ProducerRecord[] {
+function decodeRecords(payload: Buffer, count: number, baseTimestamp: number): { records: ProducerRecord[]; offsetDeltasInOrder: boolean } {
   const r = new Reader(payload)
   if (count * MIN_RECORD_BYTES > payload.length) throw new InvalidRecordError(`record batch declares ${count} records in ${payload.length} bytes`)
   const records = new Array<ProducerRecord>(count)
@@ -132,6 +138,7 @@ function decodeRecords(payload: Buffer, count: number, baseTimestamp: number): P
   // Buffer.subarray, and ProducerRecord asks for nothing more.
   const memory = payload.buffer
   const base = payload.byteOffset
+  let offsetDeltasInOrder = true
   try {
     for (let i = 0; i < count; i++) {
       const length = r.varint()
@@ -141,7 +148,9 @@ function decodeRecords(payload: Buffer, count: number, baseTimestamp: number): P
       r.end = stop
       r.offset += 1 // attributes: unused by v2 records
       const timestamp = baseTimestamp + r.varlong()
-      r.varint() // offsetDelta: the broker assigns offsets itself
+      // offsetDelta: the broker assigns offsets itself; noted only to know whether these bytes
+      // can be served again as they are.
+      if (r.varint() !== i) offsetDeltasInOrder = false
       const keyLength = r.varint()
       let key: Uint8Array | null = null
       if (keyLength !== -1) {
@@ -180,5 +189,5 @@ function decodeRecords(payload: Buffer, count: number, baseTimestamp: number): P
     throw error
   }
   if (r.offset !== payload.length) throw new InvalidRecordError(`incorrect declared batch size: ${payload.length - r.offset} bytes left after ${count} records`)
-  return records
+  return { records, offsetDeltasInOrder }
 }

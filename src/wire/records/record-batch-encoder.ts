@@ -8,7 +8,9 @@
  * horizon, record timestamps being deltas from it (Kafka's DefaultRecordBatch).
  *
  * Batches are immutable and fetched again and again, so each encoding is cached per batch
- * object (a WeakMap: it goes when the batch does).
+ * object (a WeakMap: it goes when the batch does). A batch a wire producer sent is not encoded
+ * at all: the bytes it arrived in, with the offsets the broker assigned, are kept for it
+ * (produced-batch-bytes.ts), and served as Kafka serves what it stored.
  */
 import { NO_DELETE_HORIZON, TimestampType, type RecordBatch, type RecordHeader } from '../../cluster/log/record-batch.js'
 import { sizeOfVarlong, writeVarlongAt as writeVarlong } from '../protocol/writer.js'
@@ -27,7 +29,15 @@ export function encodeRecordBatch(batch: RecordBatch): Buffer {
   return encoded
 }
 
-function writeInt64(b: Buffer, p: number, v: number): void {
+/**
+ * Records `bytes` as the v2 encoding of `batch`, unless it has one already. The caller vouches
+ * that they are the batch's exact contents (produced-batch-bytes.ts); they must not change later.
+ */
+export function keepEncoding(batch: RecordBatch, bytes: Buffer): void {
+  if (!cache.has(batch)) cache.set(batch, bytes)
+}
+
+export function writeInt64(b: Buffer, p: number, v: number): void {
   const hi = Math.floor(v / 4294967296)
   b.writeInt32BE(hi, p)
   b.writeUInt32BE(v - hi * 4294967296, p + 4)

@@ -98,6 +98,29 @@ describe('cluster.listen()', () => {
 })
 
 describe('faults act on wire clients', () => {
+  it('a stopped broker\'s port is closed: a client\'s connect fails with ECONNREFUSED until startBroker opens the same port again', async () => {
+    served = await serve({ brokers: 2 })
+    const port = served.server.brokers[0]!.port
+    const connectError = () =>
+      new Promise<string | undefined>((resolve) => {
+        const socket = connect(port, '127.0.0.1')
+        socket.once('connect', () => {
+          socket.destroy()
+          resolve(undefined)
+        })
+        socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code))
+      })
+    expect(await connectError()).toBeUndefined()
+    served.cluster.stopBroker(0)
+    expect(await connectError()).toBe('ECONNREFUSED')
+    served.cluster.startBroker(0)
+    expect(served.server.brokers[0]!.port).toBe(port)
+    expect(await accepted(port)).toBe(true)
+    // A crash closes it the same way.
+    served.cluster.stopBroker(0, { crash: true })
+    expect(await connectError()).toBe('ECONNREFUSED')
+  })
+
   it('stopBroker closes the broker\'s sockets and refuses new ones; startBroker accepts again', async () => {
     served = await serve({ brokers: 2 })
     const [b0, b1] = served.server.brokers
