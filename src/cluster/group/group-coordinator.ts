@@ -46,8 +46,8 @@ import type {
   SyncGroupRequest,
   SyncGroupResponse,
 } from '../api/messages.js'
-import { CONSUMER_PROTOCOL_TYPE, ConsumerGroup, joinErrorResponse, syncErrorResponse } from './consumer-group.js'
-import type { CommittedOffset, OffsetAndMetadata, SubscriptionDecoder } from './consumer-group.js'
+import { CONSUMER_PROTOCOL_TYPE, ClassicGroup, joinErrorResponse, syncErrorResponse } from './classic-group.js'
+import type { CommittedOffset, OffsetAndMetadata, SubscriptionDecoder } from './classic-group.js'
 import { GroupMember } from './group-member.js'
 import type { GroupProtocol, JoinAwaiter, SyncAwaiter } from './group-member.js'
 import { GroupState, canRebalance } from './group-state.js'
@@ -172,7 +172,7 @@ export class GroupCoordinator {
   private readonly config: () => GroupCoordinatorConfig
   private readonly emitEvent: ((event: GroupEvent) => void) | undefined
   private readonly decodeSubscription: SubscriptionDecoder | undefined
-  private readonly groups = new Map<string, ConsumerGroup>()
+  private readonly groups = new Map<string, ClassicGroup>()
   private readonly startedAt: number
   private retentionTimer: TimerHandle | undefined
   private appendSeq = 0
@@ -227,7 +227,7 @@ export class GroupCoordinator {
   }
 
   /** Kafka's acceptJoiningMember: whether the group has room for this joiner. */
-  private acceptJoiningMember(group: ConsumerGroup, memberId: string, maxSize: number): boolean {
+  private acceptJoiningMember(group: ClassicGroup, memberId: string, maxSize: number): boolean {
     switch (group.state) {
       case GroupState.Empty:
       case GroupState.Dead:
@@ -241,13 +241,13 @@ export class GroupCoordinator {
     }
   }
 
-  private rejectOverCapacityJoiner(group: ConsumerGroup, memberId: string): void {
+  private rejectOverCapacityJoiner(group: ClassicGroup, memberId: string): void {
     const member = group.members.get(memberId)
     if (member) this.detachMember(group, member, 'groupMaxSize')
     else this.removePendingMember(group, memberId)
   }
 
-  private doNewMemberJoinGroup(group: ConsumerGroup, request: JoinGroupRequest, respond: JoinAwaiter): void {
+  private doNewMemberJoinGroup(group: ClassicGroup, request: JoinGroupRequest, respond: JoinAwaiter): void {
     if (group.is(GroupState.Dead)) return respond(joinErrorResponse('', ErrorCode.COORDINATOR_NOT_AVAILABLE))
     if (!group.supportsProtocols(request.protocolType, protocolNames(request.protocols))) {
       return respond(joinErrorResponse('', ErrorCode.INCONSISTENT_GROUP_PROTOCOL))
@@ -277,7 +277,7 @@ export class GroupCoordinator {
     respond(joinErrorResponse(newMemberId, ErrorCode.MEMBER_ID_REQUIRED))
   }
 
-  private doCurrentMemberJoinGroup(group: ConsumerGroup, request: JoinGroupRequest, respond: JoinAwaiter): void {
+  private doCurrentMemberJoinGroup(group: ClassicGroup, request: JoinGroupRequest, respond: JoinAwaiter): void {
     const memberId = request.memberId
     const groupInstanceId = request.groupInstanceId ?? null
     if (group.is(GroupState.Dead)) return respond(joinErrorResponse(memberId, ErrorCode.COORDINATOR_NOT_AVAILABLE))
@@ -319,7 +319,7 @@ export class GroupCoordinator {
     }
   }
 
-  private currentGenerationResponse(group: ConsumerGroup, member: GroupMember, withMembers: boolean): JoinGroupResponse {
+  private currentGenerationResponse(group: ClassicGroup, member: GroupMember, withMembers: boolean): JoinGroupResponse {
     return {
       errorCode: ErrorCode.NONE,
       generationId: group.generationId,
@@ -331,7 +331,7 @@ export class GroupCoordinator {
     }
   }
 
-  private addMemberAndRebalance(group: ConsumerGroup, memberId: string, request: JoinGroupRequest, respond: JoinAwaiter): void {
+  private addMemberAndRebalance(group: ClassicGroup, memberId: string, request: JoinGroupRequest, respond: JoinAwaiter): void {
     const member = new GroupMember(
       {
         memberId,
@@ -358,7 +358,7 @@ export class GroupCoordinator {
     this.maybePrepareRebalance(group)
   }
 
-  private updateMemberAndRebalance(group: ConsumerGroup, member: GroupMember, request: JoinGroupRequest, respond: JoinAwaiter): void {
+  private updateMemberAndRebalance(group: ClassicGroup, member: GroupMember, request: JoinGroupRequest, respond: JoinAwaiter): void {
     const superseded = group.updateMember(member, copyProtocols(request.protocols), request.rebalanceTimeoutMs, request.sessionTimeoutMs, respond)
     superseded?.(joinErrorResponse(member.memberId, ErrorCode.REBALANCE_IN_PROGRESS))
     this.maybePrepareRebalance(group)
@@ -370,7 +370,7 @@ export class GroupCoordinator {
    * Stable group answers with the old leader id, keeping the member from acting as leader.
    */
   private updateStaticMemberAndRebalance(
-    group: ConsumerGroup,
+    group: ClassicGroup,
     oldMemberId: string,
     newMemberId: string,
     groupInstanceId: string,
@@ -416,12 +416,12 @@ export class GroupCoordinator {
   // ===========================================================================================
   // Rebalance phases
 
-  private maybePrepareRebalance(group: ConsumerGroup): void {
+  private maybePrepareRebalance(group: ClassicGroup): void {
     if (canRebalance(group.state)) this.prepareRebalance(group)
   }
 
   /** Kafka's prepareRebalance: cancel any sync in progress and start the join phase. */
-  private prepareRebalance(group: ConsumerGroup): void {
+  private prepareRebalance(group: ClassicGroup): void {
     // "if any members are awaiting sync, cancel their request and have them rejoin"
     if (group.is(GroupState.CompletingRebalance)) this.resetAndPropagateAssignmentError(group, ErrorCode.REBALANCE_IN_PROGRESS)
     this.removeSyncExpiration(group)
@@ -440,7 +440,7 @@ export class GroupCoordinator {
     }
   }
 
-  private scheduleInitialDelayedJoin(group: ConsumerGroup, configuredDelayMs: number, delayMs: number, remainingMs: number): void {
+  private scheduleInitialDelayedJoin(group: ClassicGroup, configuredDelayMs: number, delayMs: number, remainingMs: number): void {
     group.joinKind = 'initial'
     group.joinTimer = this.clock.setTimeout(() => {
       group.joinTimer = undefined
@@ -460,7 +460,7 @@ export class GroupCoordinator {
   }
 
   /** DelayedJoin: complete as soon as every member has rejoined, or at the rebalance timeout. */
-  private scheduleDelayedJoin(group: ConsumerGroup): void {
+  private scheduleDelayedJoin(group: ClassicGroup): void {
     group.joinKind = 'normal'
     group.joinTimer = this.clock.setTimeout(() => {
       group.joinTimer = undefined
@@ -472,7 +472,7 @@ export class GroupCoordinator {
   }
 
   /** The purgatory's checkAndComplete for the join: an initial delayed join never completes early. */
-  private checkAndCompleteJoin(group: ConsumerGroup): void {
+  private checkAndCompleteJoin(group: ClassicGroup): void {
     if (group.joinKind !== 'normal' || !group.hasAllMembersJoined()) return
     this.clock.clearTimeout(group.joinTimer)
     group.joinTimer = undefined
@@ -481,7 +481,7 @@ export class GroupCoordinator {
   }
 
   /** Kafka's onCompleteJoin: the join phase is over; start the next generation. */
-  private onCompleteJoin(group: ConsumerGroup): void {
+  private onCompleteJoin(group: ClassicGroup): void {
     // Dynamic members that did not rejoin in time are out; static ones keep their place.
     for (const member of group.notYetRejoinedMembers()) {
       if (!member.isStaticMember) this.detachMember(group, member, 'rebalanceTimeout')
@@ -527,7 +527,7 @@ export class GroupCoordinator {
   }
 
   /** DelayedSync: members that do not send SyncGroup within the rebalance timeout are removed. */
-  private schedulePendingSync(group: ConsumerGroup): void {
+  private schedulePendingSync(group: ClassicGroup): void {
     const generationId = group.generationId
     this.clock.clearTimeout(group.syncTimer)
     group.syncTimer = this.clock.setTimeout(() => {
@@ -536,7 +536,7 @@ export class GroupCoordinator {
     }, group.rebalanceTimeoutMs())
   }
 
-  private onExpirePendingSync(group: ConsumerGroup, generationId: number): void {
+  private onExpirePendingSync(group: ClassicGroup, generationId: number): void {
     if (!this.isLive(group) || generationId !== group.generationId) return
     if (!group.is(GroupState.CompletingRebalance) && !group.is(GroupState.Stable)) return
     if (group.hasReceivedSyncFromAllMembers()) return
@@ -548,18 +548,18 @@ export class GroupCoordinator {
     this.prepareRebalance(group)
   }
 
-  private removePendingSyncMember(group: ConsumerGroup, memberId: string): void {
+  private removePendingSyncMember(group: ClassicGroup, memberId: string): void {
     group.removePendingSyncMember(memberId)
     this.maybeCompleteSyncExpiration(group)
   }
 
-  private removeSyncExpiration(group: ConsumerGroup): void {
+  private removeSyncExpiration(group: ClassicGroup): void {
     group.clearPendingSyncMembers()
     this.maybeCompleteSyncExpiration(group)
   }
 
   /** Kafka's tryCompletePendingSync, reduced to: nothing left to wait for, so stop the timer. */
-  private maybeCompleteSyncExpiration(group: ConsumerGroup): void {
+  private maybeCompleteSyncExpiration(group: ClassicGroup): void {
     if (group.syncTimer !== undefined && group.hasReceivedSyncFromAllMembers()) {
       this.clock.clearTimeout(group.syncTimer)
       group.syncTimer = undefined
@@ -622,7 +622,7 @@ export class GroupCoordinator {
     }
   }
 
-  private validateSyncGroup(group: ConsumerGroup, request: SyncGroupRequest): number | undefined {
+  private validateSyncGroup(group: ClassicGroup, request: SyncGroupRequest): number | undefined {
     if (group.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE
     const memberError = this.validateCurrentMember(group, request.memberId, request.groupInstanceId ?? null)
     if (memberError !== undefined) return memberError
@@ -633,17 +633,17 @@ export class GroupCoordinator {
     return undefined
   }
 
-  private setAndPropagateAssignment(group: ConsumerGroup, assignment: ReadonlyMap<string, Buffer>): void {
+  private setAndPropagateAssignment(group: ClassicGroup, assignment: ReadonlyMap<string, Buffer>): void {
     for (const member of group.members.values()) member.assignment = assignment.get(member.memberId) ?? emptyBuffer
     this.propagateAssignment(group, ErrorCode.NONE)
   }
 
-  private resetAndPropagateAssignmentError(group: ConsumerGroup, errorCode: number): void {
+  private resetAndPropagateAssignmentError(group: ClassicGroup, errorCode: number): void {
     for (const member of group.members.values()) member.assignment = emptyBuffer
     this.propagateAssignment(group, errorCode)
   }
 
-  private propagateAssignment(group: ConsumerGroup, errorCode: number): void {
+  private propagateAssignment(group: ClassicGroup, errorCode: number): void {
     const ok = errorCode === ErrorCode.NONE
     for (const member of [...group.members.values()]) {
       const answered = group.maybeInvokeSyncCallback(member, {
@@ -698,7 +698,7 @@ export class GroupCoordinator {
    * whose request is parked satisfies the check outright (the purgatory completes it at
    * once), so no timer runs for it until its phase completes.
    */
-  private scheduleHeartbeatExpiration(group: ConsumerGroup, member: GroupMember, timeoutMs: number): void {
+  private scheduleHeartbeatExpiration(group: ClassicGroup, member: GroupMember, timeoutMs: number): void {
     this.clock.clearTimeout(member.heartbeatTimer)
     member.heartbeatTimer = undefined
     member.lastHeartbeatMs = this.clock.now()
@@ -709,13 +709,13 @@ export class GroupCoordinator {
     }, timeoutMs)
   }
 
-  private onExpireHeartbeat(group: ConsumerGroup, member: GroupMember): void {
+  private onExpireHeartbeat(group: ClassicGroup, member: GroupMember): void {
     if (!this.isLive(group) || group.members.get(member.memberId) !== member) return
     if (member.hasSatisfiedHeartbeat) return
     this.removeMemberAndUpdateGroup(group, member, 'sessionTimeout')
   }
 
-  private schedulePendingMemberExpiration(group: ConsumerGroup, memberId: string, timeoutMs: number): void {
+  private schedulePendingMemberExpiration(group: ClassicGroup, memberId: string, timeoutMs: number): void {
     this.cancelPendingMemberTimer(group, memberId)
     const timer = this.clock.setTimeout(() => {
       group.pendingMemberTimers.delete(memberId)
@@ -725,7 +725,7 @@ export class GroupCoordinator {
     group.pendingMemberTimers.set(memberId, timer)
   }
 
-  private cancelPendingMemberTimer(group: ConsumerGroup, memberId: string): void {
+  private cancelPendingMemberTimer(group: ClassicGroup, memberId: string): void {
     const timer = group.pendingMemberTimers.get(memberId)
     if (timer === undefined) return
     this.clock.clearTimeout(timer)
@@ -733,7 +733,7 @@ export class GroupCoordinator {
   }
 
   /** Kafka's removePendingMemberAndUpdateGroup: a pending id no longer holds up the join phase. */
-  private removePendingMember(group: ConsumerGroup, memberId: string): void {
+  private removePendingMember(group: ClassicGroup, memberId: string): void {
     this.cancelPendingMemberTimer(group, memberId)
     group.remove(memberId)
     if (group.is(GroupState.PreparingRebalance)) this.checkAndCompleteJoin(group)
@@ -744,7 +744,7 @@ export class GroupCoordinator {
    * and reports it. Kafka answers a parked JoinGroup UNKNOWN_MEMBER_ID "so that the consumer
    * will retry the JoinGroup request if is still active".
    */
-  private detachMember(group: ConsumerGroup, member: GroupMember, reason: MemberRemovalReason): void {
+  private detachMember(group: ClassicGroup, member: GroupMember, reason: MemberRemovalReason): void {
     group.maybeInvokeJoinCallback(member, joinErrorResponse('', ErrorCode.UNKNOWN_MEMBER_ID))
     group.maybeInvokeSyncCallback(member, syncErrorResponse(ErrorCode.UNKNOWN_MEMBER_ID))
     group.remove(member.memberId)
@@ -754,7 +754,7 @@ export class GroupCoordinator {
   }
 
   /** Kafka's removeMemberAndUpdateGroup: remove, then rebalance or re-check the join phase. */
-  private removeMemberAndUpdateGroup(group: ConsumerGroup, member: GroupMember, reason: MemberRemovalReason): void {
+  private removeMemberAndUpdateGroup(group: ClassicGroup, member: GroupMember, reason: MemberRemovalReason): void {
     this.detachMember(group, member, reason)
     switch (group.state) {
       case GroupState.Dead:
@@ -887,7 +887,7 @@ export class GroupCoordinator {
 
   /** Kafka's validateOffsetCommit. */
   private validateOffsetCommit(
-    group: ConsumerGroup,
+    group: ClassicGroup,
     generationId: number,
     memberId: string,
     groupInstanceId: string | null,
@@ -910,7 +910,7 @@ export class GroupCoordinator {
   }
 
   /** Kafka's storeOffsets: metadata over offset.metadata.max.bytes is refused per partition. */
-  private storeOffsets(group: ConsumerGroup, entries: readonly OffsetEntry[], producerId: number | undefined, retentionTimeMs = -1): number[] {
+  private storeOffsets(group: ClassicGroup, entries: readonly OffsetEntry[], producerId: number | undefined, retentionTimeMs = -1): number[] {
     const maxBytes = this.config().offsetMetadataMaxBytes ?? defaultGroupCoordinatorConfig.offsetMetadataMaxBytes
     // Kafka compares String.length (UTF-16 code units), which is what JS length counts too.
     const valid = (e: OffsetEntry): boolean => e.metadata === null || e.metadata.length <= maxBytes
@@ -1249,7 +1249,7 @@ export class GroupCoordinator {
    * Kafka's validateCurrentMember: a static member's instance id must map to this member id
    * (else FENCED_INSTANCE_ID, or UNKNOWN_MEMBER_ID if unknown), and the member must exist.
    */
-  private validateCurrentMember(group: ConsumerGroup, memberId: string, groupInstanceId: string | null): number | undefined {
+  private validateCurrentMember(group: ClassicGroup, memberId: string, groupInstanceId: string | null): number | undefined {
     if (groupInstanceId !== null) {
       const current = group.currentStaticMemberId(groupInstanceId)
       if (current === undefined) return ErrorCode.UNKNOWN_MEMBER_ID
@@ -1258,21 +1258,21 @@ export class GroupCoordinator {
     return group.has(memberId) ? undefined : ErrorCode.UNKNOWN_MEMBER_ID
   }
 
-  private createGroup(groupId: string): ConsumerGroup {
-    const group = new ConsumerGroup(groupId, this.clock.now())
+  private createGroup(groupId: string): ClassicGroup {
+    const group = new ClassicGroup(groupId, this.clock.now())
     this.groups.set(groupId, group)
     this.ensureRetentionCheck()
     return group
   }
 
   /** The group moves to Dead and leaves the coordinator, timers and all. */
-  private markDead(group: ConsumerGroup): void {
+  private markDead(group: ClassicGroup): void {
     this.transition(group, GroupState.Dead)
     this.cancelGroupTimers(group)
     if (this.groups.get(group.groupId) === group) this.groups.delete(group.groupId)
   }
 
-  private cancelGroupTimers(group: ConsumerGroup): void {
+  private cancelGroupTimers(group: ClassicGroup): void {
     this.clock.clearTimeout(group.joinTimer)
     group.joinTimer = undefined
     group.joinKind = undefined
@@ -1287,11 +1287,11 @@ export class GroupCoordinator {
   }
 
   /** Whether a timer's group is still the coordinator's live group of that id. */
-  private isLive(group: ConsumerGroup): boolean {
+  private isLive(group: ClassicGroup): boolean {
     return !this.closed && this.groups.get(group.groupId) === group && !group.is(GroupState.Dead)
   }
 
-  private transition(group: ConsumerGroup, to: GroupState): void {
+  private transition(group: ClassicGroup, to: GroupState): void {
     const from = group.transitionTo(to, this.clock.now())
     this.emit({ type: 'groupStateChanged', groupId: group.groupId, from, to })
   }

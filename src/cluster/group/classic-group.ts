@@ -1,6 +1,7 @@
 /**
- * One classic group's metadata, as Kafka's GroupMetadata (core/.../coordinator/group/
- * GroupMetadata.scala, 3.7) holds it: state and generation, the selected protocol, the
+ * One classic group (the group of the JoinGroup/SyncGroup protocol, which Kafka calls
+ * ClassicGroup since KIP-848 gave the name "consumer group" to the new protocol's groups), as
+ * Kafka's GroupMetadata (core/.../coordinator/group/GroupMetadata.scala, 3.7) holds it: state and generation, the selected protocol, the
  * leader, the members (and the static-member index of KIP-345), the member ids handed out
  * with MEMBER_ID_REQUIRED that have not rejoined yet (KIP-394), the members whose SyncGroup is
  * still expected, and the committed offsets with their metadata and commit time.
@@ -63,7 +64,7 @@ function putOffset(table: OffsetTable, topic: string, partition: number, value: 
   partitions.set(partition, value)
 }
 
-export class ConsumerGroup {
+export class ClassicGroup {
   readonly groupId: string
   private currentState: GroupState = GroupState.Empty
   /** When the group entered its current state (KIP-211: an Empty group's offsets age from here). */
