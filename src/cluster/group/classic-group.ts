@@ -8,7 +8,8 @@
  *
  * This is the data and its bookkeeping only; the rules (who may join, when a phase
  * completes, what each request is answered) live in GroupCoordinator. The timer handles of
- * the group's delayed operations are kept here so that deleting a group drops them with it.
+ * the group's delayed operations (delayed-operations.ts) are kept here so that deleting a
+ * group drops them with it.
  */
 import type { TimerHandle } from '../clock.js'
 import { ErrorCode } from '../error-codes.js'

@@ -3,15 +3,11 @@
  * Kafka 3.7's GroupCoordinator and GroupMetadataManager implement it (core/src/main/scala/
  * kafka/coordinator/group). Comments quote or name the Kafka method a rule comes from.
  *
- * Kafka parks JoinGroup and SyncGroup requests in purgatories and expires sessions with
- * delayed operations; here each delayed operation is one timer on the injected Clock:
- * - a member's session check (DelayedHeartbeat), rescheduled on every sign of life;
- * - a pending member id's expiry (DelayedHeartbeat with isPending);
- * - the join phase (DelayedJoin / InitialDelayedJoin), bounded by the rebalance timeout;
- * - the sync phase (DelayedSync), bounded by the rebalance timeout;
- * - the periodic offset-expiration pass (offsets.retention.check.interval.ms).
- * Requests are handled synchronously; only parked JoinGroup/SyncGroup answers wait, as
- * promises that resolve when their phase completes.
+ * The delayed operations Kafka parks requests and expires sessions with (DelayedJoin,
+ * DelayedSync, DelayedHeartbeat, the offset-expiration pass) are timers on the injected Clock
+ * (delayed-operations.ts), which call back into the coordinator. Requests are handled
+ * synchronously; only parked JoinGroup/SyncGroup answers wait, as promises that resolve when
+ * their phase completes.
  *
  * Deliberate differences from Kafka, because an unanswered request would hang its caller
  * here whereas on a socket it would merely time out:
@@ -22,7 +18,7 @@
  * And group.initial.rebalance.delay.ms = 0 completes the first join phase at once, where
  * Kafka's purgatory would complete the zero-delay operation on its timer thread.
  */
-import type { Clock, TimerHandle } from '../clock.js'
+import type { Clock } from '../clock.js'
 import { ErrorCode } from '../error-codes.js'
 import type { Random } from '../random.js'
 import type {
@@ -48,6 +44,7 @@ import type {
 } from '../api/messages.js'
 import { CONSUMER_PROTOCOL_TYPE, ClassicGroup, joinErrorResponse, syncErrorResponse } from './classic-group.js'
 import type { CommittedOffset, OffsetAndMetadata, SubscriptionDecoder } from './classic-group.js'
+import { DelayedOperations } from './delayed-operations.js'
 import { GroupMember } from './group-member.js'
 import type { GroupProtocol, JoinAwaiter, SyncAwaiter } from './group-member.js'
 import { GroupState, canRebalance } from './group-state.js'
@@ -173,8 +170,7 @@ export class GroupCoordinator {
   private readonly emitEvent: ((event: GroupEvent) => void) | undefined
   private readonly decodeSubscription: SubscriptionDecoder | undefined
   private readonly groups = new Map<string, ClassicGroup>()
-  private readonly startedAt: number
-  private retentionTimer: TimerHandle | undefined
+  private readonly delayed: DelayedOperations
   private appendSeq = 0
   private closed = false
 
@@ -184,7 +180,16 @@ export class GroupCoordinator {
     this.config = deps.config
     this.emitEvent = deps.emit
     this.decodeSubscription = deps.decodeSubscription
-    this.startedAt = deps.clock.now()
+    this.delayed = new DelayedOperations(deps.clock, {
+      isLive: (group) => this.isLive(group),
+      onCompleteJoin: (group) => this.onCompleteJoin(group),
+      onExpirePendingSync: (group) => this.onExpirePendingSync(group),
+      onExpireHeartbeat: (group, member) => this.removeMemberAndUpdateGroup(group, member, 'sessionTimeout'),
+      onExpirePendingMember: (group, memberId) => this.removePendingMember(group, memberId),
+      onRetentionCheck: () => this.cleanupGroupMetadata(),
+      hasGroups: () => this.groups.size > 0,
+      retentionCheckIntervalMs: () => this.config().offsetsRetentionCheckIntervalMs,
+    })
   }
 
   // ===========================================================================================
@@ -223,7 +228,7 @@ export class GroupCoordinator {
     }
 
     // "attempt to complete JoinGroup"
-    if (group.is(GroupState.PreparingRebalance)) this.checkAndCompleteJoin(group)
+    if (group.is(GroupState.PreparingRebalance)) this.delayed.checkAndCompleteJoin(group)
   }
 
   /** Kafka's acceptJoiningMember: whether the group has room for this joiner. */
@@ -273,7 +278,7 @@ export class GroupCoordinator {
     // KIP-394 (JoinGroup v4+): a dynamic member first gets its id with MEMBER_ID_REQUIRED and
     // must rejoin with it; the id is pending until then and expires after the session timeout.
     group.addPendingMember(newMemberId)
-    this.schedulePendingMemberExpiration(group, newMemberId, request.sessionTimeoutMs)
+    this.delayed.schedulePendingMemberExpiration(group, newMemberId, request.sessionTimeoutMs)
     respond(joinErrorResponse(newMemberId, ErrorCode.MEMBER_ID_REQUIRED))
   }
 
@@ -349,12 +354,12 @@ export class GroupCoordinator {
     // "update the newMemberAdded flag to indicate that the join group can be further delayed"
     if (group.is(GroupState.PreparingRebalance) && group.generationId === 0) group.newMemberAdded = true
 
-    this.cancelPendingMemberTimer(group, memberId)
+    this.delayed.cancelPendingMemberExpiration(group, memberId)
     group.add(member, respond)
     this.emit({ type: 'memberJoined', groupId: group.groupId, memberId })
     // "we timeout JoinGroup requests for new members. If the new member is still there, we
     // expect it to retry."
-    this.scheduleHeartbeatExpiration(group, member, NEW_MEMBER_JOIN_TIMEOUT_MS)
+    this.delayed.scheduleHeartbeatExpiration(group, member, NEW_MEMBER_JOIN_TIMEOUT_MS)
     this.maybePrepareRebalance(group)
   }
 
@@ -381,7 +386,7 @@ export class GroupCoordinator {
     const member = group.replaceStaticMember(groupInstanceId, oldMemberId, newMemberId)
     this.emit({ type: 'memberRemoved', groupId: group.groupId, memberId: oldMemberId, reason: 'replaced' })
     this.emit({ type: 'memberJoined', groupId: group.groupId, memberId: newMemberId })
-    this.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
+    this.delayed.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
     group.updateMember(member, copyProtocols(request.protocols), request.rebalanceTimeoutMs, request.sessionTimeoutMs, respond)
 
     switch (group.state) {
@@ -430,54 +435,13 @@ export class GroupCoordinator {
     this.transition(group, GroupState.PreparingRebalance)
 
     if (wasEmpty) {
-      // InitialDelayedJoin: give the other members of a starting group a moment to arrive,
-      // so that they do not each cause a rebalance (group.initial.rebalance.delay.ms, KIP-134).
+      // A starting group waits group.initial.rebalance.delay.ms for more members (KIP-134).
       const delay = Math.max(0, this.config().groupInitialRebalanceDelayMs)
       if (delay === 0) return this.onCompleteJoin(group)
-      this.scheduleInitialDelayedJoin(group, delay, delay, Math.max(group.rebalanceTimeoutMs() - delay, 0))
+      this.delayed.scheduleInitialDelayedJoin(group, delay, delay, Math.max(group.rebalanceTimeoutMs() - delay, 0))
     } else {
-      this.scheduleDelayedJoin(group)
+      this.delayed.scheduleDelayedJoin(group)
     }
-  }
-
-  private scheduleInitialDelayedJoin(group: ClassicGroup, configuredDelayMs: number, delayMs: number, remainingMs: number): void {
-    group.joinKind = 'initial'
-    group.joinTimer = this.clock.setTimeout(() => {
-      group.joinTimer = undefined
-      group.joinKind = undefined
-      if (!this.isLive(group) || !group.is(GroupState.PreparingRebalance)) return
-      // "if any new members have been added and if there is still time remaining before the
-      // rebalance timeout ... schedule a further delay. Otherwise we complete the rebalance."
-      if (group.newMemberAdded && remainingMs !== 0) {
-        group.newMemberAdded = false
-        const delay = Math.min(configuredDelayMs, remainingMs)
-        const remaining = Math.max(remainingMs - delayMs, 0)
-        this.scheduleInitialDelayedJoin(group, configuredDelayMs, delay, remaining)
-      } else {
-        this.onCompleteJoin(group)
-      }
-    }, delayMs)
-  }
-
-  /** DelayedJoin: complete as soon as every member has rejoined, or at the rebalance timeout. */
-  private scheduleDelayedJoin(group: ClassicGroup): void {
-    group.joinKind = 'normal'
-    group.joinTimer = this.clock.setTimeout(() => {
-      group.joinTimer = undefined
-      group.joinKind = undefined
-      if (!this.isLive(group) || !group.is(GroupState.PreparingRebalance)) return
-      this.onCompleteJoin(group)
-    }, group.rebalanceTimeoutMs())
-    this.checkAndCompleteJoin(group)
-  }
-
-  /** The purgatory's checkAndComplete for the join: an initial delayed join never completes early. */
-  private checkAndCompleteJoin(group: ClassicGroup): void {
-    if (group.joinKind !== 'normal' || !group.hasAllMembersJoined()) return
-    this.clock.clearTimeout(group.joinTimer)
-    group.joinTimer = undefined
-    group.joinKind = undefined
-    this.onCompleteJoin(group)
   }
 
   /** Kafka's onCompleteJoin: the join phase is over; start the next generation. */
@@ -492,7 +456,7 @@ export class GroupCoordinator {
       // "If all members are not rejoining, we will postpone the completion of rebalance
       // preparing stage, and send out another delayed operation until session timeout
       // removes all the non-responsive members." (only static members can be in this state)
-      return this.scheduleDelayedJoin(group)
+      return this.delayed.scheduleDelayedJoin(group)
     }
 
     // initNextGeneration
@@ -519,25 +483,15 @@ export class GroupCoordinator {
     // "trigger the awaiting join group response callback for all the members after rebalancing"
     for (const member of [...group.members.values()]) {
       group.maybeInvokeJoinCallback(member, this.currentGenerationResponse(group, member, group.isLeader(member.memberId)))
-      this.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
+      this.delayed.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
       member.isNew = false
       group.addPendingSyncMember(member.memberId)
     }
-    this.schedulePendingSync(group)
+    this.delayed.schedulePendingSync(group)
   }
 
-  /** DelayedSync: members that do not send SyncGroup within the rebalance timeout are removed. */
-  private schedulePendingSync(group: ClassicGroup): void {
-    const generationId = group.generationId
-    this.clock.clearTimeout(group.syncTimer)
-    group.syncTimer = this.clock.setTimeout(() => {
-      group.syncTimer = undefined
-      this.onExpirePendingSync(group, generationId)
-    }, group.rebalanceTimeoutMs())
-  }
-
-  private onExpirePendingSync(group: ClassicGroup, generationId: number): void {
-    if (!this.isLive(group) || generationId !== group.generationId) return
+  /** Kafka's onExpirePendingSync: the members that did not sync in time are out, and the group rebalances. */
+  private onExpirePendingSync(group: ClassicGroup): void {
     if (!group.is(GroupState.CompletingRebalance) && !group.is(GroupState.Stable)) return
     if (group.hasReceivedSyncFromAllMembers()) return
     for (const memberId of group.allPendingSyncMembers()) {
@@ -550,20 +504,12 @@ export class GroupCoordinator {
 
   private removePendingSyncMember(group: ClassicGroup, memberId: string): void {
     group.removePendingSyncMember(memberId)
-    this.maybeCompleteSyncExpiration(group)
+    this.delayed.maybeCompleteSyncExpiration(group)
   }
 
   private removeSyncExpiration(group: ClassicGroup): void {
     group.clearPendingSyncMembers()
-    this.maybeCompleteSyncExpiration(group)
-  }
-
-  /** Kafka's tryCompletePendingSync, reduced to: nothing left to wait for, so stop the timer. */
-  private maybeCompleteSyncExpiration(group: ClassicGroup): void {
-    if (group.syncTimer !== undefined && group.hasReceivedSyncFromAllMembers()) {
-      this.clock.clearTimeout(group.syncTimer)
-      group.syncTimer = undefined
-    }
+    this.delayed.maybeCompleteSyncExpiration(group)
   }
 
   // ===========================================================================================
@@ -613,7 +559,7 @@ export class GroupCoordinator {
         // "if the group is stable, we just return the current assignment"
         const member = group.get(request.memberId)
         respond({ errorCode: ErrorCode.NONE, protocolType: group.protocolType, protocolName: group.protocolName, assignment: member.assignment })
-        this.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
+        this.delayed.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
         return
       }
 
@@ -653,7 +599,7 @@ export class GroupCoordinator {
         assignment: member.assignment,
       })
       // "reset the session timeout for members after propagating the member's assignment"
-      if (answered) this.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
+      if (answered) this.delayed.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
     }
   }
 
@@ -679,13 +625,13 @@ export class GroupCoordinator {
       // should treat them as normal hb request and reset the timer"
       case GroupState.Stable: {
         const member = group.get(request.memberId)
-        this.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
+        this.delayed.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
         return { errorCode: ErrorCode.NONE }
       }
       case GroupState.PreparingRebalance: {
         // The heartbeat still counts as a sign of life; its answer tells the member to rejoin.
         const member = group.get(request.memberId)
-        this.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
+        this.delayed.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
         return { errorCode: ErrorCode.REBALANCE_IN_PROGRESS }
       }
       case GroupState.Dead:
@@ -693,50 +639,11 @@ export class GroupCoordinator {
     }
   }
 
-  /**
-   * Kafka's completeAndScheduleNextExpiration: replaces the member's session check. A member
-   * whose request is parked satisfies the check outright (the purgatory completes it at
-   * once), so no timer runs for it until its phase completes.
-   */
-  private scheduleHeartbeatExpiration(group: ClassicGroup, member: GroupMember, timeoutMs: number): void {
-    this.clock.clearTimeout(member.heartbeatTimer)
-    member.heartbeatTimer = undefined
-    member.lastHeartbeatMs = this.clock.now()
-    if (this.closed || member.hasSatisfiedHeartbeat) return
-    member.heartbeatTimer = this.clock.setTimeout(() => {
-      member.heartbeatTimer = undefined
-      this.onExpireHeartbeat(group, member)
-    }, timeoutMs)
-  }
-
-  private onExpireHeartbeat(group: ClassicGroup, member: GroupMember): void {
-    if (!this.isLive(group) || group.members.get(member.memberId) !== member) return
-    if (member.hasSatisfiedHeartbeat) return
-    this.removeMemberAndUpdateGroup(group, member, 'sessionTimeout')
-  }
-
-  private schedulePendingMemberExpiration(group: ClassicGroup, memberId: string, timeoutMs: number): void {
-    this.cancelPendingMemberTimer(group, memberId)
-    const timer = this.clock.setTimeout(() => {
-      group.pendingMemberTimers.delete(memberId)
-      if (!this.isLive(group) || !group.isPendingMember(memberId)) return
-      this.removePendingMember(group, memberId)
-    }, timeoutMs)
-    group.pendingMemberTimers.set(memberId, timer)
-  }
-
-  private cancelPendingMemberTimer(group: ClassicGroup, memberId: string): void {
-    const timer = group.pendingMemberTimers.get(memberId)
-    if (timer === undefined) return
-    this.clock.clearTimeout(timer)
-    group.pendingMemberTimers.delete(memberId)
-  }
-
   /** Kafka's removePendingMemberAndUpdateGroup: a pending id no longer holds up the join phase. */
   private removePendingMember(group: ClassicGroup, memberId: string): void {
-    this.cancelPendingMemberTimer(group, memberId)
+    this.delayed.cancelPendingMemberExpiration(group, memberId)
     group.remove(memberId)
-    if (group.is(GroupState.PreparingRebalance)) this.checkAndCompleteJoin(group)
+    if (group.is(GroupState.PreparingRebalance)) this.delayed.checkAndCompleteJoin(group)
   }
 
   /**
@@ -748,8 +655,7 @@ export class GroupCoordinator {
     group.maybeInvokeJoinCallback(member, joinErrorResponse('', ErrorCode.UNKNOWN_MEMBER_ID))
     group.maybeInvokeSyncCallback(member, syncErrorResponse(ErrorCode.UNKNOWN_MEMBER_ID))
     group.remove(member.memberId)
-    this.clock.clearTimeout(member.heartbeatTimer)
-    member.heartbeatTimer = undefined
+    this.delayed.cancelHeartbeatExpiration(member)
     this.emit({ type: 'memberRemoved', groupId: group.groupId, memberId: member.memberId, reason })
   }
 
@@ -764,7 +670,7 @@ export class GroupCoordinator {
       case GroupState.CompletingRebalance:
         return this.maybePrepareRebalance(group)
       case GroupState.PreparingRebalance:
-        return this.checkAndCompleteJoin(group)
+        return this.delayed.checkAndCompleteJoin(group)
     }
   }
 
@@ -835,7 +741,7 @@ export class GroupCoordinator {
         // "During PreparingRebalance phase, we still allow a commit request since we rely on
         // heartbeat response to eventually notify the rebalance in progress signal to the consumer"
         const member = group.get(request.memberId)
-        this.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
+        this.delayed.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
         break
       }
       case GroupState.CompletingRebalance:
@@ -1190,10 +1096,9 @@ export class GroupCoordinator {
   close(): void {
     if (this.closed) return
     this.closed = true
-    this.clock.clearTimeout(this.retentionTimer)
-    this.retentionTimer = undefined
+    this.delayed.close()
     for (const group of this.groups.values()) {
-      this.cancelGroupTimers(group)
+      this.delayed.cancelGroupTimers(group)
       for (const member of [...group.members.values()]) {
         group.maybeInvokeJoinCallback(member, joinErrorResponse(member.memberId, ErrorCode.COORDINATOR_NOT_AVAILABLE))
         group.maybeInvokeSyncCallback(member, syncErrorResponse(ErrorCode.COORDINATOR_NOT_AVAILABLE))
@@ -1203,23 +1108,6 @@ export class GroupCoordinator {
 
   // ===========================================================================================
   // Offset expiration (GroupMetadataManager.cleanupGroupMetadata)
-
-  /**
-   * Kafka runs the expiration pass every offsets.retention.check.interval.ms from startup.
-   * We keep that schedule but only while there are groups, so an idle coordinator holds no
-   * timer.
-   */
-  private ensureRetentionCheck(): void {
-    if (this.closed || this.retentionTimer !== undefined || this.groups.size === 0) return
-    const interval = Math.max(1, this.config().offsetsRetentionCheckIntervalMs)
-    const elapsed = this.clock.now() - this.startedAt
-    const untilNext = interval - (((elapsed % interval) + interval) % interval)
-    this.retentionTimer = this.clock.setTimeout(() => {
-      this.retentionTimer = undefined
-      this.cleanupGroupMetadata()
-      this.ensureRetentionCheck()
-    }, untilNext)
-  }
 
   /** One expiration pass: expired offsets go, and Empty groups with none left are removed. */
   cleanupGroupMetadata(): void {
@@ -1261,29 +1149,15 @@ export class GroupCoordinator {
   private createGroup(groupId: string): ClassicGroup {
     const group = new ClassicGroup(groupId, this.clock.now())
     this.groups.set(groupId, group)
-    this.ensureRetentionCheck()
+    this.delayed.ensureRetentionCheck()
     return group
   }
 
   /** The group moves to Dead and leaves the coordinator, timers and all. */
   private markDead(group: ClassicGroup): void {
     this.transition(group, GroupState.Dead)
-    this.cancelGroupTimers(group)
+    this.delayed.cancelGroupTimers(group)
     if (this.groups.get(group.groupId) === group) this.groups.delete(group.groupId)
-  }
-
-  private cancelGroupTimers(group: ClassicGroup): void {
-    this.clock.clearTimeout(group.joinTimer)
-    group.joinTimer = undefined
-    group.joinKind = undefined
-    this.clock.clearTimeout(group.syncTimer)
-    group.syncTimer = undefined
-    for (const timer of group.pendingMemberTimers.values()) this.clock.clearTimeout(timer)
-    group.pendingMemberTimers.clear()
-    for (const member of group.members.values()) {
-      this.clock.clearTimeout(member.heartbeatTimer)
-      member.heartbeatTimer = undefined
-    }
   }
 
   /** Whether a timer's group is still the coordinator's live group of that id. */
