@@ -331,6 +331,63 @@ export class ClassicGroup {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Validation of the requests a group answers itself (Kafka's ClassicGroup.validate*)
+
+  /**
+   * Kafka's validateMember: a static member's instance id must map to this member id (else
+   * FENCED_INSTANCE_ID, or UNKNOWN_MEMBER_ID if unknown), and the member must exist.
+   */
+  validateMember(memberId: string, groupInstanceId: string | null): number | undefined {
+    if (groupInstanceId !== null) {
+      const current = this.currentStaticMemberId(groupInstanceId)
+      if (current === undefined) return ErrorCode.UNKNOWN_MEMBER_ID
+      if (current !== memberId) return ErrorCode.FENCED_INSTANCE_ID
+    }
+    return this.has(memberId) ? undefined : ErrorCode.UNKNOWN_MEMBER_ID
+  }
+
+  /** Kafka's validateOffsetCommit, for OffsetCommit and (isTransactional) TxnOffsetCommit. */
+  validateOffsetCommit(generationId: number, memberId: string, groupInstanceId: string | null, isTransactional: boolean): number | undefined {
+    if (this.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE
+    // "When the generation id is -1, the request comes from either the admin client or a
+    // consumer which does not use the group management facility. In this case, the request
+    // can commit offsets if the group is empty."
+    if (generationId < 0 && this.is(GroupState.Empty)) return undefined
+    if (generationId >= 0 || memberId !== '' || groupInstanceId !== null) {
+      const memberError = this.validateMember(memberId, groupInstanceId)
+      if (memberError !== undefined) return memberError
+      if (generationId !== this.generationId) return ErrorCode.ILLEGAL_GENERATION
+    } else if (!isTransactional && !this.is(GroupState.Empty)) {
+      // "When the group is non-empty, only members can commit offsets. This does not apply to
+      // transactional offset commits"
+      return ErrorCode.UNKNOWN_MEMBER_ID
+    }
+    // "We should not receive a commit request if the group has not completed rebalance ...
+    // So let's return a REBALANCE_IN_PROGRESS to let consumer handle it gracefully."
+    if (!isTransactional && this.is(GroupState.CompletingRebalance)) return ErrorCode.REBALANCE_IN_PROGRESS
+    return undefined
+  }
+
+  /**
+   * Kafka's validateOffsetDelete: a Dead group is not found; a live group of another protocol
+   * than 'consumer' is NON_EMPTY_GROUP (the broker cannot tell which topics it consumes).
+   */
+  validateOffsetDelete(): number | undefined {
+    if (this.is(GroupState.Dead)) return ErrorCode.GROUP_ID_NOT_FOUND
+    if (!this.is(GroupState.Empty) && this.protocolType !== CONSUMER_PROTOCOL_TYPE) return ErrorCode.NON_EMPTY_GROUP
+    return undefined
+  }
+
+  /**
+   * Whether OffsetDelete must keep the offsets of `topic` (GROUP_SUBSCRIBED_TO_TOPIC): a member
+   * of the live group subscribes to it, or a subscription could not be decoded (it might).
+   */
+  isSubscribedToTopic(topic: string): boolean {
+    if (this.is(GroupState.Empty)) return false
+    return this.subscribedTopics === undefined || this.subscribedTopics.has(topic)
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Protocols
 
   /**

@@ -42,7 +42,7 @@ import type {
   SyncGroupRequest,
   SyncGroupResponse,
 } from '../api/messages.js'
-import { CONSUMER_PROTOCOL_TYPE, ClassicGroup, joinErrorResponse, syncErrorResponse } from './classic-group.js'
+import { ClassicGroup, joinErrorResponse, syncErrorResponse } from './classic-group.js'
 import type { CommittedOffset, OffsetAndMetadata, SubscriptionDecoder } from './classic-group.js'
 import { DelayedOperations } from './delayed-operations.js'
 import { GroupMember } from './group-member.js'
@@ -296,7 +296,7 @@ export class GroupCoordinator {
       return this.addMemberAndRebalance(group, memberId, request, respond)
     }
 
-    const memberError = this.validateCurrentMember(group, memberId, groupInstanceId)
+    const memberError = group.validateMember(memberId, groupInstanceId)
     if (memberError !== undefined) return respond(joinErrorResponse(memberId, memberError))
     const member = group.get(memberId)
 
@@ -570,7 +570,7 @@ export class GroupCoordinator {
 
   private validateSyncGroup(group: ClassicGroup, request: SyncGroupRequest): number | undefined {
     if (group.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE
-    const memberError = this.validateCurrentMember(group, request.memberId, request.groupInstanceId ?? null)
+    const memberError = group.validateMember(request.memberId, request.groupInstanceId ?? null)
     if (memberError !== undefined) return memberError
     if (request.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION
     // SyncGroup v5+ repeats the protocol type and name; they must match the group's.
@@ -613,7 +613,7 @@ export class GroupCoordinator {
     if (!group) return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID }
 
     if (group.is(GroupState.Dead)) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE }
-    const memberError = this.validateCurrentMember(group, request.memberId, request.groupInstanceId ?? null)
+    const memberError = group.validateMember(request.memberId, request.groupInstanceId ?? null)
     if (memberError !== undefined) return { errorCode: memberError }
     if (request.generationId !== group.generationId) return { errorCode: ErrorCode.ILLEGAL_GENERATION }
 
@@ -701,7 +701,7 @@ export class GroupCoordinator {
         this.removePendingMember(group, memberId)
         return { memberId, errorCode: ErrorCode.NONE }
       }
-      const memberError = this.validateCurrentMember(group, memberId, groupInstanceId)
+      const memberError = group.validateMember(memberId, groupInstanceId)
       if (memberError !== undefined) return { memberId, errorCode: memberError }
       this.removeMemberAndUpdateGroup(group, group.get(memberId), 'left')
       return { memberId, errorCode: ErrorCode.NONE }
@@ -730,26 +730,14 @@ export class GroupCoordinator {
       group = this.createGroup(request.groupId)
     }
 
-    const validationError = this.validateOffsetCommit(group, request.generationId, request.memberId, request.groupInstanceId ?? null, false)
+    const validationError = group.validateOffsetCommit(request.generationId, request.memberId, request.groupInstanceId ?? null, false)
     if (validationError !== undefined) return answer(() => validationError)
 
-    switch (group.state) {
-      case GroupState.Empty:
-        break
-      case GroupState.Stable:
-      case GroupState.PreparingRebalance: {
-        // "During PreparingRebalance phase, we still allow a commit request since we rely on
-        // heartbeat response to eventually notify the rebalance in progress signal to the consumer"
-        const member = group.get(request.memberId)
-        this.delayed.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
-        break
-      }
-      case GroupState.CompletingRebalance:
-        // "We should not receive a commit request if the group has not completed rebalance ...
-        // So let's return a REBALANCE_IN_PROGRESS to let consumer handle it gracefully."
-        return answer(() => ErrorCode.REBALANCE_IN_PROGRESS)
-      case GroupState.Dead:
-        return answer(() => ErrorCode.COORDINATOR_NOT_AVAILABLE)
+    // "During PreparingRebalance phase, we still allow a commit request since we rely on
+    // heartbeat response to eventually notify the rebalance in progress signal to the consumer"
+    if (group.is(GroupState.Stable) || group.is(GroupState.PreparingRebalance)) {
+      const member = group.get(request.memberId)
+      this.delayed.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
     }
     const errors = this.storeOffsets(group, entries, undefined, request.retentionTimeMs)
     return answer((i) => errors[i]!)
@@ -766,7 +754,7 @@ export class GroupCoordinator {
     const statusError = this.validateGroupStatus(request.groupId, false)
     if (statusError !== undefined) return answer(() => statusError)
     const group = this.groups.get(request.groupId) ?? this.createGroup(request.groupId)
-    const validationError = this.validateOffsetCommit(group, request.generationId, request.memberId, request.groupInstanceId ?? null, true)
+    const validationError = group.validateOffsetCommit(request.generationId, request.memberId, request.groupInstanceId ?? null, true)
     if (validationError !== undefined) return answer(() => validationError)
     const errors = this.storeOffsets(group, entries, request.producerId)
     return answer((i) => errors[i]!)
@@ -789,30 +777,6 @@ export class GroupCoordinator {
         })
       }
     }
-  }
-
-  /** Kafka's validateOffsetCommit. */
-  private validateOffsetCommit(
-    group: ClassicGroup,
-    generationId: number,
-    memberId: string,
-    groupInstanceId: string | null,
-    isTransactional: boolean,
-  ): number | undefined {
-    if (group.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE
-    // "When the generation id is -1, the request comes from either the admin client or a
-    // consumer which does not use the group management facility. In this case, the request
-    // can commit offsets if the group is empty."
-    if (generationId < 0 && group.is(GroupState.Empty)) return undefined
-    if (generationId >= 0 || memberId !== '' || groupInstanceId !== null) {
-      const memberError = this.validateCurrentMember(group, memberId, groupInstanceId)
-      if (memberError !== undefined) return memberError
-      return generationId !== group.generationId ? ErrorCode.ILLEGAL_GENERATION : undefined
-    }
-    // "When the group is non-empty, only members can commit offsets. This does not apply to
-    // transactional offset commits"
-    if (!isTransactional && !group.is(GroupState.Empty)) return ErrorCode.UNKNOWN_MEMBER_ID
-    return undefined
   }
 
   /** Kafka's storeOffsets: metadata over offset.metadata.max.bytes is refused per partition. */
@@ -983,17 +947,11 @@ export class GroupCoordinator {
     const statusError = this.validateGroupStatus(groupId, false)
     if (statusError !== undefined) return { errorCode: statusError, partitionErrors }
     const group = this.groups.get(groupId)
-    if (!group || group.is(GroupState.Dead)) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, partitionErrors }
-    let eligible: readonly { readonly topic: string; readonly partition: number }[]
-    if (group.is(GroupState.Empty)) {
-      eligible = partitions
-    } else if (group.protocolType === CONSUMER_PROTOCOL_TYPE && (group.is(GroupState.Stable) || group.is(GroupState.PreparingRebalance) || group.is(GroupState.CompletingRebalance))) {
-      const subscribed = (topic: string): boolean => group.subscribedTopics === undefined || group.subscribedTopics.has(topic)
-      eligible = partitions.filter((p) => !subscribed(p.topic))
-      for (const p of partitions) if (subscribed(p.topic)) partitionErrors.set(key(p), ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC)
-    } else {
-      return { errorCode: ErrorCode.NON_EMPTY_GROUP, partitionErrors }
-    }
+    if (!group) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, partitionErrors }
+    const groupError = group.validateOffsetDelete()
+    if (groupError !== undefined) return { errorCode: groupError, partitionErrors }
+    const eligible = partitions.filter((p) => !group.isSubscribedToTopic(p.topic))
+    for (const p of partitions) if (group.isSubscribedToTopic(p.topic)) partitionErrors.set(key(p), ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC)
     if (eligible.length > 0) {
       group.removeOffsets(eligible)
       for (const p of eligible) partitionErrors.set(key(p), ErrorCode.NONE)
@@ -1131,19 +1089,6 @@ export class GroupCoordinator {
     if (typeof groupId !== 'string' || (!allowEmptyGroupId && groupId === '')) return ErrorCode.INVALID_GROUP_ID
     if (this.closed) return ErrorCode.COORDINATOR_NOT_AVAILABLE
     return undefined
-  }
-
-  /**
-   * Kafka's validateCurrentMember: a static member's instance id must map to this member id
-   * (else FENCED_INSTANCE_ID, or UNKNOWN_MEMBER_ID if unknown), and the member must exist.
-   */
-  private validateCurrentMember(group: ClassicGroup, memberId: string, groupInstanceId: string | null): number | undefined {
-    if (groupInstanceId !== null) {
-      const current = group.currentStaticMemberId(groupInstanceId)
-      if (current === undefined) return ErrorCode.UNKNOWN_MEMBER_ID
-      if (current !== memberId) return ErrorCode.FENCED_INSTANCE_ID
-    }
-    return group.has(memberId) ? undefined : ErrorCode.UNKNOWN_MEMBER_ID
   }
 
   private createGroup(groupId: string): ClassicGroup {
