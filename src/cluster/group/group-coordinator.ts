@@ -45,37 +45,10 @@ import type {
 import { ClassicGroup, joinErrorResponse, syncErrorResponse } from './classic-group.js'
 import type { CommittedOffset, OffsetAndMetadata, SubscriptionDecoder } from './classic-group.js'
 import { DelayedOperations } from './delayed-operations.js'
+import type { GroupCoordinatorConfig } from './group-coordinator-config.js'
 import { GroupMember } from './group-member.js'
 import type { GroupProtocol, JoinAwaiter, SyncAwaiter } from './group-member.js'
 import { GroupState, canRebalance } from './group-state.js'
-
-export interface GroupCoordinatorConfig {
-  /** group.initial.rebalance.delay.ms (Kafka default 3000). */
-  groupInitialRebalanceDelayMs: number
-  /** group.min.session.timeout.ms (Kafka default 6000). */
-  groupMinSessionTimeoutMs: number
-  /** group.max.session.timeout.ms (Kafka default 1800000). */
-  groupMaxSessionTimeoutMs: number
-  /** group.max.size (Kafka default 2147483647). */
-  groupMaxSize: number
-  /** offsets.retention.minutes, in ms (Kafka default 7 days). */
-  offsetsRetentionMs: number
-  /** offsets.retention.check.interval.ms (Kafka default 600000). */
-  offsetsRetentionCheckIntervalMs: number
-  /** offset.metadata.max.bytes (Kafka default 4096). */
-  offsetMetadataMaxBytes?: number
-}
-
-/** Kafka 3.7's broker defaults for the settings above. */
-export const defaultGroupCoordinatorConfig: Readonly<Required<GroupCoordinatorConfig>> = {
-  groupInitialRebalanceDelayMs: 3000,
-  groupMinSessionTimeoutMs: 6000,
-  groupMaxSessionTimeoutMs: 1_800_000,
-  groupMaxSize: 2_147_483_647,
-  offsetsRetentionMs: 7 * 24 * 60 * 60 * 1000,
-  offsetsRetentionCheckIntervalMs: 600_000,
-  offsetMetadataMaxBytes: 4096,
-}
 
 /**
  * Kafka's GroupCoordinator.NewMemberJoinTimeoutMs: a new member cannot heartbeat while its
@@ -781,7 +754,7 @@ export class GroupCoordinator {
 
   /** Kafka's storeOffsets: metadata over offset.metadata.max.bytes is refused per partition. */
   private storeOffsets(group: ClassicGroup, entries: readonly OffsetEntry[], producerId: number | undefined, retentionTimeMs = -1): number[] {
-    const maxBytes = this.config().offsetMetadataMaxBytes ?? defaultGroupCoordinatorConfig.offsetMetadataMaxBytes
+    const maxBytes = this.config().offsetMetadataMaxBytes
     // Kafka compares String.length (UTF-16 code units), which is what JS length counts too.
     const valid = (e: OffsetEntry): boolean => e.metadata === null || e.metadata.length <= maxBytes
     const errors = entries.map((e) => (valid(e) ? ErrorCode.NONE : ErrorCode.OFFSET_METADATA_TOO_LARGE))
