@@ -43,12 +43,13 @@ import type {
   SyncGroupResponse,
 } from '../api/messages.js'
 import { ClassicGroup, joinErrorResponse, syncErrorResponse } from './classic-group.js'
-import type { CommittedOffset, OffsetAndMetadata, SubscriptionDecoder } from './classic-group.js'
+import type { SubscriptionDecoder } from './classic-group.js'
 import { DelayedOperations } from './delayed-operations.js'
 import type { GroupCoordinatorConfig } from './group-coordinator-config.js'
 import { GroupMember } from './group-member.js'
 import type { GroupProtocol, JoinAwaiter, SyncAwaiter } from './group-member.js'
 import { GroupState, canRebalance } from './group-state.js'
+import { OffsetMetadataManager, type OffsetsCommittedEvent, type TxnOffsetCommitInput } from './offset-metadata-manager.js'
 
 /**
  * Kafka's GroupCoordinator.NewMemberJoinTimeoutMs: a new member cannot heartbeat while its
@@ -81,12 +82,7 @@ export type GroupEvent =
       readonly members: string[]
       readonly protocolName: string | null
     }
-  | {
-      readonly type: 'offsetsCommitted'
-      readonly groupId: string
-      readonly generationId: number
-      readonly offsets: { topic: string; partition: number; offset: number }[]
-    }
+  | OffsetsCommittedEvent
 
 /** A group as plain data, for cluster.describe(). */
 export interface GroupSnapshot {
@@ -112,28 +108,6 @@ export interface GroupCoordinatorDeps {
   decodeSubscription?: SubscriptionDecoder
 }
 
-/**
- * A TxnOffsetCommit (API 28) as the transaction side hands it over after its own checks
- * (KIP-447: the group member and generation are validated here).
- */
-export interface TxnOffsetCommitInput {
-  readonly groupId: string
-  readonly producerId: number
-  readonly generationId: number
-  readonly memberId: string
-  readonly groupInstanceId?: string | null
-  readonly topics: OffsetCommitRequest['topics']
-}
-
-interface OffsetEntry {
-  readonly topic: string
-  readonly partition: number
-  readonly offset: number
-  readonly metadata: string | null
-  readonly commitTimestamp?: number | undefined
-  readonly leaderEpoch?: number | undefined
-}
-
 const emptyBuffer = Buffer.alloc(0)
 
 export class GroupCoordinator {
@@ -144,7 +118,7 @@ export class GroupCoordinator {
   private readonly decodeSubscription: SubscriptionDecoder | undefined
   private readonly groups = new Map<string, ClassicGroup>()
   private readonly delayed: DelayedOperations
-  private appendSeq = 0
+  private readonly offsets: OffsetMetadataManager
   private closed = false
 
   constructor(deps: GroupCoordinatorDeps) {
@@ -162,6 +136,19 @@ export class GroupCoordinator {
       onRetentionCheck: () => this.cleanupGroupMetadata(),
       hasGroups: () => this.groups.size > 0,
       retentionCheckIntervalMs: () => this.config().offsetsRetentionCheckIntervalMs,
+    })
+    this.offsets = new OffsetMetadataManager({
+      clock: deps.clock,
+      config: deps.config,
+      emit: (event) => this.emit(event),
+      groups: {
+        validateGroupStatus: (groupId, allowEmptyGroupId) => this.validateGroupStatus(groupId, allowEmptyGroupId),
+        group: (groupId) => this.groups.get(groupId),
+        createGroup: (groupId) => this.createGroup(groupId),
+        groups: () => this.groups.values(),
+        rescheduleHeartbeat: (group, member) => this.delayed.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs),
+        maybeDeleteGroup: (group) => this.maybeDeleteGroup(group),
+      },
     })
   }
 
@@ -690,30 +677,7 @@ export class GroupCoordinator {
    * UNKNOWN_TOPIC_OR_PARTITION before handing the rest here, as Kafka's KafkaApis does.
    */
   offsetCommit(request: OffsetCommitRequest): OffsetCommitResponse {
-    const entries = offsetEntries(request.topics)
-    const answer = (errorFor: (index: number) => number): OffsetCommitResponse => commitResponse(request.topics, errorFor)
-    const statusError = this.validateGroupStatus(request.groupId, true)
-    if (statusError !== undefined) return answer(() => statusError)
-
-    let group = this.groups.get(request.groupId)
-    if (!group) {
-      // "the group is not relying on Kafka for group management, so allow the commit" —
-      // "or this is a request coming from an older generation. either way, reject the commit"
-      if (request.generationId >= 0) return answer(() => ErrorCode.ILLEGAL_GENERATION)
-      group = this.createGroup(request.groupId)
-    }
-
-    const validationError = group.validateOffsetCommit(request.generationId, request.memberId, request.groupInstanceId ?? null, false)
-    if (validationError !== undefined) return answer(() => validationError)
-
-    // "During PreparingRebalance phase, we still allow a commit request since we rely on
-    // heartbeat response to eventually notify the rebalance in progress signal to the consumer"
-    if (group.is(GroupState.Stable) || group.is(GroupState.PreparingRebalance)) {
-      const member = group.get(request.memberId)
-      this.delayed.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
-    }
-    const errors = this.storeOffsets(group, entries, undefined, request.retentionTimeMs)
-    return answer((i) => errors[i]!)
+    return this.offsets.commitOffset(request)
   }
 
   /**
@@ -721,116 +685,26 @@ export class GroupCoordinator {
    * and stages the offsets until completeTxnOffsetCommit reports the transaction's outcome.
    */
   txnOffsetCommit(request: TxnOffsetCommitInput): OffsetCommitResponse {
-    const entries = offsetEntries(request.topics)
-    const answer = (errorFor: (index: number) => number): OffsetCommitResponse => commitResponse(request.topics, errorFor)
-    // TxnOffsetCommit is not among the APIs that accept an empty group id.
-    const statusError = this.validateGroupStatus(request.groupId, false)
-    if (statusError !== undefined) return answer(() => statusError)
-    const group = this.groups.get(request.groupId) ?? this.createGroup(request.groupId)
-    const validationError = group.validateOffsetCommit(request.generationId, request.memberId, request.groupInstanceId ?? null, true)
-    if (validationError !== undefined) return answer(() => validationError)
-    const errors = this.storeOffsets(group, entries, request.producerId)
-    return answer((i) => errors[i]!)
+    return this.offsets.commitTransactionalOffset(request)
   }
 
-  /**
-   * The transaction of `producerId` committed or aborted (Kafka's scheduleHandleTxnCompletion):
-   * its staged offsets become visible, or vanish.
-   */
+  /** The transaction of `producerId` committed or aborted: its staged offsets become visible, or vanish. */
   completeTxnOffsetCommit(producerId: number, committed: boolean): void {
-    for (const group of this.groups.values()) {
-      if (!group.hasPendingTxnOffsets(producerId)) continue
-      const applied = group.completePendingTxnOffsetCommit(producerId, committed)
-      if (applied.length > 0) {
-        this.emit({
-          type: 'offsetsCommitted',
-          groupId: group.groupId,
-          generationId: group.generationId,
-          offsets: applied.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })),
-        })
-      }
-    }
+    this.offsets.completeTxnOffsetCommit(producerId, committed)
   }
 
-  /** Kafka's storeOffsets: metadata over offset.metadata.max.bytes is refused per partition. */
-  private storeOffsets(group: ClassicGroup, entries: readonly OffsetEntry[], producerId: number | undefined, retentionTimeMs = -1): number[] {
-    const maxBytes = this.config().offsetMetadataMaxBytes
-    // Kafka compares String.length (UTF-16 code units), which is what JS length counts too.
-    const valid = (e: OffsetEntry): boolean => e.metadata === null || e.metadata.length <= maxBytes
-    const errors = entries.map((e) => (valid(e) ? ErrorCode.NONE : ErrorCode.OFFSET_METADATA_TOO_LARGE))
-    const accepted = entries.filter(valid)
-    if (accepted.length === 0) return errors
-
-    const now = this.clock.now()
-    // OffsetCommit v1's own commit timestamp and v2-4's retention time (-1: none), as Kafka's
-    // GroupCoordinatorAdapter.commitOffsets turns them into the offset's timestamps.
-    const committed: CommittedOffset[] = accepted.map((e) => ({
-      topic: e.topic,
-      partition: e.partition,
-      offset: e.offset,
-      metadata: e.metadata ?? '',
-      commitTimestamp: e.commitTimestamp !== undefined && e.commitTimestamp !== -1 ? e.commitTimestamp : now,
-      ...(e.leaderEpoch !== undefined && e.leaderEpoch >= 0 ? { leaderEpoch: e.leaderEpoch } : {}),
-      expireTimestamp: retentionTimeMs !== -1 ? now + retentionTimeMs : undefined,
-      appendSeq: ++this.appendSeq,
-    }))
-    if (producerId !== undefined) {
-      group.prepareTxnOffsetCommit(producerId, committed)
-    } else {
-      for (const c of committed) group.setOffset(c.topic, c.partition, c)
-      this.emit({
-        type: 'offsetsCommitted',
-        groupId: group.groupId,
-        generationId: group.generationId,
-        offsets: committed.map((c) => ({ topic: c.topic, partition: c.partition, offset: c.offset })),
-      })
-    }
-    return errors
-  }
-
-  /**
-   * OffsetFetch: "return offsets blindly regardless the current group state since the group
-   * may be using Kafka commit storage without automatic group management".
-   */
   offsetFetch(request: OffsetFetchRequest): OffsetFetchResponse {
-    const statusError = this.validateGroupStatus(request.groupId, true)
-    if (statusError !== undefined) return { errorCode: statusError, topics: [] }
-    const group = this.groups.get(request.groupId)
-    const live = group !== undefined && !group.is(GroupState.Dead) ? group : undefined
-
-    if (request.topics === null) {
-      const byTopic = new Map<string, OffsetFetchResponse['topics'][number]['partitions']>()
-      for (const o of live?.allOffsets() ?? []) {
-        let partitions = byTopic.get(o.topic)
-        if (!partitions) {
-          partitions = []
-          byTopic.set(o.topic, partitions)
-        }
-        partitions.push({ index: o.partition, committedOffset: o.offset, ...leaderEpochOf(o), metadata: o.metadata, errorCode: ErrorCode.NONE })
-      }
-      return { errorCode: ErrorCode.NONE, topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })) }
-    }
-
-    return {
-      errorCode: ErrorCode.NONE,
-      topics: request.topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitionIndexes.map((index) => {
-          if (live && request.requireStable === true && live.hasPendingOffsetCommit(t.name, index)) {
-            return { index, committedOffset: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT }
-          }
-          const committed = live?.offset(t.name, index)
-          return committed
-            ? { index, committedOffset: committed.offset, ...leaderEpochOf(committed), metadata: committed.metadata, errorCode: ErrorCode.NONE }
-            : { index, committedOffset: -1, metadata: '', errorCode: ErrorCode.NONE }
-        }),
-      })),
-    }
+    return this.offsets.fetchOffsets(request)
   }
 
   /** The group's committed offset for a partition, if it has one. */
   committedOffset(groupId: string, topic: string, partition: number): number | undefined {
-    return this.groups.get(groupId)?.offset(topic, partition)?.offset
+    return this.offsets.committedOffset(groupId, topic, partition)
+  }
+
+  /** OffsetDelete; partition errors are keyed "topic\0partition". */
+  deleteOffsets(groupId: string, partitions: readonly { readonly topic: string; readonly partition: number }[]): { errorCode: number; partitionErrors: Map<string, number> } {
+    return this.offsets.deleteOffsets(groupId, partitions)
   }
 
   // ===========================================================================================
@@ -896,7 +770,7 @@ export class GroupCoordinator {
       if (!group || group.is(GroupState.Dead)) {
         results.push({ groupId, errorCode: ErrorCode.GROUP_ID_NOT_FOUND })
       } else if (group.is(GroupState.Empty)) {
-        group.removeAllOffsets()
+        this.offsets.deleteAllOffsets(groupId)
         this.markDead(group)
         results.push({ groupId, errorCode: ErrorCode.NONE })
       } else {
@@ -904,33 +778,6 @@ export class GroupCoordinator {
       }
     }
     return { results }
-  }
-
-  /**
-   * OffsetDelete (Kafka's GroupCoordinator.handleDeleteOffsets): an Empty group loses the
-   * offsets; a live consumer group only those of topics its members do not subscribe to
-   * (GROUP_SUBSCRIBED_TO_TOPIC for the others; subscriptions it cannot decode count as
-   * subscribed); any other live group is NON_EMPTY_GROUP. An Empty group left without offsets
-   * is removed, as Kafka's cleanupGroupMetadata does. Partition errors are keyed "topic\0partition".
-   */
-  deleteOffsets(groupId: string, partitions: readonly { readonly topic: string; readonly partition: number }[]): { errorCode: number; partitionErrors: Map<string, number> } {
-    const partitionErrors = new Map<string, number>()
-    const key = (p: { topic: string; partition: number }): string => `${p.topic}\u0000${p.partition}`
-    // OffsetDelete is not among the APIs that accept an empty group id.
-    const statusError = this.validateGroupStatus(groupId, false)
-    if (statusError !== undefined) return { errorCode: statusError, partitionErrors }
-    const group = this.groups.get(groupId)
-    if (!group) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, partitionErrors }
-    const groupError = group.validateOffsetDelete()
-    if (groupError !== undefined) return { errorCode: groupError, partitionErrors }
-    const eligible = partitions.filter((p) => !group.isSubscribedToTopic(p.topic))
-    for (const p of partitions) if (group.isSubscribedToTopic(p.topic)) partitionErrors.set(key(p), ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC)
-    if (eligible.length > 0) {
-      group.removeOffsets(eligible)
-      for (const p of eligible) partitionErrors.set(key(p), ErrorCode.NONE)
-      if (group.is(GroupState.Empty) && !group.hasOffsets()) this.markDead(group)
-    }
-    return { errorCode: ErrorCode.NONE, partitionErrors }
   }
 
   // ===========================================================================================
@@ -943,12 +790,9 @@ export class GroupCoordinator {
    */
   onTopicDeleted(topic: string): void {
     if (this.closed) return
+    this.offsets.onTopicDeleted(topic)
     for (const group of [...this.groups.values()]) {
-      group.removeOffsetsForTopic(topic)
-      if (group.is(GroupState.Empty) && !group.hasOffsets()) {
-        this.markDead(group)
-        continue
-      }
+      if (this.maybeDeleteGroup(group)) continue
       if (group.subscribedTopics?.has(topic)) this.requestRebalance(group.groupId, `topic ${topic} deleted`)
     }
   }
@@ -1015,7 +859,7 @@ export class GroupCoordinator {
         assignment: m.assignment,
         sessionTimeoutMs: m.sessionTimeoutMs,
       })),
-      offsets: group.allOffsets().map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: o.metadata })),
+      offsets: this.offsets.allOffsets(group.groupId).map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: o.metadata })),
     }))
   }
 
@@ -1038,16 +882,14 @@ export class GroupCoordinator {
   }
 
   // ===========================================================================================
-  // Offset expiration (GroupMetadataManager.cleanupGroupMetadata)
+  // Offset expiration (GroupCoordinatorShard.cleanupGroupMetadata)
 
   /** One expiration pass: expired offsets go, and Empty groups with none left are removed. */
   cleanupGroupMetadata(): void {
     if (this.closed) return
-    const now = this.clock.now()
-    const retentionMs = this.config().offsetsRetentionMs
     for (const group of [...this.groups.values()]) {
-      group.removeExpiredOffsets(now, retentionMs)
-      if (group.is(GroupState.Empty) && !group.hasOffsets()) this.markDead(group)
+      this.offsets.cleanupExpiredOffsets(group)
+      this.maybeDeleteGroup(group)
     }
   }
 
@@ -1069,6 +911,13 @@ export class GroupCoordinator {
     this.groups.set(groupId, group)
     this.delayed.ensureRetentionCheck()
     return group
+  }
+
+  /** Kafka's maybeDeleteGroup: an Empty group without offsets is removed. Returns whether it was. */
+  private maybeDeleteGroup(group: ClassicGroup): boolean {
+    if (!group.is(GroupState.Empty) || this.offsets.hasOffsets(group.groupId)) return false
+    this.markDead(group)
+    return true
   }
 
   /** The group moves to Dead and leaves the coordinator, timers and all. */
@@ -1100,28 +949,4 @@ function protocolNames(protocols: readonly GroupProtocol[]): Set<string> {
 /** The request's protocols, detached from the caller's array (the buffers are shared, not copied). */
 function copyProtocols(protocols: readonly GroupProtocol[]): GroupProtocol[] {
   return protocols.map((p) => ({ name: p.name, metadata: p.metadata }))
-}
-
-/** The committed leader epoch, when the commit carried one (KIP-320). */
-function leaderEpochOf(o: OffsetAndMetadata): { committedLeaderEpoch?: number } {
-  return o.leaderEpoch !== undefined ? { committedLeaderEpoch: o.leaderEpoch } : {}
-}
-
-function offsetEntries(topics: OffsetCommitRequest['topics']): OffsetEntry[] {
-  const entries: OffsetEntry[] = []
-  for (const t of topics) {
-    for (const p of t.partitions) entries.push({ topic: t.name, partition: p.index, offset: p.committedOffset, metadata: p.committedMetadata, commitTimestamp: p.commitTimestamp, leaderEpoch: p.committedLeaderEpoch })
-  }
-  return entries
-}
-
-/** The response in the request's shape, with the error of the i-th partition (in request order). */
-function commitResponse(topics: OffsetCommitRequest['topics'], errorFor: (index: number) => number): OffsetCommitResponse {
-  let i = 0
-  return {
-    topics: topics.map((t) => ({
-      name: t.name,
-      partitions: t.partitions.map((p) => ({ index: p.index, errorCode: errorFor(i++) })),
-    })),
-  }
 }
