@@ -14,12 +14,15 @@
  */
 import type { TimerHandle } from '../clock.js'
 import { ErrorCode } from '../error-codes.js'
-import type { JoinGroupResponse, SyncGroupResponse } from '../api/messages.js'
+import type { DescribedGroup, JoinGroupResponse, SyncGroupResponse } from '../api/messages.js'
 import { GroupState, assertValidTransition } from './group-state.js'
 import type { GroupMember, GroupProtocol, JoinAwaiter } from './group-member.js'
 
 /** The protocol type of groups formed by consumers (Kafka's ConsumerProtocol.PROTOCOL_TYPE). */
 export const CONSUMER_PROTOCOL_TYPE = 'consumer'
+
+/** A member's assignment before the leader gives one (and a reset one). */
+export const EMPTY_ASSIGNMENT = Buffer.alloc(0)
 
 export interface JoinedMember {
   readonly memberId: string
@@ -317,6 +320,25 @@ export class ClassicGroup {
     return this.has(memberId) ? undefined : ErrorCode.UNKNOWN_MEMBER_ID
   }
 
+  /** SyncGroup (Kafka's validateSyncGroup): a current member of the current generation, of the group's protocol. */
+  validateSyncGroup(memberId: string, groupInstanceId: string | null, generationId: number, protocolType?: string | null, protocolName?: string | null): number | undefined {
+    const error = this.validateHeartbeat(memberId, groupInstanceId, generationId)
+    if (error !== undefined) return error
+    // SyncGroup v5+ repeats the protocol type and name; they must match the group's.
+    if (protocolType != null && protocolType !== this.protocolType) return ErrorCode.INCONSISTENT_GROUP_PROTOCOL
+    if (protocolName != null && protocolName !== this.protocolName) return ErrorCode.INCONSISTENT_GROUP_PROTOCOL
+    return undefined
+  }
+
+  /** Heartbeat (Kafka's validateClassicGroupHeartbeat): a current member of the current generation. */
+  validateHeartbeat(memberId: string, groupInstanceId: string | null, generationId: number): number | undefined {
+    if (this.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE
+    const memberError = this.validateMember(memberId, groupInstanceId)
+    if (memberError !== undefined) return memberError
+    if (generationId !== this.generationId) return ErrorCode.ILLEGAL_GENERATION
+    return undefined
+  }
+
   /** Kafka's validateOffsetCommit, for OffsetCommit and (isTransactional) TxnOffsetCommit. */
   validateOffsetCommit(generationId: number, memberId: string, groupInstanceId: string | null, isTransactional: boolean): number | undefined {
     if (this.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE
@@ -442,6 +464,29 @@ export class ClassicGroup {
       const count = (this.supportedProtocols.get(p.name) ?? 0) - 1
       if (count > 0) this.supportedProtocols.set(p.name, count)
       else this.supportedProtocols.delete(p.name)
+    }
+  }
+
+  /**
+   * The group for DescribeGroups (Kafka's GroupMetadata.summary): member metadata and
+   * assignments only for a Stable group, whose protocolData is the selected protocol.
+   */
+  describe(): DescribedGroup {
+    const protocol = this.is(GroupState.Stable) ? this.protocolName : null
+    return {
+      errorCode: ErrorCode.NONE,
+      groupId: this.groupId,
+      groupState: this.state,
+      protocolType: this.protocolType ?? '',
+      protocolData: protocol ?? '',
+      members: [...this.members.values()].map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        memberMetadata: protocol !== null ? m.metadata(protocol) : EMPTY_ASSIGNMENT,
+        memberAssignment: protocol !== null ? m.assignment : EMPTY_ASSIGNMENT,
+      })),
     }
   }
 

@@ -14,6 +14,7 @@ import { ErrorCode } from '../error-codes.js'
 import type { OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest, OffsetFetchResponse } from '../api/messages.js'
 import type { ClassicGroup } from './classic-group.js'
 import type { GroupCoordinatorConfig } from './group-coordinator-config.js'
+import type { OffsetsCommittedEvent } from './group-events.js'
 import type { GroupMember } from './group-member.js'
 import { GroupState } from './group-state.js'
 
@@ -53,14 +54,6 @@ export interface TxnOffsetCommitInput {
   readonly memberId: string
   readonly groupInstanceId?: string | null
   readonly topics: OffsetCommitRequest['topics']
-}
-
-/** Offsets became visible (a commit, or a transaction's staged commit on its commit). */
-export interface OffsetsCommittedEvent {
-  readonly type: 'offsetsCommitted'
-  readonly groupId: string
-  readonly generationId: number
-  readonly offsets: { topic: string; partition: number; offset: number }[]
 }
 
 /** What the offsets ask of the coordinator (Kafka's OffsetMetadataManager holds the GroupMetadataManager for this). */

@@ -7,7 +7,7 @@ import { ErrorCode } from '../../../src/cluster/error-codes.js'
 import { Random } from '../../../src/cluster/random.js'
 import { ClusterConfig } from '../../../src/cluster/cluster-config.js'
 import { GroupCoordinator } from '../../../src/cluster/group/group-coordinator.js'
-import type { GroupEvent } from '../../../src/cluster/group/group-coordinator.js'
+import type { GroupEvent } from '../../../src/cluster/group/group-events.js'
 import type { GroupCoordinatorConfig } from '../../../src/cluster/group/group-coordinator-config.js'
 import type { JoinGroupRequest, JoinGroupResponse, SyncGroupResponse } from '../../../src/cluster/api/messages.js'
 
