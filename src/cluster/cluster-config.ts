@@ -10,7 +10,7 @@ import { BrokerConfig, TopicConfig, describeBrokerConfigs, describeTopicConfigs,
 import { validateNewTopicName } from './metadata/topic-name.js'
 import { assignReplicasToBrokers, validateManualAssignment, type BrokerPlacement } from './metadata/replica-assignment.js'
 import type { TopicSettings } from './metadata/topic.js'
-import type { GroupCoordinatorConfig } from './group/group-coordinator.js'
+import type { GroupCoordinatorConfig } from './group/group-coordinator-config.js'
 import type { DescribedConfig } from './api/messages.js'
 
 export type { BrokerConfigInput }
@@ -136,6 +136,7 @@ export class ClusterConfig {
       groupMaxSize: this.broker.get('group.max.size') as number,
       offsetsRetentionMs: (this.broker.get('offsets.retention.minutes') as number) * 60_000,
       offsetsRetentionCheckIntervalMs: this.broker.get('offsets.retention.check.interval.ms') as number,
+      offsetMetadataMaxBytes: this.broker.get('offset.metadata.max.bytes') as number,
     }
   }
 

@@ -35,6 +35,7 @@ import type { Partition } from './partition/partition.js'
 import type { PartitionLog } from './log/partition-log.js'
 import { LogMaintenance, type LogCleanupResult } from './log/log-maintenance.js'
 import { ClusterSecurity } from './security/cluster-security.js'
+import { InFlightRequests } from './in-flight-requests.js'
 
 export interface BrokerSpec {
   readonly id?: number
@@ -143,16 +144,13 @@ export class ClusterModel implements BrokerContext {
   private closed = false
   private readonly pausedClients = new Set<string>()
   private pausedRequests: { clientId: string; release: () => void }[] = []
-  /** Per broker, the rejecters of its requests still waiting (long polls, acks=all, joins). */
-  private readonly inFlight = new Map<number, Set<(error: Error) => void>>()
+  /** Requests taken and not yet answered: counted by API, held per broker, watched for stalls. */
+  private readonly requests: InFlightRequests
   private interceptors: Interceptor[] = []
   /** The self-advancing clock, when that is the clock: told of every request (see poke). */
   private readonly autoClock: AutoClock | undefined
   private readonly detachClock: (() => void) | undefined
   private readonly manualClock: boolean
-  /** Requests in flight that are not long polls, by API (settle() and the clock wait for them). */
-  private pendingRequests = 0
-  private readonly pendingByApi = new Map<string, number>()
   /** Client waits on the clock (retry back-offs, restarts): what each waits for, by id. */
   private readonly sleeps = new Map<number, { what: string; work: boolean; end: (error?: Error) => void }>()
   private nextSleepId = 1
@@ -160,7 +158,6 @@ export class ClusterModel implements BrokerContext {
   /** Connected clients: while there is one, the process stays alive (as a socket keeps it). */
   private connectedClients = 0
   private releaseKeepAlive: (() => void) | undefined
-  private stallWatch: (() => void) | undefined
   /** Clock holds taken for clients' own code (see holdClockFor), by client id. */
   private readonly clientHolds = new Map<string, Set<{ reason: string; release: (() => void) | undefined }>>()
 
@@ -239,6 +236,12 @@ export class ClusterModel implements BrokerContext {
       decodeSubscription: readSubscriptionTopics,
     })
     this.logMaintenance = new LogMaintenance(this)
+    this.requests = new InFlightRequests({
+      clock: this.clock,
+      onAnswered: () => this.autoClock?.poke(),
+      wantsTime: () => this.wantsTime(),
+      describeWaiting: () => this.describeWaiting(),
+    })
     this.security = new ClusterSecurity(this)
     this.manualClock = this.clock instanceof ManualClock
     if (this.clock instanceof AutoClock) {
@@ -277,25 +280,8 @@ export class ClusterModel implements BrokerContext {
     if (!broker.reachable || this.closed) {
       return Promise.reject(new BrokerUnreachableError(brokerId, this.closed ? 'the cluster is closed' : (broker.unreachableReason ?? 'unreachable')))
     }
-    if (this.interceptors.length > 0) return this.counted(request.api, from, this.intercepted<K>(brokerId, request, from))
+    if (this.interceptors.length > 0) return this.requests.counted(request.api, from, this.intercepted<K>(brokerId, request, from))
     return this.handle<K>(brokerId, request, from)
-  }
-
-  /** Counts a request in flight until it is answered (unless it is a consumer's long poll). */
-  private counted<T>(api: string, from: RequestSource | undefined, answer: Promise<T>): Promise<T> {
-    if (from?.background) return answer
-    this.pendingRequests++
-    this.pendingByApi.set(api, (this.pendingByApi.get(api) ?? 0) + 1)
-    this.watchForStall()
-    const done = (): void => {
-      this.pendingRequests--
-      const left = (this.pendingByApi.get(api) ?? 1) - 1
-      if (left > 0) this.pendingByApi.set(api, left)
-      else this.pendingByApi.delete(api)
-      this.autoClock?.poke()
-    }
-    answer.then(done, done)
-    return answer
   }
 
   /** Authorizes the request for its principal (when an authorizer is configured), then runs the handler. */
@@ -313,31 +299,12 @@ export class ClusterModel implements BrokerContext {
       return Promise.reject(error)
     }
     if (!(result instanceof Promise)) return Promise.resolve(result)
-    let waiting = this.inFlight.get(brokerId)
-    if (!waiting) this.inFlight.set(brokerId, (waiting = new Set()))
-    const pending = waiting
-    const answer = new Promise<ResponseOf<K>>((resolve, reject) => {
-      pending.add(reject)
-      result.then(
-        (value) => {
-          pending.delete(reject)
-          resolve(value)
-        },
-        (error: unknown) => {
-          pending.delete(reject)
-          reject(error)
-        },
-      )
-    })
-    return this.counted(request.api, from, answer)
+    return this.requests.counted(request.api, from, this.requests.held(brokerId, result))
   }
 
   /** Fails every request a broker has not answered yet: its connections are gone. */
   dropConnections(brokerId: number, reason: string): void {
-    const waiting = this.inFlight.get(brokerId)
-    if (!waiting) return
-    this.inFlight.delete(brokerId)
-    for (const reject of waiting) reject(new BrokerUnreachableError(brokerId, reason))
+    this.requests.dropConnections(brokerId, reason)
   }
 
   private async intercepted<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, from?: RequestSource): Promise<ResponseOf<K>> {
@@ -642,7 +609,7 @@ export class ClusterModel implements BrokerContext {
    */
   wantsTime(): boolean {
     if (this.closed) return false
-    if (this.pendingRequests > 0) return true
+    if (this.requests.pending) return true
     for (const sleep of this.sleeps.values()) if (sleep.work) return true
     if (this.groups.rebalancingGroups().length > 0) return true
     for (const p of this.participants) if (!p.isSettled()) return true
@@ -652,7 +619,7 @@ export class ClusterModel implements BrokerContext {
   /** What the cluster still waits for, in a line. */
   describeWaiting(): string {
     const what: string[] = []
-    if (this.pendingRequests > 0) what.push(`requests in flight: ${[...this.pendingByApi].map(([api, n]) => `${n} ${api}`).join(', ')}`)
+    if (this.requests.pending) what.push(`requests in flight: ${this.requests.describe()}`)
     const sleeps = new Map<string, number>()
     for (const sleep of this.sleeps.values()) if (sleep.work) sleeps.set(sleep.what, (sleeps.get(sleep.what) ?? 0) + 1)
     for (const [w, n] of sleeps) what.push(n > 1 ? `${n} x ${w}` : w)
@@ -685,7 +652,7 @@ export class ClusterModel implements BrokerContext {
     // An intercept delay is already counted as its request.
     this.sleeps.set(id, { what, work: options.idle !== true && options.uncounted !== true, end: settle })
     timer = this.clock.setTimeout(() => settle(), ms)
-    if (options.idle !== true) this.watchForStall()
+    if (options.idle !== true) this.requests.watchForStall()
     return { done, wake: () => settle() }
   }
 
@@ -727,28 +694,6 @@ export class ClusterModel implements BrokerContext {
       }
       if (++busyRounds > 50) await realTime.sleep(1)
     }
-  }
-
-  /**
-   * On a ManualClock, a request or client wait that sits while nobody advances the clock would
-   * hang a test without a word; after 1.5 s of real time like that, a warning says so.
-   */
-  private watchForStall(): void {
-    if (!(this.clock instanceof ManualClock) || this.stallWatch) return
-    const clock = this.clock
-    const advances = clock.advances
-    this.stallWatch = realTime.watchdog(() => {
-      this.stallWatch = undefined
-      if (this.closed || !this.wantsTime()) return
-      if (clock.advances === advances && clock.nextTimerAt() !== undefined) {
-        realTime.warn(
-          `memkafka: waiting for ${describeClock(clock)} that nobody advances for 1.5 s of real time. Still pending: ${this.describeWaiting()}. ` +
-            'Move it with cluster.advance(ms) or cluster.settle(), or use the default clock, which runs itself.',
-        )
-        return
-      }
-      this.watchForStall()
-    }, 1_500)
   }
 
   /**
@@ -798,8 +743,7 @@ export class ClusterModel implements BrokerContext {
     this.logMaintenance.stop()
     // Every client wait (retry back-offs, restarts, pauses) ends now, with its timer.
     for (const sleep of [...this.sleeps.values()]) sleep.end(new ClusterClosedError(sleep.what))
-    this.stallWatch?.()
-    this.stallWatch = undefined
+    this.requests.close()
     this.detachClock?.()
     this.releaseKeepAlive?.()
     this.releaseKeepAlive = undefined

@@ -120,6 +120,7 @@ export const BROKER_CONFIG_DEFINITIONS = [
   broker({ name: 'group.max.size', type: 'INT', default: '2147483647', validator: atLeast(1), documentation: 'The most members a group accepts (GROUP_MAX_SIZE_REACHED beyond it).' }),
   broker({ name: 'offsets.retention.minutes', type: 'INT', default: '10080', validator: atLeast(1), documentation: 'How long committed offsets of an empty group (or a standalone consumer) are kept.' }),
   broker({ name: 'offsets.retention.check.interval.ms', type: 'LONG', default: '600000', validator: atLeast(1), documentation: 'How often expired offsets are removed.' }),
+  broker({ name: 'offset.metadata.max.bytes', type: 'INT', default: '4096', documentation: 'The longest metadata string an offset commit may carry (OFFSET_METADATA_TOO_LARGE for a partition beyond it).' }),
   broker({ name: 'offsets.topic.num.partitions', type: 'INT', default: '50', validator: atLeast(1), documentation: 'The partition count of __consumer_offsets; a group maps to partition abs(hash(groupId)) % this.' }),
   broker({ name: 'offsets.topic.replication.factor', type: 'SHORT', default: '3', validator: atLeast(1), documentation: 'The replication factor of __consumer_offsets.' }),
 

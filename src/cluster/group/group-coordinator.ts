@@ -1,28 +1,15 @@
 /**
- * The group coordinator of the classic consumer-group protocol (the one kafkajs speaks), as
- * Kafka 3.7's GroupCoordinator and GroupMetadataManager implement it (core/src/main/scala/
- * kafka/coordinator/group). Comments quote or name the Kafka method a rule comes from.
- *
- * Kafka parks JoinGroup and SyncGroup requests in purgatories and expires sessions with
- * delayed operations; here each delayed operation is one timer on the injected Clock:
- * - a member's session check (DelayedHeartbeat), rescheduled on every sign of life;
- * - a pending member id's expiry (DelayedHeartbeat with isPending);
- * - the join phase (DelayedJoin / InitialDelayedJoin), bounded by the rebalance timeout;
- * - the sync phase (DelayedSync), bounded by the rebalance timeout;
- * - the periodic offset-expiration pass (offsets.retention.check.interval.ms).
- * Requests are handled synchronously; only parked JoinGroup/SyncGroup answers wait, as
- * promises that resolve when their phase completes.
- *
- * Deliberate differences from Kafka, because an unanswered request would hang its caller
- * here whereas on a socket it would merely time out:
- * - a parked JoinGroup (or SyncGroup) superseded by a newer one from the same member is
- *   answered REBALANCE_IN_PROGRESS, so the client simply rejoins;
- * - a member removed while its SyncGroup is parked gets UNKNOWN_MEMBER_ID for it;
- * - close() answers every parked request COORDINATOR_NOT_AVAILABLE.
- * And group.initial.rebalance.delay.ms = 0 completes the first join phase at once, where
- * Kafka's purgatory would complete the zero-delay operation on its timer thread.
+ * The group coordinator: the cluster's one entry point for every group API, as Kafka 4.0's
+ * GroupCoordinatorService and GroupCoordinatorShard are. It checks what the service checks
+ * before any group is looked at (a valid group id, a coordinator still active), hands the
+ * request to the manager that owns it, and does what takes both managers:
+ * - GroupMetadataManager (group-metadata-manager.ts): the classic groups, JoinGroup, SyncGroup,
+ *   Heartbeat, LeaveGroup, the rebalances, ListGroups and DescribeGroups;
+ * - OffsetMetadataManager (offset-metadata-manager.ts): the committed offsets, OffsetCommit,
+ *   TxnOffsetCommit, OffsetFetch, OffsetDelete and their expiration;
+ * - here: DeleteGroups, a deleted topic, the periodic expiration pass and close().
  */
-import type { Clock, TimerHandle } from '../clock.js'
+import type { Clock } from '../clock.js'
 import { ErrorCode } from '../error-codes.js'
 import type { Random } from '../random.js'
 import type {
@@ -30,7 +17,6 @@ import type {
   DeleteGroupsResponse,
   DescribeGroupsRequest,
   DescribeGroupsResponse,
-  DescribedGroup,
   HeartbeatRequest,
   HeartbeatResponse,
   JoinGroupRequest,
@@ -46,77 +32,12 @@ import type {
   SyncGroupRequest,
   SyncGroupResponse,
 } from '../api/messages.js'
-import { CONSUMER_PROTOCOL_TYPE, ConsumerGroup, joinErrorResponse, syncErrorResponse } from './consumer-group.js'
-import type { CommittedOffset, OffsetAndMetadata, SubscriptionDecoder } from './consumer-group.js'
-import { GroupMember } from './group-member.js'
-import type { GroupProtocol, JoinAwaiter, SyncAwaiter } from './group-member.js'
-import { GroupState, canRebalance } from './group-state.js'
-
-export interface GroupCoordinatorConfig {
-  /** group.initial.rebalance.delay.ms (Kafka default 3000). */
-  groupInitialRebalanceDelayMs: number
-  /** group.min.session.timeout.ms (Kafka default 6000). */
-  groupMinSessionTimeoutMs: number
-  /** group.max.session.timeout.ms (Kafka default 1800000). */
-  groupMaxSessionTimeoutMs: number
-  /** group.max.size (Kafka default 2147483647). */
-  groupMaxSize: number
-  /** offsets.retention.minutes, in ms (Kafka default 7 days). */
-  offsetsRetentionMs: number
-  /** offsets.retention.check.interval.ms (Kafka default 600000). */
-  offsetsRetentionCheckIntervalMs: number
-  /** offset.metadata.max.bytes (Kafka default 4096). */
-  offsetMetadataMaxBytes?: number
-}
-
-/** Kafka 3.7's broker defaults for the settings above. */
-export const defaultGroupCoordinatorConfig: Readonly<Required<GroupCoordinatorConfig>> = {
-  groupInitialRebalanceDelayMs: 3000,
-  groupMinSessionTimeoutMs: 6000,
-  groupMaxSessionTimeoutMs: 1_800_000,
-  groupMaxSize: 2_147_483_647,
-  offsetsRetentionMs: 7 * 24 * 60 * 60 * 1000,
-  offsetsRetentionCheckIntervalMs: 600_000,
-  offsetMetadataMaxBytes: 4096,
-}
-
-/**
- * Kafka's GroupCoordinator.NewMemberJoinTimeoutMs: a new member cannot heartbeat while its
- * first JoinGroup is parked, so that JoinGroup is bounded by this instead.
- */
-export const NEW_MEMBER_JOIN_TIMEOUT_MS = 5 * 60 * 1000
-
-export type MemberRemovalReason =
-  /** LeaveGroup. */
-  | 'left'
-  /** Its session timed out (or, for a new member, its first join took over 5 minutes). */
-  | 'sessionTimeout'
-  /** It did not rejoin, or did not sync, within the rebalance timeout. */
-  | 'rebalanceTimeout'
-  /** A static member rejoined under a new member id; the old id is fenced (KIP-345). */
-  | 'replaced'
-  /** Dropped to bring the group back under group.max.size. */
-  | 'groupMaxSize'
-
-/** What the coordinator reports for the cluster's timeline. */
-export type GroupEvent =
-  | { readonly type: 'groupStateChanged'; readonly groupId: string; readonly from: GroupState; readonly to: GroupState }
-  | { readonly type: 'memberJoined'; readonly groupId: string; readonly memberId: string }
-  | { readonly type: 'memberRemoved'; readonly groupId: string; readonly memberId: string; readonly reason: MemberRemovalReason }
-  | {
-      readonly type: 'rebalanced'
-      readonly groupId: string
-      readonly generationId: number
-      readonly leaderId: string
-      readonly members: string[]
-      readonly protocolName: string | null
-    }
-  | {
-      readonly type: 'offsetsCommitted'
-      readonly groupId: string
-      readonly generationId: number
-      readonly offsets: { topic: string; partition: number; offset: number }[]
-    }
+import { joinErrorResponse, syncErrorResponse, type ClassicGroup, type SubscriptionDecoder } from './classic-group.js'
+import type { GroupCoordinatorConfig } from './group-coordinator-config.js'
+import type { GroupEvent } from './group-events.js'
+import { GroupMetadataManager } from './group-metadata-manager.js'
+import { GroupState } from './group-state.js'
+import { OffsetMetadataManager, type TxnOffsetCommitInput } from './offset-metadata-manager.js'
 
 /** A group as plain data, for cluster.describe(). */
 export interface GroupSnapshot {
@@ -142,711 +63,91 @@ export interface GroupCoordinatorDeps {
   decodeSubscription?: SubscriptionDecoder
 }
 
-/**
- * A TxnOffsetCommit (API 28) as the transaction side hands it over after its own checks
- * (KIP-447: the group member and generation are validated here).
- */
-export interface TxnOffsetCommitInput {
-  readonly groupId: string
-  readonly producerId: number
-  readonly generationId: number
-  readonly memberId: string
-  readonly groupInstanceId?: string | null
-  readonly topics: OffsetCommitRequest['topics']
-}
-
-interface OffsetEntry {
-  readonly topic: string
-  readonly partition: number
-  readonly offset: number
-  readonly metadata: string | null
-  readonly commitTimestamp?: number | undefined
-  readonly leaderEpoch?: number | undefined
-}
-
-const emptyBuffer = Buffer.alloc(0)
-
 export class GroupCoordinator {
-  private readonly clock: Clock
-  private readonly random: Random
-  private readonly config: () => GroupCoordinatorConfig
-  private readonly emitEvent: ((event: GroupEvent) => void) | undefined
-  private readonly decodeSubscription: SubscriptionDecoder | undefined
-  private readonly groups = new Map<string, ConsumerGroup>()
-  private readonly startedAt: number
-  private retentionTimer: TimerHandle | undefined
-  private appendSeq = 0
+  private readonly groups: GroupMetadataManager
+  private readonly offsets: OffsetMetadataManager
   private closed = false
 
   constructor(deps: GroupCoordinatorDeps) {
-    this.clock = deps.clock
-    this.random = deps.random
-    this.config = deps.config
-    this.emitEvent = deps.emit
-    this.decodeSubscription = deps.decodeSubscription
-    this.startedAt = deps.clock.now()
+    const emit = (event: GroupEvent): void => deps.emit?.(event)
+    this.groups = new GroupMetadataManager({
+      clock: deps.clock,
+      random: deps.random,
+      config: deps.config,
+      emit,
+      decodeSubscription: deps.decodeSubscription,
+      isActive: () => !this.closed,
+      onRetentionCheck: () => this.cleanupGroupMetadata(),
+    })
+    this.offsets = new OffsetMetadataManager({
+      clock: deps.clock,
+      config: deps.config,
+      emit,
+      groups: {
+        validateGroupStatus: (groupId, allowEmptyGroupId) => this.validateGroupStatus(groupId, allowEmptyGroupId),
+        group: (groupId) => this.groups.group(groupId),
+        createGroup: (groupId) => this.groups.createGroup(groupId),
+        groups: () => this.groups.groups(),
+        rescheduleHeartbeat: (group, member) => this.groups.rescheduleHeartbeat(group, member),
+        maybeDeleteGroup: (group) => this.maybeDeleteGroup(group),
+      },
+    })
   }
 
   // ===========================================================================================
-  // JoinGroup
+  // The classic group protocol (GroupMetadataManager)
 
   /** JoinGroup (v4+ semantics): resolves when the member's join phase completes. */
   joinGroup(request: JoinGroupRequest): Promise<JoinGroupResponse> {
-    return new Promise((resolve) => this.handleJoinGroup(request, resolve))
-  }
-
-  private handleJoinGroup(request: JoinGroupRequest, respond: JoinAwaiter): void {
     const statusError = this.validateGroupStatus(request.groupId, false)
-    if (statusError !== undefined) return respond(joinErrorResponse(request.memberId, statusError))
-
-    const config = this.config()
-    if (request.sessionTimeoutMs < config.groupMinSessionTimeoutMs || request.sessionTimeoutMs > config.groupMaxSessionTimeoutMs) {
-      return respond(joinErrorResponse(request.memberId, ErrorCode.INVALID_SESSION_TIMEOUT))
-    }
-
-    // "group is created if it does not exist and the member id is UNKNOWN. if member is
-    // specified but group does not exist, request is rejected with UNKNOWN_MEMBER_ID"
-    const isUnknownMember = request.memberId === ''
-    let group = this.groups.get(request.groupId)
-    if (!group) {
-      if (!isUnknownMember) return respond(joinErrorResponse(request.memberId, ErrorCode.UNKNOWN_MEMBER_ID))
-      group = this.createGroup(request.groupId)
-    }
-
-    if (!this.acceptJoiningMember(group, request.memberId, config.groupMaxSize)) {
-      this.rejectOverCapacityJoiner(group, request.memberId)
-      respond(joinErrorResponse('', ErrorCode.GROUP_MAX_SIZE_REACHED))
-    } else if (isUnknownMember) {
-      this.doNewMemberJoinGroup(group, request, respond)
-    } else {
-      this.doCurrentMemberJoinGroup(group, request, respond)
-    }
-
-    // "attempt to complete JoinGroup"
-    if (group.is(GroupState.PreparingRebalance)) this.checkAndCompleteJoin(group)
+    if (statusError !== undefined) return Promise.resolve(joinErrorResponse(request.memberId, statusError))
+    return this.groups.joinGroup(request)
   }
-
-  /** Kafka's acceptJoiningMember: whether the group has room for this joiner. */
-  private acceptJoiningMember(group: ConsumerGroup, memberId: string, maxSize: number): boolean {
-    switch (group.state) {
-      case GroupState.Empty:
-      case GroupState.Dead:
-        return true
-      // "the number of awaiting members is used here ... to kick out the last rejoining members"
-      case GroupState.PreparingRebalance:
-        return (group.has(memberId) && group.get(memberId).isAwaitingJoin) || group.numAwaiting < maxSize
-      case GroupState.CompletingRebalance:
-      case GroupState.Stable:
-        return group.has(memberId) || group.size < maxSize
-    }
-  }
-
-  private rejectOverCapacityJoiner(group: ConsumerGroup, memberId: string): void {
-    const member = group.members.get(memberId)
-    if (member) this.detachMember(group, member, 'groupMaxSize')
-    else this.removePendingMember(group, memberId)
-  }
-
-  private doNewMemberJoinGroup(group: ConsumerGroup, request: JoinGroupRequest, respond: JoinAwaiter): void {
-    if (group.is(GroupState.Dead)) return respond(joinErrorResponse('', ErrorCode.COORDINATOR_NOT_AVAILABLE))
-    if (!group.supportsProtocols(request.protocolType, protocolNames(request.protocols))) {
-      return respond(joinErrorResponse('', ErrorCode.INCONSISTENT_GROUP_PROTOCOL))
-    }
-    const groupInstanceId = request.groupInstanceId ?? null
-    // Kafka's generateMemberId: clientId (or group.instance.id) + "-" + a random UUID.
-    const newMemberId = `${groupInstanceId ?? request.clientId}-${this.random.uuid()}`
-
-    if (groupInstanceId !== null) {
-      const oldMemberId = group.currentStaticMemberId(groupInstanceId)
-      if (oldMemberId !== undefined) {
-        this.updateStaticMemberAndRebalance(group, oldMemberId, newMemberId, groupInstanceId, request, respond)
-      } else {
-        this.addMemberAndRebalance(group, newMemberId, request, respond)
-      }
-      return
-    }
-
-    // Before JoinGroup v4 a new member is given its id in the same round (requireKnownMemberId
-    // false in GroupCoordinator.handleJoinGroup).
-    if (request.requireKnownMemberId === false) return this.addMemberAndRebalance(group, newMemberId, request, respond)
-
-    // KIP-394 (JoinGroup v4+): a dynamic member first gets its id with MEMBER_ID_REQUIRED and
-    // must rejoin with it; the id is pending until then and expires after the session timeout.
-    group.addPendingMember(newMemberId)
-    this.schedulePendingMemberExpiration(group, newMemberId, request.sessionTimeoutMs)
-    respond(joinErrorResponse(newMemberId, ErrorCode.MEMBER_ID_REQUIRED))
-  }
-
-  private doCurrentMemberJoinGroup(group: ConsumerGroup, request: JoinGroupRequest, respond: JoinAwaiter): void {
-    const memberId = request.memberId
-    const groupInstanceId = request.groupInstanceId ?? null
-    if (group.is(GroupState.Dead)) return respond(joinErrorResponse(memberId, ErrorCode.COORDINATOR_NOT_AVAILABLE))
-    if (!group.supportsProtocols(request.protocolType, protocolNames(request.protocols))) {
-      return respond(joinErrorResponse(memberId, ErrorCode.INCONSISTENT_GROUP_PROTOCOL))
-    }
-    if (group.isPendingMember(memberId)) {
-      // "A rejoining pending member will be accepted. Note that pending member cannot be a
-      // static member." (Kafka throws IllegalStateException, which the client sees as this.)
-      if (groupInstanceId !== null) return respond(joinErrorResponse(memberId, ErrorCode.UNKNOWN_SERVER_ERROR))
-      return this.addMemberAndRebalance(group, memberId, request, respond)
-    }
-
-    const memberError = this.validateCurrentMember(group, memberId, groupInstanceId)
-    if (memberError !== undefined) return respond(joinErrorResponse(memberId, memberError))
-    const member = group.get(memberId)
-
-    switch (group.state) {
-      case GroupState.PreparingRebalance:
-        return this.updateMemberAndRebalance(group, member, request, respond)
-
-      case GroupState.CompletingRebalance:
-        // "member is joining with the same metadata (which could be because it failed to
-        // receive the initial JoinGroup response), so just return current group information
-        // for the current generation."
-        if (member.matches(request.protocols)) return respond(this.currentGenerationResponse(group, member, group.isLeader(memberId)))
-        return this.updateMemberAndRebalance(group, member, request, respond)
-
-      case GroupState.Stable:
-        // "force a rebalance if the leader sends JoinGroup; This allows the leader to trigger
-        // rebalances for changes affecting assignment which do not affect the member metadata
-        // (such as topic metadata changes for the consumer)"
-        if (group.isLeader(memberId) || !member.matches(request.protocols)) return this.updateMemberAndRebalance(group, member, request, respond)
-        return respond(this.currentGenerationResponse(group, member, false))
-
-      case GroupState.Empty:
-      case GroupState.Dead:
-        return respond(joinErrorResponse(memberId, ErrorCode.UNKNOWN_MEMBER_ID))
-    }
-  }
-
-  private currentGenerationResponse(group: ConsumerGroup, member: GroupMember, withMembers: boolean): JoinGroupResponse {
-    return {
-      errorCode: ErrorCode.NONE,
-      generationId: group.generationId,
-      protocolType: group.protocolType,
-      protocolName: group.protocolName,
-      leader: group.leaderId ?? '',
-      memberId: member.memberId,
-      members: withMembers ? group.currentMemberMetadata() : [],
-    }
-  }
-
-  private addMemberAndRebalance(group: ConsumerGroup, memberId: string, request: JoinGroupRequest, respond: JoinAwaiter): void {
-    const member = new GroupMember(
-      {
-        memberId,
-        groupInstanceId: request.groupInstanceId ?? null,
-        clientId: request.clientId,
-        clientHost: request.clientHost,
-        rebalanceTimeoutMs: request.rebalanceTimeoutMs,
-        sessionTimeoutMs: request.sessionTimeoutMs,
-        protocolType: request.protocolType,
-        supportedProtocols: copyProtocols(request.protocols),
-      },
-      this.clock.now(),
-    )
-    member.isNew = true
-    // "update the newMemberAdded flag to indicate that the join group can be further delayed"
-    if (group.is(GroupState.PreparingRebalance) && group.generationId === 0) group.newMemberAdded = true
-
-    this.cancelPendingMemberTimer(group, memberId)
-    group.add(member, respond)
-    this.emit({ type: 'memberJoined', groupId: group.groupId, memberId })
-    // "we timeout JoinGroup requests for new members. If the new member is still there, we
-    // expect it to retry."
-    this.scheduleHeartbeatExpiration(group, member, NEW_MEMBER_JOIN_TIMEOUT_MS)
-    this.maybePrepareRebalance(group)
-  }
-
-  private updateMemberAndRebalance(group: ConsumerGroup, member: GroupMember, request: JoinGroupRequest, respond: JoinAwaiter): void {
-    const superseded = group.updateMember(member, copyProtocols(request.protocols), request.rebalanceTimeoutMs, request.sessionTimeoutMs, respond)
-    superseded?.(joinErrorResponse(member.memberId, ErrorCode.REBALANCE_IN_PROGRESS))
-    this.maybePrepareRebalance(group)
-  }
-
-  /**
-   * A static member rejoined without its member id: it continues under a new one (Kafka's
-   * updateStaticMemberAndRebalance). JoinGroup here has no SkipAssignment field (v9), so a
-   * Stable group answers with the old leader id, keeping the member from acting as leader.
-   */
-  private updateStaticMemberAndRebalance(
-    group: ConsumerGroup,
-    oldMemberId: string,
-    newMemberId: string,
-    groupInstanceId: string,
-    request: JoinGroupRequest,
-    respond: JoinAwaiter,
-  ): void {
-    const currentLeader = group.leaderId ?? ''
-    const member = group.replaceStaticMember(groupInstanceId, oldMemberId, newMemberId)
-    this.emit({ type: 'memberRemoved', groupId: group.groupId, memberId: oldMemberId, reason: 'replaced' })
-    this.emit({ type: 'memberJoined', groupId: group.groupId, memberId: newMemberId })
-    this.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
-    group.updateMember(member, copyProtocols(request.protocols), request.rebalanceTimeoutMs, request.sessionTimeoutMs, respond)
-
-    switch (group.state) {
-      case GroupState.Stable:
-        // "check if group's selectedProtocol of next generation will change, if not, simply
-        // store group to persist the updated static member"
-        if (group.selectProtocol() === group.protocolName) {
-          group.maybeInvokeJoinCallback(member, {
-            errorCode: ErrorCode.NONE,
-            generationId: group.generationId,
-            protocolType: group.protocolType,
-            protocolName: group.protocolName,
-            leader: currentLeader,
-            memberId: newMemberId,
-            members: [],
-          })
-        } else {
-          this.maybePrepareRebalance(group)
-        }
-        return
-      case GroupState.CompletingRebalance:
-        // "the old member may already be sent to the leader for assignment ... the new member
-        // id would not get any assignment", so rebalance.
-        return this.prepareRebalance(group)
-      case GroupState.PreparingRebalance:
-      case GroupState.Empty:
-      case GroupState.Dead:
-        return
-    }
-  }
-
-  // ===========================================================================================
-  // Rebalance phases
-
-  private maybePrepareRebalance(group: ConsumerGroup): void {
-    if (canRebalance(group.state)) this.prepareRebalance(group)
-  }
-
-  /** Kafka's prepareRebalance: cancel any sync in progress and start the join phase. */
-  private prepareRebalance(group: ConsumerGroup): void {
-    // "if any members are awaiting sync, cancel their request and have them rejoin"
-    if (group.is(GroupState.CompletingRebalance)) this.resetAndPropagateAssignmentError(group, ErrorCode.REBALANCE_IN_PROGRESS)
-    this.removeSyncExpiration(group)
-
-    const wasEmpty = group.is(GroupState.Empty)
-    this.transition(group, GroupState.PreparingRebalance)
-
-    if (wasEmpty) {
-      // InitialDelayedJoin: give the other members of a starting group a moment to arrive,
-      // so that they do not each cause a rebalance (group.initial.rebalance.delay.ms, KIP-134).
-      const delay = Math.max(0, this.config().groupInitialRebalanceDelayMs)
-      if (delay === 0) return this.onCompleteJoin(group)
-      this.scheduleInitialDelayedJoin(group, delay, delay, Math.max(group.rebalanceTimeoutMs() - delay, 0))
-    } else {
-      this.scheduleDelayedJoin(group)
-    }
-  }
-
-  private scheduleInitialDelayedJoin(group: ConsumerGroup, configuredDelayMs: number, delayMs: number, remainingMs: number): void {
-    group.joinKind = 'initial'
-    group.joinTimer = this.clock.setTimeout(() => {
-      group.joinTimer = undefined
-      group.joinKind = undefined
-      if (!this.isLive(group) || !group.is(GroupState.PreparingRebalance)) return
-      // "if any new members have been added and if there is still time remaining before the
-      // rebalance timeout ... schedule a further delay. Otherwise we complete the rebalance."
-      if (group.newMemberAdded && remainingMs !== 0) {
-        group.newMemberAdded = false
-        const delay = Math.min(configuredDelayMs, remainingMs)
-        const remaining = Math.max(remainingMs - delayMs, 0)
-        this.scheduleInitialDelayedJoin(group, configuredDelayMs, delay, remaining)
-      } else {
-        this.onCompleteJoin(group)
-      }
-    }, delayMs)
-  }
-
-  /** DelayedJoin: complete as soon as every member has rejoined, or at the rebalance timeout. */
-  private scheduleDelayedJoin(group: ConsumerGroup): void {
-    group.joinKind = 'normal'
-    group.joinTimer = this.clock.setTimeout(() => {
-      group.joinTimer = undefined
-      group.joinKind = undefined
-      if (!this.isLive(group) || !group.is(GroupState.PreparingRebalance)) return
-      this.onCompleteJoin(group)
-    }, group.rebalanceTimeoutMs())
-    this.checkAndCompleteJoin(group)
-  }
-
-  /** The purgatory's checkAndComplete for the join: an initial delayed join never completes early. */
-  private checkAndCompleteJoin(group: ConsumerGroup): void {
-    if (group.joinKind !== 'normal' || !group.hasAllMembersJoined()) return
-    this.clock.clearTimeout(group.joinTimer)
-    group.joinTimer = undefined
-    group.joinKind = undefined
-    this.onCompleteJoin(group)
-  }
-
-  /** Kafka's onCompleteJoin: the join phase is over; start the next generation. */
-  private onCompleteJoin(group: ConsumerGroup): void {
-    // Dynamic members that did not rejoin in time are out; static ones keep their place.
-    for (const member of group.notYetRejoinedMembers()) {
-      if (!member.isStaticMember) this.detachMember(group, member, 'rebalanceTimeout')
-    }
-    if (group.is(GroupState.Dead)) return
-
-    if (!group.maybeElectNewJoinedLeader() && group.size > 0) {
-      // "If all members are not rejoining, we will postpone the completion of rebalance
-      // preparing stage, and send out another delayed operation until session timeout
-      // removes all the non-responsive members." (only static members can be in this state)
-      return this.scheduleDelayedJoin(group)
-    }
-
-    // initNextGeneration
-    group.generationId++
-    group.clearPendingSyncMembers()
-    if (group.size === 0) {
-      group.protocolName = null
-      group.subscribedTopics = group.computeSubscribedTopics(this.decodeSubscription)
-      this.transition(group, GroupState.Empty)
-      return
-    }
-    group.protocolName = group.selectProtocol()
-    group.subscribedTopics = group.computeSubscribedTopics(this.decodeSubscription)
-    this.transition(group, GroupState.CompletingRebalance)
-    this.emit({
-      type: 'rebalanced',
-      groupId: group.groupId,
-      generationId: group.generationId,
-      leaderId: group.leaderId ?? '',
-      members: [...group.members.keys()],
-      protocolName: group.protocolName,
-    })
-
-    // "trigger the awaiting join group response callback for all the members after rebalancing"
-    for (const member of [...group.members.values()]) {
-      group.maybeInvokeJoinCallback(member, this.currentGenerationResponse(group, member, group.isLeader(member.memberId)))
-      this.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
-      member.isNew = false
-      group.addPendingSyncMember(member.memberId)
-    }
-    this.schedulePendingSync(group)
-  }
-
-  /** DelayedSync: members that do not send SyncGroup within the rebalance timeout are removed. */
-  private schedulePendingSync(group: ConsumerGroup): void {
-    const generationId = group.generationId
-    this.clock.clearTimeout(group.syncTimer)
-    group.syncTimer = this.clock.setTimeout(() => {
-      group.syncTimer = undefined
-      this.onExpirePendingSync(group, generationId)
-    }, group.rebalanceTimeoutMs())
-  }
-
-  private onExpirePendingSync(group: ConsumerGroup, generationId: number): void {
-    if (!this.isLive(group) || generationId !== group.generationId) return
-    if (!group.is(GroupState.CompletingRebalance) && !group.is(GroupState.Stable)) return
-    if (group.hasReceivedSyncFromAllMembers()) return
-    for (const memberId of group.allPendingSyncMembers()) {
-      const member = group.members.get(memberId)
-      if (member) this.detachMember(group, member, 'rebalanceTimeout')
-      else group.removePendingSyncMember(memberId)
-    }
-    this.prepareRebalance(group)
-  }
-
-  private removePendingSyncMember(group: ConsumerGroup, memberId: string): void {
-    group.removePendingSyncMember(memberId)
-    this.maybeCompleteSyncExpiration(group)
-  }
-
-  private removeSyncExpiration(group: ConsumerGroup): void {
-    group.clearPendingSyncMembers()
-    this.maybeCompleteSyncExpiration(group)
-  }
-
-  /** Kafka's tryCompletePendingSync, reduced to: nothing left to wait for, so stop the timer. */
-  private maybeCompleteSyncExpiration(group: ConsumerGroup): void {
-    if (group.syncTimer !== undefined && group.hasReceivedSyncFromAllMembers()) {
-      this.clock.clearTimeout(group.syncTimer)
-      group.syncTimer = undefined
-    }
-  }
-
-  // ===========================================================================================
-  // SyncGroup
 
   /** SyncGroup: followers' requests resolve when the leader's assignment arrives. */
   syncGroup(request: SyncGroupRequest): Promise<SyncGroupResponse> {
-    return new Promise((resolve) => this.handleSyncGroup(request, resolve))
-  }
-
-  private handleSyncGroup(request: SyncGroupRequest, respond: SyncAwaiter): void {
     const statusError = this.validateGroupStatus(request.groupId, false)
-    if (statusError !== undefined) return respond(syncErrorResponse(statusError))
-    const group = this.groups.get(request.groupId)
-    if (!group) return respond(syncErrorResponse(ErrorCode.UNKNOWN_MEMBER_ID))
-
-    const validationError = this.validateSyncGroup(group, request)
-    if (validationError !== undefined) return respond(syncErrorResponse(validationError))
-
-    switch (group.state) {
-      case GroupState.Empty:
-        return respond(syncErrorResponse(ErrorCode.UNKNOWN_MEMBER_ID))
-
-      case GroupState.PreparingRebalance:
-        return respond(syncErrorResponse(ErrorCode.REBALANCE_IN_PROGRESS))
-
-      case GroupState.CompletingRebalance: {
-        const member = group.get(request.memberId)
-        const superseded = member.awaitingSync
-        member.awaitingSync = respond
-        superseded?.(syncErrorResponse(ErrorCode.REBALANCE_IN_PROGRESS))
-        this.removePendingSyncMember(group, request.memberId)
-
-        // "if this is the leader, then we can attempt to persist state and transition to stable"
-        if (group.isLeader(request.memberId)) {
-          const assignment = new Map<string, Buffer>()
-          for (const a of request.assignments) assignment.set(a.memberId, a.assignment)
-          // "fill any missing members with an empty assignment"
-          this.setAndPropagateAssignment(group, assignment)
-          this.transition(group, GroupState.Stable)
-        }
-        return
-      }
-
-      case GroupState.Stable: {
-        this.removePendingSyncMember(group, request.memberId)
-        // "if the group is stable, we just return the current assignment"
-        const member = group.get(request.memberId)
-        respond({ errorCode: ErrorCode.NONE, protocolType: group.protocolType, protocolName: group.protocolName, assignment: member.assignment })
-        this.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
-        return
-      }
-
-      case GroupState.Dead:
-        return respond(syncErrorResponse(ErrorCode.COORDINATOR_NOT_AVAILABLE))
-    }
+    if (statusError !== undefined) return Promise.resolve(syncErrorResponse(statusError))
+    return this.groups.syncGroup(request)
   }
-
-  private validateSyncGroup(group: ConsumerGroup, request: SyncGroupRequest): number | undefined {
-    if (group.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE
-    const memberError = this.validateCurrentMember(group, request.memberId, request.groupInstanceId ?? null)
-    if (memberError !== undefined) return memberError
-    if (request.generationId !== group.generationId) return ErrorCode.ILLEGAL_GENERATION
-    // SyncGroup v5+ repeats the protocol type and name; they must match the group's.
-    if (request.protocolType != null && request.protocolType !== group.protocolType) return ErrorCode.INCONSISTENT_GROUP_PROTOCOL
-    if (request.protocolName != null && request.protocolName !== group.protocolName) return ErrorCode.INCONSISTENT_GROUP_PROTOCOL
-    return undefined
-  }
-
-  private setAndPropagateAssignment(group: ConsumerGroup, assignment: ReadonlyMap<string, Buffer>): void {
-    for (const member of group.members.values()) member.assignment = assignment.get(member.memberId) ?? emptyBuffer
-    this.propagateAssignment(group, ErrorCode.NONE)
-  }
-
-  private resetAndPropagateAssignmentError(group: ConsumerGroup, errorCode: number): void {
-    for (const member of group.members.values()) member.assignment = emptyBuffer
-    this.propagateAssignment(group, errorCode)
-  }
-
-  private propagateAssignment(group: ConsumerGroup, errorCode: number): void {
-    const ok = errorCode === ErrorCode.NONE
-    for (const member of [...group.members.values()]) {
-      const answered = group.maybeInvokeSyncCallback(member, {
-        errorCode,
-        protocolType: ok ? group.protocolType : null,
-        protocolName: ok ? group.protocolName : null,
-        assignment: member.assignment,
-      })
-      // "reset the session timeout for members after propagating the member's assignment"
-      if (answered) this.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
-    }
-  }
-
-  // ===========================================================================================
-  // Heartbeat and session expiry
 
   heartbeat(request: HeartbeatRequest): HeartbeatResponse {
     const statusError = this.validateGroupStatus(request.groupId, false)
     if (statusError !== undefined) return { errorCode: statusError }
-    const group = this.groups.get(request.groupId)
-    if (!group) return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID }
-
-    if (group.is(GroupState.Dead)) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE }
-    const memberError = this.validateCurrentMember(group, request.memberId, request.groupInstanceId ?? null)
-    if (memberError !== undefined) return { errorCode: memberError }
-    if (request.generationId !== group.generationId) return { errorCode: ErrorCode.ILLEGAL_GENERATION }
-
-    switch (group.state) {
-      case GroupState.Empty:
-        return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID }
-      case GroupState.CompletingRebalance:
-      // "consumers may start sending heartbeat after join-group response, in which case we
-      // should treat them as normal hb request and reset the timer"
-      case GroupState.Stable: {
-        const member = group.get(request.memberId)
-        this.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
-        return { errorCode: ErrorCode.NONE }
-      }
-      case GroupState.PreparingRebalance: {
-        // The heartbeat still counts as a sign of life; its answer tells the member to rejoin.
-        const member = group.get(request.memberId)
-        this.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
-        return { errorCode: ErrorCode.REBALANCE_IN_PROGRESS }
-      }
-      case GroupState.Dead:
-        return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE }
-    }
+    return this.groups.heartbeat(request)
   }
-
-  /**
-   * Kafka's completeAndScheduleNextExpiration: replaces the member's session check. A member
-   * whose request is parked satisfies the check outright (the purgatory completes it at
-   * once), so no timer runs for it until its phase completes.
-   */
-  private scheduleHeartbeatExpiration(group: ConsumerGroup, member: GroupMember, timeoutMs: number): void {
-    this.clock.clearTimeout(member.heartbeatTimer)
-    member.heartbeatTimer = undefined
-    member.lastHeartbeatMs = this.clock.now()
-    if (this.closed || member.hasSatisfiedHeartbeat) return
-    member.heartbeatTimer = this.clock.setTimeout(() => {
-      member.heartbeatTimer = undefined
-      this.onExpireHeartbeat(group, member)
-    }, timeoutMs)
-  }
-
-  private onExpireHeartbeat(group: ConsumerGroup, member: GroupMember): void {
-    if (!this.isLive(group) || group.members.get(member.memberId) !== member) return
-    if (member.hasSatisfiedHeartbeat) return
-    this.removeMemberAndUpdateGroup(group, member, 'sessionTimeout')
-  }
-
-  private schedulePendingMemberExpiration(group: ConsumerGroup, memberId: string, timeoutMs: number): void {
-    this.cancelPendingMemberTimer(group, memberId)
-    const timer = this.clock.setTimeout(() => {
-      group.pendingMemberTimers.delete(memberId)
-      if (!this.isLive(group) || !group.isPendingMember(memberId)) return
-      this.removePendingMember(group, memberId)
-    }, timeoutMs)
-    group.pendingMemberTimers.set(memberId, timer)
-  }
-
-  private cancelPendingMemberTimer(group: ConsumerGroup, memberId: string): void {
-    const timer = group.pendingMemberTimers.get(memberId)
-    if (timer === undefined) return
-    this.clock.clearTimeout(timer)
-    group.pendingMemberTimers.delete(memberId)
-  }
-
-  /** Kafka's removePendingMemberAndUpdateGroup: a pending id no longer holds up the join phase. */
-  private removePendingMember(group: ConsumerGroup, memberId: string): void {
-    this.cancelPendingMemberTimer(group, memberId)
-    group.remove(memberId)
-    if (group.is(GroupState.PreparingRebalance)) this.checkAndCompleteJoin(group)
-  }
-
-  /**
-   * Takes a member out of the group: answers what it has parked, stops its session check,
-   * and reports it. Kafka answers a parked JoinGroup UNKNOWN_MEMBER_ID "so that the consumer
-   * will retry the JoinGroup request if is still active".
-   */
-  private detachMember(group: ConsumerGroup, member: GroupMember, reason: MemberRemovalReason): void {
-    group.maybeInvokeJoinCallback(member, joinErrorResponse('', ErrorCode.UNKNOWN_MEMBER_ID))
-    group.maybeInvokeSyncCallback(member, syncErrorResponse(ErrorCode.UNKNOWN_MEMBER_ID))
-    group.remove(member.memberId)
-    this.clock.clearTimeout(member.heartbeatTimer)
-    member.heartbeatTimer = undefined
-    this.emit({ type: 'memberRemoved', groupId: group.groupId, memberId: member.memberId, reason })
-  }
-
-  /** Kafka's removeMemberAndUpdateGroup: remove, then rebalance or re-check the join phase. */
-  private removeMemberAndUpdateGroup(group: ConsumerGroup, member: GroupMember, reason: MemberRemovalReason): void {
-    this.detachMember(group, member, reason)
-    switch (group.state) {
-      case GroupState.Dead:
-      case GroupState.Empty:
-        return
-      case GroupState.Stable:
-      case GroupState.CompletingRebalance:
-        return this.maybePrepareRebalance(group)
-      case GroupState.PreparingRebalance:
-        return this.checkAndCompleteJoin(group)
-    }
-  }
-
-  // ===========================================================================================
-  // LeaveGroup
 
   leaveGroup(request: LeaveGroupRequest): LeaveGroupResponse {
     const statusError = this.validateGroupStatus(request.groupId, false)
     if (statusError !== undefined) return { errorCode: statusError, members: [] }
-    const group = this.groups.get(request.groupId)
-    if (!group) {
-      return { errorCode: ErrorCode.NONE, members: request.members.map((m) => ({ memberId: m.memberId, errorCode: ErrorCode.UNKNOWN_MEMBER_ID })) }
-    }
-    if (group.is(GroupState.Dead)) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, members: [] }
+    return this.groups.leaveGroup(request)
+  }
 
-    const members = request.members.map((leaving) => {
-      const memberId = leaving.memberId
-      const groupInstanceId = leaving.groupInstanceId ?? null
-      // "The LeaveGroup API allows administrative removal of members by GroupInstanceId in
-      // which case we expect the MemberId to be undefined."
-      if (memberId === '') {
-        const currentMemberId = groupInstanceId === null ? undefined : group.currentStaticMemberId(groupInstanceId)
-        if (currentMemberId === undefined) return { memberId, errorCode: ErrorCode.UNKNOWN_MEMBER_ID }
-        this.removeMemberAndUpdateGroup(group, group.get(currentMemberId), 'left')
-        return { memberId, errorCode: ErrorCode.NONE }
-      }
-      if (group.isPendingMember(memberId)) {
-        this.removePendingMember(group, memberId)
-        return { memberId, errorCode: ErrorCode.NONE }
-      }
-      const memberError = this.validateCurrentMember(group, memberId, groupInstanceId)
-      if (memberError !== undefined) return { memberId, errorCode: memberError }
-      this.removeMemberAndUpdateGroup(group, group.get(memberId), 'left')
-      return { memberId, errorCode: ErrorCode.NONE }
-    })
-    return { errorCode: ErrorCode.NONE, members }
+  listGroups(request: ListGroupsRequest): ListGroupsResponse {
+    if (this.closed) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, groups: [] }
+    return { errorCode: ErrorCode.NONE, groups: this.groups.listGroups(request.statesFilter ?? []) }
+  }
+
+  /** DescribeGroups: each group as ClassicGroup.describe gives it (Kafka's GroupMetadata.summary). */
+  describeGroups(request: DescribeGroupsRequest): DescribeGroupsResponse {
+    return {
+      groups: request.groups.map((groupId) => {
+        const statusError = this.validateGroupStatus(groupId, true)
+        if (statusError !== undefined) return { errorCode: statusError, groupId, groupState: '', protocolType: '', protocolData: '', members: [] }
+        return this.groups.describeGroup(groupId)
+      }),
+    }
   }
 
   // ===========================================================================================
-  // OffsetCommit, TxnOffsetCommit, OffsetFetch
+  // Offsets (OffsetMetadataManager)
 
   /**
    * OffsetCommit. The caller (the request layer) answers partitions of unknown topics with
    * UNKNOWN_TOPIC_OR_PARTITION before handing the rest here, as Kafka's KafkaApis does.
    */
   offsetCommit(request: OffsetCommitRequest): OffsetCommitResponse {
-    const entries = offsetEntries(request.topics)
-    const answer = (errorFor: (index: number) => number): OffsetCommitResponse => commitResponse(request.topics, errorFor)
-    const statusError = this.validateGroupStatus(request.groupId, true)
-    if (statusError !== undefined) return answer(() => statusError)
-
-    let group = this.groups.get(request.groupId)
-    if (!group) {
-      // "the group is not relying on Kafka for group management, so allow the commit" —
-      // "or this is a request coming from an older generation. either way, reject the commit"
-      if (request.generationId >= 0) return answer(() => ErrorCode.ILLEGAL_GENERATION)
-      group = this.createGroup(request.groupId)
-    }
-
-    const validationError = this.validateOffsetCommit(group, request.generationId, request.memberId, request.groupInstanceId ?? null, false)
-    if (validationError !== undefined) return answer(() => validationError)
-
-    switch (group.state) {
-      case GroupState.Empty:
-        break
-      case GroupState.Stable:
-      case GroupState.PreparingRebalance: {
-        // "During PreparingRebalance phase, we still allow a commit request since we rely on
-        // heartbeat response to eventually notify the rebalance in progress signal to the consumer"
-        const member = group.get(request.memberId)
-        this.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
-        break
-      }
-      case GroupState.CompletingRebalance:
-        // "We should not receive a commit request if the group has not completed rebalance ...
-        // So let's return a REBALANCE_IN_PROGRESS to let consumer handle it gracefully."
-        return answer(() => ErrorCode.REBALANCE_IN_PROGRESS)
-      case GroupState.Dead:
-        return answer(() => ErrorCode.COORDINATOR_NOT_AVAILABLE)
-    }
-    const errors = this.storeOffsets(group, entries, undefined, request.retentionTimeMs)
-    return answer((i) => errors[i]!)
+    return this.offsets.commitOffset(request)
   }
 
   /**
@@ -854,193 +155,32 @@ export class GroupCoordinator {
    * and stages the offsets until completeTxnOffsetCommit reports the transaction's outcome.
    */
   txnOffsetCommit(request: TxnOffsetCommitInput): OffsetCommitResponse {
-    const entries = offsetEntries(request.topics)
-    const answer = (errorFor: (index: number) => number): OffsetCommitResponse => commitResponse(request.topics, errorFor)
-    // TxnOffsetCommit is not among the APIs that accept an empty group id.
-    const statusError = this.validateGroupStatus(request.groupId, false)
-    if (statusError !== undefined) return answer(() => statusError)
-    const group = this.groups.get(request.groupId) ?? this.createGroup(request.groupId)
-    const validationError = this.validateOffsetCommit(group, request.generationId, request.memberId, request.groupInstanceId ?? null, true)
-    if (validationError !== undefined) return answer(() => validationError)
-    const errors = this.storeOffsets(group, entries, request.producerId)
-    return answer((i) => errors[i]!)
+    return this.offsets.commitTransactionalOffset(request)
   }
 
-  /**
-   * The transaction of `producerId` committed or aborted (Kafka's scheduleHandleTxnCompletion):
-   * its staged offsets become visible, or vanish.
-   */
+  /** The transaction of `producerId` committed or aborted: its staged offsets become visible, or vanish. */
   completeTxnOffsetCommit(producerId: number, committed: boolean): void {
-    for (const group of this.groups.values()) {
-      if (!group.hasPendingTxnOffsets(producerId)) continue
-      const applied = group.completePendingTxnOffsetCommit(producerId, committed)
-      if (applied.length > 0) {
-        this.emit({
-          type: 'offsetsCommitted',
-          groupId: group.groupId,
-          generationId: group.generationId,
-          offsets: applied.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset })),
-        })
-      }
-    }
+    this.offsets.completeTxnOffsetCommit(producerId, committed)
   }
 
-  /** Kafka's validateOffsetCommit. */
-  private validateOffsetCommit(
-    group: ConsumerGroup,
-    generationId: number,
-    memberId: string,
-    groupInstanceId: string | null,
-    isTransactional: boolean,
-  ): number | undefined {
-    if (group.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE
-    // "When the generation id is -1, the request comes from either the admin client or a
-    // consumer which does not use the group management facility. In this case, the request
-    // can commit offsets if the group is empty."
-    if (generationId < 0 && group.is(GroupState.Empty)) return undefined
-    if (generationId >= 0 || memberId !== '' || groupInstanceId !== null) {
-      const memberError = this.validateCurrentMember(group, memberId, groupInstanceId)
-      if (memberError !== undefined) return memberError
-      return generationId !== group.generationId ? ErrorCode.ILLEGAL_GENERATION : undefined
-    }
-    // "When the group is non-empty, only members can commit offsets. This does not apply to
-    // transactional offset commits"
-    if (!isTransactional && !group.is(GroupState.Empty)) return ErrorCode.UNKNOWN_MEMBER_ID
-    return undefined
-  }
-
-  /** Kafka's storeOffsets: metadata over offset.metadata.max.bytes is refused per partition. */
-  private storeOffsets(group: ConsumerGroup, entries: readonly OffsetEntry[], producerId: number | undefined, retentionTimeMs = -1): number[] {
-    const maxBytes = this.config().offsetMetadataMaxBytes ?? defaultGroupCoordinatorConfig.offsetMetadataMaxBytes
-    // Kafka compares String.length (UTF-16 code units), which is what JS length counts too.
-    const valid = (e: OffsetEntry): boolean => e.metadata === null || e.metadata.length <= maxBytes
-    const errors = entries.map((e) => (valid(e) ? ErrorCode.NONE : ErrorCode.OFFSET_METADATA_TOO_LARGE))
-    const accepted = entries.filter(valid)
-    if (accepted.length === 0) return errors
-
-    const now = this.clock.now()
-    // OffsetCommit v1's own commit timestamp and v2-4's retention time (-1: none), as Kafka's
-    // GroupCoordinatorAdapter.commitOffsets turns them into the offset's timestamps.
-    const committed: CommittedOffset[] = accepted.map((e) => ({
-      topic: e.topic,
-      partition: e.partition,
-      offset: e.offset,
-      metadata: e.metadata ?? '',
-      commitTimestamp: e.commitTimestamp !== undefined && e.commitTimestamp !== -1 ? e.commitTimestamp : now,
-      ...(e.leaderEpoch !== undefined && e.leaderEpoch >= 0 ? { leaderEpoch: e.leaderEpoch } : {}),
-      expireTimestamp: retentionTimeMs !== -1 ? now + retentionTimeMs : undefined,
-      appendSeq: ++this.appendSeq,
-    }))
-    if (producerId !== undefined) {
-      group.prepareTxnOffsetCommit(producerId, committed)
-    } else {
-      for (const c of committed) group.setOffset(c.topic, c.partition, c)
-      this.emit({
-        type: 'offsetsCommitted',
-        groupId: group.groupId,
-        generationId: group.generationId,
-        offsets: committed.map((c) => ({ topic: c.topic, partition: c.partition, offset: c.offset })),
-      })
-    }
-    return errors
-  }
-
-  /**
-   * OffsetFetch: "return offsets blindly regardless the current group state since the group
-   * may be using Kafka commit storage without automatic group management".
-   */
   offsetFetch(request: OffsetFetchRequest): OffsetFetchResponse {
-    const statusError = this.validateGroupStatus(request.groupId, true)
-    if (statusError !== undefined) return { errorCode: statusError, topics: [] }
-    const group = this.groups.get(request.groupId)
-    const live = group !== undefined && !group.is(GroupState.Dead) ? group : undefined
-
-    if (request.topics === null) {
-      const byTopic = new Map<string, OffsetFetchResponse['topics'][number]['partitions']>()
-      for (const o of live?.allOffsets() ?? []) {
-        let partitions = byTopic.get(o.topic)
-        if (!partitions) {
-          partitions = []
-          byTopic.set(o.topic, partitions)
-        }
-        partitions.push({ index: o.partition, committedOffset: o.offset, ...leaderEpochOf(o), metadata: o.metadata, errorCode: ErrorCode.NONE })
-      }
-      return { errorCode: ErrorCode.NONE, topics: [...byTopic].map(([name, partitions]) => ({ name, partitions })) }
-    }
-
-    return {
-      errorCode: ErrorCode.NONE,
-      topics: request.topics.map((t) => ({
-        name: t.name,
-        partitions: t.partitionIndexes.map((index) => {
-          if (live && request.requireStable === true && live.hasPendingOffsetCommit(t.name, index)) {
-            return { index, committedOffset: -1, metadata: '', errorCode: ErrorCode.UNSTABLE_OFFSET_COMMIT }
-          }
-          const committed = live?.offset(t.name, index)
-          return committed
-            ? { index, committedOffset: committed.offset, ...leaderEpochOf(committed), metadata: committed.metadata, errorCode: ErrorCode.NONE }
-            : { index, committedOffset: -1, metadata: '', errorCode: ErrorCode.NONE }
-        }),
-      })),
-    }
+    return this.offsets.fetchOffsets(request)
   }
 
   /** The group's committed offset for a partition, if it has one. */
   committedOffset(groupId: string, topic: string, partition: number): number | undefined {
-    return this.groups.get(groupId)?.offset(topic, partition)?.offset
+    return this.offsets.committedOffset(groupId, topic, partition)
+  }
+
+  /** OffsetDelete; partition errors are keyed "topic\0partition". */
+  deleteOffsets(groupId: string, partitions: readonly { readonly topic: string; readonly partition: number }[]): { errorCode: number; partitionErrors: Map<string, number> } {
+    return this.offsets.deleteOffsets(groupId, partitions)
   }
 
   // ===========================================================================================
-  // ListGroups, DescribeGroups, DeleteGroups
+  // What takes both: DeleteGroups, deleted topics, expiration
 
-  listGroups(request: ListGroupsRequest): ListGroupsResponse {
-    if (this.closed) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, groups: [] }
-    const states = request.statesFilter ?? []
-    const groups: ListGroupsResponse['groups'][number][] = []
-    for (const group of this.groups.values()) {
-      if (group.is(GroupState.Dead)) continue
-      // "if states is empty, return all groups" (names compared exactly, as Kafka does)
-      if (states.length > 0 && !states.includes(group.state)) continue
-      groups.push({ groupId: group.groupId, protocolType: group.protocolType ?? '', groupState: group.state })
-    }
-    return { errorCode: ErrorCode.NONE, groups }
-  }
-
-  /**
-   * DescribeGroups (Kafka's GroupMetadata.summary): member metadata and assignments only for
-   * a Stable group, whose protocolData is the selected protocol; an unknown group is
-   * described as Dead with no error.
-   */
-  describeGroups(request: DescribeGroupsRequest): DescribeGroupsResponse {
-    return {
-      groups: request.groups.map((groupId): DescribedGroup => {
-        const statusError = this.validateGroupStatus(groupId, true)
-        if (statusError !== undefined) {
-          return { errorCode: statusError, groupId, groupState: '', protocolType: '', protocolData: '', members: [] }
-        }
-        const group = this.groups.get(groupId)
-        if (!group) return { errorCode: ErrorCode.NONE, groupId, groupState: GroupState.Dead, protocolType: '', protocolData: '', members: [] }
-        const stable = group.is(GroupState.Stable) && group.protocolName !== null
-        return {
-          errorCode: ErrorCode.NONE,
-          groupId,
-          groupState: group.state,
-          protocolType: group.protocolType ?? '',
-          protocolData: stable ? group.protocolName! : '',
-          members: [...group.members.values()].map((m) => ({
-            memberId: m.memberId,
-            groupInstanceId: m.groupInstanceId,
-            clientId: m.clientId,
-            clientHost: m.clientHost,
-            memberMetadata: stable ? m.metadata(group.protocolName!) : emptyBuffer,
-            memberAssignment: stable ? m.assignment : emptyBuffer,
-          })),
-        }
-      }),
-    }
-  }
-
-  /** DeleteGroups: only Empty groups can go; their offsets go with them. */
+  /** DeleteGroups: only Empty groups can go (Kafka's validateDeleteGroup); their offsets go with them. */
   deleteGroups(request: DeleteGroupsRequest): DeleteGroupsResponse {
     const results: DeleteGroupsResponse['results'][number][] = []
     for (const groupId of new Set(request.groupsNames)) {
@@ -1049,12 +189,12 @@ export class GroupCoordinator {
         results.push({ groupId, errorCode: statusError })
         continue
       }
-      const group = this.groups.get(groupId)
+      const group = this.groups.group(groupId)
       if (!group || group.is(GroupState.Dead)) {
         results.push({ groupId, errorCode: ErrorCode.GROUP_ID_NOT_FOUND })
       } else if (group.is(GroupState.Empty)) {
-        group.removeAllOffsets()
-        this.markDead(group)
+        this.offsets.deleteAllOffsets(groupId)
+        this.groups.markDead(group)
         results.push({ groupId, errorCode: ErrorCode.NONE })
       } else {
         results.push({ groupId, errorCode: ErrorCode.NON_EMPTY_GROUP })
@@ -1064,56 +204,36 @@ export class GroupCoordinator {
   }
 
   /**
-   * OffsetDelete (Kafka's GroupCoordinator.handleDeleteOffsets): an Empty group loses the
-   * offsets; a live consumer group only those of topics its members do not subscribe to
-   * (GROUP_SUBSCRIBED_TO_TOPIC for the others; subscriptions it cannot decode count as
-   * subscribed); any other live group is NON_EMPTY_GROUP. An Empty group left without offsets
-   * is removed, as Kafka's cleanupGroupMetadata does. Partition errors are keyed "topic\0partition".
-   */
-  deleteOffsets(groupId: string, partitions: readonly { readonly topic: string; readonly partition: number }[]): { errorCode: number; partitionErrors: Map<string, number> } {
-    const partitionErrors = new Map<string, number>()
-    const key = (p: { topic: string; partition: number }): string => `${p.topic}\u0000${p.partition}`
-    // OffsetDelete is not among the APIs that accept an empty group id.
-    const statusError = this.validateGroupStatus(groupId, false)
-    if (statusError !== undefined) return { errorCode: statusError, partitionErrors }
-    const group = this.groups.get(groupId)
-    if (!group || group.is(GroupState.Dead)) return { errorCode: ErrorCode.GROUP_ID_NOT_FOUND, partitionErrors }
-    let eligible: readonly { readonly topic: string; readonly partition: number }[]
-    if (group.is(GroupState.Empty)) {
-      eligible = partitions
-    } else if (group.protocolType === CONSUMER_PROTOCOL_TYPE && (group.is(GroupState.Stable) || group.is(GroupState.PreparingRebalance) || group.is(GroupState.CompletingRebalance))) {
-      const subscribed = (topic: string): boolean => group.subscribedTopics === undefined || group.subscribedTopics.has(topic)
-      eligible = partitions.filter((p) => !subscribed(p.topic))
-      for (const p of partitions) if (subscribed(p.topic)) partitionErrors.set(key(p), ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC)
-    } else {
-      return { errorCode: ErrorCode.NON_EMPTY_GROUP, partitionErrors }
-    }
-    if (eligible.length > 0) {
-      group.removeOffsets(eligible)
-      for (const p of eligible) partitionErrors.set(key(p), ErrorCode.NONE)
-      if (group.is(GroupState.Empty) && !group.hasOffsets()) this.markDead(group)
-    }
-    return { errorCode: ErrorCode.NONE, partitionErrors }
-  }
-
-  // ===========================================================================================
-  // Signals from the rest of the cluster
-
-  /**
    * A topic was deleted: every group forgets its offsets for it (Kafka's
-   * handleDeletedPartitions), a group left Empty with no offsets is removed, and groups whose
+   * onPartitionsDeleted), a group left Empty with no offsets is removed, and groups whose
    * members subscribe to it rebalance, so that the leader assigns without it.
    */
   onTopicDeleted(topic: string): void {
     if (this.closed) return
-    for (const group of [...this.groups.values()]) {
-      group.removeOffsetsForTopic(topic)
-      if (group.is(GroupState.Empty) && !group.hasOffsets()) {
-        this.markDead(group)
-        continue
-      }
+    this.offsets.onTopicDeleted(topic)
+    for (const group of [...this.groups.groups()]) {
+      if (this.maybeDeleteGroup(group)) continue
       if (group.subscribedTopics?.has(topic)) this.requestRebalance(group.groupId, `topic ${topic} deleted`)
     }
+  }
+
+  /**
+   * One expiration pass (GroupCoordinatorShard.cleanupGroupMetadata): expired offsets go, and
+   * Empty groups with none left are removed.
+   */
+  cleanupGroupMetadata(): void {
+    if (this.closed) return
+    for (const group of [...this.groups.groups()]) {
+      this.offsets.cleanupExpiredOffsets(group)
+      this.maybeDeleteGroup(group)
+    }
+  }
+
+  /** Kafka's maybeDeleteGroup: an Empty group without offsets is removed. Returns whether it was. */
+  private maybeDeleteGroup(group: ClassicGroup): boolean {
+    if (!group.is(GroupState.Empty) || this.offsets.hasOffsets(group.groupId)) return false
+    this.groups.markDead(group)
+    return true
   }
 
   /**
@@ -1124,24 +244,20 @@ export class GroupCoordinator {
   requestRebalance(groupId: string, reason: string): boolean {
     void reason
     if (this.closed) return false
-    const group = this.groups.get(groupId)
-    if (!group || !(group.is(GroupState.Stable) || group.is(GroupState.CompletingRebalance))) return false
-    this.prepareRebalance(group)
-    return true
-  }
-
-  /** The groups whose members subscribe to `topic` (when the subscription is known). */
-  groupsSubscribedTo(topic: string): string[] {
-    return [...this.groups.values()].filter((g) => g.subscribedTopics?.has(topic)).map((g) => g.groupId)
+    return this.groups.requestRebalance(groupId)
   }
 
   // ===========================================================================================
   // Views
 
+  /** The groups whose members subscribe to `topic` (when the subscription is known). */
+  groupsSubscribedTo(topic: string): string[] {
+    return this.groups.groupsSubscribedTo(topic)
+  }
+
   /** A group's state and generation, cheaply (settle() asks this for every consumer, often). */
   groupStatus(groupId: string): { state: GroupState; generationId: number } | undefined {
-    const group = this.groups.get(groupId)
-    return group ? { state: group.state, generationId: group.generationId } : undefined
+    return this.groups.groupStatus(groupId)
   }
 
   /**
@@ -1150,20 +266,16 @@ export class GroupCoordinator {
    */
   rebalancingGroups(): { groupId: string; state: GroupState }[] {
     if (this.closed) return []
-    const out: { groupId: string; state: GroupState }[] = []
-    for (const group of this.groups.values()) {
-      if (group.is(GroupState.PreparingRebalance) || group.is(GroupState.CompletingRebalance)) out.push({ groupId: group.groupId, state: group.state })
-    }
-    return out
+    return this.groups.rebalancingGroups()
   }
 
   /** Whether a member id is in the group now (a hung member expelled after its session is not). */
   hasMember(groupId: string, memberId: string): boolean {
-    return this.groups.get(groupId)?.has(memberId) === true
+    return this.groups.hasMember(groupId, memberId)
   }
 
   snapshot(): GroupSnapshot[] {
-    return [...this.groups.values()].map((group) => ({
+    return [...this.groups.groups()].map((group) => ({
       groupId: group.groupId,
       state: group.state,
       generationId: group.generationId,
@@ -1178,7 +290,7 @@ export class GroupCoordinator {
         assignment: m.assignment,
         sessionTimeoutMs: m.sessionTimeoutMs,
       })),
-      offsets: group.allOffsets().map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: o.metadata })),
+      offsets: this.offsets.allOffsets(group.groupId).map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset, metadata: o.metadata })),
     }))
   }
 
@@ -1190,50 +302,8 @@ export class GroupCoordinator {
   close(): void {
     if (this.closed) return
     this.closed = true
-    this.clock.clearTimeout(this.retentionTimer)
-    this.retentionTimer = undefined
-    for (const group of this.groups.values()) {
-      this.cancelGroupTimers(group)
-      for (const member of [...group.members.values()]) {
-        group.maybeInvokeJoinCallback(member, joinErrorResponse(member.memberId, ErrorCode.COORDINATOR_NOT_AVAILABLE))
-        group.maybeInvokeSyncCallback(member, syncErrorResponse(ErrorCode.COORDINATOR_NOT_AVAILABLE))
-      }
-    }
+    this.groups.close()
   }
-
-  // ===========================================================================================
-  // Offset expiration (GroupMetadataManager.cleanupGroupMetadata)
-
-  /**
-   * Kafka runs the expiration pass every offsets.retention.check.interval.ms from startup.
-   * We keep that schedule but only while there are groups, so an idle coordinator holds no
-   * timer.
-   */
-  private ensureRetentionCheck(): void {
-    if (this.closed || this.retentionTimer !== undefined || this.groups.size === 0) return
-    const interval = Math.max(1, this.config().offsetsRetentionCheckIntervalMs)
-    const elapsed = this.clock.now() - this.startedAt
-    const untilNext = interval - (((elapsed % interval) + interval) % interval)
-    this.retentionTimer = this.clock.setTimeout(() => {
-      this.retentionTimer = undefined
-      this.cleanupGroupMetadata()
-      this.ensureRetentionCheck()
-    }, untilNext)
-  }
-
-  /** One expiration pass: expired offsets go, and Empty groups with none left are removed. */
-  cleanupGroupMetadata(): void {
-    if (this.closed) return
-    const now = this.clock.now()
-    const retentionMs = this.config().offsetsRetentionMs
-    for (const group of [...this.groups.values()]) {
-      group.removeExpiredOffsets(now, retentionMs)
-      if (group.is(GroupState.Empty) && !group.hasOffsets()) this.markDead(group)
-    }
-  }
-
-  // ===========================================================================================
-  // Helpers
 
   /**
    * Kafka's validateGroupStatus: a valid group id (empty allowed only for the offset APIs,
@@ -1243,93 +313,5 @@ export class GroupCoordinator {
     if (typeof groupId !== 'string' || (!allowEmptyGroupId && groupId === '')) return ErrorCode.INVALID_GROUP_ID
     if (this.closed) return ErrorCode.COORDINATOR_NOT_AVAILABLE
     return undefined
-  }
-
-  /**
-   * Kafka's validateCurrentMember: a static member's instance id must map to this member id
-   * (else FENCED_INSTANCE_ID, or UNKNOWN_MEMBER_ID if unknown), and the member must exist.
-   */
-  private validateCurrentMember(group: ConsumerGroup, memberId: string, groupInstanceId: string | null): number | undefined {
-    if (groupInstanceId !== null) {
-      const current = group.currentStaticMemberId(groupInstanceId)
-      if (current === undefined) return ErrorCode.UNKNOWN_MEMBER_ID
-      if (current !== memberId) return ErrorCode.FENCED_INSTANCE_ID
-    }
-    return group.has(memberId) ? undefined : ErrorCode.UNKNOWN_MEMBER_ID
-  }
-
-  private createGroup(groupId: string): ConsumerGroup {
-    const group = new ConsumerGroup(groupId, this.clock.now())
-    this.groups.set(groupId, group)
-    this.ensureRetentionCheck()
-    return group
-  }
-
-  /** The group moves to Dead and leaves the coordinator, timers and all. */
-  private markDead(group: ConsumerGroup): void {
-    this.transition(group, GroupState.Dead)
-    this.cancelGroupTimers(group)
-    if (this.groups.get(group.groupId) === group) this.groups.delete(group.groupId)
-  }
-
-  private cancelGroupTimers(group: ConsumerGroup): void {
-    this.clock.clearTimeout(group.joinTimer)
-    group.joinTimer = undefined
-    group.joinKind = undefined
-    this.clock.clearTimeout(group.syncTimer)
-    group.syncTimer = undefined
-    for (const timer of group.pendingMemberTimers.values()) this.clock.clearTimeout(timer)
-    group.pendingMemberTimers.clear()
-    for (const member of group.members.values()) {
-      this.clock.clearTimeout(member.heartbeatTimer)
-      member.heartbeatTimer = undefined
-    }
-  }
-
-  /** Whether a timer's group is still the coordinator's live group of that id. */
-  private isLive(group: ConsumerGroup): boolean {
-    return !this.closed && this.groups.get(group.groupId) === group && !group.is(GroupState.Dead)
-  }
-
-  private transition(group: ConsumerGroup, to: GroupState): void {
-    const from = group.transitionTo(to, this.clock.now())
-    this.emit({ type: 'groupStateChanged', groupId: group.groupId, from, to })
-  }
-
-  private emit(event: GroupEvent): void {
-    this.emitEvent?.(event)
-  }
-}
-
-function protocolNames(protocols: readonly GroupProtocol[]): Set<string> {
-  return new Set(protocols.map((p) => p.name))
-}
-
-/** The request's protocols, detached from the caller's array (the buffers are shared, not copied). */
-function copyProtocols(protocols: readonly GroupProtocol[]): GroupProtocol[] {
-  return protocols.map((p) => ({ name: p.name, metadata: p.metadata }))
-}
-
-/** The committed leader epoch, when the commit carried one (KIP-320). */
-function leaderEpochOf(o: OffsetAndMetadata): { committedLeaderEpoch?: number } {
-  return o.leaderEpoch !== undefined ? { committedLeaderEpoch: o.leaderEpoch } : {}
-}
-
-function offsetEntries(topics: OffsetCommitRequest['topics']): OffsetEntry[] {
-  const entries: OffsetEntry[] = []
-  for (const t of topics) {
-    for (const p of t.partitions) entries.push({ topic: t.name, partition: p.index, offset: p.committedOffset, metadata: p.committedMetadata, commitTimestamp: p.commitTimestamp, leaderEpoch: p.committedLeaderEpoch })
-  }
-  return entries
-}
-
-/** The response in the request's shape, with the error of the i-th partition (in request order). */
-function commitResponse(topics: OffsetCommitRequest['topics'], errorFor: (index: number) => number): OffsetCommitResponse {
-  let i = 0
-  return {
-    topics: topics.map((t) => ({
-      name: t.name,
-      partitions: t.partitions.map((p) => ({ index: p.index, errorCode: errorFor(i++) })),
-    })),
   }
 }

@@ -83,6 +83,7 @@ const KAFKA_3_7_BROKER_DEFAULTS: Record<string, [string, string | null]> = {
   'group.max.size': ['INT', '2147483647'],
   'offsets.retention.minutes': ['INT', '10080'],
   'offsets.retention.check.interval.ms': ['LONG', '600000'],
+  'offset.metadata.max.bytes': ['INT', '4096'],
   'offsets.topic.num.partitions': ['INT', '50'],
   'offsets.topic.replication.factor': ['SHORT', '3'],
   'transaction.max.timeout.ms': ['INT', '900000'],

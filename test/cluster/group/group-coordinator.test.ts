@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ErrorCode } from '../../../src/cluster/error-codes.js'
-import { NEW_MEMBER_JOIN_TIMEOUT_MS } from '../../../src/cluster/group/group-coordinator.js'
+import { NEW_MEMBER_JOIN_TIMEOUT_MS } from '../../../src/cluster/group/group-metadata-manager.js'
 import {
   commit,
   flush,

@@ -5,18 +5,14 @@
 import { ManualClock } from '../../../src/cluster/clock.js'
 import { ErrorCode } from '../../../src/cluster/error-codes.js'
 import { Random } from '../../../src/cluster/random.js'
+import { ClusterConfig } from '../../../src/cluster/cluster-config.js'
 import { GroupCoordinator } from '../../../src/cluster/group/group-coordinator.js'
-import type { GroupCoordinatorConfig, GroupEvent } from '../../../src/cluster/group/group-coordinator.js'
+import type { GroupEvent } from '../../../src/cluster/group/group-events.js'
+import type { GroupCoordinatorConfig } from '../../../src/cluster/group/group-coordinator-config.js'
 import type { JoinGroupRequest, JoinGroupResponse, SyncGroupResponse } from '../../../src/cluster/api/messages.js'
 
-export const testConfig: GroupCoordinatorConfig = {
-  groupInitialRebalanceDelayMs: 0,
-  groupMinSessionTimeoutMs: 6000,
-  groupMaxSessionTimeoutMs: 1_800_000,
-  groupMaxSize: 2_147_483_647,
-  offsetsRetentionMs: 7 * 24 * 60 * 60 * 1000,
-  offsetsRetentionCheckIntervalMs: 600_000,
-}
+/** A cluster's defaults (Kafka's, with group.initial.rebalance.delay.ms 0 as memkafka starts its brokers). */
+export const testConfig: GroupCoordinatorConfig = new ClusterConfig({}).groupCoordinatorConfig()
 
 export interface Harness {
   clock: ManualClock

@@ -1,47 +1,28 @@
 /**
- * One classic group's metadata, as Kafka's GroupMetadata (core/.../coordinator/group/
- * GroupMetadata.scala, 3.7) holds it: state and generation, the selected protocol, the
- * leader, the members (and the static-member index of KIP-345), the member ids handed out
- * with MEMBER_ID_REQUIRED that have not rejoined yet (KIP-394), the members whose SyncGroup is
- * still expected, and the committed offsets with their metadata and commit time.
+ * One classic group (the group of the JoinGroup/SyncGroup protocol, which Kafka calls
+ * ClassicGroup since KIP-848 gave the name "consumer group" to the new protocol's groups), as
+ * Kafka's GroupMetadata (core/.../coordinator/group/GroupMetadata.scala, 3.7) holds it: state
+ * and generation, the selected protocol, the leader, the members (and the static-member index
+ * of KIP-345), the member ids handed out with MEMBER_ID_REQUIRED that have not rejoined yet
+ * (KIP-394) and the members whose SyncGroup is still expected. Its committed offsets are the
+ * OffsetMetadataManager's (offset-metadata-manager.ts).
  *
- * This is the data and its bookkeeping only; the rules (who may join, when a phase
- * completes, what each request is answered) live in GroupCoordinator. The timer handles of
- * the group's delayed operations are kept here so that deleting a group drops them with it.
+ * This is the data, its bookkeeping, and the checks a group makes of requests itself (Kafka's
+ * ClassicGroup.validate*); the rules (who may join, when a phase completes, what each request
+ * is answered) live in GroupCoordinator. The timer handles of the group's delayed operations
+ * (delayed-operations.ts) are kept here so that deleting a group drops them with it.
  */
 import type { TimerHandle } from '../clock.js'
 import { ErrorCode } from '../error-codes.js'
-import type { JoinGroupResponse, SyncGroupResponse } from '../api/messages.js'
+import type { DescribedGroup, JoinGroupResponse, SyncGroupResponse } from '../api/messages.js'
 import { GroupState, assertValidTransition } from './group-state.js'
 import type { GroupMember, GroupProtocol, JoinAwaiter } from './group-member.js'
 
 /** The protocol type of groups formed by consumers (Kafka's ConsumerProtocol.PROTOCOL_TYPE). */
 export const CONSUMER_PROTOCOL_TYPE = 'consumer'
 
-export interface OffsetAndMetadata {
-  readonly offset: number
-  /** '' when the commit carried none (Kafka's OffsetAndMetadata.NoMetadata). */
-  readonly metadata: string
-  readonly commitTimestamp: number
-  /**
-   * When the offset expires, for a commit that set its own retention (OffsetCommit v2-4's
-   * RetentionTimeMs); absent: offsets.retention.minutes after the base time decides.
-   */
-  readonly expireTimestamp?: number | undefined
-  /** The leader epoch the committer read the offset in (OffsetCommit v6+, KIP-320); absent: -1. */
-  readonly leaderEpoch?: number | undefined
-  /**
-   * Where the commit would sit in __consumer_offsets: a coordinator-wide counter. A
-   * transactional commit that completes later only replaces an offset committed before it
-   * (Kafka's CommitRecordMetadataAndOffset.olderThan).
-   */
-  readonly appendSeq: number
-}
-
-export interface CommittedOffset extends OffsetAndMetadata {
-  readonly topic: string
-  readonly partition: number
-}
+/** A member's assignment before the leader gives one (and a reset one). */
+export const EMPTY_ASSIGNMENT = Buffer.alloc(0)
 
 export interface JoinedMember {
   readonly memberId: string
@@ -52,18 +33,17 @@ export interface JoinedMember {
 /** Decodes a member's subscription (the topics it consumes) from its protocol metadata. */
 export type SubscriptionDecoder = (metadata: Buffer) => readonly string[] | undefined
 
-type OffsetTable = Map<string, Map<number, OffsetAndMetadata>>
-
-function putOffset(table: OffsetTable, topic: string, partition: number, value: OffsetAndMetadata): void {
-  let partitions = table.get(topic)
-  if (!partitions) {
-    partitions = new Map()
-    table.set(topic, partitions)
-  }
-  partitions.set(partition, value)
+/**
+ * Which committed offsets offsets.retention.minutes may expire (Kafka's OffsetExpirationCondition):
+ * those of the topics it applies to, counted from the base timestamp it gives.
+ */
+export interface OffsetExpirationCondition {
+  appliesTo(topic: string): boolean
+  /** From when an offset committed at `commitTimestamp` ages. */
+  baseTimestamp(commitTimestamp: number): number
 }
 
-export class ConsumerGroup {
+export class ClassicGroup {
   readonly groupId: string
   private currentState: GroupState = GroupState.Empty
   /** When the group entered its current state (KIP-211: an Empty group's offsets age from here). */
@@ -86,10 +66,6 @@ export class ConsumerGroup {
   private numMembersAwaitingJoin = 0
   /** For each protocol name, how many members support it. */
   private readonly supportedProtocols = new Map<string, number>()
-
-  private readonly offsets: OffsetTable = new Map()
-  /** Transactional commits awaiting their transaction's outcome (KIP-98), by producer id. */
-  private readonly pendingTxnOffsets = new Map<number, OffsetTable>()
 
   /**
    * The topics the members consume, when protocolType is 'consumer' and every member's
@@ -329,6 +305,82 @@ export class ConsumerGroup {
   }
 
   // -------------------------------------------------------------------------------------------
+  // Validation of the requests a group answers itself (Kafka's ClassicGroup.validate*)
+
+  /**
+   * Kafka's validateMember: a static member's instance id must map to this member id (else
+   * FENCED_INSTANCE_ID, or UNKNOWN_MEMBER_ID if unknown), and the member must exist.
+   */
+  validateMember(memberId: string, groupInstanceId: string | null): number | undefined {
+    if (groupInstanceId !== null) {
+      const current = this.currentStaticMemberId(groupInstanceId)
+      if (current === undefined) return ErrorCode.UNKNOWN_MEMBER_ID
+      if (current !== memberId) return ErrorCode.FENCED_INSTANCE_ID
+    }
+    return this.has(memberId) ? undefined : ErrorCode.UNKNOWN_MEMBER_ID
+  }
+
+  /** SyncGroup (Kafka's validateSyncGroup): a current member of the current generation, of the group's protocol. */
+  validateSyncGroup(memberId: string, groupInstanceId: string | null, generationId: number, protocolType?: string | null, protocolName?: string | null): number | undefined {
+    const error = this.validateHeartbeat(memberId, groupInstanceId, generationId)
+    if (error !== undefined) return error
+    // SyncGroup v5+ repeats the protocol type and name; they must match the group's.
+    if (protocolType != null && protocolType !== this.protocolType) return ErrorCode.INCONSISTENT_GROUP_PROTOCOL
+    if (protocolName != null && protocolName !== this.protocolName) return ErrorCode.INCONSISTENT_GROUP_PROTOCOL
+    return undefined
+  }
+
+  /** Heartbeat (Kafka's validateClassicGroupHeartbeat): a current member of the current generation. */
+  validateHeartbeat(memberId: string, groupInstanceId: string | null, generationId: number): number | undefined {
+    if (this.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE
+    const memberError = this.validateMember(memberId, groupInstanceId)
+    if (memberError !== undefined) return memberError
+    if (generationId !== this.generationId) return ErrorCode.ILLEGAL_GENERATION
+    return undefined
+  }
+
+  /** Kafka's validateOffsetCommit, for OffsetCommit and (isTransactional) TxnOffsetCommit. */
+  validateOffsetCommit(generationId: number, memberId: string, groupInstanceId: string | null, isTransactional: boolean): number | undefined {
+    if (this.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE
+    // "When the generation id is -1, the request comes from either the admin client or a
+    // consumer which does not use the group management facility. In this case, the request
+    // can commit offsets if the group is empty."
+    if (generationId < 0 && this.is(GroupState.Empty)) return undefined
+    if (generationId >= 0 || memberId !== '' || groupInstanceId !== null) {
+      const memberError = this.validateMember(memberId, groupInstanceId)
+      if (memberError !== undefined) return memberError
+      if (generationId !== this.generationId) return ErrorCode.ILLEGAL_GENERATION
+    } else if (!isTransactional && !this.is(GroupState.Empty)) {
+      // "When the group is non-empty, only members can commit offsets. This does not apply to
+      // transactional offset commits"
+      return ErrorCode.UNKNOWN_MEMBER_ID
+    }
+    // "We should not receive a commit request if the group has not completed rebalance ...
+    // So let's return a REBALANCE_IN_PROGRESS to let consumer handle it gracefully."
+    if (!isTransactional && this.is(GroupState.CompletingRebalance)) return ErrorCode.REBALANCE_IN_PROGRESS
+    return undefined
+  }
+
+  /**
+   * Kafka's validateOffsetDelete: a Dead group is not found; a live group of another protocol
+   * than 'consumer' is NON_EMPTY_GROUP (the broker cannot tell which topics it consumes).
+   */
+  validateOffsetDelete(): number | undefined {
+    if (this.is(GroupState.Dead)) return ErrorCode.GROUP_ID_NOT_FOUND
+    if (!this.is(GroupState.Empty) && this.protocolType !== CONSUMER_PROTOCOL_TYPE) return ErrorCode.NON_EMPTY_GROUP
+    return undefined
+  }
+
+  /**
+   * Whether OffsetDelete must keep the offsets of `topic` (GROUP_SUBSCRIBED_TO_TOPIC): a member
+   * of the live group subscribes to it, or a subscription could not be decoded (it might).
+   */
+  isSubscribedToTopic(topic: string): boolean {
+    if (this.is(GroupState.Empty)) return false
+    return this.subscribedTopics === undefined || this.subscribedTopics.has(topic)
+  }
+
+  // -------------------------------------------------------------------------------------------
   // Protocols
 
   /**
@@ -415,147 +467,54 @@ export class ConsumerGroup {
     }
   }
 
-  // -------------------------------------------------------------------------------------------
-  // Offsets
-
-  offset(topic: string, partition: number): OffsetAndMetadata | undefined {
-    return this.offsets.get(topic)?.get(partition)
-  }
-
-  setOffset(topic: string, partition: number, value: OffsetAndMetadata): void {
-    putOffset(this.offsets, topic, partition, value)
-  }
-
-  /** Every committed offset, by topic then partition. */
-  allOffsets(): CommittedOffset[] {
-    const out: CommittedOffset[] = []
-    for (const topic of [...this.offsets.keys()].sort()) {
-      const partitions = this.offsets.get(topic)!
-      for (const partition of [...partitions.keys()].sort((a, b) => a - b)) out.push({ topic, partition, ...partitions.get(partition)! })
-    }
-    return out
-  }
-
-  get numOffsets(): number {
-    let n = 0
-    for (const partitions of this.offsets.values()) n += partitions.size
-    return n
-  }
-
-  /** Committed or awaiting a transaction's outcome (Kafka's hasOffsets). */
-  hasOffsets(): boolean {
-    return this.offsets.size > 0 || this.pendingTxnOffsets.size > 0
-  }
-
-  /** Drops the committed (and pending transactional) offsets of a topic; returns how many were committed. */
-  removeOffsetsForTopic(topic: string): number {
-    const removed = this.offsets.get(topic)?.size ?? 0
-    this.offsets.delete(topic)
-    for (const [producerId, pending] of this.pendingTxnOffsets) {
-      pending.delete(topic)
-      if (pending.size === 0) this.pendingTxnOffsets.delete(producerId)
-    }
-    return removed
-  }
-
   /**
-   * Drops the committed (and pending transactional) offsets of these partitions (Kafka's
-   * GroupMetadata.removeOffsets, for OffsetDelete); returns how many committed ones went.
+   * The group for DescribeGroups (Kafka's GroupMetadata.summary): member metadata and
+   * assignments only for a Stable group, whose protocolData is the selected protocol.
    */
-  removeOffsets(partitions: readonly { readonly topic: string; readonly partition: number }[]): number {
-    let removed = 0
-    for (const { topic, partition } of partitions) {
-      const committed = this.offsets.get(topic)
-      if (committed?.delete(partition)) removed++
-      if (committed?.size === 0) this.offsets.delete(topic)
-      for (const [producerId, pending] of this.pendingTxnOffsets) {
-        const byPartition = pending.get(topic)
-        byPartition?.delete(partition)
-        if (byPartition?.size === 0) pending.delete(topic)
-        if (pending.size === 0) this.pendingTxnOffsets.delete(producerId)
-      }
+  describe(): DescribedGroup {
+    const protocol = this.is(GroupState.Stable) ? this.protocolName : null
+    return {
+      errorCode: ErrorCode.NONE,
+      groupId: this.groupId,
+      groupState: this.state,
+      protocolType: this.protocolType ?? '',
+      protocolData: protocol ?? '',
+      members: [...this.members.values()].map((m) => ({
+        memberId: m.memberId,
+        groupInstanceId: m.groupInstanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        memberMetadata: protocol !== null ? m.metadata(protocol) : EMPTY_ASSIGNMENT,
+        memberAssignment: protocol !== null ? m.assignment : EMPTY_ASSIGNMENT,
+      })),
     }
-    return removed
   }
 
-  removeAllOffsets(): void {
-    this.offsets.clear()
-    this.pendingTxnOffsets.clear()
-  }
+  // -------------------------------------------------------------------------------------------
+  // Offset expiration
 
   /**
-   * Removes the offsets that offsets.retention.minutes has expired, by Kafka's rules since
-   * 2.1 (KIP-211, GroupMetadata.removeExpiredOffsets):
+   * Which offsets may expire, by Kafka's rules since 2.1 (KIP-211, GroupMetadata.removeExpiredOffsets):
    * - a group with a protocol type and no members: every offset, once the retention has
    *   passed since the group became Empty;
    * - a Stable consumer group whose subscriptions are known: offsets of topics nobody
    *   subscribes to, once the retention has passed since their commit;
    * - a group that never had members (offset storage only): each offset, once the retention
    *   has passed since its commit;
-   * - otherwise nothing.
+   * - otherwise none (undefined).
    */
-  removeExpiredOffsets(nowMs: number, retentionMs: number): CommittedOffset[] {
-    let expired: CommittedOffset[] = []
-    const all = this.allOffsets()
-    // GroupMetadata.getExpiredOffsets: an offset's own expire timestamp wins over the retention.
-    const isExpired = (o: CommittedOffset, base: number): boolean => (o.expireTimestamp !== undefined ? nowMs >= o.expireTimestamp : nowMs - base >= retentionMs)
+  offsetExpirationCondition(): OffsetExpirationCondition | undefined {
+    const sinceCommit = (commitTimestamp: number): number => commitTimestamp
     if (this.protocolType !== null && this.is(GroupState.Empty)) {
-      expired = all.filter((o) => isExpired(o, this.currentStateTimestamp))
-    } else if (this.protocolType === CONSUMER_PROTOCOL_TYPE && this.subscribedTopics !== undefined && this.is(GroupState.Stable)) {
+      const emptySince = this.currentStateTimestamp
+      return { appliesTo: () => true, baseTimestamp: () => emptySince }
+    }
+    if (this.protocolType === CONSUMER_PROTOCOL_TYPE && this.subscribedTopics !== undefined && this.is(GroupState.Stable)) {
       const subscribed = this.subscribedTopics
-      expired = all.filter((o) => !subscribed.has(o.topic) && isExpired(o, o.commitTimestamp))
-    } else if (this.protocolType === null) {
-      expired = all.filter((o) => isExpired(o, o.commitTimestamp))
+      return { appliesTo: (topic) => !subscribed.has(topic), baseTimestamp: sinceCommit }
     }
-    for (const o of expired) {
-      const partitions = this.offsets.get(o.topic)!
-      partitions.delete(o.partition)
-      if (partitions.size === 0) this.offsets.delete(o.topic)
-    }
-    return expired
-  }
-
-  /** Stages a transactional commit; it becomes visible when the transaction commits. */
-  prepareTxnOffsetCommit(producerId: number, offsets: readonly CommittedOffset[]): void {
-    let pending = this.pendingTxnOffsets.get(producerId)
-    if (!pending) {
-      pending = new Map()
-      this.pendingTxnOffsets.set(producerId, pending)
-    }
-    for (const o of offsets) {
-      putOffset(pending, o.topic, o.partition, { offset: o.offset, metadata: o.metadata, commitTimestamp: o.commitTimestamp, appendSeq: o.appendSeq })
-    }
-  }
-
-  hasPendingTxnOffsets(producerId: number): boolean {
-    return this.pendingTxnOffsets.has(producerId)
-  }
-
-  hasPendingOffsetCommit(topic: string, partition: number): boolean {
-    for (const pending of this.pendingTxnOffsets.values()) if (pending.get(topic)?.has(partition)) return true
-    return false
-  }
-
-  /**
-   * The transaction of `producerId` ended: on commit its staged offsets replace those
-   * committed before them (a later plain commit wins); on abort they vanish. Returns the
-   * offsets that became visible.
-   */
-  completePendingTxnOffsetCommit(producerId: number, isCommit: boolean): CommittedOffset[] {
-    const pending = this.pendingTxnOffsets.get(producerId)
-    this.pendingTxnOffsets.delete(producerId)
-    if (!pending || !isCommit) return []
-    const applied: CommittedOffset[] = []
-    for (const [topic, partitions] of pending) {
-      for (const [partition, value] of partitions) {
-        const current = this.offset(topic, partition)
-        if (current === undefined || current.appendSeq < value.appendSeq) {
-          this.setOffset(topic, partition, value)
-          applied.push({ topic, partition, ...value })
-        }
-      }
-    }
-    return applied
+    if (this.protocolType === null) return { appliesTo: () => true, baseTimestamp: sinceCommit }
+    return undefined
   }
 }
 

@@ -1,0 +1,116 @@
+/**
+ * The requests the cluster has taken and not yet answered, as Kafka's RequestChannel sees its
+ * in-flight requests: counted by API (settle() and the self-advancing clock wait for them), held
+ * per broker (a broker that goes away fails them, as its sockets would), and watched on a
+ * ManualClock, where a request that waits for time nobody advances would hang a test without a
+ * word (the stall watch).
+ */
+import { ManualClock, describeClock, realTime, type Clock } from './clock.js'
+import { BrokerUnreachableError } from './error-codes.js'
+
+export interface InFlightRequestsDeps {
+  readonly clock: Clock
+  /** A request was answered (the self-advancing clock may move on). */
+  readonly onAnswered: () => void
+  /** Whether the cluster still waits for anything (ClusterModel.wantsTime: false once closed). */
+  readonly wantsTime: () => boolean
+  /** What the cluster still waits for, in a line (for the stall warning). */
+  readonly describeWaiting: () => string
+}
+
+export class InFlightRequests {
+  private readonly deps: InFlightRequestsDeps
+  /** Requests in flight that are not long polls, by API (settle() and the clock wait for them). */
+  private pendingRequests = 0
+  private readonly pendingByApi = new Map<string, number>()
+  /** Per broker, the rejecters of its requests still waiting (long polls, acks=all, joins). */
+  private readonly inFlight = new Map<number, Set<(error: Error) => void>>()
+  private stallWatch: (() => void) | undefined
+
+  constructor(deps: InFlightRequestsDeps) {
+    this.deps = deps
+  }
+
+  /** Whether a request (not a long poll) is in flight. */
+  get pending(): boolean {
+    return this.pendingRequests > 0
+  }
+
+  /** The requests in flight, by API: "2 Fetch, 1 JoinGroup". */
+  describe(): string {
+    return [...this.pendingByApi].map(([api, n]) => `${n} ${api}`).join(', ')
+  }
+
+  /** Counts a request in flight until it is answered (unless it is a consumer's long poll). */
+  counted<T>(api: string, from: { readonly background?: boolean } | undefined, answer: Promise<T>): Promise<T> {
+    if (from?.background) return answer
+    this.pendingRequests++
+    this.pendingByApi.set(api, (this.pendingByApi.get(api) ?? 0) + 1)
+    this.watchForStall()
+    const done = (): void => {
+      this.pendingRequests--
+      const left = (this.pendingByApi.get(api) ?? 1) - 1
+      if (left > 0) this.pendingByApi.set(api, left)
+      else this.pendingByApi.delete(api)
+      this.deps.onAnswered()
+    }
+    answer.then(done, done)
+    return answer
+  }
+
+  /** A broker's answer still pending: it is lost if the broker's connections drop first. */
+  held<T>(brokerId: number, result: Promise<T>): Promise<T> {
+    let waiting = this.inFlight.get(brokerId)
+    if (!waiting) this.inFlight.set(brokerId, (waiting = new Set()))
+    const pending = waiting
+    return new Promise<T>((resolve, reject) => {
+      pending.add(reject)
+      result.then(
+        (value) => {
+          pending.delete(reject)
+          resolve(value)
+        },
+        (error: unknown) => {
+          pending.delete(reject)
+          reject(error)
+        },
+      )
+    })
+  }
+
+  /** Fails every request a broker has not answered yet: its connections are gone. */
+  dropConnections(brokerId: number, reason: string): void {
+    const waiting = this.inFlight.get(brokerId)
+    if (!waiting) return
+    this.inFlight.delete(brokerId)
+    for (const reject of waiting) reject(new BrokerUnreachableError(brokerId, reason))
+  }
+
+  /**
+   * On a ManualClock, a request or client wait that sits while nobody advances the clock would
+   * hang a test without a word; after 1.5 s of real time like that, a warning says so.
+   */
+  watchForStall(): void {
+    if (!(this.deps.clock instanceof ManualClock) || this.stallWatch) return
+    const clock = this.deps.clock
+    const advances = clock.advances
+    this.stallWatch = realTime.watchdog(() => {
+      this.stallWatch = undefined
+      if (!this.deps.wantsTime()) return
+      if (clock.advances === advances && clock.nextTimerAt() !== undefined) {
+        realTime.warn(
+          `memkafka: waiting for ${describeClock(clock)} that nobody advances for 1.5 s of real time. Still pending: ${this.deps.describeWaiting()}. ` +
+            'Move it with cluster.advance(ms) or cluster.settle(), or use the default clock, which runs itself.',
+        )
+        return
+      }
+      this.watchForStall()
+    }, 1_500)
+  }
+
+  /** The stall watch stops (the cluster closes). */
+  close(): void {
+    this.stallWatch?.()
+    this.stallWatch = undefined
+  }
+}
