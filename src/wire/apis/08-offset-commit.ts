@@ -3,7 +3,7 @@
  *
  * Behavior: stores a group's offsets on its coordinator, checking the generation and member of
  * a group-managed commit; partitions of unknown topics get UNKNOWN_TOPIC_OR_PARTITION
- * (src/cluster/api/offset-commit.ts, src/cluster/group/group-coordinator.ts).
+ * (src/cluster/api/offset-commit.ts, src/cluster/group/offset-metadata-manager.ts).
  *
  * Version notes:
  * - v0 stored offsets in ZooKeeper. A KRaft broker (Kafka 3.7) has none and answers every

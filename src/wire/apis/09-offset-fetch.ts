@@ -3,7 +3,7 @@
  *
  * Behavior: a group's committed offsets from its coordinator; -1 (and no error) for a partition
  * without one; with RequireStable, UNSTABLE_OFFSET_COMMIT for a partition whose transactional
- * commit is still pending (src/cluster/group/group-coordinator.ts).
+ * commit is still pending (src/cluster/group/offset-metadata-manager.ts).
  *
  * Version notes:
  * - v0 read offsets from ZooKeeper. A KRaft broker (Kafka 3.7) has none: its

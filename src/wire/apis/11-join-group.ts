@@ -3,7 +3,7 @@
  *
  * Behavior: the group's coordinator parks the join until the rebalance completes and answers
  * the generation, the chosen protocol, the leader and (to the leader only) every member's
- * metadata (src/cluster/group/group-coordinator.ts). The client id and host Kafka records for
+ * metadata (src/cluster/group/group-metadata-manager.ts). The client id and host Kafka records for
  * DescribeGroups come from the request header and the connection.
  *
  * Version notes:

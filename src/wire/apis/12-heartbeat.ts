@@ -3,7 +3,7 @@
  *
  * Behavior: keeps a member's session alive; answers REBALANCE_IN_PROGRESS when the member must
  * rejoin, ILLEGAL_GENERATION / UNKNOWN_MEMBER_ID / FENCED_INSTANCE_ID when it is stale
- * (src/cluster/group/group-coordinator.ts).
+ * (src/cluster/group/group-metadata-manager.ts).
  *
  * Version notes: v1 adds the throttle time; v3 the group instance id (KIP-345); v4 is flexible.
  */

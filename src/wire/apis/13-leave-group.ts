@@ -2,7 +2,7 @@
  * LeaveGroup: v0-5.
  *
  * Behavior: removes members from the group and triggers a rebalance
- * (src/cluster/group/group-coordinator.ts).
+ * (src/cluster/group/group-metadata-manager.ts).
  *
  * Version notes:
  * - v0-2 remove one member by id and answer one error code: the group's error, else that

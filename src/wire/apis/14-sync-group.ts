@@ -2,7 +2,7 @@
  * SyncGroup: v0-5.
  *
  * Behavior: the leader hands in every member's assignment; each member's SyncGroup is parked
- * until then and answered with its own assignment (src/cluster/group/group-coordinator.ts).
+ * until then and answered with its own assignment (src/cluster/group/group-metadata-manager.ts).
  *
  * Version notes: v1 adds the throttle time; v3 the group instance id (KIP-345); v4 is
  * flexible; v5 (KIP-559) carries the protocol type and name both ways: a mismatch with the
