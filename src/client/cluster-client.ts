@@ -109,7 +109,7 @@ export class ClusterClient {
   /** Connects to a seed broker and loads the cluster's metadata. */
   async connect(): Promise<void> {
     // Each connection authenticates before its first request; the principal goes with every request.
-    const principal = authenticateInProcess(this.model, this.anyBrokerId(), this.ssl, this.sasl)
+    const principal = await authenticateInProcess(this.model, this.anyBrokerId(), this.ssl, this.sasl)
     this.source = principal === undefined ? { clientId: this.clientId } : { clientId: this.clientId, principal }
     this.backgroundSource = { ...this.source, background: true }
     await this.refreshMetadata()
