@@ -53,7 +53,7 @@ async function exchange(server: WireServer, messages: Buffer[]): Promise<{ error
   cleanups.push(() => raw.close())
   raw.sendRequest(schemas.get(17)!, 1, 1, { mechanism: 'OAUTHBEARER' })
   expect((await raw.nextResponse(schemas.get(17)!, 1))!.body.errorCode).toBe(0)
-  const answers = []
+  const answers: { errorCode: number; errorMessage: string | null; authBytes: Buffer; sessionLifetimeMs: bigint }[] = []
   for (const [i, authBytes] of messages.entries()) {
     raw.sendRequest(schemas.get(36)!, 1, 2 + i, { authBytes })
     answers.push((await raw.nextResponse(schemas.get(36)!, 1))!.body as never)
