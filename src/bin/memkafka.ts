@@ -18,6 +18,7 @@ import { ClusterModel } from '../cluster/cluster-model.js'
 import { SystemClock } from '../cluster/clock.js'
 import { errorName } from '../cluster/error-codes.js'
 import type { BrokerConfigInput } from '../cluster/cluster-config.js'
+import { ListenerConfigError, type BrokerListenerConfig } from '../wire/broker-listeners.js'
 import { kafkaRelease, knownKafkaVersions } from '../wire/kafka-versions.js'
 import { listen, type WireServer } from '../wire/server.js'
 import { formatWireLogEntry } from '../wire/wire-log.js'
@@ -36,6 +37,8 @@ Options:
   --host H                         the address to listen on (default 127.0.0.1)
   --advertised-host H              the host clients are told to connect to (default: --host)
   --config key=value               a broker config under Kafka's name (repeatable)
+  --broker-config ID:key=value     broker ID's own listeners or advertised.listeners (repeatable),
+                                   as in its server.properties: its listeners bind the ports named
   --topic name[:partitions[:replicas]]
                                    a topic to create at start (repeatable)
   --security-protocol P            the listeners' protocol: PLAINTEXT (default), SSL,
@@ -63,6 +66,8 @@ interface ServeOptions {
   readonly host: string
   readonly advertisedHost?: string
   readonly config: BrokerConfigInput
+  /** --broker-config: each broker's own listeners / advertised.listeners. */
+  readonly brokerListeners: Record<number, BrokerListenerConfig>
   readonly topics: readonly { name: string; partitions: number; replicas: number }[]
   readonly asVersion?: string
   /** The web console's port, when --ui is given. */
@@ -84,6 +89,7 @@ function parseServeArgs(args: string[]): ServeOptions | 'help' {
       host: { type: 'string' },
       'advertised-host': { type: 'string' },
       config: { type: 'string', multiple: true },
+      'broker-config': { type: 'string', multiple: true },
       topic: { type: 'string', multiple: true },
       'as-version': { type: 'string' },
       ui: { type: 'boolean' },
@@ -137,9 +143,20 @@ function parseServeArgs(args: string[]): ServeOptions | 'help' {
       throw new UsageError((error as Error).message)
     }
   }
+  const brokerListeners: Record<number, { listeners?: string; 'advertised.listeners'?: string }> = {}
+  for (const entry of values['broker-config'] ?? []) {
+    const match = /^(\d+):([^=]+)=(.*)$/.exec(entry)
+    if (!match) throw new UsageError(`--broker-config takes ID:key=value, got "${entry}"`)
+    const id = Number(match[1])
+    if (id >= brokers) throw new UsageError(`--broker-config ${entry}: there is no broker ${id} (--brokers ${brokers})`)
+    const key = match[2]!
+    if (key !== 'listeners' && key !== 'advertised.listeners') throw new UsageError(`--broker-config takes listeners or advertised.listeners, got "${key}" (other configs are the cluster's: --config)`)
+    brokerListeners[id] = { ...brokerListeners[id], [key]: match[3]! }
+  }
   return {
     brokers,
     port,
+    brokerListeners,
     host: values.host ?? '127.0.0.1',
     ...(values['advertised-host'] === undefined ? {} : { advertisedHost: values['advertised-host'] }),
     config: config as BrokerConfigInput,
@@ -212,15 +229,22 @@ async function serve(options: ServeOptions): Promise<void> {
     }
   }
 
-  server = await listen(cluster, {
-    port: options.port,
-    host: options.host,
-    ...(options.advertisedHost === undefined ? {} : { advertisedHost: options.advertisedHost }),
-    ...(options.asVersion === undefined ? {} : { asVersion: options.asVersion }),
-    log: (entry) => {
-      if (entry.level !== 'debug') print(`${entry.level === 'info' ? '' : `${entry.level}: `}${formatWireLogEntry(entry)}`)
-    },
-  })
+  try {
+    server = await listen(cluster, {
+      port: options.port,
+      brokers: options.brokerListeners,
+      host: options.host,
+      ...(options.advertisedHost === undefined ? {} : { advertisedHost: options.advertisedHost }),
+      ...(options.asVersion === undefined ? {} : { asVersion: options.asVersion }),
+      log: (entry) => {
+        if (entry.level !== 'debug') print(`${entry.level === 'info' ? '' : `${entry.level}: `}${formatWireLogEntry(entry)}`)
+      },
+    })
+  } catch (error) {
+    if (!(error instanceof ListenerConfigError)) throw error
+    await cluster.close()
+    throw new UsageError(error.message)
+  }
   if (stopping) {
     // A signal came while the listeners opened: close them too.
     await server.close()

@@ -14,7 +14,7 @@ import { KafkaJSBrokerNotFound, KafkaJSConnectionError, KafkaJSGroupCoordinatorN
 import { createErrorFromCode } from './protocol-error-table.js'
 import type { Logger } from './logger.js'
 import { createRetry, type Retrier, type RetryOptions } from './retry.js'
-import { authenticateInProcess } from './sasl-authentication.js'
+import { InProcessSession } from './sasl-authentication.js'
 import { settled } from './producer/partitioners/led-partitions.js'
 import type { PartitionMetadata } from './producer/partitioners/partitioner-types.js'
 
@@ -32,6 +32,8 @@ export interface ClusterClientOptions {
   /** kafkajs's `ssl` and `sasl` options (see sasl-authentication.ts). */
   readonly ssl?: unknown
   readonly sasl?: unknown
+  /** kafkajs's reauthenticationThreshold (ms before the session lifetime ends). */
+  readonly reauthenticationThreshold?: number | undefined
 }
 
 export class ClusterClient {
@@ -53,8 +55,7 @@ export class ClusterClient {
   private source: { readonly clientId: string; readonly principal?: string }
   private backgroundSource: { readonly clientId: string; readonly principal?: string; readonly background: true }
   private releaseConnection: (() => void) | undefined
-  private readonly ssl: unknown
-  private readonly sasl: unknown
+  private readonly session: InProcessSession
 
   constructor(options: ClusterClientOptions) {
     this.model = options.model
@@ -71,8 +72,7 @@ export class ClusterClient {
     this.allowAutoTopicCreation = options.allowAutoTopicCreation ?? true
     this.source = { clientId: options.clientId }
     this.backgroundSource = { clientId: options.clientId, background: true }
-    this.ssl = options.ssl
-    this.sasl = options.sasl
+    this.session = new InProcessSession(options.model, () => this.anyBrokerId(), options.ssl, options.sasl, options.reauthenticationThreshold)
   }
 
   /**
@@ -106,7 +106,8 @@ export class ClusterClient {
   /** Connects to a seed broker and loads the cluster's metadata. */
   async connect(): Promise<void> {
     // Each connection authenticates before its first request; the principal goes with every request.
-    const principal = authenticateInProcess(this.model, this.anyBrokerId(), this.ssl, this.sasl)
+    await this.session.authenticate()
+    const principal = this.session.principal
     this.source = principal === undefined ? { clientId: this.clientId } : { clientId: this.clientId, principal }
     this.backgroundSource = { ...this.source, background: true }
     await this.refreshMetadata()
@@ -124,6 +125,9 @@ export class ClusterClient {
   /** Sends a request to a broker. An unreachable broker is a KafkaJSConnectionError. */
   async request<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, options: { background?: boolean } = {}): Promise<ResponseOf<K>> {
     try {
+      // KIP-368: kafkajs re-authenticates before a request once the session is near its end.
+      const reauthentication = this.session.reauthenticateIfDue()
+      if (reauthentication) await reauthentication
       // A consumer's long poll is background: the consumer itself tells settle() what it waits for.
       return await this.model.send<K>(brokerId, request, options.background ? this.backgroundSource : this.source)
     } catch (error) {

@@ -90,6 +90,7 @@ export class Kafka {
       allowAutoTopicCreation: options.allowAutoTopicCreation,
       ssl: this.config.ssl,
       sasl: this.config.sasl,
+      reauthenticationThreshold: this.config.reauthenticationThreshold,
     })
   }
 

@@ -113,8 +113,13 @@ export class Connection {
     return this.closedFlag
   }
 
-  /** Closes the connection at once (pending responses are lost, as when Kafka closes a channel). */
-  close(reason: string, level: WireLogLevel = 'warn'): void {
+  /**
+   * Closes the connection at once (pending responses are lost, as when Kafka closes a channel).
+   * `afterResponse`: the response just made must reach the client first (a failed SASL
+   * exchange), so the socket ends once it is written instead of being destroyed under it (on TLS
+   * the response is still being encrypted).
+   */
+  close(reason: string, level: WireLogLevel = 'warn', afterResponse = false): void {
     if (this.closedFlag) return
     this.closedFlag = true
     this.queue.length = 0
@@ -122,7 +127,8 @@ export class Connection {
     // The responses already made go first, as Kafka sent each before reading the next request.
     this.flush()
     this.abort.abort()
-    this.socket.destroy()
+    if (afterResponse) this.socket.destroySoon()
+    else this.socket.destroy()
     this.log(level, `closed the connection: ${reason}`)
   }
 
@@ -165,7 +171,7 @@ export class Connection {
         }
         const response = await this.handle(frame)
         if (response && !this.closedFlag) this.send(response)
-        if (this.sasl?.closeReason !== undefined) this.close(this.sasl.closeReason, 'info')
+        if (this.sasl?.closeReason !== undefined) this.close(this.sasl.closeReason, 'info', true)
         if (this.draining) await this.draining
       }
     } catch (error) {

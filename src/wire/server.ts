@@ -14,6 +14,7 @@ import { wireApis } from './apis/index.js'
 import { DEFAULT_MAX_REQUEST_BYTES } from './frame-decoder.js'
 import { kafkaRelease } from './kafka-versions.js'
 import { BrokerListener, type ListenerTls } from './listener.js'
+import { advertisedEndpoints, brokerListenerSpecs, ListenerConfigError, type BrokerListenerConfig, type ListenerSpec } from './broker-listeners.js'
 import type { TlsSettings } from './tls/tls-config.js'
 import { schemas } from './messages/index.js'
 import type { ApiSchema } from './protocol/schema.js'
@@ -37,6 +38,12 @@ export interface ListenOptions {
   readonly maxRequestBytes?: number
   /** Where connection-level events go. Default: warnings and errors on stderr. */
   readonly log?: WireLogger
+  /**
+   * Broker id -> that broker's own `listeners` and `advertised.listeners` (Kafka's per-broker
+   * configs; src/wire/broker-listeners.ts). A broker's own `listeners` bind exactly the ports
+   * they name (0: ephemeral).
+   */
+  readonly brokers?: Readonly<Record<number, BrokerListenerConfig>>
   /** The API mappings and schemas to serve (default: every one memkafka has); for tests. */
   readonly apis?: ReadonlyMap<number, WireApi>
   readonly schemas?: ReadonlyMap<number, ApiSchema>
@@ -86,9 +93,10 @@ const brokerStateEvents = new Set<TimelineEvent['type']>(['brokerStopped', 'brok
 export async function listen(cluster: ClusterModel, options: ListenOptions = {}): Promise<WireServer> {
   if (cluster.isClosed) throw new Error('cannot listen: the cluster is closed')
   // Every broker opens each of `listeners` (Kafka's config: NAME://host:port, the protocol by
-  // listener.security.protocol.map); the first is the one in-process clients use.
+  // listener.security.protocol.map), or its own (options.brokers); the cluster's first listener
+  // is the one in-process clients use.
   const configured = cluster.config.listenerConfig().listeners
-  const listenerSpecs = configured.length > 0 ? configured : [{ name: 'PLAINTEXT', host: '', port: 9092, securityProtocol: 'PLAINTEXT' }]
+  const listenerSpecs: readonly ListenerSpec[] = configured.length > 0 ? configured : [{ name: 'PLAINTEXT', host: '', port: 9092, securityProtocol: 'PLAINTEXT' }]
   const perBroker = listenerSpecs.length
   const securityProtocol = listenerSpecs[0]!.securityProtocol
   const host = options.host ?? '127.0.0.1'
@@ -97,6 +105,32 @@ export async function listen(cluster: ClusterModel, options: ListenOptions = {})
   if (!Number.isInteger(basePort) || basePort < 0 || basePort + lastOffset > 65535) {
     throw new RangeError(`port must be an integer from 0 to ${65535 - lastOffset} for ${cluster.brokers.length} brokers with ${perBroker} listener(s) each, got ${options.port}`)
   }
+  const protocols = new Map(
+    String(cluster.config.broker.get('listener.security.protocol.map')).split(',').filter((e) => e.includes(':')).map((e) => {
+      const [name, protocol] = e.split(':') as [string, string]
+      return [name.trim().toUpperCase(), protocol.trim().toUpperCase()] as const
+    }),
+  )
+  for (const id of Object.keys(options.brokers ?? {})) {
+    if (!cluster.brokers.some((b) => String(b.id) === id)) throw new ListenerConfigError(`listen: brokers.${id}: the cluster has no broker ${id}`)
+  }
+  /** Each broker's listeners (with the port it binds: its own, or derived from `port`) and advertised endpoints. */
+  const brokerPlans = cluster.brokers.map((broker, i) => {
+    const own = options.brokers?.[broker.id]
+    const specs = own?.listeners !== undefined ? brokerListenerSpecs(own.listeners, (name) => protocols.get(name)) : listenerSpecs
+    const ports = own?.listeners !== undefined ? specs.map((s) => s.port) : specs.map((_, j) => (basePort === 0 ? 0 : basePort + i * perBroker + j))
+    const advertisedText = own?.['advertised.listeners'] ?? (cluster.config.broker.get('advertised.listeners') as string | null)
+    if (own?.['advertised.listeners'] === undefined && advertisedText != null && cluster.brokers.length > 1) {
+      throw new ListenerConfigError('advertised.listeners names one address per listener, so with several brokers each needs its own: listen({ brokers: { <id>: { \'advertised.listeners\': ... } } }) or memkafka serve --broker-config <id>:advertised.listeners=...')
+    }
+    const names = specs.map((l) => l.name).sort().join(', ')
+    const clusterNames = listenerSpecs.map((l) => l.name).sort().join(', ')
+    if (names !== clusterNames) {
+      // Kafka allows it, and answers LISTENER_NOT_FOUND for the partitions such brokers lead: not modelled.
+      throw new ListenerConfigError(`broker ${broker.id}'s listeners (${names}) must have the same names as the cluster's listeners (${clusterNames}): memkafka does not model a listener only some brokers have`)
+    }
+    return { broker, specs, ports, advertisedEndpoints: advertisedEndpoints(advertisedText, specs) }
+  })
   const maxRequestBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES
   if (!Number.isInteger(maxRequestBytes) || maxRequestBytes < 1) throw new RangeError(`maxRequestBytes must be a positive integer, got ${maxRequestBytes}`)
   const advertisedHost = options.advertisedHost ?? (isWildcard(host) ? hostname() : host)
@@ -117,13 +151,13 @@ export async function listen(cluster: ClusterModel, options: ListenOptions = {})
   // shared by every TLS listener.
   let tls: ListenerTls | undefined
   let caPem: string | undefined
-  const tlsProtocol = listenerSpecs.find((l) => l.securityProtocol === 'SSL' || l.securityProtocol === 'SASL_SSL')?.securityProtocol
+  const tlsProtocol = brokerPlans.flatMap((p) => p.specs).find((l) => l.securityProtocol === 'SSL' || l.securityProtocol === 'SASL_SSL')?.securityProtocol
   if (tlsProtocol !== undefined) {
     // node:tls and the certificate code load only for a TLS listener: a plaintext server starts without them.
     const [nodeTls, { tlsSettings }, { certificateSubjectRfc2253 }] = await Promise.all([import('node:tls'), import('./tls/tls-config.js'), import('./tls/x500-principal.js')])
     let settings: TlsSettings
     try {
-      settings = tlsSettings(cluster, advertisedHost)
+      settings = tlsSettings(cluster, [advertisedHost, ...brokerPlans.flatMap((p) => [...p.advertisedEndpoints.values()].map((e) => e.host))])
       const options = {
         key: settings.key,
         cert: settings.cert,
@@ -141,24 +175,26 @@ export async function listen(cluster: ClusterModel, options: ListenOptions = {})
 
   // Kafka answers Metadata and FindCoordinator with the endpoints of the listener the request
   // came in on (the connection's listener name selects them): one address book per listener.
-  const addresses = new Map<string, Map<number, AdvertisedAddress>>(listenerSpecs.map((l) => [l.name, new Map()]))
-  const listeners = cluster.brokers.flatMap((broker) =>
-    listenerSpecs.map((spec) => {
+  const listenerNames = [...new Set(brokerPlans.flatMap((p) => p.specs.map((s) => s.name)))]
+  const addresses = new Map<string, Map<number, AdvertisedAddress>>(listenerNames.map((name) => [name, new Map()]))
+  const listeners = brokerPlans.flatMap(({ broker, specs, ports }) =>
+    specs.map((spec, j) => {
       const book = addresses.get(spec.name)!
       const advertised = (brokerId: number): AdvertisedAddress | undefined => book.get(brokerId)
       const protocolTls = spec.securityProtocol === 'SSL' || spec.securityProtocol === 'SASL_SSL' ? tls : undefined
       const connectionOptions = { cluster, brokerId: broker.id, apis, supportedVersions, advertised, maxRequestBytes, log, asVersion, securityProtocol: spec.securityProtocol }
-      return { spec, listener: new BrokerListener(broker, connectionOptions, protocolTls) }
+      return { spec, bindHost: spec.host !== '' && options.brokers?.[broker.id]?.listeners !== undefined ? spec.host : host, port: ports[j]!, listener: new BrokerListener(broker, connectionOptions, protocolTls) }
     }),
   )
-  // Broker i's listener j on port + i * (listeners per broker) + j: with one listener, port + i.
-  const opened = await Promise.allSettled(listeners.map(({ listener }, k) => listener.listen(host, basePort === 0 ? 0 : basePort + k)))
+  const opened = await Promise.allSettled(listeners.map(({ listener, bindHost, port }) => listener.listen(bindHost, port)))
   const failure = opened.find((r): r is PromiseRejectedResult => r.status === 'rejected')
   if (failure) {
     await Promise.all(listeners.map(({ listener }) => listener.close()))
     throw failure.reason
   }
-  for (const { spec, listener } of listeners) addresses.get(spec.name)!.set(listener.broker.id, { host: advertisedHost, port: listener.port })
+  const advertisedOf = (brokerId: number, name: string, boundPort: number): AdvertisedAddress =>
+    brokerPlans.find((p) => p.broker.id === brokerId)!.advertisedEndpoints.get(name) ?? { host: advertisedHost, port: boundPort }
+  for (const { spec, listener } of listeners) addresses.get(spec.name)!.set(listener.broker.id, advertisedOf(listener.broker.id, spec.name, listener.port))
 
   // A broker that stops, is cut off or restarts loses its connections; a stopped broker's port
   // closes until it starts again, and a running but unreachable one refuses new connections
@@ -180,15 +216,17 @@ export async function listen(cluster: ClusterModel, options: ListenOptions = {})
   }
   const removeCloseListener = cluster.onClose(() => void close())
 
-  const endpoints = listenerSpecs.map((spec) => {
-    const own = listeners.filter((l) => l.spec.name === spec.name)
-    const brokers = own.map(({ listener }) => ({ id: listener.broker.id, host: advertisedHost, port: listener.port }))
-    return { name: spec.name, securityProtocol: spec.securityProtocol, brokers, bootstrapBrokers: brokers.map((b) => formatAddress(b.host, b.port)) }
+  const endpoints = listenerNames.map((name) => {
+    const own = listeners.filter((l) => l.spec.name === name)
+    const brokers = own.map(({ listener }) => ({ id: listener.broker.id, ...advertisedOf(listener.broker.id, name, listener.port) }))
+    return { name, securityProtocol: own[0]!.spec.securityProtocol, brokers, bootstrapBrokers: brokers.map((b) => formatAddress(b.host, b.port)) }
   })
-  for (const e of endpoints) {
-    for (const b of e.brokers) log({ level: 'info', message: `listening on ${formatAddress(host, b.port)} (${e.name}, advertised as ${formatAddress(b.host, b.port)})`, brokerId: b.id })
+  for (const { spec, listener, bindHost } of listeners) {
+    const a = advertisedOf(listener.broker.id, spec.name, listener.port)
+    log({ level: 'info', message: `listening on ${formatAddress(bindHost, listener.port)} (${spec.name}, advertised as ${formatAddress(a.host, a.port)})`, brokerId: listener.broker.id })
   }
-  const first = endpoints[0]!
+  // The first listener of the cluster's `listeners` (the in-process one), else the first there is.
+  const first = endpoints.find((e) => e.name === listenerSpecs[0]!.name) ?? endpoints[0]!
   return {
     bootstrapBrokers: first.bootstrapBrokers,
     brokers: first.brokers,

@@ -99,6 +99,27 @@ describe('memkafka serve with SASL', () => {
     await admin.disconnect()
   })
 
+  it('--broker-config: each broker its own listeners and advertised.listeners; bad ones refused with exit code 2', async () => {
+    const { output } = await serve([
+      '--brokers', '2', '--port', '0',
+      '--broker-config', '0:listeners=PLAINTEXT://127.0.0.1:0', '--broker-config', '0:advertised.listeners=PLAINTEXT://kafka-0.example:19092',
+      '--broker-config', '1:advertised.listeners=PLAINTEXT://kafka-1.example:19093',
+    ])
+    expect(output()).toMatch(/bootstrap: kafka-0\.example:19092,kafka-1\.example:19093/)
+    expect(output()).toMatch(/advertised as kafka-1\.example:19093/)
+    for (const [args, reason] of [
+      [['--broker-config', '0:num.partitions=3'], /takes listeners or advertised.listeners/],
+      [['--broker-config', '3:listeners=PLAINTEXT://:0'], /there is no broker 3/],
+      [['--broker-config', '0:advertised.listeners=SSL://x:1'], /subset of the ones defined in listeners/],
+    ] as const) {
+      const run = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args])
+      let err = ''
+      run.stderr.on('data', (d: Buffer) => void (err += d.toString()))
+      expect(await new Promise<number | null>((resolve) => run.on('exit', resolve)), args.join(' ')).toBe(2)
+      expect(err).toMatch(reason)
+    }
+  })
+
   it('--topic with an authorizer: serve creates its topics as the cluster operator; clients still need ACLs', async () => {
     // Before the fix serve exited 2 here: "cannot create topic orders: TOPIC_AUTHORIZATION_FAILED".
     const { bootstrap, output } = await serve([

@@ -13,6 +13,7 @@ import type { GroupCoordinator } from '../group/group-coordinator.js'
 import type { TransactionCoordinator } from '../txn/transaction-coordinator.js'
 import type { ReplicaManager } from '../replication/replica-manager.js'
 import type { StandardAuthorizer } from '../security/standard-authorizer.js'
+import type { ScramCredentialStore } from '../security/scram-credential.js'
 
 export interface BrokerContext {
   readonly clock: Clock
@@ -23,8 +24,8 @@ export interface BrokerContext {
   readonly replicaManager: ReplicaManager
   readonly transactions: TransactionCoordinator
   readonly config: ClusterConfig
-  /** The part of ClusterSecurity the ACL APIs use (ClusterSecurity itself depends on ClusterModel). */
-  readonly security: { readonly authorizationEnabled: boolean; readonly authorizer: StandardAuthorizer }
+  /** The part of ClusterSecurity the ACL and SCRAM credential APIs use (ClusterSecurity itself depends on ClusterModel). */
+  readonly security: { readonly authorizationEnabled: boolean; readonly authorizer: StandardAuthorizer } & ScramCredentialStore
   readonly brokerConfig: { autoCreateTopicsEnable: boolean; deleteTopicEnable: boolean }
   broker(id: number): Broker | undefined
   isBrokerAlive(id: number): boolean

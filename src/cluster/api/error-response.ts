@@ -85,6 +85,12 @@ export function errorResponse<K extends ApiName>(request: RequestOf<K> & { reado
         return { errorCode, errorMessage, resources: [] }
       case 'DeleteAcls':
         return { filterResults: r.filters.map(() => ({ errorCode, errorMessage, matchingAcls: [] })) }
+      case 'DescribeUserScramCredentials':
+        // DescribeUserScramCredentialsRequest.getErrorResponse: the error at the top and once per user asked, with no name.
+        return { errorCode, errorMessage, results: (r.users ?? []).map(() => ({ user: '', errorCode, errorMessage, credentialInfos: [] })) }
+      case 'AlterUserScramCredentials':
+        // AlterUserScramCredentialsRequest.getErrorResponse: once per distinct user, sorted.
+        return { results: [...new Set([...r.deletions, ...r.upsertions].map((c) => c.name))].sort().map((user) => ({ user, errorCode, errorMessage })) }
       default:
         // Every API must have a case: a request whose type has none fails to compile here.
         return unreachable(r)

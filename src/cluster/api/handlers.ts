@@ -37,6 +37,8 @@ import { handleDescribeTransactions } from './describe-transactions.js'
 import { handleListTransactions } from './list-transactions.js'
 import { handleCreateAcls } from './create-acls.js'
 import { handleDescribeAcls } from './describe-acls.js'
+import { handleDescribeUserScramCredentials } from './describe-user-scram-credentials.js'
+import { handleAlterUserScramCredentials } from './alter-user-scram-credentials.js'
 import { handleDeleteAcls } from './delete-acls.js'
 
 export type Handler<K extends ApiName> = (cluster: BrokerContext, brokerId: number, request: RequestOf<K>) => ResponseOf<K> | Promise<ResponseOf<K>>
@@ -77,4 +79,6 @@ export const handlers: { readonly [K in ApiName]: Handler<K> } = {
   CreateAcls: handleCreateAcls,
   DescribeAcls: handleDescribeAcls,
   DeleteAcls: handleDeleteAcls,
+  DescribeUserScramCredentials: handleDescribeUserScramCredentials,
+  AlterUserScramCredentials: handleAlterUserScramCredentials,
 }

@@ -745,6 +745,9 @@ export interface DeleteAclsResponse {
 
 // ---------------------------------------------------------------------------------------------
 
+import type { AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse, DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse } from './scram-credential-messages.js'
+export type * from './scram-credential-messages.js'
+
 /** Every API the cluster answers, request and response side by side. */
 export interface Apis {
   Produce: [ProduceRequest, ProduceResponse]
@@ -782,6 +785,8 @@ export interface Apis {
   CreateAcls: [CreateAclsRequest, CreateAclsResponse]
   DescribeAcls: [DescribeAclsRequest, DescribeAclsResponse]
   DeleteAcls: [DeleteAclsRequest, DeleteAclsResponse]
+  DescribeUserScramCredentials: [DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse]
+  AlterUserScramCredentials: [AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse]
 }
 export type ApiName = keyof Apis
 export type RequestOf<K extends ApiName> = Apis[K][0]

@@ -20,6 +20,7 @@ import {
   type ConfigType,
   type ConfigValueTypes,
 } from './config-definition.js'
+import { jaasConfigProblem } from '../security/jaas-config.js'
 import { BROKER_COMPRESSION_TYPES, MESSAGE_FORMAT_VERSION_VALIDATOR } from './topic-configs.js'
 
 type BrokerConfigDefinitionOf<N extends string, T extends ConfigType, D extends string | null> = ConfigDefinition<N, T> & {
@@ -48,8 +49,10 @@ export const BROKER_CONFIG_DEFINITIONS = [
   broker({ name: 'super.users', type: 'STRING', default: '', documentation: 'Principals allowed everything, separated by semicolons (User:admin;User:ops).' }),
   broker({ name: 'allow.everyone.if.no.acl.found', type: 'BOOLEAN', default: 'false', documentation: 'Whether a resource with no ACL at all is open to everyone (otherwise only super users may use it).' }),
   broker({ name: 'listeners', type: 'STRING', default: 'PLAINTEXT://:9092', documentation: 'The listeners, NAME://host:port separated by commas; the in-process clients connect to the first one, with its security protocol (listener.security.protocol.map).' }),
+  broker({ name: 'advertised.listeners', type: 'STRING', default: null, documentation: 'NAME://host:port for listeners whose address clients must be given differently from where the broker binds (Metadata, FindCoordinator, DescribeCluster). Names must be among listeners. Per broker: with several brokers, give each its own (cluster.listen({ brokers: { id: { advertised.listeners } } }), memkafka serve --broker-config id:advertised.listeners=...).' }),
   broker({ name: 'listener.security.protocol.map', type: 'STRING', default: 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL', documentation: 'The security protocol of each listener name.' }),
-  broker({ name: 'sasl.enabled.mechanisms', type: 'LIST', default: 'GSSAPI', validator: validList('GSSAPI', 'PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'), documentation: 'The SASL mechanisms the SASL listeners accept (memkafka implements PLAIN and SCRAM-SHA-256/512; GSSAPI is only the default, no client here speaks it).' }),
+  broker({ name: 'sasl.enabled.mechanisms', type: 'LIST', default: 'GSSAPI', validator: validList('GSSAPI', 'PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'), documentation: 'The SASL mechanisms the SASL listeners accept (memkafka implements PLAIN, SCRAM-SHA-256/512 and OAUTHBEARER with unsecured JWS tokens; GSSAPI is only the default, no client here speaks it).' }),
+  broker({ name: 'sasl.jaas.config', type: 'PASSWORD', default: null, validator: { kind: 'custom', description: 'a JAAS configuration entry', check: (value) => jaasConfigProblem(value as string | null) }, documentation: 'JAAS login modules for the SASL listeners: PlainLoginModule user_<name>="<password>" entries (PLAIN users) and OAuthBearerLoginModule unsecuredValidator* options (principal and scope claim names, required scope, allowable clock skew). Kafka brokers take it per listener and mechanism (listener.name.<listener>.<mechanism>.sasl.jaas.config); memkafka takes it once, for every SASL listener.' }),
   broker({ name: 'connections.max.reauth.ms', type: 'LONG', default: '0', documentation: 'KIP-368: the lifetime of a SASL session (SaslAuthenticate v1+ tells the client); a request on an expired session that is not a re-authentication closes the connection. 0: no expiry.' }),
   // TLS key material (KIP-651: PEM key stores and trust stores given inline or as files). Keys,
   // inline certificates and passwords are PASSWORD configs: DescribeConfigs hides their values.

@@ -10,7 +10,9 @@ import { ANONYMOUS_PRINCIPAL, StandardAuthorizer, type Session } from './standar
 import { authorizeAndHandle, type Next } from './request-authorization.js'
 import { ScramMechanisms, scramCredential, scramSaltedPasswordMatches, type ScramCredential, type ScramMechanism } from './scram-credential.js'
 import { formatBinding } from './acl.js'
+import { createSaslServer } from './sasl-server.js'
 import { ErrorCode } from '../error-codes.js'
+import { jaasSettings, type JaasSettings, type OAuthBearerValidatorOptions } from './jaas-config.js'
 
 /** The client address an in-process client has: it runs in this process. */
 export const IN_PROCESS_HOST = '127.0.0.1'
@@ -87,11 +89,27 @@ export class ClusterSecurity {
     return [...this.scram.keys()]
   }
 
-  /** PLAIN: the JAAS user's password must match exactly (PlainServerCallbackHandler). */
+  /** PLAIN: the JAAS user's password must match exactly (PlainServerCallbackHandler); users of sasl.jaas.config's PlainLoginModule too. */
   checkPlain(name: string, password: string): boolean {
-    const expected = this.plainPasswords.get(name)
+    const expected = this.plainPasswords.get(name) ?? this.jaas().plainUsers.get(name)
     return expected !== undefined && expected === password
   }
+
+  /** The OAUTHBEARER unsecured validator's options (sasl.jaas.config's OAuthBearerLoginModule, else Kafka's defaults). */
+  oauthBearerOptions(): OAuthBearerValidatorOptions {
+    return this.jaas().oauthBearer
+  }
+
+  /** The cluster clock's now, against which tokens are validated. */
+  now(): number {
+    return this.cluster.clock.now()
+  }
+
+  /** sasl.jaas.config is a static broker config: read once. */
+  private jaas(): JaasSettings {
+    return (this.jaasCache ??= jaasSettings(this.cluster.config.broker.get('sasl.jaas.config') as string | null))
+  }
+  private jaasCache: JaasSettings | undefined
 
   /**
    * SCRAM proves knowledge of the salted password; in-process the facade, holding the password,
@@ -140,6 +158,22 @@ export class ClusterSecurity {
     if (ok) return { principal: `User:${username}` }
     this.recordAuthenticationFailure(brokerId, host, mechanism, failure)
     return { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: failure }
+  }
+
+  /**
+   * One token of a SASL exchange for the in-process door, through the same SaslServer the wire
+   * uses (OAUTHBEARER: the client's message carries its token): the principal, a challenge the
+   * exchange continues with, or the failure message (on the timeline, as the broker logs it).
+   */
+  evaluateInProcess(brokerId: number, host: string, mechanism: string, token: Buffer): { principal: string; credentialExpiresAt?: number | undefined } | { challenge: Buffer } | { errorCode: number; errorMessage: string } {
+    const server = this.cluster.config.listenerConfig().saslMechanisms.includes(mechanism) ? createSaslServer(mechanism, this) : undefined
+    if (!server) return { errorCode: ErrorCode.UNSUPPORTED_SASL_MECHANISM, errorMessage: `Unsupported SASL mechanism ${mechanism}` }
+    const step = server.evaluate(token)
+    if ('failed' in step) {
+      this.recordAuthenticationFailure(brokerId, host, mechanism, step.failed)
+      return { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: step.failed }
+    }
+    return step.done ? { principal: step.principal, credentialExpiresAt: step.credentialExpiresAt } : { challenge: step.challenge }
   }
 
   recordAuthenticationFailure(brokerId: number, host: string, mechanism: string, reason: string): void {

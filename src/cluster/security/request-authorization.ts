@@ -25,6 +25,8 @@ const TOPIC_DENIED = ErrorCode.TOPIC_AUTHORIZATION_FAILED
 const GROUP_DENIED = ErrorCode.GROUP_AUTHORIZATION_FAILED
 const CLUSTER_DENIED = ErrorCode.CLUSTER_AUTHORIZATION_FAILED
 const TXN_DENIED = ErrorCode.TRANSACTIONAL_ID_AUTHORIZATION_FAILED
+/** Errors.CLUSTER_AUTHORIZATION_FAILED's own message, which the SCRAM credential APIs' error responses carry. */
+const CLUSTER_DENIED_MESSAGE = 'Cluster authorization failed.'
 
 /**
  * Authorizes one request and answers it (through `next` for what is allowed). Produce and
@@ -178,6 +180,11 @@ async function authorizeRequest<K extends ApiName>(ctx: AuthorizationContext, re
       return cluster(Op.ALTER) ? next(request) : denyAll(CLUSTER_DENIED)
     case 'DescribeAcls':
       return cluster(Op.DESCRIBE) ? next(request) : denyAll(CLUSTER_DENIED)
+    // KafkaApis.handleDescribeUserScramCredentialsRequest / ControllerApis.handleAlterUserScramCredentials.
+    case 'DescribeUserScramCredentials':
+      return cluster(Op.DESCRIBE) ? next(request) : errorResponse<K>(request, CLUSTER_DENIED, CLUSTER_DENIED_MESSAGE)
+    case 'AlterUserScramCredentials':
+      return cluster(Op.ALTER) ? next(request) : errorResponse<K>(request, CLUSTER_DENIED, CLUSTER_DENIED_MESSAGE)
     default:
       return unreachable(r)
   }

@@ -12,10 +12,11 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { ClusterSecurity } from './cluster-security.js'
 import { hash, hmac, type ScramMechanism } from './scram-credential.js'
+import { jsonErrorResponse, parseClientInitialResponse, validateUnsecuredJws } from './oauth-bearer.js'
 
 export type SaslStep =
   | { readonly done: false; readonly challenge: Buffer }
-  | { readonly done: true; readonly principal: string; readonly challenge: Buffer }
+  | { readonly done: true; readonly principal: string; readonly challenge: Buffer; /** When the credential itself expires (cluster clock, ms): an OAUTHBEARER token's exp. */ readonly credentialExpiresAt?: number }
   | { readonly failed: string }
 
 export interface SaslServer {
@@ -23,11 +24,12 @@ export interface SaslServer {
   evaluate(token: Buffer): SaslStep
 }
 
-export const SUPPORTED_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const
+export const SUPPORTED_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'] as const
 
 export function createSaslServer(mechanism: string, security: ClusterSecurity): SaslServer | undefined {
   if (mechanism === 'PLAIN') return new PlainSaslServer(security)
   if (mechanism === 'SCRAM-SHA-256' || mechanism === 'SCRAM-SHA-512') return new ScramSaslServer(mechanism, security)
+  if (mechanism === 'OAUTHBEARER') return new OAuthBearerSaslServer(security)
   return undefined
 }
 
@@ -137,4 +139,35 @@ function parseAttributes(text: string): Map<string, string> {
     if (!out.has(part[0]!)) out.set(part[0]!, part.slice(2))
   }
   return out
+}
+
+/** OAuthBearerSaslServer with the unsecured validator (see oauth-bearer.ts). */
+class OAuthBearerSaslServer implements SaslServer {
+  readonly mechanism = 'OAUTHBEARER'
+  /** The JSON error challenge sent for an invalid token, awaiting the client's 0x01. */
+  private errorMessage: string | undefined
+  private complete = false
+  private readonly failure = 'Authentication failed during authentication due to invalid credentials with SASL mechanism OAUTHBEARER'
+
+  constructor(private readonly security: ClusterSecurity) {}
+
+  evaluate(token: Buffer): SaslStep {
+    if (this.complete) return { failed: this.failure }
+    if (token.length === 1 && token[0] === 1 && this.errorMessage !== undefined) return { failed: this.errorMessage }
+    this.errorMessage = undefined
+    const response = parseClientInitialResponse(token.toString('utf8'))
+    if ('invalid' in response) return { failed: this.failure }
+    const validation = validateUnsecuredJws(response.tokenValue, this.security.oauthBearerOptions(), this.security.now())
+    if ('failure' in validation) {
+      this.errorMessage = jsonErrorResponse(validation.failureScope !== undefined ? 'insufficient_scope' : 'invalid_token', validation.failureScope)
+      return { done: false, challenge: Buffer.from(this.errorMessage, 'utf8') }
+    }
+    if (response.authorizationId !== '' && response.authorizationId !== validation.principalName) {
+      return {
+        failed: `Authentication failed: Client requested an authorization id (${response.authorizationId}) that is different from the token's principal name (${validation.principalName})`,
+      }
+    }
+    this.complete = true
+    return { done: true, principal: `User:${validation.principalName}`, challenge: Buffer.alloc(0), credentialExpiresAt: validation.lifetimeMs }
+  }
 }

@@ -27,6 +27,14 @@ export interface ScramCredential {
   readonly iterations: number
 }
 
+/** Where the brokers keep SCRAM credentials (ClusterSecurity): what the credential APIs read and change. */
+export interface ScramCredentialStore {
+  scramCredential(name: string, mechanism: ScramMechanism): ScramCredential | undefined
+  setScramCredential(name: string, mechanism: ScramMechanism, credential: ScramCredential): void
+  deleteScramCredential(name: string, mechanism: ScramMechanism): boolean
+  scramUsers(): string[]
+}
+
 export function hashName(mechanism: ScramMechanism): 'sha256' | 'sha512' {
   return mechanism === 'SCRAM-SHA-256' ? 'sha256' : 'sha512'
 }

@@ -39,6 +39,8 @@ import { createPartitionsApi } from './37-create-partitions.js'
 import { deleteGroupsApi } from './42-delete-groups.js'
 import { incrementalAlterConfigsApi } from './44-incremental-alter-configs.js'
 import { offsetDeleteApi } from './47-offset-delete.js'
+import { describeUserScramCredentialsApi } from './50-describe-user-scram-credentials.js'
+import { alterUserScramCredentialsApi } from './51-alter-user-scram-credentials.js'
 import { describeClusterApi } from './60-describe-cluster.js'
 import { describeProducersApi } from './61-describe-producers.js'
 import { describeTransactionsApi } from './65-describe-transactions.js'
@@ -81,6 +83,8 @@ export const wireApis: ReadonlyMap<number, WireApi> = new Map<number, WireApi>(
     deleteGroupsApi,
     incrementalAlterConfigsApi,
     offsetDeleteApi,
+    describeUserScramCredentialsApi,
+    alterUserScramCredentialsApi,
     describeClusterApi,
     describeProducersApi,
     describeTransactionsApi,

@@ -39,6 +39,8 @@ import { createPartitions } from './37-create-partitions.js'
 import { deleteGroups } from './42-delete-groups.js'
 import { incrementalAlterConfigs } from './44-incremental-alter-configs.js'
 import { offsetDelete } from './47-offset-delete.js'
+import { describeUserScramCredentials } from './50-describe-user-scram-credentials.js'
+import { alterUserScramCredentials } from './51-alter-user-scram-credentials.js'
 import { describeCluster } from './60-describe-cluster.js'
 import { describeProducers } from './61-describe-producers.js'
 import { describeTransactions } from './65-describe-transactions.js'
@@ -81,6 +83,8 @@ export const schemas: ReadonlyMap<number, ApiSchema> = new Map<number, ApiSchema
     deleteGroups,
     incrementalAlterConfigs,
     offsetDelete,
+    describeUserScramCredentials,
+    alterUserScramCredentials,
     describeCluster,
     describeProducers,
     describeTransactions,

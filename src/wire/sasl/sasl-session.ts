@@ -65,7 +65,10 @@ export class SaslSession {
     }
     if (this.state === 'handshake' && (apiKey === API_VERSIONS || apiKey === SASL_HANDSHAKE)) return undefined
     if (this.state === 'authenticate' && apiKey === SASL_AUTHENTICATE) return undefined
-    return `Unexpected Kafka request of type ${name} during SASL ${this.state === 'handshake' ? 'handshake' : 'authentication'}`
+    const reason = `Unexpected Kafka request of type ${name} during SASL ${this.state === 'handshake' ? 'handshake' : 'authentication'}`
+    // An IllegalSaslStateException: the broker logs it as a failed authentication.
+    if (this.state === 'handshake' || this.state === 'authenticate') this.fail(this.server?.mechanism ?? 'UNKNOWN', reason)
+    return reason
   }
 
   enabledMechanisms(): string[] {
@@ -96,10 +99,22 @@ export class SaslSession {
     const step = this.step(token)
     if ('failed' in step) return { errorCode: ErrorCode.SASL_AUTHENTICATION_FAILED, errorMessage: step.failed, authBytes: Buffer.alloc(0), sessionLifetimeMs: 0 }
     if (this.state !== 'complete') return { errorCode: 0, errorMessage: null, authBytes: step.challenge, sessionLifetimeMs: 0 }
-    // KIP-368: the session lasts connections.max.reauth.ms (0, Kafka's default: for ever).
-    const lifetimeMs = this.cluster.config.broker.get('connections.max.reauth.ms') as number
-    this.expiresAt = lifetimeMs > 0 ? this.cluster.clock.now() + lifetimeMs : undefined
-    return { errorCode: 0, errorMessage: null, authBytes: step.challenge, sessionLifetimeMs: lifetimeMs }
+    return { errorCode: 0, errorMessage: null, authBytes: step.challenge, sessionLifetimeMs: this.startSession(step.credentialExpiresAt) }
+  }
+
+  /**
+   * KIP-368 (SaslServerAuthenticator.calcCompletionTimesAndReturnSessionLifetimeMs): the session
+   * lasts connections.max.reauth.ms (0, Kafka's default: for ever), and no longer than the
+   * credential itself (an OAUTHBEARER token's exp), which limits it even when that config is 0.
+   */
+  private startSession(credentialExpiresAt: number | undefined): number {
+    const now = this.cluster.clock.now()
+    const maxReauthMs = this.cluster.config.broker.get('connections.max.reauth.ms') as number
+    let lifetimeMs = 0
+    if (credentialExpiresAt !== undefined) lifetimeMs = Math.max(0, maxReauthMs > 0 ? Math.min(credentialExpiresAt - now, maxReauthMs) : credentialExpiresAt - now)
+    else if (maxReauthMs > 0) lifetimeMs = maxReauthMs
+    this.expiresAt = credentialExpiresAt !== undefined || maxReauthMs > 0 ? now + lifetimeMs : undefined
+    return lifetimeMs
   }
 
   /** One raw token after SaslHandshake v0: the framed answer, or undefined (then closeReason is set). */
@@ -107,16 +122,13 @@ export class SaslSession {
     const step = this.step(token)
     if ('failed' in step) return undefined
     // A v0 client cannot learn the lifetime nor re-authenticate; its session expires all the same (KIP-368).
-    if (this.state === 'complete') {
-      const lifetimeMs = this.cluster.config.broker.get('connections.max.reauth.ms') as number
-      this.expiresAt = lifetimeMs > 0 ? this.cluster.clock.now() + lifetimeMs : undefined
-    }
+    if (this.state === 'complete') this.startSession(step.credentialExpiresAt)
     const size = Buffer.alloc(4)
     size.writeInt32BE(step.challenge.length)
     return [size, step.challenge]
   }
 
-  private step(token: Buffer): { challenge: Buffer } | { failed: string } {
+  private step(token: Buffer): { challenge: Buffer; credentialExpiresAt?: number | undefined } | { failed: string } {
     if (!this.server) return this.fail('UNKNOWN', 'SASL token before a handshake')
     const step = this.server.evaluate(token)
     if ('failed' in step) return this.fail(this.server.mechanism, step.failed)
@@ -128,6 +140,7 @@ export class SaslSession {
       }
       this.principal = step.principal
       this.state = 'complete'
+      return { challenge: step.challenge, credentialExpiresAt: step.credentialExpiresAt }
     }
     return { challenge: step.challenge }
   }

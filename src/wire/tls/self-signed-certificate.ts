@@ -174,10 +174,10 @@ export function issueCertificate(
   return { certificatePem: toPem('CERTIFICATE', der), keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string }
 }
 
-/** The key material of a TLS listener with nothing configured: a new CA and a server certificate for `advertisedHost`. */
-export function selfSignedServerMaterial(advertisedHost: string): ServerKeyMaterial {
+/** The key material of a TLS listener with nothing configured: a new CA and a server certificate for the advertised host(s). */
+export function selfSignedServerMaterial(advertisedHosts: string | readonly string[]): ServerKeyMaterial {
   const ca = createCertificateAuthority()
-  const leaf = issueCertificate(ca, { hosts: [advertisedHost, 'localhost', '127.0.0.1', '::1'], usage: 'server' })
+  const leaf = issueCertificate(ca, { hosts: [...(typeof advertisedHosts === 'string' ? [advertisedHosts] : advertisedHosts), 'localhost', '127.0.0.1', '::1'], usage: 'server' })
   return { caPem: ca.certificatePem, certificatePem: leaf.certificatePem, keyPem: leaf.keyPem }
 }
 

@@ -29,7 +29,7 @@ export interface TlsSettings {
 export class TlsConfigError extends Error {}
 
 /** Reads the ssl.* configs; throws TlsConfigError naming the config at fault. */
-export function tlsSettings(cluster: ClusterModel, advertisedHost: string): TlsSettings {
+export function tlsSettings(cluster: ClusterModel, advertisedHost: string | readonly string[]): TlsSettings {
   const get = (name: string): string | null => {
     const value = cluster.config.broker.get(name as never) as unknown
     return value === null || value === undefined || value === '' ? null : String(value)

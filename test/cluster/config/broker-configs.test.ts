@@ -23,6 +23,8 @@ const KAFKA_3_7_BROKER_DEFAULTS: Record<string, [string, string | null]> = {
   listeners: ['STRING', 'PLAINTEXT://:9092'],
   'listener.security.protocol.map': ['STRING', 'PLAINTEXT:PLAINTEXT,SSL:SSL,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL'],
   'sasl.enabled.mechanisms': ['LIST', 'GSSAPI'],
+  'sasl.jaas.config': ['PASSWORD', null],
+  'advertised.listeners': ['STRING', null],
   'connections.max.reauth.ms': ['LONG', '0'],
   'ssl.client.auth': ['STRING', 'none'],
   'ssl.key.password': ['PASSWORD', null],

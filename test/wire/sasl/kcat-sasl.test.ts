@@ -43,3 +43,28 @@ describe.skipIf(!existsSync(KCAT))('SASL on the wire with kcat (librdkafka 2.0.2
     })
   }
 })
+
+describe.skipIf(!existsSync(KCAT))('OAUTHBEARER on the wire with kcat (librdkafka 2.0.2)', () => {
+  it("librdkafka's unsecured JWT (enable.sasl.oauthbearer.unsecure.jwt) authenticates as its principal; a required scope it lacks is refused", async () => {
+    cluster = new Cluster({
+      brokers: 1,
+      clock: new SystemClock(),
+      seed: 9,
+      brokerConfig: {
+        listeners: 'SASL_PLAINTEXT://:9092',
+        'sasl.enabled.mechanisms': 'OAUTHBEARER',
+        'sasl.jaas.config': 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredValidatorRequiredScope="orders";',
+      } as never,
+    })
+    const server = await cluster.listen({ log: () => {} })
+    close = () => server.close()
+    const common = ['-b', server.bootstrapBrokers[0]!, '-X', 'security.protocol=SASL_PLAINTEXT', '-X', 'sasl.mechanisms=OAUTHBEARER', '-X', 'enable.sasl.oauthbearer.unsecure.jwt=true']
+    const produced = await kcat([...common, '-X', 'sasl.oauthbearer.config=principal=alice scope=orders', '-P', '-t', 'orders'], 'one\n')
+    expect(produced.code, produced.stderr).toBe(0)
+    expect(cluster.describe().topics.find((t) => t.name === 'orders')!.partitions[0]!.logEndOffset).toBe(1)
+    const refused = await kcat([...common, '-X', 'sasl.oauthbearer.config=principal=bob scope=other', '-P', '-t', 'orders', '-m', '3'], 'two\n')
+    expect(refused.code).not.toBe(0)
+    expect(refused.stderr).toMatch(/insufficient_scope/)
+    expect(cluster.describe().topics.find((t) => t.name === 'orders')!.partitions[0]!.logEndOffset).toBe(1)
+  })
+})
