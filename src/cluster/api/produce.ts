@@ -8,6 +8,7 @@
 import { ErrorCode, type ErrorName } from '../error-codes.js'
 import { RecordBatch, type BatchProducerInfo } from '../log/record-batch.js'
 import type { BrokerContext } from './broker-context.js'
+import type { TimelineEventInput } from '../timeline.js'
 import type { Partition } from '../partition/partition.js'
 import type { Topic } from '../metadata/topic.js'
 import type { ProducePartitionData, ProducePartitionResponse, ProduceRequest, ProduceResponse, ProduceTopicResponse } from './messages.js'
@@ -140,7 +141,9 @@ function produceToPartition(
   leader.appended(batch)
   // Followers fetch (at once, unless a fault slows them); the high watermark follows the ISR.
   cluster.replicaManager.afterLeaderAppend(partition, batch.baseOffset)
-  cluster.eventLog.record({ type: 'produced', topic: topicName, partition: data.index, baseOffset: batch.baseOffset, count: batch.count, acks })
+  // `time` is stamped by the timeline; present from the start, the event keeps one shape (no
+  // property added to a fresh object on every produce).
+  cluster.eventLog.record({ type: 'produced', topic: topicName, partition: data.index, baseOffset: batch.baseOffset, count: batch.count, acks, time: 0 } as TimelineEventInput)
   const success = (): ProducePartitionResponse => ({
     index: data.index,
     errorCode: ErrorCode.NONE,
