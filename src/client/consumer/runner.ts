@@ -369,7 +369,7 @@ export class Runner {
       highWatermark: batch.highWatermark,
       offsetLag: batch.offsetLag(),
       offsetLagLow: batch.offsetLagLow(),
-      batchSize: batch.messages.length,
+      batchSize: batch.size(),
       firstOffset: batch.firstOffset(),
       lastOffset: batch.lastOffset(),
     }
@@ -382,7 +382,8 @@ export class Runner {
       if (this.options.eachMessage) {
         const eachMessage = this.options.eachMessage
         const key = ConsumerGroup.partitionKey(topic, partition)
-        for (const message of batch.messages) {
+        // One message built at a time: a batch's messages need not all be alive together.
+        for (const message of batch.eachMessages()) {
           if (!this.running || group.hasSeekOffset(topic, partition)) break
           try {
             await eachMessage({ topic, partition, message, heartbeat, pause })
