@@ -86,11 +86,11 @@ export class ReplicaManager {
   /**
    * After the leader appended at `previousLogEnd`: followers fetch, the HW moves, lagging
    * followers are watched. A follower that was caught up and is still fetching (even slowly)
-   * was caught up as of now; one whose fetching stopped keeps the time it stopped.
+   * was caught up as of now; one whose fetching stopped keeps the time it stopped. `now` is the
+   * append's time when the caller has read the clock already (the request is one instant).
    */
-  afterLeaderAppend(partition: Partition, previousLogEnd: number): void {
+  afterLeaderAppend(partition: Partition, previousLogEnd: number, now: number = this.ctx.clock.now()): void {
     const leaderId = partition.leader
-    const now = this.ctx.clock.now()
     // Looked up once per append, not once per follower and batch (issue 15).
     const settings = this.ctx.settingsOf(partition.topic)
     const leaderReachable = leaderId !== -1 && this.ctx.isReachable(leaderId)
