@@ -22,83 +22,24 @@ export interface KafkaMessage {
   isControlRecord: boolean
 }
 
-/** The records [start, end) of one log batch that the consumer receives. */
-interface Span {
-  readonly batch: RecordBatch
-  readonly start: number
-  readonly end: number
-}
-
 export class Batch {
   readonly topic: string
   readonly partition: number
   readonly highWatermark: string
-  /** Where the messages come from: built into kafkajs messages only when asked for. */
-  private readonly spans: readonly Span[]
-  private readonly count: number
+  readonly messages: KafkaMessage[]
   /** The last offset fetched before filtering (control records included). */
   private readonly lastFetchedOffset: number | undefined
-  private built: KafkaMessage[] | undefined
 
-  constructor(topic: string, partition: number, highWatermark: number, spans: readonly Span[], count: number, lastFetchedOffset: number | undefined) {
+  constructor(topic: string, partition: number, highWatermark: number, messages: KafkaMessage[], lastFetchedOffset: number | undefined) {
     this.topic = topic
     this.partition = partition
     this.highWatermark = String(highWatermark)
-    this.spans = spans
-    this.count = count
+    this.messages = messages
     this.lastFetchedOffset = lastFetchedOffset
   }
 
-  /**
-   * kafkajs's batch.messages. Built on first use: a fetch answers for many partitions at once,
-   * and an eachMessage consumer takes its messages one at a time (eachMessages), so a fetch's
-   * messages need not all be alive together (issue 15: the collector's work per message).
-   */
-  get messages(): KafkaMessage[] {
-    if (this.built) return this.built
-    const out: KafkaMessage[] = new Array(this.count)
-    let n = 0
-    for (const message of this.eachMessages()) out[n++] = message
-    return (this.built = out)
-  }
-
-  /** The messages in order, each built as it is reached (the array's own, once built). */
-  *eachMessages(): IterableIterator<KafkaMessage> {
-    if (this.built) {
-      yield* this.built
-      return
-    }
-    for (const { batch, start, end } of this.spans) {
-      let timestamp = NaN
-      let timestampText = ''
-      for (let i = start; i < end; i++) {
-        const ts = batch.timestampAt(i)
-        // Most batches share one timestamp: its text is made once.
-        if (ts !== timestamp) {
-          timestamp = ts
-          timestampText = String(ts)
-        }
-        yield {
-          magicByte: 2,
-          attributes: 0,
-          timestamp: timestampText,
-          offset: String(batch.offsetAt(i)),
-          key: batch.keyAt(i),
-          value: batch.valueAt(i),
-          headers: toHeaders(batch.headersAt(i)),
-          isControlRecord: false,
-        }
-      }
-    }
-  }
-
-  /** How many messages the batch holds (batch.messages.length, without building them). */
-  size(): number {
-    return this.count
-  }
-
   isEmpty(): boolean {
-    return this.count === 0
+    return this.messages.length === 0
   }
 
   isEmptyIncludingFiltered(): boolean {
@@ -111,9 +52,7 @@ export class Batch {
   }
 
   firstOffset(): string | null {
-    if (this.isEmpty()) return null
-    const first = this.spans[0]!
-    return String(first.batch.offsetAt(first.start))
+    return this.isEmpty() ? null : this.messages[0]!.offset
   }
 
   lastOffset(): string {
@@ -146,8 +85,7 @@ export function toBatch(
   fromOffset: number,
   abortedTransactions: readonly AbortedTransaction[] | null = null,
 ): Batch {
-  const spans: Span[] = []
-  let count = 0
+  const messages: KafkaMessage[] = []
   let last: number | undefined
   const isAborted = abortedBatchFilter(abortedTransactions)
   for (const batch of batches) {
@@ -158,19 +96,26 @@ export function toBatch(
       last = batch.lastOffset
       continue
     }
-    // The records from fromOffset up to the high watermark.
-    const start = batch.indexOfOffset(fromOffset)
-    const end = Math.max(start, batch.indexOfOffset(highWatermark))
-    if (end > start) {
-      spans.push({ batch, start, end })
-      count += end - start
-      last = batch.offsetAt(end - 1)
+    for (let i = batch.indexOfOffset(fromOffset); i < batch.count; i++) {
+      const offset = batch.offsetAt(i)
+      if (offset >= highWatermark) break
+      last = offset
+      messages.push({
+        magicByte: 2,
+        attributes: 0,
+        timestamp: String(batch.timestampAt(i)),
+        offset: String(offset),
+        key: batch.keyAt(i),
+        value: batch.valueAt(i),
+        headers: toHeaders(batch.headersAt(i)),
+        isControlRecord: false,
+      })
     }
     // A batch read to its end moves the position past it, even past offsets compaction removed
     // (the client's next fetch offset is the batch's last offset + 1).
     if (batch.lastOffset < highWatermark) last = batch.lastOffset
   }
-  return new Batch(topic, partition, highWatermark, spans, count, last)
+  return new Batch(topic, partition, highWatermark, messages, last)
 }
 
 function toHeaders(headers: readonly { key: string; value: Buffer | null }[] | undefined): IHeadersReceived {

@@ -374,7 +374,7 @@ export class Runner {
       highWatermark: batch.highWatermark,
       offsetLag: batch.offsetLag(),
       offsetLagLow: batch.offsetLagLow(),
-      batchSize: batch.size(),
+      batchSize: batch.messages.length,
       firstOffset: batch.firstOffset(),
       lastOffset: batch.lastOffset(),
     }
@@ -387,8 +387,7 @@ export class Runner {
       if (this.options.eachMessage) {
         const eachMessage = this.options.eachMessage
         const key = ConsumerGroup.partitionKey(topic, partition)
-        // One message built at a time: a batch's messages need not all be alive together.
-        for (const message of batch.eachMessages()) {
+        for (const message of batch.messages) {
           if (!this.running || group.hasSeekOffset(topic, partition)) break
           try {
             await eachMessage({ topic, partition, message, heartbeat, pause })
