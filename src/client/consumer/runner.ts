@@ -398,10 +398,8 @@ export class Runner {
           }
           group.resolveOffset(topic, partition, message.offset, key)
           group.setPosition(topic, partition, Number(message.offset) + 1, key)
-          // kafkajs awaits a heartbeat and an auto-commit after each message; when neither is
-          // due (nearly always) that is no work, and here no promise either.
-          if (group.heartbeatDue()) await group.heartbeat()
-          if (group.commitDue()) await group.commitOffsets()
+          await group.heartbeat()
+          await group.commitOffsetsIfNecessary()
           if (pausedNow || group.isPaused(topic, partition)) break
         }
       } else if (this.options.eachBatch) {
