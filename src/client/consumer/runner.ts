@@ -71,6 +71,8 @@ export class Runner {
   private backingOff = false
   private stopped = false
   private joining: Promise<boolean> | undefined
+  /** Why the clock is held while a handler runs (made once: it names the group). */
+  private handlerReason: string | undefined
 
   constructor(client: ClusterClient, group: ConsumerGroup, emitter: InstrumentationEmitter<typeof CONSUMER_EVENTS>, logger: Logger, options: RunnerOptions) {
     this.client = client
@@ -307,6 +309,9 @@ export class Runner {
               continue
             }
             if (p.errorCode !== 0) throw createErrorFromCode(p.errorCode)
+            // A partition with nothing fetched has nothing to process (process() would drop its
+            // empty batch): on a topic of 10 000 partitions most answers are such (issue 15).
+            if (p.batches.length === 0) continue
             const position = this.group.position(t.name, p.index) ?? 0
             const batch = toBatch(t.name, p.index, p.highWatermark, p.batches, position, p.abortedTransactions)
             if (!batch.isEmptyIncludingFiltered()) gotData = true
@@ -377,7 +382,7 @@ export class Runner {
     const startedAt = this.client.clock.now()
     this.inFlight++
     // The handler is the user's code: the self-advancing clock does not jump while it runs.
-    const release = this.client.model.holdClockFor(this.client.clientId, `a consumer's ${this.options.eachMessage ? 'eachMessage' : 'eachBatch'} handler (group ${group.groupId})`)
+    const release = this.client.model.holdClockFor(this.client.clientId, (this.handlerReason ??= `a consumer's ${this.options.eachMessage ? 'eachMessage' : 'eachBatch'} handler (group ${group.groupId})`))
     try {
       if (this.options.eachMessage) {
         const eachMessage = this.options.eachMessage

@@ -208,17 +208,13 @@ export class Producer {
             topicEntry.partitions.push({ index: partition, records: perPartition.get(partition)!.map((m) => toProducerRecord(m, now)) })
           }
         }
-        await Promise.all(
-          [...perBroker].map(async ([brokerId, topicData]) => {
-            try {
-              responsePerBroker.set(brokerId, await eos.withBrokerLock(brokerId, () => this.produceWithSequences(eos, brokerId, acks, timeout, topicData)))
-            } catch (error) {
-              responsePerBroker.delete(brokerId)
-              throw error
-            }
-          }),
-        )
-        return [...responsePerBroker.values()].flatMap((results) => results ?? [])
+        const requests: Promise<void>[] = []
+        for (const [brokerId, topicData] of perBroker) requests.push(this.produceToBroker(eos, responsePerBroker, brokerId, acks, timeout, topicData))
+        await Promise.all(requests)
+        // The brokers' results in planning order (a loop: flatMap costs more than the send).
+        const results: RecordMetadata[] = []
+        for (const answered of responsePerBroker.values()) if (answered) for (const result of answered) results.push(result)
+        return results
       } catch (error) {
         const e = error as KafkaJSError & { name: string }
         if (
@@ -239,6 +235,23 @@ export class Producer {
         return []
       }
     })
+  }
+
+  /** One broker's request of an attempt: its results are kept, or the broker is asked again on a retry. */
+  private async produceToBroker(
+    eos: EosManager,
+    responsePerBroker: Map<number, RecordMetadata[] | undefined>,
+    brokerId: number,
+    acks: number,
+    timeout: number,
+    topicData: { name: string; partitions: ProducePartitionData[] }[],
+  ): Promise<void> {
+    try {
+      responsePerBroker.set(brokerId, await eos.withBrokerLock(brokerId, () => this.produceWithSequences(eos, brokerId, acks, timeout, topicData)))
+    } catch (error) {
+      responsePerBroker.delete(brokerId)
+      throw error
+    }
   }
 
   /** One broker's share of a send, numbered for an idempotent or transactional producer. */

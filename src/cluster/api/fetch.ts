@@ -93,12 +93,14 @@ function readAll(
         failed = true
         continue
       }
-      const limit = request.isolationLevel === IsolationLevel.READ_COMMITTED ? partition.lastStableOffset : partition.highWatermark
+      const highWatermark = partition.highWatermark
+      const lastStableOffset = partition.lastStableOffset
+      const limit = request.isolationLevel === IsolationLevel.READ_COMMITTED ? lastStableOffset : highWatermark
       const budget = Math.min(p.partitionMaxBytes, Math.max(0, request.maxBytes - bytes))
       // KIP-74: the first batch of the first non-empty partition is returned even when it is
       // larger than the limits, so a consumer never gets stuck behind a large record.
       let batches: RecordBatch[] = []
-      if (budget > 0 || bytes === 0) batches = partition.log.read(p.fetchOffset, limit, bytes === 0 ? Math.max(budget, 1) : budget)
+      if (p.fetchOffset < limit && (budget > 0 || bytes === 0)) batches = partition.log.read(p.fetchOffset, limit, bytes === 0 ? Math.max(budget, 1) : budget)
       // Only the first partition with data may exceed the limits (ReplicaManager.readFromLog's
       // minOneMessage); later, a batch that does not fit is left for the next fetch.
       if (bytes > 0 && batches.length > 0 && batches[0]!.sizeInBytes > budget) batches = []
@@ -106,8 +108,8 @@ function readAll(
       partitions.push({
         index: p.index,
         errorCode: ErrorCode.NONE,
-        highWatermark: partition.highWatermark,
-        lastStableOffset: partition.lastStableOffset,
+        highWatermark,
+        lastStableOffset,
         logStartOffset: partition.logStartOffset,
         // read_committed: the aborted transactions the fetched range overlaps (the client drops
         // their records, using the ABORT markers to know where each ends).

@@ -8,7 +8,9 @@
 import { ErrorCode, type ErrorName } from '../error-codes.js'
 import { RecordBatch, type BatchProducerInfo } from '../log/record-batch.js'
 import type { BrokerContext } from './broker-context.js'
+import type { TimelineEventInput } from '../timeline.js'
 import type { Partition } from '../partition/partition.js'
+import type { Topic } from '../metadata/topic.js'
 import type { ProducePartitionData, ProducePartitionResponse, ProduceRequest, ProduceResponse, ProduceTopicResponse } from './messages.js'
 
 export function handleProduce(cluster: BrokerContext, brokerId: number, request: ProduceRequest): ProduceResponse | Promise<ProduceResponse> {
@@ -17,8 +19,10 @@ export function handleProduce(cluster: BrokerContext, brokerId: number, request:
   let waiting: Promise<unknown>[] | undefined
   for (const topicData of request.topics) {
     const partitions: ProducePartitionResponse[] = []
+    // Looked up once per topic of the request, not once per partition (issue 15).
+    const topic = cluster.controller.topic(topicData.name)
     for (const data of topicData.partitions) {
-      const result = produceToPartition(cluster, brokerId, topicData.name, data, acks, request.timeoutMs, request.transactionalId ?? null)
+      const result = produceToPartition(cluster, brokerId, topicData.name, topic, data, acks, request.timeoutMs, request.transactionalId ?? null)
       if (result instanceof Promise) {
         // Answered once every partition of the request is acknowledged (or failed).
         const at = partitions.length
@@ -42,12 +46,12 @@ function produceToPartition(
   cluster: BrokerContext,
   brokerId: number,
   topicName: string,
+  topic: Topic | undefined,
   data: ProducePartitionData,
   acks: number,
   timeoutMs: number,
   transactionalId: string | null,
 ): ProducePartitionResponse | Promise<ProducePartitionResponse> {
-  const topic = cluster.controller.topic(topicName)
   const partition = topic?.partitions[data.index]
   // KafkaApis sets aside partitions missing from the metadata first; ReplicaManager.appendRecords
   // then validates acks for the rest.
@@ -136,8 +140,10 @@ function produceToPartition(
   })
   leader.appended(batch)
   // Followers fetch (at once, unless a fault slows them); the high watermark follows the ISR.
-  cluster.replicaManager.afterLeaderAppend(partition, batch.baseOffset)
-  cluster.eventLog.record({ type: 'produced', topic: topicName, partition: data.index, baseOffset: batch.baseOffset, count: batch.count, acks })
+  cluster.replicaManager.afterLeaderAppend(partition, batch.baseOffset, now)
+  // `time` is stamped by the timeline; present from the start, the event keeps one shape (no
+  // property added to a fresh object on every produce).
+  cluster.eventLog.record({ type: 'produced', topic: topicName, partition: data.index, baseOffset: batch.baseOffset, count: batch.count, acks, time: 0 } as TimelineEventInput)
   const success = (): ProducePartitionResponse => ({
     index: data.index,
     errorCode: ErrorCode.NONE,
@@ -147,7 +153,7 @@ function produceToPartition(
   })
   const required = batch.lastOffset + 1
   if (acks !== -1) return success()
-  if (partition.highWatermark >= required) return afterReplication(cluster, partition, success)
+  if (partition.highWatermark >= required) return enoughReplicas(partition, minIsr, success)
   return awaitReplication(cluster, brokerId, partition, required, timeoutMs, success)
 }
 
@@ -198,7 +204,10 @@ function awaitReplication(
 
 /** Partition.checkEnoughReplicasReachOffset, once the high watermark has passed the batch. */
 function afterReplication(cluster: BrokerContext, partition: Partition, success: () => ProducePartitionResponse): ProducePartitionResponse {
-  const minIsr = Math.min(cluster.controller.topic(partition.topic)?.settings.minInsyncReplicas ?? 1, partition.replicas.length)
+  return enoughReplicas(partition, Math.min(cluster.controller.topic(partition.topic)?.settings.minInsyncReplicas ?? 1, partition.replicas.length), success)
+}
+
+function enoughReplicas(partition: Partition, minIsr: number, success: () => ProducePartitionResponse): ProducePartitionResponse {
   if (partition.isr.length < minIsr) {
     return failure(
       partition.index,

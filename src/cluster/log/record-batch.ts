@@ -5,7 +5,7 @@
  *
  * Record data lives in one slab per batch: the producer's keys and values are copied once into
  * a single Buffer, and each record is a few integers into it, which keeps a retained 100-byte
- * message close to its own size in memory.
+ * message close to its own size in memory. Small batches share slab and layout chunks.
  */
 
 export interface RecordHeader {
@@ -79,8 +79,13 @@ export class RecordBatch {
   readonly deleteHorizonMs: number
 
   private readonly slab: Buffer
-  /** Per record: keyStart, keyLength, valueStart, valueLength (-1 length = null). */
+  /**
+   * Per record, from `at`: keyStart, keyLength, valueStart, valueLength (-1 length = null); the
+   * starts are positions in `slab`. Small batches share their slab and layout with their
+   * neighbours (see takeSlab).
+   */
   private readonly layout: Int32Array
+  private readonly at: number
   /** Per-record timestamps; undefined when every record shares firstTimestamp. */
   private readonly timestamps: Float64Array | undefined
   /** Per-record offset deltas; undefined when offsets are dense (no compaction yet). */
@@ -102,6 +107,7 @@ export class RecordBatch {
     deleteHorizonMs?: number
     slab: Buffer
     layout: Int32Array
+    at: number
     timestamps: Float64Array | undefined
     offsetDeltas: Int32Array | undefined
     headers: (readonly RecordHeader[] | undefined)[] | undefined
@@ -123,6 +129,7 @@ export class RecordBatch {
     this.deleteHorizonMs = init.deleteHorizonMs ?? NO_DELETE_HORIZON
     this.slab = init.slab
     this.layout = init.layout
+    this.at = init.at
     this.timestamps = init.timestamps
     this.offsetDeltas = init.offsetDeltas
     this.headers = init.headers
@@ -151,18 +158,19 @@ export class RecordBatch {
       if (r.value) bytes += r.value.length
       if (r.headers && r.headers.length > 0) headersSeen = true
     }
-    const slab = Buffer.allocUnsafe(bytes)
-    const layout = new Int32Array(count * 4)
+    const slab = takeSlab(bytes)
+    let position = slabStart
+    const layout = takeLayout(count * 4)
+    const at = layoutStart
     let timestamps: Float64Array | undefined
     const headers = headersSeen ? new Array<readonly RecordHeader[] | undefined>(count) : undefined
     const logAppend = options.timestampType === TimestampType.LogAppendTime
     const first = logAppend ? now : (records[0]?.timestamp ?? now)
     let maxTimestamp = first
-    let position = 0
     let size = BATCH_HEADER_BYTES
     for (let i = 0; i < count; i++) {
       const r = records[i]!
-      const base = i * 4
+      const base = at + i * 4
       if (r.key) {
         layout[base] = position
         layout[base + 1] = r.key.length
@@ -206,6 +214,7 @@ export class RecordBatch {
       appendTime: now,
       slab,
       layout,
+      at,
       timestamps,
       offsetDeltas: undefined,
       headers,
@@ -231,21 +240,21 @@ export class RecordBatch {
   }
 
   keyAt(index: number): Buffer | null {
-    const length = this.layout[index * 4 + 1]!
+    const length = this.layout[this.at + index * 4 + 1]!
     if (length < 0) return null
-    const start = this.layout[index * 4]!
+    const start = this.layout[this.at + index * 4]!
     return this.slab.subarray(start, start + length)
   }
 
   valueAt(index: number): Buffer | null {
-    const length = this.layout[index * 4 + 3]!
+    const length = this.layout[this.at + index * 4 + 3]!
     if (length < 0) return null
-    const start = this.layout[index * 4 + 2]!
+    const start = this.layout[this.at + index * 4 + 2]!
     return this.slab.subarray(start, start + length)
   }
 
   hasKeyAt(index: number): boolean {
-    return this.layout[index * 4 + 1]! >= 0
+    return this.layout[this.at + index * 4 + 1]! >= 0
   }
 
   headersAt(index: number): readonly RecordHeader[] | undefined {
@@ -282,7 +291,7 @@ export class RecordBatch {
 
   /** True when the record at `index` is a tombstone: it has a key and a null value. */
   isTombstoneAt(index: number): boolean {
-    return this.layout[index * 4 + 3]! < 0 && this.layout[index * 4 + 1]! >= 0
+    return this.layout[this.at + index * 4 + 3]! < 0 && this.layout[this.at + index * 4 + 1]! >= 0
   }
 
   /**
@@ -290,8 +299,8 @@ export class RecordBatch {
    * cleaner's offset map costs no allocation per record. Callers must check hasKeyAt first.
    */
   keyHashAt(index: number): number {
-    const start = this.layout[index * 4]!
-    const end = start + this.layout[index * 4 + 1]!
+    const start = this.layout[this.at + index * 4]!
+    const end = start + this.layout[this.at + index * 4 + 1]!
     const slab = this.slab
     let hash = 0x811c9dc5
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ slab[i]!, 0x01000193)
@@ -300,12 +309,12 @@ export class RecordBatch {
 
   /** Whether the key at `index` has the same bytes as `other`'s key at `otherIndex`. */
   keyEqualsAt(index: number, other: RecordBatch, otherIndex: number): boolean {
-    const length = this.layout[index * 4 + 1]!
-    if (length !== other.layout[otherIndex * 4 + 1]!) return false
+    const length = this.layout[this.at + index * 4 + 1]!
+    if (length !== other.layout[other.at + otherIndex * 4 + 1]!) return false
     const a = this.slab
     const b = other.slab
-    const aStart = this.layout[index * 4]!
-    const bStart = other.layout[otherIndex * 4]!
+    const aStart = this.layout[this.at + index * 4]!
+    const bStart = other.layout[other.at + otherIndex * 4]!
     for (let i = 0; i < length; i++) if (a[aStart + i] !== b[bStart + i]) return false
     return true
   }
@@ -330,6 +339,7 @@ export class RecordBatch {
       deleteHorizonMs,
       slab: this.slab,
       layout: this.layout,
+      at: this.at,
       timestamps: this.timestamps,
       offsetDeltas: this.offsetDeltas,
       headers: this.headers,
@@ -364,11 +374,12 @@ export class RecordBatch {
    */
   retainMask(mask: Uint8Array, kept: number, options: { deleteHorizonMs?: number } = {}): RecordBatch {
     const source = this.layout
+    const from = this.at
     let bytes = 0
     for (let i = 0; i < this.count; i++) {
       if (mask[i] === 0) continue
-      const keyLength = source[i * 4 + 1]!
-      const valueLength = source[i * 4 + 3]!
+      const keyLength = source[from + i * 4 + 1]!
+      const valueLength = source[from + i * 4 + 3]!
       if (keyLength > 0) bytes += keyLength
       if (valueLength > 0) bytes += valueLength
     }
@@ -382,19 +393,19 @@ export class RecordBatch {
     let j = 0
     for (let i = 0; i < this.count; i++) {
       if (mask[i] === 0) continue
-      const keyLength = source[i * 4 + 1]!
+      const keyLength = source[from + i * 4 + 1]!
       layout[j * 4 + 1] = keyLength
       if (keyLength >= 0) {
-        const start = source[i * 4]!
+        const start = source[from + i * 4]!
         this.slab.copy(slab, position, start, start + keyLength)
         layout[j * 4] = position
         position += keyLength
         size += keyLength
       }
-      const valueLength = source[i * 4 + 3]!
+      const valueLength = source[from + i * 4 + 3]!
       layout[j * 4 + 3] = valueLength
       if (valueLength >= 0) {
-        const start = source[i * 4 + 2]!
+        const start = source[from + i * 4 + 2]!
         this.slab.copy(slab, position, start, start + valueLength)
         layout[j * 4 + 2] = position
         position += valueLength
@@ -428,11 +439,58 @@ export class RecordBatch {
       deleteHorizonMs: options.deleteHorizonMs ?? this.deleteHorizonMs,
       slab,
       layout,
+      at: 0,
       timestamps,
       offsetDeltas,
       headers,
     })
   }
+}
+
+/**
+ * Small batches take their slab and layout from shared chunks, as Buffer.allocUnsafe takes small
+ * buffers from Node's 8 KiB pool: a batch of one record then costs one object, not three (its
+ * own Buffer view and Int32Array), which matters when a send spreads 1 000 records over 1 000
+ * partitions (issue 15). A chunk lives as long as any batch in it, as a pooled Buffer's pool
+ * does; the cleaner's copies (retainMask) get storage of their own.
+ */
+const SLAB_CHUNK_BYTES = 8192
+const LAYOUT_CHUNK_INTS = 512
+let slabChunk = Buffer.allocUnsafeSlow(SLAB_CHUNK_BYTES)
+let slabUsed = 0
+/** Where the last takeSlab's bytes start in the buffer it returned. */
+let slabStart = 0
+let layoutChunk = new Int32Array(LAYOUT_CHUNK_INTS)
+let layoutUsed = 0
+/** Where the last takeLayout's ints start in the array it returned. */
+let layoutStart = 0
+
+function takeSlab(bytes: number): Buffer {
+  if (bytes > SLAB_CHUNK_BYTES >>> 1) {
+    slabStart = 0
+    return Buffer.allocUnsafeSlow(bytes)
+  }
+  if (slabUsed + bytes > SLAB_CHUNK_BYTES) {
+    slabChunk = Buffer.allocUnsafeSlow(SLAB_CHUNK_BYTES)
+    slabUsed = 0
+  }
+  slabStart = slabUsed
+  slabUsed += bytes
+  return slabChunk
+}
+
+function takeLayout(ints: number): Int32Array {
+  if (ints > LAYOUT_CHUNK_INTS >>> 2) {
+    layoutStart = 0
+    return new Int32Array(ints)
+  }
+  if (layoutUsed + ints > LAYOUT_CHUNK_INTS) {
+    layoutChunk = new Int32Array(LAYOUT_CHUNK_INTS)
+    layoutUsed = 0
+  }
+  layoutStart = layoutUsed
+  layoutUsed += ints
+  return layoutChunk
 }
 
 function headersSize(headers: readonly RecordHeader[] | undefined): number {

@@ -34,6 +34,8 @@ export class Partition {
   private readonly replicaStates = new Map<number, Replica>()
   /** The replica that led last: an offline partition still reads as its last leader's log. */
   private lastLeader: number
+  /** The replica of `leader` (of `lastLeader` while offline), kept by setLeader: read on every produce and fetch. */
+  private leading: Replica
   private hw = 0
   /** Fetches parked in a long poll and acks=all produces, woken when the partition changes. */
   private readonly waiters = new Set<() => void>()
@@ -46,6 +48,7 @@ export class Partition {
     this.leader = replicas[0] ?? -1
     this.lastLeader = this.leader
     for (const id of replicas) this.replicaStates.set(id, new Replica(id, now))
+    this.leading = this.replicaStates.get(this.lastLeader)!
   }
 
   replica(brokerId: number): Replica | undefined {
@@ -58,7 +61,7 @@ export class Partition {
 
   /** The leader's replica (the last leader's while offline). */
   get leaderReplica(): Replica {
-    return this.replicaStates.get(this.leader === -1 ? this.lastLeader : this.leader)!
+    return this.leading
   }
 
   /** The leader's log: the partition's log as clients see it. */
@@ -87,6 +90,7 @@ export class Partition {
   setLeader(leader: number, epoch: number): void {
     this.leader = leader
     if (leader !== -1) this.lastLeader = leader
+    this.leading = this.replicaStates.get(this.lastLeader)!
     this.leaderEpoch = epoch
     this.partitionEpoch++
     // The new leader's epoch starts at its log end (LeaderEpochFileCache.assign on becoming leader).

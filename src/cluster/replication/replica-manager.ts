@@ -17,6 +17,9 @@ import type { Replica } from '../partition/replica.js'
 import type { TopicSettings } from '../metadata/topic.js'
 import { divergenceOffset } from '../partition/leader-epoch.js'
 
+/** How a follower rolls its segments when the topic's settings are gone (it is being deleted). */
+const unbounded = { segmentBytes: Infinity, segmentMs: Infinity }
+
 export interface ReplicationContext {
   readonly clock: Clock
   readonly eventLog: Timeline
@@ -83,19 +86,27 @@ export class ReplicaManager {
   /**
    * After the leader appended at `previousLogEnd`: followers fetch, the HW moves, lagging
    * followers are watched. A follower that was caught up and is still fetching (even slowly)
-   * was caught up as of now; one whose fetching stopped keeps the time it stopped.
+   * was caught up as of now; one whose fetching stopped keeps the time it stopped. `now` is the
+   * append's time when the caller has read the clock already (the request is one instant).
    */
-  afterLeaderAppend(partition: Partition, previousLogEnd: number): void {
-    const now = this.ctx.clock.now()
+  afterLeaderAppend(partition: Partition, previousLogEnd: number, now: number = this.ctx.clock.now()): void {
+    const leaderId = partition.leader
+    // Looked up once per append, not once per follower and batch (issue 15).
+    const settings = this.ctx.settingsOf(partition.topic)
+    const leaderReachable = leaderId !== -1 && this.ctx.isReachable(leaderId)
     for (const id of partition.replicas) {
-      if (id === partition.leader) continue
+      if (id === leaderId) continue
       const follower = partition.replica(id)
-      if (follower && follower.logEndOffset >= previousLogEnd && follower.fetchedInEpoch === partition.leaderEpoch && this.isFetching(partition, id)) {
-        follower.lastCaughtUpTime = now
-      }
-      this.fetch(partition, id)
+      if (!follower) continue
+      const fetching = leaderReachable && this.ctx.isReachable(id) && !this.pausedFollowers.has(id)
+      if (fetching && follower.logEndOffset >= previousLogEnd && follower.fetchedInEpoch === partition.leaderEpoch) follower.lastCaughtUpTime = now
+      // What fetch() does, without asking again what was just asked.
+      if (!fetching) continue
+      const delay = this.fetchDelays.size === 0 ? 0 : (this.fetchDelays.get(id) ?? 0)
+      if (delay > 0) this.scheduleFetch(partition, id, delay)
+      else this.copyFromLeader(partition, follower, now, settings)
     }
-    this.updateHighWatermark(partition)
+    partition.updateHighWatermark(settings?.minInsyncReplicas ?? 1)
     this.scheduleLagCheck(partition)
   }
 
@@ -120,27 +131,40 @@ export class ReplicaManager {
       this.scheduleFetch(partition, followerId, delay)
       return
     }
+    this.copyFromLeader(partition, follower, this.ctx.clock.now(), this.ctx.settingsOf(partition.topic))
+  }
+
+  /** The fetch itself, once fetch() or afterLeaderAppend found that it happens now. */
+  private copyFromLeader(partition: Partition, follower: Replica, now: number, settings: TopicSettings | undefined): void {
     const leader = partition.leaderReplica
-    const now = this.ctx.clock.now()
     const from = follower.logEndOffset
-    if (from < leader.logEndOffset) {
-      for (const batch of leader.log.read(from, leader.logEndOffset, Infinity)) {
-        // Replication copies whole batches: a leader batch straddling the follower's log end
-        // (after a truncation that took a whole batch of the follower's, once unclean elections
-        // made their logs differ) replaces the follower's records from its base offset.
-        if (batch.baseOffset < follower.logEndOffset) {
-          if (batch.lastOffset < follower.logEndOffset) continue
-          this.truncate(partition, follower, batch.baseOffset)
+    const leaderEnd = leader.logEndOffset
+    if (from < leaderEnd) {
+      const roll = settings ?? unbounded
+      // The usual case, the leader's one new batch, without reading the log for it.
+      const last = leader.log.lastBatch
+      if (last !== undefined && last.baseOffset === from) {
+        follower.log.appendBatch(last, now, roll)
+        follower.appended(last)
+      } else {
+        for (const batch of leader.log.read(from, leaderEnd, Infinity)) {
+          // Replication copies whole batches: a leader batch straddling the follower's log end
+          // (after a truncation that took a whole batch of the follower's, once unclean elections
+          // made their logs differ) replaces the follower's records from its base offset.
+          if (batch.baseOffset < follower.logEndOffset) {
+            if (batch.lastOffset < follower.logEndOffset) continue
+            this.truncate(partition, follower, batch.baseOffset)
+          }
+          follower.log.appendBatch(batch, now, roll)
+          follower.appended(batch)
         }
-        follower.log.appendBatch(batch, now, this.ctx.settingsOf(partition.topic) ?? { segmentBytes: Infinity, segmentMs: Infinity })
-        follower.appended(batch)
       }
     }
     if (leader.log.logStartOffset > follower.log.logStartOffset) follower.log.advanceLogStartOffset(Math.min(leader.log.logStartOffset, follower.logEndOffset))
     follower.fetchedInEpoch = partition.leaderEpoch
     if (follower.logEndOffset >= leader.logEndOffset) follower.lastCaughtUpTime = now
     this.maybeExpandIsr(partition, follower)
-    this.updateHighWatermark(partition)
+    partition.updateHighWatermark(settings?.minInsyncReplicas ?? 1)
     follower.highWatermark = Math.min(partition.highWatermark, follower.logEndOffset)
   }
 
@@ -175,20 +199,25 @@ export class ReplicaManager {
     // A leader that cannot reach the controller cannot shrink its ISR; it is checked again when
     // it is back (reconcileFollowers).
     if (partition.leader === -1 || !this.ctx.isReachable(partition.leader)) return
-    const lagMax = this.ctx.replicaLagTimeMaxMs()
     const leaderLeo = partition.leaderReplica.logEndOffset
-    let due = Infinity
+    let lastCaughtUp = Infinity
     for (const id of partition.isr) {
       if (id === partition.leader) continue
       const r = partition.replica(id)
-      if (r && (r.logEndOffset < leaderLeo || r.fetchedInEpoch !== partition.leaderEpoch)) due = Math.min(due, r.lastCaughtUpTime + lagMax + 1)
+      if (r && (r.logEndOffset < leaderLeo || r.fetchedInEpoch !== partition.leaderEpoch)) lastCaughtUp = Math.min(lastCaughtUp, r.lastCaughtUpTime)
     }
-    const existing = this.lagChecks.get(partition)
-    if (!Number.isFinite(due)) {
-      if (existing) this.ctx.clock.clearTimeout(existing)
-      this.lagChecks.delete(partition)
+    if (lastCaughtUp === Infinity) {
+      // Nobody lags (every produce to a healthy partition): no check, and none left waiting.
+      if (this.lagChecks.size > 0) {
+        const existing = this.lagChecks.get(partition)
+        if (existing) this.ctx.clock.clearTimeout(existing)
+        this.lagChecks.delete(partition)
+      }
       return
     }
+    const lagMax = this.ctx.replicaLagTimeMaxMs()
+    let due = lastCaughtUp + lagMax + 1
+    const existing = this.lagChecks.get(partition)
     if (existing) return
     // Kafka's isr-expiration task runs every replica.lag.time.max.ms / 2: a check that found
     // nothing to remove waits for the next round rather than spinning.

@@ -61,6 +61,19 @@ describe('RecordBatch.fromRecords', () => {
     expect(batch.headersAt(0)![0]!.value!.toString()).toBe('header')
   })
 
+  it('keeps each of many small batches’ records its own, however many are built in a row', () => {
+    // Small batches share storage chunks: a batch built later never shows through an earlier one.
+    const batches = Array.from({ length: 3_000 }, (_, i) => build([{ key: text(`k${i}`), value: Buffer.alloc(i % 7 === 0 ? 3_000 : 100, i % 256) }], { baseOffset: i }))
+    batches.forEach((batch, i) => {
+      expect(batch.keyAt(0)!.toString()).toBe(`k${i}`)
+      expect(batch.valueAt(0)!.length).toBe(i % 7 === 0 ? 3_000 : 100)
+      expect(batch.valueAt(0)!.every((byte) => byte === i % 256)).toBe(true)
+      expect(batch.keyEqualsAt(0, build([{ key: text(`k${i}`), value: null }]), 0)).toBe(true)
+    })
+    const kept = batches[5]!.retain(() => true)
+    expect([kept.keyAt(0)!.toString(), kept.valueAt(0)![0]]).toEqual(['k5', 5])
+  })
+
   it('accepts plain Uint8Arrays as keys and values', () => {
     const batch = build([{ key: new Uint8Array([1, 2]), value: new Uint8Array([3]) }])
     expect(batch.keyAt(0)).toEqual(Buffer.from([1, 2]))

@@ -1,0 +1,40 @@
+/**
+ * kafkajs's Batch as the runner hands it over: the messages of one partition from the fetch
+ * position up to the high watermark, with kafkajs's offsets, lags and message fields.
+ */
+import { describe, expect, it } from 'vitest'
+import { toBatch } from '../../../src/client/consumer/batch.js'
+import { RecordBatch, TimestampType } from '../../../src/cluster/log/record-batch.js'
+
+function batchAt(baseOffset: number, values: string[], timestamps?: number[]): RecordBatch {
+  return RecordBatch.fromRecords({
+    baseOffset,
+    records: values.map((v, i) => ({ key: Buffer.from(`k${v}`), value: Buffer.from(v), timestamp: timestamps?.[i], headers: [{ key: 'h', value: Buffer.from(v) }] })),
+    partitionLeaderEpoch: 0,
+    timestampType: TimestampType.CreateTime,
+    now: 1_000,
+  })
+}
+
+const log = [batchAt(0, ['a', 'b', 'c']), batchAt(3, ['d', 'e'], [5, 6]), batchAt(5, ['f', 'g'])]
+
+describe('toBatch', () => {
+  it('holds the messages from the position up to the high watermark, as kafkajs messages', () => {
+    const batch = toBatch('t', 2, 6, log, 1)
+    expect(batch.messages.map((m) => [m.offset, m.value!.toString(), m.key!.toString(), m.timestamp, m.headers.h!.toString()])).toEqual([
+      ['1', 'b', 'kb', '1000', 'b'],
+      ['2', 'c', 'kc', '1000', 'c'],
+      ['3', 'd', 'kd', '5', 'd'],
+      ['4', 'e', 'ke', '6', 'e'],
+      ['5', 'f', 'kf', '1000', 'f'],
+    ])
+    expect(batch.messages[0]).toEqual({ magicByte: 2, attributes: 0, timestamp: '1000', offset: '1', key: Buffer.from('kb'), value: Buffer.from('b'), headers: { h: Buffer.from('b') }, isControlRecord: false })
+    expect([batch.topic, batch.partition, batch.highWatermark]).toEqual(['t', 2, '6'])
+    expect([batch.firstOffset(), batch.lastOffset(), batch.offsetLag(), batch.offsetLagLow(), batch.messages.length]).toEqual(['1', '5', '0', '4', 5])
+  })
+
+  it('is empty below a position past the high watermark, and says where the position stays', () => {
+    const batch = toBatch('t', 0, 3, log, 3)
+    expect([batch.isEmpty(), batch.isEmptyIncludingFiltered(), batch.firstOffset(), batch.lastOffset(), batch.messages]).toEqual([true, true, null, '2', []])
+  })
+})
