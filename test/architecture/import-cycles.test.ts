@@ -18,7 +18,6 @@ const KNOWN_CIRCLES: ReadonlyArray<{ readonly files: readonly string[]; readonly
   {
     files: [
       'cluster/cluster-model.ts',
-      'cluster/broker-lifecycle.ts',
       'cluster/describe.ts',
       'cluster/format.ts',
       'cluster/invariants.ts',
