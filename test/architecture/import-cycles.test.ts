@@ -20,7 +20,6 @@ const KNOWN_CIRCLES: ReadonlyArray<{ readonly files: readonly string[]; readonly
       'cluster/cluster-model.ts',
       'cluster/describe.ts',
       'cluster/format.ts',
-      'cluster/invariants.ts',
       'cluster/security/cluster-security.ts',
       'cluster/security/request-authorization.ts',
       'cluster/story.ts',
