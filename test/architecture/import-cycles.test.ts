@@ -23,7 +23,6 @@ const KNOWN_CIRCLES: ReadonlyArray<{ readonly files: readonly string[]; readonly
       'cluster/security/cluster-security.ts',
       'cluster/security/request-authorization.ts',
       'cluster/story.ts',
-      'cluster/txn/transaction-markers.ts',
     ],
     why:
       'the model creates or calls these helpers, and they take the whole ClusterModel as a type; ' +
