@@ -18,11 +18,8 @@ const KNOWN_CIRCLES: ReadonlyArray<{ readonly files: readonly string[]; readonly
   {
     files: [
       'cluster/cluster-model.ts',
-      'cluster/describe.ts',
-      'cluster/format.ts',
       'cluster/security/cluster-security.ts',
       'cluster/security/request-authorization.ts',
-      'cluster/story.ts',
     ],
     why:
       'the model creates or calls these helpers, and they take the whole ClusterModel as a type; ' +
