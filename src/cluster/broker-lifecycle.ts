@@ -4,17 +4,39 @@
  * network cuts and heals, and the controller's periodic preferred-leader election.
  */
 import { KafkaError } from './error-codes.js'
-import type { TimerHandle } from './clock.js'
-import type { ClusterModel } from './cluster-model.js'
+import type { Clock, TimerHandle } from './clock.js'
 import type { Broker } from './broker.js'
+import type { ClusterConfig } from './cluster-config.js'
+import type { Controller } from './controller.js'
+import type { Partition } from './partition/partition.js'
+import type { ReplicaManager } from './replication/replica-manager.js'
+import type { Timeline } from './timeline.js'
+
+/**
+ * What the broker lifecycle uses of the cluster: its brokers and partitions, the controller's
+ * fencing and elections, the replica manager's fetchers, the clock and the broker configs.
+ * ClusterModel provides it; the lifecycle does not depend on ClusterModel itself (which creates it).
+ */
+export interface BrokerLifecycleContext {
+  readonly brokers: readonly Broker[]
+  readonly clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>
+  readonly eventLog: Pick<Timeline, 'record'>
+  readonly controller: Pick<Controller, 'fenceBroker' | 'unfenceBroker' | 'electPreferredLeaders'>
+  readonly replicaManager: Pick<ReplicaManager, 'followerStopsFetching' | 'scheduleLagCheck' | 'reconcileFollowers'>
+  readonly config: Pick<ClusterConfig, 'brokerSessionTimeoutMs' | 'autoLeaderRebalanceEnable' | 'leaderImbalanceCheckIntervalMs'>
+  broker(id: number): Broker | undefined
+  allPartitions(): Partition[]
+  /** Fails every request the broker has not answered yet: its connections are gone. */
+  dropConnections(brokerId: number, reason: string): void
+}
 
 export class BrokerLifecycle {
-  private readonly cluster: ClusterModel
+  private readonly cluster: BrokerLifecycleContext
   /** Crashed or cut-off brokers whose session with the controller has not expired yet. */
   private readonly fenceTimers = new Map<number, TimerHandle>()
   private preferredElectionTimer: TimerHandle | undefined
 
-  constructor(cluster: ClusterModel) {
+  constructor(cluster: BrokerLifecycleContext) {
     this.cluster = cluster
   }
 

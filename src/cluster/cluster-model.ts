@@ -36,6 +36,10 @@ import type { PartitionLog } from './log/partition-log.js'
 import { LogMaintenance, type LogCleanupResult } from './log/log-maintenance.js'
 import { ClusterSecurity } from './security/cluster-security.js'
 import { InFlightRequests } from './in-flight-requests.js'
+import type { RequestSource } from './request-source.js'
+
+/** Who sends a request; in its own file (see there), exported here for the clients and the wire server. */
+export type { RequestSource }
 
 export interface BrokerSpec {
   readonly id?: number
@@ -74,25 +78,6 @@ export interface SettleParticipant {
   /** A short description of what it is still doing, for settle()'s timeout message. */
   describePending?(): string
   readonly clientId?: string
-}
-
-/** Who sends a request: the client id of its header (Kafka's RequestHeader.clientId). */
-export interface RequestSource {
-  readonly clientId: string
-  /**
-   * A consumer's long poll: it does not count as a pending request (the consumer, a
-   * SettleParticipant, says itself whether it still waits for anything).
-   */
-  readonly background?: boolean
-  /** The authenticated principal ("User:alice"); absent: User:ANONYMOUS, as on a PLAINTEXT listener. */
-  readonly principal?: string
-  /** The client's IP address (for ACL host matching); absent: an in-process client, 127.0.0.1. */
-  readonly clientHost?: string
-  /**
-   * The cluster's own operator (memkafka serve creating its --topic list): allowed everything,
-   * as Kafka's tooling is when it runs with a super user's credentials. No client can set it.
-   */
-  readonly operator?: boolean
 }
 
 export interface SettleOptions {

@@ -1,9 +1,33 @@
 /**
  * cluster.describe(): a plain-data snapshot of the whole cluster, for assertions and views.
  */
-import type { UserDescription } from './security/cluster-security.js'
-import type { ClusterModel } from './cluster-model.js'
+import type { Broker } from './broker.js'
+import type { Clock } from './clock.js'
+import type { ClusterConfig } from './cluster-config.js'
+import type { Controller } from './controller.js'
+import type { GroupCoordinator } from './group/group-coordinator.js'
+import type { TransactionCoordinator } from './txn/transaction-coordinator.js'
+import type { ScramMechanism } from './security/scram-credential.js'
 import { readAssignment } from './metadata/consumer-protocol.js'
+
+/**
+ * What describe() reads of the cluster: brokers, topics, groups, transactions, listeners, users
+ * and ACLs. ClusterModel provides it; describe does not depend on ClusterModel itself (which
+ * calls it).
+ */
+export interface DescribeSource {
+  readonly clusterId: string
+  readonly clock: Pick<Clock, 'now'>
+  readonly brokers: readonly Broker[]
+  readonly controller: Pick<Controller, 'controllerId' | 'allTopics' | 'topic'>
+  readonly groups: Pick<GroupCoordinator, 'snapshot'>
+  readonly transactions: Pick<TransactionCoordinator, 'snapshot'>
+  readonly config: Pick<ClusterConfig, 'listenerConfig' | 'authorizerConfig'>
+  /** The part of ClusterSecurity describe() shows. */
+  readonly security: { users(): UserDescription[]; describeAcls(): string[] }
+  isBrokerAlive(id: number): boolean
+  coordinatorFor(key: string, keyType: number): number | undefined
+}
 
 export interface BrokerDescription {
   readonly id: number
@@ -110,6 +134,13 @@ export interface ClusterDescription {
   readonly security?: SecurityDescription
 }
 
+/** A user the brokers authenticate, and which of its credentials they hold (never the secrets). */
+export interface UserDescription {
+  readonly name: string
+  readonly plain: boolean
+  readonly scram: { readonly mechanism: ScramMechanism; readonly iterations: number }[]
+}
+
 export interface SecurityDescription {
   readonly listeners: { readonly name: string; readonly securityProtocol: string; readonly port: number }[]
   readonly saslMechanisms: string[]
@@ -120,7 +151,7 @@ export interface SecurityDescription {
   readonly acls: string[]
 }
 
-export function describeCluster(cluster: ClusterModel): ClusterDescription {
+export function describeCluster(cluster: DescribeSource): ClusterDescription {
   const controllerId = cluster.controller.controllerId
   const topics = cluster.controller
     .allTopics()
@@ -213,7 +244,7 @@ export function describeCluster(cluster: ClusterModel): ClusterDescription {
   }
 }
 
-function securityOf(cluster: ClusterModel): { security?: SecurityDescription } {
+function securityOf(cluster: DescribeSource): { security?: SecurityDescription } {
   const { listeners, saslMechanisms } = cluster.config.listenerConfig()
   const authorizer = cluster.config.authorizerConfig()
   const users = cluster.security.users()

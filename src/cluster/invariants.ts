@@ -12,11 +12,22 @@
  *      it had: it restarts from its log end).
  *   6. No partition is assigned to two members of one group in one generation.
  */
-import type { ClusterModel } from './cluster-model.js'
+import type { Broker } from './broker.js'
+import type { GroupCoordinator } from './group/group-coordinator.js'
 import type { PartitionLog } from './log/partition-log.js'
 import type { Partition } from './partition/partition.js'
 import { readAssignment } from './metadata/consumer-protocol.js'
 import { shareClassIdentity } from './shared-identity.js'
+
+/**
+ * What the invariant check reads of the cluster: every partition, whether each broker runs, and
+ * the groups. ClusterModel provides it; the check does not depend on ClusterModel itself.
+ */
+export interface InvariantSource {
+  readonly groups: Pick<GroupCoordinator, 'snapshot'>
+  broker(id: number): Broker | undefined
+  allPartitions(): Partition[]
+}
 
 export class InvariantViolation extends Error {
   readonly violations: string[]
@@ -67,7 +78,7 @@ function disagreement(a: BatchSpan[], b: BatchSpan[]): string | undefined {
   return undefined
 }
 
-function checkPartition(cluster: ClusterModel, p: Partition, violations: string[]): void {
+function checkPartition(cluster: InvariantSource, p: Partition, violations: string[]): void {
   const name = `${p.topic}-${p.index}`
   if (p.leader !== -1 && !p.isr.includes(p.leader)) violations.push(`(1) ${name}: leader ${p.leader} is not in the ISR [${p.isr}]`)
   if (p.leader !== -1) {
@@ -114,7 +125,7 @@ function checkPartition(cluster: ClusterModel, p: Partition, violations: string[
   }
 }
 
-export function collectViolations(cluster: ClusterModel): string[] {
+export function collectViolations(cluster: InvariantSource): string[] {
   const violations: string[] = []
   for (const p of cluster.allPartitions()) checkPartition(cluster, p, violations)
   for (const g of cluster.groups.snapshot()) {
@@ -134,7 +145,7 @@ export function collectViolations(cluster: ClusterModel): string[] {
   return violations
 }
 
-export function checkInvariants(cluster: ClusterModel): void {
+export function checkInvariants(cluster: InvariantSource): void {
   const violations = collectViolations(cluster)
   if (violations.length > 0) throw new InvariantViolation(violations)
 }

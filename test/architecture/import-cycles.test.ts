@@ -18,14 +18,8 @@ const KNOWN_CIRCLES: ReadonlyArray<{ readonly files: readonly string[]; readonly
   {
     files: [
       'cluster/cluster-model.ts',
-      'cluster/broker-lifecycle.ts',
-      'cluster/describe.ts',
-      'cluster/format.ts',
-      'cluster/invariants.ts',
       'cluster/security/cluster-security.ts',
       'cluster/security/request-authorization.ts',
-      'cluster/story.ts',
-      'cluster/txn/transaction-markers.ts',
     ],
     why:
       'the model creates or calls these helpers, and they take the whole ClusterModel as a type; ' +

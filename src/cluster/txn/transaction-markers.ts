@@ -9,17 +9,36 @@
  * for, and a marker a leader change truncated away is written again on the new leader, so a
  * transaction can never be left half ended.
  */
-import type { ClusterModel } from '../cluster-model.js'
+import type { Broker } from '../broker.js'
+import type { Clock } from '../clock.js'
+import type { Controller } from '../controller.js'
 import { endTransactionMarker } from '../log/control-record.js'
 import { TimestampType, type RecordBatch } from '../log/record-batch.js'
 import type { Partition } from '../partition/partition.js'
+import type { ReplicaManager } from '../replication/replica-manager.js'
 import type { TopicPartitionRef } from './transaction-coordinator.js'
+
+/**
+ * What writing markers uses of the cluster: the partitions and their leaders' brokers, the
+ * replica manager (a marker is replicated as any append), the clock, and close. ClusterModel
+ * provides it; the markers do not depend on ClusterModel itself (which hands them to the
+ * transaction coordinator).
+ */
+export interface TransactionMarkerContext {
+  readonly isClosed: boolean
+  readonly clock: Pick<Clock, 'now' | 'setTimeout' | 'clearTimeout'>
+  readonly controller: Pick<Controller, 'topic'>
+  readonly replicaManager: Pick<ReplicaManager, 'afterLeaderAppend'>
+  broker(id: number): Broker | undefined
+  /** Registers a callback for the cluster's close; returns a remover. */
+  onClose(listener: () => void): () => void
+}
 
 /** How often a marker waiting for a partition without a reachable leader looks again. */
 const RETRY_MS = 100
 
 export function writeTransactionMarkers(
-  cluster: ClusterModel,
+  cluster: TransactionMarkerContext,
   producerId: number,
   producerEpoch: number,
   partitions: readonly TopicPartitionRef[],
@@ -34,7 +53,7 @@ function markerAt(partition: Partition, offset: number, producerId: number, prod
   return batch && batch.isControl && batch.baseOffset === offset && batch.producerId === producerId && batch.producerEpoch === producerEpoch ? batch : undefined
 }
 
-async function writeMarker(cluster: ClusterModel, producerId: number, producerEpoch: number, ref: TopicPartitionRef, result: 'commit' | 'abort'): Promise<void> {
+async function writeMarker(cluster: TransactionMarkerContext, producerId: number, producerEpoch: number, ref: TopicPartitionRef, result: 'commit' | 'abort'): Promise<void> {
   let written: number | undefined
   for (;;) {
     if (cluster.isClosed) return
