@@ -4,10 +4,14 @@
  * AlterUserScramCredentials stores them, KIP-554). Both doors (the in-process facade and the
  * wire server) authenticate against these and send the principal with every request.
  */
-import type { ClusterModel, RequestSource } from '../cluster-model.js'
+import type { Clock } from '../clock.js'
+import type { ClusterConfig } from '../cluster-config.js'
+import type { Random } from '../random.js'
+import type { RequestSource } from '../request-source.js'
+import type { UserDescription } from '../describe.js'
 import type { ApiName, RequestOf, ResponseOf } from '../api/messages.js'
 import { ANONYMOUS_PRINCIPAL, StandardAuthorizer, type Session } from './standard-authorizer.js'
-import { authorizeAndHandle, type Next } from './request-authorization.js'
+import { authorizeAndHandle, type AuthorizationClusterContext, type Next } from './request-authorization.js'
 import { ScramMechanisms, scramCredential, scramSaltedPasswordMatches, type ScramCredential, type ScramMechanism } from './scram-credential.js'
 import { formatBinding } from './acl.js'
 import { createSaslServer } from './sasl-server.js'
@@ -17,10 +21,16 @@ import { jaasSettings, type JaasSettings, type OAuthBearerValidatorOptions } fro
 /** The client address an in-process client has: it runs in this process. */
 export const IN_PROCESS_HOST = '127.0.0.1'
 
-export interface UserDescription {
-  readonly name: string
-  readonly plain: boolean
-  readonly scram: { readonly mechanism: ScramMechanism; readonly iterations: number }[]
+/**
+ * What the security state uses of the cluster: the broker configs it is set by, the clock
+ * tokens are checked against, the seeded random source salts come from, and what the
+ * authorization checks read. ClusterModel provides it; ClusterSecurity does not depend on
+ * ClusterModel itself (which creates it).
+ */
+export interface ClusterSecurityContext extends AuthorizationClusterContext {
+  readonly clock: Pick<Clock, 'now'>
+  readonly random: Pick<Random, 'hex'>
+  readonly config: Pick<ClusterConfig, 'authorizerConfig' | 'listenerConfig' | 'broker' | 'autoCreateTopicsEnable'>
 }
 
 export class ClusterSecurity {
@@ -29,13 +39,13 @@ export class ClusterSecurity {
   private readonly scram = new Map<string, Map<ScramMechanism, ScramCredential>>()
 
   /** authorizer.class.name, super.users and allow.everyone.if.no.acl.found are static broker configs: read once. */
-  private settings: ReturnType<ClusterModel['config']['authorizerConfig']> | undefined
+  private settings: ReturnType<ClusterConfig['authorizerConfig']> | undefined
 
-  constructor(private readonly cluster: ClusterModel) {
+  constructor(private readonly cluster: ClusterSecurityContext) {
     this.authorizer = new StandardAuthorizer(() => this.authorizerSettings())
   }
 
-  private authorizerSettings(): ReturnType<ClusterModel['config']['authorizerConfig']> {
+  private authorizerSettings(): ReturnType<ClusterConfig['authorizerConfig']> {
     return (this.settings ??= this.cluster.config.authorizerConfig())
   }
 

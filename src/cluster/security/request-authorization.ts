@@ -5,7 +5,9 @@
  * to the broker's handler, the others are answered with the *_AUTHORIZATION_FAILED error in the
  * place Kafka puts it, and the two are merged into one response.
  */
-import type { ClusterModel } from '../cluster-model.js'
+import type { ClusterConfig } from '../cluster-config.js'
+import type { Controller } from '../controller.js'
+import type { Timeline } from '../timeline.js'
 import { ErrorCode } from '../error-codes.js'
 import { errorResponse } from '../api/error-response.js'
 import { ConfigResourceType, CoordinatorType, type ApiName, type RequestOf, type ResponseOf } from '../api/messages.js'
@@ -15,8 +17,19 @@ import type { Session, StandardAuthorizer } from './standard-authorizer.js'
 /** Hands the (allowed part of the) request to the broker's handler; typed loosely, the per-API code knows the shapes. */
 export type Next = (request: unknown) => Promise<never>
 
+/**
+ * What the checks read of the cluster: topic names (by name and by id), whether Metadata may
+ * create topics, and the timeline, where a denial is recorded. ClusterModel provides it; the
+ * checks do not depend on ClusterModel itself.
+ */
+export interface AuthorizationClusterContext {
+  readonly eventLog: Pick<Timeline, 'record'>
+  readonly controller: Pick<Controller, 'allTopics' | 'topic'>
+  readonly config: Pick<ClusterConfig, 'autoCreateTopicsEnable'>
+}
+
 export interface AuthorizationContext {
-  readonly cluster: ClusterModel
+  readonly cluster: AuthorizationClusterContext
   readonly authorizer: StandardAuthorizer
   readonly session: Session
 }
@@ -194,7 +207,7 @@ function unreachable(request: never): never {
   throw new Error(`authorization: no rule for ${(request as { api: string }).api}`)
 }
 
-function topicNameById(cluster: ClusterModel, topicId: string): string | undefined {
+function topicNameById(cluster: AuthorizationClusterContext, topicId: string): string | undefined {
   return cluster.controller.allTopics().find((t) => t.topicId === topicId)?.name
 }
 

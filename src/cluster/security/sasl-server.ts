@@ -10,9 +10,23 @@
  * authentication due to invalid credentials with SASL mechanism ...".
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
-import type { ClusterSecurity } from './cluster-security.js'
-import { hash, hmac, type ScramMechanism } from './scram-credential.js'
+import { hash, hmac, type ScramCredential, type ScramMechanism } from './scram-credential.js'
 import { jsonErrorResponse, parseClientInitialResponse, validateUnsecuredJws } from './oauth-bearer.js'
+import type { OAuthBearerValidatorOptions } from './jaas-config.js'
+
+/**
+ * What a SaslServer asks of the broker's credentials, as Kafka's servers ask their callback
+ * handlers (PlainServerCallbackHandler, the SCRAM CredentialCache, the OAUTHBEARER unsecured
+ * validator). ClusterSecurity provides it; the servers do not depend on ClusterSecurity itself
+ * (which creates them).
+ */
+export interface SaslServerCallbackHandler {
+  checkPlain(name: string, password: string): boolean
+  scramCredential(name: string, mechanism: ScramMechanism): ScramCredential | undefined
+  oauthBearerOptions(): OAuthBearerValidatorOptions
+  /** The cluster clock's now, against which tokens are validated. */
+  now(): number
+}
 
 export type SaslStep =
   | { readonly done: false; readonly challenge: Buffer }
@@ -26,7 +40,7 @@ export interface SaslServer {
 
 export const SUPPORTED_SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512', 'OAUTHBEARER'] as const
 
-export function createSaslServer(mechanism: string, security: ClusterSecurity): SaslServer | undefined {
+export function createSaslServer(mechanism: string, security: SaslServerCallbackHandler): SaslServer | undefined {
   if (mechanism === 'PLAIN') return new PlainSaslServer(security)
   if (mechanism === 'SCRAM-SHA-256' || mechanism === 'SCRAM-SHA-512') return new ScramSaslServer(mechanism, security)
   if (mechanism === 'OAUTHBEARER') return new OAuthBearerSaslServer(security)
@@ -36,7 +50,7 @@ export function createSaslServer(mechanism: string, security: ClusterSecurity): 
 class PlainSaslServer implements SaslServer {
   readonly mechanism = 'PLAIN'
   private finished = false
-  constructor(private readonly security: ClusterSecurity) {}
+  constructor(private readonly security: SaslServerCallbackHandler) {}
 
   evaluate(token: Buffer): SaslStep {
     if (this.finished) return { failed: 'Authentication failed: PLAIN exchange already complete' }
@@ -66,7 +80,7 @@ class ScramSaslServer implements SaslServer {
 
   constructor(
     readonly mechanism: ScramMechanism,
-    private readonly security: ClusterSecurity,
+    private readonly security: SaslServerCallbackHandler,
   ) {
     this.failure = `Authentication failed during authentication due to invalid credentials with SASL mechanism ${mechanism}`
   }
@@ -149,7 +163,7 @@ class OAuthBearerSaslServer implements SaslServer {
   private complete = false
   private readonly failure = 'Authentication failed during authentication due to invalid credentials with SASL mechanism OAUTHBEARER'
 
-  constructor(private readonly security: ClusterSecurity) {}
+  constructor(private readonly security: SaslServerCallbackHandler) {}
 
   evaluate(token: Buffer): SaslStep {
     if (this.complete) return { failed: this.failure }
