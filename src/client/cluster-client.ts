@@ -36,6 +36,9 @@ export interface ClusterClientOptions {
   readonly reauthenticationThreshold?: number | undefined
 }
 
+/** The key fetchTopicsOffset's answers (and the consumer's per-partition tables) are kept under. */
+export const topicPartitionKey = (topic: string, partition: number): string => `${topic}\u0000${partition}`
+
 export class ClusterClient {
   readonly model: ClusterModel
   readonly clientId: string
@@ -323,36 +326,60 @@ export class ClusterClient {
   }
 
   /**
-   * kafkajs's cluster.fetchTopicsOffset, for one topic's partitions in the cached metadata: a
-   * ListOffsets per leader (isolation READ_COMMITTED, kafkajs's default), answers merged in
-   * leader id order. A partition without a leader throws LEADER_NOT_AVAILABLE; the first
-   * failing partition of an answer throws its error, as kafkajs's decoder does.
+   * kafkajs's cluster.fetchTopicsOffset: one ListOffsets per leader (in leader order), sent
+   * together, each partition's answer keyed by topic and partition with its error code; the
+   * callers decide which error to throw. A partition without a known leader throws
+   * (leaderFor) before anything is sent.
+   */
+  async fetchTopicsOffset(
+    partitions: readonly { readonly topic: string; readonly partition: number; readonly timestamp: number }[],
+    isolationLevel: number,
+    replicaId?: number,
+  ): Promise<Map<string, { errorCode: number; offset: number }>> {
+    const byLeader = new Map<number, Map<string, { index: number; timestamp: number }[]>>()
+    for (const { topic, partition, timestamp } of partitions) {
+      const leader = this.leaderFor(topic, partition)
+      let topics = byLeader.get(leader)
+      if (!topics) byLeader.set(leader, (topics = new Map()))
+      let list = topics.get(topic)
+      if (!list) topics.set(topic, (list = []))
+      list.push({ index: partition, timestamp })
+    }
+    const ordered = [...byLeader].sort(([a], [b]) => a - b)
+    const responses = await Promise.all(
+      ordered.map(([leader, topics]) =>
+        this.request(leader, {
+          api: 'ListOffsets',
+          ...(replicaId === undefined ? {} : { replicaId }),
+          isolationLevel,
+          topics: [...topics].map(([name, list]) => ({ name, partitions: list })),
+        }),
+      ),
+    )
+    const answers = new Map<string, { errorCode: number; offset: number }>()
+    for (const response of responses) for (const t of response.topics) for (const p of t.partitions) answers.set(topicPartitionKey(t.name, p.index), p)
+    return answers
+  }
+
+  /**
+   * The admin's offset lookups (fetchTopicOffsets, fetchTopicOffsetsByTimestamp): the offsets of
+   * a topic's partitions at `timestamp` (or EARLIEST/LATEST), read_committed as kafkajs's admin
+   * asks; partitions unknown to the metadata are left out, and the first failed partition (in
+   * leader order) throws its error.
    */
   async listOffsets(topic: string, partitions: readonly number[], timestamp: number): Promise<Array<{ partition: number; offset: string }>> {
     const metadata = this.findTopicPartitionMetadata(topic)
-    const byLeader = new Map<number, number[]>()
-    for (const partition of partitions) {
-      const p = metadata.find((m) => m.partitionId === partition)
-      if (!p) continue
-      if (p.leader < 0) throw createErrorFromCode(5)
-      byLeader.set(p.leader, [...(byLeader.get(p.leader) ?? []), partition])
-    }
-    const ordered = [...byLeader].sort(([a], [b]) => a - b)
-    const answers = await Promise.all(
-      ordered.map(async ([leader, ids]) => {
-        const response = await this.request(leader, {
-          api: 'ListOffsets',
-          replicaId: -1,
-          isolationLevel: IsolationLevel.READ_COMMITTED,
-          topics: [{ name: topic, partitions: ids.map((index) => ({ index, timestamp })) }],
-        })
-        const all = response.topics.flatMap((t) => t.partitions)
-        const failed = all.find((p) => p.errorCode !== 0)
-        if (failed) throw createErrorFromCode(failed.errorCode)
-        return all.map((p) => ({ partition: p.index, offset: String(p.offset) }))
-      }),
+    const listed = new Set(metadata.map((m) => m.partitionId))
+    const known = partitions.filter((partition) => listed.has(partition))
+    const answers = await this.fetchTopicsOffset(
+      known.map((partition) => ({ topic, partition, timestamp })),
+      IsolationLevel.READ_COMMITTED,
+      -1,
     )
-    return answers.flat()
+    const all = [...answers.values()]
+    const failed = all.find((p) => p.errorCode !== 0)
+    if (failed) throw createErrorFromCode(failed.errorCode)
+    return [...answers].map(([key, p]) => ({ partition: Number(key.slice(key.indexOf('\u0000') + 1)), offset: String(p.offset) }))
   }
 }
 

@@ -7,7 +7,7 @@ import { CoordinatorType, IsolationLevel, OffsetSpec, type ApiName, type Request
 import { KafkaJSConnectionError, KafkaJSError, KafkaJSNonRetriableError, isRebalancing } from '../errors.js'
 import { createErrorFromCode } from '../protocol-error-table.js'
 import { CONSUMER_EVENTS, type InstrumentationEmitter } from '../instrumentation.js'
-import type { ClusterClient } from '../cluster-client.js'
+import { topicPartitionKey, type ClusterClient } from '../cluster-client.js'
 import type { Logger } from '../logger.js'
 import { AssignerProtocol, type Assigner } from './assigners/index.js'
 
@@ -35,7 +35,7 @@ export interface GroupOptions {
   readonly autoCommitThreshold: number | null
 }
 
-const tp = (topic: string, partition: number): string => `${topic}\u0000${partition}`
+const tp = topicPartitionKey
 
 export class ConsumerGroup {
   readonly groupId: string
@@ -283,26 +283,9 @@ export class ConsumerGroup {
    */
   private async resetOffsets(partitions: readonly { topic: string; partition: number }[]): Promise<number[]> {
     if (partitions.length === 0) return []
-    const byLeader = new Map<number, Map<string, { index: number; timestamp: number }[]>>()
-    for (const { topic, partition } of partitions) {
-      const leader = this.client.leaderFor(topic, partition)
-      let topics = byLeader.get(leader)
-      if (!topics) byLeader.set(leader, (topics = new Map()))
-      let list = topics.get(topic)
-      if (!list) topics.set(topic, (list = []))
-      const fromBeginning = this.options.topicConfigurations[topic]?.fromBeginning ?? false
-      list.push({ index: partition, timestamp: fromBeginning ? OffsetSpec.EARLIEST : OffsetSpec.LATEST })
-    }
-    const answers = new Map<string, { errorCode: number; offset: number }>()
-    await Promise.all(
-      [...byLeader].map(async ([leader, topics]) => {
-        const response = await this.client.request(leader, {
-          api: 'ListOffsets',
-          isolationLevel: this.options.isolationLevel,
-          topics: [...topics].map(([name, list]) => ({ name, partitions: list })),
-        })
-        for (const t of response.topics) for (const p of t.partitions) answers.set(tp(t.name, p.index), p)
-      }),
+    const answers = await this.client.fetchTopicsOffset(
+      partitions.map(({ topic, partition }) => ({ topic, partition, timestamp: this.resetTimestamp(topic) })),
+      this.options.isolationLevel,
     )
     return partitions.map(({ topic, partition }) => {
       const p = answers.get(tp(topic, partition))
@@ -313,16 +296,12 @@ export class ConsumerGroup {
 
   /** kafkajs's reset policy: earliest when subscribed fromBeginning, else latest. */
   async resetOffset(topic: string, partition: number): Promise<number> {
-    const fromBeginning = this.options.topicConfigurations[topic]?.fromBeginning ?? false
-    const leader = this.client.leaderFor(topic, partition)
-    const response = await this.client.request(leader, {
-      api: 'ListOffsets',
-      isolationLevel: this.options.isolationLevel,
-      topics: [{ name: topic, partitions: [{ index: partition, timestamp: fromBeginning ? OffsetSpec.EARLIEST : OffsetSpec.LATEST }] }],
-    })
-    const p = response.topics[0]?.partitions[0]
-    if (!p || p.errorCode !== 0) throw createErrorFromCode(p?.errorCode ?? 3)
-    return p.offset
+    const [offset] = await this.resetOffsets([{ topic, partition }])
+    return offset!
+  }
+
+  private resetTimestamp(topic: string): number {
+    return this.options.topicConfigurations[topic]?.fromBeginning ? OffsetSpec.EARLIEST : OffsetSpec.LATEST
   }
 
   /** Sends a heartbeat if heartbeatInterval has passed (or when forced). */
@@ -519,13 +498,8 @@ export class ConsumerGroup {
       if (!this.isAssigned(topic, partition)) continue
       let offset = raw
       if (raw === -1 || raw === -2) {
-        const leader = this.client.leaderFor(topic, partition)
-        const response = await this.client.request(leader, {
-          api: 'ListOffsets',
-          isolationLevel: this.options.isolationLevel ?? IsolationLevel.READ_UNCOMMITTED,
-          topics: [{ name: topic, partitions: [{ index: partition, timestamp: raw }] }],
-        })
-        offset = response.topics[0]?.partitions[0]?.offset ?? 0
+        const answers = await this.client.fetchTopicsOffset([{ topic, partition, timestamp: raw }], this.options.isolationLevel ?? IsolationLevel.READ_UNCOMMITTED)
+        offset = answers.get(key)?.offset ?? 0
       }
       this.positions.set(key, offset)
       this.resolved.set(key, offset)
