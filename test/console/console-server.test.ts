@@ -124,9 +124,13 @@ describe('the web console server', () => {
 
   it('follows a ManualClock cluster, and steps its time', async () => {
     const { cluster, ui } = await start({ brokers: 1, clock: new ManualClock(1000) })
-    const stepped = post(ui, 'advance', { ms: 250 })
-    await watchLive(ui, (event, data) => event === 'delta' && data.time === 1250)
-    expect((await stepped).body.result).toEqual({ time: 1250 })
+    // The step is sent once the page's stream has its snapshot, so the delta must carry it.
+    let stepped: ReturnType<typeof post> | undefined
+    await watchLive(ui, (event, data) => {
+      if (event === 'snapshot') stepped ??= post(ui, 'advance', { ms: 250 })
+      return event === 'delta' && data.time === 1250
+    }, 10_000)
+    expect((await stepped!).body.result).toEqual({ time: 1250 })
     expect(cluster.clock.now()).toBe(1250)
   })
 
