@@ -48,10 +48,18 @@ const CLUSTER_DENIED_MESSAGE = 'Cluster authorization failed.'
  */
 export function authorizeAndHandle<K extends ApiName>(ctx: AuthorizationContext, request: RequestOf<K> & { readonly api: K }, next: Next): Promise<ResponseOf<K>> {
   const r = request as RequestOf<ApiName>
-  const may = (operation: number, name: string): boolean => ctx.authorizer.authorize(ctx.session, operation, Res.TOPIC, name)
-  if (r.api === 'Produce' && r.transactionalId == null && r.topics.every((t) => may(Op.WRITE, t.name))) return next(request)
-  if (r.api === 'Fetch' && (r.replicaId ?? -1) < 0 && r.topics.every((t) => t.topicId === undefined && may(Op.READ, t.name))) return next(request)
+  if (r.api === 'Produce' && r.transactionalId == null && everyTopicAllowed(ctx, Op.WRITE, r.topics)) return next(request)
+  if (r.api === 'Fetch' && (r.replicaId ?? -1) < 0 && everyTopicAllowed(ctx, Op.READ, r.topics)) return next(request)
   return authorizeRequest<K>(ctx, request, next)
+}
+
+/** Whether the principal may act on every topic of a Produce or Fetch named by name (no closure per request: this runs on every one). */
+function everyTopicAllowed(ctx: AuthorizationContext, operation: number, topics: readonly { readonly name: string; readonly topicId?: string | undefined }[]): boolean {
+  for (let i = 0; i < topics.length; i++) {
+    const t = topics[i]!
+    if (t.topicId !== undefined || !ctx.authorizer.authorize(ctx.session, operation, Res.TOPIC, t.name)) return false
+  }
+  return true
 }
 
 async function authorizeRequest<K extends ApiName>(ctx: AuthorizationContext, request: RequestOf<K> & { readonly api: K }, next: Next): Promise<ResponseOf<K>> {

@@ -61,6 +61,10 @@ export class StandardAuthorizer {
   private readonly bindings = new Map<string, AclBinding>()
   private readonly byType = new Map<number, ResourceAcls>()
   private readonly decisions = new Map<string, Map<number, Map<string, boolean>>>()
+  /** The table of the last (principal, host) asked about, for the runs of requests from one client. */
+  private lastDecisions: Map<number, Map<string, boolean>> | undefined
+  private lastPrincipal = ''
+  private lastHost = ''
   /** The longest PREFIXED pattern per resource type: prefixes longer than it need no lookup. */
   private readonly longestPrefix = new Map<number, number>()
 
@@ -85,7 +89,7 @@ export class StandardAuthorizer {
     if (copy.patternType === AclPatternType.PREFIXED) {
       this.longestPrefix.set(copy.resourceType, Math.max(this.longestPrefix.get(copy.resourceType) ?? 0, copy.resourceName.length))
     }
-    this.decisions.clear()
+    this.forgetDecisions()
   }
 
   /** Removes and returns every binding the filter matches. */
@@ -96,7 +100,7 @@ export class StandardAuthorizer {
       const list = this.indexOf(b.resourceType, b.patternType, b.resourceName)
       list.splice(list.indexOf(b), 1)
     }
-    if (removed.length > 0) this.decisions.clear()
+    if (removed.length > 0) this.forgetDecisions()
     return removed
   }
 
@@ -104,15 +108,28 @@ export class StandardAuthorizer {
     return [...this.bindings.values()].filter((b) => filterMatches(filter, b))
   }
 
+  /** Drops every cached decision: the ACLs or the settings they were made under have changed. */
+  private forgetDecisions(): void {
+    this.decisions.clear()
+    this.lastDecisions = undefined
+  }
+
   /** Whether the session may perform the operation on the named resource. */
   authorize(session: Session, operation: number, resourceType: number, resourceName: string): boolean {
     // Cached per (principal, host), then per (resource type, operation), then per name: no
     // string is built per check on the hot paths.
-    const sessionKey = session.principal + '\u0000' + session.host
-    let bySession = this.decisions.get(sessionKey)
-    if (!bySession) {
-      if (this.decisions.size > 10_000) this.decisions.clear()
-      this.decisions.set(sessionKey, (bySession = new Map()))
+    let bySession = this.lastDecisions
+    if (bySession === undefined || session.principal !== this.lastPrincipal || session.host !== this.lastHost) {
+      const sessionKey = session.principal + '\u0000' + session.host
+      bySession = this.decisions.get(sessionKey)
+      if (!bySession) {
+        if (this.decisions.size > 10_000) this.decisions.clear()
+        this.decisions.set(sessionKey, (bySession = new Map()))
+      }
+      // Requests come in runs from one client: the last session's table is kept at hand.
+      this.lastPrincipal = session.principal
+      this.lastHost = session.host
+      this.lastDecisions = bySession
     }
     const actionKey = resourceType * 64 + operation
     let byName = bySession.get(actionKey)
