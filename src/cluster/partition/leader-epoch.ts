@@ -106,12 +106,25 @@ export interface EpochView {
 }
 
 export function divergenceOffset(follower: EpochView, leader: EpochView): number {
-  const latest = follower.epochs.latest()
-  if (!latest) return Math.min(follower.logEndOffset, leader.logEndOffset)
-  const answer = endOffsetForEpoch(leader.epochs.all, leader.logEndOffset, latest.epoch)
-  // The leader knows no such epoch: fall back to the follower's high watermark (pre-KIP-101).
-  if (answer.epoch === -1) return Math.min(follower.highWatermark, follower.logEndOffset, leader.logEndOffset)
-  if (answer.epoch === latest.epoch) return Math.min(answer.endOffset, follower.logEndOffset)
-  const own = endOffsetForEpoch(follower.epochs.all, follower.logEndOffset, answer.epoch)
-  return Math.min(answer.endOffset, own.endOffset === -1 ? follower.logEndOffset : own.endOffset)
+  // Kafka's AbstractFetcherThread repeats OffsetsForLeaderEpoch: when the leader answers with an
+  // epoch the follower does not know, the follower truncates to the end of its largest epoch
+  // below that one, forgets the later epochs, and asks again with its new latest epoch.
+  let end = follower.logEndOffset
+  let epochs = follower.epochs.all
+  for (;;) {
+    const latest = epochs[epochs.length - 1]
+    if (!latest) return Math.min(end, leader.logEndOffset)
+    const answer = endOffsetForEpoch(leader.epochs.all, leader.logEndOffset, latest.epoch)
+    // The leader knows no such epoch: fall back to the follower's high watermark (pre-KIP-101).
+    if (answer.epoch === -1) return Math.min(follower.highWatermark, end, leader.logEndOffset)
+    if (answer.epoch === latest.epoch) return Math.min(answer.endOffset, end)
+    const own = endOffsetForEpoch(epochs, end, answer.epoch)
+    // Not tracking epochs that far back: the leader's end offset for its epoch is safe.
+    if (own.epoch === -1) return Math.min(answer.endOffset, end)
+    if (own.epoch === answer.epoch) return Math.min(answer.endOffset, own.endOffset)
+    // An intermediate truncation (own.endOffset is the start of a later epoch, so below end).
+    end = Math.min(own.endOffset, end)
+    const cut = end
+    epochs = epochs.filter((e) => e.startOffset < cut)
+  }
 }

@@ -77,4 +77,21 @@ describe('KIP-279: where a follower truncates', () => {
     const follower = { epochs: cacheOf([1, 0], [0, 0]), logEndOffset: 1, highWatermark: 1 }
     expect(divergenceOffset(follower, leader)).toBe(1)
   })
+
+  // Found by test:long (durable configuration, seed 4): broker 2 led epoch 1 and wrote a
+  // transaction marker at offset 1 that no other replica got; it was then elected for epoch 3
+  // while crashed; broker 1 had written another marker at offset 1 in epoch 2, which broker 0
+  // copied before it became leader in epoch 4. Asked for epoch 3, the leader answers epoch 2,
+  // which broker 2 never knew: Kafka's fetcher truncates to the end of its epoch below (2, an
+  // intermediate step), asks again for epoch 1, and truncates to 1. One round kept offset 1 and
+  // the two replicas disagreed below the high watermark.
+  it('a follower that does not know the epoch the leader answers with asks again, as Kafka\'s fetcher does', () => {
+    const leader = { epochs: cacheOf([1, 0], [2, 1], [4, 2]), logEndOffset: 2, highWatermark: 2 }
+    const follower = { epochs: cacheOf([1, 0], [3, 2]), logEndOffset: 2, highWatermark: 1 }
+    expect(divergenceOffset(follower, leader)).toBe(1)
+    // Several unknown epochs in a row take several rounds.
+    const deep = { epochs: cacheOf([0, 0], [1, 2], [3, 4], [5, 6]), logEndOffset: 8, highWatermark: 2 }
+    const newLeader = { epochs: cacheOf([0, 0], [2, 3], [4, 5], [6, 7]), logEndOffset: 9, highWatermark: 7 }
+    expect(divergenceOffset(deep, newLeader)).toBe(2)
+  })
 })
