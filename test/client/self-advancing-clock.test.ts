@@ -22,6 +22,20 @@ function start(options: ConstructorParameters<typeof Cluster>[0] = {}): Cluster 
   return cluster
 }
 
+/** Three brokers, min.insync.replicas=2, topic 'payments' (RF 3) and a connected kafkajs producer. */
+async function paymentsOnThreeBrokers() {
+  const cluster = start({ brokers: 3, seed: 2, brokerConfig: { 'min.insync.replicas': 2 } })
+  const kafka = cluster.kafka({ clientId: 'app', logLevel: logLevel.NOTHING })
+  const admin = kafka.admin()
+  clients.push(admin)
+  await admin.connect()
+  await admin.createTopics({ topics: [{ topic: 'payments', numPartitions: 1, replicationFactor: 3 }] })
+  const producer = kafka.producer()
+  clients.push(producer)
+  await producer.connect()
+  return { cluster, kafka, producer }
+}
+
 describe('the default clock runs itself', () => {
   it('is an AutoClock unless told otherwise', () => {
     expect(start().clock).toBeInstanceOf(AutoClock)
@@ -55,15 +69,7 @@ describe('the default clock runs itself', () => {
   })
 
   it('a partition leader crashes while a producer keeps sending with acks=-1 and default retries: as with the real kafkajs, only the send started at the crash fails, the leader moves after broker.session.timeout.ms, every acknowledged write is read back', { timeout: 20_000 }, async () => {
-    const cluster = start({ brokers: 3, seed: 2, brokerConfig: { 'min.insync.replicas': 2 } })
-    const kafka = cluster.kafka({ clientId: 'app', logLevel: logLevel.NOTHING })
-    const admin = kafka.admin()
-    clients.push(admin)
-    await admin.connect()
-    await admin.createTopics({ topics: [{ topic: 'payments', numPartitions: 1, replicationFactor: 3 }] })
-    const producer = kafka.producer()
-    clients.push(producer)
-    await producer.connect()
+    const { cluster, kafka, producer } = await paymentsOnThreeBrokers()
     const acknowledged: string[] = []
     const failures: [number, string][] = []
     const t0 = cluster.clock.now()
@@ -104,15 +110,7 @@ describe('the default clock runs itself', () => {
   })
 
   it('a partition leader shut down cleanly while a producer keeps sending with acks=-1 and default retries: leadership moves at once and every send succeeds', { timeout: 20_000 }, async () => {
-    const cluster = start({ brokers: 3, seed: 2, brokerConfig: { 'min.insync.replicas': 2 } })
-    const kafka = cluster.kafka({ clientId: 'app', logLevel: logLevel.NOTHING })
-    const admin = kafka.admin()
-    clients.push(admin)
-    await admin.connect()
-    await admin.createTopics({ topics: [{ topic: 'payments', numPartitions: 1, replicationFactor: 3 }] })
-    const producer = kafka.producer()
-    clients.push(producer)
-    await producer.connect()
+    const { cluster, kafka, producer } = await paymentsOnThreeBrokers()
     const acknowledged: string[] = []
     let stopped = -1
     for (let i = 0; i < 40; i++) {
