@@ -79,6 +79,41 @@ describe('bugs found by the simulation', () => {
   // EndTxn: the commit rejects with the Kafka error (code 15, which kafkajs's table names
   // GROUP_COORDINATOR_NOT_AVAILABLE), and the transaction stays open on the
   // coordinator until it times out and is aborted.
+  // BUG: a consumer with nothing to fetch (no partition assigned, or all paused) waits out its
+  // fetch interval with a sleep that fails only when the cluster closes; the runner swallowed that
+  // failure and looped at once, so an idle member left running when its cluster closed spun in
+  // microtasks forever (no timer, so no GuardedClock storm either). Found by test:long (durable
+  // configuration, seed 11): a member's disconnect during its crash handling let kafkajs's
+  // restart bring it back, and the simulation then closed the cluster under it.
+  it('an idle consumer whose cluster closes fails like any connection, instead of spinning', async () => {
+    const cluster = new Cluster({ brokers: 1, clock: new ManualClock(0), seed: 1 })
+    const kafka = cluster.kafka({ clientId: 'c', logLevel: logLevel.NOTHING })
+    const admin = kafka.admin()
+    await admin.connect()
+    await admin.createTopics({ topics: [{ topic: 't', numPartitions: 1 }] })
+    await admin.disconnect()
+    const consumers = ['a', 'b'].map(() => kafka.consumer({ groupId: 'g', heartbeatInterval: 500, sessionTimeout: 6_000, retry: { retries: 2, initialRetryTime: 100 } }))
+    const crashes: string[] = []
+    for (const consumer of consumers) {
+      await consumer.connect()
+      await consumer.subscribe({ topics: ['t'] })
+      consumer.on(consumer.events.CRASH, (e) => crashes.push(e.payload.error.name))
+      void consumer.run({ eachMessage: async () => {} })
+    }
+    await cluster.settle()
+    // One member has the only partition; the other idles in its fetch interval.
+    expect(cluster.describe().groups[0]!.members.map((m) => (m.assignment.t ?? []).length).sort()).toEqual([0, 1])
+
+    // Not awaited: close() would wait for a macrotask that a runner spinning in microtasks never
+    // lets run. This loop sees the crashes or gives up, and stop() ends a spin, so a regression
+    // fails here instead of hanging the suite.
+    const closed = cluster.close()
+    for (let i = 0; i < 10_000 && crashes.length < 2; i++) await Promise.resolve()
+    for (const consumer of consumers) await consumer.disconnect().catch(() => {})
+    await closed
+    expect(crashes).toEqual(['KafkaJSNumberOfRetriesExceeded', 'KafkaJSNumberOfRetriesExceeded'])
+  })
+
   it('an EndTxn failed by cluster.intercept answers the Kafka error, and the transaction stays open', async () => {
     const { cluster, kafka } = await oneBrokerWithTopic()
     const producer = kafka.producer({ transactionalId: 'tx', idempotent: true, transactionTimeout: 10_000 })

@@ -278,7 +278,9 @@ export class Runner {
     const maxWaitMs = Math.min(this.options.maxWaitTimeInMs, untilHeartbeat)
     if (byLeader.size === 0) {
       // Nothing to fetch (no assignment, or all paused): wait as a fetch would, then heartbeat.
-      await this.sleep(maxWaitMs, true).catch(() => {})
+      // The wait fails only when the cluster is closed: that is a connection error, as the
+      // fetch's would be (swallowing it spun this loop at one instant, found by test:long).
+      await this.sleep(maxWaitMs, true)
       return []
     }
     const abort = new AbortController()
