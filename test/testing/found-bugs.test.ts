@@ -97,7 +97,7 @@ describe('bugs found by the simulation', () => {
     for (const consumer of consumers) {
       await consumer.connect()
       await consumer.subscribe({ topics: ['t'] })
-      consumer.on(consumer.events.CRASH, (e) => crashes.push(e.payload.error.name))
+      consumer.on(consumer.events.CRASH, (e) => { crashes.push(e.payload.error.name) })
       void consumer.run({ eachMessage: async () => {} })
     }
     await cluster.settle()

@@ -5,17 +5,13 @@
  * splits the partitions, and a read_committed consumer sees committed transactions only.
  */
 import { Kafka, logLevel, type Consumer, type EachMessagePayload } from 'kafkajs'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { cleanupAfterEach } from '../support/cleanup-after-each.js'
 import { Cluster } from '../../src/client/cluster.js'
 import { SystemClock } from '../../src/cluster/clock.js'
 
 let cluster: Cluster | undefined
-const cleanups: (() => Promise<void>)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {})
-  await cluster?.close()
-  cluster = undefined
-})
+const cleanups = cleanupAfterEach(() => cluster)
 
 async function served(): Promise<Kafka> {
   // A fast initial rebalance, as a test cluster would configure it.

@@ -9,7 +9,8 @@
 import * as platformatic from '@platformatic/kafka'
 import { Kafka, logLevel } from 'kafkajs'
 import { pbkdf2Sync, randomBytes } from 'node:crypto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { cleanupAfterEach } from '../../support/cleanup-after-each.js'
 import { Cluster } from '../../../src/client/cluster.js'
 import { SystemClock } from '../../../src/cluster/clock.js'
 import type { ClusterModel } from '../../../src/cluster/cluster-model.js'
@@ -144,12 +145,7 @@ describe('AlterUserScramCredentials and DescribeUserScramCredentials v0, judged 
 
 describe('SCRAM credentials over the wire', () => {
   let cluster: Cluster | undefined
-  const cleanups: (() => Promise<unknown>)[] = []
-  afterEach(async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {})
-    await cluster?.close()
-    cluster = undefined
-  })
+  const cleanups = cleanupAfterEach(() => cluster)
 
   it('a credential set with AlterUserScramCredentials authenticates kafkajs with SCRAM; deleted, it no longer does', async () => {
     cluster = new Cluster({

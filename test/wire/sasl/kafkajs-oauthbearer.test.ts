@@ -5,7 +5,8 @@
  * session lifetime the token's exp gives (KIP-368).
  */
 import { Kafka, logLevel } from 'kafkajs'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { cleanupAfterEach } from '../../support/cleanup-after-each.js'
 import { Cluster } from '../../../src/client/cluster.js'
 import { SystemClock } from '../../../src/cluster/clock.js'
 import { ErrorCode } from '../../../src/cluster/error-codes.js'
@@ -18,12 +19,7 @@ const jws = (claims: object, header: object = { alg: 'none' }): string => `${b64
 const nowS = (): number => Math.floor(Date.now() / 1000)
 
 let cluster: Cluster | undefined
-const cleanups: (() => Promise<unknown>)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {})
-  await cluster?.close()
-  cluster = undefined
-})
+const cleanups = cleanupAfterEach(() => cluster)
 
 async function served(extra: Record<string, string> = {}): Promise<WireServer> {
   cluster = new Cluster({

@@ -5,7 +5,8 @@
  */
 import { Kafka, logLevel } from 'kafkajs'
 import { connect } from 'node:net'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { cleanupAfterEach } from '../../support/cleanup-after-each.js'
 import { Cluster } from '../../../src/client/cluster.js'
 import { SystemClock } from '../../../src/cluster/clock.js'
 
@@ -17,12 +18,7 @@ const SECURED = {
 }
 
 let cluster: Cluster | undefined
-const cleanups: (() => Promise<unknown>)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {})
-  await cluster?.close()
-  cluster = undefined
-})
+const cleanups = cleanupAfterEach(() => cluster)
 
 async function served(): Promise<string[]> {
   cluster = new Cluster({ brokers: 1, clock: new SystemClock(), seed: 5, brokerConfig: SECURED as never })

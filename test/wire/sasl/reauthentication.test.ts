@@ -5,17 +5,13 @@
  * session expire has the connection closed at its next request.
  */
 import { Kafka, logLevel } from 'kafkajs'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { cleanupAfterEach } from '../../support/cleanup-after-each.js'
 import { Cluster } from '../../../src/client/cluster.js'
 import { SystemClock } from '../../../src/cluster/clock.js'
 
 let cluster: Cluster | undefined
-const cleanups: (() => Promise<unknown>)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {})
-  await cluster?.close()
-  cluster = undefined
-})
+const cleanups = cleanupAfterEach(() => cluster)
 
 const LIFETIME_MS = 1200
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

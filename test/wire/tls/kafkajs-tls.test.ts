@@ -7,19 +7,15 @@
 import { Kafka, logLevel } from 'kafkajs'
 import { connect as tcpConnect } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { cleanupAfterEach } from '../../support/cleanup-after-each.js'
 import { Cluster } from '../../../src/client/cluster.js'
 import { SystemClock } from '../../../src/cluster/clock.js'
 import type { WireServer } from '../../../src/wire/server.js'
 import { createCertificateAuthority, issueCertificate } from '../../../src/wire/tls/self-signed-certificate.js'
 
 let cluster: Cluster | undefined
-const cleanups: (() => Promise<unknown>)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {})
-  await cluster?.close()
-  cluster = undefined
-})
+const cleanups = cleanupAfterEach(() => cluster)
 
 async function served(brokerConfig: Record<string, string>, brokers = 1): Promise<WireServer> {
   cluster = new Cluster({ brokers, clock: new SystemClock(), seed: 7, brokerConfig: brokerConfig as never })

@@ -5,17 +5,13 @@
  * cluster each stay on their own protocol.
  */
 import { Kafka, logLevel } from 'kafkajs'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { cleanupAfterEach } from '../../support/cleanup-after-each.js'
 import { Cluster } from '../../../src/client/cluster.js'
 import { SystemClock } from '../../../src/cluster/clock.js'
 
 let cluster: Cluster | undefined
-const cleanups: (() => Promise<unknown>)[] = []
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup().catch(() => {})
-  await cluster?.close()
-  cluster = undefined
-})
+const cleanups = cleanupAfterEach(() => cluster)
 
 describe('several listeners per broker', () => {
   it('PLAINTEXT, SSL and SASL_SSL on three brokers: each client sees the brokers of its own listener', async () => {
