@@ -15,8 +15,8 @@
 import type { TimerHandle } from '../clock.js'
 import { ErrorCode } from '../error-codes.js'
 import type { DescribedGroup, JoinGroupResponse, SyncGroupResponse } from '../api/messages.js'
-import { GroupState, assertValidTransition } from './group-state.js'
-import type { GroupMember, GroupProtocol, JoinAwaiter } from './group-member.js'
+import { ClassicGroupState, assertValidTransition } from './classic-group-state.js'
+import type { ClassicGroupMember, GroupProtocol, JoinAwaiter } from './classic-group-member.js'
 
 /** The protocol type of groups formed by consumers (Kafka's ConsumerProtocol.PROTOCOL_TYPE). */
 export const CONSUMER_PROTOCOL_TYPE = 'consumer'
@@ -45,7 +45,7 @@ export interface OffsetExpirationCondition {
 
 export class ClassicGroup {
   readonly groupId: string
-  private currentState: GroupState = GroupState.Empty
+  private currentState: ClassicGroupState = ClassicGroupState.Empty
   /** When the group entered its current state (KIP-211: an Empty group's offsets age from here). */
   currentStateTimestamp: number
   protocolType: string | null = null
@@ -54,7 +54,7 @@ export class ClassicGroup {
   leaderId: string | null = null
 
   /** In the order members were added; this order decides leader fallback and vote ties. */
-  readonly members = new Map<string, GroupMember>()
+  readonly members = new Map<string, ClassicGroupMember>()
   /** group.instance.id -> member.id, for static members (KIP-345). */
   private readonly staticMembers = new Map<string, string>()
   /** Member ids handed out with MEMBER_ID_REQUIRED, awaiting their rejoin (KIP-394). */
@@ -88,16 +88,16 @@ export class ClassicGroup {
     this.currentStateTimestamp = nowMs
   }
 
-  get state(): GroupState {
+  get state(): ClassicGroupState {
     return this.currentState
   }
 
-  is(state: GroupState): boolean {
+  is(state: ClassicGroupState): boolean {
     return this.currentState === state
   }
 
   /** Moves to `to` if the transition table allows it (throws otherwise); returns the old state. */
-  transitionTo(to: GroupState, nowMs: number): GroupState {
+  transitionTo(to: ClassicGroupState, nowMs: number): ClassicGroupState {
     const from = this.currentState
     assertValidTransition(this.groupId, from, to)
     this.currentState = to
@@ -112,7 +112,7 @@ export class ClassicGroup {
     return this.members.has(memberId)
   }
 
-  get(memberId: string): GroupMember {
+  get(memberId: string): ClassicGroupMember {
     const member = this.members.get(memberId)
     if (!member) throw new Error(`Member ${memberId} is not in group ${this.groupId}`)
     return member
@@ -127,7 +127,7 @@ export class ClassicGroup {
   }
 
   /** Adds a member, parking its JoinGroup if `awaiter` is given. */
-  add(member: GroupMember, awaiter?: JoinAwaiter): void {
+  add(member: ClassicGroupMember, awaiter?: JoinAwaiter): void {
     if (member.groupInstanceId !== null) {
       if (this.staticMembers.has(member.groupInstanceId)) {
         throw new Error(`Static member with groupInstanceId=${member.groupInstanceId} cannot be added to group ${this.groupId} since it is already a member`)
@@ -188,7 +188,7 @@ export class ClassicGroup {
    * A static member rejoined with an unknown member id: the same member continues under a
    * new id. Requests the old id still has parked are fenced (KIP-345).
    */
-  replaceStaticMember(groupInstanceId: string, oldMemberId: string, newMemberId: string): GroupMember {
+  replaceStaticMember(groupInstanceId: string, oldMemberId: string, newMemberId: string): ClassicGroupMember {
     const member = this.members.get(oldMemberId)
     if (!member) throw new Error(`Cannot replace non-existing member id ${oldMemberId}`)
     this.maybeInvokeJoinCallback(member, joinErrorResponse(oldMemberId, ErrorCode.FENCED_INSTANCE_ID))
@@ -243,7 +243,7 @@ export class ClassicGroup {
     return this.numMembersAwaitingJoin
   }
 
-  notYetRejoinedMembers(): GroupMember[] {
+  notYetRejoinedMembers(): ClassicGroupMember[] {
     return [...this.members.values()].filter((m) => !m.isAwaitingJoin)
   }
 
@@ -264,7 +264,7 @@ export class ClassicGroup {
    * the JoinGroup it had parked before, if any, for the coordinator to answer.
    */
   updateMember(
-    member: GroupMember,
+    member: ClassicGroupMember,
     protocols: readonly GroupProtocol[],
     rebalanceTimeoutMs: number,
     sessionTimeoutMs: number,
@@ -286,7 +286,7 @@ export class ClassicGroup {
    * Answers the member's parked JoinGroup, if it has one. (A member already removed was
    * uncounted by remove().)
    */
-  maybeInvokeJoinCallback(member: GroupMember, response: JoinGroupResponse): boolean {
+  maybeInvokeJoinCallback(member: ClassicGroupMember, response: JoinGroupResponse): boolean {
     const awaiter = member.awaitingJoin
     if (!awaiter) return false
     member.awaitingJoin = undefined
@@ -296,7 +296,7 @@ export class ClassicGroup {
   }
 
   /** Answers the member's parked SyncGroup, if it has one. */
-  maybeInvokeSyncCallback(member: GroupMember, response: SyncGroupResponse): boolean {
+  maybeInvokeSyncCallback(member: ClassicGroupMember, response: SyncGroupResponse): boolean {
     const awaiter = member.awaitingSync
     if (!awaiter) return false
     member.awaitingSync = undefined
@@ -332,7 +332,7 @@ export class ClassicGroup {
 
   /** Heartbeat (Kafka's validateClassicGroupHeartbeat): a current member of the current generation. */
   validateHeartbeat(memberId: string, groupInstanceId: string | null, generationId: number): number | undefined {
-    if (this.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE
+    if (this.is(ClassicGroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE
     const memberError = this.validateMember(memberId, groupInstanceId)
     if (memberError !== undefined) return memberError
     if (generationId !== this.generationId) return ErrorCode.ILLEGAL_GENERATION
@@ -341,23 +341,23 @@ export class ClassicGroup {
 
   /** Kafka's validateOffsetCommit, for OffsetCommit and (isTransactional) TxnOffsetCommit. */
   validateOffsetCommit(generationId: number, memberId: string, groupInstanceId: string | null, isTransactional: boolean): number | undefined {
-    if (this.is(GroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE
+    if (this.is(ClassicGroupState.Dead)) return ErrorCode.COORDINATOR_NOT_AVAILABLE
     // "When the generation id is -1, the request comes from either the admin client or a
     // consumer which does not use the group management facility. In this case, the request
     // can commit offsets if the group is empty."
-    if (generationId < 0 && this.is(GroupState.Empty)) return undefined
+    if (generationId < 0 && this.is(ClassicGroupState.Empty)) return undefined
     if (generationId >= 0 || memberId !== '' || groupInstanceId !== null) {
       const memberError = this.validateMember(memberId, groupInstanceId)
       if (memberError !== undefined) return memberError
       if (generationId !== this.generationId) return ErrorCode.ILLEGAL_GENERATION
-    } else if (!isTransactional && !this.is(GroupState.Empty)) {
+    } else if (!isTransactional && !this.is(ClassicGroupState.Empty)) {
       // "When the group is non-empty, only members can commit offsets. This does not apply to
       // transactional offset commits"
       return ErrorCode.UNKNOWN_MEMBER_ID
     }
     // "We should not receive a commit request if the group has not completed rebalance ...
     // So let's return a REBALANCE_IN_PROGRESS to let consumer handle it gracefully."
-    if (!isTransactional && this.is(GroupState.CompletingRebalance)) return ErrorCode.REBALANCE_IN_PROGRESS
+    if (!isTransactional && this.is(ClassicGroupState.CompletingRebalance)) return ErrorCode.REBALANCE_IN_PROGRESS
     return undefined
   }
 
@@ -366,8 +366,8 @@ export class ClassicGroup {
    * than 'consumer' is NON_EMPTY_GROUP (the broker cannot tell which topics it consumes).
    */
   validateOffsetDelete(): number | undefined {
-    if (this.is(GroupState.Dead)) return ErrorCode.GROUP_ID_NOT_FOUND
-    if (!this.is(GroupState.Empty) && this.protocolType !== CONSUMER_PROTOCOL_TYPE) return ErrorCode.NON_EMPTY_GROUP
+    if (this.is(ClassicGroupState.Dead)) return ErrorCode.GROUP_ID_NOT_FOUND
+    if (!this.is(ClassicGroupState.Empty) && this.protocolType !== CONSUMER_PROTOCOL_TYPE) return ErrorCode.NON_EMPTY_GROUP
     return undefined
   }
 
@@ -376,7 +376,7 @@ export class ClassicGroup {
    * of the live group subscribes to it, or a subscription could not be decoded (it might).
    */
   isSubscribedToTopic(topic: string): boolean {
-    if (this.is(GroupState.Empty)) return false
+    if (this.is(ClassicGroupState.Empty)) return false
     return this.subscribedTopics === undefined || this.subscribedTopics.has(topic)
   }
 
@@ -389,7 +389,7 @@ export class ClassicGroup {
    * current member supports (Kafka's supportsProtocols).
    */
   supportsProtocols(memberProtocolType: string, memberProtocols: ReadonlySet<string>): boolean {
-    if (this.is(GroupState.Empty)) return memberProtocolType !== '' && memberProtocols.size > 0
+    if (this.is(ClassicGroupState.Empty)) return memberProtocolType !== '' && memberProtocols.size > 0
     if (this.protocolType !== memberProtocolType) return false
     for (const name of memberProtocols) {
       if ((this.supportedProtocols.get(name) ?? 0) === this.members.size) return true
@@ -425,7 +425,7 @@ export class ClassicGroup {
 
   /** The member list the leader receives: each member's metadata for the selected protocol. */
   currentMemberMetadata(): JoinedMember[] {
-    if (this.is(GroupState.Dead) || this.is(GroupState.PreparingRebalance) || this.protocolName === null) {
+    if (this.is(ClassicGroupState.Dead) || this.is(ClassicGroupState.PreparingRebalance) || this.protocolName === null) {
       throw new Error(`Cannot obtain member metadata for group in state ${this.currentState}`)
     }
     const protocol = this.protocolName
@@ -455,11 +455,11 @@ export class ClassicGroup {
     return topics
   }
 
-  private incSupportedProtocols(member: GroupMember): void {
+  private incSupportedProtocols(member: ClassicGroupMember): void {
     for (const p of member.supportedProtocols) this.supportedProtocols.set(p.name, (this.supportedProtocols.get(p.name) ?? 0) + 1)
   }
 
-  private decSupportedProtocols(member: GroupMember): void {
+  private decSupportedProtocols(member: ClassicGroupMember): void {
     for (const p of member.supportedProtocols) {
       const count = (this.supportedProtocols.get(p.name) ?? 0) - 1
       if (count > 0) this.supportedProtocols.set(p.name, count)
@@ -472,7 +472,7 @@ export class ClassicGroup {
    * assignments only for a Stable group, whose protocolData is the selected protocol.
    */
   describe(): DescribedGroup {
-    const protocol = this.is(GroupState.Stable) ? this.protocolName : null
+    const protocol = this.is(ClassicGroupState.Stable) ? this.protocolName : null
     return {
       errorCode: ErrorCode.NONE,
       groupId: this.groupId,
@@ -505,11 +505,11 @@ export class ClassicGroup {
    */
   offsetExpirationCondition(): OffsetExpirationCondition | undefined {
     const sinceCommit = (commitTimestamp: number): number => commitTimestamp
-    if (this.protocolType !== null && this.is(GroupState.Empty)) {
+    if (this.protocolType !== null && this.is(ClassicGroupState.Empty)) {
       const emptySince = this.currentStateTimestamp
       return { appliesTo: () => true, baseTimestamp: () => emptySince }
     }
-    if (this.protocolType === CONSUMER_PROTOCOL_TYPE && this.subscribedTopics !== undefined && this.is(GroupState.Stable)) {
+    if (this.protocolType === CONSUMER_PROTOCOL_TYPE && this.subscribedTopics !== undefined && this.is(ClassicGroupState.Stable)) {
       const subscribed = this.subscribedTopics
       return { appliesTo: (topic) => !subscribed.has(topic), baseTimestamp: sinceCommit }
     }

@@ -16,8 +16,8 @@
  */
 import type { Clock, TimerHandle } from '../clock.js'
 import type { ClassicGroup } from './classic-group.js'
-import type { GroupMember } from './group-member.js'
-import { GroupState } from './group-state.js'
+import type { ClassicGroupMember } from './classic-group-member.js'
+import { ClassicGroupState } from './classic-group-state.js'
 
 /** What the delayed operations tell the coordinator, and ask it. */
 export interface DelayedOperationCallbacks {
@@ -28,7 +28,7 @@ export interface DelayedOperationCallbacks {
   /** DelayedSync expired, in the generation it was scheduled for (Kafka's onExpirePendingSync). */
   onExpirePendingSync(group: ClassicGroup): void
   /** DelayedHeartbeat expired: the member, still in the group, missed its session timeout. */
-  onExpireHeartbeat(group: ClassicGroup, member: GroupMember): void
+  onExpireHeartbeat(group: ClassicGroup, member: ClassicGroupMember): void
   /** A pending member id (KIP-394), still pending, was not used to rejoin within its session timeout. */
   onExpirePendingMember(group: ClassicGroup, memberId: string): void
   /** The periodic offset-expiration pass is due. */
@@ -64,7 +64,7 @@ export class DelayedOperations {
     group.joinTimer = this.clock.setTimeout(() => {
       group.joinTimer = undefined
       group.joinKind = undefined
-      if (!this.callbacks.isLive(group) || !group.is(GroupState.PreparingRebalance)) return
+      if (!this.callbacks.isLive(group) || !group.is(ClassicGroupState.PreparingRebalance)) return
       // "if any new members have been added and if there is still time remaining before the
       // rebalance timeout ... schedule a further delay. Otherwise we complete the rebalance."
       if (group.newMemberAdded && remainingMs !== 0) {
@@ -84,7 +84,7 @@ export class DelayedOperations {
     group.joinTimer = this.clock.setTimeout(() => {
       group.joinTimer = undefined
       group.joinKind = undefined
-      if (!this.callbacks.isLive(group) || !group.is(GroupState.PreparingRebalance)) return
+      if (!this.callbacks.isLive(group) || !group.is(ClassicGroupState.PreparingRebalance)) return
       this.callbacks.onCompleteJoin(group)
     }, group.rebalanceTimeoutMs())
     this.checkAndCompleteJoin(group)
@@ -129,7 +129,7 @@ export class DelayedOperations {
    * whose request is parked satisfies the check outright (the purgatory completes it at
    * once), so no timer runs for it until its phase completes.
    */
-  scheduleHeartbeatExpiration(group: ClassicGroup, member: GroupMember, timeoutMs: number): void {
+  scheduleHeartbeatExpiration(group: ClassicGroup, member: ClassicGroupMember, timeoutMs: number): void {
     this.cancelHeartbeatExpiration(member)
     member.lastHeartbeatMs = this.clock.now()
     if (this.closed || member.hasSatisfiedHeartbeat) return
@@ -141,7 +141,7 @@ export class DelayedOperations {
     }, timeoutMs)
   }
 
-  cancelHeartbeatExpiration(member: GroupMember): void {
+  cancelHeartbeatExpiration(member: ClassicGroupMember): void {
     this.clock.clearTimeout(member.heartbeatTimer)
     member.heartbeatTimer = undefined
   }

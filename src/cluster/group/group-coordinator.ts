@@ -36,13 +36,13 @@ import { joinErrorResponse, syncErrorResponse, type ClassicGroup, type Subscript
 import type { GroupCoordinatorConfig } from './group-coordinator-config.js'
 import type { GroupEvent } from './group-events.js'
 import { GroupMetadataManager } from './group-metadata-manager.js'
-import { GroupState } from './group-state.js'
+import { ClassicGroupState } from './classic-group-state.js'
 import { OffsetMetadataManager, type TxnOffsetCommitInput } from './offset-metadata-manager.js'
 
 /** A group as plain data, for cluster.describe(). */
 export interface GroupSnapshot {
   groupId: string
-  state: GroupState
+  state: ClassicGroupState
   generationId: number
   protocolType: string | null
   protocolName: string | null
@@ -190,9 +190,9 @@ export class GroupCoordinator {
         continue
       }
       const group = this.groups.group(groupId)
-      if (!group || group.is(GroupState.Dead)) {
+      if (!group || group.is(ClassicGroupState.Dead)) {
         results.push({ groupId, errorCode: ErrorCode.GROUP_ID_NOT_FOUND })
-      } else if (group.is(GroupState.Empty)) {
+      } else if (group.is(ClassicGroupState.Empty)) {
         this.offsets.deleteAllOffsets(groupId)
         this.groups.markDead(group)
         results.push({ groupId, errorCode: ErrorCode.NONE })
@@ -231,7 +231,7 @@ export class GroupCoordinator {
 
   /** Kafka's maybeDeleteGroup: an Empty group without offsets is removed. Returns whether it was. */
   private maybeDeleteGroup(group: ClassicGroup): boolean {
-    if (!group.is(GroupState.Empty) || this.offsets.hasOffsets(group.groupId)) return false
+    if (!group.is(ClassicGroupState.Empty) || this.offsets.hasOffsets(group.groupId)) return false
     this.groups.markDead(group)
     return true
   }
@@ -256,7 +256,7 @@ export class GroupCoordinator {
   }
 
   /** A group's state and generation, cheaply (settle() asks this for every consumer, often). */
-  groupStatus(groupId: string): { state: GroupState; generationId: number } | undefined {
+  groupStatus(groupId: string): { state: ClassicGroupState; generationId: number } | undefined {
     return this.groups.groupStatus(groupId)
   }
 
@@ -264,7 +264,7 @@ export class GroupCoordinator {
    * The groups with a rebalance under way (PreparingRebalance, CompletingRebalance): what a
    * settled cluster has none of. Kept cheap: settle() and the self-advancing clock ask often.
    */
-  rebalancingGroups(): { groupId: string; state: GroupState }[] {
+  rebalancingGroups(): { groupId: string; state: ClassicGroupState }[] {
     if (this.closed) return []
     return this.groups.rebalancingGroups()
   }

@@ -2,7 +2,7 @@
  * What the group coordinator reports for the cluster's timeline: a group's state changes, its
  * members joining and leaving, each completed rebalance, and offsets becoming visible.
  */
-import type { GroupState } from './group-state.js'
+import type { ClassicGroupState } from './classic-group-state.js'
 
 export type MemberRemovalReason =
   /** LeaveGroup. */
@@ -25,7 +25,7 @@ export interface OffsetsCommittedEvent {
 }
 
 export type GroupEvent =
-  | { readonly type: 'groupStateChanged'; readonly groupId: string; readonly from: GroupState; readonly to: GroupState }
+  | { readonly type: 'groupStateChanged'; readonly groupId: string; readonly from: ClassicGroupState; readonly to: ClassicGroupState }
   | { readonly type: 'memberJoined'; readonly groupId: string; readonly memberId: string }
   | { readonly type: 'memberRemoved'; readonly groupId: string; readonly memberId: string; readonly reason: MemberRemovalReason }
   | {

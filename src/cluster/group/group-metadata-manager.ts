@@ -39,10 +39,10 @@ import { ClassicGroup, EMPTY_ASSIGNMENT, joinErrorResponse, syncErrorResponse } 
 import type { SubscriptionDecoder } from './classic-group.js'
 import { DelayedOperations } from './delayed-operations.js'
 import type { GroupCoordinatorConfig } from './group-coordinator-config.js'
-import { GroupMember } from './group-member.js'
-import type { GroupProtocol, JoinAwaiter, SyncAwaiter } from './group-member.js'
+import { ClassicGroupMember } from './classic-group-member.js'
+import type { GroupProtocol, JoinAwaiter, SyncAwaiter } from './classic-group-member.js'
 import type { GroupEvent, MemberRemovalReason } from './group-events.js'
-import { GroupState, canRebalance } from './group-state.js'
+import { ClassicGroupState, canRebalance } from './classic-group-state.js'
 
 /**
  * Kafka's GroupCoordinator.NewMemberJoinTimeoutMs: a new member cannot heartbeat while its
@@ -125,20 +125,20 @@ export class GroupMetadataManager {
     }
 
     // "attempt to complete JoinGroup"
-    if (group.is(GroupState.PreparingRebalance)) this.delayed.checkAndCompleteJoin(group)
+    if (group.is(ClassicGroupState.PreparingRebalance)) this.delayed.checkAndCompleteJoin(group)
   }
 
   /** Kafka's acceptJoiningMember: whether the group has room for this joiner. */
   private acceptJoiningMember(group: ClassicGroup, memberId: string, maxSize: number): boolean {
     switch (group.state) {
-      case GroupState.Empty:
-      case GroupState.Dead:
+      case ClassicGroupState.Empty:
+      case ClassicGroupState.Dead:
         return true
       // "the number of awaiting members is used here ... to kick out the last rejoining members"
-      case GroupState.PreparingRebalance:
+      case ClassicGroupState.PreparingRebalance:
         return (group.has(memberId) && group.get(memberId).isAwaitingJoin) || group.numAwaiting < maxSize
-      case GroupState.CompletingRebalance:
-      case GroupState.Stable:
+      case ClassicGroupState.CompletingRebalance:
+      case ClassicGroupState.Stable:
         return group.has(memberId) || group.size < maxSize
     }
   }
@@ -150,7 +150,7 @@ export class GroupMetadataManager {
   }
 
   private doNewMemberJoinGroup(group: ClassicGroup, request: JoinGroupRequest, respond: JoinAwaiter): void {
-    if (group.is(GroupState.Dead)) return respond(joinErrorResponse('', ErrorCode.COORDINATOR_NOT_AVAILABLE))
+    if (group.is(ClassicGroupState.Dead)) return respond(joinErrorResponse('', ErrorCode.COORDINATOR_NOT_AVAILABLE))
     if (!group.supportsProtocols(request.protocolType, protocolNames(request.protocols))) {
       return respond(joinErrorResponse('', ErrorCode.INCONSISTENT_GROUP_PROTOCOL))
     }
@@ -182,7 +182,7 @@ export class GroupMetadataManager {
   private doCurrentMemberJoinGroup(group: ClassicGroup, request: JoinGroupRequest, respond: JoinAwaiter): void {
     const memberId = request.memberId
     const groupInstanceId = request.groupInstanceId ?? null
-    if (group.is(GroupState.Dead)) return respond(joinErrorResponse(memberId, ErrorCode.COORDINATOR_NOT_AVAILABLE))
+    if (group.is(ClassicGroupState.Dead)) return respond(joinErrorResponse(memberId, ErrorCode.COORDINATOR_NOT_AVAILABLE))
     if (!group.supportsProtocols(request.protocolType, protocolNames(request.protocols))) {
       return respond(joinErrorResponse(memberId, ErrorCode.INCONSISTENT_GROUP_PROTOCOL))
     }
@@ -198,30 +198,30 @@ export class GroupMetadataManager {
     const member = group.get(memberId)
 
     switch (group.state) {
-      case GroupState.PreparingRebalance:
+      case ClassicGroupState.PreparingRebalance:
         return this.updateMemberAndRebalance(group, member, request, respond)
 
-      case GroupState.CompletingRebalance:
+      case ClassicGroupState.CompletingRebalance:
         // "member is joining with the same metadata (which could be because it failed to
         // receive the initial JoinGroup response), so just return current group information
         // for the current generation."
         if (member.matches(request.protocols)) return respond(this.currentGenerationResponse(group, member, group.isLeader(memberId)))
         return this.updateMemberAndRebalance(group, member, request, respond)
 
-      case GroupState.Stable:
+      case ClassicGroupState.Stable:
         // "force a rebalance if the leader sends JoinGroup; This allows the leader to trigger
         // rebalances for changes affecting assignment which do not affect the member metadata
         // (such as topic metadata changes for the consumer)"
         if (group.isLeader(memberId) || !member.matches(request.protocols)) return this.updateMemberAndRebalance(group, member, request, respond)
         return respond(this.currentGenerationResponse(group, member, false))
 
-      case GroupState.Empty:
-      case GroupState.Dead:
+      case ClassicGroupState.Empty:
+      case ClassicGroupState.Dead:
         return respond(joinErrorResponse(memberId, ErrorCode.UNKNOWN_MEMBER_ID))
     }
   }
 
-  private currentGenerationResponse(group: ClassicGroup, member: GroupMember, withMembers: boolean): JoinGroupResponse {
+  private currentGenerationResponse(group: ClassicGroup, member: ClassicGroupMember, withMembers: boolean): JoinGroupResponse {
     return {
       errorCode: ErrorCode.NONE,
       generationId: group.generationId,
@@ -234,7 +234,7 @@ export class GroupMetadataManager {
   }
 
   private addMemberAndRebalance(group: ClassicGroup, memberId: string, request: JoinGroupRequest, respond: JoinAwaiter): void {
-    const member = new GroupMember(
+    const member = new ClassicGroupMember(
       {
         memberId,
         groupInstanceId: request.groupInstanceId ?? null,
@@ -249,7 +249,7 @@ export class GroupMetadataManager {
     )
     member.isNew = true
     // "update the newMemberAdded flag to indicate that the join group can be further delayed"
-    if (group.is(GroupState.PreparingRebalance) && group.generationId === 0) group.newMemberAdded = true
+    if (group.is(ClassicGroupState.PreparingRebalance) && group.generationId === 0) group.newMemberAdded = true
 
     this.delayed.cancelPendingMemberExpiration(group, memberId)
     group.add(member, respond)
@@ -260,7 +260,7 @@ export class GroupMetadataManager {
     this.maybePrepareRebalance(group)
   }
 
-  private updateMemberAndRebalance(group: ClassicGroup, member: GroupMember, request: JoinGroupRequest, respond: JoinAwaiter): void {
+  private updateMemberAndRebalance(group: ClassicGroup, member: ClassicGroupMember, request: JoinGroupRequest, respond: JoinAwaiter): void {
     const superseded = group.updateMember(member, copyProtocols(request.protocols), request.rebalanceTimeoutMs, request.sessionTimeoutMs, respond)
     superseded?.(joinErrorResponse(member.memberId, ErrorCode.REBALANCE_IN_PROGRESS))
     this.maybePrepareRebalance(group)
@@ -287,7 +287,7 @@ export class GroupMetadataManager {
     group.updateMember(member, copyProtocols(request.protocols), request.rebalanceTimeoutMs, request.sessionTimeoutMs, respond)
 
     switch (group.state) {
-      case GroupState.Stable:
+      case ClassicGroupState.Stable:
         // "check if group's selectedProtocol of next generation will change, if not, simply
         // store group to persist the updated static member"
         if (group.selectProtocol() === group.protocolName) {
@@ -304,13 +304,13 @@ export class GroupMetadataManager {
           this.maybePrepareRebalance(group)
         }
         return
-      case GroupState.CompletingRebalance:
+      case ClassicGroupState.CompletingRebalance:
         // "the old member may already be sent to the leader for assignment ... the new member
         // id would not get any assignment", so rebalance.
         return this.prepareRebalance(group)
-      case GroupState.PreparingRebalance:
-      case GroupState.Empty:
-      case GroupState.Dead:
+      case ClassicGroupState.PreparingRebalance:
+      case ClassicGroupState.Empty:
+      case ClassicGroupState.Dead:
         return
     }
   }
@@ -325,11 +325,11 @@ export class GroupMetadataManager {
   /** Kafka's prepareRebalance: cancel any sync in progress and start the join phase. */
   private prepareRebalance(group: ClassicGroup): void {
     // "if any members are awaiting sync, cancel their request and have them rejoin"
-    if (group.is(GroupState.CompletingRebalance)) this.resetAndPropagateAssignmentError(group, ErrorCode.REBALANCE_IN_PROGRESS)
+    if (group.is(ClassicGroupState.CompletingRebalance)) this.resetAndPropagateAssignmentError(group, ErrorCode.REBALANCE_IN_PROGRESS)
     this.removeSyncExpiration(group)
 
-    const wasEmpty = group.is(GroupState.Empty)
-    this.transition(group, GroupState.PreparingRebalance)
+    const wasEmpty = group.is(ClassicGroupState.Empty)
+    this.transition(group, ClassicGroupState.PreparingRebalance)
 
     if (wasEmpty) {
       // A starting group waits group.initial.rebalance.delay.ms for more members (KIP-134).
@@ -347,7 +347,7 @@ export class GroupMetadataManager {
     for (const member of group.notYetRejoinedMembers()) {
       if (!member.isStaticMember) this.detachMember(group, member, 'rebalanceTimeout')
     }
-    if (group.is(GroupState.Dead)) return
+    if (group.is(ClassicGroupState.Dead)) return
 
     if (!group.maybeElectNewJoinedLeader() && group.size > 0) {
       // "If all members are not rejoining, we will postpone the completion of rebalance
@@ -362,12 +362,12 @@ export class GroupMetadataManager {
     if (group.size === 0) {
       group.protocolName = null
       group.subscribedTopics = group.computeSubscribedTopics(this.decodeSubscription)
-      this.transition(group, GroupState.Empty)
+      this.transition(group, ClassicGroupState.Empty)
       return
     }
     group.protocolName = group.selectProtocol()
     group.subscribedTopics = group.computeSubscribedTopics(this.decodeSubscription)
-    this.transition(group, GroupState.CompletingRebalance)
+    this.transition(group, ClassicGroupState.CompletingRebalance)
     this.emit({
       type: 'rebalanced',
       groupId: group.groupId,
@@ -389,7 +389,7 @@ export class GroupMetadataManager {
 
   /** Kafka's onExpirePendingSync: the members that did not sync in time are out, and the group rebalances. */
   private onExpirePendingSync(group: ClassicGroup): void {
-    if (!group.is(GroupState.CompletingRebalance) && !group.is(GroupState.Stable)) return
+    if (!group.is(ClassicGroupState.CompletingRebalance) && !group.is(ClassicGroupState.Stable)) return
     if (group.hasReceivedSyncFromAllMembers()) return
     for (const memberId of group.allPendingSyncMembers()) {
       const member = group.members.get(memberId)
@@ -425,13 +425,13 @@ export class GroupMetadataManager {
     if (validationError !== undefined) return respond(syncErrorResponse(validationError))
 
     switch (group.state) {
-      case GroupState.Empty:
+      case ClassicGroupState.Empty:
         return respond(syncErrorResponse(ErrorCode.UNKNOWN_MEMBER_ID))
 
-      case GroupState.PreparingRebalance:
+      case ClassicGroupState.PreparingRebalance:
         return respond(syncErrorResponse(ErrorCode.REBALANCE_IN_PROGRESS))
 
-      case GroupState.CompletingRebalance: {
+      case ClassicGroupState.CompletingRebalance: {
         const member = group.get(request.memberId)
         const superseded = member.awaitingSync
         member.awaitingSync = respond
@@ -444,12 +444,12 @@ export class GroupMetadataManager {
           for (const a of request.assignments) assignment.set(a.memberId, a.assignment)
           // "fill any missing members with an empty assignment"
           this.setAndPropagateAssignment(group, assignment)
-          this.transition(group, GroupState.Stable)
+          this.transition(group, ClassicGroupState.Stable)
         }
         return
       }
 
-      case GroupState.Stable: {
+      case ClassicGroupState.Stable: {
         this.removePendingSyncMember(group, request.memberId)
         // "if the group is stable, we just return the current assignment"
         const member = group.get(request.memberId)
@@ -458,7 +458,7 @@ export class GroupMetadataManager {
         return
       }
 
-      case GroupState.Dead:
+      case ClassicGroupState.Dead:
         return respond(syncErrorResponse(ErrorCode.COORDINATOR_NOT_AVAILABLE))
     }
   }
@@ -498,23 +498,23 @@ export class GroupMetadataManager {
     if (validationError !== undefined) return { errorCode: validationError }
 
     switch (group.state) {
-      case GroupState.Empty:
+      case ClassicGroupState.Empty:
         return { errorCode: ErrorCode.UNKNOWN_MEMBER_ID }
-      case GroupState.CompletingRebalance:
+      case ClassicGroupState.CompletingRebalance:
       // "consumers may start sending heartbeat after join-group response, in which case we
       // should treat them as normal hb request and reset the timer"
-      case GroupState.Stable: {
+      case ClassicGroupState.Stable: {
         const member = group.get(request.memberId)
         this.delayed.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
         return { errorCode: ErrorCode.NONE }
       }
-      case GroupState.PreparingRebalance: {
+      case ClassicGroupState.PreparingRebalance: {
         // The heartbeat still counts as a sign of life; its answer tells the member to rejoin.
         const member = group.get(request.memberId)
         this.delayed.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
         return { errorCode: ErrorCode.REBALANCE_IN_PROGRESS }
       }
-      case GroupState.Dead:
+      case ClassicGroupState.Dead:
         return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE }
     }
   }
@@ -523,7 +523,7 @@ export class GroupMetadataManager {
   private removePendingMember(group: ClassicGroup, memberId: string): void {
     this.delayed.cancelPendingMemberExpiration(group, memberId)
     group.remove(memberId)
-    if (group.is(GroupState.PreparingRebalance)) this.delayed.checkAndCompleteJoin(group)
+    if (group.is(ClassicGroupState.PreparingRebalance)) this.delayed.checkAndCompleteJoin(group)
   }
 
   /**
@@ -531,7 +531,7 @@ export class GroupMetadataManager {
    * and reports it. Kafka answers a parked JoinGroup UNKNOWN_MEMBER_ID "so that the consumer
    * will retry the JoinGroup request if is still active".
    */
-  private detachMember(group: ClassicGroup, member: GroupMember, reason: MemberRemovalReason): void {
+  private detachMember(group: ClassicGroup, member: ClassicGroupMember, reason: MemberRemovalReason): void {
     group.maybeInvokeJoinCallback(member, joinErrorResponse('', ErrorCode.UNKNOWN_MEMBER_ID))
     group.maybeInvokeSyncCallback(member, syncErrorResponse(ErrorCode.UNKNOWN_MEMBER_ID))
     group.remove(member.memberId)
@@ -540,16 +540,16 @@ export class GroupMetadataManager {
   }
 
   /** Kafka's removeMemberAndUpdateGroup: remove, then rebalance or re-check the join phase. */
-  private removeMemberAndUpdateGroup(group: ClassicGroup, member: GroupMember, reason: MemberRemovalReason): void {
+  private removeMemberAndUpdateGroup(group: ClassicGroup, member: ClassicGroupMember, reason: MemberRemovalReason): void {
     this.detachMember(group, member, reason)
     switch (group.state) {
-      case GroupState.Dead:
-      case GroupState.Empty:
+      case ClassicGroupState.Dead:
+      case ClassicGroupState.Empty:
         return
-      case GroupState.Stable:
-      case GroupState.CompletingRebalance:
+      case ClassicGroupState.Stable:
+      case ClassicGroupState.CompletingRebalance:
         return this.maybePrepareRebalance(group)
-      case GroupState.PreparingRebalance:
+      case ClassicGroupState.PreparingRebalance:
         return this.delayed.checkAndCompleteJoin(group)
     }
   }
@@ -562,7 +562,7 @@ export class GroupMetadataManager {
     if (!group) {
       return { errorCode: ErrorCode.NONE, members: request.members.map((m) => ({ memberId: m.memberId, errorCode: ErrorCode.UNKNOWN_MEMBER_ID })) }
     }
-    if (group.is(GroupState.Dead)) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, members: [] }
+    if (group.is(ClassicGroupState.Dead)) return { errorCode: ErrorCode.COORDINATOR_NOT_AVAILABLE, members: [] }
 
     const members = request.members.map((leaving) => {
       const memberId = leaving.memberId
@@ -594,7 +594,7 @@ export class GroupMetadataManager {
   listGroups(states: readonly string[]): ListGroupsResponse['groups'] {
     const groups: ListGroupsResponse['groups'][number][] = []
     for (const group of this.groupsById.values()) {
-      if (group.is(GroupState.Dead)) continue
+      if (group.is(ClassicGroupState.Dead)) continue
       // Names compared exactly, as Kafka does.
       if (states.length > 0 && !states.includes(group.state)) continue
       groups.push({ groupId: group.groupId, protocolType: group.protocolType ?? '', groupState: group.state })
@@ -605,7 +605,7 @@ export class GroupMetadataManager {
   /** DescribeGroups of one group (ClassicGroup.describe); an unknown group is described as Dead with no error. */
   describeGroup(groupId: string): DescribedGroup {
     const group = this.groupsById.get(groupId)
-    if (!group) return { errorCode: ErrorCode.NONE, groupId, groupState: GroupState.Dead, protocolType: '', protocolData: '', members: [] }
+    if (!group) return { errorCode: ErrorCode.NONE, groupId, groupState: ClassicGroupState.Dead, protocolType: '', protocolData: '', members: [] }
     return group.describe()
   }
 
@@ -618,7 +618,7 @@ export class GroupMetadataManager {
    */
   requestRebalance(groupId: string): boolean {
     const group = this.groupsById.get(groupId)
-    if (!group || !(group.is(GroupState.Stable) || group.is(GroupState.CompletingRebalance))) return false
+    if (!group || !(group.is(ClassicGroupState.Stable) || group.is(ClassicGroupState.CompletingRebalance))) return false
     this.prepareRebalance(group)
     return true
   }
@@ -632,7 +632,7 @@ export class GroupMetadataManager {
   // Views
 
   /** A group's state and generation, cheaply (settle() asks this for every consumer, often). */
-  groupStatus(groupId: string): { state: GroupState; generationId: number } | undefined {
+  groupStatus(groupId: string): { state: ClassicGroupState; generationId: number } | undefined {
     const group = this.groupsById.get(groupId)
     return group ? { state: group.state, generationId: group.generationId } : undefined
   }
@@ -641,10 +641,10 @@ export class GroupMetadataManager {
    * The groups with a rebalance under way (PreparingRebalance, CompletingRebalance): what a
    * settled cluster has none of. Kept cheap: settle() and the self-advancing clock ask often.
    */
-  rebalancingGroups(): { groupId: string; state: GroupState }[] {
-    const out: { groupId: string; state: GroupState }[] = []
+  rebalancingGroups(): { groupId: string; state: ClassicGroupState }[] {
+    const out: { groupId: string; state: ClassicGroupState }[] = []
     for (const group of this.groupsById.values()) {
-      if (group.is(GroupState.PreparingRebalance) || group.is(GroupState.CompletingRebalance)) out.push({ groupId: group.groupId, state: group.state })
+      if (group.is(ClassicGroupState.PreparingRebalance) || group.is(ClassicGroupState.CompletingRebalance)) out.push({ groupId: group.groupId, state: group.state })
     }
     return out
   }
@@ -679,7 +679,7 @@ export class GroupMetadataManager {
   }
 
   /** An offset commit is a sign of life (Kafka's rescheduleClassicGroupMemberHeartbeat). */
-  rescheduleHeartbeat(group: ClassicGroup, member: GroupMember): void {
+  rescheduleHeartbeat(group: ClassicGroup, member: ClassicGroupMember): void {
     this.delayed.scheduleHeartbeatExpiration(group, member, member.sessionTimeoutMs)
   }
 
@@ -693,17 +693,17 @@ export class GroupMetadataManager {
 
   /** The group moves to Dead and leaves the coordinator, timers and all. */
   markDead(group: ClassicGroup): void {
-    this.transition(group, GroupState.Dead)
+    this.transition(group, ClassicGroupState.Dead)
     this.delayed.cancelGroupTimers(group)
     if (this.groupsById.get(group.groupId) === group) this.groupsById.delete(group.groupId)
   }
 
   /** Whether a timer's group is still the live group of that id, in an active coordinator. */
   private isLive(group: ClassicGroup): boolean {
-    return this.isActive() && this.groupsById.get(group.groupId) === group && !group.is(GroupState.Dead)
+    return this.isActive() && this.groupsById.get(group.groupId) === group && !group.is(ClassicGroupState.Dead)
   }
 
-  private transition(group: ClassicGroup, to: GroupState): void {
+  private transition(group: ClassicGroup, to: ClassicGroupState): void {
     const from = group.transitionTo(to, this.clock.now())
     this.emit({ type: 'groupStateChanged', groupId: group.groupId, from, to })
   }

@@ -15,8 +15,8 @@ import type { OffsetCommitRequest, OffsetCommitResponse, OffsetFetchRequest, Off
 import type { ClassicGroup } from './classic-group.js'
 import type { GroupCoordinatorConfig } from './group-coordinator-config.js'
 import type { OffsetsCommittedEvent } from './group-events.js'
-import type { GroupMember } from './group-member.js'
-import { GroupState } from './group-state.js'
+import type { ClassicGroupMember } from './classic-group-member.js'
+import { ClassicGroupState } from './classic-group-state.js'
 
 export interface OffsetAndMetadata {
   readonly offset: number
@@ -66,7 +66,7 @@ export interface GroupLookup {
   /** Every group, in the coordinator's order. */
   groups(): Iterable<ClassicGroup>
   /** An offset commit is a sign of life (Kafka's rescheduleClassicGroupMemberHeartbeat). */
-  rescheduleHeartbeat(group: ClassicGroup, member: GroupMember): void
+  rescheduleHeartbeat(group: ClassicGroup, member: ClassicGroupMember): void
   /** An Empty group left without offsets is removed (Kafka's maybeDeleteGroup). */
   maybeDeleteGroup(group: ClassicGroup): void
 }
@@ -139,7 +139,7 @@ export class OffsetMetadataManager {
 
     // "During PreparingRebalance phase, we still allow a commit request since we rely on
     // heartbeat response to eventually notify the rebalance in progress signal to the consumer"
-    if (group.is(GroupState.Stable) || group.is(GroupState.PreparingRebalance)) this.groups.rescheduleHeartbeat(group, group.get(request.memberId))
+    if (group.is(ClassicGroupState.Stable) || group.is(ClassicGroupState.PreparingRebalance)) this.groups.rescheduleHeartbeat(group, group.get(request.memberId))
     const errors = this.storeOffsets(group, entries, undefined, request.retentionTimeMs)
     return answer((i) => errors[i]!)
   }
@@ -247,7 +247,7 @@ export class OffsetMetadataManager {
     const statusError = this.groups.validateGroupStatus(request.groupId, true)
     if (statusError !== undefined) return { errorCode: statusError, topics: [] }
     const group = this.groups.group(request.groupId)
-    const live = group !== undefined && !group.is(GroupState.Dead)
+    const live = group !== undefined && !group.is(ClassicGroupState.Dead)
     const offsets = live ? this.offsetsByGroup.get(request.groupId) : undefined
     if (request.topics === null) return this.fetchAllOffsets(offsets)
 

@@ -17,7 +17,7 @@ export type SyncAwaiter = (response: SyncGroupResponse) => void
 
 const emptyAssignment = Buffer.alloc(0)
 
-export interface GroupMemberInit {
+export interface ClassicGroupMemberInit {
   readonly memberId: string
   readonly groupInstanceId: string | null
   readonly clientId: string
@@ -28,7 +28,7 @@ export interface GroupMemberInit {
   readonly supportedProtocols: readonly GroupProtocol[]
 }
 
-export class GroupMember {
+export class ClassicGroupMember {
   /** Changes only when a static member rejoins under a new member id (KIP-345). */
   memberId: string
   readonly groupInstanceId: string | null
@@ -56,7 +56,7 @@ export class GroupMember {
   /** When the coordinator last heard from the member (join, sync, heartbeat, commit). */
   lastHeartbeatMs: number
 
-  constructor(init: GroupMemberInit, nowMs: number) {
+  constructor(init: ClassicGroupMemberInit, nowMs: number) {
     this.memberId = init.memberId
     this.groupInstanceId = init.groupInstanceId
     this.clientId = init.clientId

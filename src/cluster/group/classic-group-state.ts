@@ -1,10 +1,10 @@
 /**
  * The states of a classic consumer group and the transitions between them, as an explicit
- * table. This is Kafka's GroupState (core/.../coordinator/group/GroupMetadata.scala, 3.7):
+ * table. This is Kafka's ClassicGroupState (core/.../coordinator/group/GroupMetadata.scala, 3.7):
  * every state lists the states it may be entered from (`validPreviousStates`), and a group
  * that tries any other move has a bug, not a user error.
  */
-export const GroupState = {
+export const ClassicGroupState = {
   /**
    * No members, but the group lingers until its offsets expire. Also the state of a group
    * that only stores offsets (admin tools, standalone consumers). Joins from new members are
@@ -29,15 +29,15 @@ export const GroupState = {
   Dead: 'Dead',
 } as const
 
-export type GroupState = (typeof GroupState)[keyof typeof GroupState]
+export type ClassicGroupState = (typeof ClassicGroupState)[keyof typeof ClassicGroupState]
 
 /** Every state, in Kafka's order of description. */
-export const groupStates: readonly GroupState[] = [
-  GroupState.Empty,
-  GroupState.PreparingRebalance,
-  GroupState.CompletingRebalance,
-  GroupState.Stable,
-  GroupState.Dead,
+export const groupStates: readonly ClassicGroupState[] = [
+  ClassicGroupState.Empty,
+  ClassicGroupState.PreparingRebalance,
+  ClassicGroupState.CompletingRebalance,
+  ClassicGroupState.Stable,
+  ClassicGroupState.Dead,
 ]
 
 /**
@@ -49,16 +49,16 @@ export const groupStates: readonly GroupState[] = [
  * - Empty <- PreparingRebalance: the join phase completed with nobody left.
  * - Dead <- every state, Dead included: deletion, expiry or unloading can strike anywhere.
  */
-export const validPreviousStates: { readonly [S in GroupState]: readonly GroupState[] } = {
-  Empty: [GroupState.PreparingRebalance],
-  PreparingRebalance: [GroupState.Stable, GroupState.CompletingRebalance, GroupState.Empty],
-  CompletingRebalance: [GroupState.PreparingRebalance],
-  Stable: [GroupState.CompletingRebalance],
-  Dead: [GroupState.Stable, GroupState.PreparingRebalance, GroupState.CompletingRebalance, GroupState.Empty, GroupState.Dead],
+export const validPreviousStates: { readonly [S in ClassicGroupState]: readonly ClassicGroupState[] } = {
+  Empty: [ClassicGroupState.PreparingRebalance],
+  PreparingRebalance: [ClassicGroupState.Stable, ClassicGroupState.CompletingRebalance, ClassicGroupState.Empty],
+  CompletingRebalance: [ClassicGroupState.PreparingRebalance],
+  Stable: [ClassicGroupState.CompletingRebalance],
+  Dead: [ClassicGroupState.Stable, ClassicGroupState.PreparingRebalance, ClassicGroupState.CompletingRebalance, ClassicGroupState.Empty, ClassicGroupState.Dead],
 }
 
 /** Whether the table allows a group in `from` to move to `to`. */
-export function isValidTransition(from: GroupState, to: GroupState): boolean {
+export function isValidTransition(from: ClassicGroupState, to: ClassicGroupState): boolean {
   return validPreviousStates[to].includes(from)
 }
 
@@ -66,12 +66,12 @@ export function isValidTransition(from: GroupState, to: GroupState): boolean {
  * Whether a group in `state` may start a rebalance (Kafka's GroupMetadata.canRebalance: the
  * current state is one PreparingRebalance may be entered from).
  */
-export function canRebalance(state: GroupState): boolean {
-  return isValidTransition(state, GroupState.PreparingRebalance)
+export function canRebalance(state: ClassicGroupState): boolean {
+  return isValidTransition(state, ClassicGroupState.PreparingRebalance)
 }
 
 /** Throws when the table forbids the move: a coordinator bug, never a client's mistake. */
-export function assertValidTransition(groupId: string, from: GroupState, to: GroupState): void {
+export function assertValidTransition(groupId: string, from: ClassicGroupState, to: ClassicGroupState): void {
   if (!isValidTransition(from, to)) {
     throw new Error(
       `Group ${groupId} should be in the ${validPreviousStates[to].join(',')} states before moving to ${to} state. Instead it is in ${from} state`,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { GroupState, assertValidTransition, canRebalance, groupStates, isValidTransition } from '../../../src/cluster/group/group-state.js'
+import { ClassicGroupState, assertValidTransition, canRebalance, groupStates, isValidTransition } from '../../../src/cluster/group/classic-group-state.js'
 
-// The transitions Kafka's GroupState.validPreviousStates allows, spelled out as from -> to pairs.
+// The transitions Kafka's ClassicGroupState.validPreviousStates allows, spelled out as from -> to pairs.
 const allowed = new Set([
   'Empty->PreparingRebalance',
   'Stable->PreparingRebalance',
@@ -26,12 +26,12 @@ describe('group states', () => {
   })
 
   it('lets only live states start a rebalance', () => {
-    expect(groupStates.filter(canRebalance)).toEqual([GroupState.Empty, GroupState.CompletingRebalance, GroupState.Stable])
+    expect(groupStates.filter(canRebalance)).toEqual([ClassicGroupState.Empty, ClassicGroupState.CompletingRebalance, ClassicGroupState.Stable])
   })
 
   it('names the states as Kafka does, and rejects a forbidden move with both states in the message', () => {
     expect(groupStates).toEqual(['Empty', 'PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead'])
-    expect(() => assertValidTransition('g', GroupState.Stable, GroupState.CompletingRebalance)).toThrow(/moving to CompletingRebalance.*in Stable state/)
-    expect(() => assertValidTransition('g', GroupState.PreparingRebalance, GroupState.Empty)).not.toThrow()
+    expect(() => assertValidTransition('g', ClassicGroupState.Stable, ClassicGroupState.CompletingRebalance)).toThrow(/moving to CompletingRebalance.*in Stable state/)
+    expect(() => assertValidTransition('g', ClassicGroupState.PreparingRebalance, ClassicGroupState.Empty)).not.toThrow()
   })
 })
