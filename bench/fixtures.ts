@@ -30,6 +30,8 @@ export interface TopicFixtureOptions {
   readonly partitions?: number
   readonly replicationFactor?: number
   readonly topic?: string
+  /** Topic configs (retention.bytes, segment.bytes, ...). */
+  readonly configs?: Readonly<Record<string, string>>
 }
 
 /** A fresh cluster (3 brokers by default) with one topic (RF 3) and a connected producer. */
@@ -42,7 +44,14 @@ export async function topicFixture(options: TopicFixtureOptions = {}): Promise<T
   await admin.connect()
   await admin.createTopics({
     waitForLeaders: true,
-    topics: [{ topic, numPartitions: options.partitions ?? 1, replicationFactor: options.replicationFactor ?? Math.min(3, brokers) }],
+    topics: [
+      {
+        topic,
+        numPartitions: options.partitions ?? 1,
+        replicationFactor: options.replicationFactor ?? Math.min(3, brokers),
+        configEntries: Object.entries(options.configs ?? {}).map(([name, value]) => ({ name, value })),
+      },
+    ],
   })
   await admin.disconnect()
   const producer = kafka.producer({ allowAutoTopicCreation: false })

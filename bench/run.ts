@@ -2,7 +2,7 @@
  * `npm run bench` runs every benchmark and prints one table; `npm run bench -- <name> ...`
  * runs only those named (send-batch, consume, group-consume, single-send, latency, test-life,
  * rebalance, replication, transactions, simulation, wire-serve, wire-codec, security, scale,
- * compaction, memory);
+ * log-length, compaction, memory);
  * `--quick` runs the fast ones with fewer samples.
  * Every figure comes with its DESIGN.md target and a raw-JS baseline measured in the same run
  * (see bench/README.md for how to read the table).
@@ -23,6 +23,7 @@ import { benchWireServe } from './wire-serve.js'
 import { benchWireCodec } from './wire-codec.js'
 import { benchSecurity } from './security.js'
 import { benchScale } from './scale.js'
+import { benchLogLength } from './log-length.js'
 import { formatTable, formatValue, type BenchResult } from './result.js'
 
 const benchmarks: Record<string, () => Promise<BenchResult[]>> = {
@@ -40,6 +41,8 @@ const benchmarks: Record<string, () => Promise<BenchResult[]>> = {
   'wire-codec': benchWireCodec,
   security: benchSecurity,
   scale: benchScale,
+  // After the timings: it builds a log of 10 M records.
+  'log-length': benchLogLength,
   // After the timings: it builds logs of 10 M records.
   compaction: benchCompaction,
   // Last: it fills the heap with a million records, which would disturb timings after it.
@@ -55,7 +58,7 @@ if (unknown.length > 0) {
 // `--quick` (a check before a commit, under a minute on a loaded 2-core machine): without a list,
 // the headline figures (send-batch, consume, single-send, latency, test-life) and `scale` at its
 // smallest and largest sizes with fewer samples; the rest is left out.
-const slow = new Set(['group-consume', 'rebalance', 'replication', 'transactions', 'simulation', 'wire-serve', 'wire-codec', 'compaction', 'memory'])
+const slow = new Set(['group-consume', 'rebalance', 'replication', 'transactions', 'simulation', 'wire-serve', 'wire-codec', 'log-length', 'compaction', 'memory'])
 const quick = process.argv.includes('--quick')
 // Always in the order above, whatever the order asked.
 const chosen = Object.keys(benchmarks).filter((name) => (asked.length === 0 ? !(quick && slow.has(name)) : asked.includes(name)))
