@@ -126,14 +126,10 @@ export class ClusterClient {
   }
 
   /** Sends a request to a broker. An unreachable broker is a KafkaJSConnectionError. */
-  async request<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, options: { background?: boolean } = {}): Promise<ResponseOf<K>> {
-    try {
-      // KIP-368: kafkajs re-authenticates before a request once the session is near its end.
-      const reauthentication = this.session.reauthenticateIfDue()
-      if (reauthentication) await reauthentication
-      // A consumer's long poll is background: the consumer itself tells settle() what it waits for.
-      return await this.model.send<K>(brokerId, request, options.background ? this.backgroundSource : this.source)
-    } catch (error) {
+  request<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, options: { background?: boolean } = {}): Promise<ResponseOf<K>> {
+    // The model's promise itself, with one handler for a failure: no async frame of its own (it
+    // is on every request's path).
+    const unreachable = (error: unknown): never => {
       if (error instanceof BrokerUnreachableError) {
         const broker = this.model.broker(brokerId)
         throw new KafkaJSConnectionError(`Connection error: ${error.message}`, {
@@ -142,6 +138,27 @@ export class ClusterClient {
       }
       throw error
     }
+    try {
+      // KIP-368: kafkajs re-authenticates before a request once the session is near its end.
+      const reauthentication = this.session.reauthenticateIfDue()
+      // A consumer's long poll is background: the consumer itself tells settle() what it waits for.
+      const send = () => this.model.send<K>(brokerId, request, options.background ? this.backgroundSource : this.source)
+      const answer = reauthentication ? reauthentication.then(send) : send()
+      return answer.then(undefined, unreachable)
+    } catch (error) {
+      return Promise.reject(error).then(undefined, unreachable)
+    }
+  }
+
+  /**
+   * True when addTargetTopics(topics) would have nothing to do: every topic is targeted and
+   * known, and the metadata is younger than metadataMaxAge. A send checks this first, so the
+   * usual one waits for no promise.
+   */
+  hasFreshTargets(topics: readonly string[]): boolean {
+    if (!this.cachedMetadata || this.clock.now() - this.metadataAt >= this.metadataMaxAge) return false
+    for (const t of topics) if (!this.targetTopics.has(t) || !this.topicMetadata.has(t)) return false
+    return true
   }
 
   /** A live broker to send cluster-wide requests to (kafkajs picks any connected broker). */
