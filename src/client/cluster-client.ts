@@ -155,8 +155,8 @@ export class ClusterClient {
    * known, and the metadata is younger than metadataMaxAge. A send checks this first, so the
    * usual one waits for no promise.
    */
-  hasFreshTargets(topics: readonly string[]): boolean {
-    if (!this.cachedMetadata || this.clock.now() - this.metadataAt >= this.metadataMaxAge) return false
+  hasFreshTargets(topics: readonly string[], now: number = this.clock.now()): boolean {
+    if (!this.cachedMetadata || now - this.metadataAt >= this.metadataMaxAge) return false
     for (const t of topics) if (!this.targetTopics.has(t) || !this.topicMetadata.has(t)) return false
     return true
   }

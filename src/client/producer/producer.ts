@@ -14,6 +14,7 @@ import { checkCompression } from '../compression.js'
 import type { Logger } from '../logger.js'
 import { Partitioners, type Partitioner } from './partitioners/index.js'
 import { toProducerRecord, type Message, type TopicMessages } from './message.js'
+import type { ProducerRecord as StoredProducerRecord } from '../../cluster/log/record-batch.js'
 import type { ProducePartitionData, ProduceResponse } from '../../cluster/api/messages.js'
 import { EosManager, fencedAsOldEpoch } from './eos-manager.js'
 import { Transaction } from './transaction.js'
@@ -22,6 +23,12 @@ import type { ProducerBatch, ProducerConfig, ProducerRecord, RecordMetadata } fr
 export type { ProducerBatch, ProducerConfig, ProducerRecord, RecordMetadata } from './producer-types.js'
 
 type ConnectionStatus = 'connected' | 'disconnecting' | 'disconnected'
+
+/** One broker's share of a send attempt: its Produce request's topics. */
+interface BrokerRequest {
+  readonly brokerId: number
+  readonly topicData: { name: string; partitions: ProducePartitionData[] }[]
+}
 
 export class Producer {
   readonly events = PRODUCER_EVENTS
@@ -193,10 +200,14 @@ export class Producer {
       // topic with auto-creation off, invalid name) goes straight to the retrier, which retries
       // it or, when it is not retriable, wraps it in KafkaJSNonRetriableError.
       // (The usual send targets known topics with fresh metadata: nothing to wait for.)
-      if (!client.hasFreshTargets(topics)) await client.addTargetTopics(topics)
+      let now = client.clock.now()
+      if (!client.hasFreshTargets(topics, now)) {
+        await client.addTargetTopics(topics)
+        now = client.clock.now()
+      }
       try {
-        const perBroker = new Map<number, { name: string; partitions: ProducePartitionData[] }[]>()
-        const now = client.clock.now()
+        // Brokers in the order they are first planned (the order the requests go out in).
+        const perBroker: BrokerRequest[] = []
         for (const { topic, messages } of topicMessages) {
           const partitionMetadata = client.findTopicPartitionMetadata(topic)
           if (partitionMetadata.length === 0) throw new KafkaJSMetadataNotLoaded('Producing to topic without metadata')
@@ -221,18 +232,24 @@ export class Producer {
             const partition = partitions[i]!
             const leader = leaders[i]!
             if (responsePerBroker.get(leader) !== undefined) continue
-            let entries = perBroker.get(leader)
-            if (!entries) perBroker.set(leader, (entries = []))
-            let topicEntry = entries.find((e) => e.name === topic)
-            if (!topicEntry) entries.push((topicEntry = { name: topic, partitions: [] }))
-            topicEntry.partitions.push({ index: partition, records: perPartition.get(partition)!.map((m) => toProducerRecord(m, now)) })
+            let request = perBroker.find((r) => r.brokerId === leader)
+            if (!request) perBroker.push((request = { brokerId: leader, topicData: [] }))
+            // Topics are planned one after another (each once, merged above): this topic's entry,
+            // if the broker has one yet, is its last.
+            let topicEntry = request.topicData[request.topicData.length - 1]
+            if (topicEntry?.name !== topic) request.topicData.push((topicEntry = { name: topic, partitions: [] }))
+            const grouped = perPartition.get(partition)!
+            const records: StoredProducerRecord[] = []
+            for (const message of grouped) records.push(toProducerRecord(message, now))
+            topicEntry.partitions.push({ index: partition, records })
           }
         }
-        if (perBroker.size === 1) {
-          for (const [brokerId, topicData] of perBroker) await this.produceToBroker(eos, responsePerBroker, brokerId, acks, timeout, topicData)
+        if (perBroker.length === 1) {
+          const { brokerId, topicData } = perBroker[0]!
+          await this.produceToBroker(eos, responsePerBroker, brokerId, acks, timeout, topicData)
         } else {
           const requests: Promise<void>[] = []
-          for (const [brokerId, topicData] of perBroker) requests.push(this.produceToBroker(eos, responsePerBroker, brokerId, acks, timeout, topicData))
+          for (const { brokerId, topicData } of perBroker) requests.push(this.produceToBroker(eos, responsePerBroker, brokerId, acks, timeout, topicData))
           await Promise.all(requests)
         }
         // The brokers' results in planning order (a loop: flatMap costs more than the send).
