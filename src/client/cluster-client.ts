@@ -260,7 +260,12 @@ export class ClusterClient {
     this.metadataAt = this.clock.now()
     // settled(): never changed after this (a refresh builds new arrays), so the partitioner may
     // compute its list of led partitions once per array.
-    for (const t of response.topics) this.topicMetadata.set(t.name, settled(t.partitions.map(toKafkaJsPartition)))
+    for (const t of response.topics) {
+      // A topic whose partitions read as they did at the last refresh keeps its array (the
+      // usual refresh, which asks again for every target topic: issue 15, 1 000 topics).
+      const known = this.topicMetadata.get(t.name)
+      if (known === undefined || !sameAsKnown(known, t.partitions)) this.topicMetadata.set(t.name, settled(t.partitions.map(toKafkaJsPartition)))
+    }
   }
 
   async refreshMetadataIfNecessary(): Promise<void> {
@@ -398,6 +403,24 @@ export class ClusterClient {
     if (failed) throw createErrorFromCode(failed.errorCode)
     return [...answers].map(([key, p]) => ({ partition: Number(key.slice(key.indexOf('\u0000') + 1)), offset: String(p.offset) }))
   }
+}
+
+/** Whether `known` (the client's converted metadata) says what `partitions` says, field for field. */
+function sameAsKnown(known: readonly PartitionMetadata[], partitions: readonly WirePartitionMetadata[]): boolean {
+  if (known.length !== partitions.length) return false
+  for (let i = 0; i < partitions.length; i++) {
+    const k = known[i]!
+    const p = partitions[i]!
+    if (k.partitionErrorCode !== p.errorCode || k.partitionId !== p.partitionIndex || k.leader !== p.leaderId) return false
+    if (!sameIds(k.replicas, p.replicaNodes) || !sameIds(k.isr, p.isrNodes) || !sameIds(k.offlineReplicas, p.offlineReplicas)) return false
+  }
+  return true
+}
+
+function sameIds(a: readonly number[] | undefined, b: readonly number[]): boolean {
+  if (a === undefined || a.length !== b.length) return false
+  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
 
 function toKafkaJsPartition(p: WirePartitionMetadata): PartitionMetadata {
