@@ -74,10 +74,12 @@ describe('the order workflow', () => {
   })
 
   it('rejects the order that wants more gadgets than exist as out-of-stock', () => {
+    // The stock it is refused against depends on whether o-5005 (one gadget, another partition)
+    // was reserved first: partitions are processed in no set order, so either count is right.
     expect(workflow.orders.get('o-5003')?.state).toEqual({
       status: 'rejected',
       reason: 'out-of-stock',
-      detail: 'gadget: 10 wanted, 5 in stock',
+      detail: expect.stringMatching(/^gadget: 10 wanted, [45] in stock$/),
     })
   })
 

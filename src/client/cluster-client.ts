@@ -126,14 +126,10 @@ export class ClusterClient {
   }
 
   /** Sends a request to a broker. An unreachable broker is a KafkaJSConnectionError. */
-  async request<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, options: { background?: boolean } = {}): Promise<ResponseOf<K>> {
-    try {
-      // KIP-368: kafkajs re-authenticates before a request once the session is near its end.
-      const reauthentication = this.session.reauthenticateIfDue()
-      if (reauthentication) await reauthentication
-      // A consumer's long poll is background: the consumer itself tells settle() what it waits for.
-      return await this.model.send<K>(brokerId, request, options.background ? this.backgroundSource : this.source)
-    } catch (error) {
+  request<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, options: { background?: boolean } = {}): Promise<ResponseOf<K>> {
+    // The model's promise itself, with one handler for a failure: no async frame of its own (it
+    // is on every request's path).
+    const unreachable = (error: unknown): never => {
       if (error instanceof BrokerUnreachableError) {
         const broker = this.model.broker(brokerId)
         throw new KafkaJSConnectionError(`Connection error: ${error.message}`, {
@@ -142,6 +138,27 @@ export class ClusterClient {
       }
       throw error
     }
+    try {
+      // KIP-368: kafkajs re-authenticates before a request once the session is near its end.
+      const reauthentication = this.session.reauthenticateIfDue()
+      // A consumer's long poll is background: the consumer itself tells settle() what it waits for.
+      const send = () => this.model.send<K>(brokerId, request, options.background ? this.backgroundSource : this.source)
+      const answer = reauthentication ? reauthentication.then(send) : send()
+      return answer.then(undefined, unreachable)
+    } catch (error) {
+      return Promise.reject(error).then(undefined, unreachable)
+    }
+  }
+
+  /**
+   * True when addTargetTopics(topics) would have nothing to do: every topic is targeted and
+   * known, and the metadata is younger than metadataMaxAge. A send checks this first, so the
+   * usual one waits for no promise.
+   */
+  hasFreshTargets(topics: readonly string[], now: number = this.clock.now()): boolean {
+    if (!this.cachedMetadata || now - this.metadataAt >= this.metadataMaxAge) return false
+    for (const t of topics) if (!this.targetTopics.has(t) || !this.topicMetadata.has(t)) return false
+    return true
   }
 
   /** A live broker to send cluster-wide requests to (kafkajs picks any connected broker). */
@@ -243,7 +260,12 @@ export class ClusterClient {
     this.metadataAt = this.clock.now()
     // settled(): never changed after this (a refresh builds new arrays), so the partitioner may
     // compute its list of led partitions once per array.
-    for (const t of response.topics) this.topicMetadata.set(t.name, settled(t.partitions.map(toKafkaJsPartition)))
+    for (const t of response.topics) {
+      // A topic whose partitions read as they did at the last refresh keeps its array (the
+      // usual refresh, which asks again for every target topic: issue 15, 1 000 topics).
+      const known = this.topicMetadata.get(t.name)
+      if (known === undefined || !sameAsKnown(known, t.partitions)) this.topicMetadata.set(t.name, settled(t.partitions.map(toKafkaJsPartition)))
+    }
   }
 
   async refreshMetadataIfNecessary(): Promise<void> {
@@ -381,6 +403,24 @@ export class ClusterClient {
     if (failed) throw createErrorFromCode(failed.errorCode)
     return [...answers].map(([key, p]) => ({ partition: Number(key.slice(key.indexOf('\u0000') + 1)), offset: String(p.offset) }))
   }
+}
+
+/** Whether `known` (the client's converted metadata) says what `partitions` says, field for field. */
+function sameAsKnown(known: readonly PartitionMetadata[], partitions: readonly WirePartitionMetadata[]): boolean {
+  if (known.length !== partitions.length) return false
+  for (let i = 0; i < partitions.length; i++) {
+    const k = known[i]!
+    const p = partitions[i]!
+    if (k.partitionErrorCode !== p.errorCode || k.partitionId !== p.partitionIndex || k.leader !== p.leaderId) return false
+    if (!sameIds(k.replicas, p.replicaNodes) || !sameIds(k.isr, p.isrNodes) || !sameIds(k.offlineReplicas, p.offlineReplicas)) return false
+  }
+  return true
+}
+
+function sameIds(a: readonly number[] | undefined, b: readonly number[]): boolean {
+  if (a === undefined || a.length !== b.length) return false
+  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
 
 function toKafkaJsPartition(p: WirePartitionMetadata): PartitionMetadata {

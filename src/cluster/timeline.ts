@@ -57,8 +57,13 @@ export class Timeline {
 
   /** Records an event; the caller hands over a fresh object, which is stamped in place. */
   record(event: TimelineEventInput): void {
+    this.recordAt(event, this.now())
+  }
+
+  /** Records an event stamped with `time`, the clock's reading its caller has already taken in the same step. */
+  recordAt(event: TimelineEventInput, time: number): void {
     const stamped = event as TimelineEvent
-    stamped.time = this.now()
+    stamped.time = time
     if (this.events.length < this.capacity) {
       this.events.push(stamped)
     } else {

@@ -14,7 +14,8 @@ import { checkCompression } from '../compression.js'
 import type { Logger } from '../logger.js'
 import { Partitioners, type Partitioner } from './partitioners/index.js'
 import { toProducerRecord, type Message, type TopicMessages } from './message.js'
-import type { ProducePartitionData } from '../../cluster/api/messages.js'
+import type { ProducerRecord as StoredProducerRecord } from '../../cluster/log/record-batch.js'
+import type { ProducePartitionData, ProduceResponse } from '../../cluster/api/messages.js'
 import { EosManager, fencedAsOldEpoch } from './eos-manager.js'
 import { Transaction } from './transaction.js'
 import type { ProducerBatch, ProducerConfig, ProducerRecord, RecordMetadata } from './producer-types.js'
@@ -22,6 +23,12 @@ import type { ProducerBatch, ProducerConfig, ProducerRecord, RecordMetadata } fr
 export type { ProducerBatch, ProducerConfig, ProducerRecord, RecordMetadata } from './producer-types.js'
 
 type ConnectionStatus = 'connected' | 'disconnecting' | 'disconnected'
+
+/** One broker's share of a send attempt: its Produce request's topics. */
+interface BrokerRequest {
+  readonly brokerId: number
+  readonly topicData: { name: string; partitions: ProducePartitionData[] }[]
+}
 
 export class Producer {
   readonly events = PRODUCER_EVENTS
@@ -108,18 +115,37 @@ export class Producer {
     eos.beginTransaction()
     // A transaction's sends are idempotent whatever the producer's own `idempotent` says.
     return new Transaction(eos, {
-      send: ({ acks, timeout, compression, topic, messages }) => this.sendBatchWith(eos, true, { acks, timeout, compression, topicMessages: [{ topic, messages }] }),
-      sendBatch: (batch) => this.sendBatchWith(eos, true, batch),
+      send: (record) => this.sendRecord(eos, true, record),
+      sendBatch: (batch) => this.sending(eos, true, batch),
     })
   }
 
-  send = async ({ acks, timeout, compression, topic, messages }: ProducerRecord): Promise<RecordMetadata[]> =>
-    this.sendBatch({ acks, timeout, compression, topicMessages: [{ topic, messages }] })
+  // send and sendBatch reject (never throw) on bad input, as kafkajs's async functions do; they
+  // hand back sendMessages's own promise rather than wrapping it in one more async frame per
+  // call (issue 15: an awaited send went through eight of them).
+  send = (record: ProducerRecord): Promise<RecordMetadata[]> => this.sendRecord(this.idempotentEos, this.idempotent, record)
 
-  sendBatch = async (batch: ProducerBatch): Promise<RecordMetadata[]> => this.sendBatchWith(this.idempotentEos, this.idempotent, batch)
+  sendBatch = (batch: ProducerBatch): Promise<RecordMetadata[]> => this.sending(this.idempotentEos, this.idempotent, batch)
 
-  /** kafkajs's messageProducer.sendBatch, for the plain producer or a transaction. */
-  private async sendBatchWith(
+  private sendRecord(eos: EosManager, idempotent: boolean, record: ProducerRecord): Promise<RecordMetadata[]> {
+    try {
+      const { acks, timeout, compression, topic, messages } = record
+      return this.sendBatchWith(eos, idempotent, { acks, timeout, compression, topicMessages: [{ topic, messages }] })
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  private sending(eos: EosManager, idempotent: boolean, batch: ProducerBatch): Promise<RecordMetadata[]> {
+    try {
+      return this.sendBatchWith(eos, idempotent, batch)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  /** kafkajs's messageProducer.sendBatch, for the plain producer or a transaction; throws on bad input. */
+  private sendBatchWith(
     eos: EosManager,
     idempotent: boolean,
     { acks = -1, timeout = 30_000, compression, topicMessages = [] }: ProducerBatch,
@@ -144,7 +170,7 @@ export class Producer {
     // Entries for the same topic are merged, in order (kafkajs messageProducer).
     const merged: TopicMessages[] = []
     for (const { topic, messages } of topicMessages) {
-      const existing = merged.find((m) => m.topic === topic)
+      const existing = merged.length === 0 ? undefined : merged.find((m) => m.topic === topic)
       if (existing) existing.messages = [...existing.messages, ...messages]
       else merged.push({ topic, messages })
     }
@@ -164,7 +190,7 @@ export class Producer {
    * and is answered; when it fails, the numbers are given back so that the retry carries the
    * same sequences and the broker recognises any batch it had already appended (KIP-98).
    */
-  private async sendMessages(eos: EosManager, topicMessages: TopicMessages[], acks: number, timeout: number): Promise<RecordMetadata[]> {
+  private sendMessages(eos: EosManager, topicMessages: TopicMessages[], acks: number, timeout: number): Promise<RecordMetadata[]> {
     const client = this.client
     // undefined: planned but not answered yet (kafkajs keeps `null` there).
     const responsePerBroker = new Map<number, RecordMetadata[] | undefined>()
@@ -173,10 +199,15 @@ export class Producer {
       // Outside the try, as in kafkajs: a metadata error for the topics themselves (unknown
       // topic with auto-creation off, invalid name) goes straight to the retrier, which retries
       // it or, when it is not retriable, wraps it in KafkaJSNonRetriableError.
-      await client.addTargetTopics(topics)
+      // (The usual send targets known topics with fresh metadata: nothing to wait for.)
+      let now = client.clock.now()
+      if (!client.hasFreshTargets(topics, now)) {
+        await client.addTargetTopics(topics)
+        now = client.clock.now()
+      }
       try {
-        const perBroker = new Map<number, { name: string; partitions: ProducePartitionData[] }[]>()
-        const now = client.clock.now()
+        // Brokers in the order they are first planned (the order the requests go out in).
+        const perBroker: BrokerRequest[] = []
         for (const { topic, messages } of topicMessages) {
           const partitionMetadata = client.findTopicPartitionMetadata(topic)
           if (partitionMetadata.length === 0) throw new KafkaJSMetadataNotLoaded('Producing to topic without metadata')
@@ -201,16 +232,26 @@ export class Producer {
             const partition = partitions[i]!
             const leader = leaders[i]!
             if (responsePerBroker.get(leader) !== undefined) continue
-            let entries = perBroker.get(leader)
-            if (!entries) perBroker.set(leader, (entries = []))
-            let topicEntry = entries.find((e) => e.name === topic)
-            if (!topicEntry) entries.push((topicEntry = { name: topic, partitions: [] }))
-            topicEntry.partitions.push({ index: partition, records: perPartition.get(partition)!.map((m) => toProducerRecord(m, now)) })
+            let request = perBroker.find((r) => r.brokerId === leader)
+            if (!request) perBroker.push((request = { brokerId: leader, topicData: [] }))
+            // Topics are planned one after another (each once, merged above): this topic's entry,
+            // if the broker has one yet, is its last.
+            let topicEntry = request.topicData[request.topicData.length - 1]
+            if (topicEntry?.name !== topic) request.topicData.push((topicEntry = { name: topic, partitions: [] }))
+            const grouped = perPartition.get(partition)!
+            const records: StoredProducerRecord[] = []
+            for (const message of grouped) records.push(toProducerRecord(message, now))
+            topicEntry.partitions.push({ index: partition, records })
           }
         }
-        const requests: Promise<void>[] = []
-        for (const [brokerId, topicData] of perBroker) requests.push(this.produceToBroker(eos, responsePerBroker, brokerId, acks, timeout, topicData))
-        await Promise.all(requests)
+        if (perBroker.length === 1) {
+          const { brokerId, topicData } = perBroker[0]!
+          await this.produceToBroker(eos, responsePerBroker, brokerId, acks, timeout, topicData)
+        } else {
+          const requests: Promise<void>[] = []
+          for (const { brokerId, topicData } of perBroker) requests.push(this.produceToBroker(eos, responsePerBroker, brokerId, acks, timeout, topicData))
+          await Promise.all(requests)
+        }
         // The brokers' results in planning order (a loop: flatMap costs more than the send).
         const results: RecordMetadata[] = []
         for (const answered of responsePerBroker.values()) if (answered) for (const result of answered) results.push(result)
@@ -238,7 +279,7 @@ export class Producer {
   }
 
   /** One broker's request of an attempt: its results are kept, or the broker is asked again on a retry. */
-  private async produceToBroker(
+  private produceToBroker(
     eos: EosManager,
     responsePerBroker: Map<number, RecordMetadata[] | undefined>,
     brokerId: number,
@@ -246,12 +287,20 @@ export class Producer {
     timeout: number,
     topicData: { name: string; partitions: ProducePartitionData[] }[],
   ): Promise<void> {
-    try {
-      responsePerBroker.set(brokerId, await eos.withBrokerLock(brokerId, () => this.produceWithSequences(eos, brokerId, acks, timeout, topicData)))
-    } catch (error) {
-      responsePerBroker.delete(brokerId)
-      throw error
-    }
+    // Without a producer id there is no lock to take and nothing to number (withBrokerLock and
+    // produceWithSequences would hand the request straight through).
+    const answered = eos.isInitialized() || eos.isTransactional()
+      ? eos.withBrokerLock(brokerId, () => this.produceWithSequences(eos, brokerId, acks, timeout, topicData))
+      : this.produce(brokerId, acks, timeout, undefined, topicData)
+    return answered.then(
+      (results) => {
+        responsePerBroker.set(brokerId, results)
+      },
+      (error: unknown) => {
+        responsePerBroker.delete(brokerId)
+        throw error
+      },
+    )
   }
 
   /** One broker's share of a send, numbered for an idempotent or transactional producer. */
@@ -281,38 +330,42 @@ export class Producer {
   }
 
   /** One Produce request; acks=0 gets no response, so no result and no error (kafkajs). */
-  private async produce(
+  private produce(
     brokerId: number,
     acks: number,
     timeout: number,
     transactionalId: string | undefined,
     topicData: { name: string; partitions: ProducePartitionData[] }[],
   ): Promise<RecordMetadata[]> {
-    const response = await this.client.request(brokerId, {
-      api: 'Produce',
-      transactionalId: transactionalId ?? null,
-      acks,
-      timeoutMs: timeout,
-      topics: topicData,
-    })
-    if (acks === 0) return []
-    const results: RecordMetadata[] = []
-    for (const t of response.topics) {
-      for (const p of t.partitions) {
-        // kafkajs's Produce decoder throws the first partition error of the response.
-        if (p.errorCode !== 0) throw fencedAsOldEpoch(p.errorCode)
-        results.push({
-          topicName: t.name,
-          partition: p.index,
-          errorCode: 0,
-          baseOffset: String(p.baseOffset),
-          logAppendTime: String(p.logAppendTime),
-          logStartOffset: String(p.logStartOffset),
-        })
-      }
-    }
-    return results
+    return this.client
+      .request(brokerId, {
+        api: 'Produce',
+        transactionalId: transactionalId ?? null,
+        acks,
+        timeoutMs: timeout,
+        topics: topicData,
+      })
+      .then((response) => (acks === 0 ? [] : produceResults(response)))
   }
+}
+
+/** The response's partitions as kafkajs's RecordMetadata; the first partition error is thrown (kafkajs's Produce decoder). */
+function produceResults(response: ProduceResponse): RecordMetadata[] {
+  const results: RecordMetadata[] = []
+  for (const t of response.topics) {
+    for (const p of t.partitions) {
+      if (p.errorCode !== 0) throw fencedAsOldEpoch(p.errorCode)
+      results.push({
+        topicName: t.name,
+        partition: p.index,
+        errorCode: 0,
+        baseOffset: String(p.baseOffset),
+        logAppendTime: String(p.logAppendTime),
+        logStartOffset: String(p.logStartOffset),
+      })
+    }
+  }
+  return results
 }
 
 /**

@@ -141,9 +141,10 @@ function produceToPartition(
   leader.appended(batch)
   // Followers fetch (at once, unless a fault slows them); the high watermark follows the ISR.
   cluster.replicaManager.afterLeaderAppend(partition, batch.baseOffset, now)
-  // `time` is stamped by the timeline; present from the start, the event keeps one shape (no
-  // property added to a fresh object on every produce).
-  cluster.eventLog.record({ type: 'produced', topic: topicName, partition: data.index, baseOffset: batch.baseOffset, count: batch.count, acks, time: 0 } as TimelineEventInput)
+  // `time` is stamped by the timeline, with the request's instant (the clock was read above);
+  // present from the start, the event keeps one shape (no property added to a fresh object on
+  // every produce).
+  cluster.eventLog.recordAt({ type: 'produced', topic: topicName, partition: data.index, baseOffset: batch.baseOffset, count: batch.count, acks, time: 0 } as TimelineEventInput, now)
   const success = (): ProducePartitionResponse => ({
     index: data.index,
     errorCode: ErrorCode.NONE,

@@ -78,6 +78,10 @@ export interface BrokerConfigOptions {
   readonly memkafkaDefaults?: boolean
 }
 
+/** The last few distinct broker configs built, by their strings (see tryCreate). */
+const parsedConfigs = new Map<string, BrokerConfig>()
+const PARSED_CONFIGS_KEPT = 16
+
 /** A broker's static configs, validated; values not given are Kafka's defaults. */
 export class BrokerConfig {
   private readonly statics: ReadonlyMap<string, StaticBrokerValue>
@@ -108,7 +112,18 @@ export class BrokerConfig {
       if (!definition) return new KafkaError('INVALID_CONFIG', `Unknown broker config name: ${name}`)
       raw.set(name, configInputToString(definition.type, value))
     }
-    return BrokerConfig.fromStrings(raw)
+    // A BrokerConfig never changes once built: the same strings (every `new Cluster()` with the
+    // same broker configs, usually none) parse to one shared result (issue 15: a test's life
+    // parsed and checked every default again).
+    // (A refusal is built afresh each time: an error object is not shared.)
+    const key = JSON.stringify([...raw])
+    const known = parsedConfigs.get(key)
+    if (known) return known
+    const result = BrokerConfig.fromStrings(raw)
+    if (result instanceof KafkaError) return result
+    if (parsedConfigs.size >= PARSED_CONFIGS_KEPT) parsedConfigs.delete(parsedConfigs.keys().next().value!)
+    parsedConfigs.set(key, result)
+    return result
   }
 
   private static fromStrings(raw: ReadonlyMap<string, string>): BrokerConfig | KafkaError {

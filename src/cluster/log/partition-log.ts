@@ -30,6 +30,8 @@ export function maxSegmentMs(roll: LogRollPolicy): number {
  */
 export class PartitionLog {
   private readonly segments: LogSegment[]
+  /** The last of `segments`, kept as segments are added and removed (read on every append). */
+  private active: LogSegment
   private startOffset = 0
   /**
    * The active segment's next offset, kept as batches are appended and the log is cut, since
@@ -45,7 +47,8 @@ export class PartitionLog {
   cleanerCheckpoint: number | undefined
 
   constructor(now: number) {
-    this.segments = [new LogSegment(0, now)]
+    this.active = new LogSegment(0, now)
+    this.segments = [this.active]
   }
 
   /** logStartOffset: the first offset a fetch may ask for. */
@@ -65,7 +68,12 @@ export class PartitionLog {
   }
 
   get activeSegment(): LogSegment {
-    return this.segments[this.segments.length - 1]!
+    return this.active
+  }
+
+  private addSegment(segment: LogSegment): void {
+    this.segments.push(segment)
+    this.active = segment
   }
 
   get allSegments(): readonly LogSegment[] {
@@ -127,18 +135,18 @@ export class PartitionLog {
    * which exists from the moment the partition does.
    */
   private maybeRoll(batch: RecordBatch, now: number, roll: LogRollPolicy): void {
-    const active = this.activeSegment
-    const first = active.batches[0]
-    if (!first) return
+    const active = this.active
+    const first = active.firstBatchMaxTimestamp
+    if (first === undefined) return
     const full = active.sizeInBytes + batch.sizeInBytes > roll.segmentBytes
-    const waited = first.maxTimestamp >= 0 ? batch.maxTimestamp - first.maxTimestamp : now - active.createdAt
+    const waited = first >= 0 ? batch.maxTimestamp - first : now - active.createdAt
     const old = waited > maxSegmentMs(roll)
-    if (full || old) this.segments.push(new LogSegment(batch.baseOffset, now))
+    if (full || old) this.addSegment(new LogSegment(batch.baseOffset, now))
   }
 
   /** Starts a new empty active segment now (used by tests and the cleaner). */
   roll(now: number): void {
-    if (!this.activeSegment.isEmpty) this.segments.push(new LogSegment(this.logEndOffset, now))
+    if (!this.activeSegment.isEmpty) this.addSegment(new LogSegment(this.logEndOffset, now))
   }
 
   /**
@@ -237,7 +245,10 @@ export class PartitionLog {
   /** Drops everything at or after `offset` (a follower truncating to its leader). */
   truncateTo(offset: number): void {
     if (this.cleanerCheckpoint !== undefined && this.cleanerCheckpoint > offset) this.cleanerCheckpoint = offset
-    while (this.segments.length > 1 && this.activeSegment.baseOffset >= offset) this.segments.pop()
+    while (this.segments.length > 1 && this.activeSegment.baseOffset >= offset) {
+      this.segments.pop()
+      this.active = this.segments[this.segments.length - 1]!
+    }
     this.activeSegment.truncateTo(offset)
     this.endOffset = this.activeSegment.nextOffset
   }

@@ -115,6 +115,18 @@ describe('murmur2 (Java-compatible, used by the DefaultPartitioner)', () => {
     )
   })
 
+  it('hashes an ASCII string (read without a Buffer) as its bytes, at every tail length and up to 0x7f', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary-ascii', maxLength: 40 }), (key) => {
+        expect(murmur2(key)).toBe(murmur2(Buffer.from(key, 'latin1')))
+        expect(murmur2(key)).toBe(kafkajsMurmur2(key))
+      }),
+      { numRuns: 1000 },
+    )
+    // One character past ASCII takes the UTF-8 path: 0x80 is two bytes there.
+    expect(murmur2('abc\u0080')).toBe(murmur2(Buffer.from([0x61, 0x62, 0x63, 0xc2, 0x80])))
+  })
+
   it('agrees with kafkajs on any key', () => {
     fc.assert(
       fc.property(keyArb, (key) => {

@@ -287,3 +287,58 @@ describe('connection state', () => {
     expect(error.message).toBe('The producer is disconnected')
   })
 })
+
+describe('refusals are rejections, never throws (kafkajs send and sendBatch are async functions)', () => {
+  // The producer hands back its send's own promise rather than wrapping each call in an async
+  // function (issue 15); a refusal must still arrive as a rejected promise, never a throw.
+  const rejected = async (act: () => Promise<unknown>): Promise<any> => {
+    let result: Promise<unknown> | undefined
+    expect(() => {
+      result = act()
+    }).not.toThrow()
+    expect(result).toBeInstanceOf(Promise)
+    return result!.then(
+      () => expect.fail('the call should have been refused'),
+      (error: unknown) => error,
+    )
+  }
+
+  it('no argument at all: TypeError from the destructuring, as kafkajs rejects', async () => {
+    const { cluster, producer } = await start()
+    const before = snapshot(cluster)
+    expect(await rejected(() => producer.send(undefined as never))).toBeInstanceOf(TypeError)
+    expect(await rejected(() => producer.sendBatch(undefined as never))).toBeInstanceOf(TypeError)
+    expect(snapshot(cluster)).toEqual(before)
+  })
+
+  it('bad messages, a bad topic, an unregistered codec and a disconnected producer reject', async () => {
+    const { producer } = await start()
+    expect((await rejected(() => producer.send({ topic: 't', messages: [{ key: 'k' } as Message] }))).message).toMatch(/^Invalid message without value/)
+    expect((await rejected(() => producer.sendBatch({ topicMessages: [{ topic: '', messages: [{ value: 'v' }] }] }))).message).toBe('Invalid topic')
+    expect((await rejected(() => producer.send({ topic: 't', messages: [{ value: 'v' }], compression: 2 }))).name).toBe('KafkaJSNotImplemented')
+    await producer.disconnect()
+    expect((await rejected(() => producer.send({ topic: 't', messages: [{ value: 'v' }] }))).message).toBe('The producer is disconnected')
+  })
+
+  it('a transaction\'s send and sendBatch reject the same way', async () => {
+    const cluster = new Cluster({ brokers: 3, seed: 2, clock: new ManualClock(1_000) })
+    const kafka = cluster.kafka({ clientId: 'txn', logLevel: logLevel.NOTHING })
+    const admin = kafka.admin()
+    await admin.connect()
+    await admin.createTopics({ topics: [{ topic: 't', numPartitions: 1, replicationFactor: 3 }] })
+    await admin.disconnect()
+    const producer = kafka.producer({ transactionalId: 'tx', idempotent: true, maxInFlightRequests: 1 })
+    await producer.connect()
+    cleanups.push(async () => {
+      await producer.disconnect()
+      await cluster.close()
+    })
+    const transaction = await producer.transaction()
+    expect(await rejected(() => transaction.send(undefined as never))).toBeInstanceOf(TypeError)
+    expect((await rejected(() => transaction.sendBatch({ topicMessages: [{ topic: 't', messages: [{ key: 'k' } as Message] }] }))).message).toMatch(/^Invalid message without value/)
+    expect((await rejected(() => transaction.send({ topic: 't', messages: [{ value: 'v' }], acks: 1 }))).message).toMatch(/invalidates the idempotent producer's EoS guarantees/)
+    // The transaction is still usable after the refusals.
+    await transaction.send({ topic: 't', messages: [{ value: 'v' }] })
+    await transaction.commit()
+  })
+})

@@ -527,6 +527,43 @@ describe('transactions without a transactional id', () => {
   })
 })
 
+describe('metadata a refresh brings', () => {
+  it('a partitioner sees each refresh as the brokers answer it: a moved leader at once, an unchanged topic unchanged', async () => {
+    // The client keeps a topic's partition list when a refresh reads the same (issue 15); what
+    // the partitioner sees must still be what the brokers said at the last refresh.
+    const seen = new Map<string, { partitionId: number; leader: number; isr: number[] }[]>()
+    const recording: ICustomPartitioner = () => ({ topic, partitionMetadata }) => {
+      seen.set(topic, partitionMetadata.map(({ partitionId, leader, isr }) => ({ partitionId, leader, isr: [...isr] })))
+      return 0
+    }
+    const { cluster, producer } = await start({
+      topics: { a: { partitions: 3, replicationFactor: 3 }, b: { partitions: 3, replicationFactor: 3 } },
+      // metadataMaxAge 0: every send refreshes every target topic first.
+      producer: { createPartitioner: recording, metadataMaxAge: 0 },
+    })
+    const described = (topic: string) =>
+      cluster
+        .describe()
+        .topics.find((t) => t.name === topic)!
+        .partitions.map((p) => ({ partitionId: p.partition, leader: p.leader, isr: p.isr }))
+    await producer.send({ topic: 'a', messages: [{ value: 'v' }] })
+    await producer.send({ topic: 'b', messages: [{ value: 'v' }] })
+    expect(seen.get('a')).toEqual(described('a'))
+    const moved = described('a')[0]!.leader
+    cluster.stopBroker(moved)
+    expect(described('a')[0]!.leader).not.toBe(moved)
+    await producer.send({ topic: 'a', messages: [{ value: 'v' }] })
+    await producer.send({ topic: 'b', messages: [{ value: 'v' }] })
+    expect(seen.get('a')).toEqual(described('a'))
+    expect(seen.get('b')).toEqual(described('b'))
+    expect(seen.get('a')!.some((p) => p.leader === moved || p.isr.includes(moved))).toBe(false)
+    await cluster.startBroker(moved)
+    await cluster.settle()
+    await producer.send({ topic: 'b', messages: [{ value: 'v' }] })
+    expect(seen.get('b')).toEqual(described('b'))
+  })
+})
+
 describe('partitioning', () => {
   /** kafkajs's choice of partition for `key` among `n` partitions that all have a leader. */
   function kafkajsPartition(createPartitioner: KafkaJS.ICustomPartitioner, key: string, n: number): number {

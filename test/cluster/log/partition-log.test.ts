@@ -117,6 +117,46 @@ describe('rolling segments', () => {
     expect(log.activeSegment.createdAt).toBe(5)
     expect(append(log, 1).baseOffset).toBe(2)
   })
+
+  it('after a truncation, segment.ms counts from the first batch the active segment still holds', () => {
+    // The segment keeps its first batch's timestamp beside its batches (issue 15): a truncation
+    // that empties the active segment, or makes an older segment active again, must leave the
+    // roll deciding from the batches that are really there.
+    const roll = { segmentBytes: NEVER.segmentBytes, segmentMs: 100 }
+    const log = new PartitionLog(0)
+    append(log, 1, { now: 1_000, timestamp: 1_000, roll })
+    append(log, 1, { now: 1_200, timestamp: 1_200, roll })
+    expect(segmentBases(log)).toEqual([0, 1])
+    // Back into the first segment: its first batch is at 1 000, so 1 150 rolls again.
+    log.truncateTo(1)
+    expect(segmentBases(log)).toEqual([0])
+    append(log, 1, { now: 1_150, timestamp: 1_150, roll })
+    expect(segmentBases(log)).toEqual([0, 1])
+    // The active segment emptied: the next batch is its first, whatever its time, and the one
+    // after counts from it.
+    log.truncateTo(1)
+    log.truncateTo(0)
+    expect(segmentBases(log)).toEqual([0])
+    append(log, 1, { now: 5_000, timestamp: 5_000, roll })
+    append(log, 1, { now: 5_100, timestamp: 5_100, roll })
+    expect(segmentBases(log)).toEqual([0])
+    append(log, 1, { now: 5_101, timestamp: 5_101, roll })
+    expect(segmentBases(log)).toEqual([0, 2])
+  })
+
+  it('after the cleaner replaces a segment\'s batches, the roll reads the new first batch', () => {
+    const roll = { segmentBytes: NEVER.segmentBytes, segmentMs: 100 }
+    const log = new PartitionLog(0)
+    const first = append(log, 1, { now: 1_000, timestamp: 1_000, roll })
+    const second = append(log, 1, { now: 1_090, timestamp: 1_090, roll })
+    // Only the active segment is here, so this stands for any segment the cleaner rewrites.
+    log.replaceSegmentBatches(log.activeSegment, [second])
+    append(log, 1, { now: 1_150, timestamp: 1_150, roll })
+    expect(segmentBases(log)).toEqual([0])
+    log.replaceSegmentBatches(log.activeSegment, [first, ...log.activeSegment.batches.slice(1)])
+    append(log, 1, { now: 1_160, timestamp: 1_160, roll })
+    expect(segmentBases(log)).toEqual([0, 3])
+  })
 })
 
 describe('reading', () => {

@@ -2,6 +2,7 @@
  * The leader-epoch cache and KIP-279's divergence point, entry by entry, against Kafka's
  * LeaderEpochFileCache (assign, truncateFromEnd, endOffsetFor).
  */
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { LeaderEpochCache, divergenceOffset, endOffsetForEpoch } from '../../../src/cluster/partition/leader-epoch.js'
 
@@ -60,6 +61,44 @@ describe('LeaderEpochCache.assign', () => {
   it('truncateFromEnd drops the epochs starting at or after the offset', () => {
     const cache = cacheOf([0, 0], [1, 3], [2, 6])
     cache.truncateFromEnd(3)
+    expect(cache.all).toEqual([{ epoch: 0, startOffset: 0 }])
+  })
+
+  it('property: assign and truncateFromEnd in any order agree with the entries recomputed from scratch', () => {
+    // The cache keeps its latest entry beside the list (issue 15); a model that reads the list
+    // each time must agree after every step.
+    const model = (entries: { epoch: number; startOffset: number }[], step: Step) => {
+      if (step.kind === 'truncate') return entries.filter((e) => e.startOffset < step.offset)
+      const latest = entries[entries.length - 1]
+      if (latest && latest.epoch === step.epoch && latest.startOffset <= step.offset) return entries
+      const kept = [...entries]
+      while (kept.length > 0 && !(kept[kept.length - 1]!.epoch < step.epoch && kept[kept.length - 1]!.startOffset < step.offset)) kept.pop()
+      return [...kept, { epoch: step.epoch, startOffset: step.offset }]
+    }
+    type Step = { kind: 'assign'; epoch: number; offset: number } | { kind: 'truncate'; offset: number }
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('assign' as const), epoch: fc.integer({ min: 0, max: 3 }), offset: fc.integer({ min: 0, max: 8 }) }),
+      fc.record({ kind: fc.constant('truncate' as const), offset: fc.integer({ min: 0, max: 8 }) }),
+    )
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 30 }), (steps) => {
+        const cache = new LeaderEpochCache()
+        let expected: { epoch: number; startOffset: number }[] = []
+        for (const s of steps) {
+          if (s.kind === 'assign') cache.assign(s.epoch, s.offset)
+          else cache.truncateFromEnd(s.offset)
+          expected = model(expected, s)
+          expect(cache.all).toEqual(expected)
+        }
+      }),
+      { numRuns: 1000 },
+    )
+  })
+
+  it('after a truncation, the epoch now latest is ignored again at or after its own start', () => {
+    const cache = cacheOf([0, 0], [1, 10])
+    cache.truncateFromEnd(10)
+    cache.assign(0, 5)
     expect(cache.all).toEqual([{ epoch: 0, startOffset: 0 }])
   })
 })
