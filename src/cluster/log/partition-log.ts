@@ -193,7 +193,10 @@ export class PartitionLog {
   offsetForTimestamp(timestamp: number, maxOffset: number): { offset: number; timestamp: number } | undefined {
     for (const segment of this.segments) {
       if (segment.isEmpty || segment.maxTimestamp < timestamp) continue
-      for (const batch of segment.batches) {
+      // Every batch before the first whose max timestamp reaches `timestamp` holds only older records.
+      const batches = segment.batches
+      for (let b = segment.firstBatchIndexReaching(timestamp); b < batches.length; b++) {
+        const batch = batches[b]!
         if (batch.maxTimestamp < timestamp || batch.isControl) continue
         for (let i = 0; i < batch.count; i++) {
           const offset = batch.offsetAt(i)

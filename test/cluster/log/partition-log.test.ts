@@ -267,18 +267,29 @@ describe('lookups by timestamp (ListOffsets)', () => {
     expect(log.maxTimestampBelow(0)).toBeUndefined()
   })
 
-  it('property: agrees with a linear scan of the records', () => {
+  it('after a truncation, forgets the cut batches\' timestamps', () => {
+    const log = new PartitionLog(0)
+    const batch = (timestamp: number) => log.appendRecords({ records: [{ key: null, value: null, timestamp }], leaderEpoch: 0, timestampType: TimestampType.CreateTime, now: 0, roll: NEVER })
+    batch(10)
+    batch(50)
+    log.truncateTo(1)
+    batch(60)
+    expect(log.offsetForTimestamp(55, 2)).toEqual({ offset: 1, timestamp: 60 })
+    expect(log.activeSegment.maxTimestamp).toBe(60)
+  })
+
+  it('property: agrees with a linear scan of the records, also after a truncation', () => {
     fc.assert(
       fc.property(
         fc.array(fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 12 }),
         fc.integer({ min: -1, max: 55 }),
         fc.nat(40),
         fc.nat(40),
-        (batches, target, maxOffset, start) => {
+        fc.option(fc.record({ at: fc.nat(40), then: fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 4 }) })),
+        (batches, target, maxOffset, start, truncation) => {
           const log = new PartitionLog(0)
-          const stamps: number[] = []
-          for (const [i, stampsOfBatch] of batches.entries()) {
-            if (i % 3 === 0) log.roll(0)
+          let stamps: number[] = []
+          const appendBatch = (stampsOfBatch: number[]) => {
             log.appendRecords({
               records: stampsOfBatch.map((timestamp) => ({ key: null, value: null, timestamp })),
               leaderEpoch: 0,
@@ -287,6 +298,16 @@ describe('lookups by timestamp (ListOffsets)', () => {
               roll: NEVER,
             })
             stamps.push(...stampsOfBatch)
+          }
+          for (const [i, stampsOfBatch] of batches.entries()) {
+            if (i % 3 === 0) log.roll(0)
+            appendBatch(stampsOfBatch)
+          }
+          // A follower truncating to its leader, then appending what the leader has there.
+          if (truncation) {
+            log.truncateTo(Math.min(truncation.at, log.logEndOffset))
+            stamps = stamps.slice(0, log.logEndOffset)
+            appendBatch(truncation.then)
           }
           const logStart = Math.min(start, log.logEndOffset)
           log.advanceLogStartOffset(logStart)
