@@ -65,6 +65,8 @@ export async function createTopics(context: AdminContext, { topics, validateOnly
       topics: topics.map(toCreatableTopic),
       timeoutMs: toInt32(timeout ?? DEFAULT_REQUEST_TIMEOUT, 'timeout'),
       validateOnly: Boolean(validateOnly),
+      // kafkajs 2.2.4 sends CreateTopics v3, whose response has no configs.
+      describeConfigs: false,
     })
     const failed = [...response.topics].sort(byName).filter((t) => t.errorCode !== 0)
     if (failed.length > 0) {

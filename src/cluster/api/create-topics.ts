@@ -54,13 +54,13 @@ export function handleCreateTopics(cluster: BrokerContext, _brokerId: number, re
       try {
         if (request.validateOnly) {
           const plan = cluster.controller.planTopic(spec)
-          const configs = cluster.config.describeTopic(plan.configs, null, false)
+          const configs = request.describeConfigs === false ? null : cluster.config.describeTopic(plan.configs, null, false)
           return { name: spec.name, errorCode: ErrorCode.NONE, errorMessage: null, numPartitions: plan.assignment.length, replicationFactor: plan.assignment[0]?.length ?? 0, configs }
         }
         const topic = cluster.controller.createTopic(spec)
         // ZkAdminManager.createTopics answers the new topic's configs as DescribeConfigs would
         // (no synonyms, no documentation) for CreateTopics v5+.
-        const configs = cluster.config.describeTopic(topic.configs, null, false)
+        const configs = request.describeConfigs === false ? null : cluster.config.describeTopic(topic.configs, null, false)
         return { name: spec.name, errorCode: ErrorCode.NONE, errorMessage: null, numPartitions: topic.partitions.length, replicationFactor: topic.replicationFactor, topicId: topic.topicId, configs }
       } catch (error) {
         if (!(error instanceof KafkaError)) throw error

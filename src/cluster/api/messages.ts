@@ -380,6 +380,12 @@ export interface CreateTopicsRequest {
   readonly topics: readonly CreatableTopic[]
   readonly timeoutMs: number
   readonly validateOnly: boolean
+  /**
+   * Whether to answer each created topic's configs (CreateTopics v5+, KIP-525); true when
+   * absent. A client on an older version (kafkajs sends v3) has no field for them, and
+   * describing every config of every new topic costs a test's startup for nothing.
+   */
+  readonly describeConfigs?: boolean
 }
 export interface CreateTopicsResponse {
   readonly topics: {

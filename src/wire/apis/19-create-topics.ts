@@ -43,6 +43,7 @@ export const createTopicsApi: WireApi = {
         })),
         timeoutMs: request.timeoutMs as number,
         validateOnly: ctx.apiVersion >= 1 && (request.validateOnly as boolean),
+        describeConfigs: ctx.apiVersion >= 5,
       },
       ctx.source,
     )

@@ -161,6 +161,15 @@ describe('CreateTopics', () => {
       expect(cluster.describe().topics[0]!.configs).toEqual({ 'cleanup.policy': 'compact', 'retention.ms': '60000' })
     })
 
+    it('answers the created topic\'s configs (v5+) unless told the client has no field for them', async () => {
+      const cluster = newCluster()
+      const described = await createOne(cluster, spec('with', { configs: [{ name: 'retention.ms', value: '60000' }] }))
+      expect(described.configs).toContainEqual(expect.objectContaining({ name: 'retention.ms', value: '60000' }))
+      const plain = await cluster.send(0, { api: 'CreateTopics', topics: [spec('without', { configs: [{ name: 'retention.ms', value: '60000' }] })], timeoutMs: 1000, validateOnly: false, describeConfigs: false })
+      expect(plain.topics[0]).toMatchObject({ name: 'without', errorCode: ErrorCode.NONE, numPartitions: 1, configs: null })
+      expect(cluster.describe().topics.find((t) => t.name === 'without')!.configs).toEqual({ 'retention.ms': '60000' })
+    })
+
     it('refuses an unknown config name with INVALID_CONFIG naming it', async () => {
       const result = await expectRefused(newCluster(), spec('c', { configs: [{ name: 'retention.msx', value: '1' }] }), ErrorCode.INVALID_CONFIG)
       expect(result.errorMessage).toContain('retention.msx')
