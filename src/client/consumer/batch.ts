@@ -88,6 +88,10 @@ export function toBatch(
   const messages: KafkaMessage[] = []
   let last: number | undefined
   const isAborted = abortedBatchFilter(abortedTransactions)
+  // A batch's records usually share one timestamp: its decimal string is made once, not per
+  // message (strings are immutable, so sharing one is invisible to the handler).
+  let timestamp = NaN
+  let timestampString = ''
   for (const batch of batches) {
     // Every batch goes through the filter, in order: markers before fromOffset end transactions too.
     const aborted = isAborted(batch)
@@ -100,10 +104,15 @@ export function toBatch(
       const offset = batch.offsetAt(i)
       if (offset >= highWatermark) break
       last = offset
+      const ts = batch.timestampAt(i)
+      if (ts !== timestamp) {
+        timestamp = ts
+        timestampString = String(ts)
+      }
       messages.push({
         magicByte: 2,
         attributes: 0,
-        timestamp: String(batch.timestampAt(i)),
+        timestamp: timestampString,
         offset: String(offset),
         key: batch.keyAt(i),
         value: batch.valueAt(i),
