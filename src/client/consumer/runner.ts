@@ -13,7 +13,9 @@ import { nextRetryTime, retryConfig, isErrorRetriable, type RetryOptions } from 
 import type { ClusterClient } from '../cluster-client.js'
 import type { Logger } from '../logger.js'
 import { ConsumerGroup } from './consumer-group.js'
-import { toBatch, type Batch, type KafkaMessage } from './batch.js'
+import { fetchedRange, toBatch, type Batch, type KafkaMessage } from './batch.js'
+import type { AbortedTransaction } from '../../cluster/api/messages.js'
+import type { RecordBatch } from '../../cluster/log/record-batch.js'
 
 export interface EachMessagePayload {
   topic: string
@@ -49,10 +51,21 @@ export interface RunnerOptions {
   readonly onCrash: (error: Error & { retryCount?: number; retryTime?: number }) => void
 }
 
+/**
+ * A partition's share of a fetch: what toBatch needs to build its Batch, which processBatch does
+ * when the partition's turn comes, and what that Batch will hold (fetchedRange).
+ */
 interface FetchedPartition {
-  topic: string
-  partition: number
-  batch: Batch
+  readonly topic: string
+  readonly partition: number
+  readonly highWatermark: number
+  readonly batches: readonly RecordBatch[]
+  /** The position the fetch read from. */
+  readonly fromOffset: number
+  readonly abortedTransactions: readonly AbortedTransaction[] | null
+  /** Something was fetched (messages, or records filtered out that the position moves past). */
+  readonly fetchedAny: boolean
+  readonly hasMessages: boolean
 }
 
 export class Runner {
@@ -313,13 +326,23 @@ export class Runner {
             // empty batch): on a topic of 10 000 partitions most answers are such (issue 15).
             if (p.batches.length === 0) continue
             const position = this.group.position(t.name, p.index) ?? 0
-            const batch = toBatch(t.name, p.index, p.highWatermark, p.batches, position, p.abortedTransactions)
-            if (!batch.isEmptyIncludingFiltered()) gotData = true
-            out.push({ topic: t.name, partition: p.index, batch })
+            const range = fetchedRange(p.highWatermark, p.batches, position, p.abortedTransactions)
+            const fetchedAny = range.last !== undefined
+            if (fetchedAny) gotData = true
+            out.push({
+              topic: t.name,
+              partition: p.index,
+              highWatermark: p.highWatermark,
+              batches: p.batches,
+              fromOffset: position,
+              abortedTransactions: p.abortedTransactions,
+              fetchedAny,
+              hasMessages: range.hasMessages,
+            })
           }
         }
         this.emitter.emit(CONSUMER_EVENTS.FETCH, {
-          numberOfBatches: out.slice(before).filter((f) => !f.batch.isEmpty()).length,
+          numberOfBatches: out.slice(before).filter((f) => f.hasMessages).length,
           duration: this.client.clock.now() - startedAt,
           nodeId: leader,
         })
@@ -331,7 +354,7 @@ export class Runner {
   }
 
   private async process(fetched: FetchedPartition[]): Promise<void> {
-    const work = fetched.filter((f) => !f.batch.isEmptyIncludingFiltered())
+    const work = fetched.filter((f) => f.fetchedAny)
     const concurrency = Math.max(1, this.options.partitionsConsumedConcurrently)
     let next = 0
     let failure: unknown
@@ -351,11 +374,14 @@ export class Runner {
     await this.group.heartbeat()
   }
 
-  private async processBatch({ topic, partition, batch }: FetchedPartition): Promise<void> {
+  private async processBatch(fetched: FetchedPartition): Promise<void> {
+    const { topic, partition } = fetched
     const group = this.group
     const start = group.position(topic, partition) ?? 0
     // Data for a partition paused, sought or revoked since the fetch is dropped (kafkajs too).
     if (!group.isAssigned(topic, partition) || group.hasSeekOffset(topic, partition) || group.isPaused(topic, partition)) return
+    // Built from what the fetch read (the log's batches never change), now that it is needed.
+    const batch = toBatch(topic, partition, fetched.highWatermark, fetched.batches, fetched.fromOffset, fetched.abortedTransactions)
     if (batch.isEmptyDueToFiltering()) {
       group.resolveOffset(topic, partition, batch.lastOffset())
       group.setPosition(topic, partition, Number(batch.lastOffset()) + 1)
