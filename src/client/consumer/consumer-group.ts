@@ -53,7 +53,7 @@ export class ConsumerGroup {
   private readonly keys = new PartitionKeys()
   private assignedSetOf: Map<string, number[]> | undefined
   /** Per assigned topic, which partition indexes are assigned (built once per assignment). */
-  private assignedIndex = new Map<string, Set<number>>()
+  private assignedIndex = new Map<string, boolean[]>()
   private assignedListOf: Map<string, number[]> | undefined
   private assignedList: readonly { topic: string; partition: number }[] = []
   /** Next offset to fetch per partition. */
@@ -238,8 +238,14 @@ export class ConsumerGroup {
     // An assignment naming partitions this member's metadata does not know yet (the leader saw
     // them first): refresh, as kafkajs does after SyncGroup.
     const unknown = [...assignment].some(([topic, partitions]) => {
-      const known = new Set(this.client.findTopicPartitionMetadata(topic).map((p) => p.partitionId))
-      return partitions.some((p) => !known.has(p))
+      const metadata = this.client.findTopicPartitionMetadata(topic)
+      // Metadata lists a topic's partitions by index (a set of ids only for a list that does not).
+      let known: Set<number> | undefined
+      return partitions.some((p) => {
+        if (metadata[p]?.partitionId === p) return false
+        known ??= new Set(metadata.map((m) => m.partitionId))
+        return !known.has(p)
+      })
     })
     if (unknown) await this.client.refreshMetadata()
     this.assignment = assignment
@@ -260,17 +266,22 @@ export class ConsumerGroup {
     })
     if (response.errorCode !== 0) throw createErrorFromCode(response.errorCode)
     const missing: { topic: string; partition: number }[] = []
-    // Indexed once: a search of the response per partition made loading an assignment of
-    // 10 000 partitions quadratic (issue 15).
-    const fetched = new Map<string, Map<number, number>>()
-    for (const t of response.topics) fetched.set(t.name, new Map(t.partitions.map((p) => [p.index, p.committedOffset])))
+    // Indexed once, by topic and then partition index: a search of the response per partition
+    // made loading an assignment of 10 000 partitions quadratic (issue 15).
+    const fetched = new Map<string, (number | undefined)[]>()
+    for (const t of response.topics) {
+      const offsets: (number | undefined)[] = []
+      for (const p of t.partitions) offsets[p.index] = p.committedOffset
+      fetched.set(t.name, offsets)
+    }
     for (const [topic, partitions] of this.assignment) {
       const offsets = fetched.get(topic)
       for (const partition of partitions) {
-        const offset = offsets?.get(partition) ?? -1
+        const offset = offsets?.[partition] ?? -1
         if (offset >= 0) {
-          this.positions.set(this.keys.of(topic, partition), offset)
-          this.committed.set(this.keys.of(topic, partition), offset)
+          const key = this.keys.of(topic, partition)
+          this.positions.set(key, offset)
+          this.committed.set(key, offset)
         } else {
           missing.push({ topic, partition })
         }
@@ -287,12 +298,12 @@ export class ConsumerGroup {
    */
   private async resetOffsets(partitions: readonly { topic: string; partition: number }[]): Promise<number[]> {
     if (partitions.length === 0) return []
-    const answers = await this.client.fetchTopicsOffset(
+    const answers = await this.client.fetchTopicsOffsetByTopic(
       partitions.map(({ topic, partition }) => ({ topic, partition, timestamp: this.resetTimestamp(topic) })),
       this.options.isolationLevel,
     )
     return partitions.map(({ topic, partition }) => {
-      const p = answers.get(this.keys.of(topic, partition))
+      const p = answers.get(topic)?.[partition]
       if (!p || p.errorCode !== 0) throw createErrorFromCode(p?.errorCode ?? 3)
       return p.offset
     })
@@ -367,9 +378,14 @@ export class ConsumerGroup {
     // check O(partitions) (issue 15).
     if (this.assignedSetOf !== this.assignment) {
       this.assignedSetOf = this.assignment
-      this.assignedIndex = new Map([...this.assignment].map(([t, partitions]) => [t, new Set(partitions)]))
+      this.assignedIndex = new Map()
+      for (const [t, partitions] of this.assignment) {
+        const assigned: boolean[] = []
+        for (const p of partitions) assigned[p] = true
+        this.assignedIndex.set(t, assigned)
+      }
     }
-    return this.assignedIndex.get(topic)?.has(partition) ?? false
+    return this.assignedIndex.get(topic)?.[partition] === true
   }
 
   position(topic: string, partition: number): number | undefined {
