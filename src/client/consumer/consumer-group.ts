@@ -452,8 +452,13 @@ export class ConsumerGroup {
     if (explicit) {
       for (const e of explicit) entries.push({ topic: e.topic, partition: e.partition, offset: Number(e.offset), metadata: e.metadata ?? null })
     } else {
-      for (const t of this.uncommittedOffsets().topics) {
-        for (const p of t.partitions) entries.push({ topic: t.topic, partition: Number(p.partition), offset: Number(p.offset), metadata: null })
+      // uncommittedOffsets() without its strings: the same partitions in the same order (the
+      // request below groups them by topic as that does), read straight from the tables.
+      for (const [key, offset] of this.resolved) {
+        if (this.committed.get(key) === offset) continue
+        const { topic, partition } = this.keys.parse(key)
+        if (!this.isAssigned(topic, partition)) continue
+        entries.push({ topic, partition, offset, metadata: null })
       }
     }
     if (entries.length === 0) {
@@ -462,9 +467,9 @@ export class ConsumerGroup {
     }
     const byTopic = new Map<string, { index: number; committedOffset: number; committedMetadata: string | null }[]>()
     for (const e of entries) {
-      const list = byTopic.get(e.topic) ?? []
+      let list = byTopic.get(e.topic)
+      if (list === undefined) byTopic.set(e.topic, (list = []))
       list.push({ index: e.partition, committedOffset: e.offset, committedMetadata: e.metadata })
-      byTopic.set(e.topic, list)
     }
     const response = await this.toCoordinator(await this.coordinator(), {
       api: 'OffsetCommit',
@@ -480,11 +485,14 @@ export class ConsumerGroup {
       }
     }
     for (const e of entries) {
-      this.committed.set(this.keys.of(e.topic, e.partition), e.offset)
-      if (explicit) this.resolved.set(this.keys.of(e.topic, e.partition), e.offset)
+      const key = this.keys.of(e.topic, e.partition)
+      this.committed.set(key, e.offset)
+      if (explicit) this.resolved.set(key, e.offset)
     }
     this.uncommittedCount = 0
     this.lastCommit = this.client.clock.now()
+    // The event's payload (a string per partition) is made only for a listener to receive it.
+    if (this.emitter.listenerCount(CONSUMER_EVENTS.COMMIT_OFFSETS) === 0) return
     this.emitter.emit(CONSUMER_EVENTS.COMMIT_OFFSETS, {
       groupId: this.groupId,
       memberId: this.memberId,

@@ -86,6 +86,13 @@ export class Runner {
   private joining: Promise<boolean> | undefined
   /** Why the clock is held while a handler runs (made once: it names the group). */
   private handlerReason: string | undefined
+  /**
+   * Ends the clock hold of the current process() round: taken when the round's first handler
+   * starts and kept until its last one has ended, one hold per round rather than per batch (the
+   * runner only passes microtasks between two batches of a round, so the self-advancing clock,
+   * which moves on quiet event-loop turns, sees the same either way).
+   */
+  private releaseRound: (() => void) | undefined
 
   constructor(client: ClusterClient, group: ConsumerGroup, emitter: InstrumentationEmitter<typeof CONSUMER_EVENTS>, logger: Logger, options: RunnerOptions) {
     this.client = client
@@ -368,7 +375,12 @@ export class Runner {
         }
       }
     }
-    await Promise.all(Array.from({ length: Math.min(concurrency, work.length) }, worker))
+    try {
+      await Promise.all(Array.from({ length: Math.min(concurrency, work.length) }, worker))
+    } finally {
+      this.releaseRound?.()
+      this.releaseRound = undefined
+    }
     if (failure !== undefined) throw failure
     if (this.options.autoCommit) await this.group.commitOffsets()
     await this.group.heartbeat()
@@ -417,7 +429,7 @@ export class Runner {
     const startedAt = this.client.clock.now()
     this.inFlight++
     // The handler is the user's code: the self-advancing clock does not jump while it runs.
-    const release = this.client.model.holdClockFor(this.client.clientId, (this.handlerReason ??= `a consumer's ${this.options.eachMessage ? 'eachMessage' : 'eachBatch'} handler (group ${group.groupId})`))
+    this.releaseRound ??= this.client.model.holdClockFor(this.client.clientId, (this.handlerReason ??= `a consumer's ${this.options.eachMessage ? 'eachMessage' : 'eachBatch'} handler (group ${group.groupId})`))
     try {
       if (this.options.eachMessage) {
         const eachMessage = this.options.eachMessage
@@ -486,7 +498,6 @@ export class Runner {
       }
     } finally {
       this.inFlight--
-      release()
     }
     if (this.emitter.listenerCount(CONSUMER_EVENTS.END_BATCH_PROCESS) > 0) {
       // A listener added while the handler ran still gets the batch as it was before it.
