@@ -88,10 +88,6 @@ export function toBatch(
   const messages: KafkaMessage[] = []
   let last: number | undefined
   const isAborted = abortedBatchFilter(abortedTransactions)
-  // A batch's records usually share one timestamp: its decimal string is made once, not per
-  // message (strings are immutable, so sharing one is invisible to the handler).
-  let timestamp = NaN
-  let timestampString = ''
   for (const batch of batches) {
     // Every batch goes through the filter, in order: markers before fromOffset end transactions too.
     const aborted = isAborted(batch)
@@ -104,15 +100,10 @@ export function toBatch(
       const offset = batch.offsetAt(i)
       if (offset >= highWatermark) break
       last = offset
-      const ts = batch.timestampAt(i)
-      if (ts !== timestamp) {
-        timestamp = ts
-        timestampString = String(ts)
-      }
       messages.push({
         magicByte: 2,
         attributes: 0,
-        timestamp: timestampString,
+        timestamp: timestampString(batch.timestampAt(i)),
         offset: String(offset),
         key: batch.keyAt(i),
         value: batch.valueAt(i),
@@ -125,6 +116,26 @@ export function toBatch(
     if (batch.lastOffset < highWatermark) last = batch.lastOffset
   }
   return new Batch(topic, partition, highWatermark, messages, last)
+}
+
+/**
+ * Decimal strings of recent timestamps. Records sent together share a timestamp, and on a topic
+ * of many partitions one send's records land in many partitions' batches, so the same few
+ * timestamps recur across a whole fetch: each string is made once, not per message (strings
+ * are immutable, so sharing one is invisible to the handler). Direct-mapped on the low bits;
+ * String() of a 13-digit timestamp was most of toBatch's time at 10 000 partitions (issue 15).
+ */
+const TIMESTAMP_SLOTS = 256
+const cachedTimestamps = new Float64Array(TIMESTAMP_SLOTS).fill(Number.NaN)
+const cachedTimestampStrings: string[] = new Array<string>(TIMESTAMP_SLOTS).fill('')
+
+function timestampString(timestamp: number): string {
+  const slot = (timestamp >>> 0) & (TIMESTAMP_SLOTS - 1)
+  if (cachedTimestamps[slot] === timestamp) return cachedTimestampStrings[slot]!
+  const text = String(timestamp)
+  cachedTimestamps[slot] = timestamp
+  cachedTimestampStrings[slot] = text
+  return text
 }
 
 function toHeaders(headers: readonly { key: string; value: Buffer | null }[] | undefined): IHeadersReceived {

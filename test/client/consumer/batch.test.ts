@@ -40,6 +40,16 @@ describe('toBatch', () => {
   })
 })
 
+describe("toBatch's timestamps", () => {
+  it('are each record\'s own, also when timestamps that share the low bits alternate', () => {
+    const a = 1_700_000_000_000
+    const b = a + 256 * 7 // same low 8 bits as a
+    const c = -1
+    const batch = toBatch('t', 0, 5, [batchAt(0, ['a', 'b', 'c', 'd', 'e'], [a, b, a, c, b])], 0)
+    expect(batch.messages.map((m) => m.timestamp)).toEqual([String(a), String(b), String(a), '-1', String(b)])
+  })
+})
+
 describe('fetchedRange', () => {
   it("says what toBatch's Batch will hold, for any log, high watermark and position", () => {
     fc.assert(
