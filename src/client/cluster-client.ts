@@ -358,6 +358,39 @@ export class ClusterClient {
     isolationLevel: number,
     replicaId?: number,
   ): Promise<Map<string, { errorCode: number; offset: number }>> {
+    const answers = new Map<string, { errorCode: number; offset: number }>()
+    for (const response of await this.listOffsetsByLeader(partitions, isolationLevel, replicaId)) {
+      for (const t of response.topics) for (const p of t.partitions) answers.set(topicPartitionKey(t.name, p.index), p)
+    }
+    return answers
+  }
+
+  /**
+   * fetchTopicsOffset's answers by topic, then in an array by partition index: the consumer's
+   * reset of a whole assignment reads 10 000 of them, without a string key or a map entry per
+   * partition (issue 15).
+   */
+  async fetchTopicsOffsetByTopic(
+    partitions: readonly { readonly topic: string; readonly partition: number; readonly timestamp: number }[],
+    isolationLevel: number,
+  ): Promise<Map<string, ({ errorCode: number; offset: number } | undefined)[]>> {
+    const answers = new Map<string, ({ errorCode: number; offset: number } | undefined)[]>()
+    for (const response of await this.listOffsetsByLeader(partitions, isolationLevel, undefined)) {
+      for (const t of response.topics) {
+        let byPartition = answers.get(t.name)
+        if (!byPartition) answers.set(t.name, (byPartition = []))
+        for (const p of t.partitions) byPartition[p.index] = p
+      }
+    }
+    return answers
+  }
+
+  /** The ListOffsets requests behind fetchTopicsOffset, one per leader in leader order, sent together. */
+  private async listOffsetsByLeader(
+    partitions: readonly { readonly topic: string; readonly partition: number; readonly timestamp: number }[],
+    isolationLevel: number,
+    replicaId: number | undefined,
+  ): Promise<ResponseOf<'ListOffsets'>[]> {
     const byLeader = new Map<number, Map<string, { index: number; timestamp: number }[]>>()
     for (const { topic, partition, timestamp } of partitions) {
       const leader = this.leaderFor(topic, partition)
@@ -368,7 +401,7 @@ export class ClusterClient {
       list.push({ index: partition, timestamp })
     }
     const ordered = [...byLeader].sort(([a], [b]) => a - b)
-    const responses = await Promise.all(
+    return Promise.all(
       ordered.map(([leader, topics]) =>
         this.request(leader, {
           api: 'ListOffsets',
@@ -378,9 +411,6 @@ export class ClusterClient {
         }),
       ),
     )
-    const answers = new Map<string, { errorCode: number; offset: number }>()
-    for (const response of responses) for (const t of response.topics) for (const p of t.partitions) answers.set(topicPartitionKey(t.name, p.index), p)
-    return answers
   }
 
   /**

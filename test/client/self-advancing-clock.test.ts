@@ -41,6 +41,39 @@ describe('the default clock runs itself', () => {
     expect(start().clock).toBeInstanceOf(AutoClock)
   })
 
+  it("never jumps while a consumer's handlers run, for every batch of a fetch, and holds it no longer once they are done", { timeout: 20_000 }, async () => {
+    const cluster = start({ seed: 1 })
+    const kafka = cluster.kafka({ clientId: 'app', logLevel: logLevel.NOTHING })
+    const admin = kafka.admin()
+    clients.push(admin)
+    await admin.connect()
+    await admin.createTopics({ topics: [{ topic: 'orders', numPartitions: 3 }] })
+    const producer = kafka.producer()
+    clients.push(producer)
+    await producer.connect()
+    // One record in each partition before the consumer starts: its first fetch brings all three.
+    await producer.send({ topic: 'orders', messages: [0, 1, 2].map((partition) => ({ value: `o${partition}`, partition })) })
+    const consumer = kafka.consumer({ groupId: 'g' })
+    clients.push(consumer)
+    await consumer.connect()
+    await consumer.subscribe({ topic: 'orders', fromBeginning: true })
+    const skipped: number[] = []
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        const before = cluster.clock.now()
+        // Whole quiet turns of the event loop, in which an unheld clock jumps to its next timer
+        // (the coordinator's session timeout, seconds away).
+        for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve))
+        skipped[batch.partition] = cluster.clock.now() - before
+      },
+    })
+    await cluster.settle()
+    expect(skipped).toHaveLength(3)
+    for (const ms of skipped) expect(ms).toBeLessThan(1_000)
+    // The hold ended with the handlers.
+    expect((cluster.clock as AutoClock).describe()).not.toContain('handler')
+  })
+
   it('15 consumers joining one by one to a 10-partition topic: Stable, 5 of them idle', { timeout: 20_000 }, async () => {
     const cluster = start({ seed: 1 })
     const kafka = cluster.kafka({ clientId: 'app', logLevel: logLevel.NOTHING })

@@ -7,9 +7,10 @@ import { CoordinatorType, IsolationLevel, OffsetSpec, type ApiName, type Request
 import { KafkaJSConnectionError, KafkaJSError, KafkaJSNonRetriableError, isRebalancing } from '../errors.js'
 import { createErrorFromCode } from '../protocol-error-table.js'
 import { CONSUMER_EVENTS, type InstrumentationEmitter } from '../instrumentation.js'
-import { topicPartitionKey, type ClusterClient } from '../cluster-client.js'
+import type { ClusterClient } from '../cluster-client.js'
 import type { Logger } from '../logger.js'
 import { AssignerProtocol, type Assigner } from './assigners/index.js'
+import { PartitionKeys } from './partition-keys.js'
 
 export interface TopicConfiguration {
   fromBeginning: boolean
@@ -35,8 +36,6 @@ export interface GroupOptions {
   readonly autoCommitThreshold: number | null
 }
 
-const tp = topicPartitionKey
-
 export class ConsumerGroup {
   readonly groupId: string
   memberId = ''
@@ -50,8 +49,13 @@ export class ConsumerGroup {
   private readonly emitter: InstrumentationEmitter<typeof CONSUMER_EVENTS>
   /** Assigned partitions, by topic. */
   assignment = new Map<string, number[]>()
+  /** The per-partition tables' keys, made once per partition. */
+  private readonly keys = new PartitionKeys()
   private assignedSetOf: Map<string, number[]> | undefined
-  private assignedSet = new Set<string>()
+  /** Per assigned topic, which partition indexes are assigned (built once per assignment). */
+  private assignedIndex = new Map<string, boolean[]>()
+  private assignedListOf: Map<string, number[]> | undefined
+  private assignedList: readonly { topic: string; partition: number }[] = []
   /** Next offset to fetch per partition. */
   private readonly positions = new Map<string, number>()
   /** Offset to commit next per partition: last resolved offset + 1. */
@@ -234,8 +238,14 @@ export class ConsumerGroup {
     // An assignment naming partitions this member's metadata does not know yet (the leader saw
     // them first): refresh, as kafkajs does after SyncGroup.
     const unknown = [...assignment].some(([topic, partitions]) => {
-      const known = new Set(this.client.findTopicPartitionMetadata(topic).map((p) => p.partitionId))
-      return partitions.some((p) => !known.has(p))
+      const metadata = this.client.findTopicPartitionMetadata(topic)
+      // Metadata lists a topic's partitions by index (a set of ids only for a list that does not).
+      let known: Set<number> | undefined
+      return partitions.some((p) => {
+        if (metadata[p]?.partitionId === p) return false
+        known ??= new Set(metadata.map((m) => m.partitionId))
+        return !known.has(p)
+      })
     })
     if (unknown) await this.client.refreshMetadata()
     this.assignment = assignment
@@ -256,24 +266,29 @@ export class ConsumerGroup {
     })
     if (response.errorCode !== 0) throw createErrorFromCode(response.errorCode)
     const missing: { topic: string; partition: number }[] = []
-    // Indexed once: a search of the response per partition made loading an assignment of
-    // 10 000 partitions quadratic (issue 15).
-    const fetched = new Map<string, Map<number, number>>()
-    for (const t of response.topics) fetched.set(t.name, new Map(t.partitions.map((p) => [p.index, p.committedOffset])))
+    // Indexed once, by topic and then partition index: a search of the response per partition
+    // made loading an assignment of 10 000 partitions quadratic (issue 15).
+    const fetched = new Map<string, (number | undefined)[]>()
+    for (const t of response.topics) {
+      const offsets: (number | undefined)[] = []
+      for (const p of t.partitions) offsets[p.index] = p.committedOffset
+      fetched.set(t.name, offsets)
+    }
     for (const [topic, partitions] of this.assignment) {
       const offsets = fetched.get(topic)
       for (const partition of partitions) {
-        const offset = offsets?.get(partition) ?? -1
+        const offset = offsets?.[partition] ?? -1
         if (offset >= 0) {
-          this.positions.set(tp(topic, partition), offset)
-          this.committed.set(tp(topic, partition), offset)
+          const key = this.keys.of(topic, partition)
+          this.positions.set(key, offset)
+          this.committed.set(key, offset)
         } else {
           missing.push({ topic, partition })
         }
       }
     }
     const reset = await this.resetOffsets(missing)
-    missing.forEach(({ topic, partition }, i) => this.positions.set(tp(topic, partition), reset[i]!))
+    missing.forEach(({ topic, partition }, i) => this.positions.set(this.keys.of(topic, partition), reset[i]!))
   }
 
   /**
@@ -283,12 +298,12 @@ export class ConsumerGroup {
    */
   private async resetOffsets(partitions: readonly { topic: string; partition: number }[]): Promise<number[]> {
     if (partitions.length === 0) return []
-    const answers = await this.client.fetchTopicsOffset(
+    const answers = await this.client.fetchTopicsOffsetByTopic(
       partitions.map(({ topic, partition }) => ({ topic, partition, timestamp: this.resetTimestamp(topic) })),
       this.options.isolationLevel,
     )
     return partitions.map(({ topic, partition }) => {
-      const p = answers.get(tp(topic, partition))
+      const p = answers.get(topic)?.[partition]
       if (!p || p.errorCode !== 0) throw createErrorFromCode(p?.errorCode ?? 3)
       return p.offset
     })
@@ -343,37 +358,51 @@ export class ConsumerGroup {
   // -------------------------------------------------------------------------------------------
   // Positions, resolved and committed offsets
 
-  assignedPartitions(): { topic: string; partition: number }[] {
-    const out: { topic: string; partition: number }[] = []
-    for (const [topic, partitions] of this.assignment) for (const partition of partitions) out.push({ topic, partition })
-    return out
+  /**
+   * The assigned partitions, topic by topic. Built once per assignment (a sync replaces the
+   * map, never changes it) and shared by the callers, which only read it: the runner walks it on
+   * every fetch (issue 15).
+   */
+  assignedPartitions(): readonly { topic: string; partition: number }[] {
+    if (this.assignedListOf !== this.assignment) {
+      const out: { topic: string; partition: number }[] = []
+      for (const [topic, partitions] of this.assignment) for (const partition of partitions) out.push({ topic, partition })
+      this.assignedListOf = this.assignment
+      this.assignedList = out
+    }
+    return this.assignedList
   }
 
   isAssigned(topic: string, partition: number): boolean {
-    // A set per assignment (a sync replaces the map, never changes it): a search of the topic's
-    // partitions per call made each batch's check O(partitions) (issue 15).
+    // An index per assignment: a search of the topic's partitions per call made each batch's
+    // check O(partitions) (issue 15).
     if (this.assignedSetOf !== this.assignment) {
       this.assignedSetOf = this.assignment
-      this.assignedSet = new Set(this.assignedPartitions().map(({ topic, partition }) => tp(topic, partition)))
+      this.assignedIndex = new Map()
+      for (const [t, partitions] of this.assignment) {
+        const assigned: boolean[] = []
+        for (const p of partitions) assigned[p] = true
+        this.assignedIndex.set(t, assigned)
+      }
     }
-    return this.assignedSet.has(tp(topic, partition))
+    return this.assignedIndex.get(topic)?.[partition] === true
   }
 
   position(topic: string, partition: number): number | undefined {
-    return this.positions.get(tp(topic, partition))
+    return this.positions.get(this.keys.of(topic, partition))
   }
 
-  setPosition(topic: string, partition: number, offset: number, key: string = tp(topic, partition)): void {
+  setPosition(topic: string, partition: number, offset: number, key: string = this.keys.of(topic, partition)): void {
     this.positions.set(key, offset)
   }
 
   /** The key the per-partition maps use, for a caller that touches one partition many times. */
-  static partitionKey(topic: string, partition: number): string {
-    return tp(topic, partition)
+  partitionKey(topic: string, partition: number): string {
+    return this.keys.of(topic, partition)
   }
 
   /** Marks `offset` processed: the next commit for the partition is offset + 1. */
-  resolveOffset(topic: string, partition: number, offset: string | number, key: string = tp(topic, partition)): void {
+  resolveOffset(topic: string, partition: number, offset: string | number, key: string = this.keys.of(topic, partition)): void {
     const next = Number(offset) + 1
     const previous = this.resolved.get(key)
     if (previous === undefined || next > previous || (this.seeksApplied.size > 0 && this.seeksApplied.has(key))) {
@@ -389,11 +418,11 @@ export class ConsumerGroup {
     const byTopic = new Map<string, { partition: number; offset: string }[]>()
     for (const [key, offset] of this.resolved) {
       if (this.committed.get(key) === offset) continue
-      const [topic, partition] = key.split('\u0000') as [string, string]
-      if (!this.isAssigned(topic, Number(partition))) continue
-      const list = byTopic.get(topic) ?? []
-      list.push({ partition: Number(partition), offset: String(offset) })
-      byTopic.set(topic, list)
+      const { topic, partition } = this.keys.parse(key)
+      if (!this.isAssigned(topic, partition)) continue
+      let list = byTopic.get(topic)
+      if (list === undefined) byTopic.set(topic, (list = []))
+      list.push({ partition, offset: String(offset) })
     }
     return { topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) }
   }
@@ -423,9 +452,15 @@ export class ConsumerGroup {
     if (explicit) {
       for (const e of explicit) entries.push({ topic: e.topic, partition: e.partition, offset: Number(e.offset), metadata: e.metadata ?? null })
     } else {
-      for (const t of this.uncommittedOffsets().topics) {
-        for (const p of t.partitions) entries.push({ topic: t.topic, partition: Number(p.partition), offset: Number(p.offset), metadata: null })
-      }
+      // uncommittedOffsets() without its strings: the same partitions in the same order (the
+      // request below groups them by topic as that does), read straight from the tables.
+      // forEach: no [key, value] pair per entry, of which a commit of 10 000 partitions made as many.
+      this.resolved.forEach((offset, key) => {
+        if (this.committed.get(key) === offset) return
+        const { topic, partition } = this.keys.parse(key)
+        if (!this.isAssigned(topic, partition)) return
+        entries.push({ topic, partition, offset, metadata: null })
+      })
     }
     if (entries.length === 0) {
       this.lastCommit = this.client.clock.now()
@@ -433,9 +468,9 @@ export class ConsumerGroup {
     }
     const byTopic = new Map<string, { index: number; committedOffset: number; committedMetadata: string | null }[]>()
     for (const e of entries) {
-      const list = byTopic.get(e.topic) ?? []
+      let list = byTopic.get(e.topic)
+      if (list === undefined) byTopic.set(e.topic, (list = []))
       list.push({ index: e.partition, committedOffset: e.offset, committedMetadata: e.metadata })
-      byTopic.set(e.topic, list)
     }
     const response = await this.toCoordinator(await this.coordinator(), {
       api: 'OffsetCommit',
@@ -451,11 +486,14 @@ export class ConsumerGroup {
       }
     }
     for (const e of entries) {
-      this.committed.set(tp(e.topic, e.partition), e.offset)
-      if (explicit) this.resolved.set(tp(e.topic, e.partition), e.offset)
+      const key = this.keys.of(e.topic, e.partition)
+      this.committed.set(key, e.offset)
+      if (explicit) this.resolved.set(key, e.offset)
     }
     this.uncommittedCount = 0
     this.lastCommit = this.client.clock.now()
+    // The event's payload (a string per partition) is made only for a listener to receive it.
+    if (this.emitter.listenerCount(CONSUMER_EVENTS.COMMIT_OFFSETS) === 0) return
     this.emitter.emit(CONSUMER_EVENTS.COMMIT_OFFSETS, {
       groupId: this.groupId,
       memberId: this.memberId,
@@ -471,7 +509,7 @@ export class ConsumerGroup {
   // Seek and pause
 
   seek(topic: string, partition: number, offset: string): void {
-    this.seeks.set(tp(topic, partition), Number(offset))
+    this.seeks.set(this.keys.of(topic, partition), Number(offset))
     this.onWake()
   }
 
@@ -480,7 +518,7 @@ export class ConsumerGroup {
   }
 
   hasSeekOffset(topic: string, partition: number): boolean {
-    return this.seeks.size > 0 && this.seeks.has(tp(topic, partition))
+    return this.seeks.size > 0 && this.seeks.has(this.keys.of(topic, partition))
   }
 
   /**
@@ -493,8 +531,7 @@ export class ConsumerGroup {
     this.seeks.clear()
     const toCommit: { topic: string; partition: number; offset: string }[] = []
     for (const [key, raw] of pending) {
-      const [topic, p] = key.split('\u0000') as [string, string]
-      const partition = Number(p)
+      const { topic, partition } = this.keys.parse(key)
       if (!this.isAssigned(topic, partition)) continue
       let offset = raw
       if (raw === -1 || raw === -2) {
@@ -513,7 +550,7 @@ export class ConsumerGroup {
     this.log.info(`Pausing fetching from ${topicPartitions.length} topics`, { topicPartitions })
     for (const { topic, partitions } of topicPartitions) {
       if (partitions === undefined) this.pausedTopics.add(topic)
-      else for (const p of partitions) this.pausedPartitions.add(tp(topic, p))
+      else for (const p of partitions) this.pausedPartitions.add(this.keys.of(topic, p))
     }
   }
 
@@ -525,14 +562,14 @@ export class ConsumerGroup {
         this.pausedTopics.delete(topic)
         for (const key of [...this.pausedPartitions]) if (key.startsWith(`${topic}\u0000`)) this.pausedPartitions.delete(key)
       } else {
-        for (const p of partitions) this.pausedPartitions.delete(tp(topic, p))
+        for (const p of partitions) this.pausedPartitions.delete(this.keys.of(topic, p))
       }
     }
   }
 
   isPaused(topic: string, partition: number): boolean {
     if (this.pausedTopics.size === 0 && this.pausedPartitions.size === 0) return false
-    return this.pausedTopics.has(topic) || this.pausedPartitions.has(tp(topic, partition))
+    return this.pausedTopics.has(topic) || this.pausedPartitions.has(this.keys.of(topic, partition))
   }
 
   /** kafkajs paused(): [{ topic, partitions }] for the paused partitions this member knows of. */
@@ -550,9 +587,9 @@ export class ConsumerGroup {
       }
     }
     for (const key of this.pausedPartitions) {
-      const [topic, p] = key.split('\u0000') as [string, string]
+      const { topic, partition } = this.keys.parse(key)
       const set = out.get(topic) ?? new Set<number>()
-      set.add(Number(p))
+      set.add(partition)
       out.set(topic, set)
     }
     return [...out].map(([topic, partitions]) => ({ topic, partitions: [...partitions].sort((a, b) => a - b) }))

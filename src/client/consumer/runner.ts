@@ -13,7 +13,9 @@ import { nextRetryTime, retryConfig, isErrorRetriable, type RetryOptions } from 
 import type { ClusterClient } from '../cluster-client.js'
 import type { Logger } from '../logger.js'
 import { ConsumerGroup } from './consumer-group.js'
-import { toBatch, type Batch, type KafkaMessage } from './batch.js'
+import { fetchedRange, toBatch, type Batch, type KafkaMessage } from './batch.js'
+import type { AbortedTransaction } from '../../cluster/api/messages.js'
+import type { RecordBatch } from '../../cluster/log/record-batch.js'
 
 export interface EachMessagePayload {
   topic: string
@@ -49,10 +51,21 @@ export interface RunnerOptions {
   readonly onCrash: (error: Error & { retryCount?: number; retryTime?: number }) => void
 }
 
+/**
+ * A partition's share of a fetch: what toBatch needs to build its Batch, which processBatch does
+ * when the partition's turn comes, and what that Batch will hold (fetchedRange).
+ */
 interface FetchedPartition {
-  topic: string
-  partition: number
-  batch: Batch
+  readonly topic: string
+  readonly partition: number
+  readonly highWatermark: number
+  readonly batches: readonly RecordBatch[]
+  /** The position the fetch read from. */
+  readonly fromOffset: number
+  readonly abortedTransactions: readonly AbortedTransaction[] | null
+  /** Something was fetched (messages, or records filtered out that the position moves past). */
+  readonly fetchedAny: boolean
+  readonly hasMessages: boolean
 }
 
 export class Runner {
@@ -73,6 +86,13 @@ export class Runner {
   private joining: Promise<boolean> | undefined
   /** Why the clock is held while a handler runs (made once: it names the group). */
   private handlerReason: string | undefined
+  /**
+   * Ends the clock hold of the current process() round: taken when the round's first handler
+   * starts and kept until its last one has ended, one hold per round rather than per batch (the
+   * runner only passes microtasks between two batches of a round, so the self-advancing clock,
+   * which moves on quiet event-loop turns, sees the same either way).
+   */
+  private releaseRound: (() => void) | undefined
 
   constructor(client: ClusterClient, group: ConsumerGroup, emitter: InstrumentationEmitter<typeof CONSUMER_EVENTS>, logger: Logger, options: RunnerOptions) {
     this.client = client
@@ -315,13 +335,23 @@ export class Runner {
             // empty batch): on a topic of 10 000 partitions most answers are such (issue 15).
             if (p.batches.length === 0) continue
             const position = this.group.position(t.name, p.index) ?? 0
-            const batch = toBatch(t.name, p.index, p.highWatermark, p.batches, position, p.abortedTransactions)
-            if (!batch.isEmptyIncludingFiltered()) gotData = true
-            out.push({ topic: t.name, partition: p.index, batch })
+            const range = fetchedRange(p.highWatermark, p.batches, position, p.abortedTransactions)
+            const fetchedAny = range.last !== undefined
+            if (fetchedAny) gotData = true
+            out.push({
+              topic: t.name,
+              partition: p.index,
+              highWatermark: p.highWatermark,
+              batches: p.batches,
+              fromOffset: position,
+              abortedTransactions: p.abortedTransactions,
+              fetchedAny,
+              hasMessages: range.hasMessages,
+            })
           }
         }
         this.emitter.emit(CONSUMER_EVENTS.FETCH, {
-          numberOfBatches: out.slice(before).filter((f) => !f.batch.isEmpty()).length,
+          numberOfBatches: out.slice(before).filter((f) => f.hasMessages).length,
           duration: this.client.clock.now() - startedAt,
           nodeId: leader,
         })
@@ -333,7 +363,7 @@ export class Runner {
   }
 
   private async process(fetched: FetchedPartition[]): Promise<void> {
-    const work = fetched.filter((f) => !f.batch.isEmptyIncludingFiltered())
+    const work = fetched.filter((f) => f.fetchedAny)
     const concurrency = Math.max(1, this.options.partitionsConsumedConcurrently)
     let next = 0
     let failure: unknown
@@ -347,48 +377,65 @@ export class Runner {
         }
       }
     }
-    await Promise.all(Array.from({ length: Math.min(concurrency, work.length) }, worker))
+    try {
+      await Promise.all(Array.from({ length: Math.min(concurrency, work.length) }, worker))
+    } finally {
+      this.releaseRound?.()
+      this.releaseRound = undefined
+    }
     if (failure !== undefined) throw failure
     if (this.options.autoCommit) await this.group.commitOffsets()
     await this.group.heartbeat()
   }
 
-  private async processBatch({ topic, partition, batch }: FetchedPartition): Promise<void> {
+  private async processBatch(fetched: FetchedPartition): Promise<void> {
+    const { topic, partition } = fetched
     const group = this.group
     const start = group.position(topic, partition) ?? 0
     // Data for a partition paused, sought or revoked since the fetch is dropped (kafkajs too).
     if (!group.isAssigned(topic, partition) || group.hasSeekOffset(topic, partition) || group.isPaused(topic, partition)) return
+    // Built from what the fetch read (the log's batches never change), now that it is needed.
+    const batch = toBatch(topic, partition, fetched.highWatermark, fetched.batches, fetched.fromOffset, fetched.abortedTransactions)
     if (batch.isEmptyDueToFiltering()) {
       group.resolveOffset(topic, partition, batch.lastOffset())
       group.setPosition(topic, partition, Number(batch.lastOffset()) + 1)
       return
     }
     let pausedNow = false
-    const pause = (): (() => void) => {
-      group.pause([{ topic, partitions: [partition] }])
-      pausedNow = true
-      return () => group.resume([{ topic, partitions: [partition] }])
+    const runner = this
+    // The handler's helpers are methods of one object per batch, not separate arrow functions:
+    // same names and behaviour, and no per-batch renaming of each function where the source runs
+    // through a transform that keeps names (tsx, which the benchmarks use).
+    const helpers = {
+      pause(): () => void {
+        group.pause([{ topic, partitions: [partition] }])
+        pausedNow = true
+        return () => group.resume([{ topic, partitions: [partition] }])
+      },
+      async heartbeat(): Promise<void> {
+        return runner.group.heartbeat()
+      },
     }
-    const heartbeat = async (): Promise<void> => this.group.heartbeat()
-    const batchInfo = {
-      topic,
-      partition,
-      highWatermark: batch.highWatermark,
-      offsetLag: batch.offsetLag(),
-      offsetLagLow: batch.offsetLagLow(),
-      batchSize: batch.messages.length,
-      firstOffset: batch.firstOffset(),
-      lastOffset: batch.lastOffset(),
+    const { pause, heartbeat } = helpers
+    // What START_BATCH_PROCESS and END_BATCH_PROCESS report, as it stands before the handler
+    // runs. Its size and first offset are taken now; the rest comes from the batch's fixed
+    // fields, so the payload is only built when a listener is there to receive it (issue 15:
+    // built and spread for every batch, it was most of a small batch's own cost).
+    const batchSize = batch.messages.length
+    const firstOffset = batch.firstOffset()
+    let batchInfo: BatchInfo | undefined
+    if (this.emitter.listenerCount(CONSUMER_EVENTS.START_BATCH_PROCESS) > 0 || this.emitter.listenerCount(CONSUMER_EVENTS.END_BATCH_PROCESS) > 0) {
+      batchInfo = batchInfoOf(topic, partition, batch, batchSize, firstOffset)
+      this.emitter.emit(CONSUMER_EVENTS.START_BATCH_PROCESS, batchInfo)
     }
-    this.emitter.emit(CONSUMER_EVENTS.START_BATCH_PROCESS, batchInfo)
     const startedAt = this.client.clock.now()
     this.inFlight++
     // The handler is the user's code: the self-advancing clock does not jump while it runs.
-    const release = this.client.model.holdClockFor(this.client.clientId, (this.handlerReason ??= `a consumer's ${this.options.eachMessage ? 'eachMessage' : 'eachBatch'} handler (group ${group.groupId})`))
+    this.releaseRound ??= this.client.model.holdClockFor(this.client.clientId, (this.handlerReason ??= `a consumer's ${this.options.eachMessage ? 'eachMessage' : 'eachBatch'} handler (group ${group.groupId})`))
     try {
       if (this.options.eachMessage) {
         const eachMessage = this.options.eachMessage
-        const key = ConsumerGroup.partitionKey(topic, partition)
+        const key = group.partitionKey(topic, partition)
         for (const message of batch.messages) {
           if (!this.running || group.hasSeekOffset(topic, partition)) break
           try {
@@ -398,24 +445,31 @@ export class Runner {
             if (this.options.autoCommit) await group.commitOffsets().catch(() => {})
             throw error
           }
-          group.resolveOffset(topic, partition, message.offset, key)
-          group.setPosition(topic, partition, Number(message.offset) + 1, key)
-          await group.heartbeat()
-          await group.commitOffsetsIfNecessary()
+          const offset = Number(message.offset)
+          group.resolveOffset(topic, partition, offset, key)
+          group.setPosition(topic, partition, offset + 1, key)
+          // kafkajs awaits heartbeat() and commitOffsetsIfNecessary() after each message. When
+          // neither is due (nearly always) each is an async call that returns at once, and its
+          // await one microtask turn; `await undefined` is the same turn without the call, so
+          // every client's interleaving stays what it was (issue 15: per-message bookkeeping).
+          if (group.heartbeatDue()) await group.heartbeat()
+          else await undefined
+          if (group.commitDue()) await group.commitOffsetsIfNecessary()
+          else await undefined
           if (pausedNow || group.isPaused(topic, partition)) break
         }
       } else if (this.options.eachBatch) {
         let resolvedAny = false
         await this.options.eachBatch({
           batch,
-          resolveOffset: (offset: string) => {
+          resolveOffset(offset: string) {
             resolvedAny = true
             group.resolveOffset(topic, partition, offset)
             group.setPosition(topic, partition, Number(offset) + 1)
           },
           heartbeat,
           pause,
-          commitOffsetsIfNecessary: async (offsets?: { topics: { topic: string; partitions: { partition: number | string; offset: string }[] }[] }) => {
+          async commitOffsetsIfNecessary(offsets?: { topics: { topic: string; partitions: { partition: number | string; offset: string }[] }[] }) {
             // With offsets, kafkajs commits exactly those (its Offsets shape); without, what is due.
             if (offsets) {
               await group.commitOffsets(
@@ -425,22 +479,68 @@ export class Runner {
               await group.commitOffsetsIfNecessary()
             }
           },
-          uncommittedOffsets: () => group.uncommittedOffsets(),
-          isRunning: () => this.running,
+          uncommittedOffsets() {
+            return group.uncommittedOffsets()
+          },
+          isRunning() {
+            return runner.running
+          },
           // kafkajs: a batch is stale once its partition has a pending seek.
-          isStale: () => group.hasSeekOffset(topic, partition),
+          isStale() {
+            return group.hasSeekOffset(topic, partition)
+          },
         })
         if (this.options.eachBatchAutoResolve && this.running && !group.hasSeekOffset(topic, partition)) {
-          group.resolveOffset(topic, partition, batch.lastOffset())
-          group.setPosition(topic, partition, Number(batch.lastOffset()) + 1)
+          const lastOffset = batch.lastOffset()
+          group.resolveOffset(topic, partition, lastOffset)
+          group.setPosition(topic, partition, Number(lastOffset) + 1)
         } else if (!resolvedAny) {
           group.setPosition(topic, partition, start)
         }
       }
     } finally {
       this.inFlight--
-      release()
     }
-    this.emitter.emit(CONSUMER_EVENTS.END_BATCH_PROCESS, { ...batchInfo, duration: this.client.clock.now() - startedAt })
+    if (this.emitter.listenerCount(CONSUMER_EVENTS.END_BATCH_PROCESS) > 0) {
+      // A listener added while the handler ran still gets the batch as it was before it.
+      batchInfo ??= batchInfoOf(topic, partition, batch, batchSize, firstOffset)
+      this.emitter.emit(CONSUMER_EVENTS.END_BATCH_PROCESS, {
+        topic: batchInfo.topic,
+        partition: batchInfo.partition,
+        highWatermark: batchInfo.highWatermark,
+        offsetLag: batchInfo.offsetLag,
+        offsetLagLow: batchInfo.offsetLagLow,
+        batchSize: batchInfo.batchSize,
+        firstOffset: batchInfo.firstOffset,
+        lastOffset: batchInfo.lastOffset,
+        duration: this.client.clock.now() - startedAt,
+      })
+    }
+  }
+}
+
+/** START_BATCH_PROCESS's payload (END_BATCH_PROCESS adds the duration), in kafkajs's field order. */
+interface BatchInfo {
+  readonly topic: string
+  readonly partition: number
+  readonly highWatermark: string
+  readonly offsetLag: string
+  readonly offsetLagLow: string
+  readonly batchSize: number
+  readonly firstOffset: string | null
+  readonly lastOffset: string
+}
+
+/** The batch's START_BATCH_PROCESS payload; offsetLagLow as Batch.offsetLagLow(), from the size and first offset taken before the handler ran. */
+function batchInfoOf(topic: string, partition: number, batch: Batch, batchSize: number, firstOffset: string | null): BatchInfo {
+  return {
+    topic,
+    partition,
+    highWatermark: batch.highWatermark,
+    offsetLag: batch.offsetLag(),
+    offsetLagLow: batchSize === 0 ? '0' : String(Number(batch.highWatermark) - 1 - Number(firstOffset)),
+    batchSize,
+    firstOffset,
+    lastOffset: batch.lastOffset(),
   }
 }

@@ -17,13 +17,12 @@ export function handleListOffsets(cluster: BrokerContext, brokerId: number, requ
       return {
         name: t.name,
         partitions: t.partitions.map((p) => {
-          const failed = (errorCode: number): ListOffsetsResponse['topics'][number]['partitions'][number] => ({ index: p.index, errorCode, timestamp: -1, offset: -1, leaderEpoch: -1 })
           const partition = topic?.partitions[p.index]
-          if (!partition) return failed(ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
-          if (partition.leader !== brokerId) return failed(ErrorCode.NOT_LEADER_OR_FOLLOWER)
+          if (!partition) return failed(p.index, ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+          if (partition.leader !== brokerId) return failed(p.index, ErrorCode.NOT_LEADER_OR_FOLLOWER)
           const current = p.currentLeaderEpoch ?? -1
-          if (current !== -1 && current < partition.leaderEpoch) return failed(ErrorCode.FENCED_LEADER_EPOCH)
-          if (current !== -1 && current > partition.leaderEpoch) return failed(ErrorCode.UNKNOWN_LEADER_EPOCH)
+          if (current !== -1 && current < partition.leaderEpoch) return failed(p.index, ErrorCode.FENCED_LEADER_EPOCH)
+          if (current !== -1 && current > partition.leaderEpoch) return failed(p.index, ErrorCode.UNKNOWN_LEADER_EPOCH)
           const visible = request.isolationLevel === IsolationLevel.READ_COMMITTED ? partition.lastStableOffset : partition.highWatermark
           if (p.timestamp === OffsetSpec.LATEST) {
             return { index: p.index, errorCode: ErrorCode.NONE, timestamp: -1, offset: visible, leaderEpoch: partition.leaderEpoch }
@@ -44,6 +43,13 @@ export function handleListOffsets(cluster: BrokerContext, brokerId: number, requ
       }
     }),
   }
+}
+
+type ListOffsetsPartitionResponse = ListOffsetsResponse['topics'][number]['partitions'][number]
+
+/** A partition's answer with an error: no offset, no timestamp, no epoch. */
+function failed(index: number, errorCode: number): ListOffsetsPartitionResponse {
+  return { index, errorCode, timestamp: -1, offset: -1, leaderEpoch: -1 }
 }
 
 /** The leader epoch of the batch holding `offset`, from the leader's epoch cache (-1 when none). */

@@ -15,18 +15,23 @@ export function handleOffsetCommit(cluster: BrokerContext, brokerId: number, req
     }
   }
   // KafkaApis answers UNKNOWN_TOPIC_OR_PARTITION for partitions that do not exist before the
-  // coordinator sees the rest of the request.
-  const unknown = (name: string, index: number): boolean => !cluster.controller.topic(name)?.partitions[index]
-  const known = request.topics
-    .map((t) => ({ name: t.name, partitions: t.partitions.filter((p) => !unknown(t.name, p.index)) }))
-    .filter((t) => t.partitions.length > 0)
+  // coordinator sees the rest of the request. One pass sorts each topic's partitions into the two
+  // (a commit of 10 000 partitions looked each up twice, issue 15).
+  type Topics = OffsetCommitRequest['topics']
+  const known: Topics[number][] = []
+  const rejected: { name: string; partitions: { index: number; errorCode: number }[] }[] = []
+  for (const t of request.topics) {
+    const partitions = cluster.controller.topic(t.name)?.partitions
+    const kept: Topics[number]['partitions'][number][] = []
+    const refused: { index: number; errorCode: number }[] = []
+    for (const p of t.partitions) {
+      if (partitions?.[p.index]) kept.push(p)
+      else refused.push({ index: p.index, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION })
+    }
+    if (kept.length > 0) known.push(kept.length === t.partitions.length ? t : { ...t, partitions: kept })
+    if (refused.length > 0) rejected.push({ name: t.name, partitions: refused })
+  }
   const answered = known.length > 0 ? cluster.groups.offsetCommit({ ...request, topics: known }) : { topics: [] }
-  const rejected = request.topics
-    .map((t) => ({
-      name: t.name,
-      partitions: t.partitions.filter((p) => unknown(t.name, p.index)).map((p) => ({ index: p.index, errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION })),
-    }))
-    .filter((t) => t.partitions.length > 0)
   // OffsetCommitResponse.Builder merges by topic: a topic appears once, with the partitions
   // KafkaApis refused first and then the coordinator's answers.
   const merged = new Map<string, { index: number; errorCode: number }[]>()

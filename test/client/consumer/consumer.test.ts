@@ -910,6 +910,76 @@ describe('events', () => {
     expect(typeof end.duration).toBe('number')
   })
 
+  it('end_batch_process alone gets the whole payload, in kafkajs order, as the batch was before the handler', async () => {
+    const { consumer, produce, cluster } = await start()
+    await produce('t', ['m0', 'm1', 'm2'])
+    const c = consumer({ groupId: 'g' })
+    const endEvent = nextEvent(c, c.events.END_BATCH_PROCESS)
+    await c.connect()
+    await c.subscribe({ topics: ['t'], fromBeginning: true })
+    await c.run({
+      eachBatch: async ({ batch }) => {
+        // The handler empties the batch it was given; the events still describe what it was given.
+        batch.messages.length = 0
+      },
+    })
+    await cluster.settle()
+    const end = (await endEvent).payload
+    expect(Object.keys(end)).toEqual(['topic', 'partition', 'highWatermark', 'offsetLag', 'offsetLagLow', 'batchSize', 'firstOffset', 'lastOffset', 'duration'])
+    expect(end).toMatchObject({ topic: 't', partition: 0, highWatermark: '3', offsetLag: '0', offsetLagLow: '2', batchSize: 3, firstOffset: '0', lastOffset: '2' })
+  })
+
+  it('an end_batch_process listener added while the handler runs gets that batch as it was before the handler', async () => {
+    const { consumer, produce, cluster } = await start()
+    await produce('t', ['m0', 'm1'])
+    const c = consumer({ groupId: 'g' })
+    const ends: unknown[] = []
+    await c.connect()
+    await c.subscribe({ topics: ['t'], fromBeginning: true })
+    await c.run({
+      eachBatch: async ({ batch }) => {
+        if (ends.length === 0) c.on(c.events.END_BATCH_PROCESS, ({ payload }) => void ends.push(payload))
+        batch.messages.splice(0, 1)
+      },
+    })
+    await cluster.settle()
+    expect(ends[0]).toMatchObject({ topic: 't', partition: 0, highWatermark: '2', offsetLagLow: '1', batchSize: 2, firstOffset: '0', lastOffset: '1' })
+  })
+
+  it("eachBatch's and eachMessage's helpers carry kafkajs's names and work when taken off the payload", async () => {
+    const { consumer, produce, cluster } = await start()
+    await produce('t', ['m0'])
+    const names: string[][] = []
+    const c = consumer({ groupId: 'g' })
+    await c.connect()
+    await c.subscribe({ topics: ['t'], fromBeginning: true })
+    await c.run({
+      eachBatch: async (payload) => {
+        const { resolveOffset, heartbeat, pause, commitOffsetsIfNecessary, uncommittedOffsets, isRunning, isStale, batch } = payload
+        names.push([resolveOffset, heartbeat, pause, commitOffsetsIfNecessary, uncommittedOffsets, isRunning, isStale].map((f) => f.name))
+        expect(isRunning()).toBe(true)
+        expect(isStale()).toBe(false)
+        resolveOffset(batch.lastOffset())
+        expect(uncommittedOffsets()).toEqual({ topics: [{ topic: 't', partitions: [{ partition: 0, offset: '1' }] }] })
+        await heartbeat()
+        await commitOffsetsIfNecessary()
+      },
+    })
+    await cluster.settle()
+    expect(names[0]).toEqual(['resolveOffset', 'heartbeat', 'pause', 'commitOffsetsIfNecessary', 'uncommittedOffsets', 'isRunning', 'isStale'])
+    const d = consumer({ groupId: 'h' })
+    await d.connect()
+    await d.subscribe({ topics: ['t'], fromBeginning: true })
+    await d.run({
+      eachMessage: async ({ heartbeat, pause }) => {
+        names.push([heartbeat.name, pause.name])
+        await heartbeat()
+      },
+    })
+    await cluster.settle()
+    expect(names[1]).toEqual(['heartbeat', 'pause'])
+  })
+
   it('consumer.fetch_start and consumer.fetch frame each fetch', async () => {
     const { consumer, produce } = await start()
     await produce('t', ['m0'])

@@ -1,0 +1,46 @@
+/**
+ * The keys a consumer's per-partition tables (positions, resolved and committed offsets, seeks,
+ * pauses) are kept under: topicPartitionKey's string, made once per partition and looked up by
+ * topic and index afterwards. Building the string per lookup cost a concatenation and a hash on
+ * every check of every partition, several per message and per fetched partition (issue 15).
+ * The key's topic and partition are kept with it, so a table's key is read back without
+ * splitting it.
+ */
+import { topicPartitionKey } from '../cluster-client.js'
+
+export interface PartitionRef {
+  readonly topic: string
+  readonly partition: number
+}
+
+/** Partition indexes above this (never seen in practice) are keyed without the memo. */
+const MAX_MEMO_PARTITION = 1 << 20
+
+export class PartitionKeys {
+  private readonly byTopic = new Map<string, string[]>()
+  private readonly refs = new Map<string, PartitionRef>()
+
+  /** The key of `topic`'s `partition`: the same string every time for the same partition. */
+  of(topic: string, partition: number): string {
+    if (typeof partition !== 'number' || !(partition >= 0 && partition < MAX_MEMO_PARTITION) || !Number.isInteger(partition)) {
+      return topicPartitionKey(topic, partition)
+    }
+    let keys = this.byTopic.get(topic)
+    if (keys === undefined) this.byTopic.set(topic, (keys = []))
+    let key = keys[partition]
+    if (key === undefined) {
+      key = topicPartitionKey(topic, partition)
+      keys[partition] = key
+      this.refs.set(key, { topic, partition })
+    }
+    return key
+  }
+
+  /** The topic and partition a key names (the partition as a number). */
+  parse(key: string): PartitionRef {
+    const known = this.refs.get(key)
+    if (known !== undefined) return known
+    const at = key.lastIndexOf('\u0000')
+    return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)) }
+  }
+}
