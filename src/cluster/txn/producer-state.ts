@@ -58,6 +58,12 @@ interface UnreplicatedTxn {
 
 export class ProducerStateManager {
   private readonly producers = new Map<number, ProducerEntry>()
+  /**
+   * How many entries have an open transaction (currentTxnFirstOffset set): every Fetch asks for
+   * the last stable offset of each partition it reads, and a partition without one need not
+   * look at its producers (issue 15: at 10 000 partitions the walk was 3% of a consumer's run).
+   */
+  private openTxns = 0
   private aborted: AbortedTxn[] = []
   /** Completed transactions still unstable: the LSO waits until their marker is replicated. */
   private unreplicated: UnreplicatedTxn[] = []
@@ -127,11 +133,15 @@ export class ProducerStateManager {
         if (type === 'ABORT') this.aborted.push({ producerId: batch.producerId, firstOffset: entry.currentTxnFirstOffset, lastOffset: batch.lastOffset })
         this.unreplicated.push({ firstOffset: entry.currentTxnFirstOffset, markerOffset: batch.lastOffset })
       }
+      if (entry.currentTxnFirstOffset !== undefined) this.openTxns--
       entry.currentTxnFirstOffset = undefined
       entry.coordinatorEpoch = markerCoordinatorEpoch(batch) ?? entry.coordinatorEpoch
       return
     }
-    if (batch.isTransactional && entry.currentTxnFirstOffset === undefined) entry.currentTxnFirstOffset = batch.baseOffset
+    if (batch.isTransactional && entry.currentTxnFirstOffset === undefined) {
+      entry.currentTxnFirstOffset = batch.baseOffset
+      this.openTxns++
+    }
     if (batch.baseSequence >= 0) {
       entry.batches.push({
         firstSeq: batch.baseSequence,
@@ -148,6 +158,7 @@ export class ProducerStateManager {
    * watermark has not passed yet (Kafka's firstUnstableOffset). The LSO never passes it.
    */
   firstUnstableOffset(highWatermark: number): number | undefined {
+    if (this.openTxns === 0 && this.unreplicated.length === 0) return undefined
     let min: number | undefined
     for (const entry of this.producers.values()) {
       if (entry.currentTxnFirstOffset !== undefined && (min === undefined || entry.currentTxnFirstOffset < min)) min = entry.currentTxnFirstOffset
