@@ -1,14 +1,17 @@
 /**
  * `memkafka serve` as a process (DESIGN.md's wire targets):
  * - startup: from spawning `node memkafka.js serve --brokers 3 --port 0` to its `bootstrap:`
- *   line, when every listener accepts connections (median of 7; target <= 150 ms);
+ *   line, when every listener accepts connections (median of 7; target <= 150 ms), as every start
+ *   but the first runs: with the code cache the first start wrote (src/bin/compile-cache.ts);
+ *   beside it, the start without that cache (MEMKAFKA_DISABLE_COMPILE_CACHE=1), what the first
+ *   start after an install costs;
  * - idle memory: the RSS of a served 3-broker cluster holding 100 empty topics (target <= 80 MB);
  * - request round trips: ApiVersions v2 requests pipelined 100 at a time on one connection.
  * Baseline for each: a raw-socket echo server on the same loopback, as its own process (the
  * same spawn-to-listening time, its RSS, and its echo round trips for frames of the same size).
  *
- * The bin is bundled from src/bin/memkafka.ts with esbuild into a temporary file first, as tsup
- * bundles dist/bin/memkafka.js, so the figures are those of the current source.
+ * The bin is built from the current source into a temporary directory first, as tsup builds
+ * dist/bin (scripts/build-bin.mjs), so the figures are those of the current source.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -16,6 +19,7 @@ import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { BenchResult } from './result.js'
+import { buildBin } from '../scripts/build-bin.mjs'
 
 const ECHO_SERVER = `
 const net = require('node:net')
@@ -30,9 +34,9 @@ interface Started {
 }
 
 /** Spawns `node args...` and resolves once it prints its bootstrap line. */
-function start(args: string[]): Promise<Started> {
+function start(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Started> {
   const startedAt = performance.now()
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env })
   return new Promise((resolve, reject) => {
     let out = ''
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -121,30 +125,27 @@ async function roundTrips(port: number, total: number, window: number, frame: (i
 export async function benchWireServe(): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'memkafka-bench-'))
   try {
-    const bin = join(dir, 'memkafka.mjs')
+    const bin = join(dir, 'memkafka.js')
     const echo = join(dir, 'echo.cjs')
-    const esbuild = await import('esbuild')
-    // As tsup.config.ts builds the bin.
-    await esbuild.build({
-      entryPoints: ['src/bin/memkafka.ts'],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      minifyWhitespace: true,
-      minifySyntax: true,
-      outfile: bin,
-      logLevel: 'error',
-    })
+    await buildBin(dir)
     writeFileSync(echo, ECHO_SERVER)
 
-    // Startup, alternating memkafka and the echo server so that both see the same machine load.
+    // Startup, alternating memkafka (with and without its code cache) and the echo server so that
+    // all see the same machine load. The first start writes the cache (unless an earlier run of
+    // the same build did).
+    const serveArgs = [bin, 'serve', '--brokers', '3', '--port', '0']
+    await stop((await start(serveArgs)).child)
+    const uncached = { ...process.env, MEMKAFKA_DISABLE_COMPILE_CACHE: '1' }
     const serveMs: number[] = []
+    const uncachedMs: number[] = []
     const echoMs: number[] = []
     for (let i = 0; i < 7; i++) {
-      const served = await start([bin, 'serve', '--brokers', '3', '--port', '0'])
+      const served = await start(serveArgs)
       serveMs.push(served.ms)
       await stop(served.child)
+      const cold = await start(serveArgs, uncached)
+      uncachedMs.push(cold.ms)
+      await stop(cold.child)
       const echoed = await start([echo])
       echoMs.push(echoed.ms)
       await stop(echoed.child)
@@ -169,6 +170,7 @@ export async function benchWireServe(): Promise<BenchResult[]> {
 
     return [
       { name: 'memkafka serve --brokers 3: spawn to accepting connections', value: median(serveMs), unit: 'ms', target: 150, better: 'lower', baseline: median(echoMs) },
+      { name: 'the same without the code cache (a first start)', value: median(uncachedMs), unit: 'ms', target: undefined, better: 'lower', baseline: median(echoMs) },
       { name: 'memkafka serve idle RSS, 3 brokers, 100 empty topics', value: serveRss, unit: 'MB', target: 80, better: 'lower', baseline: echoRss },
       { name: 'wire round trips, ApiVersions v2, 100 in flight on 1 connection', value: serveTrips, unit: 'reqs/s', target: undefined, better: 'higher', baseline: echoTrips },
     ]
