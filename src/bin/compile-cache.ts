@@ -14,13 +14,18 @@
  * would run). One file per bundle build (a hash of its content, fixed at build time), Node
  * version, architecture and V8 flags (execArgv). Written to a temporary file and renamed, so
  * processes starting together read a whole cache or none. Any failure (no tmpdir, a read-only
- * disk, a rejected cache) falls back to compiling the source, silently.
+ * disk, a rejected cache) falls back to compiling the source, silently. Writing a cache removes
+ * the oldest ones past MAX_CACHE_FILES (each build of memkafka writes its own: a developer's
+ * rebuilds would otherwise pile up).
  * MEMKAFKA_DISABLE_COMPILE_CACHE=1 turns it off.
  */
-import { lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Script } from 'node:vm'
+
+/** Cache files kept in the directory (each about 0.4 MB); the oldest go first. */
+const MAX_CACHE_FILES = 8
 
 /** A CommonJS module's exports, run from a bundle file through the code cache. */
 export interface CachedModule {
@@ -55,6 +60,14 @@ function cacheDirectory(): string | undefined {
   }
 }
 
+/** Removes the oldest cache files (by modification time) past MAX_CACHE_FILES. */
+function pruneCaches(dir: string): void {
+  const files = readdirSync(dir).filter((name) => name.endsWith('.bin'))
+  if (files.length <= MAX_CACHE_FILES) return
+  const byAge = files.map((name) => ({ path: join(dir, name), mtime: statSync(join(dir, name)).mtimeMs })).sort((a, b) => a.mtime - b.mtime)
+  for (const old of byAge.slice(0, files.length - MAX_CACHE_FILES)) rmSync(old.path, { force: true })
+}
+
 /**
  * Runs the bundle `file` (whose content hash is `buildHash`): a script of one expression, a
  * CommonJS module's function `(exports, require, module, __filename, __dirname) => ...`, called
@@ -83,12 +96,13 @@ export function loadCached(file: string, buildHash: string, require: NodeJS.Requ
   return {
     exports: module.exports,
     saveCache() {
-      if (saved || cacheFile === undefined) return
+      if (saved || cacheFile === undefined || dir === undefined) return
       saved = true
       const temporary = `${cacheFile}.${process.pid}.tmp`
       try {
         writeFileSync(temporary, script.createCachedData(), { mode: 0o600 })
         renameSync(temporary, cacheFile)
+        pruneCaches(dir)
       } catch {
         try {
           rmSync(temporary, { force: true })

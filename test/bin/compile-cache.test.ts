@@ -4,7 +4,7 @@
  * write to leave the bin starting as without one. TMPDIR points each test at its own directory.
  */
 import { spawn } from 'node:child_process'
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -89,6 +89,24 @@ describe('the bin code cache', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(/^bootstrap: /m)
     expect(cacheFiles()).toEqual([])
+  })
+
+  it('keeps the 8 newest cache files when it writes one (older builds\' caches go first)', async () => {
+    mkdirSync(cacheDir(), { mode: 0o700 })
+    // Nine caches of other builds, the first the oldest (fixed dates, 2020-01-01 onwards).
+    const others = Array.from({ length: 9 }, (_, i) => `${String(i).padStart(16, '0')}-${process.version}-${process.arch}.bin`)
+    others.forEach((name, i) => {
+      writeFileSync(join(cacheDir(), name), 'old')
+      const when = new Date(Date.UTC(2020, 0, 1 + i))
+      utimesSync(join(cacheDir(), name), when, when)
+    })
+    const run = await serveOnce()
+    expect(run.code).toBe(0)
+    const left = cacheFiles()
+    expect(left).toHaveLength(8)
+    // This build's cache and the 7 newest of the others.
+    expect(left.filter((name) => !others.includes(name))).toHaveLength(1)
+    expect(left.filter((name) => others.includes(name)).sort()).toEqual(others.slice(2))
   })
 
   it('is neither read nor written with MEMKAFKA_DISABLE_COMPILE_CACHE=1', async () => {
