@@ -74,7 +74,9 @@ function pruneCaches(dir: string): void {
  * with `require` as its require function. Compiled from the cache when there is a usable one.
  */
 export function loadCached(file: string, buildHash: string, require: NodeJS.Require): CachedModule {
-  const source = readFileSync(file, 'utf8')
+  // The build checks that the bundle is ASCII only (scripts/build-bin.mjs), where latin1 reads the
+  // same string as UTF-8 and at about half the cost (a copy, no decoding).
+  const source = readFileSync(file, 'latin1')
   const disabled = process.env.MEMKAFKA_DISABLE_COMPILE_CACHE === '1'
   const dir = disabled ? undefined : cacheDirectory()
   const flags = process.execArgv.length === 0 ? '' : `-${shortHash(process.execArgv.join('\0'))}`
