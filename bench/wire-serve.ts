@@ -4,7 +4,9 @@
  *   line, when every listener accepts connections (median of 7; target <= 150 ms), as every start
  *   but the first runs: with the code cache the first start wrote (src/bin/compile-cache.ts);
  *   beside it, the start without that cache (MEMKAFKA_DISABLE_COMPILE_CACHE=1), what the first
- *   start after an install costs;
+ *   start after an install costs; and the CPU time the cached start used to get there (its
+ *   threads' time from /proc, beside the echo process's: on a loaded machine, where processes
+ *   wait for a core, a steadier figure than the wall time);
  * - idle memory: the RSS of a served 3-broker cluster holding 100 empty topics (target <= 80 MB);
  * - request round trips: ApiVersions v2 requests pipelined 100 at a time on one connection.
  * Baseline for each: a raw-socket echo server on the same loopback, as its own process (the
@@ -14,7 +16,7 @@
  * dist/bin (scripts/build-bin.mjs), so the figures are those of the current source.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -30,7 +32,22 @@ server.listen(0, '127.0.0.1', () => console.log('bootstrap: 127.0.0.1:' + server
 interface Started {
   readonly child: ChildProcess
   readonly ms: number
+  /** CPU time its threads had used when it printed the line (less noisy than `ms` on a loaded machine). */
+  readonly cpuMs: number
   readonly port: number
+}
+
+/** CPU milliseconds a process's threads have run so far (Linux /proc/<pid>/task/<tid>/schedstat). */
+function cpuMs(pid: number): number {
+  let ns = 0
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0])
+    } catch {
+      // A thread that ended between the listing and the read.
+    }
+  }
+  return ns / 1e6
 }
 
 /** Spawns `node args...` and resolves once it prints its bootstrap line. */
@@ -45,7 +62,8 @@ function start(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<St
       if (match) {
         child.stdout!.removeAllListeners('data')
         child.stdout!.resume()
-        resolve({ child, ms: performance.now() - startedAt, port: Number(match[1]) })
+        const ms = performance.now() - startedAt
+        resolve({ child, ms, cpuMs: cpuMs(child.pid!), port: Number(match[1]) })
       }
     })
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}) before it listened:\n${out}`)))
@@ -137,17 +155,21 @@ export async function benchWireServe(): Promise<BenchResult[]> {
     await stop((await start(serveArgs)).child)
     const uncached = { ...process.env, MEMKAFKA_DISABLE_COMPILE_CACHE: '1' }
     const serveMs: number[] = []
+    const serveCpuMs: number[] = []
     const uncachedMs: number[] = []
     const echoMs: number[] = []
+    const echoCpuMs: number[] = []
     for (let i = 0; i < 7; i++) {
       const served = await start(serveArgs)
       serveMs.push(served.ms)
+      serveCpuMs.push(served.cpuMs)
       await stop(served.child)
       const cold = await start(serveArgs, uncached)
       uncachedMs.push(cold.ms)
       await stop(cold.child)
       const echoed = await start([echo])
       echoMs.push(echoed.ms)
+      echoCpuMs.push(echoed.cpuMs)
       await stop(echoed.child)
     }
 
@@ -171,6 +193,7 @@ export async function benchWireServe(): Promise<BenchResult[]> {
     return [
       { name: 'memkafka serve --brokers 3: spawn to accepting connections', value: median(serveMs), unit: 'ms', target: 150, better: 'lower', baseline: median(echoMs) },
       { name: 'the same without the code cache (a first start)', value: median(uncachedMs), unit: 'ms', target: undefined, better: 'lower', baseline: median(echoMs) },
+      { name: 'CPU time of the cached start, all threads', value: median(serveCpuMs), unit: 'ms', target: undefined, better: 'lower', baseline: median(echoCpuMs) },
       { name: 'memkafka serve idle RSS, 3 brokers, 100 empty topics', value: serveRss, unit: 'MB', target: 80, better: 'lower', baseline: echoRss },
       { name: 'wire round trips, ApiVersions v2, 100 in flight on 1 connection', value: serveTrips, unit: 'reqs/s', target: undefined, better: 'higher', baseline: echoTrips },
     ]
