@@ -12,11 +12,11 @@
  * Where: `<os.tmpdir()>/memkafka-compile-cache-<uid>/`, created 0700; a directory that is not
  * this user's own, or that others may write to, is not used (cached code is code this process
  * would run). One file per bundle build (a hash of its content, fixed at build time), Node
- * version, architecture and V8 flags (execArgv). Written to a temporary file and renamed, so
- * processes starting together read a whole cache or none. Any failure (no tmpdir, a read-only
- * disk, a rejected cache) falls back to compiling the source, silently. Writing a cache removes
- * the oldest ones past MAX_CACHE_FILES (each build of memkafka writes its own: a developer's
- * rebuilds would otherwise pile up).
+ * version, architecture and set of Node flags (execArgv and NODE_OPTIONS). Written to a
+ * temporary file and renamed, so processes starting together read a whole cache or none. Any
+ * failure (no tmpdir, a read-only disk, a rejected cache) falls back to compiling the source,
+ * silently. Writing a cache removes the oldest ones past MAX_CACHE_FILES (each build of memkafka
+ * writes its own: a developer's rebuilds would otherwise pile up).
  * MEMKAFKA_DISABLE_COMPILE_CACHE=1 turns it off.
  */
 import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
@@ -79,7 +79,10 @@ export function loadCached(file: string, buildHash: string, require: NodeJS.Requ
   const source = readFileSync(file, 'latin1')
   const disabled = process.env.MEMKAFKA_DISABLE_COMPILE_CACHE === '1'
   const dir = disabled ? undefined : cacheDirectory()
-  const flags = process.execArgv.length === 0 ? '' : `-${shortHash(process.execArgv.join('\0'))}`
+  // V8 rejects a cache made under other V8 flags, so each set of Node flags (the command line's
+  // and NODE_OPTIONS') has its own file rather than rewriting one in turn.
+  const nodeFlags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join('\0')
+  const flags = nodeFlags === '' ? '' : `-${shortHash(nodeFlags)}`
   const cacheFile = dir === undefined ? undefined : join(dir, `${buildHash}-${process.version}-${process.arch}${flags}.bin`)
   let cachedData: Buffer | undefined
   if (cacheFile !== undefined) {

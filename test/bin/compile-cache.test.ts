@@ -54,7 +54,8 @@ describe('the bin code cache', () => {
     expect(first.stdout).toContain('created topic orders: 2 partitions, replication factor 2')
     const files = cacheFiles()
     expect(files).toHaveLength(1)
-    expect(files[0]).toMatch(new RegExp(`^[0-9a-f]{16}-${process.version}-${process.arch}\\.bin$`))
+    // The build's hash, Node's version and architecture (and a hash of NODE_OPTIONS if set).
+    expect(files[0]).toMatch(new RegExp(`^[0-9a-f]{16}-${process.version}-${process.arch}(-[0-9a-f]{8})?\\.bin$`))
     if (process.platform !== 'win32') expect(statSync(cacheDir()).mode & 0o777).toBe(0o700)
     const cache = join(cacheDir(), files[0]!)
     const written = readFileSync(cache)
