@@ -3,7 +3,8 @@
  * raw-socket baseline, with where the CPU time goes:
  * - kcat produce: 1 M records of 100 B from a file (`kcat -P -l`) to one partition, acks=all.
  *   Target >= 400 k msgs/s.
- * - kcat consume: the same 1 M records from the beginning to the end (`kcat -C -e`). Target >= 1 M msgs/s.
+ * - kcat consume: the same 1 M records from the beginning to the end (`kcat -C -e`), at
+ *   librdkafka's default fetch sizes. Target >= 1 M msgs/s.
  * - the real kafkajs 2.2.4 in this process: sendBatch of 1000 x 100 B (acks=-1) and a consumer
  *   group's eachBatch reading them back.
  * Baseline: an echo server process on the same loopback, streaming the same bytes (100-B records
@@ -14,15 +15,16 @@
  * is the bottleneck.
  *
  * Run: npx tsx bench/wire-clients.ts (needs kcat: scripts/interop-install.sh installs it).
- * The server is bundled from src/bin/memkafka.ts (as tsup bundles dist/bin/memkafka.js).
+ * The server is built from the current source as tsup builds dist/bin (scripts/build-bin.mjs).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { formatTable, formatValue, type BenchResult } from './result.js'
+import { buildBin } from '../scripts/build-bin.mjs'
 
 const RECORDS = Number(process.env['WIRE_BENCH_RECORDS'] ?? 1_000_000)
 const KAFKAJS_RECORDS = Number(process.env['WIRE_BENCH_KAFKAJS_RECORDS'] ?? 200_000)
@@ -64,12 +66,42 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICK
 }
 
-/** Runs a command, returning its wall time and its own CPU time (bash's `time`). */
-function timed(command: string): { wall: number; cpu: number } {
-  const r = spawnSync('bash', ['-c', `TIMEFORMAT='%R %U %S'; time (${command}) >/dev/null`], { encoding: 'utf8', maxBuffer: 1 << 26 })
-  const last = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number)
-  if (r.status !== 0 || last.length !== 3 || last.some(Number.isNaN)) throw new Error(`${command} failed (${r.status}): ${r.stderr.slice(-2000)}`)
-  return { wall: last[0]!, cpu: last[1]! + last[2]! }
+/** A thread's CPU seconds so far (user + system) and its name, from /proc/<pid>/task/<tid>/stat. */
+function threadCpu(pid: number, tid: string): { name: string; seconds: number } {
+  const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8')
+  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ')
+  return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(') ')), seconds: (Number(fields[11]) + Number(fields[12])) / TICK }
+}
+
+/**
+ * Runs a client program to its end, returning its wall time, its CPU time and each of its
+ * threads' (sampled every 5 ms from /proc, so up to 5 ms of the last slice is not counted):
+ * librdkafka parses fetched records on its broker thread ("rdk:broker0") while kcat's own thread
+ * writes them out, so the busiest thread, not the sum, says whether the client sets the pace.
+ */
+async function timed(command: string, args: string[]): Promise<{ wall: number; cpu: number; threads: Record<string, number> }> {
+  const started = performance.now()
+  const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => void (stderr += d))
+  const threads: Record<string, number> = {}
+  const sample = (): void => {
+    try {
+      for (const tid of readdirSync(`/proc/${child.pid}/task`)) {
+        const t = threadCpu(child.pid!, tid)
+        threads[t.name] = Math.max(threads[t.name] ?? 0, t.seconds)
+      }
+    } catch {
+      // The process or a thread ended between the listing and the read.
+    }
+  }
+  const poller = setInterval(sample, 5)
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  clearInterval(poller)
+  const wall = (performance.now() - started) / 1000
+  if (code !== 0) throw new Error(`${command} ${args.join(' ')} failed (${code}): ${stderr.slice(-2000)}`)
+  const cpu = Object.values(threads).reduce((a, b) => a + b, 0)
+  return { wall, cpu, threads }
 }
 
 interface Phase {
@@ -77,6 +109,8 @@ interface Phase {
   readonly wall: number
   readonly serverCpu: number
   readonly clientCpu: number
+  /** CPU seconds of each of the client's threads, when the client is another process. */
+  readonly clientThreads?: Record<string, number>
 }
 
 /**
@@ -85,7 +119,15 @@ interface Phase {
  * core, it says more about the server than the wall-clock rate does.
  */
 const split = (name: string, p: Phase, records: number) =>
-  `${name}: ${formatValue(p.rate, 'msgs/s')} in ${p.wall.toFixed(2)} s; CPU: server ${p.serverCpu.toFixed(2)} s (${((100 * p.serverCpu) / p.wall).toFixed(0)}% of a core), client ${p.clientCpu.toFixed(2)} s (${((100 * p.clientCpu) / p.wall).toFixed(0)}%); ${formatValue(records / p.serverCpu, 'msgs/s')} per server core, ${formatValue(records / p.clientCpu, 'msgs/s')} per client core`
+  `${name}: ${formatValue(p.rate, 'msgs/s')} in ${p.wall.toFixed(2)} s; CPU: server ${p.serverCpu.toFixed(2)} s (${((100 * p.serverCpu) / p.wall).toFixed(0)}% of a core), client ${p.clientCpu.toFixed(2)} s (${((100 * p.clientCpu) / p.wall).toFixed(0)}%${
+    p.clientThreads === undefined
+      ? ''
+      : `: ${Object.entries(p.clientThreads)
+          .filter(([, seconds]) => seconds >= 0.01)
+          .sort((a, b) => b[1] - a[1])
+          .map(([thread, seconds]) => `${thread} ${seconds.toFixed(2)} s`)
+          .join(', ')}`
+  }); ${formatValue(records / p.serverCpu, 'msgs/s')} per server core, ${formatValue(records / p.clientCpu, 'msgs/s')} per client core`
 
 /** The echo baseline: `records` 100-B records streamed through an echo process and back. */
 async function echoBaseline(dir: string, records: number): Promise<Phase> {
@@ -174,9 +216,8 @@ export async function benchWireClients(): Promise<{ results: BenchResult[]; spli
   if (spawnSync('kcat', ['-V']).status !== 0) throw new Error('kcat is not installed: run scripts/interop-install.sh')
   const dir = mkdtempSync(join(tmpdir(), 'memkafka-wire-bench-'))
   try {
-    const bin = join(dir, 'memkafka.mjs')
-    const esbuild = await import('esbuild')
-    await esbuild.build({ entryPoints: ['src/bin/memkafka.ts'], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile: bin, logLevel: 'error' })
+    const bin = join(dir, 'memkafka.js')
+    await buildBin(dir)
     const input = join(dir, 'records.txt')
     writeFileSync(input, `${VALUE}\n`.repeat(RECORDS))
 
@@ -184,24 +225,29 @@ export async function benchWireClients(): Promise<{ results: BenchResult[]; spli
     const served = await serve(bin, ['--port', '0', '--topic', 'kcat:1:1', '--topic', 'kafkajs:1:1'])
     const pid = served.child.pid!
     const bs = served.bootstrap
-    const kcatPhase = (command: string): Phase => {
+    const kcatPhase = async (args: string[]): Promise<Phase> => {
       const cpu0 = cpuSeconds(pid)
-      const t = timed(command)
-      return { rate: RECORDS / t.wall, wall: t.wall, serverCpu: cpuSeconds(pid) - cpu0, clientCpu: t.cpu }
+      const t = await timed('kcat', args)
+      return { rate: RECORDS / t.wall, wall: t.wall, serverCpu: cpuSeconds(pid) - cpu0, clientCpu: t.cpu, clientThreads: t.threads }
     }
     // Producer batching as a throughput-minded kcat user sets it: up to 10 000 records per batch.
-    const produce = kcatPhase(
-      `kcat -P -b ${bs} -t kcat -p 0 -l ${input} -X acks=all -X linger.ms=5 -X batch.num.messages=10000 -X batch.size=1000000 -X queue.buffering.max.messages=2000000`,
+    const produce = await kcatPhase(
+      ['-P', '-b', bs, '-t', 'kcat', '-p', '0', '-l', input, '-X', 'acks=all', '-X', 'linger.ms=5', '-X', 'batch.num.messages=10000', '-X', 'batch.size=1000000', '-X', 'queue.buffering.max.messages=2000000'],
     )
-    const consume = kcatPhase(`kcat -C -b ${bs} -t kcat -p 0 -o beginning -e -q -f '%s\\n' -X fetch.message.max.bytes=4194304 -X fetch.max.bytes=52428800`)
+    // The consumer at librdkafka's default fetch sizes (fetch.message.max.bytes 1 MB a
+    // partition, fetch.max.bytes 50 MB): larger fetches cost kcat more, not less (bench/README.md).
+    // fetch.wait.max.ms=10: -e exits on the first empty fetch at the high watermark, which a
+    // broker holds for up to fetch.wait.max.ms (500 ms by default) waiting for records; at the
+    // default that idle half second would count as reading time.
+    const consume = await kcatPhase(['-C', '-b', bs, '-t', 'kcat', '-p', '0', '-o', 'beginning', '-e', '-q', '-f', '%s\n', '-X', 'fetch.wait.max.ms=10'])
     const { send, eachBatch } = await kafkajsPhases(bs, pid)
     await stop(served.child)
 
     const row = (name: string, p: Phase, target: number | undefined): BenchResult => ({ name, value: p.rate, unit: 'msgs/s', target, better: 'higher', baseline: echo.rate })
     return {
       results: [
-        row(`kcat -P: ${RECORDS / 1000} k x 100 B to 1 partition, acks=all`, produce, 400_000),
-        row(`kcat -C: ${RECORDS / 1000} k x 100 B from 1 partition`, consume, 1_000_000),
+        row(`kcat -P: ${RECORDS / 1000} k x 100 B to 1 partition, acks=all, linger.ms=5, batch.num.messages=10000`, produce, 400_000),
+        row(`kcat -C -e: ${RECORDS / 1000} k x 100 B from 1 partition, default fetch sizes, fetch.wait.max.ms=10`, consume, 1_000_000),
         row(`real kafkajs sendBatch 1000 x 100 B, acks=-1 (${KAFKAJS_RECORDS / 1000} k)`, send, undefined),
         row(`real kafkajs eachBatch (${KAFKAJS_RECORDS / 1000} k)`, eachBatch, undefined),
       ],

@@ -1,21 +1,27 @@
 /**
  * `memkafka serve` as a process (DESIGN.md's wire targets):
  * - startup: from spawning `node memkafka.js serve --brokers 3 --port 0` to its `bootstrap:`
- *   line, when every listener accepts connections (median of 7; target <= 150 ms);
+ *   line, when every listener accepts connections (median of 7; target <= 150 ms), as every start
+ *   but the first runs: with the code cache the first start wrote (src/bin/compile-cache.ts);
+ *   beside it, the start without that cache (MEMKAFKA_DISABLE_COMPILE_CACHE=1), what the first
+ *   start after an install costs; and the CPU time the cached start used to get there (its
+ *   threads' time from /proc, beside the echo process's: on a loaded machine, where processes
+ *   wait for a core, a steadier figure than the wall time);
  * - idle memory: the RSS of a served 3-broker cluster holding 100 empty topics (target <= 80 MB);
  * - request round trips: ApiVersions v2 requests pipelined 100 at a time on one connection.
  * Baseline for each: a raw-socket echo server on the same loopback, as its own process (the
  * same spawn-to-listening time, its RSS, and its echo round trips for frames of the same size).
  *
- * The bin is bundled from src/bin/memkafka.ts with esbuild into a temporary file first, as tsup
- * bundles dist/bin/memkafka.js, so the figures are those of the current source.
+ * The bin is built from the current source into a temporary directory first, as tsup builds
+ * dist/bin (scripts/build-bin.mjs), so the figures are those of the current source.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { BenchResult } from './result.js'
+import { buildBin } from '../scripts/build-bin.mjs'
 
 const ECHO_SERVER = `
 const net = require('node:net')
@@ -26,13 +32,28 @@ server.listen(0, '127.0.0.1', () => console.log('bootstrap: 127.0.0.1:' + server
 interface Started {
   readonly child: ChildProcess
   readonly ms: number
+  /** CPU time its threads had used when it printed the line (less noisy than `ms` on a loaded machine). */
+  readonly cpuMs: number
   readonly port: number
 }
 
+/** CPU milliseconds a process's threads have run so far (Linux /proc/<pid>/task/<tid>/schedstat). */
+function cpuMs(pid: number): number {
+  let ns = 0
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0])
+    } catch {
+      // A thread that ended between the listing and the read.
+    }
+  }
+  return ns / 1e6
+}
+
 /** Spawns `node args...` and resolves once it prints its bootstrap line. */
-function start(args: string[]): Promise<Started> {
+function start(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Started> {
   const startedAt = performance.now()
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env })
   return new Promise((resolve, reject) => {
     let out = ''
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -41,7 +62,8 @@ function start(args: string[]): Promise<Started> {
       if (match) {
         child.stdout!.removeAllListeners('data')
         child.stdout!.resume()
-        resolve({ child, ms: performance.now() - startedAt, port: Number(match[1]) })
+        const ms = performance.now() - startedAt
+        resolve({ child, ms, cpuMs: cpuMs(child.pid!), port: Number(match[1]) })
       }
     })
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited (${code}) before it listened:\n${out}`)))
@@ -121,32 +143,33 @@ async function roundTrips(port: number, total: number, window: number, frame: (i
 export async function benchWireServe(): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'memkafka-bench-'))
   try {
-    const bin = join(dir, 'memkafka.mjs')
+    const bin = join(dir, 'memkafka.js')
     const echo = join(dir, 'echo.cjs')
-    const esbuild = await import('esbuild')
-    // As tsup.config.ts builds the bin.
-    await esbuild.build({
-      entryPoints: ['src/bin/memkafka.ts'],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      minifyWhitespace: true,
-      minifySyntax: true,
-      outfile: bin,
-      logLevel: 'error',
-    })
+    await buildBin(dir)
     writeFileSync(echo, ECHO_SERVER)
 
-    // Startup, alternating memkafka and the echo server so that both see the same machine load.
+    // Startup, alternating memkafka (with and without its code cache) and the echo server so that
+    // all see the same machine load. The first start writes the cache (unless an earlier run of
+    // the same build did).
+    const serveArgs = [bin, 'serve', '--brokers', '3', '--port', '0']
+    await stop((await start(serveArgs)).child)
+    const uncached = { ...process.env, MEMKAFKA_DISABLE_COMPILE_CACHE: '1' }
     const serveMs: number[] = []
+    const serveCpuMs: number[] = []
+    const uncachedMs: number[] = []
     const echoMs: number[] = []
+    const echoCpuMs: number[] = []
     for (let i = 0; i < 7; i++) {
-      const served = await start([bin, 'serve', '--brokers', '3', '--port', '0'])
+      const served = await start(serveArgs)
       serveMs.push(served.ms)
+      serveCpuMs.push(served.cpuMs)
       await stop(served.child)
+      const cold = await start(serveArgs, uncached)
+      uncachedMs.push(cold.ms)
+      await stop(cold.child)
       const echoed = await start([echo])
       echoMs.push(echoed.ms)
+      echoCpuMs.push(echoed.cpuMs)
       await stop(echoed.child)
     }
 
@@ -169,6 +192,8 @@ export async function benchWireServe(): Promise<BenchResult[]> {
 
     return [
       { name: 'memkafka serve --brokers 3: spawn to accepting connections', value: median(serveMs), unit: 'ms', target: 150, better: 'lower', baseline: median(echoMs) },
+      { name: 'the same without the code cache (a first start)', value: median(uncachedMs), unit: 'ms', target: undefined, better: 'lower', baseline: median(echoMs) },
+      { name: 'CPU time of the cached start, all threads', value: median(serveCpuMs), unit: 'ms', target: undefined, better: 'lower', baseline: median(echoCpuMs) },
       { name: 'memkafka serve idle RSS, 3 brokers, 100 empty topics', value: serveRss, unit: 'MB', target: 80, better: 'lower', baseline: echoRss },
       { name: 'wire round trips, ApiVersions v2, 100 in flight on 1 connection', value: serveTrips, unit: 'reqs/s', target: undefined, better: 'higher', baseline: echoTrips },
     ]

@@ -86,8 +86,11 @@ const releases: readonly Release[] = [
 /** The releases known to --as-version, oldest first ("0.11", "1.0", ..., "3.7"). */
 export const knownKafkaVersions: readonly string[] = releases.map((r) => r.version)
 
-/** Every release's full table, built once from the changes. */
-const tables: ReadonlyMap<string, ReadonlyMap<number, number>> = (() => {
+/** Every release's full table, built from the changes on first use (only --as-version needs them). */
+let tables: ReadonlyMap<string, ReadonlyMap<number, number>> | undefined
+
+function releaseTables(): ReadonlyMap<string, ReadonlyMap<number, number>> {
+  if (tables !== undefined) return tables
   const out = new Map<string, ReadonlyMap<number, number>>()
   let current = new Map<number, number>()
   for (const release of releases) {
@@ -95,8 +98,9 @@ const tables: ReadonlyMap<string, ReadonlyMap<number, number>> = (() => {
     for (const [key, max] of Object.entries(release.changes)) current.set(Number(key), max)
     out.set(release.version, current)
   }
+  tables = out
   return out
-})()
+}
 
 export class UnknownKafkaVersionError extends Error {
   constructor(asked: string) {
@@ -112,11 +116,11 @@ export class UnknownKafkaVersionError extends Error {
 export function kafkaRelease(asked: string): string {
   const match = /^(\d+)\.(\d+)(?:\.\d+)?$/.exec(asked.trim())
   const version = match ? `${Number(match[1])}.${Number(match[2])}` : undefined
-  if (version === undefined || !tables.has(version)) throw new UnknownKafkaVersionError(asked)
+  if (version === undefined || !releaseTables().has(version)) throw new UnknownKafkaVersionError(asked)
   return version
 }
 
 /** API key -> highest version in that release; a key missing from the map did not exist in it. */
 export function maxVersionsOf(asked: string): ReadonlyMap<number, number> {
-  return tables.get(kafkaRelease(asked))!
+  return releaseTables().get(kafkaRelease(asked))!
 }
