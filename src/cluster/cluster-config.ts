@@ -15,6 +15,12 @@ import type { DescribedConfig } from './api/messages.js'
 
 export type { BrokerConfigInput }
 
+/** The listeners (listeners + listener.security.protocol.map) and the SASL mechanisms they accept. */
+export interface ListenerConfig {
+  readonly listeners: readonly { readonly name: string; readonly host: string; readonly port: number; readonly securityProtocol: string }[]
+  readonly saslMechanisms: readonly string[]
+}
+
 export class ClusterConfig {
   readonly broker: BrokerConfig
 
@@ -46,7 +52,21 @@ export class ClusterConfig {
   }
 
   /** The listeners (listeners + listener.security.protocol.map) and the SASL mechanisms they accept. */
-  listenerConfig(): { listeners: { name: string; host: string; port: number; securityProtocol: string }[]; saslMechanisms: string[] } {
+  listenerConfig(): ListenerConfig {
+    // Parsed again only when one of its three configs has changed: every client's connection
+    // asks (a test's life connects several), and the answer is the same until then. Callers
+    // must not change what they are given.
+    const raw = [this.broker.get('listener.security.protocol.map'), this.broker.get('listeners'), this.broker.get('sasl.enabled.mechanisms')] as const
+    const cached = this.parsedListeners
+    if (cached && cached.raw[0] === raw[0] && cached.raw[1] === raw[1] && cached.raw[2] === raw[2]) return cached.config
+    const config = this.parseListenerConfig()
+    this.parsedListeners = { raw, config }
+    return config
+  }
+
+  private parsedListeners: { raw: readonly [unknown, unknown, unknown]; config: ListenerConfig } | undefined
+
+  private parseListenerConfig(): ListenerConfig {
     const map = new Map(
       (this.broker.get('listener.security.protocol.map') as string).split(',').filter((e) => e.includes(':')).map((e) => {
         const [name, protocol] = e.split(':') as [string, string]

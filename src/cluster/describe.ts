@@ -253,7 +253,7 @@ function securityOf(cluster: DescribeSource): { security?: SecurityDescription }
   return {
     security: {
       listeners: listeners.map((l) => ({ name: l.name, securityProtocol: l.securityProtocol, port: l.port })),
-      saslMechanisms,
+      saslMechanisms: [...saslMechanisms],
       authorizer: authorizer.enabled,
       superUsers: authorizer.superUsers,
       users,

@@ -138,7 +138,7 @@ export class ClusterSecurity {
   inProcessListener(): { name: string; securityProtocol: string; saslMechanisms: string[] } {
     const { listeners, saslMechanisms } = this.cluster.config.listenerConfig()
     const first = listeners[0] ?? { name: 'PLAINTEXT', securityProtocol: 'PLAINTEXT' }
-    return { name: first.name, securityProtocol: first.securityProtocol, saslMechanisms }
+    return { name: first.name, securityProtocol: first.securityProtocol, saslMechanisms: [...saslMechanisms] }
   }
 
   /**

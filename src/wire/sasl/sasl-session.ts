@@ -72,7 +72,7 @@ export class SaslSession {
   }
 
   enabledMechanisms(): string[] {
-    return this.cluster.config.listenerConfig().saslMechanisms
+    return [...this.cluster.config.listenerConfig().saslMechanisms]
   }
 
   handshake(mechanism: string, version: number): { errorCode: number; mechanisms: string[] } {
