@@ -81,20 +81,17 @@ const asciiConsolePage = {
 
 /** Builds the bin into `outDir`; resolves with the bundle's size in bytes. */
 export async function buildBin(outDir) {
+  // Both files: one CommonJS bundle for Node 20, whitespace and syntax minified (names kept, so
+  // stack traces stay readable).
+  const common = { bundle: true, platform: 'node', format: 'cjs', target: 'node20', minifyWhitespace: true, minifySyntax: true, logLevel: 'error' }
   const servePath = join(outDir, 'memkafka-serve.js')
   await esbuild.build({
+    ...common,
     entryPoints: ['src/bin/serve-command.ts'],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    minifyWhitespace: true,
-    minifySyntax: true,
     outfile: servePath,
     banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
     footer: { js: '})' },
     plugins: [lazyBuiltins, asciiConsolePage],
-    logLevel: 'error',
   })
   const serve = readFileSync(servePath)
   const nonAscii = /[^\u0000-\u007f]/.exec(serve.toString('latin1'))
@@ -102,17 +99,11 @@ export async function buildBin(outDir) {
   const hash = createHash('sha256').update(serve).digest('hex').slice(0, 16)
   const launcherPath = join(outDir, 'memkafka.js')
   await esbuild.build({
+    ...common,
     entryPoints: ['src/bin/launcher.ts'],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    minifyWhitespace: true,
-    minifySyntax: true,
     define: { MEMKAFKA_SERVE_BUNDLE_HASH: JSON.stringify(hash) },
     banner: { js: '#!/usr/bin/env node' },
     outfile: launcherPath,
-    logLevel: 'error',
   })
   chmodSync(launcherPath, 0o755)
   writeFileSync(join(outDir, 'package.json'), `${JSON.stringify({ type: 'commonjs' })}\n`)
