@@ -32,6 +32,12 @@ export interface ProducePartitionData {
   readonly producerEpoch?: number
   readonly baseSequence?: number
   readonly isTransactional?: boolean
+  /**
+   * The records' keys and values are views of bytes their sender never changes afterwards (the
+   * wire server's request frame): the log may keep those bytes instead of copying them. A
+   * kafkajs caller's Buffers may be reused by it, so the facade leaves this unset.
+   */
+  readonly bytesImmutable?: boolean
 }
 export interface ProduceResponse {
   readonly topics: ProduceTopicResponse[]

@@ -137,6 +137,7 @@ function produceToPartition(
     now,
     producer,
     roll: settings,
+    bytesImmutable: data.bytesImmutable ?? false,
   })
   leader.appended(batch)
   // Followers fetch (at once, unless a fault slows them); the high watermark follows the ISR.

@@ -95,6 +95,8 @@ export class PartitionLog {
     producer?: BatchProducerInfo | undefined
     isControl?: boolean
     roll: LogRollPolicy
+    /** The records' bytes are never changed by their sender (RecordBatch.fromRecords). */
+    bytesImmutable?: boolean
   }): RecordBatch {
     const batch = RecordBatch.fromRecords({
       baseOffset: this.logEndOffset,
@@ -104,6 +106,7 @@ export class PartitionLog {
       now: options.now,
       producer: options.producer,
       isControl: options.isControl ?? false,
+      bytesImmutable: options.bytesImmutable ?? false,
     })
     this.appendBatch(batch, options.now, options.roll)
     return batch

@@ -147,6 +147,12 @@ export class RecordBatch {
     now: number
     producer?: BatchProducerInfo | undefined
     isControl?: boolean
+    /**
+     * The records' keys and values are views of bytes nobody changes after this (the wire
+     * server's request frame, which it keeps anyway to serve Fetch): when they lie densely in
+     * one buffer, the batch keeps that buffer instead of copying them.
+     */
+    bytesImmutable?: boolean
   }): RecordBatch {
     const { records, now } = options
     const count = records.length
@@ -158,8 +164,9 @@ export class RecordBatch {
       if (r.value) bytes += r.value.length
       if (r.headers && r.headers.length > 0) headersSeen = true
     }
-    const slab = takeSlab(bytes)
-    let position = slabStart
+    const shared = options.bytesImmutable === true ? sharedBacking(records, bytes) : undefined
+    const slab = shared ?? takeSlab(bytes)
+    let position = shared ? 0 : slabStart
     const layout = takeLayout(count * 4)
     const at = layoutStart
     let timestamps: Float64Array | undefined
@@ -172,18 +179,26 @@ export class RecordBatch {
       const r = records[i]!
       const base = at + i * 4
       if (r.key) {
-        layout[base] = position
+        if (shared) {
+          layout[base] = r.key.byteOffset - shared.byteOffset
+        } else {
+          layout[base] = position
+          slab.set(r.key, position)
+          position += r.key.length
+        }
         layout[base + 1] = r.key.length
-        slab.set(r.key, position)
-        position += r.key.length
       } else {
         layout[base + 1] = -1
       }
       if (r.value) {
-        layout[base + 2] = position
+        if (shared) {
+          layout[base + 2] = r.value.byteOffset - shared.byteOffset
+        } else {
+          layout[base + 2] = position
+          slab.set(r.value, position)
+          position += r.value.length
+        }
         layout[base + 3] = r.value.length
-        slab.set(r.value, position)
-        position += r.value.length
       } else {
         layout[base + 3] = -1
       }
@@ -464,6 +479,29 @@ let layoutChunk = new Int32Array(LAYOUT_CHUNK_INTS)
 let layoutUsed = 0
 /** Where the last takeLayout's ints start in the array it returned. */
 let layoutStart = 0
+
+/**
+ * One buffer over the bytes of every key and value of `records`, when they are views of the same
+ * memory lying close together (no more than twice their own size apart, so a batch never keeps a
+ * large buffer alive for a few small records); undefined otherwise.
+ */
+function sharedBacking(records: readonly ProducerRecord[], bytes: number): Buffer | undefined {
+  let backing: ArrayBufferLike | undefined
+  let start = Number.POSITIVE_INFINITY
+  let end = 0
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!
+    for (const part of [r.key, r.value]) {
+      if (!part) continue
+      if (backing === undefined) backing = part.buffer
+      else if (part.buffer !== backing) return undefined
+      if (part.byteOffset < start) start = part.byteOffset
+      if (part.byteOffset + part.length > end) end = part.byteOffset + part.length
+    }
+  }
+  if (backing === undefined || end - start > 2 * bytes + 64) return undefined
+  return Buffer.from(backing, start, end - start)
+}
 
 function takeSlab(bytes: number): Buffer {
   if (bytes > SLAB_CHUNK_BYTES >>> 1) {

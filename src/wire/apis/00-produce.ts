@@ -66,6 +66,9 @@ export function decodeProduceRecords(
       producerEpoch: first.producerEpoch,
       baseSequence: first.baseSequence,
       isTransactional: first.isTransactional,
+      // Views of the request frame (or of its decompressed records), which the server keeps as
+      // they are to serve Fetch: the log may keep them rather than copy them.
+      bytesImmutable: true,
     }
   } catch (error) {
     if (error instanceof RecordsError) return { errorCode: error.errorCode, errorMessage: error.message }

@@ -48,6 +48,33 @@ describe('RecordBatch.fromRecords', () => {
     expect([0, 1, 2, 3].map((i) => batch.hasKeyAt(i))).toEqual([true, false, true, true])
   })
 
+  it('keeps the sender\'s bytes instead of copying them only when told they never change and they lie densely in one buffer', () => {
+    // A wire frame: [key0 value0 key1 value1] with a few bytes of record framing between them.
+    const frame = Buffer.from('..k0..value-0..k1..value-1..')
+    const view = (from: string) => frame.subarray(frame.indexOf(from), frame.indexOf(from) + from.length)
+    const records = [{ key: view('k0'), value: view('value-0') }, { key: view('k1'), value: view('value-1') }]
+    const kept = build(records, { bytesImmutable: true })
+    const copied = build(records)
+    frame.write('XX', frame.indexOf('k1'))
+    expect(kept.keyAt(1)!.toString()).toBe('XX')
+    expect(copied.keyAt(1)!.toString()).toBe('k1')
+    expect([kept.keyAt(0)!.toString(), kept.valueAt(0)!.toString(), kept.valueAt(1)!.toString()]).toEqual(['k0', 'value-0', 'value-1'])
+    // Small records far apart in one large buffer are copied: a batch must not keep it alive.
+    const large = Buffer.alloc(100_000)
+    large.write('a', 0)
+    large.write('b', 99_999)
+    const sparse = build([{ key: null, value: large.subarray(0, 1) }, { key: null, value: large.subarray(99_999) }], { bytesImmutable: true })
+    large.fill(0)
+    expect([sparse.valueAt(0)!.toString(), sparse.valueAt(1)!.toString()]).toEqual(['a', 'b'])
+    // Views of different buffers are copied too.
+    const x = Buffer.alloc(1, 'x')
+    const y = Buffer.alloc(1, 'y')
+    const apart = build([{ key: null, value: x }, { key: null, value: y }], { bytesImmutable: true })
+    x.fill(0)
+    y.fill(0)
+    expect([apart.valueAt(0)!.toString(), apart.valueAt(1)!.toString()]).toEqual(['x', 'y'])
+  })
+
   it('copies the bytes: changing the producer’s buffers afterwards changes nothing', () => {
     const key = text('key')
     const value = text('value')
