@@ -322,16 +322,36 @@ export class ConsumerGroup {
   /** Sends a heartbeat if heartbeatInterval has passed (or when forced). */
   async heartbeat({ interval }: { interval: number } = { interval: this.options.heartbeatInterval }): Promise<void> {
     if (!this.heartbeatDue(interval)) return
-    const response = await this.toCoordinator(await this.coordinator(), {
-      api: 'Heartbeat',
-      groupId: this.groupId,
-      generationId: this.generationId,
-      memberId: this.memberId,
-    })
+    const code = this.heartbeatAnswered(await this.toCoordinator(await this.coordinator(), this.heartbeatRequest()))
+    if (code !== 0) throw createErrorFromCode(code)
+  }
+
+  /**
+   * The runner's own heartbeat: the same request at the same moment as heartbeat(), but an
+   * answer that means "rejoin" (REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION, NOT_COORDINATOR) is
+   * returned as its code rather than thrown. The runner only logs such an error's message and
+   * rejoins, so the error object (and its stack trace, built from a deep async stack) was made
+   * for nothing, once per member per rebalance (issue 15). Any other error is thrown as by
+   * heartbeat(). Answers 0 when no rejoin is asked for (sent or not due).
+   */
+  async heartbeatOrRejoinCode(): Promise<number> {
+    if (!this.heartbeatDue(this.options.heartbeatInterval)) return 0
+    const code = this.heartbeatAnswered(await this.toCoordinator(await this.coordinator(), this.heartbeatRequest()))
+    if (code === 0 || isRejoinCode(code)) return code
+    throw createErrorFromCode(code)
+  }
+
+  private heartbeatRequest(): RequestOf<'Heartbeat'> & { readonly api: 'Heartbeat' } {
+    return { api: 'Heartbeat', groupId: this.groupId, generationId: this.generationId, memberId: this.memberId }
+  }
+
+  /** A heartbeat's answer applied: the coordinator forgotten, or the heartbeat's time and event. */
+  private heartbeatAnswered(response: ResponseOf<'Heartbeat'>): number {
     if (response.errorCode === 16 || response.errorCode === 15) this.forgetCoordinator()
-    if (response.errorCode !== 0) throw createErrorFromCode(response.errorCode)
+    if (response.errorCode !== 0) return response.errorCode
     this.lastHeartbeat = this.client.clock.now()
     this.emitter.emit(CONSUMER_EVENTS.HEARTBEAT, { groupId: this.groupId, memberId: this.memberId, groupGenerationId: this.generationId })
+    return 0
   }
 
   /** Whether heartbeat() would send one now; asked per message without a promise (issue 15). */
@@ -599,4 +619,12 @@ export class ConsumerGroup {
   static isRebalance(error: unknown): boolean {
     return isRebalancing(error) || (error as KafkaJSError | undefined)?.name === 'KafkaJSStaleTopicMetadataAssignment'
   }
+}
+
+/**
+ * The error codes whose kafkajs error isRebalancing() recognises (by its type):
+ * REBALANCE_IN_PROGRESS, NOT_COORDINATOR (kafkajs's NOT_COORDINATOR_FOR_GROUP), ILLEGAL_GENERATION.
+ */
+export function isRejoinCode(code: number): boolean {
+  return code === 27 || code === 16 || code === 22
 }

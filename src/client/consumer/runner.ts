@@ -7,7 +7,7 @@
  */
 import { IsolationLevel } from '../../cluster/api/messages.js'
 import { KafkaJSNumberOfRetriesExceeded, isKafkaJSError } from '../errors.js'
-import { createErrorFromCode, isStaleMetadata } from '../protocol-error-table.js'
+import { createErrorFromCode, isStaleMetadata, protocolErrorEntry } from '../protocol-error-table.js'
 import { CONSUMER_EVENTS, type InstrumentationEmitter } from '../instrumentation.js'
 import { nextRetryTime, retryConfig, isErrorRetriable, type RetryOptions } from '../retry.js'
 import type { ClusterClient } from '../cluster-client.js'
@@ -199,11 +199,27 @@ export class Runner {
           this.needsJoin = false
         }
         await this.group.applySeeks()
-        await this.group.heartbeat()
+        // A rebalance answered to the runner's heartbeat comes back as its code, handled as the
+        // catch below handles that error (see heartbeatOrRejoinCode).
+        const rejoinBeforeFetch = await this.group.heartbeatOrRejoinCode()
+        if (rejoinBeforeFetch !== 0) {
+          if (!this.running) break
+          const committing = this.rebalancing(protocolErrorEntry(rejoinBeforeFetch).message)
+          if (committing) await committing
+          this.needsJoin = true
+          continue
+        }
         if (!this.running) break
         const fetched = await this.fetch()
         if (!this.running) break
-        await this.process(fetched)
+        const rejoinAfterBatches = await this.process(fetched)
+        if (rejoinAfterBatches !== 0) {
+          if (!this.running) break
+          const committing = this.rebalancing(protocolErrorEntry(rejoinAfterBatches).message)
+          if (committing) await committing
+          this.needsJoin = true
+          continue
+        }
         staleInARow = 0
         retryCount = 0
         retryTime = retry.initialRetryTime
@@ -211,11 +227,8 @@ export class Runner {
         if (!this.running) break
         const e = error as Error & { type?: string; retriable?: boolean }
         if (ConsumerGroup.isRebalance(e)) {
-          this.log.warn('The group is rebalancing, re-joining', { groupId: this.group.groupId, memberId: this.group.memberId, error: e.message })
-          this.emitter.emit(CONSUMER_EVENTS.REBALANCING, { groupId: this.group.groupId, memberId: this.group.memberId })
-          // What was processed is committed before rejoining (the coordinator still accepts the
-          // current generation's commits while preparing the rebalance); the rest is redelivered.
-          if (this.options.autoCommit) await this.group.commitOffsets().catch(() => {})
+          const committing = this.rebalancing(e.message)
+          if (committing) await committing
           this.needsJoin = true
           continue
         }
@@ -254,6 +267,19 @@ export class Runner {
         this.backingOff = false
       }
     }
+  }
+
+  /**
+   * The group rebalances (an error with `message` said so): the log line and event, and with
+   * autoCommit the commit to wait for before rejoining. Not async, so that the caller awaits the
+   * commit itself, the same turns as when this was written out in the catch below.
+   */
+  private rebalancing(message: string): Promise<void> | undefined {
+    this.log.warn('The group is rebalancing, re-joining', { groupId: this.group.groupId, memberId: this.group.memberId, error: message })
+    this.emitter.emit(CONSUMER_EVENTS.REBALANCING, { groupId: this.group.groupId, memberId: this.group.memberId })
+    // What was processed is committed before rejoining (the coordinator still accepts the
+    // current generation's commits while preparing the rebalance); the rest is redelivered.
+    return this.options.autoCommit ? this.group.commitOffsets().catch(() => {}) : undefined
   }
 
   /** Waits on the cluster's clock; wake() ends it early. An idle wait is no pending work. */
@@ -362,7 +388,8 @@ export class Runner {
     return out
   }
 
-  private async process(fetched: FetchedPartition[]): Promise<void> {
+  /** Hands the fetched batches to the handler, commits, heartbeats; answers the heartbeat's rejoin code (0: none). */
+  private async process(fetched: FetchedPartition[]): Promise<number> {
     const work = fetched.filter((f) => f.fetchedAny)
     const concurrency = Math.max(1, this.options.partitionsConsumedConcurrently)
     let next = 0
@@ -385,7 +412,9 @@ export class Runner {
     }
     if (failure !== undefined) throw failure
     if (this.options.autoCommit) await this.group.commitOffsets()
-    await this.group.heartbeat()
+    // Awaited, not returned: an async function's return of a promise takes two turns more.
+    const rejoinCode = await this.group.heartbeatOrRejoinCode()
+    return rejoinCode
   }
 
   private async processBatch(fetched: FetchedPartition): Promise<void> {
