@@ -79,6 +79,8 @@ export class Runner {
   private inFlight = 0
   private loop: Promise<void> | undefined
   private fetchAbort: AbortController | undefined
+  /** A controller no fetch round aborted, for the next round (see fetch). */
+  private spareAbort: AbortController | undefined
   private wakeSleep: (() => void) | undefined
   /** In a retry back-off (pending work), not an idle wait. */
   private backingOff = false
@@ -329,7 +331,11 @@ export class Runner {
       await this.sleep(maxWaitMs, true)
       return []
     }
-    const abort = new AbortController()
+    // A round that ended without an abort (its long polls timed out) leaves its controller
+    // unused: the next round takes it instead of making a new one with its signal (issue 15: a
+    // member's fetch ends this way at each heartbeat, and at each rebalance).
+    const abort = this.spareAbort ?? new AbortController()
+    this.spareAbort = undefined
     this.fetchAbort = abort
     const out: FetchedPartition[] = []
     await Promise.all(
@@ -376,15 +382,17 @@ export class Runner {
             })
           }
         }
-        this.emitter.emit(CONSUMER_EVENTS.FETCH, {
-          numberOfBatches: out.slice(before).filter((f) => f.hasMessages).length,
-          duration: this.client.clock.now() - startedAt,
-          nodeId: leader,
-        })
+        // The payload is counted only for a listener to receive it (emit drops it otherwise).
+        if (this.emitter.listenerCount(CONSUMER_EVENTS.FETCH) > 0) {
+          let numberOfBatches = 0
+          for (let i = before; i < out.length; i++) if (out[i]!.hasMessages) numberOfBatches++
+          this.emitter.emit(CONSUMER_EVENTS.FETCH, { numberOfBatches, duration: this.client.clock.now() - startedAt, nodeId: leader })
+        }
         if (gotData) abort.abort()
       }),
     )
     this.fetchAbort = undefined
+    if (!abort.signal.aborted) this.spareAbort = abort
     return out
   }
 
