@@ -371,20 +371,21 @@ export class ClusterClient {
   }
 
   /**
-   * fetchTopicsOffset's answers by topic, then in an array by partition index: the consumer's
-   * reset of a whole assignment reads 10 000 of them, without a string key or a map entry per
-   * partition (issue 15).
+   * fetchTopicsOffset's answers by topic, then by partition index: the consumer's reset of a
+   * whole assignment reads 10 000 of them, without a string key per partition (issue 15). A map
+   * per topic, not an array indexed by partition, which allocated as many slots as the highest
+   * index asked for (a member of a large group holds a few partitions spread over the topic).
    */
   async fetchTopicsOffsetByTopic(
     partitions: readonly { readonly topic: string; readonly partition: number; readonly timestamp: number }[],
     isolationLevel: number,
-  ): Promise<Map<string, ({ errorCode: number; offset: number } | undefined)[]>> {
-    const answers = new Map<string, ({ errorCode: number; offset: number } | undefined)[]>()
+  ): Promise<Map<string, Map<number, { errorCode: number; offset: number }>>> {
+    const answers = new Map<string, Map<number, { errorCode: number; offset: number }>>()
     for (const response of await this.listOffsetsByLeader(partitions, isolationLevel, undefined)) {
       for (const t of response.topics) {
         let byPartition = answers.get(t.name)
-        if (!byPartition) answers.set(t.name, (byPartition = []))
-        for (const p of t.partitions) byPartition[p.index] = p
+        if (!byPartition) answers.set(t.name, (byPartition = new Map()))
+        for (const p of t.partitions) byPartition.set(p.index, p)
       }
     }
     return answers

@@ -266,18 +266,30 @@ export class ConsumerGroup {
     })
     if (response.errorCode !== 0) throw createErrorFromCode(response.errorCode)
     const missing: { topic: string; partition: number }[] = []
-    // Indexed once, by topic and then partition index: a search of the response per partition
-    // made loading an assignment of 10 000 partitions quadratic (issue 15).
-    const fetched = new Map<string, (number | undefined)[]>()
-    for (const t of response.topics) {
-      const offsets: (number | undefined)[] = []
-      for (const p of t.partitions) offsets[p.index] = p.committedOffset
-      fetched.set(t.name, offsets)
+    // The coordinator answers in the order asked, topic by topic and partition by partition, so
+    // each answer is read at its place; only an answer in another order is indexed, once, by
+    // topic and partition (a search per partition made loading an assignment of 10 000
+    // partitions quadratic; an array per topic indexed by partition allocated as many slots as
+    // the topic's highest assigned index, for each member at each rebalance: issue 15).
+    let indexed: Map<string, Map<number, number>> | undefined
+    const committedOf = (topicAt: number, topic: string, partitionAt: number, partition: number): number => {
+      const answer = response.topics[topicAt]?.name === topic ? response.topics[topicAt]!.partitions[partitionAt] : undefined
+      if (answer !== undefined && answer.index === partition) return answer.committedOffset
+      if (indexed === undefined) {
+        indexed = new Map()
+        for (const t of response.topics) {
+          let offsets = indexed.get(t.name)
+          if (offsets === undefined) indexed.set(t.name, (offsets = new Map()))
+          for (const p of t.partitions) offsets.set(p.index, p.committedOffset)
+        }
+      }
+      return indexed.get(topic)?.get(partition) ?? -1
     }
+    let topicAt = 0
     for (const [topic, partitions] of this.assignment) {
-      const offsets = fetched.get(topic)
-      for (const partition of partitions) {
-        const offset = offsets?.[partition] ?? -1
+      for (let partitionAt = 0; partitionAt < partitions.length; partitionAt++) {
+        const partition = partitions[partitionAt]!
+        const offset = committedOf(topicAt, topic, partitionAt, partition)
         if (offset >= 0) {
           const key = this.keys.of(topic, partition)
           this.positions.set(key, offset)
@@ -286,6 +298,7 @@ export class ConsumerGroup {
           missing.push({ topic, partition })
         }
       }
+      topicAt++
     }
     const reset = await this.resetOffsets(missing)
     missing.forEach(({ topic, partition }, i) => this.positions.set(this.keys.of(topic, partition), reset[i]!))
@@ -303,7 +316,7 @@ export class ConsumerGroup {
       this.options.isolationLevel,
     )
     return partitions.map(({ topic, partition }) => {
-      const p = answers.get(topic)?.[partition]
+      const p = answers.get(topic)?.get(partition)
       if (!p || p.errorCode !== 0) throw createErrorFromCode(p?.errorCode ?? 3)
       return p.offset
     })
