@@ -36,6 +36,13 @@ export interface GroupOptions {
   readonly autoCommitThreshold: number | null
 }
 
+/** An assigned partition, with the key of the consumer's per-partition tables for it. */
+export interface AssignedPartition {
+  readonly topic: string
+  readonly partition: number
+  readonly key: string
+}
+
 export class ConsumerGroup {
   readonly groupId: string
   memberId = ''
@@ -55,7 +62,7 @@ export class ConsumerGroup {
   /** Per assigned topic, which partition indexes are assigned (built once per assignment). */
   private assignedIndex = new Map<string, boolean[]>()
   private assignedListOf: Map<string, number[]> | undefined
-  private assignedList: readonly { topic: string; partition: number }[] = []
+  private assignedList: readonly AssignedPartition[] = []
   /** Next offset to fetch per partition. */
   private readonly positions = new Map<string, number>()
   /** Offset to commit next per partition: last resolved offset + 1. */
@@ -396,10 +403,10 @@ export class ConsumerGroup {
    * map, never changes it) and shared by the callers, which only read it: the runner walks it on
    * every fetch (issue 15).
    */
-  assignedPartitions(): readonly { topic: string; partition: number }[] {
+  assignedPartitions(): readonly AssignedPartition[] {
     if (this.assignedListOf !== this.assignment) {
-      const out: { topic: string; partition: number }[] = []
-      for (const [topic, partitions] of this.assignment) for (const partition of partitions) out.push({ topic, partition })
+      const out: AssignedPartition[] = []
+      for (const [topic, partitions] of this.assignment) for (const partition of partitions) out.push({ topic, partition, key: this.keys.of(topic, partition) })
       this.assignedListOf = this.assignment
       this.assignedList = out
     }
@@ -423,6 +430,11 @@ export class ConsumerGroup {
 
   position(topic: string, partition: number): number | undefined {
     return this.positions.get(this.keys.of(topic, partition))
+  }
+
+  /** position() by the partition's key (partitionKey, or an assignedPartitions() entry's). */
+  positionByKey(key: string): number | undefined {
+    return this.positions.get(key)
   }
 
   setPosition(topic: string, partition: number, offset: number, key: string = this.keys.of(topic, partition)): void {

@@ -173,11 +173,11 @@ export class Runner {
 
   private caughtUp(committed = false): boolean {
     const model = this.client.model
-    for (const { topic, partition } of this.group.assignedPartitions()) {
+    for (const { topic, partition, key } of this.group.assignedPartitions()) {
       if (this.group.isPaused(topic, partition)) continue
       const p = model.controller.topic(topic)?.partitions[partition]
       if (!p) continue
-      const position = committed ? (model.groups.committedOffset(this.group.groupId, topic, partition) ?? p.logStartOffset) : this.group.position(topic, partition)
+      const position = committed ? (model.groups.committedOffset(this.group.groupId, topic, partition) ?? p.logStartOffset) : this.group.positionByKey(key)
       if (position === undefined || position < p.highWatermark) return false
     }
     return true
@@ -303,9 +303,9 @@ export class Runner {
     // list per partition (quadratic over an assignment of 1 000 topics, issue 15).
     const entries = new Map<number, FetchTopic>()
     let entriesTopic: string | undefined
-    for (const { topic, partition } of this.group.assignedPartitions()) {
+    for (const { topic, partition, key } of this.group.assignedPartitions()) {
       if (this.group.isPaused(topic, partition)) continue
-      const position = this.group.position(topic, partition)
+      const position = this.group.positionByKey(key)
       if (position === undefined) continue
       const leader = this.client.leaderFor(topic, partition)
       let topics = byLeader.get(leader)
