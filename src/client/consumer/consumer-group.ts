@@ -229,7 +229,11 @@ export class ConsumerGroup {
         unsubscribed.push(topic)
         continue
       }
-      assignment.set(topic, [...partitions].sort((a, b) => a - b))
+      // Sorted unless already in order, as the built-in assigners deal them (a sort allocates
+      // its work area even for a few items, once per member per rebalance: issue 15).
+      const sorted = [...partitions]
+      if (!isAscending(sorted)) sorted.sort((a, b) => a - b)
+      assignment.set(topic, sorted)
     }
     if (unsubscribed.length > 0) {
       this.log.warn('Consumer group received unsubscribed topics', { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, assignedTopics: Object.keys(decoded?.assignment ?? {}), topicsSubscribed: this.topics, topicsNotSubscribed: unsubscribed })
@@ -272,7 +276,8 @@ export class ConsumerGroup {
       topics: [...this.assignment].map(([name, partitions]) => ({ name, partitionIndexes: partitions })),
     })
     if (response.errorCode !== 0) throw createErrorFromCode(response.errorCode)
-    const missing: { topic: string; partition: number }[] = []
+    // Each with its reset policy's timestamp, as ListOffsets asks for it.
+    const missing: { topic: string; partition: number; timestamp: number }[] = []
     // The coordinator answers in the order asked, topic by topic and partition by partition, so
     // each answer is read at its place; only an answer in another order is indexed, once, by
     // topic and partition (a search per partition made loading an assignment of 10 000
@@ -302,7 +307,7 @@ export class ConsumerGroup {
           this.positions.set(key, offset)
           this.committed.set(key, offset)
         } else {
-          missing.push({ topic, partition })
+          missing.push({ topic, partition, timestamp: this.resetTimestamp(topic) })
         }
       }
       topicAt++
@@ -316,12 +321,9 @@ export class ConsumerGroup {
    * kafkajs's offset manager does (cluster.fetchTopicsOffset). Returns the offsets in the order
    * asked; the first partition (in that order) with an error throws it.
    */
-  private async resetOffsets(partitions: readonly { topic: string; partition: number }[]): Promise<number[]> {
+  private async resetOffsets(partitions: readonly { topic: string; partition: number; timestamp: number }[]): Promise<number[]> {
     if (partitions.length === 0) return []
-    const answers = await this.client.fetchTopicsOffsetByTopic(
-      partitions.map(({ topic, partition }) => ({ topic, partition, timestamp: this.resetTimestamp(topic) })),
-      this.options.isolationLevel,
-    )
+    const answers = await this.client.fetchTopicsOffsetByTopic(partitions, this.options.isolationLevel)
     return partitions.map(({ topic, partition }) => {
       const p = answers.get(topic)?.get(partition)
       if (!p || p.errorCode !== 0) throw createErrorFromCode(p?.errorCode ?? 3)
@@ -331,7 +333,7 @@ export class ConsumerGroup {
 
   /** kafkajs's reset policy: earliest when subscribed fromBeginning, else latest. */
   async resetOffset(topic: string, partition: number): Promise<number> {
-    const [offset] = await this.resetOffsets([{ topic, partition }])
+    const [offset] = await this.resetOffsets([{ topic, partition, timestamp: this.resetTimestamp(topic) }])
     return offset!
   }
 
@@ -652,4 +654,10 @@ export class ConsumerGroup {
  */
 export function isRejoinCode(code: number): boolean {
   return code === 27 || code === 16 || code === 22
+}
+
+/** Whether the numbers are in ascending order (what a numeric sort would leave unchanged). */
+function isAscending(values: readonly number[]): boolean {
+  for (let i = 1; i < values.length; i++) if (!(values[i - 1]! <= values[i]!)) return false
+  return true
 }
