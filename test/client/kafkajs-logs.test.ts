@@ -46,6 +46,33 @@ describe('log lines as kafkajs writes them', () => {
     await consumer.disconnect()
   })
 
+  it("a member told of a rebalance by its heartbeat logs 'The group is rebalancing, re-joining' with the error's message, once", async () => {
+    const { cluster, kafka, entries } = collecting()
+    const admin = kafka.admin()
+    await admin.connect()
+    await admin.createTopics({ topics: [{ topic: 't', numPartitions: 2, replicationFactor: 3 }] })
+    await admin.disconnect()
+    const rebalancing: unknown[] = []
+    const members = [kafka.consumer({ groupId: 'g', heartbeatInterval: 100 }), kafka.consumer({ groupId: 'g', heartbeatInterval: 100 })]
+    members[0]!.on(members[0]!.events.REBALANCING, (e) => void rebalancing.push(e.payload))
+    for (const member of members) {
+      await member.connect()
+      await member.subscribe({ topics: ['t'] })
+      // The second one's join completes once the first rejoins, which its next heartbeat, in
+      // virtual time, brings about.
+      const running = member.run({ eachMessage: async () => {} })
+      await cluster.settle()
+      await running
+    }
+    const lines = find(entries, 'The group is rebalancing, re-joining')
+    expect(lines).toHaveLength(1)
+    expect(lines[0]!.label).toBe('WARN')
+    expect(Object.keys(lines[0]!.log)).toEqual(['timestamp', 'logger', 'message', 'groupId', 'memberId', 'error'])
+    expect(lines[0]!.log).toMatchObject({ groupId: 'g', error: 'The group is rebalancing, so a rejoin is needed' })
+    expect(rebalancing).toEqual([{ groupId: 'g', memberId: lines[0]!.log.memberId }])
+    for (const member of members) await member.disconnect()
+  })
+
   it("a failed send logs 'Failed to send messages: ...' (Producer, ERROR) with retryCount and retryTime", async () => {
     const { cluster, kafka, entries } = collecting()
     const producer = kafka.producer({ retry: { initialRetryTime: 10 } })

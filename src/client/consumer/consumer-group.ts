@@ -36,6 +36,13 @@ export interface GroupOptions {
   readonly autoCommitThreshold: number | null
 }
 
+/** An assigned partition, with the key of the consumer's per-partition tables for it. */
+export interface AssignedPartition {
+  readonly topic: string
+  readonly partition: number
+  readonly key: string
+}
+
 export class ConsumerGroup {
   readonly groupId: string
   memberId = ''
@@ -55,7 +62,7 @@ export class ConsumerGroup {
   /** Per assigned topic, which partition indexes are assigned (built once per assignment). */
   private assignedIndex = new Map<string, boolean[]>()
   private assignedListOf: Map<string, number[]> | undefined
-  private assignedList: readonly { topic: string; partition: number }[] = []
+  private assignedList: readonly AssignedPartition[] = []
   /** Next offset to fetch per partition. */
   private readonly positions = new Map<string, number>()
   /** Offset to commit next per partition: last resolved offset + 1. */
@@ -222,7 +229,11 @@ export class ConsumerGroup {
         unsubscribed.push(topic)
         continue
       }
-      assignment.set(topic, [...partitions].sort((a, b) => a - b))
+      // Sorted unless already in order, as the built-in assigners deal them (a sort allocates
+      // its work area even for a few items, once per member per rebalance: issue 15).
+      const sorted = [...partitions]
+      if (!isAscending(sorted)) sorted.sort((a, b) => a - b)
+      assignment.set(topic, sorted)
     }
     if (unsubscribed.length > 0) {
       this.log.warn('Consumer group received unsubscribed topics', { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, assignedTopics: Object.keys(decoded?.assignment ?? {}), topicsSubscribed: this.topics, topicsNotSubscribed: unsubscribed })
@@ -265,27 +276,41 @@ export class ConsumerGroup {
       topics: [...this.assignment].map(([name, partitions]) => ({ name, partitionIndexes: partitions })),
     })
     if (response.errorCode !== 0) throw createErrorFromCode(response.errorCode)
-    const missing: { topic: string; partition: number }[] = []
-    // Indexed once, by topic and then partition index: a search of the response per partition
-    // made loading an assignment of 10 000 partitions quadratic (issue 15).
-    const fetched = new Map<string, (number | undefined)[]>()
-    for (const t of response.topics) {
-      const offsets: (number | undefined)[] = []
-      for (const p of t.partitions) offsets[p.index] = p.committedOffset
-      fetched.set(t.name, offsets)
+    // Each with its reset policy's timestamp, as ListOffsets asks for it.
+    const missing: { topic: string; partition: number; timestamp: number }[] = []
+    // The coordinator answers in the order asked, topic by topic and partition by partition, so
+    // each answer is read at its place; only an answer in another order is indexed, once, by
+    // topic and partition (a search per partition made loading an assignment of 10 000
+    // partitions quadratic; an array per topic indexed by partition allocated as many slots as
+    // the topic's highest assigned index, for each member at each rebalance: issue 15).
+    let indexed: Map<string, Map<number, number>> | undefined
+    const committedOf = (topicAt: number, topic: string, partitionAt: number, partition: number): number => {
+      const answer = response.topics[topicAt]?.name === topic ? response.topics[topicAt]!.partitions[partitionAt] : undefined
+      if (answer !== undefined && answer.index === partition) return answer.committedOffset
+      if (indexed === undefined) {
+        indexed = new Map()
+        for (const t of response.topics) {
+          let offsets = indexed.get(t.name)
+          if (offsets === undefined) indexed.set(t.name, (offsets = new Map()))
+          for (const p of t.partitions) offsets.set(p.index, p.committedOffset)
+        }
+      }
+      return indexed.get(topic)?.get(partition) ?? -1
     }
+    let topicAt = 0
     for (const [topic, partitions] of this.assignment) {
-      const offsets = fetched.get(topic)
-      for (const partition of partitions) {
-        const offset = offsets?.[partition] ?? -1
+      for (let partitionAt = 0; partitionAt < partitions.length; partitionAt++) {
+        const partition = partitions[partitionAt]!
+        const offset = committedOf(topicAt, topic, partitionAt, partition)
         if (offset >= 0) {
           const key = this.keys.of(topic, partition)
           this.positions.set(key, offset)
           this.committed.set(key, offset)
         } else {
-          missing.push({ topic, partition })
+          missing.push({ topic, partition, timestamp: this.resetTimestamp(topic) })
         }
       }
+      topicAt++
     }
     const reset = await this.resetOffsets(missing)
     missing.forEach(({ topic, partition }, i) => this.positions.set(this.keys.of(topic, partition), reset[i]!))
@@ -296,14 +321,11 @@ export class ConsumerGroup {
    * kafkajs's offset manager does (cluster.fetchTopicsOffset). Returns the offsets in the order
    * asked; the first partition (in that order) with an error throws it.
    */
-  private async resetOffsets(partitions: readonly { topic: string; partition: number }[]): Promise<number[]> {
+  private async resetOffsets(partitions: readonly { topic: string; partition: number; timestamp: number }[]): Promise<number[]> {
     if (partitions.length === 0) return []
-    const answers = await this.client.fetchTopicsOffsetByTopic(
-      partitions.map(({ topic, partition }) => ({ topic, partition, timestamp: this.resetTimestamp(topic) })),
-      this.options.isolationLevel,
-    )
+    const answers = await this.client.fetchTopicsOffsetByTopic(partitions, this.options.isolationLevel)
     return partitions.map(({ topic, partition }) => {
-      const p = answers.get(topic)?.[partition]
+      const p = answers.get(topic)?.get(partition)
       if (!p || p.errorCode !== 0) throw createErrorFromCode(p?.errorCode ?? 3)
       return p.offset
     })
@@ -311,7 +333,7 @@ export class ConsumerGroup {
 
   /** kafkajs's reset policy: earliest when subscribed fromBeginning, else latest. */
   async resetOffset(topic: string, partition: number): Promise<number> {
-    const [offset] = await this.resetOffsets([{ topic, partition }])
+    const [offset] = await this.resetOffsets([{ topic, partition, timestamp: this.resetTimestamp(topic) }])
     return offset!
   }
 
@@ -322,16 +344,36 @@ export class ConsumerGroup {
   /** Sends a heartbeat if heartbeatInterval has passed (or when forced). */
   async heartbeat({ interval }: { interval: number } = { interval: this.options.heartbeatInterval }): Promise<void> {
     if (!this.heartbeatDue(interval)) return
-    const response = await this.toCoordinator(await this.coordinator(), {
-      api: 'Heartbeat',
-      groupId: this.groupId,
-      generationId: this.generationId,
-      memberId: this.memberId,
-    })
+    const code = this.heartbeatAnswered(await this.toCoordinator(await this.coordinator(), this.heartbeatRequest()))
+    if (code !== 0) throw createErrorFromCode(code)
+  }
+
+  /**
+   * The runner's own heartbeat: the same request at the same moment as heartbeat(), but an
+   * answer that means "rejoin" (REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION, NOT_COORDINATOR) is
+   * returned as its code rather than thrown. The runner only logs such an error's message and
+   * rejoins, so the error object (and its stack trace, built from a deep async stack) was made
+   * for nothing, once per member per rebalance (issue 15). Any other error is thrown as by
+   * heartbeat(). Answers 0 when no rejoin is asked for (sent or not due).
+   */
+  async heartbeatOrRejoinCode(): Promise<number> {
+    if (!this.heartbeatDue(this.options.heartbeatInterval)) return 0
+    const code = this.heartbeatAnswered(await this.toCoordinator(await this.coordinator(), this.heartbeatRequest()))
+    if (code === 0 || isRejoinCode(code)) return code
+    throw createErrorFromCode(code)
+  }
+
+  private heartbeatRequest(): RequestOf<'Heartbeat'> & { readonly api: 'Heartbeat' } {
+    return { api: 'Heartbeat', groupId: this.groupId, generationId: this.generationId, memberId: this.memberId }
+  }
+
+  /** A heartbeat's answer applied: the coordinator forgotten, or the heartbeat's time and event. */
+  private heartbeatAnswered(response: ResponseOf<'Heartbeat'>): number {
     if (response.errorCode === 16 || response.errorCode === 15) this.forgetCoordinator()
-    if (response.errorCode !== 0) throw createErrorFromCode(response.errorCode)
+    if (response.errorCode !== 0) return response.errorCode
     this.lastHeartbeat = this.client.clock.now()
     this.emitter.emit(CONSUMER_EVENTS.HEARTBEAT, { groupId: this.groupId, memberId: this.memberId, groupGenerationId: this.generationId })
+    return 0
   }
 
   /** Whether heartbeat() would send one now; asked per message without a promise (issue 15). */
@@ -363,10 +405,10 @@ export class ConsumerGroup {
    * map, never changes it) and shared by the callers, which only read it: the runner walks it on
    * every fetch (issue 15).
    */
-  assignedPartitions(): readonly { topic: string; partition: number }[] {
+  assignedPartitions(): readonly AssignedPartition[] {
     if (this.assignedListOf !== this.assignment) {
-      const out: { topic: string; partition: number }[] = []
-      for (const [topic, partitions] of this.assignment) for (const partition of partitions) out.push({ topic, partition })
+      const out: AssignedPartition[] = []
+      for (const [topic, partitions] of this.assignment) for (const partition of partitions) out.push({ topic, partition, key: this.keys.of(topic, partition) })
       this.assignedListOf = this.assignment
       this.assignedList = out
     }
@@ -390,6 +432,11 @@ export class ConsumerGroup {
 
   position(topic: string, partition: number): number | undefined {
     return this.positions.get(this.keys.of(topic, partition))
+  }
+
+  /** position() by the partition's key (partitionKey, or an assignedPartitions() entry's). */
+  positionByKey(key: string): number | undefined {
+    return this.positions.get(key)
   }
 
   setPosition(topic: string, partition: number, offset: number, key: string = this.keys.of(topic, partition)): void {
@@ -599,4 +646,18 @@ export class ConsumerGroup {
   static isRebalance(error: unknown): boolean {
     return isRebalancing(error) || (error as KafkaJSError | undefined)?.name === 'KafkaJSStaleTopicMetadataAssignment'
   }
+}
+
+/**
+ * The error codes whose kafkajs error isRebalancing() recognises (by its type):
+ * REBALANCE_IN_PROGRESS, NOT_COORDINATOR (kafkajs's NOT_COORDINATOR_FOR_GROUP), ILLEGAL_GENERATION.
+ */
+export function isRejoinCode(code: number): boolean {
+  return code === 27 || code === 16 || code === 22
+}
+
+/** Whether the numbers are in ascending order (what a numeric sort would leave unchanged). */
+function isAscending(values: readonly number[]): boolean {
+  for (let i = 1; i < values.length; i++) if (!(values[i - 1]! <= values[i]!)) return false
+  return true
 }

@@ -7,7 +7,7 @@
  */
 import { IsolationLevel } from '../../cluster/api/messages.js'
 import { KafkaJSNumberOfRetriesExceeded, isKafkaJSError } from '../errors.js'
-import { createErrorFromCode, isStaleMetadata } from '../protocol-error-table.js'
+import { createErrorFromCode, isStaleMetadata, protocolErrorEntry } from '../protocol-error-table.js'
 import { CONSUMER_EVENTS, type InstrumentationEmitter } from '../instrumentation.js'
 import { nextRetryTime, retryConfig, isErrorRetriable, type RetryOptions } from '../retry.js'
 import type { ClusterClient } from '../cluster-client.js'
@@ -79,6 +79,8 @@ export class Runner {
   private inFlight = 0
   private loop: Promise<void> | undefined
   private fetchAbort: AbortController | undefined
+  /** A controller no fetch round aborted, for the next round (see fetch). */
+  private spareAbort: AbortController | undefined
   private wakeSleep: (() => void) | undefined
   /** In a retry back-off (pending work), not an idle wait. */
   private backingOff = false
@@ -171,11 +173,11 @@ export class Runner {
 
   private caughtUp(committed = false): boolean {
     const model = this.client.model
-    for (const { topic, partition } of this.group.assignedPartitions()) {
+    for (const { topic, partition, key } of this.group.assignedPartitions()) {
       if (this.group.isPaused(topic, partition)) continue
       const p = model.controller.topic(topic)?.partitions[partition]
       if (!p) continue
-      const position = committed ? (model.groups.committedOffset(this.group.groupId, topic, partition) ?? p.logStartOffset) : this.group.position(topic, partition)
+      const position = committed ? (model.groups.committedOffset(this.group.groupId, topic, partition) ?? p.logStartOffset) : this.group.positionByKey(key)
       if (position === undefined || position < p.highWatermark) return false
     }
     return true
@@ -199,11 +201,27 @@ export class Runner {
           this.needsJoin = false
         }
         await this.group.applySeeks()
-        await this.group.heartbeat()
+        // A rebalance answered to the runner's heartbeat comes back as its code, handled as the
+        // catch below handles that error (see heartbeatOrRejoinCode).
+        const rejoinBeforeFetch = await this.group.heartbeatOrRejoinCode()
+        if (rejoinBeforeFetch !== 0) {
+          if (!this.running) break
+          const committing = this.rebalancing(protocolErrorEntry(rejoinBeforeFetch).message)
+          if (committing) await committing
+          this.needsJoin = true
+          continue
+        }
         if (!this.running) break
         const fetched = await this.fetch()
         if (!this.running) break
-        await this.process(fetched)
+        const rejoinAfterBatches = await this.process(fetched)
+        if (rejoinAfterBatches !== 0) {
+          if (!this.running) break
+          const committing = this.rebalancing(protocolErrorEntry(rejoinAfterBatches).message)
+          if (committing) await committing
+          this.needsJoin = true
+          continue
+        }
         staleInARow = 0
         retryCount = 0
         retryTime = retry.initialRetryTime
@@ -211,11 +229,8 @@ export class Runner {
         if (!this.running) break
         const e = error as Error & { type?: string; retriable?: boolean }
         if (ConsumerGroup.isRebalance(e)) {
-          this.log.warn('The group is rebalancing, re-joining', { groupId: this.group.groupId, memberId: this.group.memberId, error: e.message })
-          this.emitter.emit(CONSUMER_EVENTS.REBALANCING, { groupId: this.group.groupId, memberId: this.group.memberId })
-          // What was processed is committed before rejoining (the coordinator still accepts the
-          // current generation's commits while preparing the rebalance); the rest is redelivered.
-          if (this.options.autoCommit) await this.group.commitOffsets().catch(() => {})
+          const committing = this.rebalancing(e.message)
+          if (committing) await committing
           this.needsJoin = true
           continue
         }
@@ -256,6 +271,19 @@ export class Runner {
     }
   }
 
+  /**
+   * The group rebalances (an error with `message` said so): the log line and event, and with
+   * autoCommit the commit to wait for before rejoining. Not async, so that the caller awaits the
+   * commit itself, the same turns as when this was written out in the catch below.
+   */
+  private rebalancing(message: string): Promise<void> | undefined {
+    this.log.warn('The group is rebalancing, re-joining', { groupId: this.group.groupId, memberId: this.group.memberId, error: message })
+    this.emitter.emit(CONSUMER_EVENTS.REBALANCING, { groupId: this.group.groupId, memberId: this.group.memberId })
+    // What was processed is committed before rejoining (the coordinator still accepts the
+    // current generation's commits while preparing the rebalance); the rest is redelivered.
+    return this.options.autoCommit ? this.group.commitOffsets().catch(() => {}) : undefined
+  }
+
   /** Waits on the cluster's clock; wake() ends it early. An idle wait is no pending work. */
   private async sleep(ms: number, idle: boolean): Promise<void> {
     const sleep = this.client.sleeper(ms, `consumer of group ${this.group.groupId} ${idle ? 'waiting for its next fetch' : 'in a retry back-off'}`, { idle })
@@ -275,9 +303,9 @@ export class Runner {
     // list per partition (quadratic over an assignment of 1 000 topics, issue 15).
     const entries = new Map<number, FetchTopic>()
     let entriesTopic: string | undefined
-    for (const { topic, partition } of this.group.assignedPartitions()) {
+    for (const { topic, partition, key } of this.group.assignedPartitions()) {
       if (this.group.isPaused(topic, partition)) continue
-      const position = this.group.position(topic, partition)
+      const position = this.group.positionByKey(key)
       if (position === undefined) continue
       const leader = this.client.leaderFor(topic, partition)
       let topics = byLeader.get(leader)
@@ -303,7 +331,11 @@ export class Runner {
       await this.sleep(maxWaitMs, true)
       return []
     }
-    const abort = new AbortController()
+    // A round that ended without an abort (its long polls timed out) leaves its controller
+    // unused: the next round takes it instead of making a new one with its signal (issue 15: a
+    // member's fetch ends this way at each heartbeat, and at each rebalance).
+    const abort = this.spareAbort ?? new AbortController()
+    this.spareAbort = undefined
     this.fetchAbort = abort
     const out: FetchedPartition[] = []
     await Promise.all(
@@ -350,19 +382,22 @@ export class Runner {
             })
           }
         }
-        this.emitter.emit(CONSUMER_EVENTS.FETCH, {
-          numberOfBatches: out.slice(before).filter((f) => f.hasMessages).length,
-          duration: this.client.clock.now() - startedAt,
-          nodeId: leader,
-        })
+        // The payload is counted only for a listener to receive it (emit drops it otherwise).
+        if (this.emitter.listenerCount(CONSUMER_EVENTS.FETCH) > 0) {
+          let numberOfBatches = 0
+          for (let i = before; i < out.length; i++) if (out[i]!.hasMessages) numberOfBatches++
+          this.emitter.emit(CONSUMER_EVENTS.FETCH, { numberOfBatches, duration: this.client.clock.now() - startedAt, nodeId: leader })
+        }
         if (gotData) abort.abort()
       }),
     )
     this.fetchAbort = undefined
+    if (!abort.signal.aborted) this.spareAbort = abort
     return out
   }
 
-  private async process(fetched: FetchedPartition[]): Promise<void> {
+  /** Hands the fetched batches to the handler, commits, heartbeats; answers the heartbeat's rejoin code (0: none). */
+  private async process(fetched: FetchedPartition[]): Promise<number> {
     const work = fetched.filter((f) => f.fetchedAny)
     const concurrency = Math.max(1, this.options.partitionsConsumedConcurrently)
     let next = 0
@@ -385,7 +420,9 @@ export class Runner {
     }
     if (failure !== undefined) throw failure
     if (this.options.autoCommit) await this.group.commitOffsets()
-    await this.group.heartbeat()
+    // Awaited, not returned: an async function's return of a promise takes two turns more.
+    const rejoinCode = await this.group.heartbeatOrRejoinCode()
+    return rejoinCode
   }
 
   private async processBatch(fetched: FetchedPartition): Promise<void> {

@@ -91,6 +91,28 @@ describe('several groups', () => {
     }
   })
 
+  it('a member starts from its committed offsets whatever the order of the OffsetFetch answer', async () => {
+    const { consumer, producer, admin, cluster } = await start({ topics: { t: 4 } })
+    for (let round = 0; round < 3; round++) await producer.send({ topic: 't', messages: [0, 1, 2, 3].map((partition) => ({ partition, value: `r${round}` })) })
+    await admin.setOffsets({ groupId: 'g', topic: 't', partitions: [{ partition: 0, offset: '1' }, { partition: 1, offset: '2' }, { partition: 2, offset: '0' }] })
+    // The coordinator answers in the order asked; this answer lists the partitions backwards
+    // (and partition 3, never committed, with -1), as another broker might.
+    cluster.intercept(
+      'OffsetFetch',
+      () => ({
+        respond: {
+          errorCode: 0,
+          topics: [{ name: 't', partitions: [3, 2, 1, 0].map((index) => ({ index, committedOffset: [1, 2, 0, -1][index]!, metadata: '', errorCode: 0 })) }],
+        },
+      }),
+      { times: 1 },
+    )
+    const seen = await recording(consumer(quick()), ['t'])
+    await cluster.settle()
+    const offsets = (partition: number) => seen.filter((d) => d.partition === partition).map((d) => d.offset)
+    expect([0, 1, 2, 3].map(offsets)).toEqual([['1', '2'], ['2'], ['0', '1', '2'], ['0', '1', '2']])
+  })
+
   it('a group that commits does not move another group forward', async () => {
     const { consumer, onePerPartition, cluster, group } = await start({ topics: { t: 2 } })
     await onePerPartition('t', 'v')
