@@ -32,11 +32,7 @@ export interface ProducePartitionData {
   readonly producerEpoch?: number
   readonly baseSequence?: number
   readonly isTransactional?: boolean
-  /**
-   * The records' keys and values are views of bytes their sender never changes afterwards (the
-   * wire server's request frame): the log may keep those bytes instead of copying them. A
-   * kafkajs caller's Buffers may be reused by it, so the facade leaves this unset.
-   */
+  /** Keys and values are views of bytes the sender never changes (the wire frame): kept, not copied. */
   readonly bytesImmutable?: boolean
 }
 export interface ProduceResponse {
@@ -386,11 +382,7 @@ export interface CreateTopicsRequest {
   readonly topics: readonly CreatableTopic[]
   readonly timeoutMs: number
   readonly validateOnly: boolean
-  /**
-   * Whether to answer each created topic's configs (CreateTopics v5+, KIP-525); true when
-   * absent. A client on an older version (kafkajs sends v3) has no field for them, and
-   * describing every config of every new topic costs a test's startup for nothing.
-   */
+  /** Answer each created topic's configs (v5+, KIP-525; kafkajs sends v3); true when absent. */
   readonly describeConfigs?: boolean
 }
 export interface CreateTopicsResponse {
