@@ -264,7 +264,8 @@ export async function benchWireClients(): Promise<{ results: BenchResult[]; spli
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run directly (npx tsx bench/wire-clients.ts), not when bundled into npm run bench's run.mjs.
+if (import.meta.url === `file://${process.argv[1]}` && process.argv[1]!.endsWith('wire-clients.ts')) {
   const { results, splits } = await benchWireClients()
   console.log(formatTable(results))
   console.log()

@@ -78,6 +78,7 @@ export async function benchWireCodec(): Promise<BenchResult[]> {
   ]
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run directly (npx tsx bench/wire-codec.ts), not when bundled into npm run bench's run.mjs.
+if (import.meta.url === `file://${process.argv[1]}` && process.argv[1]!.endsWith('wire-codec.ts')) {
   for (const r of await benchWireCodec()) console.log(`${r.name}: ${Math.round(r.value).toLocaleString()} ${r.unit} (baseline ${Math.round(r.baseline).toLocaleString()})`)
 }
