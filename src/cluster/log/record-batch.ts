@@ -486,21 +486,22 @@ let layoutStart = 0
  * large buffer alive for a few small records); undefined otherwise.
  */
 function sharedBacking(records: readonly ProducerRecord[], bytes: number): Buffer | undefined {
-  let backing: ArrayBufferLike | undefined
-  let start = Number.POSITIVE_INFINITY
-  let end = 0
+  const span = { backing: undefined as ArrayBufferLike | undefined, start: Number.POSITIVE_INFINITY, end: 0 }
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!
-    for (const part of [r.key, r.value]) {
-      if (!part) continue
-      if (backing === undefined) backing = part.buffer
-      else if (part.buffer !== backing) return undefined
-      if (part.byteOffset < start) start = part.byteOffset
-      if (part.byteOffset + part.length > end) end = part.byteOffset + part.length
-    }
+    if ((r.key && !widen(span, r.key)) || (r.value && !widen(span, r.value))) return undefined
   }
-  if (backing === undefined || end - start > 2 * bytes + 64) return undefined
-  return Buffer.from(backing, start, end - start)
+  if (span.backing === undefined || span.end - span.start > 2 * bytes + 64) return undefined
+  return Buffer.from(span.backing, span.start, span.end - span.start)
+}
+
+/** Takes `part` into the span of bytes seen so far; false when it lies in other memory. */
+function widen(span: { backing: ArrayBufferLike | undefined; start: number; end: number }, part: Uint8Array): boolean {
+  if (span.backing === undefined) span.backing = part.buffer
+  else if (part.buffer !== span.backing) return false
+  if (part.byteOffset < span.start) span.start = part.byteOffset
+  if (part.byteOffset + part.length > span.end) span.end = part.byteOffset + part.length
+  return true
 }
 
 function takeSlab(bytes: number): Buffer {
