@@ -23,6 +23,15 @@ async function tab(page: Page, name: string): Promise<void> {
   await page.waitForSelector(`section#${name}.active`)
 }
 
+/**
+ * Clicks the element `selector` finds, found and clicked in one step in the page: the page
+ * re-renders as the cluster changes (live updates), so an element found first and clicked after
+ * (puppeteer's page.click) may have been replaced in between ("Node is detached from document").
+ */
+async function click(page: Page, selector: string): Promise<void> {
+  await page.$eval(selector, (el) => (el as any).click())
+}
+
 async function noticeText(page: Page, kind: 'ok' | 'error'): Promise<string> {
   await page.waitForSelector(`#notice[data-kind="${kind}"]`, { timeout: 5000 })
   return page.$eval('#notice', (n) => n.textContent ?? '')
@@ -144,7 +153,7 @@ describe.skipIf(!chromiumPath)('the console page in Chromium', () => {
     await tab(page, 'messages')
     await page.select('#browse-topic', 'orders')
     await fill(page, '#browse', { partition: '1', offset: '', limit: '10' })
-    await page.click('#browse button[type="submit"]')
+    await click(page, '#browse button[type="submit"]')
     await page.waitForSelector('#records tr[data-offset]')
     const values = await page.$$eval('#records tr[data-offset] td.data:nth-child(5)', (tds) => tds.map((td) => td.textContent))
     expect(values).toContain('third')
@@ -168,7 +177,7 @@ describe.skipIf(!chromiumPath)('the console page in Chromium', () => {
     const { page, errors } = await openPage(browser, `${ui.url}#messages`)
     await page.select('#browse-topic', 'ledger')
     await fill(page, '#browse', { partition: '0', offset: '', format: 'json' })
-    await page.click('#browse button[type="submit"]')
+    await click(page, '#browse button[type="submit"]')
     await page.waitForSelector('#records tr[data-offset="3"]')
     const rows = await page.$$eval('#records tr[data-offset]', (trs: any[]) => trs.map((tr) => [tr.getAttribute('data-offset'), tr.className, tr.textContent]))
     expect(rows.map(([offset, cls]: string[]) => [offset, cls])).toEqual([
@@ -183,7 +192,7 @@ describe.skipIf(!chromiumPath)('the console page in Chromium', () => {
     expect(rows[3]![2]).toContain('ABORT marker')
     await shoot(page, 'messages')
     await page.select('#browse [name="format"]', 'hex')
-    await page.click('#browse button[type="submit"]')
+    await click(page, '#browse button[type="submit"]')
     await page.waitForFunction(() => document.querySelector('#records tr[data-offset="0"]')?.textContent.includes('7b 22'))
     expect(errors).toEqual([])
     await page.close()
@@ -193,7 +202,7 @@ describe.skipIf(!chromiumPath)('the console page in Chromium', () => {
     const { page, errors } = await openPage(browser, `${ui.url}#topics`)
     const p = cluster.describe().topics.find((t) => t.name === 'orders')!.partitions[2]!
     await tab(page, 'brokers')
-    await page.click(`[data-broker="${p.leader}"] button[data-action="stop-broker"]`)
+    await click(page, `[data-broker="${p.leader}"] button[data-action="stop-broker"]`)
     await page.waitForSelector(`[data-broker="${p.leader}"][data-state="stopped"]`, { timeout: 2000 })
     await tab(page, 'topics')
     const row = await page.waitForSelector(`${partitionRow('orders', 2)}:not([data-leader="${p.leader}"])`, { timeout: 2000 })
@@ -201,7 +210,7 @@ describe.skipIf(!chromiumPath)('the console page in Chromium', () => {
     expect(await row!.evaluate((el) => el.textContent)).toContain('under-replicated')
     await shoot(page, 'leader-moved')
     await tab(page, 'brokers')
-    await page.click(`[data-broker="${p.leader}"] button[data-action="start-broker"]`)
+    await click(page, `[data-broker="${p.leader}"] button[data-action="start-broker"]`)
     await page.waitForSelector(`[data-broker="${p.leader}"][data-state="up"]`, { timeout: 5000 })
     expect(errors).toEqual([])
     await page.close()
@@ -211,16 +220,16 @@ describe.skipIf(!chromiumPath)('the console page in Chromium', () => {
     const { page, errors } = await openPage(browser, `${ui.url}#topics`)
     page.on('dialog', (dialog) => void dialog.accept())
     await fill(page, '#create-topic', { name: 'audit', partitions: '2', replicationFactor: '2', configs: 'retention.ms=60000' })
-    await page.click('#create-topic button[type="submit"]')
+    await click(page, '#create-topic button[type="submit"]')
     await page.waitForSelector('[data-topic="audit"]')
     expect(cluster.describe().topics.find((t) => t.name === 'audit')!.configs).toEqual({ 'retention.ms': '60000' })
 
     await clearNotice(page)
-    await page.click('#create-topic button[type="submit"]')
+    await click(page, '#create-topic button[type="submit"]')
     expect(await noticeText(page, 'error')).toContain('TOPIC_ALREADY_EXISTS')
     await clearNotice(page)
     await fill(page, '#create-topic', { name: 'too-many', replicationFactor: '4', configs: '' })
-    await page.click('#create-topic button[type="submit"]')
+    await click(page, '#create-topic button[type="submit"]')
     expect(await noticeText(page, 'error')).toContain('INVALID_REPLICATION_FACTOR')
     expect(cluster.describe().topics.some((t) => t.name === 'too-many')).toBe(false)
 
@@ -228,7 +237,7 @@ describe.skipIf(!chromiumPath)('the console page in Chromium', () => {
     for (const value of ['one', 'two', 'three']) {
       await clearNotice(page)
       await fill(page, '#produce', { topic: 'audit', partition: '1', key: 'k', value, headers: 'trace=abc', nullKey: 'false' })
-      await page.click('#produce button[type="submit"]')
+      await click(page, '#produce button[type="submit"]')
       expect(await noticeText(page, 'ok')).toContain('produce')
     }
     await tab(page, 'topics')
@@ -237,17 +246,17 @@ describe.skipIf(!chromiumPath)('the console page in Chromium', () => {
     await tab(page, 'messages')
     await clearNotice(page)
     await fill(page, '#delete-records', { topic: 'audit', partition: '1', offset: '2' })
-    await page.click('#delete-records button[type="submit"]')
+    await click(page, '#delete-records button[type="submit"]')
     expect(await noticeText(page, 'ok')).toContain('lowWatermark')
     expect(cluster.describe().topics.find((t) => t.name === 'audit')!.partitions[1]!.logStartOffset).toBe(2)
     await page.select('#browse-topic', 'audit')
     await fill(page, '#browse', { partition: '1', offset: '', format: 'text' })
-    await page.click('#browse button[type="submit"]')
+    await click(page, '#browse button[type="submit"]')
     await page.waitForSelector('#records tr[data-offset="2"]')
     expect(await page.$eval('#records tr[data-offset="2"]', (tr) => tr.textContent)).toContain('trace=abc')
 
     await tab(page, 'topics')
-    await page.click('[data-topic="audit"] button[data-action="delete-topic"]')
+    await click(page, '[data-topic="audit"] button[data-action="delete-topic"]')
     await page.waitForFunction(() => !document.querySelector('[data-topic="audit"]'), { timeout: 2000 })
     expect(cluster.describe().topics.some((t) => t.name === 'audit')).toBe(false)
     expect(unexpected(errors)).toEqual([])
@@ -257,19 +266,19 @@ describe.skipIf(!chromiumPath)('the console page in Chromium', () => {
   it('resets a group offsets with a preview first, and refuses while the group is active', async () => {
     const { page, errors } = await openPage(browser, `${ui.url}#groups`)
     await fill(page, '#reset-offsets', { groupId: 'shipping', topic: 'orders', partition: '', to: 'earliest', value: '' })
-    await page.click('#reset-offsets button[value="preview"]')
+    await click(page, '#reset-offsets button[value="preview"]')
     expect(await noticeText(page, 'error')).toContain('NON_EMPTY_GROUP')
     const shipping = consumers.pop()!
     await shipping.disconnect()
     await page.waitForSelector('[data-group="shipping"][data-state="Empty"]', { timeout: 2000 })
     await clearNotice(page)
-    await page.click('#reset-offsets button[value="preview"]')
+    await click(page, '#reset-offsets button[value="preview"]')
     await page.waitForSelector('#reset-plan table')
     expect(await page.$eval('#reset-plan', (el) => el.textContent)).toContain('Preview only')
     const committedBefore = cluster.describe().groups.find((g) => g.groupId === 'shipping')!.offsets.map((o) => o.committedOffset)
     expect(committedBefore.some((o) => o > 0)).toBe(true)
     await clearNotice(page)
-    await page.click('#reset-offsets button[value="execute"]')
+    await click(page, '#reset-offsets button[value="execute"]')
     await page.waitForFunction(() => document.getElementById('reset-plan')!.textContent!.includes('Offsets committed'))
     expect(cluster.describe().groups.find((g) => g.groupId === 'shipping')!.offsets.every((o) => o.committedOffset === 0)).toBe(true)
     await page.waitForFunction(() => [...document.querySelectorAll('[data-group="shipping"] tr[data-offset] td:nth-child(3)')].every((td) => td.textContent === '0'))
@@ -280,18 +289,18 @@ describe.skipIf(!chromiumPath)('the console page in Chromium', () => {
 
   it('crashes, isolates and heals brokers, and runs the cleaner, from the page', async () => {
     const { page, errors } = await openPage(browser, `${ui.url}#brokers`)
-    await page.click('[data-broker="2"] button[data-action="crash-broker"]')
+    await click(page, '[data-broker="2"] button[data-action="crash-broker"]')
     await page.waitForSelector('[data-broker="2"][data-state="crashed"]', { timeout: 2000 })
-    await page.click('[data-broker="2"] button[data-action="start-broker"]')
+    await click(page, '[data-broker="2"] button[data-action="start-broker"]')
     await page.waitForSelector('[data-broker="2"]:not([data-state="crashed"])', { timeout: 2000 })
-    await page.click('[data-broker="1"] button[data-action="isolate-broker"]')
+    await click(page, '[data-broker="1"] button[data-action="isolate-broker"]')
     await page.waitForSelector('[data-broker="1"][data-state="isolated"]', { timeout: 2000 })
     await shoot(page, 'isolated')
-    await page.click('#heal')
+    await click(page, '#heal')
     await page.waitForSelector('[data-broker="1"]:not([data-state="isolated"])', { timeout: 2000 })
     expect(cluster.describe().brokers.every((b) => !b.isolated)).toBe(true)
     await clearNotice(page)
-    await page.click('#run-cleaner')
+    await click(page, '#run-cleaner')
     expect(await noticeText(page, 'ok')).toContain('run-cleaner')
     expect(cluster.timeline({ types: ['brokerIsolated', 'networkHealed'] }).map((e) => e.type)).toEqual(['brokerIsolated', 'networkHealed'])
     expect(errors).toEqual([])
@@ -312,12 +321,12 @@ describe.skipIf(!chromiumPath)('the console page in Chromium', () => {
     await page.waitForFunction(() => document.getElementById('play-position')!.textContent!.includes('step 1 of'))
     const steps = Number((await page.$eval('#play-position', (el) => el.textContent!)).match(/of (\d+)/)![1])
     expect(steps).toBeGreaterThan(3)
-    await page.click('#play-next')
-    await page.click('#play-next')
+    await click(page, '#play-next')
+    await click(page, '#play-next')
     expect(await page.$eval('#play-position', (el) => el.textContent)).toContain('step 3 of')
     expect(await page.$$eval('#play-view tr', (rows) => rows.length)).toBeGreaterThan(1)
     // Step on to the failure: the instant the leader of orders-2 moved off the stopped broker.
-    for (let i = 0; i < steps && !(await page.$eval('#play-lines', (el) => el.textContent)).includes('leader of orders-2 moved'); i++) await page.click('#play-next')
+    for (let i = 0; i < steps && !(await page.$eval('#play-lines', (el) => el.textContent)).includes('leader of orders-2 moved'); i++) await click(page, '#play-next')
     const moved = await page.$eval('#play-lines', (el) => el.textContent ?? '')
     const [, from, to] = /leader of orders-2 moved (\d+) -> (\d+)/.exec(moved)!
     const replayed = await page.$$eval('#play-view tr', (rows) => rows.map((r) => r.textContent ?? ''))
@@ -338,7 +347,7 @@ describe.skipIf(!chromiumPath)('the console page on a ManualClock', () => {
     try {
       const { page, errors } = await openPage(browser, ui.url)
       expect(await page.$eval('#clock', (el) => el.textContent)).toContain('ManualClock t=0 ms')
-      await page.click('#clock button[data-advance="1000"]')
+      await click(page, '#clock button[data-advance="1000"]')
       await page.waitForFunction(() => document.getElementById('clock')!.textContent!.includes('t=1000 ms'))
       expect(clock.now()).toBe(1000)
       expect(errors).toEqual([])
