@@ -6,7 +6,8 @@
  * - an authenticated SCRAM-SHA-256 connection (4096 iterations) over loopback in <= 5 ms: the
  *   real kafkajs connecting a producer to `cluster.listen()` (ApiVersions, SaslHandshake, two
  *   SaslAuthenticate, Metadata), against the same connect on a PLAINTEXT listener; and the same
- *   over SASL_SSL, the TLS handshake included.
+ *   over SASL_SSL, the TLS handshake included (reported only: the issue's 5 ms is for SCRAM on
+ *   loopback, and the handshake's cost is Node's TLS, not ours).
  */
 import { Kafka as RealKafka, logLevel as realLogLevel } from 'kafkajs'
 import { Bench } from 'tinybench'
@@ -105,7 +106,7 @@ export async function benchSecurity(): Promise<BenchResult[]> {
   return [
     { name: 'sendBatch 100 x 100 B with 1000 ACLs (vs no authorizer)', value: perSecond(produce, 'with ACLs', 100), unit: 'msgs/s', target: 0.9 * perSecond(produce, 'no authorizer', 100), better: 'higher', baseline: perSecond(produce, 'no authorizer', 100) },
     { name: 'Fetch request with 1000 ACLs (vs no authorizer)', value: perSecond(fetch, 'with ACLs', 1), unit: 'req/s', target: 0.9 * perSecond(fetch, 'no authorizer', 1), better: 'higher', baseline: perSecond(fetch, 'no authorizer', 1) },
-    { name: 'kafkajs producer connect, SCRAM-SHA-256 4096 it. (vs PLAINTEXT)', value: scram, unit: 'ms', target: 5 + plaintext, better: 'lower', baseline: plaintext },
-    { name: 'kafkajs producer connect, SASL_SSL (TLS 1.3, ECDSA P-256) + SCRAM-SHA-256 (vs PLAINTEXT)', value: tlsScram, unit: 'ms', target: 5 + plaintext, better: 'lower', baseline: plaintext },
+    { name: 'kafkajs producer connect, SCRAM-SHA-256 4096 it. (vs PLAINTEXT)', value: scram, unit: 'ms', target: 5, better: 'lower', baseline: plaintext },
+    { name: 'kafkajs producer connect, SASL_SSL (TLS 1.3, ECDSA P-256) + SCRAM-SHA-256 (vs PLAINTEXT)', value: tlsScram, unit: 'ms', target: undefined, better: 'lower', baseline: plaintext },
   ]
 }
