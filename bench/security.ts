@@ -15,7 +15,10 @@ import { Cluster } from '../src/client/cluster.js'
 import { SystemClock } from '../src/cluster/clock.js'
 import { logLevel } from '../src/client/logger.js'
 import { messages } from './fixtures.js'
-import { completed, type BenchResult } from './result.js'
+import { completed, quick, type BenchResult } from './result.js'
+
+// --quick: shorter samples (the whole quick run stays under a minute).
+const sampleMs = quick ? 500 : 1500
 
 const AUTHORIZER = {
   listeners: 'SASL_PLAINTEXT://:9092',
@@ -49,7 +52,7 @@ export async function benchSecurity(): Promise<BenchResult[]> {
   const batch = messages(100)
   const plain = await producerOn(false)
   const secured = await producerOn(true)
-  const produce = new Bench({ time: 1500, warmupTime: 300 })
+  const produce = new Bench({ time: sampleMs, warmupTime: 300 })
   produce.add('with ACLs', async () => {
     await secured.producer.sendBatch({ topicMessages: [{ topic: 'bench', messages: batch }], acks: 1 })
   })
@@ -59,7 +62,7 @@ export async function benchSecurity(): Promise<BenchResult[]> {
   await produce.run()
   // Fetch: the request a consumer's loop sends, straight through the request boundary.
   const fetchRequest = { api: 'Fetch' as const, maxWaitMs: 0, minBytes: 0, maxBytes: 1 << 20, isolationLevel: 0, topics: [{ name: 'bench', partitions: [{ index: 0, fetchOffset: 0, partitionMaxBytes: 64 * 1024 }] }] }
-  const fetch = new Bench({ time: 1500, warmupTime: 300 })
+  const fetch = new Bench({ time: sampleMs, warmupTime: 300 })
   // The baseline runs first here: whichever runs second gains from the first's JIT warm-up.
   fetch.add('no authorizer', async () => {
     await plain.cluster.send(0, fetchRequest as never, { clientId: 'bench' })
@@ -87,7 +90,7 @@ export async function benchSecurity(): Promise<BenchResult[]> {
       // The client verifies the self-signed CA listen() made (a full handshake each connect: no session reuse).
       ...(tls ? { ssl: { ca: [server.caPem!] } } : {}),
     })
-    const bench = new Bench({ time: 1500, warmupTime: 200 })
+    const bench = new Bench({ time: sampleMs, warmupTime: 200 })
     bench.add('connect', async () => {
       const producer = kafka.producer()
       await producer.connect()
