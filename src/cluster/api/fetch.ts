@@ -151,14 +151,9 @@ function readAll(
  * made afresh each time they were a third of a fetch's cost, and they outlived the request
  * (the client holds the response across awaits), so V8 moved their allocation to the old
  * generation, whose collections then took as much again (issue 15). Frozen: shared answers are
- * read, never changed, by whoever receives them. Undefined where the empty range still has
+ * read, never changed, by whoever receives them. Kept in Partition.answers. Undefined where the empty range still has
  * aborted transactions to name (one spanning the fetch offset), which only a fresh answer says.
  */
-interface IdleAnswers {
-  uncommitted: FetchPartitionResponse | undefined
-  committed: FetchPartitionResponse | undefined
-}
-const idleAnswers = new WeakMap<Partition, IdleAnswers>()
 const NO_BATCHES: RecordBatch[] = Object.freeze([]) as unknown as RecordBatch[]
 const NO_ABORTED: AbortedTransaction[] = Object.freeze([]) as unknown as AbortedTransaction[]
 
@@ -167,9 +162,8 @@ function idleAnswer(partition: Partition, readCommitted: boolean, fetchOffset: n
     const producerState = partition.leaderReplica.producerState
     if (producerState.allAborted().length > 0 && producerState.abortedTransactions(fetchOffset, fetchOffset).length > 0) return undefined
   }
-  let answers = idleAnswers.get(partition)
-  if (answers === undefined) idleAnswers.set(partition, (answers = { uncommitted: undefined, committed: undefined }))
-  const known = readCommitted ? answers.committed : answers.uncommitted
+  const answers = partition.answers
+  const known = (readCommitted ? answers.idleFetchCommitted : answers.idleFetch) as FetchPartitionResponse | undefined
   if (known !== undefined && known.highWatermark === highWatermark && known.lastStableOffset === lastStableOffset && known.logStartOffset === logStartOffset) return known
   const answer: FetchPartitionResponse = Object.freeze({
     index: partition.index,
@@ -180,8 +174,8 @@ function idleAnswer(partition: Partition, readCommitted: boolean, fetchOffset: n
     abortedTransactions: readCommitted ? NO_ABORTED : null,
     batches: NO_BATCHES,
   })
-  if (readCommitted) answers.committed = answer
-  else answers.uncommitted = answer
+  if (readCommitted) answers.idleFetchCommitted = answer
+  else answers.idleFetch = answer
   return answer
 }
 
