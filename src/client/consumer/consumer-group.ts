@@ -10,7 +10,7 @@ import { CONSUMER_EVENTS, type InstrumentationEmitter } from '../instrumentation
 import type { ClusterClient } from '../cluster-client.js'
 import type { Logger } from '../logger.js'
 import { AssignerProtocol, type Assigner } from './assigners/index.js'
-import { PartitionKeys } from './partition-keys.js'
+import { partitionKeysOf, type PartitionKeys } from './partition-keys.js'
 
 export interface TopicConfiguration {
   fromBeginning: boolean
@@ -56,8 +56,8 @@ export class ConsumerGroup {
   private readonly emitter: InstrumentationEmitter<typeof CONSUMER_EVENTS>
   /** Assigned partitions, by topic. */
   assignment = new Map<string, number[]>()
-  /** The per-partition tables' keys, made once per partition. */
-  private readonly keys = new PartitionKeys()
+  /** The per-partition tables' keys, made once per partition of the cluster (shared by its consumers). */
+  private readonly keys: PartitionKeys
   private assignedSetOf: Map<string, number[]> | undefined
   /** Per assigned topic, which partition indexes are assigned (built once per assignment). */
   private assignedIndex = new Map<string, boolean[]>()
@@ -80,6 +80,7 @@ export class ConsumerGroup {
 
   constructor(client: ClusterClient, emitter: InstrumentationEmitter<typeof CONSUMER_EVENTS>, logger: Logger, options: GroupOptions) {
     this.client = client
+    this.keys = partitionKeysOf(client.model)
     this.emitter = emitter
     // kafkajs: logger.namespace('ConsumerGroup') (src/consumer/consumerGroup.js).
     this.log = logger.namespace('ConsumerGroup')

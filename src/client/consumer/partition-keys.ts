@@ -47,3 +47,17 @@ export class PartitionKeys {
     return ref
   }
 }
+
+/**
+ * The keys every consumer of one cluster shares: the strings are the same for every consumer,
+ * and a string made once is hashed once, where each new consumer of a topic of 10 000
+ * partitions made and hashed 10 000 of its own as it entered its first offsets (issue 15). Kept
+ * as long as the cluster is.
+ */
+const shared = new WeakMap<object, PartitionKeys>()
+
+export function partitionKeysOf(cluster: object): PartitionKeys {
+  let keys = shared.get(cluster)
+  if (keys === undefined) shared.set(cluster, (keys = new PartitionKeys()))
+  return keys
+}

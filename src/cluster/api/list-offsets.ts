@@ -24,9 +24,10 @@ export function handleListOffsets(cluster: BrokerContext, brokerId: number, requ
           const current = p.currentLeaderEpoch ?? -1
           if (current !== -1 && current < partition.leaderEpoch) return failed(p.index, ErrorCode.FENCED_LEADER_EPOCH)
           if (current !== -1 && current > partition.leaderEpoch) return failed(p.index, ErrorCode.UNKNOWN_LEADER_EPOCH)
+          // The start needs no visible end (the last stable offset is a walk over the producers).
+          if (p.timestamp === OffsetSpec.EARLIEST || p.timestamp === OffsetSpec.EARLIEST_LOCAL) return earliestAnswer(partition)
           const visible = request.isolationLevel === IsolationLevel.READ_COMMITTED ? partition.lastStableOffset : partition.highWatermark
           if (p.timestamp === OffsetSpec.LATEST) return latestAnswer(partition, visible)
-          if (p.timestamp === OffsetSpec.EARLIEST || p.timestamp === OffsetSpec.EARLIEST_LOCAL) return earliestAnswer(partition)
           const found =
             p.timestamp === OffsetSpec.MAX_TIMESTAMP
               ? partition.log.maxTimestampBelow(visible)
