@@ -364,60 +364,85 @@ export class ClusterClient {
     replicaId?: number,
   ): Promise<Map<string, { errorCode: number; offset: number }>> {
     const answers = new Map<string, { errorCode: number; offset: number }>()
-    for (const response of await this.listOffsetsByLeader(partitions, isolationLevel, replicaId)) {
+    for (const response of await this.listOffsetsByLeader(partitions, undefined, isolationLevel, replicaId)) {
       for (const t of response.topics) for (const p of t.partitions) answers.set(topicPartitionKey(t.name, p.index), p)
     }
     return answers
   }
 
   /**
-   * fetchTopicsOffset's answers by topic, then by partition index: the consumer's reset of a
-   * whole assignment reads 10 000 of them, without a string key per partition (issue 15). A map
-   * per topic, not an array indexed by partition, which allocated as many slots as the highest
-   * index asked for (a member of a large group holds a few partitions spread over the topic).
+   * fetchTopicsOffset's answers in the order asked (undefined where a response left a partition
+   * out): the consumer's reset of a whole assignment reads 10 000 of them. Each answer is found
+   * at the place its partition took in its leader's request, without a table keyed by topic and
+   * partition (issue 15). The same requests as fetchTopicsOffset's; `timestampOf` gives each
+   * topic's offset spec.
    */
-  async fetchTopicsOffsetByTopic(
-    partitions: readonly { readonly topic: string; readonly partition: number; readonly timestamp: number }[],
+  async fetchTopicsOffsetInOrder(
+    partitions: readonly { readonly topic: string; readonly partition: number }[],
+    timestampOf: (topic: string) => number,
     isolationLevel: number,
-  ): Promise<Map<string, Map<number, { errorCode: number; offset: number }>>> {
-    const answers = new Map<string, Map<number, { errorCode: number; offset: number }>>()
-    for (const response of await this.listOffsetsByLeader(partitions, isolationLevel, undefined)) {
-      for (const t of response.topics) {
-        let byPartition = answers.get(t.name)
-        if (!byPartition) answers.set(t.name, (byPartition = new Map()))
-        for (const p of t.partitions) byPartition.set(p.index, p)
-      }
+  ): Promise<({ readonly errorCode: number; readonly offset: number } | undefined)[]> {
+    const placed = new Int32Array(partitions.length * 3)
+    const responses = await this.listOffsetsByLeader(partitions, timestampOf, isolationLevel, undefined, placed)
+    const answers: ({ readonly errorCode: number; readonly offset: number } | undefined)[] = new Array(partitions.length)
+    for (let i = 0; i < partitions.length; i++) {
+      const topic = responses[placed[i * 3]!]!.topics[placed[i * 3 + 1]!]
+      const partition = partitions[i]!.partition
+      const answer = topic?.partitions[placed[i * 3 + 2]!]
+      // A broker answers in the order asked; any other order is searched.
+      answers[i] = answer !== undefined && answer.index === partition ? answer : topic?.partitions.find((p) => p.index === partition)
     }
     return answers
   }
 
-  /** The ListOffsets requests behind fetchTopicsOffset, one per leader in leader order, sent together. */
+  /**
+   * The ListOffsets requests behind fetchTopicsOffset, one per leader in leader order, sent
+   * together. With `placed`, each partition's place in them is written there, three numbers per
+   * partition: the response (by leader order), the topic in it, the partition in that topic.
+   */
   private async listOffsetsByLeader(
-    partitions: readonly { readonly topic: string; readonly partition: number; readonly timestamp: number }[],
+    partitions: readonly { readonly topic: string; readonly partition: number; readonly timestamp?: number }[],
+    timestampOf: ((topic: string) => number) | undefined,
     isolationLevel: number,
     replicaId: number | undefined,
+    placed?: Int32Array,
   ): Promise<ResponseOf<'ListOffsets'>[]> {
-    const byLeader = new Map<number, Map<string, { index: number; timestamp: number }[]>>()
-    for (const { topic, partition, timestamp } of partitions) {
+    type Topic = { readonly name: string; readonly partitions: { index: number; timestamp: number }[]; readonly at: number }
+    const byLeader = new Map<number, Map<string, Topic>>()
+    // Where each partition went: its leader, and its place in that leader's topic and list.
+    const leaders = placed ? new Int32Array(partitions.length) : undefined
+    for (let i = 0; i < partitions.length; i++) {
+      const { topic, partition } = partitions[i]!
       const leader = this.leaderFor(topic, partition)
       let topics = byLeader.get(leader)
       if (!topics) byLeader.set(leader, (topics = new Map()))
-      let list = topics.get(topic)
-      if (!list) topics.set(topic, (list = []))
-      list.push({ index: partition, timestamp })
+      let entry = topics.get(topic)
+      if (!entry) topics.set(topic, (entry = { name: topic, partitions: [], at: topics.size }))
+      if (placed && leaders) {
+        leaders[i] = leader
+        placed[i * 3 + 1] = entry.at
+        placed[i * 3 + 2] = entry.partitions.length
+      }
+      entry.partitions.push({ index: partition, timestamp: timestampOf ? timestampOf(topic) : partitions[i]!.timestamp! })
     }
     const ordered = [...byLeader].sort(([a], [b]) => a - b)
+    if (placed && leaders) {
+      const slot = new Map<number, number>()
+      ordered.forEach(([leader], at) => slot.set(leader, at))
+      for (let i = 0; i < partitions.length; i++) placed[i * 3] = slot.get(leaders[i]!)!
+    }
     return Promise.all(
       ordered.map(([leader, topics]) =>
         this.request(leader, {
           api: 'ListOffsets',
           ...(replicaId === undefined ? {} : { replicaId }),
           isolationLevel,
-          topics: [...topics].map(([name, list]) => ({ name, partitions: list })),
+          topics: [...topics.values()].map(({ name, partitions: list }) => ({ name, partitions: list })),
         }),
       ),
     )
   }
+
 
   /**
    * The admin's offset lookups (fetchTopicOffsets, fetchTopicOffsetsByTimestamp): the offsets of

@@ -10,7 +10,7 @@ import { CONSUMER_EVENTS, type InstrumentationEmitter } from '../instrumentation
 import type { ClusterClient } from '../cluster-client.js'
 import type { Logger } from '../logger.js'
 import { AssignerProtocol, type Assigner } from './assigners/index.js'
-import { PartitionKeys } from './partition-keys.js'
+import { partitionKeysOf, type PartitionKeys } from './partition-keys.js'
 
 export interface TopicConfiguration {
   fromBeginning: boolean
@@ -56,8 +56,8 @@ export class ConsumerGroup {
   private readonly emitter: InstrumentationEmitter<typeof CONSUMER_EVENTS>
   /** Assigned partitions, by topic. */
   assignment = new Map<string, number[]>()
-  /** The per-partition tables' keys, made once per partition. */
-  private readonly keys = new PartitionKeys()
+  /** The per-partition tables' keys, made once per partition of the cluster (shared by its consumers). */
+  private readonly keys: PartitionKeys
   private assignedSetOf: Map<string, number[]> | undefined
   /** Per assigned topic, which partition indexes are assigned (built once per assignment). */
   private assignedIndex = new Map<string, boolean[]>()
@@ -80,6 +80,7 @@ export class ConsumerGroup {
 
   constructor(client: ClusterClient, emitter: InstrumentationEmitter<typeof CONSUMER_EVENTS>, logger: Logger, options: GroupOptions) {
     this.client = client
+    this.keys = partitionKeysOf(client.model)
     this.emitter = emitter
     // kafkajs: logger.namespace('ConsumerGroup') (src/consumer/consumerGroup.js).
     this.log = logger.namespace('ConsumerGroup')
@@ -276,8 +277,8 @@ export class ConsumerGroup {
       topics: [...this.assignment].map(([name, partitions]) => ({ name, partitionIndexes: partitions })),
     })
     if (response.errorCode !== 0) throw createErrorFromCode(response.errorCode)
-    // Each with its reset policy's timestamp, as ListOffsets asks for it.
-    const missing: { topic: string; partition: number; timestamp: number }[] = []
+    // The partitions without a committed offset, reset by their topic's policy below.
+    const missing: AssignedPartition[] = []
     // The coordinator answers in the order asked, topic by topic and partition by partition, so
     // each answer is read at its place; only an answer in another order is indexed, once, by
     // topic and partition (a search per partition made loading an assignment of 10 000
@@ -297,43 +298,54 @@ export class ConsumerGroup {
       }
       return indexed.get(topic)?.get(partition) ?? -1
     }
-    let topicAt = 0
-    for (const [topic, partitions] of this.assignment) {
-      for (let partitionAt = 0; partitionAt < partitions.length; partitionAt++) {
-        const partition = partitions[partitionAt]!
-        const offset = committedOf(topicAt, topic, partitionAt, partition)
-        if (offset >= 0) {
-          const key = this.keys.of(topic, partition)
-          this.positions.set(key, offset)
-          this.committed.set(key, offset)
-        } else {
-          missing.push({ topic, partition, timestamp: this.resetTimestamp(topic) })
-        }
+    // assignedPartitions() lists the assignment in the same order, topic by topic. Indexed loops:
+    // this runs once per join, in V8's interpreter, where for-of makes an object per step.
+    const assigned = this.assignedPartitions()
+    let topicAt = -1
+    let partitionAt = 0
+    let topic: string | undefined
+    for (let i = 0; i < assigned.length; i++) {
+      const entry = assigned[i]!
+      if (entry.topic !== topic) {
+        topic = entry.topic
+        topicAt++
+        partitionAt = 0
       }
-      topicAt++
+      const offset = committedOf(topicAt, entry.topic, partitionAt++, entry.partition)
+      if (offset >= 0) {
+        this.positions.set(entry.key, offset)
+        this.committed.set(entry.key, offset)
+      } else {
+        missing.push(entry)
+      }
     }
     const reset = await this.resetOffsets(missing)
-    missing.forEach(({ topic, partition }, i) => this.positions.set(this.keys.of(topic, partition), reset[i]!))
+    for (let i = 0; i < missing.length; i++) this.positions.set(missing[i]!.key, reset[i]!)
   }
 
   /**
    * The reset policy for many partitions at once: one ListOffsets per leader, sent together, as
-   * kafkajs's offset manager does (cluster.fetchTopicsOffset). Returns the offsets in the order
-   * asked; the first partition (in that order) with an error throws it.
+   * kafkajs's offset manager does (cluster.fetchTopicsOffset), each partition with its topic's
+   * reset timestamp. Returns the offsets in the order asked; the first partition (in that
+   * order) with an error throws it.
    */
-  private async resetOffsets(partitions: readonly { topic: string; partition: number; timestamp: number }[]): Promise<number[]> {
+  private async resetOffsets(partitions: readonly { readonly topic: string; readonly partition: number }[]): Promise<number[]> {
     if (partitions.length === 0) return []
-    const answers = await this.client.fetchTopicsOffsetByTopic(partitions, this.options.isolationLevel)
-    return partitions.map(({ topic, partition }) => {
-      const p = answers.get(topic)?.get(partition)
+    const answers = await this.client.fetchTopicsOffsetInOrder(partitions, (this.resetTimestampOf ??= (topic) => this.resetTimestamp(topic)), this.options.isolationLevel)
+    const offsets: number[] = new Array(answers.length)
+    for (let i = 0; i < answers.length; i++) {
+      const p = answers[i]
       if (!p || p.errorCode !== 0) throw createErrorFromCode(p?.errorCode ?? 3)
-      return p.offset
-    })
+      offsets[i] = p.offset
+    }
+    return offsets
   }
+
+  private resetTimestampOf: ((topic: string) => number) | undefined
 
   /** kafkajs's reset policy: earliest when subscribed fromBeginning, else latest. */
   async resetOffset(topic: string, partition: number): Promise<number> {
-    const [offset] = await this.resetOffsets([{ topic, partition, timestamp: this.resetTimestamp(topic) }])
+    const [offset] = await this.resetOffsets([{ topic, partition }])
     return offset!
   }
 
@@ -408,7 +420,11 @@ export class ConsumerGroup {
   assignedPartitions(): readonly AssignedPartition[] {
     if (this.assignedListOf !== this.assignment) {
       const out: AssignedPartition[] = []
-      for (const [topic, partitions] of this.assignment) for (const partition of partitions) out.push({ topic, partition, key: this.keys.of(topic, partition) })
+      // Indexed over each topic's partitions: built once per assignment, so in V8's interpreter,
+      // where for-of makes an object per step.
+      for (const [topic, partitions] of this.assignment) {
+        for (let i = 0; i < partitions.length; i++) out.push({ topic, partition: partitions[i]!, key: this.keys.of(topic, partitions[i]!) })
+      }
       this.assignedListOf = this.assignment
       this.assignedList = out
     }
@@ -423,7 +439,7 @@ export class ConsumerGroup {
       this.assignedIndex = new Map()
       for (const [t, partitions] of this.assignment) {
         const assigned: boolean[] = []
-        for (const p of partitions) assigned[p] = true
+        for (let i = 0; i < partitions.length; i++) assigned[partitions[i]!] = true
         this.assignedIndex.set(t, assigned)
       }
     }

@@ -3,8 +3,10 @@
  * pauses) are kept under: topicPartitionKey's string, made once per partition and looked up by
  * topic and index afterwards. Building the string per lookup cost a concatenation and a hash on
  * every check of every partition, several per message and per fetched partition (issue 15).
- * The key's topic and partition are kept with it, so a table's key is read back without
- * splitting it.
+ * A key read back (parse) is split once and its topic and partition kept: only the keys of the
+ * tables walked by key (resolved offsets at a commit, seeks, pauses) are ever read back, so a
+ * key is not entered in that table when it is made (for each of 10 000 partitions at each join,
+ * a hash of the new string and a table entry: issue 15).
  */
 import { topicPartitionKey } from '../cluster-client.js'
 
@@ -31,7 +33,6 @@ export class PartitionKeys {
     if (key === undefined) {
       key = topicPartitionKey(topic, partition)
       keys[partition] = key
-      this.refs.set(key, { topic, partition })
     }
     return key
   }
@@ -41,6 +42,22 @@ export class PartitionKeys {
     const known = this.refs.get(key)
     if (known !== undefined) return known
     const at = key.lastIndexOf('\u0000')
-    return { topic: key.slice(0, at), partition: Number(key.slice(at + 1)) }
+    const ref = { topic: key.slice(0, at), partition: Number(key.slice(at + 1)) }
+    this.refs.set(key, ref)
+    return ref
   }
+}
+
+/**
+ * The keys every consumer of one cluster shares: the strings are the same for every consumer,
+ * and a string made once is hashed once, where each new consumer of a topic of 10 000
+ * partitions made and hashed 10 000 of its own as it entered its first offsets (issue 15). Kept
+ * as long as the cluster is.
+ */
+const shared = new WeakMap<object, PartitionKeys>()
+
+export function partitionKeysOf(cluster: object): PartitionKeys {
+  let keys = shared.get(cluster)
+  if (keys === undefined) shared.set(cluster, (keys = new PartitionKeys()))
+  return keys
 }

@@ -51,6 +51,13 @@ export interface RunnerOptions {
   readonly onCrash: (error: Error & { retryCount?: number; retryTime?: number }) => void
 }
 
+/** A partition's entry in a Fetch request, as the runner sends it (never changed once sent). */
+interface FetchPartitionRequest {
+  readonly index: number
+  readonly fetchOffset: number
+  readonly partitionMaxBytes: number
+}
+
 /**
  * A partition's share of a fetch: what toBatch needs to build its Batch, which processBatch does
  * when the partition's turn comes, and what that Batch will hold (fetchedRange).
@@ -79,6 +86,9 @@ export class Runner {
   private inFlight = 0
   private loop: Promise<void> | undefined
   private fetchAbort: AbortController | undefined
+  /** The request entry last sent for each assigned partition (by assignedPartitions() index), and the list they belong to. */
+  private fetchEntries: (FetchPartitionRequest | undefined)[] = []
+  private fetchEntriesOf: readonly unknown[] | undefined
   /** A controller no fetch round aborted, for the next round (see fetch). */
   private spareAbort: AbortController | undefined
   private wakeSleep: (() => void) | undefined
@@ -297,13 +307,23 @@ export class Runner {
 
   /** One fetch round: a request per leader; the first with data ends the others' long polls. */
   private async fetch(): Promise<FetchedPartition[]> {
-    type FetchTopic = { name: string; partitions: { index: number; fetchOffset: number; partitionMaxBytes: number }[] }
+    type FetchTopic = { name: string; partitions: FetchPartitionRequest[] }
     const byLeader = new Map<number, FetchTopic[]>()
     // Each leader's entry for the topic at hand: found by a map, not a search of the leader's
     // list per partition (quadratic over an assignment of 1 000 topics, issue 15).
     const entries = new Map<number, FetchTopic>()
     let entriesTopic: string | undefined
-    for (const { topic, partition, key } of this.group.assignedPartitions()) {
+    const assigned = this.group.assignedPartitions()
+    // The last round's request entries, one per assigned partition: a partition whose position
+    // did not move is asked for with the same (never changed) entry, not a new one each round.
+    if (this.fetchEntriesOf !== assigned) {
+      this.fetchEntriesOf = assigned
+      this.fetchEntries = new Array(assigned.length)
+    }
+    const fetchEntries = this.fetchEntries
+    const partitionMaxBytes = this.options.maxBytesPerPartition
+    for (let i = 0; i < assigned.length; i++) {
+      const { topic, partition, key } = assigned[i]!
       if (this.group.isPaused(topic, partition)) continue
       const position = this.group.positionByKey(key)
       if (position === undefined) continue
@@ -320,7 +340,9 @@ export class Runner {
         topics.push((entry = { name: topic, partitions: [] }))
         entries.set(leader, entry)
       }
-      entry.partitions.push({ index: partition, fetchOffset: position, partitionMaxBytes: this.options.maxBytesPerPartition })
+      let asked = fetchEntries[i]
+      if (asked === undefined || asked.fetchOffset !== position) fetchEntries[i] = asked = { index: partition, fetchOffset: position, partitionMaxBytes }
+      entry.partitions.push(asked)
     }
     const untilHeartbeat = Math.max(0, this.group.nextHeartbeatAt - this.client.clock.now())
     const maxWaitMs = Math.min(this.options.maxWaitTimeInMs, untilHeartbeat)
@@ -354,7 +376,11 @@ export class Runner {
         }, { background: true })
         let gotData = false
         for (const t of response.topics) {
-          for (const p of t.partitions) {
+          // Indexed: the first round runs in V8's interpreter, where for-of makes an object per
+          // partition, of which a fetch names thousands (issue 15).
+          const answered = t.partitions
+          for (let i = 0; i < answered.length; i++) {
+            const p = answered[i]!
             if (p.errorCode === 1) {
               // OFFSET_OUT_OF_RANGE: apply the reset policy, as kafkajs does, and carry on.
               const offset = await this.group.resetOffset(t.name, p.index)

@@ -202,16 +202,20 @@ export class OffsetMetadataManager {
     const now = this.clock.now()
     // OffsetCommit v1's own commit timestamp and v2-4's retention time (-1: none), as Kafka's
     // GroupCoordinatorAdapter.commitOffsets turns them into the offset's timestamps.
-    const committed: CommittedOffset[] = accepted.map((e) => ({
-      topic: e.topic,
-      partition: e.partition,
-      offset: e.offset,
-      metadata: e.metadata ?? '',
-      commitTimestamp: e.commitTimestamp !== undefined && e.commitTimestamp !== -1 ? e.commitTimestamp : now,
-      ...(e.leaderEpoch !== undefined && e.leaderEpoch >= 0 ? { leaderEpoch: e.leaderEpoch } : {}),
-      expireTimestamp: retentionTimeMs !== -1 ? now + retentionTimeMs : undefined,
-      appendSeq: ++this.appendSeq,
-    }))
+    // Written out rather than spread ({ ...(epoch ? { leaderEpoch } : {}) }): a commit of 10 000
+    // partitions copied a temporary object per partition (issue 15).
+    const expireTimestamp = retentionTimeMs !== -1 ? now + retentionTimeMs : undefined
+    const committed: CommittedOffset[] = new Array(accepted.length)
+    for (let i = 0; i < accepted.length; i++) {
+      const e = accepted[i]!
+      const metadata = e.metadata ?? ''
+      const commitTimestamp = e.commitTimestamp !== undefined && e.commitTimestamp !== -1 ? e.commitTimestamp : now
+      const appendSeq = ++this.appendSeq
+      committed[i] =
+        e.leaderEpoch !== undefined && e.leaderEpoch >= 0
+          ? { topic: e.topic, partition: e.partition, offset: e.offset, metadata, commitTimestamp, leaderEpoch: e.leaderEpoch, expireTimestamp, appendSeq }
+          : { topic: e.topic, partition: e.partition, offset: e.offset, metadata, commitTimestamp, expireTimestamp, appendSeq }
+    }
     const offsets = this.offsetsOf(group.groupId)
     if (producerId !== undefined) {
       // Staged until the transaction ends; it becomes visible when the transaction commits.

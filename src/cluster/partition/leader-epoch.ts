@@ -27,6 +27,8 @@ export class LeaderEpochCache {
    */
   private latestEpoch = -1
   private latestStart = -1
+  /** Counts the changes of the list: an answer derived from it holds while this is unchanged. */
+  changes = 0
 
   get all(): readonly EpochEntry[] {
     return this.entries
@@ -52,6 +54,7 @@ export class LeaderEpochCache {
       this.entries.pop()
     }
     this.entries.push({ epoch, startOffset })
+    this.changes++
     this.latestEpoch = epoch
     this.latestStart = startOffset
   }
@@ -73,6 +76,7 @@ export class LeaderEpochCache {
 
   private setEntries(entries: EpochEntry[]): void {
     this.entries = entries
+    this.changes++
     const latest = entries[entries.length - 1]
     this.latestEpoch = latest ? latest.epoch : -1
     this.latestStart = latest ? latest.startOffset : -1

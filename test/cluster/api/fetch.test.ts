@@ -134,6 +134,25 @@ describe('Fetch', () => {
       expect(p).toMatchObject({ errorCode: ErrorCode.NONE, highWatermark: 2, batches: [] })
     })
 
+    it('answers a partition with nothing to read with where it stands now, each time it is asked', async () => {
+      const cluster = newCluster()
+      await createTopic(cluster, 't', { replicationFactor: 3 })
+      await produce(cluster, 't', 2)
+      const committed = { isolationLevel: IsolationLevel.READ_COMMITTED }
+      expect(await fetchOne(cluster, 't', { fetchOffset: 2 })).toEqual({ index: 0, errorCode: ErrorCode.NONE, highWatermark: 2, lastStableOffset: 2, logStartOffset: 0, abortedTransactions: null, batches: [] })
+      expect(await fetchOne(cluster, 't', { fetchOffset: 2, ...committed })).toEqual({ index: 0, errorCode: ErrorCode.NONE, highWatermark: 2, lastStableOffset: 2, logStartOffset: 0, abortedTransactions: [], batches: [] })
+      // Asked again unchanged, and after the partition moved: the high watermark, then the log start.
+      expect(await fetchOne(cluster, 't', { fetchOffset: 2 })).toMatchObject({ highWatermark: 2, abortedTransactions: null })
+      await produce(cluster, 't', 3)
+      expect(await fetchOne(cluster, 't', { fetchOffset: 5 })).toMatchObject({ highWatermark: 5, lastStableOffset: 5, logStartOffset: 0, batches: [] })
+      expect(await fetchOne(cluster, 't', { fetchOffset: 5, ...committed })).toMatchObject({ highWatermark: 5, lastStableOffset: 5, abortedTransactions: [], batches: [] })
+      await cluster.send(leaderOf(cluster, 't'), { api: 'DeleteRecords', topics: [{ name: 't', partitions: [{ index: 0, offset: 4 }] }], timeoutMs: 1000 })
+      expect(await fetchOne(cluster, 't', { fetchOffset: 5 })).toMatchObject({ highWatermark: 5, logStartOffset: 4, batches: [] })
+      expect(await fetchOne(cluster, 't', { fetchOffset: 5, ...committed })).toMatchObject({ highWatermark: 5, logStartOffset: 4, abortedTransactions: [] })
+      // A read from where there is data again returns it (the batch of offsets 2-4 whole).
+      expect(offsetsOf(await fetchOne(cluster, 't', { fetchOffset: 4 }))).toEqual([2, 3, 4])
+    })
+
     it('answers OFFSET_OUT_OF_RANGE above the log end and below the log start', async () => {
       const cluster = newCluster()
       await createTopic(cluster, 't', { replicationFactor: 3 })

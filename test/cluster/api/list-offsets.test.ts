@@ -60,6 +60,28 @@ describe('ListOffsets', () => {
     expect((await listOffset(cluster, 't', OffsetSpec.LATEST)).offset).toBe(4)
   })
 
+  it('answers earliest and latest, asked again and again, as the log start, the end and the leader move', async () => {
+    const cluster = newCluster()
+    await createTopic(cluster, 't', { replicationFactor: 3 })
+    const both = async () => ({ earliest: await listOffset(cluster, 't', OffsetSpec.EARLIEST), latest: await listOffset(cluster, 't', OffsetSpec.LATEST) })
+    await produceAt(cluster, 't', [1, 2, 3])
+    expect(await both()).toEqual({
+      earliest: { index: 0, errorCode: ErrorCode.NONE, timestamp: -1, offset: 0, leaderEpoch: 0 },
+      latest: { index: 0, errorCode: ErrorCode.NONE, timestamp: -1, offset: 3, leaderEpoch: 0 },
+    })
+    expect(await both()).toMatchObject({ earliest: { offset: 0 }, latest: { offset: 3 } })
+    await produceAt(cluster, 't', [4])
+    expect(await both()).toMatchObject({ earliest: { offset: 0 }, latest: { offset: 4 } })
+    await cluster.send(leaderOf(cluster, 't'), { api: 'DeleteRecords', topics: [{ name: 't', partitions: [{ index: 0, offset: 3 }] }], timeoutMs: 1000 })
+    expect(await both()).toMatchObject({ earliest: { offset: 3, leaderEpoch: 0 }, latest: { offset: 4, leaderEpoch: 0 } })
+    // A new leader: the end is answered in its epoch, the start in the epoch it was written in.
+    cluster.stopBroker(leaderOf(cluster, 't'))
+    expect(await both()).toMatchObject({ earliest: { offset: cluster.controller.topic('t')!.partitions[0]!.logStartOffset, leaderEpoch: 0 }, latest: { offset: 4, leaderEpoch: 1 } })
+    await produceAt(cluster, 't', [5])
+    await cluster.send(leaderOf(cluster, 't'), { api: 'DeleteRecords', topics: [{ name: 't', partitions: [{ index: 0, offset: 4 }] }], timeoutMs: 1000 })
+    expect(await both()).toMatchObject({ earliest: { offset: 4, leaderEpoch: 1 }, latest: { offset: 5, leaderEpoch: 1 } })
+  })
+
   it('answers the record with the largest timestamp for max timestamp (-3), the first one on a tie', async () => {
     const cluster = newCluster()
     await createTopic(cluster, 't', { replicationFactor: 3 })

@@ -39,7 +39,11 @@ export const roundRobin: PartitionAssigner = ({ cluster }) => ({
     const assignments: Record<string, Assignment> = Object.create(null)
     let i = 0
     for (const topic of topics) {
-      for (const { partitionId } of cluster.findTopicPartitionMetadata(topic)) {
+      // Indexed: once per rebalance, in V8's interpreter, where for-of makes an object per
+      // partition (issue 15).
+      const metadata = cluster.findTopicPartitionMetadata(topic)
+      for (let at = 0; at < metadata.length; at++) {
+        const partitionId = metadata[at]!.partitionId
         const memberId = sortedMemberIds[i % memberCount]!
         const assignment = (assignments[memberId] ??= Object.create(null) as Assignment)
         ;(assignment[topic] ??= []).push(partitionId)
