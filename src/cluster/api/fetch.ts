@@ -10,25 +10,37 @@ import type { RecordBatch } from '../log/record-batch.js'
 import type { Partition } from '../partition/partition.js'
 import type { Topic } from '../metadata/topic.js'
 import type { BrokerContext } from './broker-context.js'
+import type { TimerHandle } from '../clock.js'
 import { IsolationLevel, ZERO_UUID, type FetchPartitionResponse, type FetchRequest, type FetchResponse, type FetchTopicResponse } from './messages.js'
 
 export function handleFetch(cluster: BrokerContext, brokerId: number, request: FetchRequest): FetchResponse | Promise<FetchResponse> {
-  const first = readAll(cluster, brokerId, request)
+  const first = readAll(cluster, brokerId, request, true)
   if (first.bytes >= request.minBytes || first.failed || request.maxWaitMs <= 0 || request.signal?.aborted) {
-    return first.response
+    return first.response!
   }
+  // Parked. What wakes it (a partition's change, the wait's end, the client's abort, the
+  // cluster's close) runs `finish` or `recheck`; the partitions are watched without a canceller
+  // closure each, and a recheck only counts what a read would return (the response is built
+  // once, when the fetch answers): one member's fetch parks on each of its partitions at every
+  // rebalance (issue 15).
   return new Promise<FetchResponse>((resolve) => {
-    const cancels: (() => void)[] = []
+    const watched: Partition[] = []
     let done = false
+    let timer: TimerHandle | undefined
+    let closed: (() => void) | undefined
+    const signal = request.signal
     const finish = (): void => {
       if (done) return
       done = true
-      for (const cancel of cancels) cancel()
-      resolve(readAll(cluster, brokerId, request).response)
+      for (const partition of watched) partition.unwatch(recheck)
+      cluster.clock.clearTimeout(timer)
+      closed?.()
+      signal?.removeEventListener('abort', finish)
+      resolve(readAll(cluster, brokerId, request, true).response!)
     }
     const recheck = (): void => {
       if (done) return
-      const now = readAll(cluster, brokerId, request)
+      const now = readAll(cluster, brokerId, request, false)
       if (now.bytes >= request.minBytes || now.failed) finish()
       else watch()
     }
@@ -37,28 +49,30 @@ export function handleFetch(cluster: BrokerContext, brokerId: number, request: F
         const known = cluster.controller.topic(topic.name)
         for (const p of topic.partitions) {
           const partition = known?.partitions[p.index]
-          if (partition) cancels.push(partition.onChange(recheck))
+          if (partition) {
+            partition.watch(recheck)
+            watched.push(partition)
+          }
         }
       }
     }
     watch()
-    const timer = cluster.clock.setTimeout(finish, request.maxWaitMs)
-    cancels.push(() => cluster.clock.clearTimeout(timer))
-    const closed = cluster.onClose(finish)
-    cancels.push(closed)
-    if (request.signal) {
-      const signal = request.signal
-      signal.addEventListener('abort', finish, { once: true })
-      cancels.push(() => signal.removeEventListener('abort', finish))
-    }
+    timer = cluster.clock.setTimeout(finish, request.maxWaitMs)
+    closed = cluster.onClose(finish)
+    signal?.addEventListener('abort', finish, { once: true })
   })
 }
 
+/**
+ * Reads every partition the request names. Without `build`, only counts: the same bytes and
+ * failure, no response (a parked fetch's recheck).
+ */
 function readAll(
   cluster: BrokerContext,
   brokerId: number,
   request: FetchRequest,
-): { response: FetchResponse; bytes: number; failed: boolean } {
+  build: boolean,
+): { response: FetchResponse | undefined; bytes: number; failed: boolean } {
   let bytes = 0
   let failed = false
   const topics: FetchTopicResponse[] = []
@@ -69,12 +83,12 @@ function readAll(
       const partition = topic?.partitions[p.index]
       if (!partition) {
         // KafkaApis: a topic id the broker does not know is UNKNOWN_TOPIC_ID (Fetch v13+).
-        partitions.push(empty(p.index, topicRequest.topicId !== undefined && !topic ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
+        if (build) partitions.push(empty(p.index, topicRequest.topicId !== undefined && !topic ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
         failed = true
         continue
       }
       if (partition.leader !== brokerId) {
-        partitions.push(empty(p.index, ErrorCode.NOT_LEADER_OR_FOLLOWER, partition))
+        if (build) partitions.push(empty(p.index, ErrorCode.NOT_LEADER_OR_FOLLOWER, partition))
         failed = true
         continue
       }
@@ -82,14 +96,14 @@ function readAll(
       // a newer one means this broker has not heard of that epoch yet (Partition.getLocalLog).
       const currentLeaderEpoch = p.currentLeaderEpoch ?? -1
       if (currentLeaderEpoch !== -1 && currentLeaderEpoch !== partition.leaderEpoch) {
-        partitions.push(empty(p.index, currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH, partition))
+        if (build) partitions.push(empty(p.index, currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH, partition))
         failed = true
         continue
       }
       // An offset past the log end or below the log start is out of range; one between the
       // high watermark and the log end is simply not readable yet.
       if (p.fetchOffset > partition.logEndOffset || p.fetchOffset < partition.logStartOffset) {
-        partitions.push(empty(p.index, ErrorCode.OFFSET_OUT_OF_RANGE, partition))
+        if (build) partitions.push(empty(p.index, ErrorCode.OFFSET_OUT_OF_RANGE, partition))
         failed = true
         continue
       }
@@ -99,12 +113,13 @@ function readAll(
       const budget = Math.min(p.partitionMaxBytes, Math.max(0, request.maxBytes - bytes))
       // KIP-74: the first batch of the first non-empty partition is returned even when it is
       // larger than the limits, so a consumer never gets stuck behind a large record.
-      let batches: RecordBatch[] = []
+      let batches = NO_BATCHES
       if (p.fetchOffset < limit && (budget > 0 || bytes === 0)) batches = partition.log.read(p.fetchOffset, limit, bytes === 0 ? Math.max(budget, 1) : budget)
       // Only the first partition with data may exceed the limits (ReplicaManager.readFromLog's
       // minOneMessage); later, a batch that does not fit is left for the next fetch.
-      if (bytes > 0 && batches.length > 0 && batches[0]!.sizeInBytes > budget) batches = []
+      if (bytes > 0 && batches.length > 0 && batches[0]!.sizeInBytes > budget) batches = NO_BATCHES
       for (const batch of batches) bytes += batch.sizeInBytes
+      if (!build) continue
       partitions.push({
         index: p.index,
         errorCode: ErrorCode.NONE,
@@ -120,10 +135,16 @@ function readAll(
         batches,
       })
     }
-    topics.push({ name: topic?.name ?? topicRequest.name, topicId: topic?.topicId ?? topicRequest.topicId ?? ZERO_UUID, partitions })
+    if (build) topics.push({ name: topic?.name ?? topicRequest.name, topicId: topic?.topicId ?? topicRequest.topicId ?? ZERO_UUID, partitions })
   }
-  return { response: { errorCode: ErrorCode.NONE, topics }, bytes, failed }
+  return { response: build ? { errorCode: ErrorCode.NONE, topics } : undefined, bytes, failed }
 }
+
+/**
+ * The batches of a partition with nothing to return: one shared (frozen) list rather than one
+ * per partition per fetch; a parked member's fetch answers every partition so at each rebalance.
+ */
+const NO_BATCHES = Object.freeze([]) as unknown as RecordBatch[]
 
 function topicOf(cluster: BrokerContext, request: FetchRequest['topics'][number]): Topic | undefined {
   if (request.topicId === undefined) return cluster.controller.topic(request.name)
@@ -138,6 +159,6 @@ function empty(index: number, errorCode: number, partition?: Partition): FetchPa
     lastStableOffset: partition ? partition.lastStableOffset : -1,
     logStartOffset: partition ? partition.logStartOffset : -1,
     abortedTransactions: null,
-    batches: [],
+    batches: NO_BATCHES,
   }
 }
