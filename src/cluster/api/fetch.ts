@@ -14,9 +14,15 @@ import type { TimerHandle } from '../clock.js'
 import { IsolationLevel, ZERO_UUID, type FetchPartitionResponse, type FetchRequest, type FetchResponse, type FetchTopicResponse } from './messages.js'
 
 export function handleFetch(cluster: BrokerContext, brokerId: number, request: FetchRequest): FetchResponse | Promise<FetchResponse> {
-  const first = readAll(cluster, brokerId, request, true)
-  if (first.bytes >= request.minBytes || first.failed || request.maxWaitMs <= 0 || request.signal?.aborted) {
-    return first.response!
+  // A fetch that will park (nothing readable, nothing failing) parks at once, without reading
+  // and building an answer that would be dropped: at each rebalance every member's new fetch
+  // parks so (issue 15).
+  const parks = request.minBytes > 0 && request.maxWaitMs > 0 && !request.signal?.aborted && !hasDataOrFailure(cluster, brokerId, request)
+  if (!parks) {
+    const first = readAll(cluster, brokerId, request, true)
+    if (first.bytes >= request.minBytes || first.failed || request.maxWaitMs <= 0 || request.signal?.aborted) {
+      return first.response!
+    }
   }
   // Parked. What wakes it (a partition's change, the wait's end, the client's abort, the
   // cluster's close) runs `finish` or `recheck`; the partitions are watched without a canceller
@@ -40,6 +46,7 @@ export function handleFetch(cluster: BrokerContext, brokerId: number, request: F
     }
     const recheck = (): void => {
       if (done) return
+      if (!hasDataOrFailure(cluster, brokerId, request)) return watch()
       const now = readAll(cluster, brokerId, request, false)
       if (now.bytes >= request.minBytes || now.failed) finish()
       else watch()
@@ -61,6 +68,27 @@ export function handleFetch(cluster: BrokerContext, brokerId: number, request: F
     closed = cluster.onClose(finish)
     signal?.addEventListener('abort', finish, { once: true })
   })
+}
+
+/**
+ * Whether some partition the request names has records below its limit (the high watermark,
+ * or the last stable offset for read_committed) at the fetch offset, or would answer an error:
+ * readAll's checks without its reads. When none has, readAll would read 0 bytes, without failure.
+ */
+function hasDataOrFailure(cluster: BrokerContext, brokerId: number, request: FetchRequest): boolean {
+  for (const topicRequest of request.topics) {
+    const topic = topicOf(cluster, topicRequest)
+    for (const p of topicRequest.partitions) {
+      const partition = topic?.partitions[p.index]
+      if (!partition || partition.leader !== brokerId) return true
+      const currentLeaderEpoch = p.currentLeaderEpoch ?? -1
+      if (currentLeaderEpoch !== -1 && currentLeaderEpoch !== partition.leaderEpoch) return true
+      if (p.fetchOffset > partition.logEndOffset || p.fetchOffset < partition.logStartOffset) return true
+      const limit = request.isolationLevel === IsolationLevel.READ_COMMITTED ? partition.lastStableOffset : partition.highWatermark
+      if (p.fetchOffset < limit) return true
+    }
+  }
+  return false
 }
 
 /**
