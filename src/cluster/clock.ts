@@ -13,6 +13,7 @@
  * later cannot stall memkafka.
  */
 import * as nodeTimers from 'node:timers'
+import { TimerHeap } from './timer-heap.js'
 import { performance as nodePerformance } from 'node:perf_hooks'
 
 const real = {
@@ -86,11 +87,16 @@ export class SystemClock implements Clock {
   }
 }
 
-interface ManualTimer {
-  id: number
-  due: number
-  seq: number
-  callback: () => void
+/** A ManualClock timer; it is its own handle. */
+class ManualTimer implements TimerHandle {
+  cancelled = false
+  constructor(
+    readonly id: number,
+    readonly due: number,
+    readonly seq: number,
+    readonly callback: () => void,
+    readonly owner: ManualClock,
+  ) {}
 }
 
 /**
@@ -103,7 +109,7 @@ export class ManualClock implements Clock {
   private current: number
   private nextId = 1
   private seq = 0
-  private readonly timers = new Map<number, ManualTimer>()
+  private readonly timers = new TimerHeap<ManualTimer>()
 
   constructor(startMs = 0) {
     if (!Number.isFinite(startMs)) throw new TypeError('ManualClock start time must be a finite number')
@@ -118,14 +124,15 @@ export class ManualClock implements Clock {
   }
 
   setTimeout(callback: () => void, ms: number): TimerHandle {
-    const id = this.nextId++
     const delay = Number.isFinite(ms) && ms > 0 ? ms : 0
-    this.timers.set(id, { id, due: this.current + delay, seq: this.seq++, callback })
-    return { id }
+    const timer = new ManualTimer(this.nextId++, this.current + delay, this.seq++, callback, this)
+    this.timers.add(timer)
+    return timer
   }
 
   clearTimeout(handle: TimerHandle | undefined): void {
-    if (handle) this.timers.delete(handle.id)
+    if (!(handle instanceof ManualTimer) || handle.owner !== this || handle.cancelled) return
+    this.timers.cancel(handle)
   }
 
   get pendingTimers(): number {
@@ -134,11 +141,7 @@ export class ManualClock implements Clock {
 
   /** The due time of the earliest pending timer, or undefined when none is pending. */
   nextTimerAt(): number | undefined {
-    let earliest: number | undefined
-    for (const timer of this.timers.values()) {
-      if (earliest === undefined || timer.due < earliest) earliest = timer.due
-    }
-    return earliest
+    return this.timers.peek()?.due
   }
 
   /**
@@ -151,9 +154,9 @@ export class ManualClock implements Clock {
     const target = this.current + ms
     await settleMicrotasks()
     for (;;) {
-      const timer = this.earliestDue(target)
-      if (!timer) break
-      this.timers.delete(timer.id)
+      const next = this.timers.peek()
+      if (!next || next.due > target) break
+      const timer = this.timers.take()!
       this.current = Math.max(this.current, timer.due)
       timer.callback()
       await settleMicrotasks()
@@ -165,15 +168,6 @@ export class ManualClock implements Clock {
   /** Runs the timers due now (0 ms timers included) without moving time. */
   async runDue(): Promise<void> {
     await this.advance(0)
-  }
-
-  private earliestDue(limit: number): ManualTimer | undefined {
-    let best: ManualTimer | undefined
-    for (const timer of this.timers.values()) {
-      if (timer.due > limit) continue
-      if (!best || timer.due < best.due || (timer.due === best.due && timer.seq < best.seq)) best = timer
-    }
-    return best
   }
 }
 

@@ -23,8 +23,13 @@ export class InFlightRequests {
   /** Requests in flight that are not long polls, by API (settle() and the clock wait for them). */
   private pendingRequests = 0
   private readonly pendingByApi = new Map<string, number>()
-  /** Per broker, the rejecters of its requests still waiting (long polls, acks=all, joins). */
-  private readonly inFlight = new Map<number, Set<(error: Error) => void>>()
+  /**
+   * Per broker, its requests still waiting (long polls, acks=all, joins), oldest first: a list
+   * linked through the requests themselves, so that one's answer unlinks it without a Set's
+   * table growing and shrinking under it (a group's members each park a JoinGroup and a fetch
+   * per leader at every rebalance: issue 15).
+   */
+  private readonly inFlight = new Map<number, HeldList>()
   private stallWatch: (() => void) | undefined
 
   constructor(deps: InFlightRequestsDeps) {
@@ -61,17 +66,20 @@ export class InFlightRequests {
   /** A broker's answer still pending: it is lost if the broker's connections drop first. */
   held<T>(brokerId: number, result: Promise<T>): Promise<T> {
     let waiting = this.inFlight.get(brokerId)
-    if (!waiting) this.inFlight.set(brokerId, (waiting = new Set()))
-    const pending = waiting
+    if (!waiting) this.inFlight.set(brokerId, (waiting = new HeldList()))
+    const list = waiting
     return new Promise<T>((resolve, reject) => {
-      pending.add(reject)
+      const request: HeldRequest = { reject, previous: list.last, next: undefined, list }
+      if (list.last) list.last.next = request
+      else list.first = request
+      list.last = request
       result.then(
         (value) => {
-          pending.delete(reject)
+          unlink(request)
           resolve(value)
         },
         (error: unknown) => {
-          pending.delete(reject)
+          unlink(request)
           reject(error)
         },
       )
@@ -83,7 +91,13 @@ export class InFlightRequests {
     const waiting = this.inFlight.get(brokerId)
     if (!waiting) return
     this.inFlight.delete(brokerId)
-    for (const reject of waiting) reject(new BrokerUnreachableError(brokerId, reason))
+    const rejects: ((error: Error) => void)[] = []
+    for (let request = waiting.first; request; request = request.next) {
+      rejects.push(request.reject)
+      // Detached: its later answer (if any) unlinks nothing from a list now forgotten.
+      request.list = undefined
+    }
+    for (const reject of rejects) reject(new BrokerUnreachableError(brokerId, reason))
   }
 
   /**
@@ -113,4 +127,30 @@ export class InFlightRequests {
     this.stallWatch?.()
     this.stallWatch = undefined
   }
+}
+
+/** A request held for its broker, linked into that broker's list while it waits. */
+interface HeldRequest {
+  readonly reject: (error: Error) => void
+  previous: HeldRequest | undefined
+  next: HeldRequest | undefined
+  /** The list it is in; undefined once answered or dropped. */
+  list: HeldList | undefined
+}
+
+class HeldList {
+  first: HeldRequest | undefined
+  last: HeldRequest | undefined
+}
+
+function unlink(request: HeldRequest): void {
+  const list = request.list
+  if (!list) return
+  request.list = undefined
+  if (request.previous) request.previous.next = request.next
+  else list.first = request.next
+  if (request.next) request.next.previous = request.previous
+  else list.last = request.previous
+  request.previous = undefined
+  request.next = undefined
 }

@@ -26,6 +26,32 @@ describe('ManualClock', () => {
     )
   })
 
+  it('skips cleared timers, keeps order and count across many, and reports the earliest pending one', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ delay: fc.integer({ min: 0, max: 40 }), cleared: fc.boolean() }), { maxLength: 200 }),
+        fc.integer({ min: 0, max: 50 }),
+        async (timers, advanceBy) => {
+          const clock = new ManualClock(0)
+          const fired: number[] = []
+          const handles = timers.map((t, i) => clock.setTimeout(() => fired.push(i), t.delay))
+          timers.forEach((t, i) => t.cleared && clock.clearTimeout(handles[i]))
+          timers.forEach((t, i) => t.cleared && clock.clearTimeout(handles[i])) // twice: no effect
+          const kept = timers.map((t, i) => ({ i, ...t })).filter((t) => !t.cleared)
+          expect(clock.pendingTimers).toBe(kept.length)
+          expect(clock.nextTimerAt()).toBe(kept.length === 0 ? undefined : Math.min(...kept.map((t) => t.delay)))
+          await clock.advance(advanceBy)
+          const due = kept.filter((t) => t.delay <= advanceBy).sort((a, b) => a.delay - b.delay || a.i - b.i)
+          expect(fired).toEqual(due.map((t) => t.i))
+          expect(clock.pendingTimers).toBe(kept.length - due.length)
+          // A timer that has fired, cleared afterwards, changes nothing.
+          if (due.length > 0) clock.clearTimeout(handles[due[0]!.i])
+          expect(clock.pendingTimers).toBe(kept.length - due.length)
+        },
+      ),
+    )
+  })
+
   it('lets the async work a timer starts run before the next timer fires', async () => {
     const clock = new ManualClock(0)
     const log: string[] = []

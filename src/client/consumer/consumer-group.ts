@@ -231,10 +231,10 @@ export class ConsumerGroup {
         continue
       }
       // Sorted unless already in order, as the built-in assigners deal them (a sort allocates
-      // its work area even for a few items, once per member per rebalance: issue 15).
-      const sorted = [...partitions]
-      if (!isAscending(sorted)) sorted.sort((a, b) => a - b)
-      assignment.set(topic, sorted)
+      // its work area even for a few items, once per member per rebalance: issue 15). The
+      // decoded lists are this call's own, so they are sorted in place rather than copied.
+      if (!isAscending(partitions)) partitions.sort((a, b) => a - b)
+      assignment.set(topic, partitions)
     }
     if (unsubscribed.length > 0) {
       this.log.warn('Consumer group received unsubscribed topics', { groupId: this.groupId, generationId: this.generationId, memberId: this.memberId, assignedTopics: Object.keys(decoded?.assignment ?? {}), topicsSubscribed: this.topics, topicsNotSubscribed: unsubscribed })
@@ -249,19 +249,24 @@ export class ConsumerGroup {
     }
     // An assignment naming partitions this member's metadata does not know yet (the leader saw
     // them first): refresh, as kafkajs does after SyncGroup.
-    const unknown = [...assignment].some(([topic, partitions]) => {
+    if (this.namesUnknownPartitions(assignment)) await this.client.refreshMetadata()
+    this.assignment = assignment
+    return 'ok'
+  }
+
+  /** Whether the assignment names a partition this member's metadata does not know. */
+  private namesUnknownPartitions(assignment: ReadonlyMap<string, readonly number[]>): boolean {
+    for (const [topic, partitions] of assignment) {
       const metadata = this.client.findTopicPartitionMetadata(topic)
       // Metadata lists a topic's partitions by index (a set of ids only for a list that does not).
       let known: Set<number> | undefined
-      return partitions.some((p) => {
-        if (metadata[p]?.partitionId === p) return false
+      for (const p of partitions) {
+        if (metadata[p]?.partitionId === p) continue
         known ??= new Set(metadata.map((m) => m.partitionId))
-        return !known.has(p)
-      })
-    })
-    if (unknown) await this.client.refreshMetadata()
-    this.assignment = assignment
-    return 'ok'
+        if (!known.has(p)) return true
+      }
+    }
+    return false
   }
 
   /** Committed offsets for the assignment; where none, the reset policy (fromBeginning). */

@@ -10,25 +10,44 @@ import type { RecordBatch } from '../log/record-batch.js'
 import type { Partition } from '../partition/partition.js'
 import type { Topic } from '../metadata/topic.js'
 import type { BrokerContext } from './broker-context.js'
+import type { TimerHandle } from '../clock.js'
 import { IsolationLevel, ZERO_UUID, type AbortedTransaction, type FetchPartitionResponse, type FetchRequest, type FetchResponse, type FetchTopicResponse } from './messages.js'
 
 export function handleFetch(cluster: BrokerContext, brokerId: number, request: FetchRequest): FetchResponse | Promise<FetchResponse> {
-  const first = readAll(cluster, brokerId, request)
-  if (first.bytes >= request.minBytes || first.failed || request.maxWaitMs <= 0 || request.signal?.aborted) {
-    return first.response
+  // A fetch that will park (nothing readable, nothing failing) parks at once, without reading
+  // and building an answer that would be dropped: at each rebalance every member's new fetch
+  // parks so (issue 15).
+  const parks = request.minBytes > 0 && request.maxWaitMs > 0 && !request.signal?.aborted && !hasDataOrFailure(cluster, brokerId, request)
+  if (!parks) {
+    const first = readAll(cluster, brokerId, request, true)
+    if (first.bytes >= request.minBytes || first.failed || request.maxWaitMs <= 0 || request.signal?.aborted) {
+      return first.response!
+    }
   }
+  // Parked. What wakes it (a partition's change, the wait's end, the client's abort, the
+  // cluster's close) runs `finish` or `recheck`; the partitions are watched without a canceller
+  // closure each, and a recheck only counts what a read would return (the response is built
+  // once, when the fetch answers): one member's fetch parks on each of its partitions at every
+  // rebalance (issue 15).
   return new Promise<FetchResponse>((resolve) => {
-    const cancels: (() => void)[] = []
+    const watched: Partition[] = []
     let done = false
+    let timer: TimerHandle | undefined
+    let closed: (() => void) | undefined
+    const signal = request.signal
     const finish = (): void => {
       if (done) return
       done = true
-      for (const cancel of cancels) cancel()
-      resolve(readAll(cluster, brokerId, request).response)
+      for (const partition of watched) partition.unwatch(recheck)
+      cluster.clock.clearTimeout(timer)
+      closed?.()
+      signal?.removeEventListener('abort', finish)
+      resolve(readAll(cluster, brokerId, request, true).response!)
     }
     const recheck = (): void => {
       if (done) return
-      const now = readAll(cluster, brokerId, request)
+      if (!hasDataOrFailure(cluster, brokerId, request)) return watch()
+      const now = readAll(cluster, brokerId, request, false)
       if (now.bytes >= request.minBytes || now.failed) finish()
       else watch()
     }
@@ -37,50 +56,73 @@ export function handleFetch(cluster: BrokerContext, brokerId: number, request: F
         const known = cluster.controller.topic(topic.name)
         for (const p of topic.partitions) {
           const partition = known?.partitions[p.index]
-          if (partition) cancels.push(partition.onChange(recheck))
+          if (partition) {
+            partition.watch(recheck)
+            watched.push(partition)
+          }
         }
       }
     }
     watch()
-    const timer = cluster.clock.setTimeout(finish, request.maxWaitMs)
-    cancels.push(() => cluster.clock.clearTimeout(timer))
-    const closed = cluster.onClose(finish)
-    cancels.push(closed)
-    if (request.signal) {
-      const signal = request.signal
-      signal.addEventListener('abort', finish, { once: true })
-      cancels.push(() => signal.removeEventListener('abort', finish))
-    }
+    timer = cluster.clock.setTimeout(finish, request.maxWaitMs)
+    closed = cluster.onClose(finish)
+    signal?.addEventListener('abort', finish, { once: true })
   })
 }
 
+/**
+ * Whether some partition the request names has records below its limit (the high watermark,
+ * or the last stable offset for read_committed) at the fetch offset, or would answer an error:
+ * readAll's checks without its reads. When none has, readAll would read 0 bytes, without failure.
+ */
+function hasDataOrFailure(cluster: BrokerContext, brokerId: number, request: FetchRequest): boolean {
+  for (const topicRequest of request.topics) {
+    const topic = topicOf(cluster, topicRequest)
+    for (const p of topicRequest.partitions) {
+      const partition = topic?.partitions[p.index]
+      if (!partition || partition.leader !== brokerId) return true
+      const currentLeaderEpoch = p.currentLeaderEpoch ?? -1
+      if (currentLeaderEpoch !== -1 && currentLeaderEpoch !== partition.leaderEpoch) return true
+      if (p.fetchOffset > partition.logEndOffset || p.fetchOffset < partition.logStartOffset) return true
+      const limit = request.isolationLevel === IsolationLevel.READ_COMMITTED ? partition.lastStableOffset : partition.highWatermark
+      if (p.fetchOffset < limit) return true
+    }
+  }
+  return false
+}
+
+/**
+ * Reads every partition the request names. Without `build`, only counts: the same bytes and
+ * failure, no response (a parked fetch's recheck).
+ */
 function readAll(
   cluster: BrokerContext,
   brokerId: number,
   request: FetchRequest,
-): { response: FetchResponse; bytes: number; failed: boolean } {
+  build: boolean,
+): { response: FetchResponse | undefined; bytes: number; failed: boolean } {
   let bytes = 0
   let failed = false
   const readCommitted = request.isolationLevel === IsolationLevel.READ_COMMITTED
-  const topics: FetchTopicResponse[] = new Array(request.topics.length)
+  const topics: FetchTopicResponse[] = build ? new Array(request.topics.length) : NO_TOPICS
   for (let t = 0; t < request.topics.length; t++) {
     const topicRequest = request.topics[t]!
     const topic = topicOf(cluster, topicRequest)
     const asked = topicRequest.partitions
     // Sized once: a full fetch (kafkajs sends no incremental fetch sessions, KIP-227) names every
     // partition the consumer reads from this leader, 3 000 and more on a large topic (issue 15).
-    const partitions: FetchPartitionResponse[] = new Array(asked.length)
+    const partitions: FetchPartitionResponse[] = build ? new Array(asked.length) : NO_PARTITIONS
     for (let i = 0; i < asked.length; i++) {
       const p = asked[i]!
       const partition = topic?.partitions[p.index]
       if (!partition) {
         // KafkaApis: a topic id the broker does not know is UNKNOWN_TOPIC_ID (Fetch v13+).
-        partitions[i] = empty(p.index, topicRequest.topicId !== undefined && !topic ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+        if (build) partitions[i] = empty(p.index, topicRequest.topicId !== undefined && !topic ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
         failed = true
         continue
       }
       if (partition.leader !== brokerId) {
-        partitions[i] = empty(p.index, ErrorCode.NOT_LEADER_OR_FOLLOWER, partition)
+        if (build) partitions[i] = empty(p.index, ErrorCode.NOT_LEADER_OR_FOLLOWER, partition)
         failed = true
         continue
       }
@@ -88,7 +130,7 @@ function readAll(
       // a newer one means this broker has not heard of that epoch yet (Partition.getLocalLog).
       const currentLeaderEpoch = p.currentLeaderEpoch ?? -1
       if (currentLeaderEpoch !== -1 && currentLeaderEpoch !== partition.leaderEpoch) {
-        partitions[i] = empty(p.index, currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH, partition)
+        if (build) partitions[i] = empty(p.index, currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH, partition)
         failed = true
         continue
       }
@@ -97,7 +139,7 @@ function readAll(
       // An offset past the log end or below the log start is out of range; one between the
       // high watermark and the log end is simply not readable yet.
       if (p.fetchOffset > log.logEndOffset || p.fetchOffset < logStartOffset) {
-        partitions[i] = empty(p.index, ErrorCode.OFFSET_OUT_OF_RANGE, partition)
+        if (build) partitions[i] = empty(p.index, ErrorCode.OFFSET_OUT_OF_RANGE, partition)
         failed = true
         continue
       }
@@ -106,6 +148,7 @@ function readAll(
       const limit = readCommitted ? lastStableOffset : highWatermark
       let batches: RecordBatch[]
       if (p.fetchOffset >= limit) {
+        if (!build) continue
         // Nothing readable: most partitions of a large topic in most fetches. The answer is the
         // partition's offsets and nothing else, the same object until they move (see idleAnswer).
         const idle = idleAnswer(partition, readCommitted, p.fetchOffset, highWatermark, lastStableOffset, logStartOffset)
@@ -113,16 +156,17 @@ function readAll(
           partitions[i] = idle
           continue
         }
-        batches = []
+        batches = NO_BATCHES
       } else {
         const budget = Math.min(p.partitionMaxBytes, Math.max(0, request.maxBytes - bytes))
         // KIP-74: the first batch of the first non-empty partition is returned even when it is
         // larger than the limits, so a consumer never gets stuck behind a large record.
-        batches = budget > 0 || bytes === 0 ? log.read(p.fetchOffset, limit, bytes === 0 ? Math.max(budget, 1) : budget) : []
+        batches = budget > 0 || bytes === 0 ? log.read(p.fetchOffset, limit, bytes === 0 ? Math.max(budget, 1) : budget) : NO_BATCHES
         // Only the first partition with data may exceed the limits (ReplicaManager.readFromLog's
         // minOneMessage); later, a batch that does not fit is left for the next fetch.
-        if (bytes > 0 && batches.length > 0 && batches[0]!.sizeInBytes > budget) batches = []
+        if (bytes > 0 && batches.length > 0 && batches[0]!.sizeInBytes > budget) batches = NO_BATCHES
         for (let b = 0; b < batches.length; b++) bytes += batches[b]!.sizeInBytes
+        if (!build) continue
       }
       partitions[i] = {
         index: p.index,
@@ -138,9 +182,9 @@ function readAll(
         batches,
       }
     }
-    topics[t] = { name: topic?.name ?? topicRequest.name, topicId: topic?.topicId ?? topicRequest.topicId ?? ZERO_UUID, partitions }
+    if (build) topics[t] = { name: topic?.name ?? topicRequest.name, topicId: topic?.topicId ?? topicRequest.topicId ?? ZERO_UUID, partitions }
   }
-  return { response: { errorCode: ErrorCode.NONE, topics }, bytes, failed }
+  return { response: build ? { errorCode: ErrorCode.NONE, topics } : undefined, bytes, failed }
 }
 
 /**
@@ -155,6 +199,9 @@ function readAll(
  * aborted transactions to name (one spanning the fetch offset), which only a fresh answer says.
  */
 const NO_BATCHES: RecordBatch[] = Object.freeze([]) as unknown as RecordBatch[]
+/** What a count-only read (no `build`) fills: nothing. */
+const NO_TOPICS: FetchTopicResponse[] = Object.freeze([]) as unknown as FetchTopicResponse[]
+const NO_PARTITIONS: FetchPartitionResponse[] = Object.freeze([]) as unknown as FetchPartitionResponse[]
 const NO_ABORTED: AbortedTransaction[] = Object.freeze([]) as unknown as AbortedTransaction[]
 
 function idleAnswer(partition: Partition, readCommitted: boolean, fetchOffset: number, highWatermark: number, lastStableOffset: number, logStartOffset: number): FetchPartitionResponse | undefined {
@@ -192,6 +239,6 @@ function empty(index: number, errorCode: number, partition?: Partition): FetchPa
     lastStableOffset: partition ? partition.lastStableOffset : -1,
     logStartOffset: partition ? partition.logStartOffset : -1,
     abortedTransactions: null,
-    batches: [],
+    batches: NO_BATCHES,
   }
 }

@@ -50,8 +50,13 @@ export class Partition {
     earliestOffset: undefined,
     latestOffset: undefined,
   }
-  /** Fetches parked in a long poll and acks=all produces, woken when the partition changes. */
-  private readonly waiters = new Set<() => void>()
+  /**
+   * Fetches parked in a long poll and acks=all produces, woken when the partition changes, in
+   * the order they came, each once. An array, not a Set: a partition has one or two waiters,
+   * and a Set's table is reallocated as it empties and fills again, once per parked fetch of
+   * every partition at every rebalance (issue 15).
+   */
+  private waiters: (() => void)[] = []
 
   constructor(topic: string, index: number, replicas: number[], now: number) {
     this.topic = topic
@@ -149,15 +154,26 @@ export class Partition {
 
   /** Parks a waiter until the partition changes (HW, ISR, leader); returns a canceller. */
   onChange(wake: () => void): () => void {
-    this.waiters.add(wake)
-    return () => this.waiters.delete(wake)
+    this.watch(wake)
+    return () => this.unwatch(wake)
+  }
+
+  /** onChange without the canceller: unwatch(wake) cancels (a fetch parked on many partitions makes no closure per partition). */
+  watch(wake: () => void): void {
+    if (!this.waiters.includes(wake)) this.waiters.push(wake)
+  }
+
+  /** Cancels watch(wake) (or onChange's); nothing when it is not parked here. */
+  unwatch(wake: () => void): void {
+    const at = this.waiters.indexOf(wake)
+    if (at >= 0) this.waiters.splice(at, 1)
   }
 
   /** Wakes every parked fetch and produce, which look again at the partition. */
   wake(): void {
-    if (this.waiters.size === 0) return
-    const woken = [...this.waiters]
-    this.waiters.clear()
+    if (this.waiters.length === 0) return
+    const woken = this.waiters
+    this.waiters = []
     for (const w of woken) w()
   }
 }

@@ -179,9 +179,9 @@ export class ProducerStateManager {
 
   /** Aborted transactions overlapping [from, to): what a read_committed fetch must skip. */
   abortedTransactions(from: number, to: number): { producerId: number; firstOffset: number }[] {
-    // Asked for every partition of every read_committed fetch, nearly always of a partition that
-    // never saw an aborted transaction.
-    if (this.aborted.length === 0) return []
+    // Without any, one shared (frozen) empty list: a read_committed fetch (kafkajs's default)
+    // asks for every partition it answers, most of them never aborted a transaction (issue 15).
+    if (this.aborted.length === 0) return NO_ABORTED
     return this.aborted.filter((a) => a.lastOffset >= from && a.firstOffset < to).map((a) => ({ producerId: a.producerId, firstOffset: a.firstOffset }))
   }
 
@@ -225,3 +225,6 @@ export class ProducerStateManager {
     return state
   }
 }
+
+/** abortedTransactions() of a partition that never aborted a transaction. */
+const NO_ABORTED = Object.freeze([]) as unknown as { producerId: number; firstOffset: number }[]
