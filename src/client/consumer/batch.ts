@@ -192,6 +192,15 @@ export class MessageCursor {
 }
 
 /**
+ * One cursor that lives as long as the module: V8 drops a class's hidden classes at a full
+ * collection once no instance has them, and every optimized function that read a cursor is
+ * then thrown away and compiled again. With the consumer's cursors all short-lived, that was
+ * once per fresh consumer after any full GC, paid in its first 100 k messages (issue 15).
+ */
+const cursorShapeKeeper = new MessageCursor(0, [], 0)
+void cursorShapeKeeper
+
+/**
  * Decimal strings of recent timestamps. Records sent together share a timestamp, and on a topic
  * of many partitions one send's records land in many partitions' batches, so the same few
  * timestamps recur across a whole fetch: each string is made once, not per message (strings
