@@ -481,7 +481,7 @@ export class Runner {
     this.releaseRound ??= this.client.model.holdClockFor(this.client.clientId, (this.handlerReason ??= `a consumer's ${this.options.eachMessage ? 'eachMessage' : 'eachBatch'} handler (group ${group.groupId})`))
     try {
       if (eachMessage) {
-        await this.eachMessageLoop(eachMessage, topic, partition, cursor!, firstMessage!, helpers)
+        await this.eachMessageLoop(eachMessage, topic, partition, cursor!, firstMessage, helpers)
       } else if (this.options.eachBatch && batch) {
         let resolvedAny = false
         await this.options.eachBatch({
@@ -543,17 +543,18 @@ export class Runner {
   }
 
   /**
-   * eachMessage over one partition's fetched messages, the first already taken from the cursor:
-   * kafkajs's processEachMessage. Its own method, small, so that it is optimized apart from the
-   * rest of a batch's handling (issue 15: a fresh consumer's first batch runs it 100 k times
-   * before the optimizing compiler has finished processBatch).
+   * eachMessage over one partition's fetched messages, the first already taken from the cursor
+   * (undefined: there are none): kafkajs's processEachMessage. Its own method, small, so that
+   * it is optimized apart from the rest of a batch's handling: a fresh consumer's handler (and,
+   * after a full GC, the consumer's hidden classes) are new to the optimized code, which is
+   * compiled again, and a small loop is compiled again soon (issue 15).
    */
   private async eachMessageLoop(
     eachMessage: (payload: EachMessagePayload) => Promise<void>,
     topic: string,
     partition: number,
     cursor: MessageCursor,
-    first: KafkaMessage,
+    first: KafkaMessage | undefined,
     helpers: BatchHelpers,
   ): Promise<void> {
     const group = this.group
