@@ -4,7 +4,7 @@
  */
 import type { AbortedTransaction } from '../../cluster/api/messages.js'
 import type { RecordBatch } from '../../cluster/log/record-batch.js'
-import { abortedBatchFilter } from './aborted-transactions.js'
+import { abortedBatchFilter, type AbortedBatchFilter } from './aborted-transactions.js'
 
 /** Received headers: a Buffer per key, an array when the key repeats (kafkajs's IHeaders). */
 export interface IHeadersReceived {
@@ -86,37 +86,119 @@ export function toBatch(
   abortedTransactions: readonly AbortedTransaction[] | null = null,
 ): Batch {
   const messages: KafkaMessage[] = []
-  let last: number | undefined
-  const isAborted = abortedBatchFilter(abortedTransactions)
-  for (const batch of batches) {
-    // Every batch goes through the filter, in order: markers before fromOffset end transactions too.
-    const aborted = isAborted(batch)
-    if (batch.lastOffset < fromOffset) continue
-    if (batch.isControl || aborted) {
-      last = batch.lastOffset
-      continue
-    }
-    for (let i = batch.indexOfOffset(fromOffset); i < batch.count; i++) {
-      const offset = batch.offsetAt(i)
-      if (offset >= highWatermark) break
-      last = offset
-      messages.push({
-        magicByte: 2,
-        attributes: 0,
-        timestamp: timestampString(batch.timestampAt(i)),
-        offset: String(offset),
-        key: batch.keyAt(i),
-        value: batch.valueAt(i),
-        headers: toHeaders(batch.headersAt(i)),
-        isControlRecord: false,
-      })
-    }
-    // A batch read to its end moves the position past it, even past offsets compaction removed
-    // (the client's next fetch offset is the batch's last offset + 1).
-    if (batch.lastOffset < highWatermark) last = batch.lastOffset
-  }
-  return new Batch(topic, partition, highWatermark, messages, last)
+  const cursor = new MessageCursor(highWatermark, batches, fromOffset, abortedTransactions)
+  for (let message = cursor.next(); message !== undefined; message = cursor.next()) messages.push(message)
+  return new Batch(topic, partition, highWatermark, messages, cursor.last)
 }
+
+/**
+ * toBatch's messages one at a time, each built when asked for: the eachMessage loop takes a
+ * message just before its handler runs, so a fetch's messages are not all alive at once, and
+ * each one the handler drops dies young (issue 15: a partition's messages built up front
+ * outlived the young generation, and copying and promoting them was most of the collector's
+ * time, itself a quarter of eachMessage's). The same walk as toBatch, which drains one.
+ */
+export class MessageCursor {
+  /** After next() answered undefined: the Batch's last fetched offset (Batch.lastOffset()). */
+  last: number | undefined
+  /** The offset of the message next() returned last. */
+  offset = -1
+  private readonly highWatermark: number
+  private readonly batches: readonly RecordBatch[]
+  private readonly fromOffset: number
+  private readonly isAborted: AbortedBatchFilter
+  private nextBatch = 0
+  private batch: RecordBatch | undefined
+  /** The current batch's next record, and the end of its records below the high watermark. */
+  private index = 0
+  private end = 0
+
+  constructor(highWatermark: number, batches: readonly RecordBatch[], fromOffset: number, abortedTransactions: readonly AbortedTransaction[] | null = null) {
+    this.highWatermark = highWatermark
+    this.batches = batches
+    this.fromOffset = fromOffset
+    this.isAborted = abortedBatchFilter(abortedTransactions)
+  }
+
+  /** The next message, or undefined once every fetched message has been returned. */
+  next(): KafkaMessage | undefined {
+    while (this.index >= this.end) {
+      if (!this.enterNextBatch()) return undefined
+    }
+    const batch = this.batch!
+    const i = this.index++
+    const offset = batch.offsetAt(i)
+    this.offset = offset
+    const headers = batch.headersAt(i)
+    return {
+      magicByte: 2,
+      attributes: 0,
+      timestamp: timestampString(batch.timestampAt(i)),
+      offset: String(offset),
+      key: batch.keyAt(i),
+      value: batch.valueAt(i),
+      headers: headers === undefined ? {} : toHeaders(headers),
+      isControlRecord: false,
+    }
+  }
+
+  /**
+   * Walks what is left without building a message: how many messages next() would still have
+   * returned, and the first one's offset (undefined: none). `last` is set afterwards.
+   */
+  skipRest(): { count: number; firstOffset: number | undefined } {
+    let count = 0
+    let firstOffset: number | undefined
+    while (this.index < this.end || this.enterNextBatch()) {
+      if (firstOffset === undefined) firstOffset = this.batch!.offsetAt(this.index)
+      count += this.end - this.index
+      this.index = this.end
+    }
+    return { count, firstOffset }
+  }
+
+  /** Moves to the next batch with records to deliver; false at the end of the fetch. */
+  private enterNextBatch(): boolean {
+    const { batches, fromOffset, highWatermark } = this
+    while (this.nextBatch < batches.length) {
+      const batch = batches[this.nextBatch++]!
+      // Every batch goes through the filter, in order: markers before fromOffset end transactions too.
+      const aborted = this.isAborted(batch)
+      if (batch.lastOffset < fromOffset) continue
+      if (batch.isControl || aborted) {
+        this.last = batch.lastOffset
+        continue
+      }
+      const first = batch.indexOfOffset(fromOffset)
+      // Offsets ascend within a batch: the records below the high watermark end where the first
+      // at or above it is.
+      const end = batch.lastOffset < highWatermark ? batch.count : batch.indexOfOffset(highWatermark)
+      if (end > first) this.last = batch.offsetAt(end - 1)
+      // A batch read to its end moves the position past it, even past offsets compaction removed
+      // (the client's next fetch offset is the batch's last offset + 1).
+      if (batch.lastOffset < highWatermark) this.last = batch.lastOffset
+      if (end > first) {
+        this.batch = batch
+        this.index = first
+        this.end = end
+        return true
+      }
+    }
+    this.batch = undefined
+    this.index = 0
+    this.end = 0
+    return false
+  }
+}
+
+/**
+ * One cursor that lives as long as the module: V8 drops a class's hidden classes at a full
+ * collection once no instance has them, and every optimized function that read a cursor is
+ * then thrown away and compiled again. With the consumer's cursors all short-lived, that was
+ * once per fresh consumer after any full GC, paid in its first 100 k messages (issue 15).
+ */
+const cursorShapeKeeper = new MessageCursor(0, [], 0)
+void cursorShapeKeeper
 
 /**
  * Decimal strings of recent timestamps. Records sent together share a timestamp, and on a topic
@@ -138,9 +220,8 @@ function timestampString(timestamp: number): string {
   return text
 }
 
-function toHeaders(headers: readonly { key: string; value: Buffer | null }[] | undefined): IHeadersReceived {
+function toHeaders(headers: readonly { key: string; value: Buffer | null }[]): IHeadersReceived {
   const out: IHeadersReceived = {}
-  if (!headers) return out
   for (const h of headers) {
     const value = h.value ?? Buffer.alloc(0)
     const existing = out[h.key]

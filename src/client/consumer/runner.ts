@@ -13,7 +13,7 @@ import { nextRetryTime, retryConfig, isErrorRetriable, type RetryOptions } from 
 import type { ClusterClient } from '../cluster-client.js'
 import type { Logger } from '../logger.js'
 import { ConsumerGroup } from './consumer-group.js'
-import { fetchedRange, toBatch, type Batch, type KafkaMessage } from './batch.js'
+import { fetchedRange, MessageCursor, toBatch, type Batch, type KafkaMessage } from './batch.js'
 import type { AbortedTransaction } from '../../cluster/api/messages.js'
 import type { RecordBatch } from '../../cluster/log/record-batch.js'
 
@@ -457,22 +457,29 @@ export class Runner {
     const start = group.position(topic, partition) ?? 0
     // Data for a partition paused, sought or revoked since the fetch is dropped (kafkajs too).
     if (!group.isAssigned(topic, partition) || group.hasSeekOffset(topic, partition) || group.isPaused(topic, partition)) return
-    // Built from what the fetch read (the log's batches never change), now that it is needed.
-    const batch = toBatch(topic, partition, fetched.highWatermark, fetched.batches, fetched.fromOffset, fetched.abortedTransactions)
-    if (batch.isEmptyDueToFiltering()) {
-      group.resolveOffset(topic, partition, batch.lastOffset())
-      group.setPosition(topic, partition, Number(batch.lastOffset()) + 1)
+    // Built from what the fetch read (the log's batches never change), now that it is needed:
+    // for eachBatch the whole Batch, for eachMessage each message just before its handler runs.
+    const eachMessage = this.options.eachMessage
+    const batch = eachMessage ? undefined : toBatch(topic, partition, fetched.highWatermark, fetched.batches, fetched.fromOffset, fetched.abortedTransactions)
+    const cursor = eachMessage ? new MessageCursor(fetched.highWatermark, fetched.batches, fetched.fromOffset, fetched.abortedTransactions) : undefined
+    const firstMessage = cursor?.next()
+    // Everything fetched was filtered out (control records): the position moves past it.
+    const filteredOut = batch ? batch.isEmptyDueToFiltering() : firstMessage === undefined && cursor!.last !== undefined
+    if (filteredOut) {
+      const lastOffset = batch ? batch.lastOffset() : String(cursor!.last)
+      group.resolveOffset(topic, partition, lastOffset)
+      group.setPosition(topic, partition, Number(lastOffset) + 1)
       return
     }
-    let pausedNow = false
     const runner = this
     // The handler's helpers are methods of one object per batch, not separate arrow functions:
     // same names and behaviour, and no per-batch renaming of each function where the source runs
     // through a transform that keeps names (tsx, which the benchmarks use).
-    const helpers = {
+    const helpers: BatchHelpers = {
+      pausedNow: false,
       pause(): () => void {
         group.pause([{ topic, partitions: [partition] }])
-        pausedNow = true
+        helpers.pausedNow = true
         return () => group.resume([{ topic, partitions: [partition] }])
       },
       async heartbeat(): Promise<void> {
@@ -481,14 +488,17 @@ export class Runner {
     }
     const { pause, heartbeat } = helpers
     // What START_BATCH_PROCESS and END_BATCH_PROCESS report, as it stands before the handler
-    // runs. Its size and first offset are taken now; the rest comes from the batch's fixed
-    // fields, so the payload is only built when a listener is there to receive it (issue 15:
-    // built and spread for every batch, it was most of a small batch's own cost).
-    const batchSize = batch.messages.length
-    const firstOffset = batch.firstOffset()
+    // runs. The payload is only built when a listener is there to receive it (issue 15: built
+    // and spread for every batch, it was most of a small batch's own cost); for eachMessage its
+    // size and offsets come from a walk of the fetch that builds no message.
+    // eachBatch's size and first offset are taken now (the handler may change batch.messages).
+    const batchSize = batch ? batch.messages.length : 0
+    const batchFirstOffset = batch ? batch.firstOffset() : null
     let batchInfo: BatchInfo | undefined
+    const batchInfoNow = (): BatchInfo =>
+      batch ? batchInfoOf(topic, partition, batch.highWatermark, batchSize, batchFirstOffset, batch.lastOffset()) : cursorBatchInfo(topic, partition, fetched)
     if (this.emitter.listenerCount(CONSUMER_EVENTS.START_BATCH_PROCESS) > 0 || this.emitter.listenerCount(CONSUMER_EVENTS.END_BATCH_PROCESS) > 0) {
-      batchInfo = batchInfoOf(topic, partition, batch, batchSize, firstOffset)
+      batchInfo = batchInfoNow()
       this.emitter.emit(CONSUMER_EVENTS.START_BATCH_PROCESS, batchInfo)
     }
     const startedAt = this.client.clock.now()
@@ -496,32 +506,9 @@ export class Runner {
     // The handler is the user's code: the self-advancing clock does not jump while it runs.
     this.releaseRound ??= this.client.model.holdClockFor(this.client.clientId, (this.handlerReason ??= `a consumer's ${this.options.eachMessage ? 'eachMessage' : 'eachBatch'} handler (group ${group.groupId})`))
     try {
-      if (this.options.eachMessage) {
-        const eachMessage = this.options.eachMessage
-        const key = group.partitionKey(topic, partition)
-        for (const message of batch.messages) {
-          if (!this.running || group.hasSeekOffset(topic, partition)) break
-          try {
-            await eachMessage({ topic, partition, message, heartbeat, pause })
-          } catch (error) {
-            // kafkajs commits what was processed before rethrowing, unless autoCommit is off.
-            if (this.options.autoCommit) await group.commitOffsets().catch(() => {})
-            throw error
-          }
-          const offset = Number(message.offset)
-          group.resolveOffset(topic, partition, offset, key)
-          group.setPosition(topic, partition, offset + 1, key)
-          // kafkajs awaits heartbeat() and commitOffsetsIfNecessary() after each message. When
-          // neither is due (nearly always) each is an async call that returns at once, and its
-          // await one microtask turn; `await undefined` is the same turn without the call, so
-          // every client's interleaving stays what it was (issue 15: per-message bookkeeping).
-          if (group.heartbeatDue()) await group.heartbeat()
-          else await undefined
-          if (group.commitDue()) await group.commitOffsetsIfNecessary()
-          else await undefined
-          if (pausedNow || group.isPaused(topic, partition)) break
-        }
-      } else if (this.options.eachBatch) {
+      if (eachMessage) {
+        await this.eachMessageLoop(eachMessage, topic, partition, cursor!, firstMessage, helpers)
+      } else if (this.options.eachBatch && batch) {
         let resolvedAny = false
         await this.options.eachBatch({
           batch,
@@ -566,7 +553,7 @@ export class Runner {
     }
     if (this.emitter.listenerCount(CONSUMER_EVENTS.END_BATCH_PROCESS) > 0) {
       // A listener added while the handler ran still gets the batch as it was before it.
-      batchInfo ??= batchInfoOf(topic, partition, batch, batchSize, firstOffset)
+      batchInfo ??= batchInfoNow()
       this.emitter.emit(CONSUMER_EVENTS.END_BATCH_PROCESS, {
         topic: batchInfo.topic,
         partition: batchInfo.partition,
@@ -580,6 +567,58 @@ export class Runner {
       })
     }
   }
+
+  /**
+   * eachMessage over one partition's fetched messages, the first already taken from the cursor
+   * (undefined: there are none): kafkajs's processEachMessage. Its own method, small, so that
+   * it is optimized apart from the rest of a batch's handling: a fresh consumer's handler (and,
+   * after a full GC, the consumer's hidden classes) are new to the optimized code, which is
+   * compiled again, and a small loop is compiled again soon (issue 15).
+   */
+  private async eachMessageLoop(
+    eachMessage: (payload: EachMessagePayload) => Promise<void>,
+    topic: string,
+    partition: number,
+    cursor: MessageCursor,
+    first: KafkaMessage | undefined,
+    helpers: BatchHelpers,
+  ): Promise<void> {
+    const group = this.group
+    const { heartbeat, pause } = helpers
+    const key = group.partitionKey(topic, partition)
+    for (let message: KafkaMessage | undefined = first; message !== undefined; message = cursor.next()) {
+      if (!this.running || group.hasSeekOffset(topic, partition)) break
+      // kafkajs resolves the message's offset as the handler leaves it: the number the cursor
+      // made it from unless the handler replaced the string.
+      const offsetText = message.offset
+      const offsetNumber = cursor.offset
+      try {
+        await eachMessage({ topic, partition, message, heartbeat, pause })
+      } catch (error) {
+        // kafkajs commits what was processed before rethrowing, unless autoCommit is off.
+        if (this.options.autoCommit) await group.commitOffsets().catch(() => {})
+        throw error
+      }
+      const offset = message.offset === offsetText ? offsetNumber : Number(message.offset)
+      group.resolveOffset(topic, partition, offset, key)
+      group.setPosition(topic, partition, offset + 1, key)
+      // kafkajs awaits heartbeat() and commitOffsetsIfNecessary() after each message; when
+      // neither is due (nearly always) both return at once having done nothing, so they are
+      // only called, and awaited, when due. The handler's await is then the message's one
+      // microtask turn (issue 15: two more awaits of nothing, each a promise and a turn,
+      // were a third of a message's cost).
+      if (group.heartbeatDue()) await group.heartbeat()
+      if (group.commitDue()) await group.commitOffsetsIfNecessary()
+      if (helpers.pausedNow || group.isPaused(topic, partition)) break
+    }
+  }
+}
+
+/** The handler's pause and heartbeat for one batch; pausedNow: the handler called pause(). */
+interface BatchHelpers {
+  pausedNow: boolean
+  pause(): () => void
+  heartbeat(): Promise<void>
 }
 
 /** START_BATCH_PROCESS's payload (END_BATCH_PROCESS adds the duration), in kafkajs's field order. */
@@ -594,16 +633,29 @@ interface BatchInfo {
   readonly lastOffset: string
 }
 
-/** The batch's START_BATCH_PROCESS payload; offsetLagLow as Batch.offsetLagLow(), from the size and first offset taken before the handler ran. */
-function batchInfoOf(topic: string, partition: number, batch: Batch, batchSize: number, firstOffset: string | null): BatchInfo {
+/**
+ * The batch's START_BATCH_PROCESS payload from what Batch's methods answer: offsetLag is
+ * hw - 1 - lastOffset, offsetLagLow hw - 1 - firstOffset ('0' when empty).
+ */
+function batchInfoOf(topic: string, partition: number, highWatermark: string, batchSize: number, firstOffset: string | null, lastOffset: string): BatchInfo {
   return {
     topic,
     partition,
-    highWatermark: batch.highWatermark,
-    offsetLag: batch.offsetLag(),
-    offsetLagLow: batchSize === 0 ? '0' : String(Number(batch.highWatermark) - 1 - Number(firstOffset)),
+    highWatermark,
+    offsetLag: String(Number(highWatermark) - 1 - Number(lastOffset)),
+    offsetLagLow: batchSize === 0 ? '0' : String(Number(highWatermark) - 1 - Number(firstOffset)),
     batchSize,
     firstOffset,
-    lastOffset: batch.lastOffset(),
+    lastOffset,
   }
+}
+
+/** batchInfoOf for the Batch toBatch would build of `fetched`, from a walk that builds no message. */
+function cursorBatchInfo(topic: string, partition: number, fetched: FetchedPartition): BatchInfo {
+  const walk = new MessageCursor(fetched.highWatermark, fetched.batches, fetched.fromOffset, fetched.abortedTransactions)
+  const { count, firstOffset } = walk.skipRest()
+  const highWatermark = String(fetched.highWatermark)
+  // Batch.lastOffset(): hw - 1 when nothing was fetched at all.
+  const lastOffset = walk.last === undefined ? String(fetched.highWatermark - 1) : String(walk.last)
+  return batchInfoOf(topic, partition, highWatermark, count, firstOffset === undefined ? null : String(firstOffset), lastOffset)
 }

@@ -4,7 +4,9 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { fetchedRange, toBatch } from '../../../src/client/consumer/batch.js'
+import { filterAbortedBatches } from '../../../src/client/consumer/aborted-transactions.js'
+import { fetchedRange, MessageCursor, toBatch, type KafkaMessage } from '../../../src/client/consumer/batch.js'
+import { endTransactionMarker } from '../../../src/cluster/log/control-record.js'
 import { RecordBatch, TimestampType } from '../../../src/cluster/log/record-batch.js'
 
 function batchAt(baseOffset: number, values: string[], timestamps?: number[]): RecordBatch {
@@ -72,5 +74,96 @@ describe('fetchedRange', () => {
         },
       ),
     )
+  })
+})
+
+describe('MessageCursor', () => {
+  /** One step of a generated log: data of a producer (compacted or not), or a transaction marker. */
+  type Step = { kind: 'data'; producerId: number; transactional: boolean; size: number; keep: boolean[] } | { kind: 'marker'; producerId: number; type: 'COMMIT' | 'ABORT' }
+
+  function logOf(steps: Step[]): RecordBatch[] {
+    const batches: RecordBatch[] = []
+    let next = 0
+    for (const step of steps) {
+      const isControl = step.kind === 'marker'
+      const records = isControl ? [endTransactionMarker(step.type, 0)] : Array.from({ length: step.size }, (_, i) => ({ key: Buffer.from(`k${next + i}`), value: Buffer.from(`v${next + i}`), timestamp: 1_000 + ((next + i) % 3) }))
+      let batch = RecordBatch.fromRecords({
+        baseOffset: next,
+        records,
+        partitionLeaderEpoch: 0,
+        timestampType: TimestampType.CreateTime,
+        now: 1_000,
+        producer: step.producerId >= 0 ? { producerId: step.producerId, producerEpoch: 0, baseSequence: 0, isTransactional: isControl || (step.kind === 'data' && step.transactional) } : undefined,
+        isControl,
+      })
+      // Compaction leaves gaps in the offsets, never removing a batch's last offset.
+      if (step.kind === 'data' && step.keep.some((k) => !k)) batch = batch.retain((i) => i === batch.count - 1 || step.keep[i] === true)
+      batches.push(batch)
+      next = batch.lastOffset + 1
+    }
+    return batches
+  }
+
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    fc.record({
+      kind: fc.constant('data' as const),
+      producerId: fc.constantFrom(-1, 1, 2),
+      transactional: fc.boolean(),
+      size: fc.integer({ min: 1, max: 4 }),
+      keep: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+    }),
+    fc.record({ kind: fc.constant('marker' as const), producerId: fc.constantFrom(1, 2), type: fc.constantFrom('COMMIT' as const, 'ABORT' as const) }),
+  )
+
+  it("returns toBatch's messages one at a time, and they are the log's records a consumer may see, as kafkajs messages", () => {
+    fc.assert(
+      fc.property(
+        fc.array(step, { maxLength: 8 }),
+        fc.nat({ max: 30 }),
+        fc.nat({ max: 30 }),
+        fc.option(fc.array(fc.record({ producerId: fc.constantFrom(1, 2), firstOffset: fc.nat({ max: 30 }) }), { maxLength: 2 }), { nil: null }),
+        (steps, highWatermark, fromOffset, aborted) => {
+          const log = logOf(steps)
+          // What a consumer may see: below the high watermark, from the position on, no marker,
+          // nothing of an aborted transaction (filterAbortedBatches, tested on its own).
+          const expected = filterAbortedBatches(log, aborted)
+            .filter((b) => !b.isControl)
+            .flatMap((b) => [...b.records()])
+            .filter((r) => r.offset >= fromOffset && r.offset < highWatermark)
+            .map((r) => ({ magicByte: 2, attributes: 0, timestamp: String(r.timestamp), offset: String(r.offset), key: r.key, value: r.value, headers: {}, isControlRecord: false }))
+          const cursor = new MessageCursor(highWatermark, log, fromOffset, aborted)
+          const built: KafkaMessage[] = []
+          for (let m = cursor.next(); m !== undefined; m = cursor.next()) {
+            expect(cursor.offset).toBe(Number(m.offset))
+            built.push(m)
+          }
+          expect(built).toEqual(expected)
+          expect(cursor.next()).toBeUndefined()
+          const batch = toBatch('t', 0, highWatermark, log, fromOffset, aborted)
+          expect(batch.messages).toEqual(expected)
+          expect(batch.lastOffset()).toBe(cursor.last === undefined ? String(highWatermark - 1) : String(cursor.last))
+          // A walk that builds nothing counts the same messages and ends at the same offset.
+          const walk = new MessageCursor(highWatermark, log, fromOffset, aborted)
+          expect(walk.skipRest()).toEqual({ count: expected.length, firstOffset: expected.length === 0 ? undefined : Number(expected[0]!.offset) })
+          expect(walk.last).toBe(cursor.last)
+          const range = fetchedRange(highWatermark, log, fromOffset, aborted)
+          expect(range.last).toBe(cursor.last)
+          expect(range.hasMessages).toBe(expected.length > 0)
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+
+  it('moves the position past what it skipped: filtered batches, and a read batch up to its last offset', () => {
+    const log = logOf([
+      { kind: 'data', producerId: -1, transactional: false, size: 4, keep: [true, false, false, true] },
+      { kind: 'data', producerId: 1, transactional: true, size: 2, keep: [true, true, true, true] },
+      { kind: 'marker', producerId: 1, type: 'ABORT' },
+    ])
+    const cursor = new MessageCursor(7, log, 1, [{ producerId: 1, firstOffset: 4 }])
+    expect(cursor.next()?.offset).toBe('3')
+    expect(cursor.next()).toBeUndefined()
+    expect(cursor.last).toBe(6)
   })
 })

@@ -276,6 +276,53 @@ describe('eachMessage', () => {
     expect(offsets).toEqual(['0', '1', '1', '2'])
     expect(await committed('g', 't')).toBe('3')
   })
+
+  it('gives each message as an object of its own: kafkajs fields in kafkajs order, its own headers and value Buffer', async () => {
+    const { consumer, producer, cluster } = await start()
+    await producer.send({ topic: 't', messages: [{ value: 'a', headers: { h: 'x' } }, { value: 'b', headers: { h: 'y' } }, { value: 'c' }, { value: 'd' }] })
+    const messages: KafkaMessage[] = []
+    const c = consumer({ groupId: 'g' })
+    await c.connect()
+    await c.subscribe({ topics: ['t'], fromBeginning: true })
+    await c.run({
+      eachMessage: async ({ message }) => {
+        messages.push(message)
+        // What a handler does to its message or headers is its own: the next message is untouched.
+        message.headers.added = Buffer.from('z')
+        ;(message as { extra?: number }).extra = 1
+      },
+    })
+    await cluster.settle()
+    expect(messages.map((m) => Object.keys(m).filter((k) => k !== 'extra'))).toEqual(
+      Array.from({ length: 4 }, () => ['magicByte', 'attributes', 'timestamp', 'offset', 'key', 'value', 'headers', 'isControlRecord']),
+    )
+    expect(messages.map((m) => [m.magicByte, m.attributes, m.isControlRecord, m.key, typeof m.timestamp, m.offset])).toEqual([
+      [2, 0, false, null, 'string', '0'],
+      [2, 0, false, null, 'string', '1'],
+      [2, 0, false, null, 'string', '2'],
+      [2, 0, false, null, 'string', '3'],
+    ])
+    expect(messages.map((m) => Object.keys(m.headers))).toEqual([['h', 'added'], ['h', 'added'], ['added'], ['added']])
+    expect(new Set(messages.map((m) => m.headers)).size).toBe(4)
+    expect(new Set(messages.map((m) => m.value)).size).toBe(4)
+    expect(messages.map((m) => [Buffer.isBuffer(m.value), m.value!.toString()])).toEqual([[true, 'a'], [true, 'b'], [true, 'c'], [true, 'd']])
+  })
+
+  it("resolves the message's offset as the handler leaves it, as kafkajs does", async () => {
+    const { consumer, produce, cluster, committed } = await start()
+    await produce('t', ['m0', 'm1', 'm2'])
+    const c = consumer({ groupId: 'g' })
+    await c.connect()
+    await c.subscribe({ topics: ['t'], fromBeginning: true })
+    await c.run({
+      eachMessage: async ({ message }) => {
+        // kafkajs resolves message.offset after the handler returns: the replaced string counts.
+        if (message.offset === '2') message.offset = '7'
+      },
+    })
+    await cluster.settle()
+    expect(await committed('g', 't')).toBe('8')
+  })
 })
 
 describe('eachBatch', () => {
@@ -944,6 +991,23 @@ describe('events', () => {
     })
     await cluster.settle()
     expect(ends[0]).toMatchObject({ topic: 't', partition: 0, highWatermark: '2', offsetLagLow: '1', batchSize: 2, firstOffset: '0', lastOffset: '1' })
+  })
+
+  it('with eachMessage, an end_batch_process listener added by the handler gets the whole batch it belongs to', async () => {
+    const { consumer, produce, cluster } = await start()
+    await produce('t', ['m0', 'm1', 'm2'])
+    const c = consumer({ groupId: 'g' })
+    const ends: unknown[] = []
+    await c.connect()
+    await c.subscribe({ topics: ['t'], fromBeginning: true })
+    await c.run({
+      eachMessage: async ({ message }) => {
+        if (message.offset === '1') c.on(c.events.END_BATCH_PROCESS, ({ payload }) => void ends.push(payload))
+      },
+    })
+    await cluster.settle()
+    expect(ends).toHaveLength(1)
+    expect(ends[0]).toMatchObject({ topic: 't', partition: 0, highWatermark: '3', offsetLag: '0', offsetLagLow: '2', batchSize: 3, firstOffset: '0', lastOffset: '2' })
   })
 
   it("eachBatch's and eachMessage's helpers carry kafkajs's names and work when taken off the payload", async () => {
