@@ -13,7 +13,7 @@ import type { ClusterClient } from '../cluster-client.js'
 import { checkCompression } from '../compression.js'
 import type { Logger } from '../logger.js'
 import { Partitioners, type Partitioner } from './partitioners/index.js'
-import { toProducerRecord, type Message, type TopicMessages } from './message.js'
+import { toProducerRecord, type TopicMessages } from './message.js'
 import type { ProducerRecord as StoredProducerRecord } from '../../cluster/log/record-batch.js'
 import type { ProducePartitionData, ProduceResponse } from '../../cluster/api/messages.js'
 import { EosManager, fencedAsOldEpoch } from './eos-manager.js'
@@ -211,16 +211,29 @@ export class Producer {
         for (const { topic, messages } of topicMessages) {
           const partitionMetadata = client.findTopicPartitionMetadata(topic)
           if (partitionMetadata.length === 0) throw new KafkaJSMetadataNotLoaded('Producing to topic without metadata')
-          const perPartition = new Map<number, Message[]>()
-          for (const message of messages) {
-            const partition = this.partitioner({ topic, partitionMetadata, message })
+          // The messages grouped by partition without a list or map entry per partition (issue
+          // 15: a keyless send of 1 000 spreads over up to 1 000 partitions): each message's
+          // partition and index packed into one number, (partition, index) ascending after a
+          // numeric sort, so each partition's messages form a run in their original order.
+          const count = messages.length
+          const order = new Float64Array(count)
+          for (let i = 0; i < count; i++) {
+            const partition = this.partitioner({ topic, partitionMetadata, message: messages[i]! })
             checkPartition(topic, partition)
-            const list = perPartition.get(partition)
-            if (list) list.push(message)
-            else perPartition.set(partition, [message])
+            order[i] = partition * count + i
           }
-          const partitions = [...perPartition.keys()]
-          if (partitions.length > 1) partitions.sort((a, b) => a - b)
+          if (count > 1) order.sort()
+          const partitions: number[] = []
+          /** runs[i] .. runs[i + 1]: the positions in `order` of partitions[i]'s messages. */
+          const runs: number[] = []
+          for (let j = 0; j < count; j++) {
+            const partition = partitionOf(order[j]!, count)
+            if (partitions.length === 0 || partitions[partitions.length - 1] !== partition) {
+              partitions.push(partition)
+              runs.push(j)
+            }
+          }
+          runs.push(count)
           // Every leader is looked up before any is planned, so a partition without one fails
           // the attempt before anything is planned (as before); the new leaders are then planned
           // in ascending id order. One array, no per-call Map or Set (issue 15: bookkeeping).
@@ -238,9 +251,9 @@ export class Producer {
             // if the broker has one yet, is its last.
             let topicEntry = request.topicData[request.topicData.length - 1]
             if (topicEntry?.name !== topic) request.topicData.push((topicEntry = { name: topic, partitions: [] }))
-            const grouped = perPartition.get(partition)!
-            const records: StoredProducerRecord[] = []
-            for (const message of grouped) records.push(toProducerRecord(message, now))
+            const from = runs[i]!
+            const records = new Array<StoredProducerRecord>(runs[i + 1]! - from)
+            for (let k = 0; k < records.length; k++) records[k] = toProducerRecord(messages[order[from + k]! - partition * count]!, now)
             topicEntry.partitions.push({ index: partition, records })
           }
         }
@@ -366,6 +379,17 @@ function produceResults(response: ProduceResponse): RecordMetadata[] {
     }
   }
   return results
+}
+
+/**
+ * The partition packed into `key` (partition * count + index, index < count): the quotient,
+ * corrected for a division rounded up or down near 2^53.
+ */
+function partitionOf(key: number, count: number): number {
+  let partition = Math.floor(key / count)
+  if (partition * count > key) partition--
+  else if ((partition + 1) * count <= key) partition++
+  return partition
 }
 
 /**
