@@ -216,13 +216,17 @@ export class Producer {
           // partition and index packed into one number, (partition, index) ascending after a
           // numeric sort, so each partition's messages form a run in their original order.
           const count = messages.length
-          const order = new Float64Array(count)
+          let order: Float64Array = new Float64Array(count)
+          let ascending = true
+          let highest = 0
           for (let i = 0; i < count; i++) {
             const partition = this.partitioner({ topic, partitionMetadata, message: messages[i]! })
             checkPartition(topic, partition)
+            if (partition < highest) ascending = false
+            else highest = partition
             order[i] = partition * count + i
           }
-          if (count > 1) order.sort()
+          if (!ascending) order = byPartition(order, count, highest)
           const partitions: number[] = []
           /** runs[i] .. runs[i + 1]: the positions in `order` of partitions[i]'s messages. */
           const runs: number[] = []
@@ -379,6 +383,21 @@ function produceResults(response: ProduceResponse): RecordMetadata[] {
     }
   }
   return results
+}
+
+/**
+ * `keys` (partition * count + index) in ascending order: a counting sort by partition when the
+ * partitions are few for the records (a send of 1 000 over 10 or 1 000 partitions), else a
+ * numeric sort; either keeps each partition's records in their order.
+ */
+function byPartition(keys: Float64Array, count: number, highest: number): Float64Array {
+  if (highest >= 4 * count) return keys.sort()
+  const starts = new Int32Array(highest + 2)
+  for (let i = 0; i < count; i++) starts[partitionOf(keys[i]!, count) + 1]!++
+  for (let p = 1; p < starts.length; p++) starts[p]! += starts[p - 1]!
+  const sorted = new Float64Array(count)
+  for (let i = 0; i < count; i++) sorted[starts[partitionOf(keys[i]!, count)]!++] = keys[i]!
+  return sorted
 }
 
 /**
