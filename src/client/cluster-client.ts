@@ -50,6 +50,12 @@ export class ClusterClient {
   private readonly allowAutoTopicCreation: boolean
   private cachedMetadata: MetadataResponse | undefined
   private readonly topicMetadata = new Map<string, PartitionMetadata[]>()
+  /**
+   * The response's partition list each entry of topicMetadata was last checked against: the
+   * broker hands the same (frozen) list again while a topic is unchanged, and then there is
+   * nothing to compare (issue 15: a refresh of 1 000 target topics).
+   */
+  private readonly checkedAgainst = new Map<string, readonly WirePartitionMetadata[]>()
   private metadataAt = -Infinity
   readonly targetTopics = new Set<string>()
   /** The last change of targetTopics in progress (see changingTargets). */
@@ -252,7 +258,7 @@ export class ClusterClient {
    * the response is thrown as the protocol error kafkajs's decoder would throw.
    */
   async refreshMetadata(extraTopics: readonly string[] = [], allowAutoTopicCreation = this.allowAutoTopicCreation): Promise<void> {
-    const topics = [...new Set([...this.targetTopics, ...extraTopics])]
+    const topics = extraTopics.length === 0 ? [...this.targetTopics] : [...new Set([...this.targetTopics, ...extraTopics])]
     const response = await this.request(this.anyBrokerId(), { api: 'Metadata', topics, allowAutoTopicCreation })
     for (const t of response.topics) {
       if (t.errorCode !== 0) throw createErrorFromCode(t.errorCode)
@@ -269,7 +275,9 @@ export class ClusterClient {
       // A topic whose partitions read as they did at the last refresh keeps its array (the
       // usual refresh, which asks again for every target topic: issue 15, 1 000 topics).
       const known = this.topicMetadata.get(t.name)
+      if (known !== undefined && this.checkedAgainst.get(t.name) === t.partitions) continue
       if (known === undefined || !sameAsKnown(known, t.partitions)) this.topicMetadata.set(t.name, settled(t.partitions.map(toKafkaJsPartition)))
+      this.checkedAgainst.set(t.name, t.partitions)
     }
   }
 
@@ -314,6 +322,7 @@ export class ClusterClient {
 
   forgetTopic(topic: string): void {
     this.topicMetadata.delete(topic)
+    this.checkedAgainst.delete(topic)
     this.targetTopics.delete(topic)
   }
 
@@ -489,8 +498,10 @@ function toKafkaJsPartition(p: WirePartitionMetadata): PartitionMetadata {
     partitionErrorCode: p.errorCode,
     partitionId: p.partitionIndex,
     leader: p.leaderId,
-    replicas: p.replicaNodes,
-    isr: p.isrNodes,
-    offlineReplicas: p.offlineReplicas,
+    // Copies: the broker's description is shared and frozen; these are the client's own, as
+    // kafkajs's decoded metadata is (a custom partitioner or assigner may change them).
+    replicas: p.replicaNodes.slice(),
+    isr: p.isrNodes.slice(),
+    offlineReplicas: p.offlineReplicas.slice(),
   }
 }

@@ -13,6 +13,10 @@ import { ZERO_UUID, type MetadataRequest, type MetadataResponse, type TopicMetad
 export function handleMetadata(cluster: BrokerContext, _brokerId: number, request: MetadataRequest): MetadataResponse {
   const controller = cluster.controller
   const topics: TopicMetadata[] = []
+  const live = cluster.liveBrokers()
+  // The live brokers, as a key: a topic's cached description holds while they stay the same.
+  let liveKey = ''
+  for (const b of live) liveKey += `${b.id},`
   // KafkaApis answers each requested name once.
   const names = request.topics ? [...new Set(request.topics)] : controller.topicNames()
   for (const name of names) {
@@ -30,10 +34,10 @@ export function handleMetadata(cluster: BrokerContext, _brokerId: number, reques
       topics.push({ errorCode: ErrorCode.UNKNOWN_TOPIC_OR_PARTITION, name, topicId: ZERO_UUID, isInternal: false, partitions: [] })
       continue
     }
-    topics.push(describeTopic(cluster, topic))
+    topics.push(describedTopic(cluster, topic, liveKey))
   }
   return {
-    brokers: cluster.liveBrokers().map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: b.rack })),
+    brokers: live.map((b) => ({ nodeId: b.id, host: b.host, port: b.port, rack: b.rack })),
     clusterId: cluster.clusterId,
     controllerId: controller.controllerId,
     topics,
@@ -41,70 +45,67 @@ export function handleMetadata(cluster: BrokerContext, _brokerId: number, reques
 }
 
 /**
- * One topic's metadata, a partition's entry reused while it says the same (see answerOf): a
- * client asks for a topic of 10 000 partitions at every refresh and each consumer at each join,
- * and an entry and its three arrays made afresh per partition each time were most of what a new
- * consumer of such a topic allocated (issue 15).
+ * A topic's last description and what it was built from. A client asks for every topic it
+ * targets at each refresh, and kafkajs refreshes whenever it meets a new topic (issue 15: a
+ * producer writing to 1 000 topics in turn had 1 000 partitions described afresh per send);
+ * the description is built again only when the topic's partition list, a partition's leader,
+ * epoch, replicas or ISR, or the set of live brokers (offlineReplicas) changed. The arrays of a
+ * partition are replaced, never changed in place, when its replicas or ISR change.
  */
-function describeTopic(cluster: BrokerContext, topic: Topic): TopicMetadata {
-  // Which brokers are alive, by id, asked once per topic rather than per replica.
-  const alive: boolean[] = []
-  for (const broker of cluster.liveBrokers()) alive[broker.id] = true
-  const source = topic.partitions
-  const partitions: TopicMetadata['partitions'][number][] = new Array(source.length)
-  for (let i = 0; i < source.length; i++) partitions[i] = answerOf(alive, source[i]!)
-  return { errorCode: ErrorCode.NONE, name: topic.name, topicId: topic.topicId, isInternal: topic.isInternal, partitions }
+interface Described {
+  readonly partitions: readonly Partition[]
+  readonly liveKey: string
+  readonly replicas: readonly (readonly number[])[]
+  readonly isr: readonly (readonly number[])[]
+  readonly metadata: TopicMetadata
 }
 
-type PartitionAnswer = TopicMetadata['partitions'][number]
+const described = new WeakMap<Topic, Described>()
+
+function describedTopic(cluster: BrokerContext, topic: Topic, liveKey: string): TopicMetadata {
+  const known = described.get(topic)
+  if (known !== undefined && isCurrent(known, topic, liveKey)) return known.metadata
+  const metadata = describeTopic(cluster, topic)
+  described.set(topic, { partitions: topic.partitions, liveKey, replicas: topic.partitions.map((p) => p.replicas), isr: topic.partitions.map((p) => p.isr), metadata })
+  return metadata
+}
+
+function isCurrent(known: Described, topic: Topic, liveKey: string): boolean {
+  const partitions = topic.partitions
+  if (known.partitions !== partitions || known.liveKey !== liveKey) return false
+  const described = known.metadata.partitions
+  for (let i = 0; i < partitions.length; i++) {
+    const p = partitions[i]!
+    const m = described[i]!
+    if (p.leader !== m.leaderId || p.leaderEpoch !== m.leaderEpoch || p.replicas !== known.replicas[i] || p.isr !== known.isr[i]) return false
+  }
+  return true
+}
 
 /**
- * A partition's last Metadata entry (Partition.answers.metadata) with what it was made from.
- * Frozen, arrays and all: every client that asked since it was made holds the same one, and
- * reads it (the admin's fetchTopicMetadata hands its caller copies, as kafkajs's decoded
- * responses are the caller's own).
+ * One topic's metadata, built in a plain loop without a closure per partition and with no
+ * filter when every replica is alive. The same description is handed to every client that asks
+ * until the topic changes, so it is frozen, arrays included: a client that wants to change what
+ * it was given copies it (as the facade's client and admin do), and no client's change can
+ * reach another's answer or the cluster's state (the arrays are copies of the partition's).
  */
-interface KnownAnswer {
-  readonly answer: PartitionAnswer
-  /** The partition's replica and ISR lists it was made from: a change replaces them (controller, replica manager). */
-  readonly replicas: readonly number[]
-  readonly isr: readonly number[]
-}
-
-const NO_OFFLINE: number[] = Object.freeze([]) as unknown as number[]
-
-function answerOf(alive: readonly boolean[], p: Partition): PartitionAnswer {
-  const known = p.answers.metadata as KnownAnswer | undefined
-  const replicas = p.replicas
-  if (known !== undefined && known.replicas === replicas && known.isr === p.isr && known.answer.leaderId === p.leader && known.answer.leaderEpoch === p.leaderEpoch && sameOffline(alive, known.answer.offlineReplicas, replicas)) {
-    return known.answer
+function describeTopic(cluster: BrokerContext, topic: Topic): TopicMetadata {
+  const source = topic.partitions
+  const partitions: TopicMetadata['partitions'][number][] = new Array(source.length)
+  for (let i = 0; i < source.length; i++) {
+    const p = source[i]!
+    const replicas = p.replicas
+    const offlineReplicas: number[] = []
+    for (let r = 0; r < replicas.length; r++) if (!cluster.isBrokerAlive(replicas[r]!)) offlineReplicas.push(replicas[r]!)
+    partitions[i] = Object.freeze({
+      errorCode: p.leader === -1 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
+      partitionIndex: p.index,
+      leaderId: p.leader,
+      leaderEpoch: p.leaderEpoch,
+      replicaNodes: Object.freeze(replicas.slice()) as number[],
+      isrNodes: Object.freeze(p.isr.slice()) as number[],
+      offlineReplicas: Object.freeze(offlineReplicas) as number[],
+    })
   }
-  let offlineReplicas = NO_OFFLINE
-  for (let r = 0; r < replicas.length; r++) {
-    if (alive[replicas[r]!] === true) continue
-    if (offlineReplicas === NO_OFFLINE) offlineReplicas = []
-    offlineReplicas.push(replicas[r]!)
-  }
-  const answer: PartitionAnswer = Object.freeze({
-    errorCode: p.leader === -1 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
-    partitionIndex: p.index,
-    leaderId: p.leader,
-    leaderEpoch: p.leaderEpoch,
-    replicaNodes: Object.freeze(replicas.slice()) as number[],
-    isrNodes: Object.freeze(p.isr.slice()) as number[],
-    offlineReplicas: Object.freeze(offlineReplicas) as number[],
-  })
-  p.answers.metadata = { answer, replicas, isr: p.isr } satisfies KnownAnswer
-  return answer
-}
-
-/** Whether `offline` still lists exactly the replicas whose broker is down, in replica order. */
-function sameOffline(alive: readonly boolean[], offline: readonly number[], replicas: readonly number[]): boolean {
-  let at = 0
-  for (let r = 0; r < replicas.length; r++) {
-    if (alive[replicas[r]!] === true) continue
-    if (offline[at] !== replicas[r]) return false
-    at++
-  }
-  return at === offline.length
+  return Object.freeze({ errorCode: ErrorCode.NONE, name: topic.name, topicId: topic.topicId, isInternal: topic.isInternal, partitions: Object.freeze(partitions) as TopicMetadata['partitions'][number][] })
 }

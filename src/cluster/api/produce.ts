@@ -10,19 +10,23 @@ import { RecordBatch, type BatchProducerInfo } from '../log/record-batch.js'
 import type { BrokerContext } from './broker-context.js'
 import type { TimelineEventInput } from '../timeline.js'
 import type { Partition } from '../partition/partition.js'
-import type { Topic } from '../metadata/topic.js'
+import type { Topic, TopicSettings } from '../metadata/topic.js'
 import type { ProducePartitionData, ProducePartitionResponse, ProduceRequest, ProduceResponse, ProduceTopicResponse } from './messages.js'
 
 export function handleProduce(cluster: BrokerContext, brokerId: number, request: ProduceRequest): ProduceResponse | Promise<ProduceResponse> {
   const acks = request.acks
   const topics: ProduceTopicResponse[] = []
   let waiting: Promise<unknown>[] | undefined
+  // The request is one instant: the clock is read once for all its partitions (issue 15: a
+  // send spread over 1 000 partitions read it 1 000 times).
+  const now = cluster.clock.now()
   for (const topicData of request.topics) {
     const partitions: ProducePartitionResponse[] = []
-    // Looked up once per topic of the request, not once per partition (issue 15).
-    const topic = cluster.controller.topic(topicData.name)
+    // Looked up once per topic of the request, not once per partition (issue 15), with what
+    // every partition of the topic reads from it.
+    const target = produceTarget(cluster.controller.topic(topicData.name))
     for (const data of topicData.partitions) {
-      const result = produceToPartition(cluster, brokerId, topicData.name, topic, data, acks, request.timeoutMs, request.transactionalId ?? null)
+      const result = produceToPartition(cluster, brokerId, topicData.name, target, data, acks, request.timeoutMs, request.transactionalId ?? null, now)
       if (result instanceof Promise) {
         // Answered once every partition of the request is acknowledged (or failed).
         const at = partitions.length
@@ -38,6 +42,17 @@ export function handleProduce(cluster: BrokerContext, brokerId: number, request:
   return Promise.all(waiting).then(() => ({ topics }))
 }
 
+/** What every partition of one topic of a request reads from the topic, read once per topic. */
+interface ProduceTarget {
+  readonly topic: Topic
+  readonly settings: TopicSettings
+  readonly isCompacted: boolean
+}
+
+function produceTarget(topic: Topic | undefined): ProduceTarget | undefined {
+  return topic === undefined ? undefined : { topic, settings: topic.settings, isCompacted: topic.isCompacted }
+}
+
 function failure(index: number, name: ErrorName, errorMessage?: string): ProducePartitionResponse {
   return { index, errorCode: ErrorCode[name], errorMessage, baseOffset: -1, logAppendTime: -1, logStartOffset: -1 }
 }
@@ -46,23 +61,25 @@ function produceToPartition(
   cluster: BrokerContext,
   brokerId: number,
   topicName: string,
-  topic: Topic | undefined,
+  target: ProduceTarget | undefined,
   data: ProducePartitionData,
   acks: number,
   timeoutMs: number,
   transactionalId: string | null,
+  now: number,
 ): ProducePartitionResponse | Promise<ProducePartitionResponse> {
+  const topic = target?.topic
   const partition = topic?.partitions[data.index]
   // KafkaApis sets aside partitions missing from the metadata first; ReplicaManager.appendRecords
   // then validates acks for the rest.
-  if (!topic || !partition) return failure(data.index, 'UNKNOWN_TOPIC_OR_PARTITION')
+  if (!target || !topic || !partition) return failure(data.index, 'UNKNOWN_TOPIC_OR_PARTITION')
   if (acks !== -1 && acks !== 0 && acks !== 1) return failure(data.index, 'INVALID_REQUIRED_ACKS')
   // Clients may not write to __consumer_offsets or __transaction_state; only the coordinators
   // do (ReplicaManager.appendToLocalLog: "Cannot append to internal topic").
   if (topic?.isInternal) return failure(data.index, 'INVALID_TOPIC_EXCEPTION', `Cannot append to internal topic ${topicName}`)
   if (partition.leader === -1) return failure(data.index, 'NOT_LEADER_OR_FOLLOWER')
   if (partition.leader !== brokerId) return failure(data.index, 'NOT_LEADER_OR_FOLLOWER')
-  const settings = topic.settings
+  const settings = target.settings
   const records = data.records
   // An empty batch fails LogValidator's record count check (InvalidRecordException).
   if (records.length === 0) return failure(data.index, 'INVALID_RECORD', 'Invalid reported count for record batch: 0')
@@ -91,14 +108,13 @@ function produceToPartition(
   }
   // A compacted topic needs a key on every record: LogValidator rejects keyless records with
   // InvalidRecordException ("Compacted topic cannot accept message without key").
-  if (topic.isCompacted) {
+  if (target.isCompacted) {
     for (const record of records) {
       if (!record.key) {
         return failure(data.index, 'INVALID_RECORD', `Compacted topic cannot accept message without key in topic partition ${topicName}-${data.index}.`)
       }
     }
   }
-  const now = cluster.clock.now()
   const leader = partition.leaderReplica
   const producerId = data.producerId ?? -1
   let producer: BatchProducerInfo | undefined
@@ -130,33 +146,29 @@ function produceToPartition(
     }
     producer = { producerId, producerEpoch, baseSequence, isTransactional }
   }
-  const batch = leader.log.appendRecords({
-    records,
-    leaderEpoch: partition.leaderEpoch,
-    timestampType: settings.timestampType,
-    now,
-    producer,
-    roll: settings,
-    bytesImmutable: data.bytesImmutable ?? false,
-  })
+  const batch = leader.log.append(records, partition.leaderEpoch, settings.timestampType, now, producer, false, settings, data.bytesImmutable ?? false)
   leader.appended(batch)
   // Followers fetch (at once, unless a fault slows them); the high watermark follows the ISR.
-  cluster.replicaManager.afterLeaderAppend(partition, batch.baseOffset, now)
+  cluster.replicaManager.afterLeaderAppend(partition, batch.baseOffset, now, settings)
   // `time` is stamped by the timeline, with the request's instant (the clock was read above);
   // present from the start, the event keeps one shape (no property added to a fresh object on
   // every produce).
   cluster.eventLog.recordAt({ type: 'produced', topic: topicName, partition: data.index, baseOffset: batch.baseOffset, count: batch.count, acks, time: 0 } as TimelineEventInput, now)
-  const success = (): ProducePartitionResponse => ({
-    index: data.index,
-    errorCode: ErrorCode.NONE,
-    baseOffset: batch.baseOffset,
-    logAppendTime: settings.timestampType === 1 ? now : -1,
-    logStartOffset: partition.logStartOffset,
-  })
+  const logAppendTime = settings.timestampType === 1 ? now : -1
   const required = batch.lastOffset + 1
-  if (acks !== -1) return success()
-  if (partition.highWatermark >= required) return enoughReplicas(partition, minIsr, success)
+  // The usual answer is built at once, without a closure per partition (issue 15); only a
+  // write that waits for its followers keeps one.
+  if (acks !== -1) return appended(data.index, batch.baseOffset, logAppendTime, partition.logStartOffset)
+  if (partition.highWatermark >= required) {
+    if (partition.isr.length < minIsr) return notEnoughReplicasAfterAppend(partition, minIsr)
+    return appended(data.index, batch.baseOffset, logAppendTime, partition.logStartOffset)
+  }
+  const success = (): ProducePartitionResponse => appended(data.index, batch.baseOffset, logAppendTime, partition.logStartOffset)
   return awaitReplication(cluster, brokerId, partition, required, timeoutMs, success)
+}
+
+function appended(index: number, baseOffset: number, logAppendTime: number, logStartOffset: number): ProducePartitionResponse {
+  return { index, errorCode: ErrorCode.NONE, baseOffset, logAppendTime, logStartOffset }
 }
 
 /**
@@ -210,12 +222,14 @@ function afterReplication(cluster: BrokerContext, partition: Partition, success:
 }
 
 function enoughReplicas(partition: Partition, minIsr: number, success: () => ProducePartitionResponse): ProducePartitionResponse {
-  if (partition.isr.length < minIsr) {
-    return failure(
-      partition.index,
-      'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
-      `The size of the current ISR ${partition.isr.length} is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${partition.topic}-${partition.index}`,
-    )
-  }
+  if (partition.isr.length < minIsr) return notEnoughReplicasAfterAppend(partition, minIsr)
   return success()
+}
+
+function notEnoughReplicasAfterAppend(partition: Partition, minIsr: number): ProducePartitionResponse {
+  return failure(
+    partition.index,
+    'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+    `The size of the current ISR ${partition.isr.length} is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${partition.topic}-${partition.index}`,
+  )
 }

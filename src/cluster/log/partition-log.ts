@@ -98,17 +98,31 @@ export class PartitionLog {
     /** The records' bytes are never changed by their sender (RecordBatch.fromRecords). */
     bytesImmutable?: boolean
   }): RecordBatch {
-    const batch = RecordBatch.fromRecords({
-      baseOffset: this.logEndOffset,
-      records: options.records,
-      partitionLeaderEpoch: options.leaderEpoch,
-      timestampType: options.timestampType,
-      now: options.now,
-      producer: options.producer,
-      isControl: options.isControl ?? false,
-      bytesImmutable: options.bytesImmutable ?? false,
-    })
-    this.appendBatch(batch, options.now, options.roll)
+    return this.append(
+      options.records,
+      options.leaderEpoch,
+      options.timestampType,
+      options.now,
+      options.producer,
+      options.isControl ?? false,
+      options.roll,
+      options.bytesImmutable ?? false,
+    )
+  }
+
+  /** appendRecords with its options as arguments: a produce builds no options object per batch (issue 15). */
+  append(
+    records: readonly ProducerRecord[],
+    leaderEpoch: number,
+    timestampType: TimestampTypeValue,
+    now: number,
+    producer: BatchProducerInfo | undefined,
+    isControl: boolean,
+    roll: LogRollPolicy,
+    bytesImmutable: boolean,
+  ): RecordBatch {
+    const batch = RecordBatch.ofRecords(this.endOffset, records, leaderEpoch, timestampType, now, producer, isControl, bytesImmutable)
+    this.appendBatch(batch, now, roll)
     return batch
   }
 

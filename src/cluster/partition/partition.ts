@@ -39,12 +39,11 @@ export class Partition {
   private hw = 0
   /**
    * Answers the request handlers made about this partition, handed out again while the
-   * partition still says the same (api/metadata.ts, fetch.ts, list-offsets.ts check that and own the shapes):
+   * partition still says the same (api/fetch.ts and list-offsets.ts check that and own the shapes):
    * one field read per partition where a table keyed by partition cost a hash lookup, for each of
-   * the 10 000 partitions a Metadata or a full Fetch names (issue 15).
+   * the 10 000 partitions a full Fetch or a consumer's ListOffsets names (issue 15).
    */
-  readonly answers: { metadata: unknown; idleFetch: unknown; idleFetchCommitted: unknown; earliestOffset: unknown; latestOffset: unknown } = {
-    metadata: undefined,
+  readonly answers: { idleFetch: unknown; idleFetchCommitted: unknown; earliestOffset: unknown; latestOffset: unknown } = {
     idleFetch: undefined,
     idleFetchCommitted: undefined,
     earliestOffset: undefined,

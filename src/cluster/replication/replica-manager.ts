@@ -89,10 +89,15 @@ export class ReplicaManager {
    * was caught up as of now; one whose fetching stopped keeps the time it stopped. `now` is the
    * append's time when the caller has read the clock already (the request is one instant).
    */
-  afterLeaderAppend(partition: Partition, previousLogEnd: number, now: number = this.ctx.clock.now()): void {
+  afterLeaderAppend(
+    partition: Partition,
+    previousLogEnd: number,
+    now: number = this.ctx.clock.now(),
+    // Looked up once per append, not once per follower and batch (issue 15); a produce hands
+    // in the settings it read once per topic of its request.
+    settings: TopicSettings | undefined = this.ctx.settingsOf(partition.topic),
+  ): void {
     const leaderId = partition.leader
-    // Looked up once per append, not once per follower and batch (issue 15).
-    const settings = this.ctx.settingsOf(partition.topic)
     const leaderReachable = leaderId !== -1 && this.ctx.isReachable(leaderId)
     for (const id of partition.replicas) {
       if (id === leaderId) continue

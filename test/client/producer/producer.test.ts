@@ -260,6 +260,26 @@ describe('sendBatch', () => {
     ])
   })
 
+  // The producer groups a send's messages by partition (issue 15): each partition gets one batch
+  // holding its messages in the order they were given, whether the partitions come in order,
+  // scattered over a few partitions, or scattered over many more partitions than messages.
+  it.each([
+    ['in ascending order', 6, [0, 0, 1, 3, 3, 5]],
+    ['scattered over a few partitions', 6, [3, 1, 3, 0, 1, 5, 0, 3]],
+    ['scattered over many more partitions than messages', 40, [37, 2, 37, 19, 0, 2, 39]],
+  ])('writes one batch per partition, each in send order, with messages %s', async (_case, partitions, targets) => {
+    const { producer, consumeAll } = await start({ topics: { t: { partitions } } })
+    const messages = targets.map((partition, i) => ({ partition, value: `m${i}` }))
+    const result = await producer.sendBatch({ topicMessages: [{ topic: 't', messages }] })
+    const written = [...new Set(targets)].sort((a, b) => a - b)
+    expect(result.map((r) => r.partition).sort((a, b) => a - b)).toEqual(written)
+    expect(result.every((r) => r.baseOffset === '0')).toBe(true)
+    const expected = written.flatMap((partition) =>
+      targets.flatMap((target, i) => (target === partition ? [[partition, `m${i}`]] : [])).map(([p, v], offset) => [p, String(offset), v]),
+    )
+    expect((await consumeAll('t')).map((m) => [m.partition, m.offset, m.value!.toString()])).toEqual(expected)
+  })
+
   it('accepts no topicMessages at all', async () => {
     const { producer } = await start()
     expect(await producer.sendBatch({})).toEqual([])

@@ -187,4 +187,51 @@ describe('Metadata', () => {
       expect(cluster.controller.topic('a.b')).toBeUndefined()
     })
   })
+
+  // Issue 15: a topic's description is kept between requests and built again only when the
+  // topic changes; what a client is handed is frozen, so no client can change another's answer.
+  describe('a kept description', () => {
+    it('is handed again while the topic is unchanged, frozen to its arrays', async () => {
+      const cluster = newCluster()
+      await createTopic(cluster, 'orders', { partitions: 2, replicationFactor: 3 })
+      const first = (await metadata(cluster, ['orders'])).topics[0]!
+      const second = (await metadata(cluster, ['orders'])).topics[0]!
+      expect(second).toBe(first)
+      expect(Object.isFrozen(first) && Object.isFrozen(first.partitions)).toBe(true)
+      const p = first.partitions[0]!
+      expect(Object.isFrozen(p) && Object.isFrozen(p.replicaNodes) && Object.isFrozen(p.isrNodes) && Object.isFrozen(p.offlineReplicas)).toBe(true)
+      expect(() => (p.isrNodes as number[]).push(9)).toThrow(TypeError)
+      expect(p.replicaNodes).not.toBe(cluster.controller.topic('orders')!.partitions[0]!.replicas)
+    })
+
+    it('follows a stopped broker (leader, ISR, offline replicas) and its return', async () => {
+      const cluster = newCluster()
+      await createTopic(cluster, 'orders', { partitions: 3, replicationFactor: 3 })
+      const before = (await metadata(cluster, ['orders'])).topics[0]!
+      cluster.stopBroker(0)
+      const stopped = (await metadata(cluster, ['orders'], false, 1)).topics[0]!
+      expect(stopped).not.toBe(before)
+      for (const p of stopped.partitions) {
+        expect(p.leaderId).not.toBe(0)
+        expect(p.isrNodes).not.toContain(0)
+        expect(p.offlineReplicas).toEqual([0])
+      }
+      expect(stopped.partitions.some((p, i) => p.leaderEpoch > before.partitions[i]!.leaderEpoch)).toBe(true)
+      cluster.startBroker(0)
+      await cluster.settle()
+      const back = (await metadata(cluster, ['orders'])).topics[0]!
+      const partitions = cluster.controller.topic('orders')!.partitions
+      expect(back.partitions.map((p) => [p.leaderId, p.leaderEpoch, [...p.isrNodes], [...p.offlineReplicas]])).toEqual(
+        partitions.map((p) => [p.leader, p.leaderEpoch, p.isr, []]),
+      )
+    })
+
+    it('grows with the topic when partitions are added', async () => {
+      const cluster = newCluster()
+      await createTopic(cluster, 'orders', { partitions: 2 })
+      expect((await metadata(cluster, ['orders'])).topics[0]!.partitions).toHaveLength(2)
+      await cluster.send(cluster.controller.controllerId, { api: 'CreatePartitions', topics: [{ name: 'orders', count: 5, assignments: null }], timeoutMs: 1000, validateOnly: false })
+      expect((await metadata(cluster, ['orders'])).topics[0]!.partitions.map((p) => p.partitionIndex)).toEqual([0, 1, 2, 3, 4])
+    })
+  })
 })
