@@ -61,26 +61,20 @@ function readAll(
 ): { response: FetchResponse; bytes: number; failed: boolean } {
   let bytes = 0
   let failed = false
-  const readCommitted = request.isolationLevel === IsolationLevel.READ_COMMITTED
-  const topics: FetchTopicResponse[] = new Array(request.topics.length)
-  for (let t = 0; t < request.topics.length; t++) {
-    const topicRequest = request.topics[t]!
+  const topics: FetchTopicResponse[] = []
+  for (const topicRequest of request.topics) {
     const topic = topicOf(cluster, topicRequest)
-    const asked = topicRequest.partitions
-    // Sized once: a full fetch (kafkajs sends no incremental fetch sessions, KIP-227) names every
-    // partition the consumer reads from this leader, 3 000 and more on a large topic (issue 15).
-    const partitions: FetchPartitionResponse[] = new Array(asked.length)
-    for (let i = 0; i < asked.length; i++) {
-      const p = asked[i]!
+    const partitions: FetchPartitionResponse[] = []
+    for (const p of topicRequest.partitions) {
       const partition = topic?.partitions[p.index]
       if (!partition) {
         // KafkaApis: a topic id the broker does not know is UNKNOWN_TOPIC_ID (Fetch v13+).
-        partitions[i] = empty(p.index, topicRequest.topicId !== undefined && !topic ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION)
+        partitions.push(empty(p.index, topicRequest.topicId !== undefined && !topic ? ErrorCode.UNKNOWN_TOPIC_ID : ErrorCode.UNKNOWN_TOPIC_OR_PARTITION))
         failed = true
         continue
       }
       if (partition.leader !== brokerId) {
-        partitions[i] = empty(p.index, ErrorCode.NOT_LEADER_OR_FOLLOWER, partition)
+        partitions.push(empty(p.index, ErrorCode.NOT_LEADER_OR_FOLLOWER, partition))
         failed = true
         continue
       }
@@ -88,81 +82,76 @@ function readAll(
       // a newer one means this broker has not heard of that epoch yet (Partition.getLocalLog).
       const currentLeaderEpoch = p.currentLeaderEpoch ?? -1
       if (currentLeaderEpoch !== -1 && currentLeaderEpoch !== partition.leaderEpoch) {
-        partitions[i] = empty(p.index, currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH, partition)
+        partitions.push(empty(p.index, currentLeaderEpoch < partition.leaderEpoch ? ErrorCode.FENCED_LEADER_EPOCH : ErrorCode.UNKNOWN_LEADER_EPOCH, partition))
         failed = true
         continue
       }
-      const log = partition.log
-      const logStartOffset = log.logStartOffset
       // An offset past the log end or below the log start is out of range; one between the
       // high watermark and the log end is simply not readable yet.
-      if (p.fetchOffset > log.logEndOffset || p.fetchOffset < logStartOffset) {
-        partitions[i] = empty(p.index, ErrorCode.OFFSET_OUT_OF_RANGE, partition)
+      if (p.fetchOffset > partition.logEndOffset || p.fetchOffset < partition.logStartOffset) {
+        partitions.push(empty(p.index, ErrorCode.OFFSET_OUT_OF_RANGE, partition))
         failed = true
         continue
       }
       const highWatermark = partition.highWatermark
       const lastStableOffset = partition.lastStableOffset
-      const limit = readCommitted ? lastStableOffset : highWatermark
-      let batches: RecordBatch[]
+      const limit = request.isolationLevel === IsolationLevel.READ_COMMITTED ? lastStableOffset : highWatermark
       if (p.fetchOffset >= limit) {
-        // Nothing readable: most partitions of a large topic in most fetches. The answer is the
-        // partition's offsets and nothing else, the same object until they move (see idleAnswer).
-        const idle = idleAnswer(partition, readCommitted, p.fetchOffset, highWatermark, lastStableOffset, logStartOffset)
+        // Nothing readable: most partitions of a large topic in most fetches. The answer says
+        // only where the partition stands, the same object until that moves (see idleAnswer).
+        const idle = idleAnswer(partition, request.isolationLevel === IsolationLevel.READ_COMMITTED, p.fetchOffset, highWatermark, lastStableOffset)
         if (idle !== undefined) {
-          partitions[i] = idle
+          partitions.push(idle)
           continue
         }
-        batches = []
-      } else {
-        const budget = Math.min(p.partitionMaxBytes, Math.max(0, request.maxBytes - bytes))
-        // KIP-74: the first batch of the first non-empty partition is returned even when it is
-        // larger than the limits, so a consumer never gets stuck behind a large record.
-        batches = budget > 0 || bytes === 0 ? log.read(p.fetchOffset, limit, bytes === 0 ? Math.max(budget, 1) : budget) : []
-        // Only the first partition with data may exceed the limits (ReplicaManager.readFromLog's
-        // minOneMessage); later, a batch that does not fit is left for the next fetch.
-        if (bytes > 0 && batches.length > 0 && batches[0]!.sizeInBytes > budget) batches = []
-        for (let b = 0; b < batches.length; b++) bytes += batches[b]!.sizeInBytes
       }
-      partitions[i] = {
+      const budget = Math.min(p.partitionMaxBytes, Math.max(0, request.maxBytes - bytes))
+      // KIP-74: the first batch of the first non-empty partition is returned even when it is
+      // larger than the limits, so a consumer never gets stuck behind a large record.
+      let batches: RecordBatch[] = []
+      if (p.fetchOffset < limit && (budget > 0 || bytes === 0)) batches = partition.log.read(p.fetchOffset, limit, bytes === 0 ? Math.max(budget, 1) : budget)
+      // Only the first partition with data may exceed the limits (ReplicaManager.readFromLog's
+      // minOneMessage); later, a batch that does not fit is left for the next fetch.
+      if (bytes > 0 && batches.length > 0 && batches[0]!.sizeInBytes > budget) batches = []
+      for (const batch of batches) bytes += batch.sizeInBytes
+      partitions.push({
         index: p.index,
         errorCode: ErrorCode.NONE,
         highWatermark,
         lastStableOffset,
-        logStartOffset,
+        logStartOffset: partition.logStartOffset,
         // read_committed: the aborted transactions the fetched range overlaps (the client drops
         // their records, using the ABORT markers to know where each ends).
-        abortedTransactions: readCommitted
-          ? partition.leaderReplica.producerState.abortedTransactions(p.fetchOffset, batches.length > 0 ? batches[batches.length - 1]!.lastOffset + 1 : p.fetchOffset)
-          : null,
+        abortedTransactions:
+          request.isolationLevel === IsolationLevel.READ_COMMITTED
+            ? partition.leaderReplica.producerState.abortedTransactions(p.fetchOffset, batches.length > 0 ? batches[batches.length - 1]!.lastOffset + 1 : p.fetchOffset)
+            : null,
         batches,
-      }
+      })
     }
-    topics[t] = { name: topic?.name ?? topicRequest.name, topicId: topic?.topicId ?? topicRequest.topicId ?? ZERO_UUID, partitions }
+    topics.push({ name: topic?.name ?? topicRequest.name, topicId: topic?.topicId ?? topicRequest.topicId ?? ZERO_UUID, partitions })
   }
   return { response: { errorCode: ErrorCode.NONE, topics }, bytes, failed }
 }
 
 /**
- * A partition's answer to a fetch that reads nothing, kept per partition and isolation level
- * and handed out again while its offsets stay the same. A consumer of a topic of 10 000
- * partitions sends full fetches (kafkajs 2.2.4 has no fetch sessions, KIP-227), each naming
- * every partition it reads from the leader, and most answers say only where the partition stands:
- * made afresh each time they were a third of a fetch's cost, and they outlived the request
- * (the client holds the response across awaits), so V8 moved their allocation to the old
- * generation, whose collections then took as much again (issue 15). Frozen: shared answers are
- * read, never changed, by whoever receives them. Kept in Partition.answers. Undefined where the empty range still has
- * aborted transactions to name (one spanning the fetch offset), which only a fresh answer says.
+ * A partition's answer to a fetch that reads nothing, kept on the partition (Partition.answers)
+ * per isolation level and handed out again while its offsets stay the same. A consumer of a
+ * topic of 10 000 partitions sends full fetches (kafkajs 2.2.4 has no fetch sessions, KIP-227),
+ * each naming every partition it reads from the leader, and most answers say only where the
+ * partition stands: made afresh each time they were a third of such a fetch's cost, and they
+ * outlive the request (the client holds the response across awaits), so V8 moved their
+ * allocation to the old generation, whose collections then cost as much again (issue 15).
+ * Frozen: whoever receives a shared answer reads it. Undefined where the empty range still has
+ * an aborted transaction to name (one spanning the fetch offset): only a fresh answer says that.
  */
-const NO_BATCHES: RecordBatch[] = Object.freeze([]) as unknown as RecordBatch[]
-const NO_ABORTED: AbortedTransaction[] = Object.freeze([]) as unknown as AbortedTransaction[]
-
-function idleAnswer(partition: Partition, readCommitted: boolean, fetchOffset: number, highWatermark: number, lastStableOffset: number, logStartOffset: number): FetchPartitionResponse | undefined {
+function idleAnswer(partition: Partition, readCommitted: boolean, fetchOffset: number, highWatermark: number, lastStableOffset: number): FetchPartitionResponse | undefined {
   if (readCommitted) {
     const producerState = partition.leaderReplica.producerState
     if (producerState.allAborted().length > 0 && producerState.abortedTransactions(fetchOffset, fetchOffset).length > 0) return undefined
   }
   const answers = partition.answers
+  const logStartOffset = partition.logStartOffset
   const known = (readCommitted ? answers.idleFetchCommitted : answers.idleFetch) as FetchPartitionResponse | undefined
   if (known !== undefined && known.highWatermark === highWatermark && known.lastStableOffset === lastStableOffset && known.logStartOffset === logStartOffset) return known
   const answer: FetchPartitionResponse = Object.freeze({
@@ -171,8 +160,8 @@ function idleAnswer(partition: Partition, readCommitted: boolean, fetchOffset: n
     highWatermark,
     lastStableOffset,
     logStartOffset,
-    abortedTransactions: readCommitted ? NO_ABORTED : null,
-    batches: NO_BATCHES,
+    abortedTransactions: readCommitted ? (Object.freeze([]) as unknown as AbortedTransaction[]) : null,
+    batches: Object.freeze([]) as unknown as RecordBatch[],
   })
   if (readCommitted) answers.idleFetchCommitted = answer
   else answers.idleFetch = answer

@@ -7,7 +7,6 @@ import { ErrorCode } from '../error-codes.js'
 import { KafkaError } from '../error-codes.js'
 import type { BrokerContext } from './broker-context.js'
 import type { Topic } from '../metadata/topic.js'
-import type { Partition } from '../partition/partition.js'
 import { ZERO_UUID, type MetadataRequest, type MetadataResponse, type TopicMetadata } from './messages.js'
 
 export function handleMetadata(cluster: BrokerContext, _brokerId: number, request: MetadataRequest): MetadataResponse {
@@ -41,70 +40,28 @@ export function handleMetadata(cluster: BrokerContext, _brokerId: number, reques
 }
 
 /**
- * One topic's metadata, a partition's entry reused while it says the same (see answerOf): a
- * client asks for a topic of 10 000 partitions at every refresh and each consumer at each join,
- * and an entry and its three arrays made afresh per partition each time were most of what a new
- * consumer of such a topic allocated (issue 15).
+ * One topic's metadata. Each partition gets arrays of its own (a client may keep or change what
+ * it is given, as kafkajs's decoded responses are its own); built in a plain loop, without a
+ * closure per partition and with no filter when every replica is alive, since a client asks for
+ * a topic of 10 000 partitions at every refresh (issue 15).
  */
 function describeTopic(cluster: BrokerContext, topic: Topic): TopicMetadata {
-  // Which brokers are alive, by id, asked once per topic rather than per replica.
-  const alive: boolean[] = []
-  for (const broker of cluster.liveBrokers()) alive[broker.id] = true
   const source = topic.partitions
   const partitions: TopicMetadata['partitions'][number][] = new Array(source.length)
-  for (let i = 0; i < source.length; i++) partitions[i] = answerOf(alive, source[i]!)
+  for (let i = 0; i < source.length; i++) {
+    const p = source[i]!
+    const replicas = p.replicas
+    const offlineReplicas: number[] = []
+    for (let r = 0; r < replicas.length; r++) if (!cluster.isBrokerAlive(replicas[r]!)) offlineReplicas.push(replicas[r]!)
+    partitions[i] = {
+      errorCode: p.leader === -1 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
+      partitionIndex: p.index,
+      leaderId: p.leader,
+      leaderEpoch: p.leaderEpoch,
+      replicaNodes: replicas.slice(),
+      isrNodes: p.isr.slice(),
+      offlineReplicas,
+    }
+  }
   return { errorCode: ErrorCode.NONE, name: topic.name, topicId: topic.topicId, isInternal: topic.isInternal, partitions }
-}
-
-type PartitionAnswer = TopicMetadata['partitions'][number]
-
-/**
- * A partition's last Metadata entry (Partition.answers.metadata) with what it was made from.
- * Frozen, arrays and all: every client that asked since it was made holds the same one, and
- * reads it (the admin's fetchTopicMetadata hands its caller copies, as kafkajs's decoded
- * responses are the caller's own).
- */
-interface KnownAnswer {
-  readonly answer: PartitionAnswer
-  /** The partition's replica and ISR lists it was made from: a change replaces them (controller, replica manager). */
-  readonly replicas: readonly number[]
-  readonly isr: readonly number[]
-}
-
-const NO_OFFLINE: number[] = Object.freeze([]) as unknown as number[]
-
-function answerOf(alive: readonly boolean[], p: Partition): PartitionAnswer {
-  const known = p.answers.metadata as KnownAnswer | undefined
-  const replicas = p.replicas
-  if (known !== undefined && known.replicas === replicas && known.isr === p.isr && known.answer.leaderId === p.leader && known.answer.leaderEpoch === p.leaderEpoch && sameOffline(alive, known.answer.offlineReplicas, replicas)) {
-    return known.answer
-  }
-  let offlineReplicas = NO_OFFLINE
-  for (let r = 0; r < replicas.length; r++) {
-    if (alive[replicas[r]!] === true) continue
-    if (offlineReplicas === NO_OFFLINE) offlineReplicas = []
-    offlineReplicas.push(replicas[r]!)
-  }
-  const answer: PartitionAnswer = Object.freeze({
-    errorCode: p.leader === -1 ? ErrorCode.LEADER_NOT_AVAILABLE : ErrorCode.NONE,
-    partitionIndex: p.index,
-    leaderId: p.leader,
-    leaderEpoch: p.leaderEpoch,
-    replicaNodes: Object.freeze(replicas.slice()) as number[],
-    isrNodes: Object.freeze(p.isr.slice()) as number[],
-    offlineReplicas: Object.freeze(offlineReplicas) as number[],
-  })
-  p.answers.metadata = { answer, replicas, isr: p.isr } satisfies KnownAnswer
-  return answer
-}
-
-/** Whether `offline` still lists exactly the replicas whose broker is down, in replica order. */
-function sameOffline(alive: readonly boolean[], offline: readonly number[], replicas: readonly number[]): boolean {
-  let at = 0
-  for (let r = 0; r < replicas.length; r++) {
-    if (alive[replicas[r]!] === true) continue
-    if (offline[at] !== replicas[r]) return false
-    at++
-  }
-  return at === offline.length
 }

@@ -179,9 +179,6 @@ export class ProducerStateManager {
 
   /** Aborted transactions overlapping [from, to): what a read_committed fetch must skip. */
   abortedTransactions(from: number, to: number): { producerId: number; firstOffset: number }[] {
-    // Asked for every partition of every read_committed fetch, nearly always of a partition that
-    // never saw an aborted transaction.
-    if (this.aborted.length === 0) return []
     return this.aborted.filter((a) => a.lastOffset >= from && a.firstOffset < to).map((a) => ({ producerId: a.producerId, firstOffset: a.firstOffset }))
   }
 
