@@ -516,9 +516,10 @@ export class ConsumerGroup {
 
   /** Commits the given offsets, or every resolved-and-uncommitted one. */
   async commitOffsets(explicit?: { topic: string; partition: number; offset: string; metadata?: string | null }[]): Promise<void> {
-    const entries: { topic: string; partition: number; offset: number; metadata: string | null }[] = []
+    // Each with its table key: kept from the walk below, not looked up again once committed.
+    const entries: { topic: string; partition: number; offset: number; metadata: string | null; key: string }[] = []
     if (explicit) {
-      for (const e of explicit) entries.push({ topic: e.topic, partition: e.partition, offset: Number(e.offset), metadata: e.metadata ?? null })
+      for (const e of explicit) entries.push({ topic: e.topic, partition: e.partition, offset: Number(e.offset), metadata: e.metadata ?? null, key: this.keys.of(e.topic, e.partition) })
     } else {
       // uncommittedOffsets() without its strings: the same partitions in the same order (the
       // request below groups them by topic as that does), read straight from the tables.
@@ -527,7 +528,7 @@ export class ConsumerGroup {
         if (this.committed.get(key) === offset) return
         const { topic, partition } = this.keys.parse(key)
         if (!this.isAssigned(topic, partition)) return
-        entries.push({ topic, partition, offset, metadata: null })
+        entries.push({ topic, partition, offset, metadata: null, key })
       })
     }
     if (entries.length === 0) {
@@ -554,9 +555,8 @@ export class ConsumerGroup {
       }
     }
     for (const e of entries) {
-      const key = this.keys.of(e.topic, e.partition)
-      this.committed.set(key, e.offset)
-      if (explicit) this.resolved.set(key, e.offset)
+      this.committed.set(e.key, e.offset)
+      if (explicit) this.resolved.set(e.key, e.offset)
     }
     this.uncommittedCount = 0
     this.lastCommit = this.client.clock.now()

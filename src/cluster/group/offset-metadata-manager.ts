@@ -266,7 +266,7 @@ export class OffsetMetadataManager {
           const committed = offsets?.committed.get(t.name)?.get(index)
           return committed
             ? { index, committedOffset: committed.offset, ...leaderEpochOf(committed), metadata: committed.metadata, errorCode: ErrorCode.NONE }
-            : { index, committedOffset: -1, metadata: '', errorCode: ErrorCode.NONE }
+            : noOffset(index)
         }),
       })),
     }
@@ -429,6 +429,19 @@ function sortedOffsets(table: OffsetTable): CommittedOffset[] {
     for (const partition of [...partitions.keys()].sort((a, b) => a - b)) out.push({ topic, partition, ...partitions.get(partition)! })
   }
   return out
+}
+
+/**
+ * The answer for a partition without a committed offset, which says nothing but its index: one
+ * frozen answer per index, shared by every OffsetFetch (a new group asking for 10 000 partitions
+ * was answered with 10 000 new objects, which outlived the request: issue 15).
+ */
+const noOffsets: OffsetFetchResponse['topics'][number]['partitions'][number][] = []
+const MAX_SHARED_INDEX = 1 << 16
+
+function noOffset(index: number): OffsetFetchResponse['topics'][number]['partitions'][number] {
+  if (!(index >= 0 && index < MAX_SHARED_INDEX) || !Number.isInteger(index)) return { index, committedOffset: -1, metadata: '', errorCode: ErrorCode.NONE }
+  return (noOffsets[index] ??= Object.freeze({ index, committedOffset: -1, metadata: '', errorCode: ErrorCode.NONE }))
 }
 
 /** The committed leader epoch, when the commit carried one (KIP-320). */

@@ -31,17 +31,11 @@ export class Partition {
   committedLosses = 0
   /** The highest high watermark ever reached (invariant 4: it never decreases). */
   maxHighWatermark = 0
-  private readonly replicaStates = new Map<number, Replica>()
-  /** The replica that led last: an offline partition still reads as its last leader's log. */
-  private lastLeader: number
-  /** The replica of `leader` (of `lastLeader` while offline), kept by setLeader: read on every produce and fetch. */
-  private leading: Replica
-  private hw = 0
   /**
    * Answers the request handlers made about this partition, handed out again while the
-   * partition still says the same (api/fetch.ts and list-offsets.ts check that and own the shapes):
-   * one field read per partition where a table keyed by partition cost a hash lookup, for each of
-   * the 10 000 partitions a full Fetch or a consumer's ListOffsets names (issue 15).
+   * partition still says the same (api/fetch.ts and api/list-offsets.ts check that and own the
+   * shapes): one field read per partition where a table keyed by partition cost a hash lookup,
+   * for each of the 10 000 partitions a full Fetch or a consumer's offset reset names (issue 15).
    */
   readonly answers: { idleFetch: unknown; idleFetchCommitted: unknown; earliestOffset: unknown; latestOffset: unknown } = {
     idleFetch: undefined,
@@ -49,6 +43,12 @@ export class Partition {
     earliestOffset: undefined,
     latestOffset: undefined,
   }
+  private readonly replicaStates = new Map<number, Replica>()
+  /** The replica that led last: an offline partition still reads as its last leader's log. */
+  private lastLeader: number
+  /** The replica of `leader` (of `lastLeader` while offline), kept by setLeader: read on every produce and fetch. */
+  private leading: Replica
+  private hw = 0
   /**
    * Fetches parked in a long poll and acks=all produces, woken when the partition changes, in
    * the order they came, each once. An array, not a Set: a partition has one or two waiters,
