@@ -89,19 +89,26 @@ export class ConsumerGroup {
     this.topics = options.topics
   }
 
-  private async coordinator(): Promise<number> {
-    if (this.coordinatorId === undefined) this.coordinatorId = await this.client.findCoordinator(this.groupId, CoordinatorType.GROUP)
-    return this.coordinatorId
+  /**
+   * The coordinator's id, a promise only while it is being looked up. Its callers await it: an
+   * await of the id takes the same turn as an await of an async function that returns it at
+   * once, without the promise and frame that made for every coordinator request (issue 15).
+   */
+  private coordinator(): number | Promise<number> {
+    if (this.coordinatorId !== undefined) return this.coordinatorId
+    return this.client.findCoordinator(this.groupId, CoordinatorType.GROUP).then((id) => (this.coordinatorId = id))
   }
 
-  /** A request to the coordinator; losing the connection means looking the coordinator up again. */
-  private async toCoordinator<K extends ApiName>(coordinator: number, request: RequestOf<K> & { readonly api: K }): Promise<ResponseOf<K>> {
-    try {
-      return await this.client.request<K>(coordinator, request)
-    } catch (error) {
+  /**
+   * A request to the coordinator; losing the connection means looking the coordinator up again.
+   * A handler on the request's promise rather than an async frame around it: the caller's await
+   * resumes in the same turn either way (issue 15: four such requests per member per rebalance).
+   */
+  private toCoordinator<K extends ApiName>(coordinator: number, request: RequestOf<K> & { readonly api: K }): Promise<ResponseOf<K>> {
+    return this.client.request<K>(coordinator, request).then(undefined, (error: unknown) => {
       if (error instanceof KafkaJSConnectionError) this.forgetCoordinator()
       throw error
-    }
+    })
   }
 
   /** Forgets the coordinator so the next request looks it up again (after NOT_COORDINATOR). */
@@ -371,10 +378,15 @@ export class ConsumerGroup {
    * returned as its code rather than thrown. The runner only logs such an error's message and
    * rejoins, so the error object (and its stack trace, built from a deep async stack) was made
    * for nothing, once per member per rebalance (issue 15). Any other error is thrown as by
-   * heartbeat(). Answers 0 when no rejoin is asked for (sent or not due).
+   * heartbeat(). Answers 0 when no rejoin is asked for (sent or not due); when not due, 0 itself
+   * rather than a promise of it (its callers await it, in the same turn either way).
    */
-  async heartbeatOrRejoinCode(): Promise<number> {
+  heartbeatOrRejoinCode(): number | Promise<number> {
     if (!this.heartbeatDue(this.options.heartbeatInterval)) return 0
+    return this.sendHeartbeatForRejoinCode()
+  }
+
+  private async sendHeartbeatForRejoinCode(): Promise<number> {
     const code = this.heartbeatAnswered(await this.toCoordinator(await this.coordinator(), this.heartbeatRequest()))
     if (code === 0 || isRejoinCode(code)) return code
     throw createErrorFromCode(code)
