@@ -21,19 +21,19 @@ export function handleProduce(cluster: BrokerContext, brokerId: number, request:
   // send spread over 1 000 partitions read it 1 000 times).
   const now = cluster.clock.now()
   for (const topicData of request.topics) {
-    const partitions: ProducePartitionResponse[] = []
+    const partitions: ProducePartitionResponse[] = new Array(topicData.partitions.length)
     // Looked up once per topic of the request, not once per partition (issue 15), with what
     // every partition of the topic reads from it.
     const target = produceTarget(cluster.controller.topic(topicData.name))
-    for (const data of topicData.partitions) {
+    for (let at = 0; at < partitions.length; at++) {
+      const data = topicData.partitions[at]!
       const result = produceToPartition(cluster, brokerId, topicData.name, target, data, acks, request.timeoutMs, request.transactionalId ?? null, now)
       if (result instanceof Promise) {
         // Answered once every partition of the request is acknowledged (or failed).
-        const at = partitions.length
-        partitions.push(failure(data.index, 'REQUEST_TIMED_OUT'))
+        partitions[at] = failure(data.index, 'REQUEST_TIMED_OUT')
         ;(waiting ??= []).push(result.then((response) => (partitions[at] = response)))
       } else {
-        partitions.push(result)
+        partitions[at] = result
       }
     }
     topics.push({ name: topicData.name, partitions })

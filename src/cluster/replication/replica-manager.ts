@@ -99,6 +99,10 @@ export class ReplicaManager {
   ): void {
     const leaderId = partition.leader
     const leaderReachable = leaderId !== -1 && this.ctx.isReachable(leaderId)
+    // Whether every follower has now copied the leader's whole log in this epoch: then none
+    // lags, and the lag check (scheduleLagCheck) has nothing to look at (issue 15: it walked the
+    // ISR again on every append).
+    let allCaughtUp = leaderReachable
     for (const id of partition.replicas) {
       if (id === leaderId) continue
       const follower = partition.replica(id)
@@ -106,13 +110,22 @@ export class ReplicaManager {
       const fetching = leaderReachable && this.ctx.isReachable(id) && !this.pausedFollowers.has(id)
       if (fetching && follower.logEndOffset >= previousLogEnd && follower.fetchedInEpoch === partition.leaderEpoch) follower.lastCaughtUpTime = now
       // What fetch() does, without asking again what was just asked.
-      if (!fetching) continue
+      if (!fetching) {
+        allCaughtUp = false
+        continue
+      }
       const delay = this.fetchDelays.size === 0 ? 0 : (this.fetchDelays.get(id) ?? 0)
-      if (delay > 0) this.scheduleFetch(partition, id, delay)
-      else this.copyFromLeader(partition, follower, now, settings)
+      if (delay > 0) {
+        this.scheduleFetch(partition, id, delay)
+        allCaughtUp = false
+      } else {
+        this.copyFromLeader(partition, follower, now, settings)
+        if (follower.logEndOffset < partition.leaderReplica.logEndOffset || follower.fetchedInEpoch !== partition.leaderEpoch) allCaughtUp = false
+      }
     }
     partition.updateHighWatermark(settings?.minInsyncReplicas ?? 1)
-    this.scheduleLagCheck(partition)
+    if (allCaughtUp) this.noLagCheck(partition)
+    else this.scheduleLagCheck(partition)
   }
 
   updateHighWatermark(partition: Partition): void {
@@ -213,11 +226,7 @@ export class ReplicaManager {
     }
     if (lastCaughtUp === Infinity) {
       // Nobody lags (every produce to a healthy partition): no check, and none left waiting.
-      if (this.lagChecks.size > 0) {
-        const existing = this.lagChecks.get(partition)
-        if (existing) this.ctx.clock.clearTimeout(existing)
-        this.lagChecks.delete(partition)
-      }
+      this.noLagCheck(partition)
       return
     }
     const lagMax = this.ctx.replicaLagTimeMaxMs()
@@ -233,6 +242,14 @@ export class ReplicaManager {
       this.scheduleLagCheck(partition)
     }, Math.max(0, due - this.ctx.clock.now()))
     this.lagChecks.set(partition, timer)
+  }
+
+  /** Nobody lags behind the leader: no lag check, and none left waiting. */
+  private noLagCheck(partition: Partition): void {
+    if (this.lagChecks.size === 0) return
+    const existing = this.lagChecks.get(partition)
+    if (existing) this.ctx.clock.clearTimeout(existing)
+    this.lagChecks.delete(partition)
   }
 
   private shrinkIsr(partition: Partition): void {
