@@ -221,8 +221,7 @@ export class AutoClock implements Clock {
   private following: boolean
   private readonly followByDefault: boolean
   private readonly maxJumpMs: number
-  private heap: AutoTimer[] = []
-  private live = 0
+  private readonly timers = new TimerHeap<AutoTimer>()
   private nextId = 1
   private seq = 0
   private readonly drivers = new Set<TimeDriver>()
@@ -264,8 +263,7 @@ export class AutoClock implements Clock {
 
   setTimeout(callback: () => void, ms: number): TimerHandle {
     const timer = new AutoTimer(this.nextId++, this.now() + clampDelay(ms), this.seq++, callback, this)
-    this.push(timer)
-    this.live++
+    this.timers.add(timer)
     this.arm()
     this.poke()
     return timer
@@ -273,18 +271,16 @@ export class AutoClock implements Clock {
 
   clearTimeout(handle: TimerHandle | undefined): void {
     if (!(handle instanceof AutoTimer) || handle.owner !== this || handle.cancelled) return
-    handle.cancelled = true
-    this.live--
-    // Lazy deletion; rebuild when cancelled timers dominate (a long poll per fetch adds up).
-    if (this.heap.length > 1024 && this.heap.length > 4 * this.live) this.compact()
+    // Lazy deletion (TimerHeap); a long poll per fetch adds up.
+    this.timers.cancel(handle)
   }
 
   get pendingTimers(): number {
-    return this.live
+    return this.timers.size
   }
 
   nextTimerAt(): number | undefined {
-    return this.peek()?.due
+    return this.timers.peek()?.due
   }
 
   /** Attaches a driver (a cluster): the clock jumps only when one of them wants time. */
@@ -348,7 +344,7 @@ export class AutoClock implements Clock {
     const holds = [...this.holds.values()].map((h) => h.reason)
     return (
       `the self-advancing clock (AutoClock${this.followByDefault ? '' : ', not following the wall clock'}) at t=${this.now()}, ` +
-      `${this.live} timer(s) pending${next ? `, the next in ${next.due - this.now()} ms` : ''}` +
+      `${this.timers.size} timer(s) pending${next ? `, the next in ${next.due - this.now()} ms` : ''}` +
       (holds.length > 0 ? `, held by: ${[...new Set(holds)].join(', ')}` : '') +
       `, ${this.jumps} jump(s) so far skipping ${this.skippedMs} ms`
     )
@@ -432,9 +428,8 @@ export class AutoClock implements Clock {
 
   /** Runs one timer, taken off the heap first. */
   private run(timer: AutoTimer): void {
-    this.pop()
-    this.live--
-    timer.cancelled = true
+    // `timer` is the earliest (peeked): taking it marks it cancelled, so clearing it does nothing.
+    this.timers.take()
     this.poke()
     timer.callback()
   }
@@ -483,55 +478,9 @@ export class AutoClock implements Clock {
     this.anchor = real.monotonic()
   }
 
-  // A binary min-heap on (due, seq): ties run in the order they were scheduled.
   private peek(): AutoTimer | undefined {
-    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.pop()
-    return this.heap[0]
+    return this.timers.peek()
   }
-
-  private push(timer: AutoTimer): void {
-    const heap = this.heap
-    heap.push(timer)
-    let i = heap.length - 1
-    while (i > 0) {
-      const parent = (i - 1) >> 1
-      if (!earlier(heap[i]!, heap[parent]!)) break
-      ;[heap[i], heap[parent]] = [heap[parent]!, heap[i]!]
-      i = parent
-    }
-  }
-
-  private pop(): void {
-    const heap = this.heap
-    const last = heap.pop()
-    if (heap.length === 0 || !last) return
-    heap[0] = last
-    this.siftDown(0)
-  }
-
-  private siftDown(start: number): void {
-    const heap = this.heap
-    let i = start
-    for (;;) {
-      const l = 2 * i + 1
-      const r = l + 1
-      let smallest = i
-      if (l < heap.length && earlier(heap[l]!, heap[smallest]!)) smallest = l
-      if (r < heap.length && earlier(heap[r]!, heap[smallest]!)) smallest = r
-      if (smallest === i) return
-      ;[heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!]
-      i = smallest
-    }
-  }
-
-  private compact(): void {
-    this.heap = this.heap.filter((t) => !t.cancelled)
-    for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.siftDown(i)
-  }
-}
-
-function earlier(a: AutoTimer, b: AutoTimer): boolean {
-  return a.due < b.due || (a.due === b.due && a.seq < b.seq)
 }
 
 /** The clocks a Cluster can be given by name. */
