@@ -3,7 +3,7 @@
  * high watermark and the lag helpers. Offsets and watermarks are decimal strings.
  */
 import type { AbortedTransaction } from '../../cluster/api/messages.js'
-import type { RecordBatch } from '../../cluster/log/record-batch.js'
+import { NO_DELETE_HORIZON, type RecordBatch } from '../../cluster/log/record-batch.js'
 import { abortedBatchFilter, type AbortedBatchFilter } from './aborted-transactions.js'
 
 /** Received headers: a Buffer per key, an array when the key repeats (kafkajs's IHeaders). */
@@ -20,6 +20,47 @@ export interface KafkaMessage {
   value: Buffer | null
   headers: IHeadersReceived
   isControlRecord: boolean
+  /**
+   * The record batch the message came in, as kafkajs's decoder describes it (one object shared
+   * by the batch's messages; offsets, timestamps and the producer id as decimal strings). Not in
+   * kafkajs's types, but on every message it delivers.
+   */
+  batchContext: BatchContext
+}
+
+/** kafkajs's recordContext (protocol/recordBatch/v0/decoder.js), with the batch's magic byte. */
+export interface BatchContext {
+  firstOffset: string
+  firstTimestamp: string
+  partitionLeaderEpoch: number
+  inTransaction: boolean
+  isControlBatch: boolean
+  lastOffsetDelta: number
+  producerId: string
+  producerEpoch: number
+  firstSequence: number
+  maxTimestamp: string
+  timestampType: number
+  magicByte: number
+}
+
+/** A stored batch's header as a consumer decodes it from a Fetch response (record-batch-encoder.ts writes the same fields). */
+function batchContextOf(batch: RecordBatch): BatchContext {
+  return {
+    firstOffset: String(batch.baseOffset),
+    // A batch compaction gave a delete horizon carries it as its base timestamp (KIP-534).
+    firstTimestamp: String(batch.deleteHorizonMs !== NO_DELETE_HORIZON ? batch.deleteHorizonMs : batch.firstTimestamp),
+    partitionLeaderEpoch: batch.partitionLeaderEpoch,
+    inTransaction: batch.isTransactional,
+    isControlBatch: batch.isControl,
+    lastOffsetDelta: batch.lastOffset - batch.baseOffset,
+    producerId: String(batch.producerId),
+    producerEpoch: batch.producerEpoch,
+    firstSequence: batch.baseSequence,
+    maxTimestamp: String(batch.maxTimestamp),
+    timestampType: batch.timestampType,
+    magicByte: 2,
+  }
 }
 
 export class Batch {
@@ -109,6 +150,8 @@ export class MessageCursor {
   private readonly isAborted: AbortedBatchFilter
   private nextBatch = 0
   private batch: RecordBatch | undefined
+  /** The current batch's batchContext, shared by its messages. */
+  private context: BatchContext | undefined
   /** The current batch's next record, and the end of its records below the high watermark. */
   private index = 0
   private end = 0
@@ -139,6 +182,7 @@ export class MessageCursor {
       value: batch.valueAt(i),
       headers: headers === undefined ? {} : toHeaders(headers),
       isControlRecord: false,
+      batchContext: this.context!,
     }
   }
 
@@ -179,12 +223,14 @@ export class MessageCursor {
       if (batch.lastOffset < highWatermark) this.last = batch.lastOffset
       if (end > first) {
         this.batch = batch
+        this.context = batchContextOf(batch)
         this.index = first
         this.end = end
         return true
       }
     }
     this.batch = undefined
+    this.context = undefined
     this.index = 0
     this.end = 0
     return false

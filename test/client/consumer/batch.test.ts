@@ -2,12 +2,14 @@
  * kafkajs's Batch as the runner hands it over: the messages of one partition from the fetch
  * position up to the high watermark, with kafkajs's offsets, lags and message fields.
  */
+import { createRequire } from 'node:module'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { filterAbortedBatches } from '../../../src/client/consumer/aborted-transactions.js'
 import { fetchedRange, MessageCursor, toBatch, type KafkaMessage } from '../../../src/client/consumer/batch.js'
 import { endTransactionMarker } from '../../../src/cluster/log/control-record.js'
 import { RecordBatch, TimestampType } from '../../../src/cluster/log/record-batch.js'
+import { encodeRecordBatch } from '../../../src/wire/records/record-batch-encoder.js'
 
 function batchAt(baseOffset: number, values: string[], timestamps?: number[]): RecordBatch {
   return RecordBatch.fromRecords({
@@ -31,7 +33,11 @@ describe('toBatch', () => {
       ['4', 'e', 'ke', '6', 'e'],
       ['5', 'f', 'kf', '1000', 'f'],
     ])
-    expect(batch.messages[0]).toEqual({ magicByte: 2, attributes: 0, timestamp: '1000', offset: '1', key: Buffer.from('kb'), value: Buffer.from('b'), headers: { h: Buffer.from('b') }, isControlRecord: false })
+    const batchContext = { firstOffset: '0', firstTimestamp: '1000', partitionLeaderEpoch: 0, inTransaction: false, isControlBatch: false, lastOffsetDelta: 2, producerId: '-1', producerEpoch: -1, firstSequence: -1, maxTimestamp: '1000', timestampType: 0, magicByte: 2 }
+    expect(batch.messages[0]).toEqual({ magicByte: 2, attributes: 0, timestamp: '1000', offset: '1', key: Buffer.from('kb'), value: Buffer.from('b'), headers: { h: Buffer.from('b') }, isControlRecord: false, batchContext })
+    // One context per record batch, shared by its messages, as kafkajs's decoder gives it.
+    expect(batch.messages[1]!.batchContext).toBe(batch.messages[0]!.batchContext)
+    expect(batch.messages[2]!.batchContext).toMatchObject({ firstOffset: '3', firstTimestamp: '5', maxTimestamp: '6', lastOffsetDelta: 1 })
     expect([batch.topic, batch.partition, batch.highWatermark]).toEqual(['t', 2, '6'])
     expect([batch.firstOffset(), batch.lastOffset(), batch.offsetLag(), batch.offsetLagLow(), batch.messages.length]).toEqual(['1', '5', '0', '4', 5])
   })
@@ -137,10 +143,16 @@ describe('MessageCursor', () => {
             expect(cursor.offset).toBe(Number(m.offset))
             built.push(m)
           }
-          expect(built).toEqual(expected)
+          // Each message's batchContext names the record batch it came in.
+          for (const m of built) {
+            const first = Number(m.batchContext.firstOffset)
+            expect(Number(m.offset)).toBeGreaterThanOrEqual(first)
+            expect(Number(m.offset)).toBeLessThanOrEqual(first + m.batchContext.lastOffsetDelta)
+          }
+          expect(built.map(({ batchContext: _, ...m }) => m)).toEqual(expected)
           expect(cursor.next()).toBeUndefined()
           const batch = toBatch('t', 0, highWatermark, log, fromOffset, aborted)
-          expect(batch.messages).toEqual(expected)
+          expect(batch.messages.map(({ batchContext: _, ...m }) => m)).toEqual(expected)
           expect(batch.lastOffset()).toBe(cursor.last === undefined ? String(highWatermark - 1) : String(cursor.last))
           // A walk that builds nothing counts the same messages and ends at the same offset.
           const walk = new MessageCursor(highWatermark, log, fromOffset, aborted)
@@ -165,5 +177,30 @@ describe('MessageCursor', () => {
     expect(cursor.next()?.offset).toBe('3')
     expect(cursor.next()).toBeUndefined()
     expect(cursor.last).toBe(6)
+  })
+})
+
+// kafkajs 2.2.4's own decoder is the oracle: the batchContext of a message is what kafkajs
+// decodes from the same batch as a broker sends it in a Fetch response.
+describe("a message's batchContext", () => {
+  const require = createRequire(import.meta.url)
+  const Decoder = require('kafkajs/src/protocol/decoder')
+  const decodeRecordBatch = require('kafkajs/src/protocol/recordBatch/v0/decoder')
+
+  it('is what kafkajs decodes from the batch on the wire: plain, transactional, log-append-time', async () => {
+    const batches = [
+      RecordBatch.fromRecords({ baseOffset: 0, records: [{ key: null, value: Buffer.from('a'), timestamp: 1_700_000_000_000 }, { key: null, value: Buffer.from('b'), timestamp: 1_700_000_000_007 }], partitionLeaderEpoch: 3, timestampType: TimestampType.CreateTime, now: 1_700_000_000_100 }),
+      RecordBatch.fromRecords({ baseOffset: 2, records: [{ key: Buffer.from('k'), value: Buffer.from('c') }], partitionLeaderEpoch: 4, timestampType: TimestampType.CreateTime, now: 1_700_000_000_200, producer: { producerId: 4097, producerEpoch: 2, baseSequence: 11, isTransactional: true } }),
+      RecordBatch.fromRecords({ baseOffset: 3, records: [{ key: null, value: Buffer.from('d'), timestamp: 5 }, { key: null, value: Buffer.from('e'), timestamp: 9 }], partitionLeaderEpoch: 4, timestampType: TimestampType.LogAppendTime, now: 1_700_000_000_300 }),
+    ]
+    const messages = toBatch('t', 0, 5, batches, 0).messages
+    expect(messages).toHaveLength(5)
+    const decoded = []
+    for (const batch of batches) decoded.push(await decodeRecordBatch(new Decoder(encodeRecordBatch(batch))))
+    const contexts = decoded.flatMap((d: { records: { batchContext: object }[] }) => d.records.map((r) => r.batchContext))
+    expect(messages.map((m) => m.batchContext)).toEqual(contexts)
+    // And the messages' other fields are kafkajs's too.
+    const records = decoded.flatMap((d: { records: object[] }) => d.records)
+    expect(messages).toEqual(records)
   })
 })

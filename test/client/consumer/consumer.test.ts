@@ -294,7 +294,7 @@ describe('eachMessage', () => {
     })
     await cluster.settle()
     expect(messages.map((m) => Object.keys(m).filter((k) => k !== 'extra'))).toEqual(
-      Array.from({ length: 4 }, () => ['magicByte', 'attributes', 'timestamp', 'offset', 'key', 'value', 'headers', 'isControlRecord']),
+      Array.from({ length: 4 }, () => ['magicByte', 'attributes', 'timestamp', 'offset', 'key', 'value', 'headers', 'isControlRecord', 'batchContext']),
     )
     expect(messages.map((m) => [m.magicByte, m.attributes, m.isControlRecord, m.key, typeof m.timestamp, m.offset])).toEqual([
       [2, 0, false, null, 'string', '0'],
