@@ -87,17 +87,20 @@ export class SystemClock implements Clock {
   }
 }
 
-/** A ManualClock timer; it is its own handle. */
-class ManualTimer implements TimerHandle {
+/** A virtual clock's timer (ManualClock, AutoClock); it is its own handle, and knows its clock. */
+class VirtualTimer<Owner> implements TimerHandle {
   cancelled = false
   constructor(
     readonly id: number,
     readonly due: number,
     readonly seq: number,
     readonly callback: () => void,
-    readonly owner: ManualClock,
+    readonly owner: Owner,
   ) {}
 }
+
+type ManualTimer = VirtualTimer<ManualClock>
+type AutoTimer = VirtualTimer<AutoClock>
 
 /**
  * A virtual clock: time moves only when `advance(ms)` is called, and due timers run in time
@@ -125,13 +128,13 @@ export class ManualClock implements Clock {
 
   setTimeout(callback: () => void, ms: number): TimerHandle {
     const delay = Number.isFinite(ms) && ms > 0 ? ms : 0
-    const timer = new ManualTimer(this.nextId++, this.current + delay, this.seq++, callback, this)
+    const timer = new VirtualTimer<ManualClock>(this.nextId++, this.current + delay, this.seq++, callback, this)
     this.timers.add(timer)
     return timer
   }
 
   clearTimeout(handle: TimerHandle | undefined): void {
-    if (!(handle instanceof ManualTimer) || handle.owner !== this || handle.cancelled) return
+    if (!(handle instanceof VirtualTimer) || handle.owner !== this || handle.cancelled) return
     this.timers.cancel(handle)
   }
 
@@ -195,16 +198,6 @@ export interface AutoClockOptions {
   readonly maxJumpMs?: number
 }
 
-class AutoTimer implements TimerHandle {
-  cancelled = false
-  constructor(
-    readonly id: number,
-    readonly due: number,
-    readonly seq: number,
-    readonly callback: () => void,
-    readonly owner: AutoClock,
-  ) {}
-}
 
 /**
  * Virtual time that runs itself (the default clock). Timers are virtual; when every attached
@@ -262,7 +255,7 @@ export class AutoClock implements Clock {
   }
 
   setTimeout(callback: () => void, ms: number): TimerHandle {
-    const timer = new AutoTimer(this.nextId++, this.now() + clampDelay(ms), this.seq++, callback, this)
+    const timer = new VirtualTimer<AutoClock>(this.nextId++, this.now() + clampDelay(ms), this.seq++, callback, this)
     this.timers.add(timer)
     this.arm()
     this.poke()
@@ -270,7 +263,7 @@ export class AutoClock implements Clock {
   }
 
   clearTimeout(handle: TimerHandle | undefined): void {
-    if (!(handle instanceof AutoTimer) || handle.owner !== this || handle.cancelled) return
+    if (!(handle instanceof VirtualTimer) || handle.owner !== this || handle.cancelled) return
     // Lazy deletion (TimerHeap); a long poll per fetch adds up.
     this.timers.cancel(handle)
   }
