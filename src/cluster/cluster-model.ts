@@ -271,8 +271,9 @@ export class ClusterModel implements BrokerContext {
 
   /** Authorizes the request for its principal (when an authorizer is configured), then runs the handler. */
   private handle<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, from: RequestSource | undefined): Promise<ResponseOf<K>> {
-    // Without an authorizer, straight to the handler: no closure per request (issue 15).
-    if (!this.security.authorizationEnabled) return this.runHandler<K>(brokerId, request, from)
+    // Without an authorizer, or a produce or fetch of allowed topics: straight to the handler,
+    // with no closure per request (issues 13 and 15).
+    if (this.security.allowsWhole(request, from)) return this.runHandler<K>(brokerId, request, from)
     return this.security.handle<K>(request, from, (allowed) => this.runHandler<K>(brokerId, allowed as RequestOf<K> & { readonly api: K }, from) as Promise<never>)
   }
 

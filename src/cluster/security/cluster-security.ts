@@ -11,7 +11,7 @@ import type { RequestSource } from '../request-source.js'
 import type { UserDescription } from '../describe.js'
 import type { ApiName, RequestOf, ResponseOf } from '../api/messages.js'
 import { ANONYMOUS_PRINCIPAL, StandardAuthorizer, type Session } from './standard-authorizer.js'
-import { authorizeAndHandle, type AuthorizationClusterContext, type Next } from './request-authorization.js'
+import { allowedWhole, authorizeAndHandle, type AuthorizationClusterContext, type Next } from './request-authorization.js'
 import { ScramMechanisms, scramCredential, scramSaltedPasswordMatches, type ScramCredential, type ScramMechanism } from './scram-credential.js'
 import { formatBinding } from './acl.js'
 import { createSaslServer } from './sasl-server.js'
@@ -52,6 +52,16 @@ export class ClusterSecurity {
   /** Whether an authorizer is configured (authorizer.class.name); without one, every request is allowed. */
   get authorizationEnabled(): boolean {
     return this.authorizerSettings().enabled
+  }
+
+  /**
+   * Whether the request goes to its handler as it is, with nothing to check or filter: no
+   * authorizer, the cluster's operator, or a Produce or consumer Fetch of allowed topics only
+   * (the request boundary's hot path; anything else goes through handle()).
+   */
+  allowsWhole(request: RequestOf<ApiName>, from: RequestSource | undefined): boolean {
+    if (!this.authorizerSettings().enabled || from?.operator === true) return true
+    return allowedWhole(this.authorizer, sessionOf(from), request)
   }
 
   /** Answers a request as the broker would for this principal: authorized first when an authorizer is configured. */

@@ -47,17 +47,27 @@ const CLUSTER_DENIED_MESSAGE = 'Cluster authorization failed.'
  * turn: the ACL check costs a cached Map lookup per topic on the hot paths.
  */
 export function authorizeAndHandle<K extends ApiName>(ctx: AuthorizationContext, request: RequestOf<K> & { readonly api: K }, next: Next): Promise<ResponseOf<K>> {
-  const r = request as RequestOf<ApiName>
-  if (r.api === 'Produce' && r.transactionalId == null && everyTopicAllowed(ctx, Op.WRITE, r.topics)) return next(request)
-  if (r.api === 'Fetch' && (r.replicaId ?? -1) < 0 && everyTopicAllowed(ctx, Op.READ, r.topics)) return next(request)
+  if (allowedWhole(ctx.authorizer, ctx.session, request)) return next(request)
   return authorizeRequest<K>(ctx, request, next)
 }
 
-/** Whether the principal may act on every topic of a Produce or Fetch named by name (no closure per request: this runs on every one). */
-function everyTopicAllowed(ctx: AuthorizationContext, operation: number, topics: readonly { readonly name: string; readonly topicId?: string | undefined }[]): boolean {
+/**
+ * The hot paths' check: a Produce (not transactional) or a consumer's Fetch whose every topic,
+ * named by name, the principal may write or read, which the handler then answers whole. The
+ * request boundary asks this before it builds anything for a fuller check (no closure, no
+ * context object per request: it runs on every produce and fetch).
+ */
+export function allowedWhole(authorizer: StandardAuthorizer, session: Session, request: RequestOf<ApiName>): boolean {
+  if (request.api === 'Produce') return request.transactionalId == null && everyTopicAllowed(authorizer, session, Op.WRITE, request.topics)
+  if (request.api === 'Fetch') return (request.replicaId ?? -1) < 0 && everyTopicAllowed(authorizer, session, Op.READ, request.topics)
+  return false
+}
+
+/** Whether the principal may act on every topic of a Produce or Fetch named by name. */
+function everyTopicAllowed(authorizer: StandardAuthorizer, session: Session, operation: number, topics: readonly { readonly name: string; readonly topicId?: string | undefined }[]): boolean {
   for (let i = 0; i < topics.length; i++) {
     const t = topics[i]!
-    if (t.topicId !== undefined || !ctx.authorizer.authorize(ctx.session, operation, Res.TOPIC, t.name)) return false
+    if (t.topicId !== undefined || !authorizer.authorize(session, operation, Res.TOPIC, t.name)) return false
   }
   return true
 }
