@@ -187,6 +187,13 @@ function readAll(
   return { response: build ? { errorCode: ErrorCode.NONE, topics } : undefined, bytes, failed }
 }
 
+/** Empty lists shared by every answer that has nothing to list (frozen: answers are read, never changed). */
+const NO_BATCHES: RecordBatch[] = Object.freeze([]) as unknown as RecordBatch[]
+/** What a count-only read (no `build`) fills: nothing. */
+const NO_TOPICS: FetchTopicResponse[] = Object.freeze([]) as unknown as FetchTopicResponse[]
+const NO_PARTITIONS: FetchPartitionResponse[] = Object.freeze([]) as unknown as FetchPartitionResponse[]
+const NO_ABORTED: AbortedTransaction[] = Object.freeze([]) as unknown as AbortedTransaction[]
+
 /**
  * A partition's answer to a fetch that reads nothing, kept per partition and isolation level
  * and handed out again while its offsets stay the same. A consumer of a topic of 10 000
@@ -198,12 +205,6 @@ function readAll(
  * read, never changed, by whoever receives them. Kept in Partition.answers. Undefined where the empty range still has
  * aborted transactions to name (one spanning the fetch offset), which only a fresh answer says.
  */
-const NO_BATCHES: RecordBatch[] = Object.freeze([]) as unknown as RecordBatch[]
-/** What a count-only read (no `build`) fills: nothing. */
-const NO_TOPICS: FetchTopicResponse[] = Object.freeze([]) as unknown as FetchTopicResponse[]
-const NO_PARTITIONS: FetchPartitionResponse[] = Object.freeze([]) as unknown as FetchPartitionResponse[]
-const NO_ABORTED: AbortedTransaction[] = Object.freeze([]) as unknown as AbortedTransaction[]
-
 function idleAnswer(partition: Partition, readCommitted: boolean, fetchOffset: number, highWatermark: number, lastStableOffset: number, logStartOffset: number): FetchPartitionResponse | undefined {
   if (readCommitted) {
     const producerState = partition.leaderReplica.producerState
