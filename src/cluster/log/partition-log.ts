@@ -1,4 +1,5 @@
 import { LogSegment } from './segment.js'
+import { SegmentIndex } from './segment-index.js'
 import { RecordBatch, type BatchProducerInfo, type ProducerRecord, type TimestampTypeValue } from './record-batch.js'
 
 export interface LogRollPolicy {
@@ -30,6 +31,8 @@ export function maxSegmentMs(roll: LogRollPolicy): number {
  */
 export class PartitionLog {
   private readonly segments: LogSegment[]
+  /** The segments' base offsets and largest timestamps in flat arrays, for the searches of every read. */
+  private readonly index: SegmentIndex
   /** The last of `segments`, kept as segments are added and removed (read on every append). */
   private active: LogSegment
   private startOffset = 0
@@ -49,6 +52,7 @@ export class PartitionLog {
   constructor(now: number) {
     this.active = new LogSegment(0, now)
     this.segments = [this.active]
+    this.index = new SegmentIndex(this.segments)
   }
 
   /** logStartOffset: the first offset a fetch may ask for. */
@@ -74,6 +78,7 @@ export class PartitionLog {
   private addSegment(segment: LogSegment): void {
     this.segments.push(segment)
     this.active = segment
+    this.index.rolled()
   }
 
   get allSegments(): readonly LogSegment[] {
@@ -193,14 +198,7 @@ export class PartitionLog {
 
   /** Binary search over segment base offsets: the index of the segment that holds `offset`. */
   segmentIndexFor(offset: number): number {
-    let lo = 0
-    let hi = this.segments.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1
-      if (this.segments[mid]!.baseOffset <= offset) lo = mid
-      else hi = mid - 1
-    }
-    return lo
+    return this.index.indexFor(offset)
   }
 
   /**
@@ -208,21 +206,16 @@ export class PartitionLog {
    * when no record is that recent (Kafka answers -1 then).
    */
   offsetForTimestamp(timestamp: number, maxOffset: number): { offset: number; timestamp: number } | undefined {
-    for (const segment of this.segments) {
+    const start = this.startOffset
+    const segments = this.segments
+    // No segment before the first that reaches `timestamp` holds a record that recent, nor any
+    // before the one holding the log start a record a reader may see.
+    for (let s = Math.max(this.index.indexFor(start), this.index.firstReaching(timestamp)); s < segments.length; s++) {
+      const segment = segments[s]!
+      if (segment.baseOffset >= maxOffset) return undefined
       if (segment.isEmpty || segment.maxTimestamp < timestamp) continue
-      // Every batch before the first whose max timestamp reaches `timestamp` holds only older records.
-      const batches = segment.batches
-      for (let b = segment.firstBatchIndexReaching(timestamp); b < batches.length; b++) {
-        const batch = batches[b]!
-        if (batch.maxTimestamp < timestamp || batch.isControl) continue
-        for (let i = 0; i < batch.count; i++) {
-          const offset = batch.offsetAt(i)
-          if (offset < this.startOffset) continue
-          if (offset >= maxOffset) return undefined
-          const ts = batch.timestampAt(i)
-          if (ts >= timestamp) return { offset, timestamp: ts }
-        }
-      }
+      const found = segment.findOffsetByTimestamp(timestamp, start, maxOffset)
+      if (found !== undefined) return found
     }
     return undefined
   }
@@ -251,6 +244,7 @@ export class PartitionLog {
   advanceLogStartOffset(offset: number): void {
     if (offset <= this.startOffset) return
     this.startOffset = offset
+    if (this.segments.length > 1 && this.segments[1]!.baseOffset <= offset) this.index.invalidate()
     while (this.segments.length > 1 && this.segments[1]!.baseOffset <= offset) this.segments.shift()
   }
 
@@ -258,6 +252,7 @@ export class PartitionLog {
   deleteOldestSegment(): LogSegment | undefined {
     if (this.segments.length <= 1) return undefined
     const removed = this.segments.shift()!
+    this.index.invalidate()
     this.startOffset = Math.max(this.startOffset, this.segments[0]!.baseOffset)
     return removed
   }
@@ -268,6 +263,7 @@ export class PartitionLog {
     while (this.segments.length > 1 && this.activeSegment.baseOffset >= offset) {
       this.segments.pop()
       this.active = this.segments[this.segments.length - 1]!
+      this.index.invalidate()
     }
     this.activeSegment.truncateTo(offset)
     this.endOffset = this.activeSegment.nextOffset
@@ -286,6 +282,7 @@ export class PartitionLog {
     }
     if (first + replaced.length >= this.segments.length) throw new Error('replaceSegments: the active segment cannot be replaced')
     this.segments.splice(first, replaced.length, replacement)
+    this.index.invalidate()
     this.endOffset = this.activeSegment.nextOffset
   }
 
@@ -293,6 +290,8 @@ export class PartitionLog {
   replaceSegmentBatches(segment: LogSegment, batches: RecordBatch[]): void {
     segment.batches = batches
     segment.sizeInBytes = batches.reduce((sum, b) => sum + b.sizeInBytes, 0)
+    // Its largest timestamp may have gone with the records the cleaner removed.
+    this.index.invalidate()
     this.endOffset = this.activeSegment.nextOffset
   }
 }

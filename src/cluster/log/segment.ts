@@ -1,4 +1,6 @@
 import type { RecordBatch } from './record-batch.js'
+import { BatchIndex } from './batch-index.js'
+import { firstRecordReaching } from './record-search.js'
 
 /**
  * A log segment: a run of batches starting at `baseOffset`. Kafka rolls to a new segment by
@@ -23,12 +25,12 @@ export class LogSegment {
    */
   private firstMaxTimestamp: number | undefined
   /**
-   * runningMax[i]: the largest max timestamp of batches 0..i (Kafka's time index keeps the same
-   * monotonic view). The first batch whose max timestamp reaches a target is the first index
-   * where this reaches it, found by binary search: ListOffsets by timestamp and the segment's
-   * largest timestamp then cost the same in a log of 1 k records as of 10 M (issue 15).
+   * Per batch, its last offset and the running max of the batches' max timestamps, in flat arrays
+   * (Kafka's offset and time index): the batch holding an offset, and the first batch whose max
+   * timestamp reaches a target, are binary searches that cost the same in a log of 1 k records as
+   * of 10 M (issue 15).
    */
-  private runningMax: number[] = []
+  private readonly index = new BatchIndex()
 
   constructor(baseOffset: number, createdAt: number, lastModified = createdAt) {
     this.baseOffset = baseOffset
@@ -44,9 +46,7 @@ export class LogSegment {
   set batches(batches: RecordBatch[]) {
     this.held = batches
     this.firstMaxTimestamp = batches[0]?.maxTimestamp
-    this.runningMax = []
-    let max = -1
-    for (const b of batches) this.runningMax.push((max = Math.max(max, b.maxTimestamp)))
+    this.index.reset(batches)
   }
 
   /** The first batch's max timestamp, undefined when the segment is empty. */
@@ -66,21 +66,46 @@ export class LogSegment {
 
   /** The largest record timestamp held (-1 when none). */
   get maxTimestamp(): number {
-    const n = this.runningMax.length
-    return n === 0 ? -1 : Math.max(-1, this.runningMax[n - 1]!)
+    return this.index.maxTimestamp
   }
 
-  /** Index of the first batch whose max timestamp is >= `timestamp` (batches.length when none). */
-  firstBatchIndexReaching(timestamp: number): number {
-    const runningMax = this.runningMax
-    let lo = 0
-    let hi = runningMax.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (runningMax[mid]! < timestamp) lo = mid + 1
-      else hi = mid
+  /**
+   * Kafka's LogSegment.findOffsetByTimestamp: the first record at or after `startingOffset` and
+   * below `maxOffset`, outside control batches, stamped at or after `timestamp` (undefined when
+   * this segment holds none below `maxOffset`).
+   *
+   * The running max of the batches' max timestamps skips, by one search of the index, every batch
+   * that holds no record that recent; inside the batch it lands on, a probe steered by that batch's
+   * and its predecessor's max timestamps finds the record (see firstRecordReaching). Only the
+   * batch and the cache line of its timestamps holding the answer are read (issue 15).
+   */
+  findOffsetByTimestamp(timestamp: number, startingOffset: number, maxOffset: number): { offset: number; timestamp: number } | undefined {
+    const index = this.index
+    const batches = this.held
+    const from = startingOffset > this.baseOffset ? index.indexForOffset(startingOffset) : 0
+    // When the running max tells, b is the first batch reaching `timestamp`, and its own max
+    // timestamp is the running max there; otherwise (a batch before `startingOffset` already
+    // reaches it) the walk starts at the batch holding `startingOffset`.
+    let reaches = !(from > 0 && index.runningMaxAt(from - 1) >= timestamp)
+    for (let b = reaches ? index.firstReaching(timestamp) : from; b < batches.length; b++, reaches = false) {
+      const batch = batches[b]!
+      if (batch.baseOffset >= maxOffset) return undefined
+      if ((!reaches && batch.maxTimestamp < timestamp) || batch.isControl || batch.lastOffset < startingOffset) continue
+      const count = batch.count
+      const first = startingOffset > batch.baseOffset ? batch.indexOfOffset(startingOffset) : 0
+      if (first >= count) continue
+      // Where the batch's stamps likely begin and end, to steer the search: the batch before ends
+      // about where this one begins. Read from the index rather than the batch, whose timestamps
+      // are numbers boxed apart from it, another cache miss each.
+      const known = reaches && b > 0
+      const low = known ? index.runningMaxAt(b - 1) : batch.firstTimestamp
+      const high = known ? index.runningMaxAt(b) : batch.maxTimestamp
+      const i = firstRecordReaching(batch, timestamp, first, index.timestampsAscend(b, batch), low, high)
+      if (i === count) continue
+      const offset = batch.offsetAt(i)
+      return offset < maxOffset ? { offset, timestamp: batch.timestampAt(i) } : undefined
     }
-    return lo
+    return undefined
   }
 
   /**
@@ -96,22 +121,14 @@ export class LogSegment {
   append(batch: RecordBatch): void {
     const n = this.held.length
     if (n === 0) this.firstMaxTimestamp = batch.maxTimestamp
-    this.runningMax.push(n === 0 || batch.maxTimestamp > this.runningMax[n - 1]! ? batch.maxTimestamp : this.runningMax[n - 1]!)
+    this.index.append(batch.lastOffset, batch.maxTimestamp)
     this.held.push(batch)
     this.sizeInBytes += batch.sizeInBytes
   }
 
   /** Index of the batch containing `offset`, or of the first batch after it. */
   batchIndexFor(offset: number): number {
-    const batches = this.batches
-    let lo = 0
-    let hi = batches.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (batches[mid]!.lastOffset < offset) lo = mid + 1
-      else hi = mid
-    }
-    return lo
+    return this.index.indexForOffset(offset)
   }
 
   /**
@@ -122,7 +139,7 @@ export class LogSegment {
   truncateTo(offset: number): void {
     const keep = this.batchIndexFor(offset)
     this.held.length = keep
-    this.runningMax.length = keep
+    this.index.truncate(keep)
     if (keep === 0) this.firstMaxTimestamp = undefined
     this.sizeInBytes = this.held.reduce((sum, b) => sum + b.sizeInBytes, 0)
   }

@@ -1,0 +1,306 @@
+/**
+ * The log's read indexes (issue 15: read cost flat against log length): the segments' base
+ * offsets and running max timestamps (SegmentIndex), each segment's per-batch last offsets and
+ * running max timestamps (BatchIndex), and the search inside a batch (firstRecordReaching). Each
+ * is checked against a plain linear scan of the data it indexes, over logs built by random
+ * appends (timestamps in any order, control batches, log-append time, offset gaps a follower
+ * copies from a compacted leader), rolls, truncations, retention, DeleteRecords and cleaner
+ * passes, with the lookups made between the steps so that anything an index remembers
+ * (including what it learnt lazily) must follow every change.
+ */
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { PartitionLog, type LogRollPolicy } from '../../../src/cluster/log/partition-log.js'
+import { RecordBatch, TimestampType, type ProducerRecord } from '../../../src/cluster/log/record-batch.js'
+import { BatchIndex } from '../../../src/cluster/log/batch-index.js'
+import { firstRecordReaching, timestampsAscend } from '../../../src/cluster/log/record-search.js'
+import { cleanLog } from '../../../src/cluster/log/log-cleaner.js'
+import { deleteOldSegments } from '../../../src/cluster/log/retention.js'
+import type { LogSegment } from '../../../src/cluster/log/segment.js'
+import { COMPACT } from './log-fixture.js'
+
+/** Timestamps of a batch: ascending (with repeats), in any order, or all the same. */
+const stampsArb = (maxLength: number): fc.Arbitrary<number[]> =>
+  fc.oneof(
+    fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 1, maxLength }).map((xs) => xs.sort((a, b) => a - b)),
+    fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 1, maxLength }),
+    fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: maxLength })).map(([ts, n]) => Array<number>(n).fill(ts)),
+    // Stamped at a steady rate from some start, as a producer that stamps each record does.
+    fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: maxLength }), fc.integer({ min: 0, max: 3 })).map(([from, n, step]) => Array.from({ length: n }, (_, i) => from + i * step)),
+  )
+
+function batchOf(stamps: readonly number[], baseOffset: number, options: { keys?: boolean; timestampType?: 0 | 1; now?: number } = {}): RecordBatch {
+  return RecordBatch.fromRecords({
+    baseOffset,
+    records: recordsOf(stamps, options.keys ?? false),
+    partitionLeaderEpoch: 0,
+    timestampType: options.timestampType ?? TimestampType.CreateTime,
+    now: options.now ?? 0,
+  })
+}
+
+function recordsOf(stamps: readonly number[], keyed: boolean): ProducerRecord[] {
+  // A few keys, so that the cleaner has superseded records to remove; every seventh a tombstone.
+  return stamps.map((timestamp, i) => ({ key: keyed ? Buffer.from(`k${(timestamp + i) % 5}`) : null, value: (timestamp + i) % 7 === 0 ? null : Buffer.from('v'), timestamp }))
+}
+
+describe('the search inside a batch', () => {
+  it('property: finds the first record at or after `from` reaching the timestamp, whatever the estimates', () => {
+    fc.assert(
+      fc.property(stampsArb(60), fc.integer({ min: -1, max: 302 }), fc.nat(60), fc.integer({ min: -50, max: 400 }), fc.integer({ min: -50, max: 400 }), (stamps, target, fromAsked, low, high) => {
+        const batch = batchOf(stamps, 10)
+        const from = Math.min(fromAsked, stamps.length)
+        let expected = stamps.length
+        for (let i = from; i < stamps.length; i++) {
+          if (stamps[i]! >= target) {
+            expected = i
+            break
+          }
+        }
+        const ascending = timestampsAscend(batch)
+        expect(ascending).toBe(stamps.every((ts, i) => i === 0 || ts >= stamps[i - 1]!))
+        expect(firstRecordReaching(batch, target, from, ascending, low, high)).toBe(expected)
+        // The batch's own first and max timestamps, which the log passes when it has nothing better.
+        expect(firstRecordReaching(batch, target, from, ascending, batch.firstTimestamp, batch.maxTimestamp)).toBe(expected)
+      }),
+      { numRuns: 2000 },
+    )
+  })
+})
+
+describe('a segment\'s batch index', () => {
+  type IndexOp = { kind: 'append'; gap: number; count: number; maxTimestamp: number } | { kind: 'truncate'; keep: number } | { kind: 'reset'; keep: number }
+  const opArb: fc.Arbitrary<IndexOp> = fc.oneof(
+    { weight: 8, arbitrary: fc.record({ kind: fc.constant('append' as const), gap: fc.oneof(fc.constant(0), fc.nat(20)), count: fc.integer({ min: 1, max: 30 }), maxTimestamp: fc.integer({ min: -1, max: 500 }) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), keep: fc.nat(80) }) },
+    { weight: 1, arbitrary: fc.record({ kind: fc.constant('reset' as const), keep: fc.nat(80) }) },
+  )
+
+  it('property: agrees with a linear scan of the batches after appends, truncations and resets', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 120 }), fc.array(fc.integer({ min: -2, max: 2_000 }), { minLength: 1, maxLength: 8 }), (ops, probes) => {
+        const index = new BatchIndex()
+        let batches: { lastOffset: number; maxTimestamp: number }[] = []
+        let next = 0
+        for (const op of ops) {
+          if (op.kind === 'append') {
+            next += op.gap + op.count
+            batches.push({ lastOffset: next - 1, maxTimestamp: op.maxTimestamp })
+            index.append(next - 1, op.maxTimestamp)
+          } else if (op.kind === 'truncate') {
+            batches = batches.slice(0, op.keep)
+            index.truncate(op.keep)
+          } else {
+            batches = batches.slice(0, op.keep)
+            const stand = batches.map((b) => batchOf([Math.max(0, b.maxTimestamp)], b.lastOffset))
+            index.reset(stand)
+            batches = stand.map((b) => ({ lastOffset: b.lastOffset, maxTimestamp: b.maxTimestamp }))
+          }
+          expect(index.length).toBe(batches.length)
+          const runningMax: number[] = []
+          for (const b of batches) runningMax.push(Math.max(runningMax[runningMax.length - 1] ?? -Infinity, b.maxTimestamp))
+          for (let i = 0; i < batches.length; i++) expect(index.runningMaxAt(i)).toBe(runningMax[i])
+          expect(index.maxTimestamp).toBe(Math.max(-1, ...batches.map((b) => b.maxTimestamp)))
+          for (const probe of [...probes, ...batches.flatMap((b) => [b.lastOffset, b.lastOffset + 1, b.maxTimestamp, b.maxTimestamp + 1])]) {
+            const byOffset = batches.findIndex((b) => b.lastOffset >= probe)
+            expect(index.indexForOffset(probe)).toBe(byOffset < 0 ? batches.length : byOffset)
+            const byTime = runningMax.findIndex((max) => max >= probe)
+            expect(index.firstReaching(probe)).toBe(byTime < 0 ? batches.length : byTime)
+          }
+        }
+      }),
+      { numRuns: 300 },
+    )
+  })
+})
+
+type LogOp =
+  | { kind: 'append'; stamps: number[]; control: boolean; logAppendTime: boolean }
+  | { kind: 'appendPastGap'; gap: number; stamps: number[] }
+  | { kind: 'tick'; ms: number }
+  | { kind: 'roll' }
+  | { kind: 'truncate'; at: number }
+  | { kind: 'advanceStart'; to: number }
+  | { kind: 'retention'; bytes: number }
+  | { kind: 'clean'; segmentBytes: number }
+
+const logOpArb: fc.Arbitrary<LogOp> = fc.oneof(
+  { weight: 10, arbitrary: fc.record({ kind: fc.constant('append' as const), stamps: stampsArb(12), control: fc.integer({ min: 0, max: 9 }).map((n) => n === 0), logAppendTime: fc.integer({ min: 0, max: 9 }).map((n) => n === 0) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('appendPastGap' as const), gap: fc.integer({ min: 1, max: 10 }), stamps: stampsArb(6) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 0, max: 50 }) }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'roll' as const }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('truncate' as const), at: fc.nat(200) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('advanceStart' as const), to: fc.nat(200) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('retention' as const), bytes: fc.integer({ min: 0, max: 3_000 }) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('clean' as const), segmentBytes: fc.integer({ min: 1, max: 5_000 }) }) },
+)
+
+/** Every batch of the log, in offset order: what the linear scans read. */
+const allBatches = (log: PartitionLog): RecordBatch[] => log.allSegments.flatMap((s) => s.batches)
+
+/** The linear answer to ListOffsets by timestamp: the first visible offset stamped at or after `target`. */
+function scanForTimestamp(log: PartitionLog, target: number, maxOffset: number): { offset: number; timestamp: number } | undefined {
+  for (const batch of allBatches(log)) {
+    if (batch.isControl) continue
+    for (let i = 0; i < batch.count; i++) {
+      const offset = batch.offsetAt(i)
+      if (offset < log.logStartOffset || offset >= maxOffset) continue
+      if (batch.timestampAt(i) >= target) return { offset, timestamp: batch.timestampAt(i) }
+    }
+  }
+  return undefined
+}
+
+/** The linear answer to a read: batches from the first ending at or after `offset`, within the byte budget (at least one). */
+function scanRead(log: PartitionLog, offset: number, maxOffset: number, maxBytes: number): RecordBatch[] {
+  const out: RecordBatch[] = []
+  if (offset >= maxOffset) return out
+  let bytes = 0
+  for (const batch of allBatches(log)) {
+    if (batch.lastOffset < offset) continue
+    if (batch.baseOffset >= maxOffset) break
+    if (out.length > 0 && bytes + batch.sizeInBytes > maxBytes) break
+    out.push(batch)
+    bytes += batch.sizeInBytes
+  }
+  return out
+}
+
+function scanSegmentFor(segments: readonly LogSegment[], offset: number): number {
+  let found = 0
+  segments.forEach((s, i) => {
+    if (s.baseOffset <= offset) found = i
+  })
+  return found
+}
+
+function checkAgainstScans(log: PartitionLog, targets: readonly number[], readBudgets: readonly number[]): void {
+  const segments = log.allSegments
+  const batches = allBatches(log)
+  const end = log.logEndOffset
+  for (const segment of segments) {
+    expect(segment.maxTimestamp).toBe(Math.max(-1, ...segment.batches.map((b) => b.maxTimestamp)))
+    for (let offset = segment.baseOffset - 1; offset <= (segment.batches[segment.batches.length - 1]?.lastOffset ?? segment.baseOffset) + 1; offset++) {
+      const expected = segment.batches.findIndex((b) => b.lastOffset >= offset)
+      expect(segment.batchIndexFor(offset)).toBe(expected < 0 ? segment.batches.length : expected)
+    }
+  }
+  // Every stamp in the log and around it, and a few more.
+  const stamps = new Set<number>(targets)
+  for (const batch of batches) for (let i = 0; i < batch.count; i++) for (const d of [-1, 0, 1]) stamps.add(Math.max(0, batch.timestampAt(i) + d))
+  const maxOffsets = [end, Math.max(0, end - 3), Math.floor(end / 2), log.logStartOffset]
+  for (const maxOffset of maxOffsets) {
+    for (const target of stamps) expect(log.offsetForTimestamp(target, maxOffset), `timestamp ${target} below ${maxOffset}`).toEqual(scanForTimestamp(log, target, maxOffset))
+  }
+  for (let offset = 0; offset <= end + 1; offset++) {
+    expect(log.segmentIndexFor(offset)).toBe(scanSegmentFor(segments, offset))
+    for (const maxBytes of readBudgets) expect(log.read(offset, end, maxBytes)).toEqual(scanRead(log, offset, end, maxBytes))
+  }
+}
+
+describe('the log\'s indexes under every way a log changes', () => {
+  it('property: reads, offsets by timestamp and segment lookups agree with linear scans', () => {
+    fc.assert(
+      fc.property(
+        fc.array(logOpArb, { maxLength: 50 }),
+        fc.integer({ min: 60, max: 2_000 }),
+        fc.array(fc.integer({ min: 0, max: 310 }), { maxLength: 4 }),
+        fc.array(fc.integer({ min: 1, max: 600 }), { minLength: 1, maxLength: 3 }),
+        (ops, segmentBytes, targets, readBudgets) => {
+          const roll: LogRollPolicy = { segmentBytes, segmentMs: Number.MAX_SAFE_INTEGER }
+          let now = 1_000
+          const log = new PartitionLog(now)
+          for (const op of ops) {
+            switch (op.kind) {
+              case 'append':
+                log.appendRecords({
+                  records: recordsOf(op.stamps, true),
+                  leaderEpoch: 0,
+                  timestampType: op.logAppendTime ? TimestampType.LogAppendTime : TimestampType.CreateTime,
+                  now,
+                  roll,
+                  isControl: op.control,
+                })
+                break
+              case 'appendPastGap':
+                // A follower copying a batch of a compacted leader: it starts past this log's end.
+                log.appendBatch(batchOf(op.stamps, log.logEndOffset + op.gap, { keys: true }), now, roll)
+                break
+              case 'tick':
+                now += op.ms
+                break
+              case 'roll':
+                log.roll(now)
+                break
+              case 'truncate':
+                // A replica truncates to agree with its leader, never below its log start.
+                log.truncateTo(Math.max(log.logStartOffset, Math.min(op.at, log.logEndOffset)))
+                break
+              case 'advanceStart':
+                // DeleteRecords: up to the high watermark (here the log end).
+                log.advanceLogStartOffset(Math.min(op.to, log.logEndOffset))
+                break
+              case 'retention':
+                deleteOldSegments(log, { settings: { cleanupPolicy: ['delete'], retentionMs: -1, retentionBytes: op.bytes }, highWatermark: log.logEndOffset, now })
+                break
+              case 'clean':
+                cleanLog(log, { lastStableOffset: log.logEndOffset, now, settings: { ...COMPACT, segmentBytes: op.segmentBytes, minCleanableDirtyRatio: 0 } })
+                break
+            }
+            checkAgainstScans(log, targets, readBudgets)
+          }
+        },
+      ),
+      { numRuns: 150 },
+    )
+  })
+
+  it('a truncation makes the index forget what it learnt about the order of the cut batches\' timestamps', () => {
+    const log = new PartitionLog(0)
+    const NEVER: LogRollPolicy = { segmentBytes: Number.MAX_SAFE_INTEGER, segmentMs: Number.MAX_SAFE_INTEGER }
+    const appendStamps = (stamps: number[]) => log.appendRecords({ records: recordsOf(stamps, false), leaderEpoch: 0, timestampType: TimestampType.CreateTime, now: 0, roll: NEVER })
+    appendStamps([10])
+    appendStamps([20, 30, 40, 50, 60, 70, 80, 90, 100])
+    // The search learns that the second batch ascends.
+    expect(log.offsetForTimestamp(35, 10)).toEqual({ offset: 3, timestamp: 40 })
+    log.truncateTo(1)
+    // A batch in its place whose timestamps do not ascend: a search that still took them for
+    // ascending would answer offset 9 (stamped 50), not offset 2.
+    appendStamps([1, 100, 2, 3, 4, 5, 6, 7, 50])
+    expect(log.offsetForTimestamp(50, 10)).toEqual({ offset: 2, timestamp: 100 })
+  })
+
+  it('replacing a segment\'s batches replaces what the index knows of its largest timestamp', () => {
+    const log = new PartitionLog(0)
+    const NEVER: LogRollPolicy = { segmentBytes: Number.MAX_SAFE_INTEGER, segmentMs: Number.MAX_SAFE_INTEGER }
+    const appendStamps = (stamps: number[]) => log.appendRecords({ records: recordsOf(stamps, false), leaderEpoch: 0, timestampType: TimestampType.CreateTime, now: 0, roll: NEVER })
+    appendStamps([100])
+    appendStamps([150])
+    log.roll(0)
+    appendStamps([300])
+    expect(log.offsetForTimestamp(200, 3)).toEqual({ offset: 2, timestamp: 300 })
+    // The same offsets, a later stamp: the first segment now holds the answer.
+    const sealed = log.allSegments[0]!
+    log.replaceSegmentBatches(sealed, [batchOf([250], 0), sealed.batches[1]!])
+    expect(log.offsetForTimestamp(200, 3)).toEqual({ offset: 0, timestamp: 250 })
+    log.replaceSegmentBatches(sealed, [sealed.batches[1]!])
+    expect(log.offsetForTimestamp(200, 3)).toEqual({ offset: 2, timestamp: 300 })
+  })
+
+  it('after the cleaner rewrites a segment, the running max follows the records it kept', () => {
+    const log = new PartitionLog(0)
+    const NEVER: LogRollPolicy = { segmentBytes: Number.MAX_SAFE_INTEGER, segmentMs: Number.MAX_SAFE_INTEGER }
+    const put = (key: string, timestamp: number) => log.appendRecords({ records: [{ key: Buffer.from(key), value: Buffer.from('v'), timestamp }], leaderEpoch: 0, timestampType: TimestampType.CreateTime, now: 0, roll: NEVER })
+    put('a', 500) // superseded below: the cleaner removes it, and with it the segment's largest timestamp
+    put('b', 100)
+    log.roll(0)
+    put('a', 200)
+    log.roll(0)
+    expect(log.offsetForTimestamp(300, 3)).toEqual({ offset: 0, timestamp: 500 })
+    cleanLog(log, { lastStableOffset: 3, now: 0, settings: { ...COMPACT, minCleanableDirtyRatio: 0 } })
+    expect(log.allSegments[0]!.batches.map((b) => b.baseOffset)).toEqual([1])
+    expect(log.allSegments[0]!.maxTimestamp).toBe(100)
+    expect(log.offsetForTimestamp(150, 3)).toEqual({ offset: 2, timestamp: 200 })
+    expect(log.offsetForTimestamp(300, 3)).toBeUndefined()
+  })
+})
