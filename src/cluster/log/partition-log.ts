@@ -220,19 +220,24 @@ export class PartitionLog {
     return undefined
   }
 
-  /** The largest timestamp below maxOffset and its offset (ListOffsets MAX_TIMESTAMP, KIP-734). */
+  /**
+   * The largest timestamp below maxOffset and its offset, the first on ties (ListOffsets
+   * MAX_TIMESTAMP, KIP-734). Walked from the end backwards: a segment or a run of batches whose
+   * running max is below the best found so far cannot hold the answer, so in a log stamped in
+   * order the walk reads a batch or two however long the log is (issue 15).
+   */
   maxTimestampBelow(maxOffset: number): { offset: number; timestamp: number } | undefined {
+    const start = this.startOffset
+    if (maxOffset <= start) return undefined
     let best: { offset: number; timestamp: number } | undefined
-    for (const segment of this.segments) {
-      for (const batch of segment.batches) {
-        if (batch.isControl) continue
-        for (let i = 0; i < batch.count; i++) {
-          const offset = batch.offsetAt(i)
-          if (offset < this.startOffset || offset >= maxOffset) continue
-          const ts = batch.timestampAt(i)
-          if (!best || ts > best.timestamp) best = { offset, timestamp: ts }
-        }
+    for (let s = this.index.indexFor(maxOffset - 1); s >= 0; s--) {
+      const segment = this.segments[s]!
+      if (best === undefined || segment.maxTimestamp >= best.timestamp) {
+        // Found earlier in the log, so at least as good on a tie.
+        const found = segment.maxTimestampBetween(start, maxOffset, best === undefined ? -Infinity : best.timestamp)
+        if (found !== undefined) best = found
       }
+      if (segment.baseOffset <= start) break
     }
     return best
   }

@@ -109,6 +109,37 @@ export class LogSegment {
   }
 
   /**
+   * The record with the largest timestamp at or after `startingOffset` and below `maxOffset`,
+   * outside control batches, the first of them on ties, when that timestamp is >= `floor`
+   * (undefined otherwise). Walks the batches from the last backwards and stops where the running
+   * max falls below the best found: no batch before holds a record as recent.
+   */
+  maxTimestampBetween(startingOffset: number, maxOffset: number, floor: number): { offset: number; timestamp: number } | undefined {
+    const index = this.index
+    const batches = this.held
+    let best: { offset: number; timestamp: number } | undefined
+    let bestTimestamp = floor
+    for (let b = Math.min(batches.length - 1, index.indexForOffset(maxOffset - 1)); b >= 0; b--) {
+      if (index.runningMaxAt(b) < bestTimestamp) break
+      const batch = batches[b]!
+      if (batch.lastOffset < startingOffset) break
+      // A batch's max timestamp bounds its records' (the cleaner keeps it on the batches it copies).
+      if (batch.isControl || batch.maxTimestamp < bestTimestamp) continue
+      for (let i = batch.count - 1; i >= 0; i--) {
+        const offset = batch.offsetAt(i)
+        if (offset >= maxOffset) continue
+        if (offset < startingOffset) break
+        const ts = batch.timestampAt(i)
+        if (ts >= bestTimestamp) {
+          best = { offset, timestamp: ts }
+          bestTimestamp = ts
+        }
+      }
+    }
+    return best
+  }
+
+  /**
    * Kafka's LogSegment.largestTimestamp, which retention.ms and min.compaction.lag.ms compare
    * with the clock: the largest record timestamp, or the last modification time when the
    * segment holds no timestamp.

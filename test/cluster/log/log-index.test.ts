@@ -151,6 +151,20 @@ function scanForTimestamp(log: PartitionLog, target: number, maxOffset: number):
   return undefined
 }
 
+/** The linear answer to ListOffsets MAX_TIMESTAMP: the largest visible timestamp, its first offset. */
+function scanForMaxTimestamp(log: PartitionLog, maxOffset: number): { offset: number; timestamp: number } | undefined {
+  let best: { offset: number; timestamp: number } | undefined
+  for (const batch of allBatches(log)) {
+    if (batch.isControl) continue
+    for (let i = 0; i < batch.count; i++) {
+      const offset = batch.offsetAt(i)
+      if (offset < log.logStartOffset || offset >= maxOffset) continue
+      if (!best || batch.timestampAt(i) > best.timestamp) best = { offset, timestamp: batch.timestampAt(i) }
+    }
+  }
+  return best
+}
+
 /** The linear answer to a read: batches from the first ending at or after `offset`, within the byte budget (at least one). */
 function scanRead(log: PartitionLog, offset: number, maxOffset: number, maxBytes: number): RecordBatch[] {
   const out: RecordBatch[] = []
@@ -190,6 +204,7 @@ function checkAgainstScans(log: PartitionLog, targets: readonly number[], readBu
   for (const batch of batches) for (let i = 0; i < batch.count; i++) for (const d of [-1, 0, 1]) stamps.add(Math.max(0, batch.timestampAt(i) + d))
   const maxOffsets = [end, Math.max(0, end - 3), Math.floor(end / 2), log.logStartOffset]
   for (const maxOffset of maxOffsets) {
+    expect(log.maxTimestampBelow(maxOffset), `max timestamp below ${maxOffset}`).toEqual(scanForMaxTimestamp(log, maxOffset))
     for (const target of stamps) expect(log.offsetForTimestamp(target, maxOffset), `timestamp ${target} below ${maxOffset}`).toEqual(scanForTimestamp(log, target, maxOffset))
   }
   for (let offset = 0; offset <= end + 1; offset++) {
@@ -199,7 +214,7 @@ function checkAgainstScans(log: PartitionLog, targets: readonly number[], readBu
 }
 
 describe('the log\'s indexes under every way a log changes', () => {
-  it('property: reads, offsets by timestamp and segment lookups agree with linear scans', () => {
+  it('property: reads, offsets by timestamp, the max timestamp and segment lookups agree with linear scans', () => {
     fc.assert(
       fc.property(
         fc.array(logOpArb, { maxLength: 50 }),
