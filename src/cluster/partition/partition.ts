@@ -44,6 +44,12 @@ export class Partition {
     latestOffset: undefined,
   }
   private readonly replicaStates = new Map<number, Replica>()
+  /**
+   * The same replicas in assignment order: what a produce walks for the followers and the high
+   * watermark, without a table lookup per replica per append (issue 15: at 10 000 partitions
+   * each lookup's table is a miss of the CPU's cache).
+   */
+  private readonly inOrder: Replica[] = []
   /** The replica that led last: an offline partition still reads as its last leader's log. */
   private lastLeader: number
   /** The replica of `leader` (of `lastLeader` while offline), kept by setLeader: read on every produce and fetch. */
@@ -64,7 +70,11 @@ export class Partition {
     this.isr = [...replicas]
     this.leader = replicas[0] ?? -1
     this.lastLeader = this.leader
-    for (const id of replicas) this.replicaStates.set(id, new Replica(id, now))
+    for (const id of replicas) {
+      const replica = new Replica(id, now)
+      this.replicaStates.set(id, replica)
+      this.inOrder.push(replica)
+    }
     this.leading = this.replicaStates.get(this.lastLeader)!
   }
 
@@ -72,8 +82,9 @@ export class Partition {
     return this.replicaStates.get(brokerId)
   }
 
-  allReplicas(): Replica[] {
-    return this.replicas.map((id) => this.replicaStates.get(id)!)
+  /** Every replica, in assignment order (the partition's own list: not to be changed). */
+  allReplicas(): readonly Replica[] {
+    return this.inOrder
   }
 
   /** The leader's replica (the last leader's while offline). */
@@ -128,10 +139,12 @@ export class Partition {
     const effectiveMinIsr = Math.min(minInsyncReplicas, this.replicas.length)
     if (this.isr.length < effectiveMinIsr) return false
     let min = Infinity
-    for (const id of this.isr) {
-      const r = this.replicaStates.get(id)
+    const isr = this.isr
+    for (const r of this.inOrder) {
+      const id = r.brokerId
+      if (!isr.includes(id)) continue
       // A follower not yet heard from in this leader epoch holds the HW where it is.
-      const leo = !r ? 0 : id === this.leader || r.fetchedInEpoch === this.leaderEpoch ? r.logEndOffset : this.hw
+      const leo = id === this.leader || r.fetchedInEpoch === this.leaderEpoch ? r.logEndOffset : this.hw
       if (leo < min) min = leo
     }
     if (!Number.isFinite(min) || min <= this.hw) return false
