@@ -75,25 +75,24 @@ interface BatchExtra {
  * The batch's fields are few (issue 15): a send of 1 000 keyless records to a topic of 10 000
  * partitions appends about 1 000 batches of one record each, which all live in the old
  * generation, so a batch's own size is a record's. The producer fields are one shared object,
- * the timestamp type and control bit one number, and what only a cleaned batch or one with
- * headers or differing timestamps has (per-record offsets and timestamps, headers, the delete
- * horizon, a last offset past its records) one object absent from the usual batch; getters give
- * them their Kafka names.
+ * the leader epoch, timestamp type and control bit one number, and what only a cleaned batch or
+ * one with headers or differing timestamps has (per-record offsets and timestamps, headers, the
+ * delete horizon, a last offset past its records) one object absent from the usual batch;
+ * getters give them their Kafka names. (The broker's append time, which nothing read, is gone:
+ * a LogAppendTime batch carries it as its timestamps, as in Kafka.)
  */
 export class RecordBatch {
   readonly baseOffset: number
   /** Records in the batch. After compaction this can be fewer than lastOffset - baseOffset + 1. */
   readonly count: number
-  readonly partitionLeaderEpoch: number
   readonly firstTimestamp: number
   readonly maxTimestamp: number
   /** Bytes the batch would take on the wire, as Kafka sizes it. */
   readonly sizeInBytes: number
-  /** When the broker appended it (drives segment.ms and retention.ms). */
-  readonly appendTime: number
   /** Producer id, epoch, base sequence and the transactional bit (NO_PRODUCER when there is no producer id). */
   private readonly producer: BatchProducerInfo
-  private readonly flags: number
+  /** partitionLeaderEpoch * 4 + the flags (LOG_APPEND_TIME_FLAG, CONTROL_FLAG): one field for the three. */
+  private readonly epochAndFlags: number
 
   private readonly slab: Buffer
   /**
@@ -118,7 +117,6 @@ export class RecordBatch {
     producer: BatchProducerInfo | undefined,
     isControl: boolean,
     sizeInBytes: number,
-    appendTime: number,
     deleteHorizonMs: number,
     slab: Buffer,
     layout: Int32Array,
@@ -131,13 +129,11 @@ export class RecordBatch {
   ) {
     this.baseOffset = baseOffset
     this.count = count
-    this.partitionLeaderEpoch = partitionLeaderEpoch
     this.firstTimestamp = firstTimestamp
     this.maxTimestamp = maxTimestamp
     this.sizeInBytes = sizeInBytes
-    this.appendTime = appendTime
     this.producer = producer ?? NO_PRODUCER
-    this.flags = (timestampType === TimestampType.LogAppendTime ? LOG_APPEND_TIME_FLAG : 0) | (isControl ? CONTROL_FLAG : 0)
+    this.epochAndFlags = partitionLeaderEpoch * 4 + ((timestampType === TimestampType.LogAppendTime ? LOG_APPEND_TIME_FLAG : 0) | (isControl ? CONTROL_FLAG : 0))
     this.slab = slab
     this.layout = layout
     this.at = at
@@ -148,6 +144,15 @@ export class RecordBatch {
   get lastOffset(): number {
     const extra = this.extra
     return extra === undefined ? this.baseOffset + this.count - 1 : extra.lastOffset
+  }
+
+  /** The epoch of the leader that appended the batch. */
+  get partitionLeaderEpoch(): number {
+    return Math.floor(this.epochAndFlags / 4)
+  }
+
+  private get flags(): number {
+    return this.epochAndFlags - Math.floor(this.epochAndFlags / 4) * 4
   }
 
   get timestampType(): TimestampTypeValue {
@@ -310,7 +315,6 @@ export class RecordBatch {
       producer,
       isControl,
       size,
-      now,
       NO_DELETE_HORIZON,
       slab,
       layout,
@@ -439,7 +443,6 @@ export class RecordBatch {
       this.producerInfo(),
       this.isControl,
       this.sizeInBytes,
-      this.appendTime,
       deleteHorizonMs,
       this.slab,
       this.layout,
@@ -540,7 +543,6 @@ export class RecordBatch {
       this.producerInfo(),
       this.isControl,
       size,
-      this.appendTime,
       options.deleteHorizonMs ?? this.deleteHorizonMs,
       slab,
       layout,
