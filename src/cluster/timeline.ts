@@ -43,12 +43,32 @@ export type TimelineEventType = TimelineEvent['type']
 type WithoutTime<E> = E extends TimelineEvent ? Omit<E, 'time'> : never
 export type TimelineEventInput = WithoutTime<TimelineEvent>
 
+/**
+ * A `produced` event is kept in columns rather than as an object: there is one per partition
+ * written by every produce, so a send of 1 000 keyless records to a topic of 10 000 partitions
+ * records 1 000 of them, and as objects they outlived the young generation and were collected
+ * from the old one (issue 15). The ring's slot holds this marker; list() and the listeners get
+ * the event as the same object it always was, built when asked for.
+ */
+const PRODUCED = 0
+
+/** The first size of the produced columns, grown by doubling up to the ring's capacity. */
+const FIRST_COLUMN_SIZE = 64
+
 export class Timeline {
-  private readonly events: TimelineEvent[] = []
+  /** The ring: an event, or PRODUCED for a produced event held in the columns at the same position. */
+  private readonly events: (TimelineEvent | typeof PRODUCED)[] = []
   private start = 0
   readonly capacity: number
   private readonly now: () => number
   private readonly listeners = new Set<(event: TimelineEvent) => void>()
+  // The produced events' fields, by ring position (sized lazily: most clusters record few).
+  private producedTopics: string[] = []
+  private producedPartitions = new Int32Array(0)
+  private producedBaseOffsets = new Float64Array(0)
+  private producedCounts = new Int32Array(0)
+  private producedAcks = new Int8Array(0)
+  private producedTimes = new Float64Array(0)
 
   constructor(now: () => number, capacity = 10_000) {
     this.now = now
@@ -64,15 +84,67 @@ export class Timeline {
   recordAt(event: TimelineEventInput, time: number): void {
     const stamped = event as TimelineEvent
     stamped.time = time
-    if (this.events.length < this.capacity) {
-      this.events.push(stamped)
-    } else {
-      this.events[this.start] = stamped
-      this.start = (this.start + 1) % this.capacity
-    }
+    this.events[this.nextPosition()] = stamped
     // Listeners outside the cluster (the wire server closing a stopped broker's sockets, the
     // served process logging what happens, the web console) hear each event as it is recorded.
     if (this.listeners.size > 0) for (const listener of this.listeners) listener(stamped)
+  }
+
+  /**
+   * Records a `produced` event (a batch appended to a partition's leader by a produce) without
+   * an object for it: what recordAt({ type: 'produced', ... }, time) records.
+   */
+  recordProduced(topic: string, partition: number, baseOffset: number, count: number, acks: number, time: number): void {
+    const at = this.nextPosition()
+    if (at >= this.producedCounts.length) this.growColumns(at + 1)
+    this.events[at] = PRODUCED
+    this.producedTopics[at] = topic
+    this.producedPartitions[at] = partition
+    this.producedBaseOffsets[at] = baseOffset
+    this.producedCounts[at] = count
+    this.producedAcks[at] = acks
+    this.producedTimes[at] = time
+    if (this.listeners.size > 0) {
+      const event = this.producedAt(at)
+      for (const listener of this.listeners) listener(event)
+    }
+  }
+
+  /** The ring position the next event takes (the oldest one's, once the ring is full). */
+  private nextPosition(): number {
+    if (this.events.length < this.capacity) {
+      this.events.push(PRODUCED)
+      return this.events.length - 1
+    }
+    const at = this.start
+    this.start = (this.start + 1) % this.capacity
+    return at
+  }
+
+  private growColumns(needed: number): void {
+    const size = Math.min(this.capacity, Math.max(needed, FIRST_COLUMN_SIZE, this.producedCounts.length * 2))
+    const grow = <T extends Int32Array | Float64Array | Int8Array>(old: T, fresh: T): T => {
+      fresh.set(old as never)
+      return fresh
+    }
+    this.producedPartitions = grow(this.producedPartitions, new Int32Array(size))
+    this.producedBaseOffsets = grow(this.producedBaseOffsets, new Float64Array(size))
+    this.producedCounts = grow(this.producedCounts, new Int32Array(size))
+    this.producedAcks = grow(this.producedAcks, new Int8Array(size))
+    this.producedTimes = grow(this.producedTimes, new Float64Array(size))
+  }
+
+  /** The produced event held in the columns at ring position `at`, as an object. */
+  private producedAt(at: number): TimelineEvent {
+    return {
+      type: 'produced',
+      topic: this.producedTopics[at]!,
+      partition: this.producedPartitions[at]!,
+      baseOffset: this.producedBaseOffsets[at]!,
+      count: this.producedCounts[at]!,
+      acks: this.producedAcks[at]!,
+      time: this.producedTimes[at]!,
+    }
   }
 
   /**
@@ -89,9 +161,18 @@ export class Timeline {
 
   /** Every event kept, oldest first; optionally only those of the given types. */
   list(filter?: { types?: readonly TimelineEventType[] }): TimelineEvent[] {
-    const ordered = [...this.events.slice(this.start), ...this.events.slice(0, this.start)]
-    if (!filter?.types) return ordered
-    const types = new Set(filter.types)
-    return ordered.filter((e) => types.has(e.type))
+    const types = filter?.types ? new Set(filter.types) : undefined
+    const ordered: TimelineEvent[] = []
+    const count = this.events.length
+    for (let i = 0; i < count; i++) {
+      const at = (this.start + i) % count
+      const slot = this.events[at]!
+      if (slot === PRODUCED) {
+        if (!types || types.has('produced')) ordered.push(this.producedAt(at))
+      } else if (!types || types.has(slot.type)) {
+        ordered.push(slot)
+      }
+    }
+    return ordered
   }
 }

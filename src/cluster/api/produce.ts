@@ -8,7 +8,6 @@
 import { ErrorCode, type ErrorName } from '../error-codes.js'
 import { RecordBatch, type BatchProducerInfo } from '../log/record-batch.js'
 import type { BrokerContext } from './broker-context.js'
-import type { TimelineEventInput } from '../timeline.js'
 import type { Partition } from '../partition/partition.js'
 import type { Topic, TopicSettings } from '../metadata/topic.js'
 import type { ProducePartitionData, ProducePartitionResponse, ProduceRequest, ProduceResponse, ProduceTopicResponse } from './messages.js'
@@ -150,10 +149,9 @@ function produceToPartition(
   leader.appended(batch)
   // Followers fetch (at once, unless a fault slows them); the high watermark follows the ISR.
   cluster.replicaManager.afterLeaderAppend(partition, batch.baseOffset, now, settings)
-  // `time` is stamped by the timeline, with the request's instant (the clock was read above);
-  // present from the start, the event keeps one shape (no property added to a fresh object on
-  // every produce).
-  cluster.eventLog.recordAt({ type: 'produced', topic: topicName, partition: data.index, baseOffset: batch.baseOffset, count: batch.count, acks, time: 0 } as TimelineEventInput, now)
+  // Stamped with the request's instant (the clock was read above); kept by the timeline without
+  // an object per partition (issue 15).
+  cluster.eventLog.recordProduced(topicName, data.index, batch.baseOffset, batch.count, acks, now)
   const logAppendTime = settings.timestampType === 1 ? now : -1
   const required = batch.lastOffset + 1
   // The usual answer is built at once, without a closure per partition (issue 15); only a

@@ -52,31 +52,47 @@ const RECORD_OVERHEAD_BYTES = 8
 /** A v2 batch header: 61 bytes. */
 export const BATCH_HEADER_BYTES = 61
 
+/** The producer fields of a batch written without a producer id, shared by every such batch. */
+const NO_PRODUCER: BatchProducerInfo = { producerId: NO_PRODUCER_ID, producerEpoch: NO_PRODUCER_EPOCH, baseSequence: NO_SEQUENCE, isTransactional: false }
+
+/** flags: the timestamp type (LogAppendTime) and the control bit, as Kafka's batch attributes keep them. */
+const LOG_APPEND_TIME_FLAG = 1
+const CONTROL_FLAG = 2
+
+/**
+ * What a batch has only once the cleaner has been through it or its records carry more than a
+ * producer's plain send gives them: one object for the lot, absent from the usual batch.
+ */
+interface BatchExtra {
+  readonly lastOffset: number
+  readonly deleteHorizonMs: number
+  readonly timestamps: Float64Array | undefined
+  readonly offsetDeltas: Int32Array | undefined
+  readonly headers: (readonly RecordHeader[] | undefined)[] | undefined
+}
+
+/**
+ * The batch's fields are few (issue 15): a send of 1 000 keyless records to a topic of 10 000
+ * partitions appends about 1 000 batches of one record each, which all live in the old
+ * generation, so a batch's own size is a record's. The producer fields are one shared object,
+ * the leader epoch, timestamp type and control bit one number, and what only a cleaned batch or
+ * one with headers or differing timestamps has (per-record offsets and timestamps, headers, the
+ * delete horizon, a last offset past its records) one object absent from the usual batch;
+ * getters give them their Kafka names. (The broker's append time, which nothing read, is gone:
+ * a LogAppendTime batch carries it as its timestamps, as in Kafka.)
+ */
 export class RecordBatch {
   readonly baseOffset: number
   /** Records in the batch. After compaction this can be fewer than lastOffset - baseOffset + 1. */
   readonly count: number
-  readonly lastOffset: number
-  readonly partitionLeaderEpoch: number
-  readonly timestampType: TimestampTypeValue
   readonly firstTimestamp: number
   readonly maxTimestamp: number
-  readonly producerId: number
-  readonly producerEpoch: number
-  readonly baseSequence: number
-  readonly isTransactional: boolean
-  /** A control batch holds a transaction marker (COMMIT or ABORT), never returned to users. */
-  readonly isControl: boolean
   /** Bytes the batch would take on the wire, as Kafka sizes it. */
   readonly sizeInBytes: number
-  /** When the broker appended it (drives segment.ms and retention.ms). */
-  readonly appendTime: number
-  /**
-   * KIP-534's delete horizon: set (to the cleaning time + delete.retention.ms) by the first
-   * cleaner pass that copies this batch with a tombstone in it; once the clock passes it, the
-   * next pass may drop the tombstones. NO_DELETE_HORIZON until then.
-   */
-  readonly deleteHorizonMs: number
+  /** Producer id, epoch, base sequence and the transactional bit (NO_PRODUCER when there is no producer id). */
+  private readonly producer: BatchProducerInfo
+  /** partitionLeaderEpoch * 4 + the flags (LOG_APPEND_TIME_FLAG, CONTROL_FLAG): one field for the three. */
+  private readonly epochAndFlags: number
 
   private readonly slab: Buffer
   /**
@@ -86,11 +102,7 @@ export class RecordBatch {
    */
   private readonly layout: Int32Array
   private readonly at: number
-  /** Per-record timestamps; undefined when every record shares firstTimestamp. */
-  private readonly timestamps: Float64Array | undefined
-  /** Per-record offset deltas; undefined when offsets are dense (no compaction yet). */
-  private readonly offsetDeltas: Int32Array | undefined
-  private readonly headers: (readonly RecordHeader[] | undefined)[] | undefined
+  private readonly extra: BatchExtra | undefined
 
   // Positional, not an options object: a send spread over 1 000 partitions builds 1 000
   // batches, and each paid for an object of 18 fields it threw away (issue 15).
@@ -105,36 +117,89 @@ export class RecordBatch {
     producer: BatchProducerInfo | undefined,
     isControl: boolean,
     sizeInBytes: number,
-    appendTime: number,
     deleteHorizonMs: number,
     slab: Buffer,
     layout: Int32Array,
     at: number,
+    /** Per-record timestamps; undefined when every record shares firstTimestamp. */
     timestamps: Float64Array | undefined,
+    /** Per-record offset deltas; undefined when offsets are dense (no compaction yet). */
     offsetDeltas: Int32Array | undefined,
     headers: (readonly RecordHeader[] | undefined)[] | undefined,
   ) {
     this.baseOffset = baseOffset
     this.count = count
-    this.lastOffset = lastOffset
-    this.partitionLeaderEpoch = partitionLeaderEpoch
-    this.timestampType = timestampType
     this.firstTimestamp = firstTimestamp
     this.maxTimestamp = maxTimestamp
-    this.producerId = producer === undefined ? NO_PRODUCER_ID : producer.producerId
-    this.producerEpoch = producer === undefined ? NO_PRODUCER_EPOCH : producer.producerEpoch
-    this.baseSequence = producer === undefined ? NO_SEQUENCE : producer.baseSequence
-    this.isTransactional = producer === undefined ? false : producer.isTransactional
-    this.isControl = isControl
     this.sizeInBytes = sizeInBytes
-    this.appendTime = appendTime
-    this.deleteHorizonMs = deleteHorizonMs
+    this.producer = producer ?? NO_PRODUCER
+    this.epochAndFlags = partitionLeaderEpoch * 4 + ((timestampType === TimestampType.LogAppendTime ? LOG_APPEND_TIME_FLAG : 0) | (isControl ? CONTROL_FLAG : 0))
     this.slab = slab
     this.layout = layout
     this.at = at
-    this.timestamps = timestamps
-    this.offsetDeltas = offsetDeltas
-    this.headers = headers
+    const plain = lastOffset === baseOffset + count - 1 && deleteHorizonMs === NO_DELETE_HORIZON && !timestamps && !offsetDeltas && !headers
+    this.extra = plain ? undefined : { lastOffset, deleteHorizonMs, timestamps, offsetDeltas, headers }
+  }
+
+  get lastOffset(): number {
+    const extra = this.extra
+    return extra === undefined ? this.baseOffset + this.count - 1 : extra.lastOffset
+  }
+
+  /** The epoch of the leader that appended the batch. */
+  get partitionLeaderEpoch(): number {
+    return Math.floor(this.epochAndFlags / 4)
+  }
+
+  private get flags(): number {
+    return this.epochAndFlags - Math.floor(this.epochAndFlags / 4) * 4
+  }
+
+  get timestampType(): TimestampTypeValue {
+    return (this.flags & LOG_APPEND_TIME_FLAG) === 0 ? TimestampType.CreateTime : TimestampType.LogAppendTime
+  }
+
+  /** A control batch holds a transaction marker (COMMIT or ABORT), never returned to users. */
+  get isControl(): boolean {
+    return (this.flags & CONTROL_FLAG) !== 0
+  }
+
+  get producerId(): number {
+    return this.producer.producerId
+  }
+
+  get producerEpoch(): number {
+    return this.producer.producerEpoch
+  }
+
+  get baseSequence(): number {
+    return this.producer.baseSequence
+  }
+
+  get isTransactional(): boolean {
+    return this.producer.isTransactional
+  }
+
+  /**
+   * KIP-534's delete horizon: set (to the cleaning time + delete.retention.ms) by the first
+   * cleaner pass that copies this batch with a tombstone in it; once the clock passes it, the
+   * next pass may drop the tombstones. NO_DELETE_HORIZON until then.
+   */
+  get deleteHorizonMs(): number {
+    const extra = this.extra
+    return extra === undefined ? NO_DELETE_HORIZON : extra.deleteHorizonMs
+  }
+
+  private get timestamps(): Float64Array | undefined {
+    return this.extra?.timestamps
+  }
+
+  private get offsetDeltas(): Int32Array | undefined {
+    return this.extra?.offsetDeltas
+  }
+
+  private get headers(): (readonly RecordHeader[] | undefined)[] | undefined {
+    return this.extra?.headers
   }
 
   /**
@@ -250,7 +315,6 @@ export class RecordBatch {
       producer,
       isControl,
       size,
-      now,
       NO_DELETE_HORIZON,
       slab,
       layout,
@@ -272,11 +336,13 @@ export class RecordBatch {
   }
 
   offsetAt(index: number): number {
-    return this.offsetDeltas ? this.baseOffset + this.offsetDeltas[index]! : this.baseOffset + index
+    const deltas = this.extra?.offsetDeltas
+    return deltas === undefined ? this.baseOffset + index : this.baseOffset + deltas[index]!
   }
 
   timestampAt(index: number): number {
-    return this.timestamps ? this.timestamps[index]! : this.firstTimestamp
+    const timestamps = this.extra?.timestamps
+    return timestamps === undefined ? this.firstTimestamp : timestamps[index]!
   }
 
   keyAt(index: number): Buffer | null {
@@ -298,18 +364,20 @@ export class RecordBatch {
   }
 
   headersAt(index: number): readonly RecordHeader[] | undefined {
-    return this.headers ? this.headers[index] : undefined
+    const headers = this.extra?.headers
+    return headers === undefined ? undefined : headers[index]
   }
 
   /** Index of the first record whose offset is >= `offset` (count when none). */
   indexOfOffset(offset: number): number {
     if (offset <= this.baseOffset) return 0
-    if (!this.offsetDeltas) return Math.min(this.count, offset - this.baseOffset)
+    const deltas = this.offsetDeltas
+    if (!deltas) return Math.min(this.count, offset - this.baseOffset)
     let lo = 0
     let hi = this.count
     while (lo < hi) {
       const mid = (lo + hi) >>> 1
-      if (this.baseOffset + this.offsetDeltas[mid]! < offset) lo = mid + 1
+      if (this.baseOffset + deltas[mid]! < offset) lo = mid + 1
       else hi = mid
     }
     return lo
@@ -375,7 +443,6 @@ export class RecordBatch {
       this.producerInfo(),
       this.isControl,
       this.sizeInBytes,
-      this.appendTime,
       deleteHorizonMs,
       this.slab,
       this.layout,
@@ -387,7 +454,7 @@ export class RecordBatch {
   }
 
   private producerInfo(): BatchProducerInfo {
-    return { producerId: this.producerId, producerEpoch: this.producerEpoch, baseSequence: this.baseSequence, isTransactional: this.isTransactional }
+    return this.producer
   }
 
   /**
@@ -427,7 +494,8 @@ export class RecordBatch {
     const layout = new Int32Array(kept * 4)
     const offsetDeltas = new Int32Array(kept)
     let timestamps: Float64Array | undefined
-    const headers = this.headers ? new Array<readonly RecordHeader[] | undefined>(kept) : undefined
+    const sourceHeaders = this.headers
+    const headers = sourceHeaders ? new Array<readonly RecordHeader[] | undefined>(kept) : undefined
     let position = 0
     let size = BATCH_HEADER_BYTES
     let j = 0
@@ -458,7 +526,7 @@ export class RecordBatch {
       if (ts !== this.firstTimestamp && !timestamps) timestamps = new Float64Array(kept).fill(this.firstTimestamp)
       if (timestamps) timestamps[j] = ts
       if (headers) {
-        headers[j] = this.headers![i]
+        headers[j] = sourceHeaders![i]
         // Headers count towards the size as they do in fromRecords and sizeOf.
         size += headersSize(headers[j])
       }
@@ -475,7 +543,6 @@ export class RecordBatch {
       this.producerInfo(),
       this.isControl,
       size,
-      this.appendTime,
       options.deleteHorizonMs ?? this.deleteHorizonMs,
       slab,
       layout,

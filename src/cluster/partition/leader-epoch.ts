@@ -47,7 +47,8 @@ export class LeaderEpochCache {
    * leader, so forgets the empty epoch instead of keeping it ahead of data it never had.
    */
   assign(epoch: number, startOffset: number): void {
-    if (this.entries.length > 0 && this.latestEpoch === epoch && this.latestStart <= startOffset) return
+    // latestStart is -1 only while the list is empty: the usual append reads no more than these two fields.
+    if (this.latestStart >= 0 && this.latestEpoch === epoch && this.latestStart <= startOffset) return
     while (this.entries.length > 0) {
       const last = this.entries[this.entries.length - 1]!
       if (last.epoch < epoch && last.startOffset < startOffset) break

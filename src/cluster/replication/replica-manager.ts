@@ -103,10 +103,9 @@ export class ReplicaManager {
     // lags, and the lag check (scheduleLagCheck) has nothing to look at (issue 15: it walked the
     // ISR again on every append).
     let allCaughtUp = leaderReachable
-    for (const id of partition.replicas) {
+    for (const follower of partition.allReplicas()) {
+      const id = follower.brokerId
       if (id === leaderId) continue
-      const follower = partition.replica(id)
-      if (!follower) continue
       const fetching = leaderReachable && this.ctx.isReachable(id) && !this.pausedFollowers.has(id)
       if (fetching && follower.logEndOffset >= previousLogEnd && follower.fetchedInEpoch === partition.leaderEpoch) follower.lastCaughtUpTime = now
       // What fetch() does, without asking again what was just asked.

@@ -131,7 +131,6 @@ describe('RecordBatch.fromRecords', () => {
     expect(batch.firstTimestamp).toBe(300)
     expect(batch.maxTimestamp).toBe(5_000)
     expect(batch.timestampType).toBe(TimestampType.CreateTime)
-    expect(batch.appendTime).toBe(5_000)
   })
 
   it('with LogAppendTime gives every record the broker’s time', () => {
@@ -161,6 +160,19 @@ describe('RecordBatch.fromRecords', () => {
       true,
       true,
     ])
+  })
+
+  it('keeps its leader epoch, timestamp type and control bit apart, whatever the epoch', () => {
+    for (const partitionLeaderEpoch of [-1, 0, 3, 2 ** 29, 2 ** 31 - 1]) {
+      for (const timestampType of [TimestampType.CreateTime, TimestampType.LogAppendTime]) {
+        for (const isControl of [false, true]) {
+          const batch = build([{ key: null, value: text('a') }], { partitionLeaderEpoch, timestampType, isControl })
+          expect([batch.partitionLeaderEpoch, batch.timestampType, batch.isControl]).toEqual([partitionLeaderEpoch, timestampType, isControl])
+          const horizon = batch.withDeleteHorizon(7)
+          expect([horizon.partitionLeaderEpoch, horizon.timestampType, horizon.isControl, horizon.deleteHorizonMs]).toEqual([partitionLeaderEpoch, timestampType, isControl, 7])
+        }
+      }
+    }
   })
 
   it('sizes itself as sizeOf says: a 61-byte header, 8 bytes per record, the data and the headers', () => {
@@ -199,7 +211,7 @@ describe('RecordBatch.retain (compaction)', () => {
     ])
     // The batch still spans the offsets it was written with.
     expect([kept.baseOffset, kept.lastOffset, kept.count]).toEqual([10, 14, 3])
-    expect([kept.maxTimestamp, kept.appendTime, kept.partitionLeaderEpoch]).toEqual([batch.maxTimestamp, batch.appendTime, 3])
+    expect([kept.maxTimestamp, kept.partitionLeaderEpoch, kept.timestampType, kept.isControl]).toEqual([batch.maxTimestamp, 3, batch.timestampType, false])
   })
 
   it('finds offsets in a sparse batch: a removed offset reads as the next record', () => {
