@@ -522,6 +522,12 @@ export class ConsumerGroup {
 
   /** Commits the given offsets, or every resolved-and-uncommitted one. */
   async commitOffsets(explicit?: { topic: string; partition: number; offset: string; metadata?: string | null }[]): Promise<void> {
+    // Nothing resolved since the offsets were loaded: nothing to commit, as the walk below would
+    // find, without its list and callback (the runner asks at every rebalance and every round).
+    if (!explicit && this.resolved.size === 0) {
+      this.lastCommit = this.client.clock.now()
+      return
+    }
     // Each with its table key: kept from the walk below, not looked up again once committed.
     const entries: { topic: string; partition: number; offset: number; metadata: string | null; key: string }[] = []
     if (explicit) {
