@@ -157,7 +157,7 @@ export class ConsumerGroup {
     return this.leaderId !== '' && this.leaderId === this.memberId
   }
 
-  private async join(): Promise<{ members: { memberId: string; metadata: Buffer }[] } | 'rejoin'> {
+  private async join(): Promise<{ readonly members: readonly { readonly memberId: string; readonly metadata: Buffer }[] } | 'rejoin'> {
     const coordinator = await this.coordinator()
     const response = await this.toCoordinator(coordinator, {
       api: 'JoinGroup',
@@ -192,10 +192,11 @@ export class ConsumerGroup {
     this.generationId = response.generationId
     this.leaderId = response.leader
     this.protocolName = response.protocolName ?? ''
-    return { members: response.members.map((m) => ({ memberId: m.memberId, metadata: m.metadata })) }
+    // The answer's own list (made for this member): only the leader reads it, once, in sync().
+    return { members: response.members }
   }
 
-  private async sync(joined: { members: { memberId: string; metadata: Buffer }[] }): Promise<'ok' | 'rejoin'> {
+  private async sync(joined: { readonly members: readonly { readonly memberId: string; readonly metadata: Buffer }[] }): Promise<'ok' | 'rejoin'> {
     let assignments: { memberId: string; assignment: Buffer }[] = []
     if (this.isLeader()) {
       const assigner = this.options.assigners.find((a) => a.name === this.protocolName)
@@ -605,8 +606,14 @@ export class ConsumerGroup {
    * Applies pending seeks to the fetch positions; with autoCommit kafkajs commits the sought
    * offset at once. Special offsets -1 / -2 seek to the latest / earliest.
    */
-  async applySeeks(): Promise<void> {
-    if (this.seeks.size === 0) return
+  applySeeks(): Promise<void> | undefined {
+    // None pending (the usual round): nothing, not even a promise; an await of undefined takes
+    // the turn an await of an async function's prompt return took.
+    if (this.seeks.size === 0) return undefined
+    return this.applyPendingSeeks()
+  }
+
+  private async applyPendingSeeks(): Promise<void> {
     const pending = [...this.seeks]
     this.seeks.clear()
     const toCommit: { topic: string; partition: number; offset: string }[] = []
