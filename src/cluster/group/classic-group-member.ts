@@ -100,7 +100,12 @@ export class ClassicGroupMember {
    * decode.
    */
   subscription(protocol: string, decode: (metadata: Buffer) => readonly string[] | undefined): readonly string[] | undefined {
-    const metadata = this.metadata(protocol)
+    let metadata: Buffer | undefined
+    for (let i = 0; i < this.supportedProtocols.length && metadata === undefined; i++) {
+      if (this.supportedProtocols[i]!.name === protocol) metadata = this.supportedProtocols[i]!.metadata
+    }
+    // Not offering the protocol reads as a subscription that does not decode.
+    if (metadata === undefined) return undefined
     if (this.decodedFrom === metadata && this.decodedWith === decode) return this.decodedTopics
     let topics: readonly string[] | undefined
     try {
