@@ -391,6 +391,90 @@ export class ClusterClient {
     timestampOf: (topic: string) => number,
     isolationLevel: number,
   ): Promise<({ readonly errorCode: number; readonly offset: number } | undefined)[]> {
+    const requests = this.listOffsetsInOrder(partitions, timestampOf)
+    if (requests === undefined) return this.fetchTopicsOffsetPlaced(partitions, timestampOf, isolationLevel)
+    const { leaders, topicsOf, slotOf, topicAt, partitionAt } = requests
+    // One request per leader, in leader order (as fetchTopicsOffset sends them).
+    const order = leaders.length === 1 ? ZERO_ONLY : leaderOrder(leaders)
+    const sent: Promise<ResponseOf<'ListOffsets'>>[] = new Array(order.length)
+    for (let r = 0; r < order.length; r++) sent[r] = this.request(leaders[order[r]!]!, { api: 'ListOffsets', isolationLevel, topics: topicsOf[order[r]!]! })
+    const responses = await Promise.all(sent)
+    // The response of each leader slot.
+    const bySlot: ResponseOf<'ListOffsets'>[] = new Array(leaders.length)
+    for (let r = 0; r < order.length; r++) bySlot[order[r]!] = responses[r]!
+    const answers: ({ readonly errorCode: number; readonly offset: number } | undefined)[] = new Array(partitions.length)
+    for (let i = 0; i < partitions.length; i++) {
+      const topic = bySlot[slotOf[i]!]!.topics[topicAt[i]!]
+      const partition = partitions[i]!.partition
+      const answer = topic?.partitions[partitionAt[i]!]
+      // A broker answers in the order asked; any other order is searched.
+      answers[i] = answer !== undefined && answer.index === partition ? answer : topic?.partitions.find((p) => p.index === partition)
+    }
+    return answers
+  }
+
+  /**
+   * fetchTopicsOffsetInOrder's requests when the partitions come topic by topic (a consumer's
+   * assignment does): built in one walk, without a table per leader and per topic (issue 15:
+   * every member resets its partitions at every rebalance). Each partition's leader slot (in
+   * the order leaders were met) and its place in that leader's request are noted. Undefined
+   * when a topic comes back after another one: the general walk below handles that.
+   */
+  private listOffsetsInOrder(
+    partitions: readonly { readonly topic: string; readonly partition: number }[],
+    timestampOf: (topic: string) => number,
+  ): InOrderListOffsets | undefined {
+    const leaders: number[] = []
+    const topicsOf: { name: string; partitions: { index: number; timestamp: number }[] }[][] = []
+    // Each leader slot's entry for the topic at hand.
+    const current: ({ name: string; partitions: { index: number; timestamp: number }[] } | undefined)[] = []
+    const n = partitions.length
+    const slotOf: number[] = new Array(n)
+    const topicAt: number[] = new Array(n)
+    const partitionAt: number[] = new Array(n)
+    let topic: string | undefined
+    let timestamp = 0
+    let done: Set<string> | undefined
+    for (let i = 0; i < n; i++) {
+      const asked = partitions[i]!
+      if (asked.topic !== topic) {
+        if (topic !== undefined) {
+          done ??= new Set()
+          done.add(topic)
+          if (done.has(asked.topic)) return undefined
+          for (let s = 0; s < current.length; s++) current[s] = undefined
+        }
+        topic = asked.topic
+        timestamp = timestampOf(topic)
+      }
+      const leader = this.leaderFor(topic, asked.partition)
+      let slot = leaders.indexOf(leader)
+      if (slot < 0) {
+        slot = leaders.length
+        leaders.push(leader)
+        topicsOf.push([])
+        current.push(undefined)
+      }
+      let entry = current[slot]
+      if (entry === undefined) {
+        entry = { name: topic, partitions: [] }
+        current[slot] = entry
+        topicsOf[slot]!.push(entry)
+      }
+      slotOf[i] = slot
+      topicAt[i] = topicsOf[slot]!.length - 1
+      partitionAt[i] = entry.partitions.length
+      entry.partitions.push({ index: asked.partition, timestamp })
+    }
+    return { leaders, topicsOf, slotOf, topicAt, partitionAt }
+  }
+
+  /** fetchTopicsOffsetInOrder for partitions in any order: placed by the general walk. */
+  private async fetchTopicsOffsetPlaced(
+    partitions: readonly { readonly topic: string; readonly partition: number }[],
+    timestampOf: (topic: string) => number,
+    isolationLevel: number,
+  ): Promise<({ readonly errorCode: number; readonly offset: number } | undefined)[]> {
     const placed = new Int32Array(partitions.length * 3)
     const responses = await this.listOffsetsByLeader(partitions, timestampOf, isolationLevel, undefined, placed)
     const answers: ({ readonly errorCode: number; readonly offset: number } | undefined)[] = new Array(partitions.length)
@@ -398,7 +482,6 @@ export class ClusterClient {
       const topic = responses[placed[i * 3]!]!.topics[placed[i * 3 + 1]!]
       const partition = partitions[i]!.partition
       const answer = topic?.partitions[placed[i * 3 + 2]!]
-      // A broker answers in the order asked; any other order is searched.
       answers[i] = answer !== undefined && answer.index === partition ? answer : topic?.partitions.find((p) => p.index === partition)
     }
     return answers
@@ -504,4 +587,32 @@ function toKafkaJsPartition(p: WirePartitionMetadata): PartitionMetadata {
     isr: p.isrNodes.slice(),
     offlineReplicas: p.offlineReplicas.slice(),
   }
+}
+
+/** fetchTopicsOffsetInOrder's requests, built in one walk (see listOffsetsInOrder). */
+interface InOrderListOffsets {
+  /** The leaders, in the order first met. */
+  readonly leaders: number[]
+  /** Each leader's topics, for its request. */
+  readonly topicsOf: { name: string; partitions: { index: number; timestamp: number }[] }[][]
+  /** For each partition asked: its leader's slot, and its place in that leader's request. */
+  readonly slotOf: number[]
+  readonly topicAt: number[]
+  readonly partitionAt: number[]
+}
+
+const ZERO_ONLY: readonly number[] = [0]
+
+/** The slots of `leaders` ordered by leader id (insertion sort: a few brokers, no sort's work area). */
+function leaderOrder(leaders: readonly number[]): number[] {
+  const order: number[] = new Array(leaders.length)
+  for (let i = 0; i < leaders.length; i++) {
+    let j = i
+    while (j > 0 && leaders[order[j - 1]!]! > leaders[i]!) {
+      order[j] = order[j - 1]!
+      j--
+    }
+    order[j] = i
+  }
+  return order
 }

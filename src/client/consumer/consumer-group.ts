@@ -157,7 +157,7 @@ export class ConsumerGroup {
     return this.leaderId !== '' && this.leaderId === this.memberId
   }
 
-  private async join(): Promise<{ members: { memberId: string; metadata: Buffer }[] } | 'rejoin'> {
+  private async join(): Promise<{ readonly members: readonly { readonly memberId: string; readonly metadata: Buffer }[] } | 'rejoin'> {
     const coordinator = await this.coordinator()
     const response = await this.toCoordinator(coordinator, {
       api: 'JoinGroup',
@@ -192,18 +192,19 @@ export class ConsumerGroup {
     this.generationId = response.generationId
     this.leaderId = response.leader
     this.protocolName = response.protocolName ?? ''
-    return { members: response.members.map((m) => ({ memberId: m.memberId, metadata: m.metadata })) }
+    // The answer's own list (made for this member): only the leader reads it, once, in sync().
+    return { members: response.members }
   }
 
-  private async sync(joined: { members: { memberId: string; metadata: Buffer }[] }): Promise<'ok' | 'rejoin'> {
+  private async sync(joined: { readonly members: readonly { readonly memberId: string; readonly metadata: Buffer }[] }): Promise<'ok' | 'rejoin'> {
     let assignments: { memberId: string; assignment: Buffer }[] = []
     if (this.isLeader()) {
       const assigner = this.options.assigners.find((a) => a.name === this.protocolName)
       if (!assigner) throw new KafkaJSNonRetriableError(`Unsupported partition assigner "${this.protocolName}", the assigner wasn't found in the assigners list`)
       const topics = new Set<string>()
-      for (const m of joined.members) {
-        const decoded = AssignerProtocol.MemberMetadata.decode(m.metadata)
-        for (const t of decoded?.topics ?? []) topics.add(t)
+      for (let i = 0; i < joined.members.length; i++) {
+        const subscribed = subscribedTopics(joined.members[i]!.metadata)
+        for (let t = 0; t < subscribed.length; t++) topics.add(subscribed[t]!)
       }
       // kafkajs refreshes before assigning, so new partitions and deleted topics are seen.
       await this.client.addTargetTopics([...topics])
@@ -283,36 +284,22 @@ export class ConsumerGroup {
     this.committed.clear()
     this.uncommittedCount = 0
     if (this.assignment.size === 0) return
-    const response = await this.toCoordinator(await this.coordinator(), {
-      api: 'OffsetFetch',
-      groupId: this.groupId,
-      topics: [...this.assignment].map(([name, partitions]) => ({ name, partitionIndexes: partitions })),
-    })
+    const asked: { name: string; partitionIndexes: number[] }[] = []
+    this.assignment.forEach((partitions, name) => asked.push({ name, partitionIndexes: partitions }))
+    const response = await this.toCoordinator(await this.coordinator(), { api: 'OffsetFetch', groupId: this.groupId, topics: asked })
     if (response.errorCode !== 0) throw createErrorFromCode(response.errorCode)
     // The partitions without a committed offset, reset by their topic's policy below.
-    const missing: AssignedPartition[] = []
+    let missing: AssignedPartition[] | undefined
     // The coordinator answers in the order asked, topic by topic and partition by partition, so
     // each answer is read at its place; only an answer in another order is indexed, once, by
     // topic and partition (a search per partition made loading an assignment of 10 000
     // partitions quadratic; an array per topic indexed by partition allocated as many slots as
     // the topic's highest assigned index, for each member at each rebalance: issue 15).
     let indexed: Map<string, Map<number, number>> | undefined
-    const committedOf = (topicAt: number, topic: string, partitionAt: number, partition: number): number => {
-      const answer = response.topics[topicAt]?.name === topic ? response.topics[topicAt]!.partitions[partitionAt] : undefined
-      if (answer !== undefined && answer.index === partition) return answer.committedOffset
-      if (indexed === undefined) {
-        indexed = new Map()
-        for (const t of response.topics) {
-          let offsets = indexed.get(t.name)
-          if (offsets === undefined) indexed.set(t.name, (offsets = new Map()))
-          for (const p of t.partitions) offsets.set(p.index, p.committedOffset)
-        }
-      }
-      return indexed.get(topic)?.get(partition) ?? -1
-    }
     // assignedPartitions() lists the assignment in the same order, topic by topic. Indexed loops:
     // this runs once per join, in V8's interpreter, where for-of makes an object per step.
     const assigned = this.assignedPartitions()
+    const answered = response.topics
     let topicAt = -1
     let partitionAt = 0
     let topic: string | undefined
@@ -323,16 +310,24 @@ export class ConsumerGroup {
         topicAt++
         partitionAt = 0
       }
-      const offset = committedOf(topicAt, entry.topic, partitionAt++, entry.partition)
+      const answeredTopic = answered[topicAt]
+      const answer = answeredTopic !== undefined && answeredTopic.name === topic ? answeredTopic.partitions[partitionAt++] : undefined
+      const offset = answer !== undefined && answer.index === entry.partition ? answer.committedOffset : ((indexed ??= indexCommitted(answered)).get(topic)?.get(entry.partition) ?? -1)
       if (offset >= 0) {
         this.positions.set(entry.key, offset)
         this.committed.set(entry.key, offset)
       } else {
-        missing.push(entry)
+        ;(missing ??= []).push(entry)
       }
     }
-    const reset = await this.resetOffsets(missing)
-    for (let i = 0; i < missing.length; i++) this.positions.set(missing[i]!.key, reset[i]!)
+    if (missing === undefined) return
+    const answers = await this.client.fetchTopicsOffsetInOrder(missing, (this.resetTimestampOf ??= (topic) => this.resetTimestamp(topic)), this.options.isolationLevel)
+    // The first partition (in the order asked) with an error throws it, before any is set.
+    for (let i = 0; i < answers.length; i++) {
+      const p = answers[i]
+      if (!p || p.errorCode !== 0) throw createErrorFromCode(p?.errorCode ?? 3)
+    }
+    for (let i = 0; i < missing.length; i++) this.positions.set(missing[i]!.key, answers[i]!.offset)
   }
 
   /**
@@ -528,6 +523,12 @@ export class ConsumerGroup {
 
   /** Commits the given offsets, or every resolved-and-uncommitted one. */
   async commitOffsets(explicit?: { topic: string; partition: number; offset: string; metadata?: string | null }[]): Promise<void> {
+    // Nothing resolved since the offsets were loaded: nothing to commit, as the walk below would
+    // find, without its list and callback (the runner asks at every rebalance and every round).
+    if (!explicit && this.resolved.size === 0) {
+      this.lastCommit = this.client.clock.now()
+      return
+    }
     // Each with its table key: kept from the walk below, not looked up again once committed.
     const entries: { topic: string; partition: number; offset: number; metadata: string | null; key: string }[] = []
     if (explicit) {
@@ -605,8 +606,14 @@ export class ConsumerGroup {
    * Applies pending seeks to the fetch positions; with autoCommit kafkajs commits the sought
    * offset at once. Special offsets -1 / -2 seek to the latest / earliest.
    */
-  async applySeeks(): Promise<void> {
-    if (this.seeks.size === 0) return
+  applySeeks(): Promise<void> | undefined {
+    // None pending (the usual round): nothing, not even a promise; an await of undefined takes
+    // the turn an await of an async function's prompt return took.
+    if (this.seeks.size === 0) return undefined
+    return this.applyPendingSeeks()
+  }
+
+  private async applyPendingSeeks(): Promise<void> {
     const pending = [...this.seeks]
     this.seeks.clear()
     const toCommit: { topic: string; partition: number; offset: string }[] = []
@@ -693,4 +700,32 @@ export function isRejoinCode(code: number): boolean {
 function isAscending(values: readonly number[]): boolean {
   for (let i = 1; i < values.length; i++) if (!(values[i - 1]! <= values[i]!)) return false
   return true
+}
+
+/** An OffsetFetch answer's committed offsets by topic and partition (for an answer out of the order asked). */
+function indexCommitted(topics: readonly { readonly name: string; readonly partitions: readonly { readonly index: number; readonly committedOffset: number }[] }[]): Map<string, Map<number, number>> {
+  const indexed = new Map<string, Map<number, number>>()
+  for (const t of topics) {
+    let offsets = indexed.get(t.name)
+    if (offsets === undefined) indexed.set(t.name, (offsets = new Map()))
+    for (const p of t.partitions) offsets.set(p.index, p.committedOffset)
+  }
+  return indexed
+}
+
+/**
+ * The topics of each member's subscription metadata, decoded once per Buffer: the leader reads
+ * every member's at every rebalance, and a member sends the same bytes each time (the built-in
+ * assigners encode them once), which the coordinator hands back as they came (issue 15). Only
+ * what decoded is kept; bytes that do not decode throw again at each read.
+ */
+const decodedSubscriptions = new WeakMap<Buffer, readonly string[]>()
+
+function subscribedTopics(metadata: Buffer): readonly string[] {
+  let topics = decodedSubscriptions.get(metadata)
+  if (topics === undefined) {
+    topics = AssignerProtocol.MemberMetadata.decode(metadata)?.topics ?? []
+    decodedSubscriptions.set(metadata, topics)
+  }
+  return topics
 }

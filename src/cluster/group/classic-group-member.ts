@@ -53,6 +53,8 @@ export class ClassicGroupMember {
   isNew = false
   /** The pending session-expiry check (Kafka's DelayedHeartbeat), if one is running. */
   heartbeatTimer: TimerHandle | undefined
+  /** What that check runs when due (DelayedOperations makes it once per member). */
+  onHeartbeatExpiry: (() => void) | undefined
   /** When the coordinator last heard from the member (join, sync, heartbeat, commit). */
   lastHeartbeatMs: number
 
@@ -90,6 +92,35 @@ export class ClassicGroupMember {
     if (this.isNew) return false
     return this.isAwaitingJoin || this.isAwaitingSync
   }
+
+  /**
+   * The topics of the member's subscription in its metadata for `protocol`, decoded once per
+   * metadata the member sends (a rejoin with the same bytes keeps them: the coordinator reads
+   * every member's subscription at every generation, issue 15). Undefined when they do not
+   * decode.
+   */
+  subscription(protocol: string, decode: (metadata: Buffer) => readonly string[] | undefined): readonly string[] | undefined {
+    let metadata: Buffer | undefined
+    for (let i = 0; i < this.supportedProtocols.length && metadata === undefined; i++) {
+      if (this.supportedProtocols[i]!.name === protocol) metadata = this.supportedProtocols[i]!.metadata
+    }
+    // Not offering the protocol reads as a subscription that does not decode.
+    if (metadata === undefined) return undefined
+    if (this.decodedFrom === metadata && this.decodedWith === decode) return this.decodedTopics
+    let topics: readonly string[] | undefined
+    try {
+      topics = decode(metadata)
+    } catch {
+      topics = undefined
+    }
+    this.decodedFrom = metadata
+    this.decodedWith = decode
+    this.decodedTopics = topics
+    return topics
+  }
+  private decodedFrom: Buffer | undefined
+  private decodedWith: ((metadata: Buffer) => readonly string[] | undefined) | undefined
+  private decodedTopics: readonly string[] | undefined
 
   /** The metadata the member sent for `protocol`. */
   metadata(protocol: string): Buffer {

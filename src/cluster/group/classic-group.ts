@@ -270,9 +270,12 @@ export class ClassicGroup {
     sessionTimeoutMs: number,
     awaiter: JoinAwaiter | undefined,
   ): JoinAwaiter | undefined {
-    this.decSupportedProtocols(member)
-    member.supportedProtocols = protocols
-    this.incSupportedProtocols(member)
+    // The same list (a rejoin with byte-identical protocols keeps the member's): counts unchanged.
+    if (protocols !== member.supportedProtocols) {
+      this.decSupportedProtocols(member)
+      member.supportedProtocols = protocols
+      this.incSupportedProtocols(member)
+    }
     member.rebalanceTimeoutMs = rebalanceTimeoutMs
     member.sessionTimeoutMs = sessionTimeoutMs
     const previous = member.awaitingJoin
@@ -388,11 +391,13 @@ export class ClassicGroup {
    * set for an Empty group; otherwise the group's type, and at least one protocol every
    * current member supports (Kafka's supportsProtocols).
    */
-  supportsProtocols(memberProtocolType: string, memberProtocols: ReadonlySet<string>): boolean {
-    if (this.is(ClassicGroupState.Empty)) return memberProtocolType !== '' && memberProtocols.size > 0
+  supportsProtocols(memberProtocolType: string, memberProtocols: readonly GroupProtocol[]): boolean {
+    if (this.is(ClassicGroupState.Empty)) return memberProtocolType !== '' && memberProtocols.length > 0
     if (this.protocolType !== memberProtocolType) return false
-    for (const name of memberProtocols) {
-      if ((this.supportedProtocols.get(name) ?? 0) === this.members.size) return true
+    // The request's list as it is (a name listed twice is asked about twice, with the same
+    // answer), with no set of names made per JoinGroup.
+    for (let i = 0; i < memberProtocols.length; i++) {
+      if ((this.supportedProtocols.get(memberProtocols[i]!.name) ?? 0) === this.members.size) return true
     }
     return false
   }
@@ -443,14 +448,9 @@ export class ClassicGroup {
     if (this.protocolName === null || !decode) return undefined
     const topics = new Set<string>()
     for (const member of this.members.values()) {
-      let subscription: readonly string[] | undefined
-      try {
-        subscription = decode(member.metadata(this.protocolName))
-      } catch {
-        subscription = undefined
-      }
+      const subscription = member.subscription(this.protocolName, decode)
       if (!subscription) return undefined
-      for (const topic of subscription) topics.add(topic)
+      for (let i = 0; i < subscription.length; i++) topics.add(subscription[i]!)
     }
     return topics
   }

@@ -133,12 +133,16 @@ export class DelayedOperations {
     this.cancelHeartbeatExpiration(member)
     member.lastHeartbeatMs = this.clock.now()
     if (this.closed || member.hasSatisfiedHeartbeat) return
-    member.heartbeatTimer = this.clock.setTimeout(() => {
-      member.heartbeatTimer = undefined
-      if (!this.callbacks.isLive(group) || group.members.get(member.memberId) !== member) return
-      if (member.hasSatisfiedHeartbeat) return
-      this.callbacks.onExpireHeartbeat(group, member)
-    }, timeoutMs)
+    // One expiry callback per member, made at its first check: the check is replaced three or
+    // four times per member per rebalance (issue 15). A member belongs to one group for life.
+    member.heartbeatTimer = this.clock.setTimeout((member.onHeartbeatExpiry ??= () => this.expireHeartbeat(group, member)), timeoutMs)
+  }
+
+  private expireHeartbeat(group: ClassicGroup, member: ClassicGroupMember): void {
+    member.heartbeatTimer = undefined
+    if (!this.callbacks.isLive(group) || group.members.get(member.memberId) !== member) return
+    if (member.hasSatisfiedHeartbeat) return
+    this.callbacks.onExpireHeartbeat(group, member)
   }
 
   cancelHeartbeatExpiration(member: ClassicGroupMember): void {

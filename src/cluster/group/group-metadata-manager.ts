@@ -151,7 +151,7 @@ export class GroupMetadataManager {
 
   private doNewMemberJoinGroup(group: ClassicGroup, request: JoinGroupRequest, respond: JoinAwaiter): void {
     if (group.is(ClassicGroupState.Dead)) return respond(joinErrorResponse('', ErrorCode.COORDINATOR_NOT_AVAILABLE))
-    if (!group.supportsProtocols(request.protocolType, protocolNames(request.protocols))) {
+    if (!group.supportsProtocols(request.protocolType, request.protocols)) {
       return respond(joinErrorResponse('', ErrorCode.INCONSISTENT_GROUP_PROTOCOL))
     }
     const groupInstanceId = request.groupInstanceId ?? null
@@ -183,7 +183,7 @@ export class GroupMetadataManager {
     const memberId = request.memberId
     const groupInstanceId = request.groupInstanceId ?? null
     if (group.is(ClassicGroupState.Dead)) return respond(joinErrorResponse(memberId, ErrorCode.COORDINATOR_NOT_AVAILABLE))
-    if (!group.supportsProtocols(request.protocolType, protocolNames(request.protocols))) {
+    if (!group.supportsProtocols(request.protocolType, request.protocols)) {
       return respond(joinErrorResponse(memberId, ErrorCode.INCONSISTENT_GROUP_PROTOCOL))
     }
     if (group.isPendingMember(memberId)) {
@@ -261,7 +261,10 @@ export class GroupMetadataManager {
   }
 
   private updateMemberAndRebalance(group: ClassicGroup, member: ClassicGroupMember, request: JoinGroupRequest, respond: JoinAwaiter): void {
-    const superseded = group.updateMember(member, copyProtocols(request.protocols), request.rebalanceTimeoutMs, request.sessionTimeoutMs, respond)
+    // A member rejoining with the same protocols (byte for byte, the usual rejoin) keeps its
+    // list: no copy, no recount, and its decoded subscription stays (issue 15).
+    const protocols = member.matches(request.protocols) ? member.supportedProtocols : copyProtocols(request.protocols)
+    const superseded = group.updateMember(member, protocols, request.rebalanceTimeoutMs, request.sessionTimeoutMs, respond)
     superseded?.(joinErrorResponse(member.memberId, ErrorCode.REBALANCE_IN_PROGRESS))
     this.maybePrepareRebalance(group)
   }
@@ -707,10 +710,6 @@ export class GroupMetadataManager {
     const from = group.transitionTo(to, this.clock.now())
     this.emit({ type: 'groupStateChanged', groupId: group.groupId, from, to })
   }
-}
-
-function protocolNames(protocols: readonly GroupProtocol[]): Set<string> {
-  return new Set(protocols.map((p) => p.name))
 }
 
 /** The request's protocols, detached from the caller's array (the buffers are shared, not copied). */

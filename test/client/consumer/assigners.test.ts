@@ -232,6 +232,19 @@ describe('PartitionAssigners.roundRobin', () => {
     )
   })
 
+  it('offers the bytes kafkajs offers for the topics asked now, also when asked again or after the list changed in place', () => {
+    const ours = ourAssigner('roundRobin', fakeCluster([]))
+    const theirs = kafkajsRoundRobin(fakeCluster([]))
+    const topics = ['a', 'b']
+    const first = ours.protocol({ topics }).metadata
+    expect(ours.protocol({ topics: ['a', 'b'] }).metadata.equals(first)).toBe(true)
+    topics.push('c') // the same array, changed: the subscription changed
+    expect(ours.protocol({ topics }).metadata.equals(theirs.protocol({ topics: ['a', 'b', 'c'] }).metadata)).toBe(true)
+    expect(MemberMetadata.decode(ours.protocol({ topics: ['a'] }).metadata)?.topics).toEqual(['a'])
+    // Another consumer's assigner with the same topics offers the same bytes.
+    expect(ourAssigner('roundRobin', fakeCluster([])).protocol({ topics: ['a'] }).metadata.equals(theirs.protocol({ topics: ['a'] }).metadata)).toBe(true)
+  })
+
   it('assigns exactly as kafkajs does, for any members and topics', async () => {
     await fc.assert(
       fc.asyncProperty(memberIds, layouts, async (ids, layout) => {

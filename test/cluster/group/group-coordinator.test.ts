@@ -710,3 +710,63 @@ describe('close()', () => {
     expect(h.clock.pendingTimers).toBe(0)
   })
 })
+
+describe('rejoins with the same protocols (issue 15: kept rather than copied and recounted)', () => {
+  /** Every member of the group rejoins with `protocols`; the leader then syncs. Returns the new generation's protocol. */
+  async function everyoneRejoins(h: Harness, members: readonly string[], protocols: () => { name: string; metadata: Buffer }[]): Promise<string | null> {
+    const joins = members.map((memberId, i) => track(h.coordinator.joinGroup(joinRequest({ clientId: `m${i}`, memberId, protocols: protocols() }))))
+    await flush(h.clock)
+    const answers = joins.map((j) => j.value!)
+    for (const a of answers) expect(a.errorCode).toBe(ErrorCode.NONE)
+    const leader = answers.find((a) => a.leader === a.memberId)!
+    const syncs = answers.map((a) => sync(h.coordinator, a.memberId, a.generationId, a === leader ? answers.map((m) => ({ memberId: m.memberId, assignment: Buffer.from('x') })) : []))
+    await flush(h.clock)
+    for (const s of syncs) expect(s.value?.errorCode).toBe(ErrorCode.NONE)
+    return leader.protocolName
+  }
+
+  it('keeps the protocol counts right across rejoins with equal bytes in new buffers, and recounts a change', async () => {
+    const h = harness()
+    const { a, b } = await stableTwoMembers(h)
+    const roundRobinOnly = () => [{ name: 'roundrobin', metadata: Buffer.from('same bytes') }]
+    // The first rejoin changes the metadata (recounted); the next two bring the same bytes again.
+    for (let i = 0; i < 3; i++) expect(await everyoneRejoins(h, [a, b], roundRobinOnly)).toBe('roundrobin')
+    // Nobody supports range yet: a member offering only range cannot join.
+    const rangeOnly = [{ name: 'range', metadata: Buffer.from('r') }]
+    expect((await h.coordinator.joinGroup(joinRequest({ clientId: 'c', protocols: rangeOnly }))).errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
+    // Both now prefer range: recounted, so the group selects it and a range-only member may join.
+    const both = () => [
+      { name: 'range', metadata: Buffer.from('r') },
+      { name: 'roundrobin', metadata: Buffer.from('same bytes') },
+    ]
+    expect(await everyoneRejoins(h, [a, b], both)).toBe('range')
+    expect(await everyoneRejoins(h, [a, b], both)).toBe('range')
+    const c = await requestMemberId(h.coordinator, { clientId: 'c', protocols: rangeOnly })
+    expect(c).toMatch(uuidSuffix)
+    // (Its pending id leaves again, so that the next join phase need not wait for it.)
+    h.coordinator.leaveGroup({ api: 'LeaveGroup', groupId: 'g', members: [{ memberId: c }] })
+    // And back to round robin only: range is no longer supported by every member.
+    expect(await everyoneRejoins(h, [a, b], roundRobinOnly)).toBe('roundrobin')
+    expect((await h.coordinator.joinGroup(joinRequest({ clientId: 'd', protocols: rangeOnly }))).errorCode).toBe(ErrorCode.INCONSISTENT_GROUP_PROTOCOL)
+  })
+
+  it('reads the subscription a member rejoins with, whether its bytes changed or not', async () => {
+    const decoded: string[] = []
+    const h = harness({}, { decodeSubscription: (metadata) => (decoded.push(metadata.toString()), metadata.toString().split(',')) })
+    const subscribing = (topics: string) => () => [{ name: 'roundrobin', metadata: Buffer.from(topics) }]
+    const { memberId } = await stableSingleMember(h, { clientId: 'a', protocols: subscribing('t1')() })
+    const subscribed = (topic: string) => h.coordinator.deleteOffsets('g', [{ topic, partition: 0 }]).partitionErrors.get(`${topic}\u00000`)
+    expect(subscribed('t1')).toBe(ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC)
+    expect(subscribed('t2')).toBe(ErrorCode.NONE)
+
+    await everyoneRejoins(h, [memberId], subscribing('t2,t3'))
+    expect([subscribed('t1'), subscribed('t2'), subscribed('t3')]).toEqual([ErrorCode.NONE, ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC, ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC])
+    // The same bytes again (in a new buffer): the same subscription, decoded once.
+    const decodes = decoded.length
+    await everyoneRejoins(h, [memberId], subscribing('t2,t3'))
+    expect(decoded.length).toBe(decodes)
+    expect([subscribed('t1'), subscribed('t2')]).toEqual([ErrorCode.NONE, ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC])
+    await everyoneRejoins(h, [memberId], subscribing('t1'))
+    expect([subscribed('t1'), subscribed('t2')]).toEqual([ErrorCode.GROUP_SUBSCRIBED_TO_TOPIC, ErrorCode.NONE])
+  })
+})

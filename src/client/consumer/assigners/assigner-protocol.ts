@@ -251,6 +251,32 @@ export const MemberMetadata: ISerializer<MemberMetadata> = {
   },
 }
 
+/**
+ * A built-in assigner's subscription metadata (version 0, no userData), encoded once per list of
+ * topics: a consumer sends the same bytes at every JoinGroup, once per member per rebalance
+ * (issue 15). The bytes are what MemberMetadata.encode gives for the topics; the same Buffer is
+ * handed out again while the topics read the same.
+ */
+export class SubscriptionMetadataCache {
+  private topics: readonly string[] = []
+  private metadata: Buffer | undefined
+
+  constructor(private readonly version: number) {}
+
+  of(topics: readonly string[]): Buffer {
+    if (this.metadata !== undefined && sameTopics(this.topics, topics)) return this.metadata
+    this.metadata = MemberMetadata.encode({ version: this.version, topics: topics as string[], userData: Buffer.alloc(0) })
+    this.topics = [...topics]
+    return this.metadata
+  }
+}
+
+function sameTopics(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
 export const MemberAssignment: ISerializer<MemberAssignment> = {
   encode({ version, assignment, userData }: MemberAssignment): Buffer {
     const data = userDataBytes(userData)

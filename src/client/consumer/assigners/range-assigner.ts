@@ -21,6 +21,7 @@
 import {
   MemberAssignment,
   MemberMetadata,
+  SubscriptionMetadataCache,
   type Assignment,
   type GroupMemberAssignment,
   type PartitionAssigner,
@@ -28,6 +29,8 @@ import {
 
 const NAME = 'RangeAssigner'
 const VERSION = 0
+/** Every consumer's subscription bytes for the last topics asked (shared: the same topics give the same bytes). */
+const subscriptionMetadata = new SubscriptionMetadataCache(VERSION)
 
 export const range: PartitionAssigner = ({ cluster }) => ({
   name: NAME,
@@ -85,9 +88,7 @@ export const range: PartitionAssigner = ({ cluster }) => ({
   },
 
   protocol({ topics }) {
-    return {
-      name: NAME,
-      metadata: MemberMetadata.encode({ version: VERSION, topics, userData: Buffer.alloc(0) }),
-    }
+    // The same bytes for the same topics, encoded once (see SubscriptionMetadataCache).
+    return { name: NAME, metadata: subscriptionMetadata.of(topics) }
   },
 })

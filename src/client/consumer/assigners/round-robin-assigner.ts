@@ -14,7 +14,7 @@
  */
 import {
   MemberAssignment,
-  MemberMetadata,
+  SubscriptionMetadataCache,
   type Assignment,
   type GroupMemberAssignment,
   type PartitionAssigner,
@@ -22,6 +22,8 @@ import {
 
 const NAME = 'RoundRobinAssigner'
 const VERSION = 0
+/** Every consumer's subscription bytes for the last topics asked (shared: the same topics give the same bytes). */
+const subscriptionMetadata = new SubscriptionMetadataCache(VERSION)
 
 export const roundRobin: PartitionAssigner = ({ cluster }) => ({
   name: NAME,
@@ -62,9 +64,7 @@ export const roundRobin: PartitionAssigner = ({ cluster }) => ({
   },
 
   protocol({ topics }) {
-    return {
-      name: NAME,
-      metadata: MemberMetadata.encode({ version: VERSION, topics, userData: Buffer.alloc(0) }),
-    }
+    // The same bytes for the same topics, encoded once (see SubscriptionMetadataCache).
+    return { name: NAME, metadata: subscriptionMetadata.of(topics) }
   },
 })
