@@ -73,6 +73,8 @@ interface FetchedPartition {
   /** Something was fetched (messages, or records filtered out that the position moves past). */
   readonly fetchedAny: boolean
   readonly hasMessages: boolean
+  /** The Batch's last fetched offset (Batch.lastOffset(); control and aborted records included), when fetchedAny. */
+  readonly lastOffset: number
 }
 
 export class Runner {
@@ -405,6 +407,7 @@ export class Runner {
               abortedTransactions: p.abortedTransactions,
               fetchedAny,
               hasMessages: range.hasMessages,
+              lastOffset: fetchedAny ? range.last : -1,
             })
           }
         }
@@ -454,19 +457,11 @@ export class Runner {
   private async processBatch(fetched: FetchedPartition): Promise<void> {
     const { topic, partition } = fetched
     const group = this.group
-    const start = group.position(topic, partition) ?? 0
     // Data for a partition paused, sought or revoked since the fetch is dropped (kafkajs too).
     if (!group.isAssigned(topic, partition) || group.hasSeekOffset(topic, partition) || group.isPaused(topic, partition)) return
-    // Built from what the fetch read (the log's batches never change), now that it is needed:
-    // for eachBatch the whole Batch, for eachMessage each message just before its handler runs.
-    const eachMessage = this.options.eachMessage
-    const batch = eachMessage ? undefined : toBatch(topic, partition, fetched.highWatermark, fetched.batches, fetched.fromOffset, fetched.abortedTransactions)
-    const cursor = eachMessage ? new MessageCursor(fetched.highWatermark, fetched.batches, fetched.fromOffset, fetched.abortedTransactions) : undefined
-    const firstMessage = cursor?.next()
     // Everything fetched was filtered out (control records): the position moves past it.
-    const filteredOut = batch ? batch.isEmptyDueToFiltering() : firstMessage === undefined && cursor!.last !== undefined
-    if (filteredOut) {
-      const lastOffset = batch ? batch.lastOffset() : String(cursor!.last)
+    if (!fetched.hasMessages) {
+      const lastOffset = String(fetched.lastOffset)
       group.resolveOffset(topic, partition, lastOffset)
       group.setPosition(topic, partition, Number(lastOffset) + 1)
       return
@@ -486,19 +481,13 @@ export class Runner {
         return runner.group.heartbeat()
       },
     }
-    const { pause, heartbeat } = helpers
     // What START_BATCH_PROCESS and END_BATCH_PROCESS report, as it stands before the handler
-    // runs. The payload is only built when a listener is there to receive it (issue 15: built
-    // and spread for every batch, it was most of a small batch's own cost); for eachMessage its
-    // size and offsets come from a walk of the fetch that builds no message.
-    // eachBatch's size and first offset are taken now (the handler may change batch.messages).
-    const batchSize = batch ? batch.messages.length : 0
-    const batchFirstOffset = batch ? batch.firstOffset() : null
+    // runs (the handler may change batch.messages): the payload is only built when a listener
+    // is there to receive it (issue 15: built and spread for every batch, it was most of a small
+    // batch's own cost), from a walk of the fetch that builds no message.
     let batchInfo: BatchInfo | undefined
-    const batchInfoNow = (): BatchInfo =>
-      batch ? batchInfoOf(topic, partition, batch.highWatermark, batchSize, batchFirstOffset, batch.lastOffset()) : cursorBatchInfo(topic, partition, fetched)
     if (this.emitter.listenerCount(CONSUMER_EVENTS.START_BATCH_PROCESS) > 0 || this.emitter.listenerCount(CONSUMER_EVENTS.END_BATCH_PROCESS) > 0) {
-      batchInfo = batchInfoNow()
+      batchInfo = cursorBatchInfo(topic, partition, fetched)
       this.emitter.emit(CONSUMER_EVENTS.START_BATCH_PROCESS, batchInfo)
     }
     const startedAt = this.client.clock.now()
@@ -506,54 +495,21 @@ export class Runner {
     // The handler is the user's code: the self-advancing clock does not jump while it runs.
     this.releaseRound ??= this.client.model.holdClockFor(this.client.clientId, (this.handlerReason ??= `a consumer's ${this.options.eachMessage ? 'eachMessage' : 'eachBatch'} handler (group ${group.groupId})`))
     try {
+      // Built from what the fetch read (the log's batches never change), now that it is needed:
+      // for eachMessage each message just before its handler runs, for eachBatch the whole Batch.
+      const eachMessage = this.options.eachMessage
       if (eachMessage) {
-        await this.eachMessageLoop(eachMessage, topic, partition, cursor!, firstMessage, helpers)
-      } else if (this.options.eachBatch && batch) {
-        let resolvedAny = false
-        await this.options.eachBatch({
-          batch,
-          resolveOffset(offset: string) {
-            resolvedAny = true
-            group.resolveOffset(topic, partition, offset)
-            group.setPosition(topic, partition, Number(offset) + 1)
-          },
-          heartbeat,
-          pause,
-          async commitOffsetsIfNecessary(offsets?: { topics: { topic: string; partitions: { partition: number | string; offset: string }[] }[] }) {
-            // With offsets, kafkajs commits exactly those (its Offsets shape); without, what is due.
-            if (offsets) {
-              await group.commitOffsets(
-                offsets.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: Number(p.partition), offset: String(p.offset) }))),
-              )
-            } else {
-              await group.commitOffsetsIfNecessary()
-            }
-          },
-          uncommittedOffsets() {
-            return group.uncommittedOffsets()
-          },
-          isRunning() {
-            return runner.running
-          },
-          // kafkajs: a batch is stale once its partition has a pending seek.
-          isStale() {
-            return group.hasSeekOffset(topic, partition)
-          },
-        })
-        if (this.options.eachBatchAutoResolve && this.running && !group.hasSeekOffset(topic, partition)) {
-          const lastOffset = batch.lastOffset()
-          group.resolveOffset(topic, partition, lastOffset)
-          group.setPosition(topic, partition, Number(lastOffset) + 1)
-        } else if (!resolvedAny) {
-          group.setPosition(topic, partition, start)
-        }
+        const cursor = new MessageCursor(fetched.highWatermark, fetched.batches, fetched.fromOffset, fetched.abortedTransactions)
+        await this.eachMessageLoop(eachMessage, topic, partition, cursor, cursor.next(), helpers)
+      } else if (this.options.eachBatch) {
+        await this.eachBatchCall(this.options.eachBatch, fetched, helpers)
       }
     } finally {
       this.inFlight--
     }
     if (this.emitter.listenerCount(CONSUMER_EVENTS.END_BATCH_PROCESS) > 0) {
       // A listener added while the handler ran still gets the batch as it was before it.
-      batchInfo ??= batchInfoNow()
+      batchInfo ??= cursorBatchInfo(topic, partition, fetched)
       this.emitter.emit(CONSUMER_EVENTS.END_BATCH_PROCESS, {
         topic: batchInfo.topic,
         partition: batchInfo.partition,
@@ -565,6 +521,62 @@ export class Runner {
         lastOffset: batchInfo.lastOffset,
         duration: this.client.clock.now() - startedAt,
       })
+    }
+  }
+
+  /**
+   * eachBatch over one partition's fetch, then the batch's offset resolved as kafkajs resolves
+   * it. The Batch is built into the handler's payload and held by no variable or closure here:
+   * once the handler's promise has settled nothing of this frame keeps its messages alive while
+   * the frame waits for its turn to resume. Ten consumers of one process answered at once each
+   * build a Batch before any of them resumes; held here (a closure of processBatch read it, which
+   * put it in the frame's context), ten partitions' messages were alive together, and the young
+   * generation's collections copied and promoted most of them (issue 15: eachBatch with ten
+   * consumers 2x slower, 60% of what it allocated surviving a scavenge).
+   */
+  private async eachBatchCall(eachBatch: (payload: EachBatchPayload) => Promise<void>, fetched: FetchedPartition, helpers: BatchHelpers): Promise<void> {
+    const { topic, partition } = fetched
+    const group = this.group
+    const runner = this
+    const start = group.position(topic, partition) ?? 0
+    let resolvedAny = false
+    await eachBatch({
+      batch: toBatch(topic, partition, fetched.highWatermark, fetched.batches, fetched.fromOffset, fetched.abortedTransactions),
+      resolveOffset(offset: string) {
+        resolvedAny = true
+        group.resolveOffset(topic, partition, offset)
+        group.setPosition(topic, partition, Number(offset) + 1)
+      },
+      heartbeat: helpers.heartbeat,
+      pause: helpers.pause,
+      async commitOffsetsIfNecessary(offsets?: { topics: { topic: string; partitions: { partition: number | string; offset: string }[] }[] }) {
+        // With offsets, kafkajs commits exactly those (its Offsets shape); without, what is due.
+        if (offsets) {
+          await group.commitOffsets(
+            offsets.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: Number(p.partition), offset: String(p.offset) }))),
+          )
+        } else {
+          await group.commitOffsetsIfNecessary()
+        }
+      },
+      uncommittedOffsets() {
+        return group.uncommittedOffsets()
+      },
+      isRunning() {
+        return runner.running
+      },
+      // kafkajs: a batch is stale once its partition has a pending seek.
+      isStale() {
+        return group.hasSeekOffset(topic, partition)
+      },
+    })
+    if (this.options.eachBatchAutoResolve && this.running && !group.hasSeekOffset(topic, partition)) {
+      // Batch.lastOffset(): the last offset fetched (the batch holds a message, so there is one).
+      const lastOffset = String(fetched.lastOffset)
+      group.resolveOffset(topic, partition, lastOffset)
+      group.setPosition(topic, partition, Number(lastOffset) + 1)
+    } else if (!resolvedAny) {
+      group.setPosition(topic, partition, start)
     }
   }
 
