@@ -60,7 +60,8 @@ interface FetchPartitionRequest {
 
 /**
  * A partition's share of a fetch: what toBatch needs to build its Batch, which processBatch does
- * when the partition's turn comes, and what that Batch will hold (fetchedRange).
+ * when the partition's turn comes, and what that Batch will hold (fetchedRange). Only partitions
+ * that fetched something (messages, or records filtered out that the position moves past) have one.
  */
 interface FetchedPartition {
   readonly topic: string
@@ -70,12 +71,14 @@ interface FetchedPartition {
   /** The position the fetch read from. */
   readonly fromOffset: number
   readonly abortedTransactions: readonly AbortedTransaction[] | null
-  /** Something was fetched (messages, or records filtered out that the position moves past). */
-  readonly fetchedAny: boolean
+  /** Whether the Batch would hold any message (else every record fetched was filtered out). */
   readonly hasMessages: boolean
-  /** The Batch's last fetched offset (Batch.lastOffset(); control and aborted records included), when fetchedAny. */
+  /** The Batch's last fetched offset (Batch.lastOffset(); control and aborted records included). */
   readonly lastOffset: number
 }
+
+/** Why a fetch round ends the other leaders' long polls (AbortController.abort's reason). */
+const FETCH_ROUND_ANSWERED = 'another leader answered the fetch round'
 
 export class Runner {
   private readonly client: ClusterClient
@@ -366,7 +369,8 @@ export class Runner {
       [...byLeader].map(async ([leader, topics]) => {
         this.emitter.emit(CONSUMER_EVENTS.FETCH_START, { nodeId: leader })
         const startedAt = this.client.clock.now()
-        const before = out.length
+        // This leader's partitions that brought messages (the FETCH event's numberOfBatches).
+        let numberOfBatches = 0
         const response = await this.client.request(leader, {
           api: 'Fetch',
           maxWaitMs,
@@ -377,7 +381,13 @@ export class Runner {
           signal: abort.signal,
         }, { background: true })
         let gotData = false
-        for (const t of response.topics) {
+        const answeredTopics = response.topics
+        for (let ti = 0; ti < answeredTopics.length; ti++) {
+          const t = answeredTopics[ti]!
+          // The leader answers in the order asked: each answer's request entry is at the same
+          // place, and says where the fetch read from (the position when it was sent).
+          const askedTopic = topics[ti]
+          const asked = askedTopic !== undefined && askedTopic.name === t.name ? askedTopic.partitions : undefined
           // Indexed: the first round runs in V8's interpreter, where for-of makes an object per
           // partition, of which a fetch names thousands (issue 15).
           const answered = t.partitions
@@ -394,10 +404,13 @@ export class Runner {
             // A partition with nothing fetched has nothing to process (process() would drop its
             // empty batch): on a topic of 10 000 partitions most answers are such (issue 15).
             if (p.batches.length === 0) continue
-            const position = this.group.position(t.name, p.index) ?? 0
+            const entry = asked?.[i]
+            const position = entry !== undefined && entry.index === p.index ? entry.fetchOffset : (this.group.position(t.name, p.index) ?? 0)
             const range = fetchedRange(p.highWatermark, p.batches, position, p.abortedTransactions)
-            const fetchedAny = range.last !== undefined
-            if (fetchedAny) gotData = true
+            // Nothing fetched after all (every batch below the position): nothing to process.
+            if (range.last === undefined) continue
+            gotData = true
+            if (range.hasMessages) numberOfBatches++
             out.push({
               topic: t.name,
               partition: p.index,
@@ -405,19 +418,20 @@ export class Runner {
               batches: p.batches,
               fromOffset: position,
               abortedTransactions: p.abortedTransactions,
-              fetchedAny,
               hasMessages: range.hasMessages,
-              lastOffset: fetchedAny ? range.last : -1,
+              lastOffset: range.last,
             })
           }
         }
-        // The payload is counted only for a listener to receive it (emit drops it otherwise).
+        // The payload is built only for a listener to receive it (emit drops it otherwise). Its
+        // count is this leader's: the leaders' answers share `out`, which a count from the length
+        // it had before the request took in the other leaders' answers that came first.
         if (this.emitter.listenerCount(CONSUMER_EVENTS.FETCH) > 0) {
-          let numberOfBatches = 0
-          for (let i = before; i < out.length; i++) if (out[i]!.hasMessages) numberOfBatches++
           this.emitter.emit(CONSUMER_EVENTS.FETCH, { numberOfBatches, duration: this.client.clock.now() - startedAt, nodeId: leader })
         }
-        if (gotData) abort.abort()
+        // A shared reason: the default one is a new DOMException with a stack trace, for a
+        // signal only the brokers' parked fetches listen to.
+        if (gotData) abort.abort(FETCH_ROUND_ANSWERED)
       }),
     )
     this.fetchAbort = undefined
@@ -427,7 +441,8 @@ export class Runner {
 
   /** Hands the fetched batches to the handler, commits, heartbeats; answers the heartbeat's rejoin code (0: none). */
   private async process(fetched: FetchedPartition[]): Promise<number> {
-    const work = fetched.filter((f) => f.fetchedAny)
+    // Every entry fetched something: messages, or records filtered out that the position moves past.
+    const work = fetched
     const concurrency = Math.max(1, this.options.partitionsConsumedConcurrently)
     let next = 0
     let failure: unknown
@@ -466,21 +481,6 @@ export class Runner {
       group.setPosition(topic, partition, Number(lastOffset) + 1)
       return
     }
-    const runner = this
-    // The handler's helpers are methods of one object per batch, not separate arrow functions:
-    // same names and behaviour, and no per-batch renaming of each function where the source runs
-    // through a transform that keeps names (tsx, which the benchmarks use).
-    const helpers: BatchHelpers = {
-      pausedNow: false,
-      pause(): () => void {
-        group.pause([{ topic, partitions: [partition] }])
-        helpers.pausedNow = true
-        return () => group.resume([{ topic, partitions: [partition] }])
-      },
-      async heartbeat(): Promise<void> {
-        return runner.group.heartbeat()
-      },
-    }
     // What START_BATCH_PROCESS and END_BATCH_PROCESS report, as it stands before the handler
     // runs (the handler may change batch.messages): the payload is only built when a listener
     // is there to receive it (issue 15: built and spread for every batch, it was most of a small
@@ -498,11 +498,49 @@ export class Runner {
       // Built from what the fetch read (the log's batches never change), now that it is needed:
       // for eachMessage each message just before its handler runs, for eachBatch the whole Batch.
       const eachMessage = this.options.eachMessage
+      const eachBatch = this.options.eachBatch
       if (eachMessage) {
         const cursor = new MessageCursor(fetched.highWatermark, fetched.batches, fetched.fromOffset, fetched.abortedTransactions)
-        await this.eachMessageLoop(eachMessage, topic, partition, cursor, cursor.next(), helpers)
-      } else if (this.options.eachBatch) {
-        await this.eachBatchCall(this.options.eachBatch, fetched, helpers)
+        await this.eachMessageLoop(eachMessage, topic, partition, cursor, cursor.next())
+      } else if (eachBatch) {
+        const start = group.position(topic, partition) ?? 0
+        let resolvedAny = false
+        const common = this.commonHelpers
+        // The Batch is built into the payload and held by no variable or closure of this frame:
+        // once the handler's promise has settled, nothing here keeps its messages alive while
+        // this frame waits for its turn to resume. Ten consumers of one process answered at once
+        // each build a Batch before any of them resumes; held here (a closure read it, which put
+        // it in the frame's context), ten partitions' messages were alive together and the young
+        // generation's collections copied and promoted most of them (issue 15: eachBatch with ten
+        // consumers 2x slower, 60% of what it allocated surviving a scavenge).
+        await eachBatch({
+          batch: toBatch(topic, partition, fetched.highWatermark, fetched.batches, fetched.fromOffset, fetched.abortedTransactions),
+          resolveOffset(offset: string) {
+            resolvedAny = true
+            group.resolveOffset(topic, partition, offset)
+            group.setPosition(topic, partition, Number(offset) + 1)
+          },
+          heartbeat: common.heartbeat,
+          pause(): () => void {
+            group.pause([{ topic, partitions: [partition] }])
+            return () => group.resume([{ topic, partitions: [partition] }])
+          },
+          commitOffsetsIfNecessary: common.commitOffsetsIfNecessary,
+          uncommittedOffsets: common.uncommittedOffsets,
+          isRunning: common.isRunning,
+          // kafkajs: a batch is stale once its partition has a pending seek.
+          isStale() {
+            return group.hasSeekOffset(topic, partition)
+          },
+        })
+        if (this.options.eachBatchAutoResolve && this.running && !group.hasSeekOffset(topic, partition)) {
+          // Batch.lastOffset(): the last offset fetched (the batch holds a message, so there is one).
+          const lastOffset = String(fetched.lastOffset)
+          group.resolveOffset(topic, partition, lastOffset)
+          group.setPosition(topic, partition, Number(lastOffset) + 1)
+        } else if (!resolvedAny) {
+          group.setPosition(topic, partition, start)
+        }
       }
     } finally {
       this.inFlight--
@@ -525,59 +563,23 @@ export class Runner {
   }
 
   /**
-   * eachBatch over one partition's fetch, then the batch's offset resolved as kafkajs resolves
-   * it. The Batch is built into the handler's payload and held by no variable or closure here:
-   * once the handler's promise has settled nothing of this frame keeps its messages alive while
-   * the frame waits for its turn to resume. Ten consumers of one process answered at once each
-   * build a Batch before any of them resumes; held here (a closure of processBatch read it, which
-   * put it in the frame's context), ten partitions' messages were alive together, and the young
-   * generation's collections copied and promoted most of them (issue 15: eachBatch with ten
-   * consumers 2x slower, 60% of what it allocated surviving a scavenge).
+   * The handler payloads' functions that name no partition (heartbeat, commitOffsetsIfNecessary,
+   * uncommittedOffsets, isRunning), made once per runner and put in every payload: with one
+   * batch per partition, a consumer of 10 000 partitions made 10 000 of each per fetch round
+   * (issue 15). kafkajs's names, and they work when taken off the payload.
    */
-  private async eachBatchCall(eachBatch: (payload: EachBatchPayload) => Promise<void>, fetched: FetchedPartition, helpers: BatchHelpers): Promise<void> {
-    const { topic, partition } = fetched
-    const group = this.group
-    const runner = this
-    const start = group.position(topic, partition) ?? 0
-    let resolvedAny = false
-    await eachBatch({
-      batch: toBatch(topic, partition, fetched.highWatermark, fetched.batches, fetched.fromOffset, fetched.abortedTransactions),
-      resolveOffset(offset: string) {
-        resolvedAny = true
-        group.resolveOffset(topic, partition, offset)
-        group.setPosition(topic, partition, Number(offset) + 1)
-      },
-      heartbeat: helpers.heartbeat,
-      pause: helpers.pause,
-      async commitOffsetsIfNecessary(offsets?: { topics: { topic: string; partitions: { partition: number | string; offset: string }[] }[] }) {
-        // With offsets, kafkajs commits exactly those (its Offsets shape); without, what is due.
-        if (offsets) {
-          await group.commitOffsets(
-            offsets.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: Number(p.partition), offset: String(p.offset) }))),
-          )
-        } else {
-          await group.commitOffsetsIfNecessary()
-        }
-      },
-      uncommittedOffsets() {
-        return group.uncommittedOffsets()
-      },
-      isRunning() {
-        return runner.running
-      },
-      // kafkajs: a batch is stale once its partition has a pending seek.
-      isStale() {
-        return group.hasSeekOffset(topic, partition)
-      },
-    })
-    if (this.options.eachBatchAutoResolve && this.running && !group.hasSeekOffset(topic, partition)) {
-      // Batch.lastOffset(): the last offset fetched (the batch holds a message, so there is one).
-      const lastOffset = String(fetched.lastOffset)
-      group.resolveOffset(topic, partition, lastOffset)
-      group.setPosition(topic, partition, Number(lastOffset) + 1)
-    } else if (!resolvedAny) {
-      group.setPosition(topic, partition, start)
-    }
+  private readonly commonHelpers: CommonHelpers = {
+    heartbeat: async (): Promise<void> => this.group.heartbeat(),
+    commitOffsetsIfNecessary: async (offsets?: { topics: { topic: string; partitions: { partition: number | string; offset: string }[] }[] }): Promise<void> => {
+      // With offsets, kafkajs commits exactly those (its Offsets shape); without, what is due.
+      if (offsets) {
+        await this.group.commitOffsets(offsets.topics.flatMap((t) => t.partitions.map((p) => ({ topic: t.topic, partition: Number(p.partition), offset: String(p.offset) }))))
+      } else {
+        await this.group.commitOffsetsIfNecessary()
+      }
+    },
+    uncommittedOffsets: () => this.group.uncommittedOffsets(),
+    isRunning: () => this.running,
   }
 
   /**
@@ -593,10 +595,15 @@ export class Runner {
     partition: number,
     cursor: MessageCursor,
     first: KafkaMessage | undefined,
-    helpers: BatchHelpers,
   ): Promise<void> {
     const group = this.group
-    const { heartbeat, pause } = helpers
+    const heartbeat = this.commonHelpers.heartbeat
+    let pausedNow = false
+    const pause = (): (() => void) => {
+      group.pause([{ topic, partitions: [partition] }])
+      pausedNow = true
+      return () => group.resume([{ topic, partitions: [partition] }])
+    }
     const key = group.partitionKey(topic, partition)
     for (let message: KafkaMessage | undefined = first; message !== undefined; message = cursor.next()) {
       if (!this.running || group.hasSeekOffset(topic, partition)) break
@@ -621,16 +628,17 @@ export class Runner {
       // were a third of a message's cost).
       if (group.heartbeatDue()) await group.heartbeat()
       if (group.commitDue()) await group.commitOffsetsIfNecessary()
-      if (helpers.pausedNow || group.isPaused(topic, partition)) break
+      if (pausedNow || group.isPaused(topic, partition)) break
     }
   }
 }
 
-/** The handler's pause and heartbeat for one batch; pausedNow: the handler called pause(). */
-interface BatchHelpers {
-  pausedNow: boolean
-  pause(): () => void
+/** The payload functions every batch of a runner shares (Runner.commonHelpers). */
+interface CommonHelpers {
   heartbeat(): Promise<void>
+  commitOffsetsIfNecessary(offsets?: { topics: { topic: string; partitions: { partition: number | string; offset: string }[] }[] }): Promise<void>
+  uncommittedOffsets(): ReturnType<ConsumerGroup['uncommittedOffsets']>
+  isRunning(): boolean
 }
 
 /** START_BATCH_PROCESS's payload (END_BATCH_PROCESS adds the duration), in kafkajs's field order. */
