@@ -679,3 +679,28 @@ function cursorBatchInfo(topic: string, partition: number, fetched: FetchedParti
   const lastOffset = walk.last === undefined ? String(fetched.highWatermark - 1) : String(walk.last)
   return batchInfoOf(topic, partition, highWatermark, count, firstOffset === undefined ? null : String(firstOffset), lastOffset)
 }
+
+/**
+ * A Runner that lives as long as the module, as batch.ts keeps a cursor and a Batch: V8 drops a
+ * class's hidden class at a full collection once no instance has it, and throws away every
+ * optimized function that read one (the fetch loop, processBatch). Each fresh consumer after a
+ * full GC then ran its first fetch rounds in the interpreter, on a topic of 10 000 partitions its
+ * whole first round: 10 000 request entries, answers and batches (issue 15). Never started; its
+ * fields hold objects, as a real one's do.
+ */
+const runnerShapeKeeper = new Runner({} as never, {} as never, {} as never, {} as never, {} as never)
+void runnerShapeKeeper
+
+/**
+ * The same for ConsumerGroup, whose methods the fetch loop and processBatch inline: a group never
+ * joined, of a client that is no client. Its clock readings are set to a fraction, as a real
+ * clock's milliseconds since 1970 are beyond a small integer: the fields' hidden class is then
+ * the one every real group's ends up with.
+ */
+const groupShapeKeeper = new ConsumerGroup(
+  { model: {} } as never,
+  {} as never,
+  { namespace: () => ({}) } as never,
+  { groupId: '', topics: [] } as never,
+)
+Object.assign(groupShapeKeeper, { lastHeartbeat: 0.5, lastCommit: 0.5 })
