@@ -8,7 +8,7 @@
 import { IsolationLevel } from '../../cluster/api/messages.js'
 import { KafkaJSNumberOfRetriesExceeded, isKafkaJSError } from '../errors.js'
 import { createErrorFromCode, isStaleMetadata, protocolErrorEntry } from '../protocol-error-table.js'
-import { CONSUMER_EVENTS, type InstrumentationEmitter } from '../instrumentation.js'
+import { CONSUMER_EVENTS, InstrumentationEmitter } from '../instrumentation.js'
 import { nextRetryTime, retryConfig, isErrorRetriable, type RetryOptions } from '../retry.js'
 import type { ClusterClient } from '../cluster-client.js'
 import type { Logger } from '../logger.js'
@@ -82,6 +82,12 @@ const FETCH_ROUND_ANSWERED = 'another leader answered the fetch round'
 
 export class Runner {
   private readonly client: ClusterClient
+  /**
+   * The client's model and id, read per batch: kept here so that processBatch reads no field of
+   * the client, an object each consumer has its own of (see runnerShapeKeeper).
+   */
+  private readonly model: ClusterClient['model']
+  private readonly clientId: string
   private readonly group: ConsumerGroup
   private readonly emitter: InstrumentationEmitter<typeof CONSUMER_EVENTS>
   private readonly log: Logger
@@ -113,6 +119,8 @@ export class Runner {
 
   constructor(client: ClusterClient, group: ConsumerGroup, emitter: InstrumentationEmitter<typeof CONSUMER_EVENTS>, logger: Logger, options: RunnerOptions) {
     this.client = client
+    this.model = client.model
+    this.clientId = client.clientId
     this.group = group
     this.emitter = emitter
     this.log = logger
@@ -490,10 +498,10 @@ export class Runner {
       batchInfo = cursorBatchInfo(topic, partition, fetched)
       this.emitter.emit(CONSUMER_EVENTS.START_BATCH_PROCESS, batchInfo)
     }
-    const startedAt = this.client.clock.now()
+    const startedAt = this.model.clock.now()
     this.inFlight++
     // The handler is the user's code: the self-advancing clock does not jump while it runs.
-    this.releaseRound ??= this.client.model.holdClockFor(this.client.clientId, (this.handlerReason ??= `a consumer's ${this.options.eachMessage ? 'eachMessage' : 'eachBatch'} handler (group ${group.groupId})`))
+    this.releaseRound ??= this.model.holdClockFor(this.clientId, (this.handlerReason ??= `a consumer's ${this.options.eachMessage ? 'eachMessage' : 'eachBatch'} handler (group ${group.groupId})`))
     try {
       // Built from what the fetch read (the log's batches never change), now that it is needed:
       // for eachMessage each message just before its handler runs, for eachBatch the whole Batch.
@@ -557,7 +565,7 @@ export class Runner {
         batchSize: batchInfo.batchSize,
         firstOffset: batchInfo.firstOffset,
         lastOffset: batchInfo.lastOffset,
-        duration: this.client.clock.now() - startedAt,
+        duration: this.model.clock.now() - startedAt,
       })
     }
   }
@@ -688,7 +696,7 @@ function cursorBatchInfo(topic: string, partition: number, fetched: FetchedParti
  * whole first round: 10 000 request entries, answers and batches (issue 15). Never started; its
  * fields hold objects, as a real one's do.
  */
-const runnerShapeKeeper = new Runner({} as never, {} as never, {} as never, {} as never, {} as never)
+const runnerShapeKeeper = new Runner({ model: {}, clientId: '' } as never, {} as never, {} as never, {} as never, {} as never)
 void runnerShapeKeeper
 
 /**
@@ -704,3 +712,7 @@ const groupShapeKeeper = new ConsumerGroup(
   { groupId: '', topics: [] } as never,
 )
 Object.assign(groupShapeKeeper, { lastHeartbeat: 0.5, lastCommit: 0.5 })
+
+/** And for the consumer's InstrumentationEmitter, whose listenerCount processBatch asks per batch. */
+const emitterShapeKeeper = new InstrumentationEmitter(CONSUMER_EVENTS, { clock: {} as never, logger: {} as never })
+void emitterShapeKeeper
