@@ -52,11 +52,11 @@ export interface BatchContext {
  * constant: on a topic of 10 000 partitions a fetch holds one batch per record or so, and these
  * four strings per batch were most of a message's cost (issue 15).
  */
-function batchContextOf(batch: RecordBatch, firstOffset: string): BatchContext {
+function batchContextOf(batch: RecordBatch, firstOffset: string, firstTimestamp: string): BatchContext {
   return {
     firstOffset,
     // A batch compaction gave a delete horizon carries it as its base timestamp (KIP-534).
-    firstTimestamp: timestampString(batch.deleteHorizonMs !== NO_DELETE_HORIZON ? batch.deleteHorizonMs : batch.firstTimestamp),
+    firstTimestamp: batch.deleteHorizonMs !== NO_DELETE_HORIZON ? timestampString(batch.deleteHorizonMs) : firstTimestamp,
     partitionLeaderEpoch: batch.partitionLeaderEpoch,
     inTransaction: batch.isTransactional,
     isControlBatch: batch.isControl,
@@ -64,7 +64,7 @@ function batchContextOf(batch: RecordBatch, firstOffset: string): BatchContext {
     producerId: batch.producerId === -1 ? NO_PRODUCER_ID_TEXT : String(batch.producerId),
     producerEpoch: batch.producerEpoch,
     firstSequence: batch.baseSequence,
-    maxTimestamp: timestampString(batch.maxTimestamp),
+    maxTimestamp: batch.maxTimestamp === batch.firstTimestamp ? firstTimestamp : timestampString(batch.maxTimestamp),
     timestampType: batch.timestampType,
     magicByte: 2,
   }
@@ -161,6 +161,8 @@ export class MessageCursor {
   private batch: RecordBatch | undefined
   /** The current batch's batchContext, shared by its messages. */
   private context: BatchContext | undefined
+  /** The decimal string of the current batch's first timestamp. */
+  private firstTimestampText = ''
   /** The current batch's next record, and the end of its records below the high watermark. */
   private index = 0
   private end = 0
@@ -182,12 +184,14 @@ export class MessageCursor {
     const offset = batch.offsetAt(i)
     this.offset = offset
     const headers = batch.headersAt(i)
-    // The batch's first record (offset = base offset) shares its string with batchContext.
+    // The batch's first record (offset = base offset) shares its string with batchContext, and a
+    // record with the batch's first timestamp (most: a batch's records are sent together) that one.
     const context = this.context!
+    const timestamp = batch.timestampAt(i)
     return {
       magicByte: 2,
       attributes: 0,
-      timestamp: timestampString(batch.timestampAt(i)),
+      timestamp: timestamp === batch.firstTimestamp ? this.firstTimestampText : timestampString(timestamp),
       offset: offset === batch.baseOffset ? context.firstOffset : String(offset),
       key: batch.keyAt(i),
       value: batch.valueAt(i),
@@ -234,7 +238,8 @@ export class MessageCursor {
       if (batch.lastOffset < highWatermark) this.last = batch.lastOffset
       if (end > first) {
         this.batch = batch
-        this.context = batchContextOf(batch, String(batch.baseOffset))
+        this.firstTimestampText = timestampString(batch.firstTimestamp)
+        this.context = batchContextOf(batch, String(batch.baseOffset), this.firstTimestampText)
         this.index = first
         this.end = end
         return true
