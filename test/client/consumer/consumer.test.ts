@@ -1076,6 +1076,22 @@ describe('events', () => {
     expect(payload.nodeId).toBe((await fetchStart).payload.nodeId)
   })
 
+  it("with several leaders, each consumer.fetch counts its own leader's batches", async () => {
+    const { consumer, produce, cluster } = await start({ topics: { t: 6 }, brokers: 3 })
+    for (let partition = 0; partition < 6; partition++) await produce('t', [`m${partition}`], partition)
+    const leaders = cluster.describe().topics.find((t) => t.name === 't')!.partitions.map((p) => p.leader)
+    expect(new Set(leaders).size).toBe(3)
+    const c = consumer({ groupId: 'g' })
+    const fetches: { nodeId: number; numberOfBatches: number }[] = []
+    c.on(c.events.FETCH, ({ payload }) => void fetches.push(payload))
+    const seen = await recording(c, ['t'])
+    await until(() => seen.length === 6)
+    // The first round asks each leader for its two partitions, each with one message.
+    const firstRound = fetches.slice(0, 3)
+    expect(firstRound.map((f) => f.nodeId).sort()).toEqual([...new Set(leaders)].sort())
+    expect(firstRound.map((f) => f.numberOfBatches)).toEqual([2, 2, 2])
+  })
+
   it('consumer.connect, consumer.stop and consumer.disconnect', async () => {
     const { consumer, cluster } = await start()
     const c = consumer({ groupId: 'g' })
