@@ -196,7 +196,7 @@ export class PartitionLog {
     return out
   }
 
-  /** Binary search over segment base offsets: the index of the segment that holds `offset`. */
+  /** The index of the segment that holds `offset`: a binary search over the segments' base offsets, in one flat array. */
   segmentIndexFor(offset: number): number {
     return this.index.indexFor(offset)
   }
