@@ -18,6 +18,25 @@ const batchSize = 1000
 /** retention.bytes for the retention row: about 1 M records of 100 B in batches of 1000 (~108 B each on the log). */
 const retentionBytes = 110_000_000
 
+/** heapUsed + external with no cluster alive, read once when the benchmark starts. */
+let floor: number | undefined
+/** What a new fixture may find still held from before it (the bench's own tables, a few cached Buffers). */
+const floorSlack = 64 * 1024 * 1024
+
+/**
+ * Waits until what the previous row's cluster held has left the process: the readings of
+ * retainedBytes() can agree while a gigabyte of freed Buffers is still waiting to be released
+ * (on a loaded machine for seconds), and a row that starts then reads a negative growth.
+ */
+async function released(): Promise<void> {
+  floor ??= await retainedBytes()
+  for (let i = 0; i < 240; i++) {
+    if ((await retainedBytes()) <= floor + floorSlack) return
+    await new Promise((resolve) => setTimeout(resolve, 250))
+  }
+  throw new Error(`memory did not return to within ${floorSlack >> 20} MB of ${(floor / 2 ** 20).toFixed(0)} MB in a minute`)
+}
+
 async function retainedBytes(): Promise<number> {
   // Buffers freed by a GC leave process.memoryUsage().external only some time later (their
   // backing stores are released off the main thread: several hundred ms for a closed cluster's
@@ -41,6 +60,7 @@ async function retainedBytes(): Promise<number> {
  */
 async function bytesPerRetainedRecord(count: number, configs: Record<string, string> = {}, enforceRetention = false): Promise<{ perRecord: number; retained: number }> {
   const batch = messages(batchSize)
+  await released()
   // The cluster, topic and producer exist before the first reading, so only the records count.
   const fixture = await topicFixture({ configs })
   await fixture.producer.send({ topic: fixture.topic, messages: messages(1), acks: -1 })
@@ -65,6 +85,7 @@ export async function benchMemory(): Promise<BenchResult[]> {
   if (underRetention.retained > 2 * total) throw new Error(`retention kept ${underRetention.retained} records`)
 
   // Baseline: each record in an array with its own copy of the 100 B (as a log must keep it).
+  await released()
   const rawBefore = await retainedBytes()
   const raw = new RawLog()
   for (let appended = 0; appended < total; appended += batchSize) await raw.append(batch, true)
