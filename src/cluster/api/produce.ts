@@ -88,7 +88,7 @@ function produceToPartition(
   // acks=all needs the ISR to hold the effective min ISR before appending. Since Kafka 3.7
   // (KAFKA-15583) that is min(min.insync.replicas, replication factor): a min.insync.replicas
   // above the replication factor no longer blocks every acks=all write.
-  const minIsr = Math.min(settings.minInsyncReplicas, partition.replicas.length)
+  const minIsr = Math.min(settings.minInsyncReplicas, partition.allReplicas().length)
   if (acks === -1 && partition.isr.length < minIsr) {
     return failure(
       data.index,

@@ -1,6 +1,9 @@
 import type { PartitionLog } from '../log/partition-log.js'
 import { Replica } from './replica.js'
 
+/** The waiters of every partition nobody waits on (never changed: watch() replaces it). */
+const NO_WAITERS: (() => void)[] = []
+
 /**
  * A partition as the cluster sees it: its assigned replicas (each broker's own copy of the
  * log), the ISR, the leader and its epoch, and the high watermark.
@@ -59,9 +62,11 @@ export class Partition {
    * Fetches parked in a long poll and acks=all produces, woken when the partition changes, in
    * the order they came, each once. An array, not a Set: a partition has one or two waiters,
    * and a Set's table is reallocated as it empties and fills again, once per parked fetch of
-   * every partition at every rebalance (issue 15).
+   * every partition at every rebalance (issue 15). NO_WAITERS, shared, while nobody waits:
+   * every append's wake() then reads an array always in the CPU's cache, and a partition that
+   * nobody waits on keeps no array of its own.
    */
-  private waiters: (() => void)[] = []
+  private waiters: (() => void)[] = NO_WAITERS
 
   constructor(topic: string, index: number, replicas: number[], now: number) {
     this.topic = topic
@@ -170,7 +175,8 @@ export class Partition {
 
   /** onChange without the canceller: unwatch(wake) cancels (a fetch parked on many partitions makes no closure per partition). */
   watch(wake: () => void): void {
-    if (!this.waiters.includes(wake)) this.waiters.push(wake)
+    if (this.waiters === NO_WAITERS) this.waiters = [wake]
+    else if (!this.waiters.includes(wake)) this.waiters.push(wake)
   }
 
   /** Cancels watch(wake) (or onChange's); nothing when it is not parked here. */
@@ -183,7 +189,7 @@ export class Partition {
   wake(): void {
     if (this.waiters.length === 0) return
     const woken = this.waiters
-    this.waiters = []
+    this.waiters = NO_WAITERS
     for (const w of woken) w()
   }
 }

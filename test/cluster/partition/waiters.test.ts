@@ -49,4 +49,37 @@ describe('Partition waiters', () => {
     partition.wake()
     expect(count).toBe(2)
   })
+
+  it('keeps each partition\'s waiters its own, before any waits, after a wake and after the last is cancelled', () => {
+    const p = new Partition('t', 0, [1], 0)
+    const q = new Partition('t', 1, [1], 0)
+    const woken: string[] = []
+    const a = () => woken.push('a')
+    const b = () => woken.push('b')
+    q.unwatch(a) // nobody parked anywhere: nothing happens
+    p.wake()
+    p.watch(a)
+    q.wake()
+    expect(woken).toEqual([])
+    p.wake()
+    q.watch(b)
+    p.wake()
+    expect(woken).toEqual(['a'])
+    q.unwatch(b)
+    p.watch(a)
+    q.wake()
+    p.wake()
+    expect(woken).toEqual(['a', 'a'])
+  })
+})
+
+describe('Partition replicas', () => {
+  it('finds each assigned replica by broker id and lists them in assignment order', () => {
+    const partition = new Partition('t', 0, [2, 0, 1], 0)
+    expect(partition.allReplicas().map((r) => r.brokerId)).toEqual([2, 0, 1])
+    expect([partition.replica(0)?.brokerId, partition.replica(1)?.brokerId, partition.replica(2)?.brokerId, partition.replica(3)]).toEqual([0, 1, 2, undefined])
+    expect(partition.leaderReplica).toBe(partition.replica(2))
+    partition.setLeader(1, 1)
+    expect(partition.leaderReplica).toBe(partition.replica(1))
+  })
 })
