@@ -11,6 +11,7 @@ import type { Partition } from '../partition/partition.js'
 import type { Topic } from '../metadata/topic.js'
 import type { BrokerContext } from './broker-context.js'
 import type { TimerHandle } from '../clock.js'
+import { HeldRequest } from '../in-flight-requests.js'
 import { IsolationLevel, ZERO_UUID, type AbortedTransaction, type FetchPartitionResponse, type FetchRequest, type FetchResponse, type FetchTopicResponse } from './messages.js'
 
 export function handleFetch(cluster: BrokerContext, brokerId: number, request: FetchRequest): FetchResponse | Promise<FetchResponse> {
@@ -24,7 +25,12 @@ export function handleFetch(cluster: BrokerContext, brokerId: number, request: F
       return first.response!
     }
   }
-  return new Promise<FetchResponse>((resolve) => new ParkedFetch(cluster, brokerId, request, resolve).park())
+  let parked: ParkedFetch | undefined
+  const answer = new Promise<FetchResponse>((resolve, reject) => {
+    parked = new ParkedFetch(cluster, brokerId, request, resolve, reject)
+  })
+  parked!.park(answer)
+  return answer
 }
 
 /**
@@ -36,23 +42,29 @@ export function handleFetch(cluster: BrokerContext, brokerId: number, request: F
  * parks one per leader at each rebalance and holds it until the next, so what a parked fetch is
  * made of is copied to the old generation by the young generation's collections (issue 15).
  */
-class ParkedFetch {
+class ParkedFetch extends HeldRequest {
   private readonly watched: Partition[] = []
   private done = false
   private timer: TimerHandle | undefined
-  private closed: (() => void) | undefined
 
   constructor(
     private readonly cluster: BrokerContext,
     private readonly brokerId: number,
     private readonly request: FetchRequest,
     private readonly resolve: (response: FetchResponse) => void,
-  ) {}
+    private readonly reject: (error: Error) => void,
+  ) {
+    super()
+  }
 
-  park(): void {
+  /**
+   * Starts waiting. The fetch holds itself in its broker's in-flight requests (answered at the
+   * cluster's close, failed when the broker goes away), with no promise wrapped around `answer`.
+   */
+  park(answer: Promise<FetchResponse>): void {
     this.watch()
     this.timer = this.cluster.clock.setTimeout(this.finish, this.request.maxWaitMs)
-    this.closed = this.cluster.onClose(this.finish)
+    this.cluster.holdRequest(this.brokerId, this, answer)
     this.request.signal?.addEventListener('abort', this, { once: true })
   }
 
@@ -61,19 +73,42 @@ class ParkedFetch {
     this.finish()
   }
 
+  override get answersOnClose(): boolean {
+    return true
+  }
+
+  /** The cluster closes: the fetch answers with what it has. */
+  override closed(): void {
+    this.finish()
+  }
+
+  /** The broker's connections are gone: the answer is lost, the client's request fails. */
+  dropped(error: Error): void {
+    if (this.done) return
+    this.stop()
+    this.reject(error)
+  }
+
   /** Answers with what is readable now (the wait's end, the client's abort, the cluster's close). */
   private readonly finish = (): void => {
     if (this.done) return
+    this.stop()
+    this.release()
+    // One microtask later, as when a promise wrapped the answer for the broker's in-flight
+    // list: a client sees the answer at the same turn as before, and concurrent consumers'
+    // work interleaves as it did (the examples' printed output shows it).
+    Promise.resolve(readAll(this.cluster, this.brokerId, this.request, true).response!).then(this.resolve)
+  }
+
+  /** Waits no more: off its partitions, its timer and the client's signal. */
+  private stop(): void {
     this.done = true
     const recheck = this.recheck
     for (const partition of this.watched) partition.unwatch(recheck)
     this.watched.length = 0
     this.cluster.clock.clearTimeout(this.timer)
     this.timer = undefined
-    this.closed?.()
-    this.closed = undefined
     this.request.signal?.removeEventListener('abort', this)
-    this.resolve(readAll(this.cluster, this.brokerId, this.request, true).response!)
   }
 
   /** A watched partition changed: answers when the fetch now has enough, or watches again. */
