@@ -4,24 +4,10 @@
  * over (a parked fetch's state) is not kept alive until the timer would have fallen due
  * (issue 15). The release is checked with a forced full collection and a WeakRef.
  */
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
+import { fullGc, nextTurn } from '../support/full-gc.js'
 import { TimerHeap, type HeapTimer } from '../../src/cluster/timer-heap.js'
 import { ManualClock, AutoClock } from '../../src/cluster/clock.js'
-
-let gc: (() => void) | undefined
-
-function fullGc(): void {
-  if (!gc) {
-    setFlagsFromString('--expose-gc')
-    gc = runInNewContext('gc') as () => void
-  }
-  gc()
-}
-
-/** A turn of the event loop: a WeakRef made in one job holds its target until that job ends. */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 interface T extends HeapTimer {
   readonly name: number

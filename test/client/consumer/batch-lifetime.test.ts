@@ -6,24 +6,9 @@
  * generation's collections copied them all). Checked with a forced full collection and a
  * WeakRef, not with timings.
  */
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import { afterEach, describe, expect, it } from 'vitest'
+import { fullGc, nextTurn } from '../../support/full-gc.js'
 import { Cluster, logLevel, type EachBatchPayload } from '../../../src/index.js'
-
-let gc: (() => void) | undefined
-
-/** A full collection (the flag set at run time, gc() taken from a context made after it). */
-function fullGc(): void {
-  if (!gc) {
-    setFlagsFromString('--expose-gc')
-    gc = runInNewContext('gc') as () => void
-  }
-  gc()
-}
-
-/** A turn of the event loop: a WeakRef made in one job holds its target until that job ends. */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 const cleanups: (() => Promise<void>)[] = []
 
