@@ -1,5 +1,6 @@
 import type { RecordBatch } from './record-batch.js'
 import { timestampsAscend } from './record-search.js'
+import { firstAtLeastFrom, interpolate } from './ascending-search.js'
 
 /** Every index starts with no room: a segment that never holds a batch costs no array. */
 const NO_SLOTS = new Float64Array(0)
@@ -117,48 +118,15 @@ export class BatchIndex {
 
 /**
  * Index of the first of values[from..to) that is >= `target` (`to` when none), for values that
- * never decrease: a probe where `target` falls between the first and the last value, then steps
- * of 1, 2, 4, ... from there towards the answer and a bisection of the last step. Offsets and
- * timestamps grow at a fairly steady rate batch after batch, which puts the answer next to the
- * probe: a search over 10 000 batches reads two or three cache lines, where a bisection reads
- * one per step from the seventh on. Whatever the values, it takes at most about twice the reads
- * of a bisection.
+ * never decrease: probed where `target` falls between the first and the last value (see
+ * firstAtLeastFrom).
  */
 function firstAtLeast(values: Float64Array, from: number, to: number, target: number): number {
-  let lo = from
-  let hi = to
-  if (lo >= hi) return lo
-  const first = values[lo]!
-  if (first >= target) return lo
-  const last = values[hi - 1]!
-  if (last < target) return hi
-  // first < target <= last: the answer lies in (lo, hi - 1].
-  let probe = lo + Math.floor(((target - first) * (hi - 1 - lo)) / (last - first))
-  if (!(probe > lo)) probe = lo + 1
-  else if (probe > hi - 1) probe = hi - 1
-  if (values[probe]! >= target) {
-    hi = probe
-    for (let step = 1; hi - step > lo; step *= 2) {
-      if (values[hi - step]! < target) {
-        lo = hi - step + 1
-        break
-      }
-      hi -= step
-    }
-  } else {
-    lo = probe + 1
-    for (let step = 1; lo + step - 1 < hi; step *= 2) {
-      if (values[lo + step - 1]! >= target) {
-        hi = lo + step - 1
-        break
-      }
-      lo += step
-    }
-  }
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1
-    if (values[mid]! < target) lo = mid + 1
-    else hi = mid
-  }
-  return lo
+  if (from >= to) return from
+  const first = values[from]!
+  if (first >= target) return from
+  const last = values[to - 1]!
+  if (last < target) return to
+  // first < target <= last: the answer lies in (from, to - 1].
+  return firstAtLeastFrom(values, from + 1, to - 1, target, interpolate(from, to, target, first, last))
 }

@@ -190,7 +190,8 @@ export class RecordBatch {
     return extra === undefined ? NO_DELETE_HORIZON : extra.deleteHorizonMs
   }
 
-  private get timestamps(): Float64Array | undefined {
+  /** Per-record timestamps; undefined when every record has firstTimestamp. */
+  get timestamps(): Float64Array | undefined {
     return this.extra?.timestamps
   }
 
