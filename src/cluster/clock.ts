@@ -87,31 +87,17 @@ export class SystemClock implements Clock {
   }
 }
 
-/**
- * A virtual clock's timer (ManualClock, AutoClock); it is its own handle, and knows its clock.
- * Its callback is let go once it is cancelled or has run (release()): the caller may keep the
- * handle, and must not keep what the callback closes over alive with it (issue 15).
- */
+/** A virtual clock's timer (ManualClock, AutoClock); it is its own handle, and knows its clock. */
 class VirtualTimer<Owner> implements TimerHandle {
   cancelled = false
-  heapIndex = -1
   constructor(
     readonly id: number,
     readonly due: number,
     readonly seq: number,
-    public callback: () => void,
+    readonly callback: () => void,
     readonly owner: Owner,
   ) {}
-
-  /** The callback, let go of: the timer is cancelled or about to run. */
-  release(): () => void {
-    const callback = this.callback
-    this.callback = RELEASED
-    return callback
-  }
 }
-
-const RELEASED = (): void => {}
 
 type ManualTimer = VirtualTimer<ManualClock>
 type AutoTimer = VirtualTimer<AutoClock>
@@ -150,7 +136,6 @@ export class ManualClock implements Clock {
   clearTimeout(handle: TimerHandle | undefined): void {
     if (!(handle instanceof VirtualTimer) || handle.owner !== this || handle.cancelled) return
     this.timers.cancel(handle)
-    handle.release()
   }
 
   get pendingTimers(): number {
@@ -176,7 +161,7 @@ export class ManualClock implements Clock {
       if (!next || next.due > target) break
       const timer = this.timers.take()!
       this.current = Math.max(this.current, timer.due)
-      timer.release()()
+      timer.callback()
       await settleMicrotasks()
     }
     this.current = target
@@ -279,8 +264,8 @@ export class AutoClock implements Clock {
 
   clearTimeout(handle: TimerHandle | undefined): void {
     if (!(handle instanceof VirtualTimer) || handle.owner !== this || handle.cancelled) return
+    // Lazy deletion (TimerHeap); a long poll per fetch adds up.
     this.timers.cancel(handle)
-    handle.release()
   }
 
   get pendingTimers(): number {
@@ -439,7 +424,7 @@ export class AutoClock implements Clock {
     // `timer` is the earliest (peeked): taking it marks it cancelled, so clearing it does nothing.
     this.timers.take()
     this.poke()
-    timer.release()()
+    timer.callback()
   }
 
   /** Sets the real timer (or immediate) for the earliest timer, as the pace of time allows. */
