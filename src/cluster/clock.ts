@@ -87,17 +87,31 @@ export class SystemClock implements Clock {
   }
 }
 
-/** A virtual clock's timer (ManualClock, AutoClock); it is its own handle, and knows its clock. */
+/**
+ * A virtual clock's timer (ManualClock, AutoClock); it is its own handle, and knows its clock.
+ * Its callback is let go once it is cancelled or has run (release()): the caller may keep the
+ * handle, and must not keep what the callback closes over alive with it (issue 15).
+ */
 class VirtualTimer<Owner> implements TimerHandle {
   cancelled = false
+  heapIndex = -1
   constructor(
     readonly id: number,
     readonly due: number,
     readonly seq: number,
-    readonly callback: () => void,
+    public callback: () => void,
     readonly owner: Owner,
   ) {}
+
+  /** The callback, let go of: the timer is cancelled or about to run. */
+  release(): () => void {
+    const callback = this.callback
+    this.callback = RELEASED
+    return callback
+  }
 }
+
+const RELEASED = (): void => {}
 
 type ManualTimer = VirtualTimer<ManualClock>
 type AutoTimer = VirtualTimer<AutoClock>
@@ -136,6 +150,7 @@ export class ManualClock implements Clock {
   clearTimeout(handle: TimerHandle | undefined): void {
     if (!(handle instanceof VirtualTimer) || handle.owner !== this || handle.cancelled) return
     this.timers.cancel(handle)
+    handle.release()
   }
 
   get pendingTimers(): number {
@@ -161,7 +176,7 @@ export class ManualClock implements Clock {
       if (!next || next.due > target) break
       const timer = this.timers.take()!
       this.current = Math.max(this.current, timer.due)
-      timer.callback()
+      timer.release()()
       await settleMicrotasks()
     }
     this.current = target
@@ -264,8 +279,8 @@ export class AutoClock implements Clock {
 
   clearTimeout(handle: TimerHandle | undefined): void {
     if (!(handle instanceof VirtualTimer) || handle.owner !== this || handle.cancelled) return
-    // Lazy deletion (TimerHeap); a long poll per fetch adds up.
     this.timers.cancel(handle)
+    handle.release()
   }
 
   get pendingTimers(): number {
@@ -424,7 +439,7 @@ export class AutoClock implements Clock {
     // `timer` is the earliest (peeked): taking it marks it cancelled, so clearing it does nothing.
     this.timers.take()
     this.poke()
-    timer.callback()
+    timer.release()()
   }
 
   /** Sets the real timer (or immediate) for the earliest timer, as the pace of time allows. */

@@ -35,7 +35,7 @@ import type { Partition } from './partition/partition.js'
 import type { PartitionLog } from './log/partition-log.js'
 import { LogMaintenance, type LogCleanupResult } from './log/log-maintenance.js'
 import { ClusterSecurity } from './security/cluster-security.js'
-import { InFlightRequests } from './in-flight-requests.js'
+import { InFlightRequests, type HeldRequest } from './in-flight-requests.js'
 import type { RequestSource } from './request-source.js'
 
 /** Who sends a request; in its own file (see there), exported here for the clients and the wire server. */
@@ -293,6 +293,10 @@ export class ClusterModel implements BrokerContext {
   /** Fails every request a broker has not answered yet: its connections are gone. */
   dropConnections(brokerId: number, reason: string): void {
     this.requests.dropConnections(brokerId, reason)
+  }
+
+  holdRequest(brokerId: number, request: HeldRequest, answer: Promise<unknown>): void {
+    this.requests.hold(brokerId, request, answer)
   }
 
   private async intercepted<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, from?: RequestSource): Promise<ResponseOf<K>> {
@@ -724,6 +728,8 @@ export class ClusterModel implements BrokerContext {
     const listeners = [...this.closeListeners]
     this.closeListeners.clear()
     for (const l of listeners) l()
+    // Long polls (parked fetches) answer with what they have.
+    this.requests.closeHeld()
     this.groups.close()
     this.transactions.close()
     this.replicaManager.close()

@@ -31,6 +31,8 @@ export class InFlightRequests {
    */
   private readonly inFlight = new Map<number, HeldList>()
   private stallWatch: (() => void) | undefined
+  /** The answer of the request that held itself during the handler now running (see hold()). */
+  private selfHeld: Promise<unknown> | undefined
 
   constructor(deps: InFlightRequestsDeps) {
     this.deps = deps
@@ -65,14 +67,15 @@ export class InFlightRequests {
 
   /** A broker's answer still pending: it is lost if the broker's connections drop first. */
   held<T>(brokerId: number, result: Promise<T>): Promise<T> {
-    let waiting = this.inFlight.get(brokerId)
-    if (!waiting) this.inFlight.set(brokerId, (waiting = new HeldList()))
-    const list = waiting
+    // A request that held itself (hold()) during the handler that returned `result` is not
+    // wrapped again; the slot is emptied either way.
+    const selfHeld = this.selfHeld
+    this.selfHeld = undefined
+    if (selfHeld === result) return result
+    const list = this.listOf(brokerId)
     return new Promise<T>((resolve, reject) => {
-      const request: HeldRequest = { reject, previous: list.last, next: undefined, list }
-      if (list.last) list.last.next = request
-      else list.first = request
-      list.last = request
+      const request = new HeldAnswer(reject)
+      link(list, request)
       result.then(
         (value) => {
           unlink(request)
@@ -86,18 +89,45 @@ export class InFlightRequests {
     })
   }
 
+  /**
+   * A request that holds itself in its broker's list, with no promise wrapped around its answer
+   * (a parked fetch: every member parks one per leader at each rebalance and keeps it until the
+   * next, issue 15): `answer` is the promise its handler returns, which held() then passes on as
+   * it is. The request unlinks itself (release) when it answers; a broker that goes away drops
+   * it, and the cluster's close closes it.
+   */
+  hold(brokerId: number, request: HeldRequest, answer: Promise<unknown>): void {
+    link(this.listOf(brokerId), request)
+    this.selfHeld = answer
+  }
+
+  /** Answers every request held that answers at the cluster's close (closeHeld), oldest first per broker. */
+  closeHeld(): void {
+    const closing: HeldRequest[] = []
+    for (const list of this.inFlight.values()) {
+      for (let request = list.first; request; request = request.next) if (request.answersOnClose) closing.push(request)
+    }
+    for (const request of closing) request.closed()
+  }
+
+  private listOf(brokerId: number): HeldList {
+    let list = this.inFlight.get(brokerId)
+    if (!list) this.inFlight.set(brokerId, (list = new HeldList()))
+    return list
+  }
+
   /** Fails every request a broker has not answered yet: its connections are gone. */
   dropConnections(brokerId: number, reason: string): void {
     const waiting = this.inFlight.get(brokerId)
     if (!waiting) return
     this.inFlight.delete(brokerId)
-    const rejects: ((error: Error) => void)[] = []
+    const dropped: HeldRequest[] = []
     for (let request = waiting.first; request; request = request.next) {
-      rejects.push(request.reject)
+      dropped.push(request)
       // Detached: its later answer (if any) unlinks nothing from a list now forgotten.
       request.list = undefined
     }
-    for (const reject of rejects) reject(new BrokerUnreachableError(brokerId, reason))
+    for (const request of dropped) request.dropped(new BrokerUnreachableError(brokerId, reason))
   }
 
   /**
@@ -129,18 +159,52 @@ export class InFlightRequests {
   }
 }
 
-/** A request held for its broker, linked into that broker's list while it waits. */
-interface HeldRequest {
-  readonly reject: (error: Error) => void
-  previous: HeldRequest | undefined
-  next: HeldRequest | undefined
+/**
+ * A request held for its broker, linked into that broker's list while it waits. A broker that
+ * goes away drops it (its answer is lost: the client sees its connection fail); one that says
+ * answersOnClose is answered (closed()) when the cluster closes.
+ */
+export abstract class HeldRequest {
+  previous: HeldRequest | undefined = undefined
+  next: HeldRequest | undefined = undefined
   /** The list it is in; undefined once answered or dropped. */
-  list: HeldList | undefined
+  list: HeldList | undefined = undefined
+  /** Whether closeHeld() answers it (a long poll answers with what it has). */
+  get answersOnClose(): boolean {
+    return false
+  }
+  /** The broker's connections are gone: fail it. */
+  abstract dropped(error: Error): void
+  /** The cluster closes: answer now (only when answersOnClose). */
+  closed(): void {}
+  /** Answered: it leaves its broker's list. */
+  release(): void {
+    unlink(this)
+  }
+}
+
+/** held()'s entry: the wrapper promise's reject. */
+class HeldAnswer extends HeldRequest {
+  constructor(private readonly reject: (error: Error) => void) {
+    super()
+  }
+  dropped(error: Error): void {
+    this.reject(error)
+  }
 }
 
 class HeldList {
   first: HeldRequest | undefined
   last: HeldRequest | undefined
+}
+
+function link(list: HeldList, request: HeldRequest): void {
+  request.list = list
+  request.previous = list.last
+  request.next = undefined
+  if (list.last) list.last.next = request
+  else list.first = request
+  list.last = request
 }
 
 function unlink(request: HeldRequest): void {

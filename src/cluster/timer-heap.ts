@@ -1,92 +1,104 @@
 /**
  * The virtual clocks' pending timers: a binary min-heap on (due, seq), so that ties run in the
- * order they were scheduled, with lazy deletion (a cancelled timer stays until it reaches the
- * top, or until cancelled ones dominate and the heap is rebuilt without them). Finding the next
- * timer is O(1) and running one O(log n), where a scan of every pending timer per timer run made
- * advancing past many timers quadratic (a group's members each park a fetch timer per leader
- * and have a session timer: issue 15).
+ * order they were scheduled. Each timer knows its place in the heap, so cancelling one takes it
+ * out at once (O(log n)): a cancelled timer left in place until it reached the top kept what
+ * its owner hung on it alive that long, and a group's members each park a fetch timer per
+ * leader at every rebalance and cancel it at the next, so young-generation collections copied
+ * every one of them into the old generation (issue 15). Finding the next timer is O(1),
+ * adding, running or cancelling one O(log n), where a scan of every pending timer per timer run
+ * made advancing past many timers quadratic (issue 15).
  */
 export interface HeapTimer {
   readonly due: number
   readonly seq: number
   cancelled: boolean
+  /** Its index in the heap while pending; -1 once cancelled or taken (the heap's to set). */
+  heapIndex: number
 }
 
 export class TimerHeap<T extends HeapTimer> {
-  private heap: T[] = []
-  private live = 0
+  private readonly heap: T[] = []
 
   /** Timers scheduled and not cancelled nor taken. */
   get size(): number {
-    return this.live
+    return this.heap.length
   }
 
   add(timer: T): void {
-    const heap = this.heap
-    heap.push(timer)
-    this.live++
-    let i = heap.length - 1
-    while (i > 0) {
-      const parent = (i - 1) >> 1
-      if (!earlier(heap[i]!, heap[parent]!)) break
-      const swap = heap[i]!
-      heap[i] = heap[parent]!
-      heap[parent] = swap
-      i = parent
-    }
+    timer.heapIndex = this.heap.length
+    this.heap.push(timer)
+    this.siftUp(timer.heapIndex)
   }
 
-  /** Marks a pending timer cancelled (the caller checks it is pending, once). */
+  /** Takes a pending timer off the heap; it reads as cancelled from then on (the caller checks it is pending, once). */
   cancel(timer: T): void {
     timer.cancelled = true
-    this.live--
-    if (this.heap.length > 1024 && this.heap.length > 4 * this.live) this.compact()
+    const at = timer.heapIndex
+    if (at < 0) return
+    this.removeAt(at)
   }
 
   /** The earliest pending timer, left in place. */
   peek(): T | undefined {
-    while (this.heap.length > 0 && this.heap[0]!.cancelled) this.removeTop()
     return this.heap[0]
   }
 
   /** Takes the earliest pending timer off the heap; it reads as cancelled from then on (clearing it does nothing). */
   take(): T | undefined {
-    const top = this.peek()
+    const top = this.heap[0]
     if (top === undefined) return undefined
-    this.removeTop()
-    this.live--
     top.cancelled = true
+    this.removeAt(0)
     return top
   }
 
-  private removeTop(): void {
+  private removeAt(at: number): void {
     const heap = this.heap
-    const last = heap.pop()
-    if (heap.length === 0 || !last) return
-    heap[0] = last
-    this.siftDown(0)
+    const removed = heap[at]!
+    removed.heapIndex = -1
+    const last = heap.pop()!
+    if (at === heap.length) return
+    heap[at] = last
+    last.heapIndex = at
+    // The last timer may belong above or below the hole it fills.
+    if (at > 0 && earlier(last, heap[(at - 1) >> 1]!)) this.siftUp(at)
+    else this.siftDown(at)
+  }
+
+  private siftUp(start: number): void {
+    const heap = this.heap
+    const timer = heap[start]!
+    let i = start
+    while (i > 0) {
+      const parent = (i - 1) >> 1
+      const above = heap[parent]!
+      if (!earlier(timer, above)) break
+      heap[i] = above
+      above.heapIndex = i
+      i = parent
+    }
+    heap[i] = timer
+    timer.heapIndex = i
   }
 
   private siftDown(start: number): void {
     const heap = this.heap
+    const timer = heap[start]!
+    const n = heap.length
     let i = start
     for (;;) {
       const l = 2 * i + 1
+      if (l >= n) break
       const r = l + 1
-      let smallest = i
-      if (l < heap.length && earlier(heap[l]!, heap[smallest]!)) smallest = l
-      if (r < heap.length && earlier(heap[r]!, heap[smallest]!)) smallest = r
-      if (smallest === i) return
-      const swap = heap[i]!
-      heap[i] = heap[smallest]!
-      heap[smallest] = swap
-      i = smallest
+      const child = r < n && earlier(heap[r]!, heap[l]!) ? r : l
+      const below = heap[child]!
+      if (!earlier(below, timer)) break
+      heap[i] = below
+      below.heapIndex = i
+      i = child
     }
-  }
-
-  private compact(): void {
-    this.heap = this.heap.filter((t) => !t.cancelled)
-    for (let i = (this.heap.length >> 1) - 1; i >= 0; i--) this.siftDown(i)
+    heap[i] = timer
+    timer.heapIndex = i
   }
 }
 

@@ -375,7 +375,8 @@ export class Runner {
     const out: FetchedPartition[] = []
     await Promise.all(
       [...byLeader].map(async ([leader, topics]) => {
-        this.emitter.emit(CONSUMER_EVENTS.FETCH_START, { nodeId: leader })
+        // The payload is built only for a listener to receive it (emit drops it otherwise).
+        if (this.emitter.listenerCount(CONSUMER_EVENTS.FETCH_START) > 0) this.emitter.emit(CONSUMER_EVENTS.FETCH_START, { nodeId: leader })
         const startedAt = this.client.clock.now()
         // This leader's partitions that brought messages (the FETCH event's numberOfBatches).
         let numberOfBatches = 0

@@ -5,6 +5,7 @@
  * adds the member here, where the list stays short enough to read.
  */
 import type { Clock } from '../clock.js'
+import type { HeldRequest } from '../in-flight-requests.js'
 import type { Broker } from '../broker.js'
 import type { Controller } from '../controller.js'
 import type { ClusterConfig } from '../cluster-config.js'
@@ -33,4 +34,6 @@ export interface BrokerContext {
   autoCreateSizing(name: string): { numPartitions: number; replicationFactor: number }
   coordinatorFor(key: string, keyType: number): number | undefined
   onClose(listener: () => void): () => void
+  /** A request that holds itself in its broker's in-flight requests while it waits (InFlightRequests.hold). */
+  holdRequest(brokerId: number, request: HeldRequest, answer: Promise<unknown>): void
 }

@@ -11,6 +11,7 @@ import type { Partition } from '../partition/partition.js'
 import type { Topic } from '../metadata/topic.js'
 import type { BrokerContext } from './broker-context.js'
 import type { TimerHandle } from '../clock.js'
+import { HeldRequest } from '../in-flight-requests.js'
 import { IsolationLevel, ZERO_UUID, type AbortedTransaction, type FetchPartitionResponse, type FetchRequest, type FetchResponse, type FetchTopicResponse } from './messages.js'
 
 export function handleFetch(cluster: BrokerContext, brokerId: number, request: FetchRequest): FetchResponse | Promise<FetchResponse> {
@@ -24,50 +25,116 @@ export function handleFetch(cluster: BrokerContext, brokerId: number, request: F
       return first.response!
     }
   }
-  // Parked. What wakes it (a partition's change, the wait's end, the client's abort, the
-  // cluster's close) runs `finish` or `recheck`; the partitions are watched without a canceller
-  // closure each, and a recheck only counts what a read would return (the response is built
-  // once, when the fetch answers): one member's fetch parks on each of its partitions at every
-  // rebalance (issue 15).
-  return new Promise<FetchResponse>((resolve) => {
-    const watched: Partition[] = []
-    let done = false
-    let timer: TimerHandle | undefined
-    let closed: (() => void) | undefined
-    const signal = request.signal
-    const finish = (): void => {
-      if (done) return
-      done = true
-      for (const partition of watched) partition.unwatch(recheck)
-      cluster.clock.clearTimeout(timer)
-      closed?.()
-      signal?.removeEventListener('abort', finish)
-      resolve(readAll(cluster, brokerId, request, true).response!)
-    }
-    const recheck = (): void => {
-      if (done) return
-      if (!hasDataOrFailure(cluster, brokerId, request)) return watch()
-      const now = readAll(cluster, brokerId, request, false)
-      if (now.bytes >= request.minBytes || now.failed) finish()
-      else watch()
-    }
-    const watch = (): void => {
-      for (const topic of request.topics) {
-        const known = cluster.controller.topic(topic.name)
-        for (const p of topic.partitions) {
-          const partition = known?.partitions[p.index]
-          if (partition) {
-            partition.watch(recheck)
-            watched.push(partition)
-          }
+  let parked: ParkedFetch | undefined
+  const answer = new Promise<FetchResponse>((resolve, reject) => {
+    parked = new ParkedFetch(cluster, brokerId, request, resolve, reject)
+  })
+  parked!.park(answer)
+  return answer
+}
+
+/**
+ * A fetch parked until a partition it names changes enough, its wait ends, the client aborts it
+ * or the cluster closes: one record per parked fetch, its own abort listener (handleEvent), with
+ * a callback for the clock and the cluster's close and one for the partitions it watches. The
+ * partitions are watched without a canceller closure each, and a recheck only counts what a read
+ * would return (the response is built once, when the fetch answers). Every member of a group
+ * parks one per leader at each rebalance and holds it until the next, so what a parked fetch is
+ * made of is copied to the old generation by the young generation's collections (issue 15).
+ */
+class ParkedFetch extends HeldRequest {
+  private readonly watched: Partition[] = []
+  private done = false
+  private timer: TimerHandle | undefined
+
+  constructor(
+    private readonly cluster: BrokerContext,
+    private readonly brokerId: number,
+    private readonly request: FetchRequest,
+    private readonly resolve: (response: FetchResponse) => void,
+    private readonly reject: (error: Error) => void,
+  ) {
+    super()
+  }
+
+  /**
+   * Starts waiting. The fetch holds itself in its broker's in-flight requests (answered at the
+   * cluster's close, failed when the broker goes away), with no promise wrapped around `answer`.
+   */
+  park(answer: Promise<FetchResponse>): void {
+    this.watch()
+    this.timer = this.cluster.clock.setTimeout(this.finish, this.request.maxWaitMs)
+    this.cluster.holdRequest(this.brokerId, this, answer)
+    this.request.signal?.addEventListener('abort', this, { once: true })
+  }
+
+  /** The client's abort (the fetch is its own listener). */
+  handleEvent(): void {
+    this.finish()
+  }
+
+  override get answersOnClose(): boolean {
+    return true
+  }
+
+  /** The cluster closes: the fetch answers with what it has. */
+  override closed(): void {
+    this.finish()
+  }
+
+  /** The broker's connections are gone: the answer is lost, the client's request fails. */
+  dropped(error: Error): void {
+    if (this.done) return
+    this.stop()
+    this.reject(error)
+  }
+
+  /** Answers with what is readable now (the wait's end, the client's abort, the cluster's close). */
+  private readonly finish = (): void => {
+    if (this.done) return
+    this.stop()
+    this.release()
+    // One microtask later, as when a promise wrapped the answer for the broker's in-flight
+    // list: a client sees the answer at the same turn as before, and concurrent consumers'
+    // work interleaves as it did (the examples' printed output shows it).
+    Promise.resolve(readAll(this.cluster, this.brokerId, this.request, true).response!).then(this.resolve)
+  }
+
+  /** Waits no more: off its partitions, its timer and the client's signal. */
+  private stop(): void {
+    this.done = true
+    const recheck = this.recheck
+    for (const partition of this.watched) partition.unwatch(recheck)
+    this.watched.length = 0
+    this.cluster.clock.clearTimeout(this.timer)
+    this.timer = undefined
+    this.request.signal?.removeEventListener('abort', this)
+  }
+
+  /** A watched partition changed: answers when the fetch now has enough, or watches again. */
+  private readonly recheck = (): void => {
+    if (this.done) return
+    if (!hasDataOrFailure(this.cluster, this.brokerId, this.request)) return this.watch()
+    const now = readAll(this.cluster, this.brokerId, this.request, false)
+    if (now.bytes >= this.request.minBytes || now.failed) this.finish()
+    else this.watch()
+  }
+
+  /** Watches every partition the request names (again, after a wake: a woken partition forgets its waiters). */
+  private watch(): void {
+    const recheck = this.recheck
+    this.watched.length = 0
+    for (const topic of this.request.topics) {
+      const known = this.cluster.controller.topic(topic.name)
+      for (const p of topic.partitions) {
+        const partition = known?.partitions[p.index]
+        if (partition) {
+          partition.watch(recheck)
+          this.watched.push(partition)
         }
       }
     }
-    watch()
-    timer = cluster.clock.setTimeout(finish, request.maxWaitMs)
-    closed = cluster.onClose(finish)
-    signal?.addEventListener('abort', finish, { once: true })
-  })
+  }
 }
 
 /**

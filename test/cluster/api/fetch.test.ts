@@ -6,7 +6,7 @@
 import { describe, it, expect } from 'vitest'
 import { ClusterModel } from '../../../src/cluster/cluster-model.js'
 import { ManualClock, settleMicrotasks } from '../../../src/cluster/clock.js'
-import { ErrorCode } from '../../../src/cluster/error-codes.js'
+import { BrokerUnreachableError, ErrorCode } from '../../../src/cluster/error-codes.js'
 import { IsolationLevel, type FetchPartitionResponse, type FetchRequest, type FetchResponse } from '../../../src/cluster/api/messages.js'
 import { createTopic, newCluster } from '../../support/cluster-harness.js'
 
@@ -341,6 +341,27 @@ describe('Fetch', () => {
       await cluster.close()
       expect(parked.settled).toBe(true)
       expect(clock.pendingTimers).toBeLessThanOrEqual(timersBefore)
+    })
+
+    it('fails as unreachable when its broker crashes', async () => {
+      const clock = new ManualClock(0)
+      const cluster = newCluster({ clock })
+      await createTopic(cluster, 't', { replicationFactor: 3 })
+      const leader = leaderOf(cluster, 't')
+      const outcome: { error?: unknown; value?: FetchResponse } = {}
+      const parked = fetch(cluster, 't', { minBytes: 1, maxWaitMs: 30_000 }).then(
+        (value) => (outcome.value = value),
+        (error: unknown) => (outcome.error = error),
+      )
+      await settleMicrotasks()
+      expect(outcome).toEqual({})
+      cluster.stopBroker(leader, { crash: true })
+      await parked
+      expect(outcome.value).toBeUndefined()
+      expect(outcome.error).toBeInstanceOf(BrokerUnreachableError)
+      // Its wait's end passes without a second settlement (a promise settles once; nothing throws).
+      await cluster.advance(30_000)
+      expect(outcome.value).toBeUndefined()
     })
 
     it('cancels its timer when data wakes it', async () => {
