@@ -21,7 +21,7 @@ export interface BrokerLifecycleContext {
   readonly brokers: readonly Broker[]
   readonly clock: Pick<Clock, 'setTimeout' | 'clearTimeout'>
   readonly eventLog: Pick<Timeline, 'record'>
-  readonly controller: Pick<Controller, 'fenceBroker' | 'unfenceBroker' | 'electPreferredLeaders'>
+  readonly controller: Pick<Controller, 'fenceBroker' | 'unfenceBroker' | 'electPreferredLeaders' | 'coordinators'>
   readonly replicaManager: Pick<ReplicaManager, 'followerStopsFetching' | 'scheduleLagCheck' | 'reconcileFollowers'>
   readonly config: Pick<ClusterConfig, 'brokerSessionTimeoutMs' | 'autoLeaderRebalanceEnable' | 'leaderImbalanceCheckIntervalMs'>
   broker(id: number): Broker | undefined
@@ -122,6 +122,8 @@ export class BrokerLifecycle {
       broker.fenced = false
       cluster.eventLog.record({ type: 'brokerUnfenced', brokerId: broker.id })
       cluster.controller.unfenceBroker(broker.id)
+      // The coordinators it led before stay where they moved until the preferred leader election.
+      if (cluster.controller.coordinators.displaced) this.schedulePreferredLeaderElection()
     } else {
       // Never fenced (back within its session): its followers reconcile and fetch again.
       for (const p of cluster.allPartitions()) if (p.replicas.includes(broker.id)) cluster.replicaManager.reconcileFollowers(p)

@@ -192,6 +192,7 @@ export class ClusterModel implements BrokerContext {
       },
       onLeaderChanged: (partition) => this.replicaManager.reconcileFollowers(partition),
       setIsr: (partition, isr, reason) => this.replicaManager.setIsr(partition, isr, reason),
+      coordinatorPartitions: (keyType) => (keyType === CoordinatorType.TRANSACTION ? this.config.transactionStateLogPartitions() : this.config.offsetsTopicPartitions()),
     })
     this.replicaManager = new ReplicaManager({
       clock: this.clock,
@@ -508,15 +509,8 @@ export class ClusterModel implements BrokerContext {
    */
   coordinatorFor(key: string, keyType: number): number | undefined {
     const partitions = keyType === CoordinatorType.TRANSACTION ? this.config.transactionStateLogPartitions() : this.config.offsetsTopicPartitions()
-    const partition = partitionForKey(key, partitions)
-    // The partition's replicas are every broker, starting at partition % brokers; its leader
-    // (the coordinator) is the first live one, so only the keys a failed broker held move.
-    const all = this.brokerList
-    for (let i = 0; i < all.length; i++) {
-      const broker = all[(partition + i) % all.length]!
-      if (broker.alive) return broker.id
-    }
-    return undefined
+    // The leader of the key's partition of the internal topic (see coordinator-placement.ts).
+    return this.controller.coordinators.leaderOf(keyType, partitionForKey(key, partitions))
   }
 
   /**

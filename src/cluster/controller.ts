@@ -10,6 +10,7 @@ import { Partition } from './partition/partition.js'
 import { Topic, type TopicSettings } from './metadata/topic.js'
 import type { Timeline } from './timeline.js'
 import type { CreatableTopic } from './api/messages.js'
+import { CoordinatorPlacement } from './coordinator-placement.js'
 
 /** What the controller needs from the cluster around it. */
 export interface ControllerContext {
@@ -34,14 +35,23 @@ export interface ControllerContext {
   onLeaderChanged(partition: Partition): void
   /** Replaces a partition's ISR (recorded on the timeline; the HW follows). */
   setIsr(partition: Partition, isr: number[], reason: string): void
+  /** offsets.topic.num.partitions (keyType 0) or transaction.state.log.num.partitions (keyType 1). */
+  coordinatorPartitions(keyType: number): number
 }
 
 export class Controller {
   private readonly topics = new Map<string, Topic>()
   private readonly ctx: ControllerContext
+  /** The leaders of __consumer_offsets' and __transaction_state's partitions: the coordinators. */
+  readonly coordinators: CoordinatorPlacement
 
   constructor(ctx: ControllerContext) {
     this.ctx = ctx
+    this.coordinators = new CoordinatorPlacement({
+      brokers: () => ctx.brokers(),
+      isBrokerAlive: (id) => ctx.isBrokerAlive(id),
+      partitionCount: (keyType) => ctx.coordinatorPartitions(keyType),
+    })
   }
 
   /** In KRaft the active controller is a controller node; brokers report it as the first live broker. */
@@ -159,6 +169,7 @@ export class Controller {
         if (p.leader === id) this.electLeader(p, topic, `leader ${id} fenced`)
       }
     }
+    this.coordinators.brokerFenced(id)
   }
 
   /** A broker registers again: offline partitions it can lead elect it; elsewhere it follows. */
@@ -170,6 +181,7 @@ export class Controller {
         else this.ctx.onLeaderChanged(p)
       }
     }
+    this.coordinators.brokerReturned()
   }
 
   /**
@@ -220,6 +232,7 @@ export class Controller {
         moved.push(p)
       }
     }
+    this.coordinators.electPreferred()
     return moved
   }
 

@@ -218,6 +218,37 @@ describe('a kafkajs consumer', () => {
     expect(group.generationId).toBe(generation)
   })
 
+  it('leaves its group at once on disconnect after its coordinator’s broker stopped and came back: the coordinator stays where it moved', async () => {
+    const { cluster, createTopic, producer, consumer, until, drive } = await world()
+    const coordinator = cluster.coordinatorFor('g', 0)!
+    await createTopic('t', [[0, 1, 2].filter((id) => id !== coordinator)])
+    const p = await producer()
+    const c = consumer('member')
+    const seen: string[] = []
+    await c.connect()
+    await c.subscribe({ topics: ['t'], fromBeginning: true })
+    await c.run({ eachMessage: async ({ message }) => void seen.push(message.value!.toString()) })
+    await p.send({ topic: 't', messages: [{ value: 'before' }] })
+    await until(() => seen.length === 1)
+
+    cluster.stopBroker(coordinator)
+    const moved = cluster.coordinatorFor('g', 0)!
+    expect(moved).not.toBe(coordinator)
+    // The member's heartbeats (every 500 ms) find the new coordinator.
+    await cluster.advance(2_000)
+    expect(cluster.describe().groups[0]).toMatchObject({ state: 'Stable', coordinator: moved })
+    cluster.startBroker(coordinator)
+    await cluster.advance(100)
+    // Kafka hands leadership of __consumer_offsets back only at the preferred leader election.
+    expect(cluster.coordinatorFor('g', 0)).toBe(moved)
+    await drive(c.disconnect())
+    const group = cluster.describe().groups[0]!
+    expect(group).toMatchObject({ state: 'Empty', members: [] })
+    // leader.imbalance.check.interval.seconds (300) later, the coordinator is back on its preferred broker.
+    await cluster.advance(300_000)
+    expect(cluster.coordinatorFor('g', 0)).toBe(coordinator)
+  })
+
   for (const crash of [false, true]) {
     it(`follows its partition’s leader when leadership moves (${crash ? 'the leader crashes' : 'controlled shutdown'})`, async () => {
       const { cluster, createTopic, producer, consumer, until, drive } = await world()
