@@ -1,8 +1,8 @@
 /**
  * One isolated test's life: a new Cluster, create a topic, connect a producer and send, join a
  * consumer group and receive the record, disconnect everything, close the cluster (DESIGN.md
- * targets: median <= 2 ms; 1000 of them in a row <= 2 s). This is what a test suite pays per
- * test for full isolation.
+ * targets: median <= 2 ms; 1000 of them in a row <= 2 s; issue 15: <= 1 s, and the p99 of one
+ * life among them <= 5 ms). This is what a test suite pays per test for full isolation.
  */
 import { Bench } from 'tinybench'
 import { Cluster, logLevel } from '../src/index.js'
@@ -58,15 +58,18 @@ export async function benchTestLife(): Promise<BenchResult[]> {
   bench.add('baseline', oneBaselineLife)
   await bench.run()
 
-  /** Seconds for `lives` lives in a row, and how many actually ran (fewer when capped). */
+  /** Seconds for `lives` lives in a row, how many actually ran (fewer when capped), and the p99 of one life among them. */
   const inARow = async (life: () => Promise<void>) => {
     const startedAt = performance.now()
-    let ran = 0
-    while (ran < lives && performance.now() - startedAt < capMs) {
+    const each: number[] = []
+    while (each.length < lives && performance.now() - startedAt < capMs) {
+      const lifeStartedAt = performance.now()
       await life()
-      ran++
+      each.push(performance.now() - lifeStartedAt)
     }
-    return { seconds: (((performance.now() - startedAt) / ran) * lives) / 1000, ran }
+    const ran = each.length
+    each.sort((a, b) => a - b)
+    return { seconds: (((performance.now() - startedAt) / ran) * lives) / 1000, ran, p99Ms: each[Math.min(ran - 1, Math.floor(ran * 0.99))]! }
   }
   const memkafkaRow = await inARow(oneTestLife)
   const baselineRow = await inARow(oneBaselineLife)
@@ -82,5 +85,7 @@ export async function benchTestLife(): Promise<BenchResult[]> {
       baseline: completed(bench, 'baseline').latency.p50,
     },
     { name: `${lives} test lives in a row${extrapolated}`, value: memkafkaRow.seconds, unit: 's', target: 1, better: 'lower', baseline: baselineRow.seconds },
+    // Issue 15: a suite's slowest tests are its lives that paid for a garbage collection.
+    { name: `one test life, p99 of the ${memkafkaRow.ran} in a row`, value: memkafkaRow.p99Ms, unit: 'ms', target: 5, better: 'lower', baseline: baselineRow.p99Ms },
   ]
 }
