@@ -181,18 +181,8 @@ export class PartitionLog {
     const out: RecordBatch[] = []
     if (offset >= maxOffset) return out
     let bytes = 0
-    let s = this.segmentIndexFor(offset)
-    for (; s < this.segments.length; s++) {
-      const segment = this.segments[s]!
-      const batches = segment.batches
-      for (let b = segment.batchIndexFor(offset); b < batches.length; b++) {
-        const batch = batches[b]!
-        if (batch.baseOffset >= maxOffset) return out
-        if (out.length > 0 && bytes + batch.sizeInBytes > maxBytes) return out
-        out.push(batch)
-        bytes += batch.sizeInBytes
-      }
-    }
+    // Each segment's index knows its batches' offsets and sizes: no batch object is read (issue 15).
+    for (let s = this.segmentIndexFor(offset); s < this.segments.length && bytes >= 0; s++) bytes = this.segments[s]!.collect(out, offset, maxOffset, maxBytes, bytes)
     return out
   }
 
