@@ -1,4 +1,4 @@
-import type { RecordBatch } from './record-batch.js'
+import { TIMESTAMP_CHUNK_LENGTH, type RecordBatch } from './record-batch.js'
 import { firstAtLeastFrom, interpolate } from './ascending-search.js'
 
 /** Every index starts with no room: a segment that never holds a batch costs no array. */
@@ -14,8 +14,15 @@ const LAST_OFFSET = 0
 const RUNNING_MAX = 1
 /** The bytes of batches 0..i (Kafka's offset index maps an offset to a position in the segment file). */
 const END_POSITION = 2
-/** What the searches must know of the batch besides (the *_BATCH bits below). */
+/**
+ * What the searches must know of the batch besides: the *_BATCH bits below, plus FLAGS_SPAN times
+ * where its per-record timestamps lie (0 when it has none): their position in their chunk plus
+ * TIMESTAMP_CHUNK_LENGTH times one more than the chunk's place in `chunks`. Both spans are powers
+ * of two and the field an integer below 2^53, so `&` takes the bits below either (ToInt32 keeps an
+ * integer's low 32 bits), where `%` on a double would be a call.
+ */
 const FLAGS = 3
+const FLAGS_SPAN = 16
 
 /** A control batch: never an answer to a search by timestamp. */
 const CONTROL_BATCH = 1
@@ -25,6 +32,8 @@ const SPARSE_BATCH = 2
 const GAP_BEFORE_BATCH = 4
 /** Some record is stamped earlier than the one before it. */
 const UNORDERED_BATCH = 8
+/** What offsetForTimestamp leaves to the segment's walk. */
+const WALKED_BATCH = CONTROL_BATCH | SPARSE_BATCH | GAP_BEFORE_BATCH | UNORDERED_BATCH
 
 /** A record found by a search by timestamp. */
 export interface TimestampAndOffset {
@@ -35,16 +44,16 @@ export interface TimestampAndOffset {
 /**
  * A segment's offset and time index (Kafka keeps a sparse .index and .timeindex file beside each
  * segment): per batch, in one flat typed array, its last offset, the running max of the batches'
- * max timestamps up to it, the bytes up to its end, and a few flags; and, in a segment whose
- * batches stamp each record, each batch's timestamps array. A search over the index reads a few
+ * max timestamps up to it, the bytes up to its end, a few flags and where its per-record
+ * timestamps lie in the chunks they share with other batches (see takeTimestamps, in
+ * record-batch.ts), which the index keeps in order. A search over the index reads a few
  * cache lines of one array where a search over the batch objects reads one object per step,
  * spread over the heap. In a log of 10 M records the batches, their timestamps and the rest of
  * the heap are rarely in the CPU's cache, so the reads of a long log answer from the index
  * wherever it can tell: a Fetch touches no batch object, a ListOffsets by timestamp only the
- * timestamps array holding the answer (issue 15).
+ * line of timestamps holding the answer (issue 15).
  *
- * One entry per batch (32 bytes, and 8 more for its timestamps in a segment that has them),
- * never per record. The segment keeps it in step with its batches: append, truncation, and the
+ * One entry per batch (32 bytes, and a reference per chunk of timestamps), never per record. The segment keeps it in step with its batches: append, truncation, and the
  * cleaner's replacement of the whole list.
  */
 export class BatchIndex {
@@ -52,11 +61,8 @@ export class BatchIndex {
   private slots: Float64Array = NO_SLOTS
   private capacity = 0
   private size = 0
-  /**
-   * Per batch, its per-record timestamps (undefined when every record has its first timestamp);
-   * undefined as a whole until a batch that has them is appended. As long as `size` when defined.
-   */
-  private stamps: (Float64Array | undefined)[] | undefined
+  /** The chunks holding the batches' per-record timestamps, in the order the batches use them first. */
+  private chunks: Float64Array[] | undefined
 
   get length(): number {
     return this.size
@@ -78,14 +84,8 @@ export class BatchIndex {
     if (!batch.offsetsDense) flags |= SPARSE_BATCH
     if (n === 0 || batch.baseOffset !== slots[at - STRIDE + LAST_OFFSET]! + 1) flags |= GAP_BEFORE_BATCH
     if (!batch.timestampsAscend) flags |= UNORDERED_BATCH
-    slots[at + FLAGS] = flags
     const timestamps = batch.timestamps
-    let stamps = this.stamps
-    if (timestamps !== undefined && stamps === undefined) {
-      stamps = this.stamps = []
-      for (let i = 0; i < n; i++) stamps.push(undefined)
-    }
-    if (stamps !== undefined) stamps.push(timestamps)
+    slots[at + FLAGS] = timestamps === undefined ? flags : flags + FLAGS_SPAN * this.placeOf(timestamps)
     this.size = n + 1
   }
 
@@ -93,14 +93,18 @@ export class BatchIndex {
   truncate(length: number): void {
     if (length >= this.size) return
     this.size = length
-    // The cut batches' timestamps go with them.
-    if (this.stamps !== undefined) this.stamps.length = length
+    // The chunks only the cut batches used go with them: the kept batches use the first ones.
+    const chunks = this.chunks
+    if (chunks === undefined) return
+    let used = 0
+    for (let b = length - 1; b >= 0 && used === 0; b--) used = Math.floor(this.slots[b * STRIDE + FLAGS]! / FLAGS_SPAN / TIMESTAMP_CHUNK_LENGTH)
+    chunks.length = used
   }
 
   /** Indexes `batches` afresh (the cleaner's output replacing a segment's batches). */
   reset(batches: readonly RecordBatch[]): void {
     this.size = 0
-    this.stamps = undefined
+    this.chunks = undefined
     for (let i = 0; i < batches.length; i++) this.append(batches[i]!)
   }
 
@@ -131,8 +135,8 @@ export class BatchIndex {
    * A read's share of this segment's `batches` (those the index indexes): from the batch holding
    * `offset` on, each batch that starts below `maxOffset` while it fits in `maxBytes` with the
    * `bytes` read before it, and the first whatever its size when `out` is still empty (KIP-74).
-   * Pushes them onto `out`; answers the bytes read so far, or -1 when the read ends in this
-   * segment (at a batch from `maxOffset` on, or one that does not fit). Sizes and base offsets
+   * Pushes them onto `out`; answers the bytes read so far, or, when the read ends in this segment
+   * (at a batch from `maxOffset` on, or one that does not fit), -1 - those bytes. Sizes and base offsets
    * come from the index, so no batch object is read but after a gap in the offsets.
    */
   collect(batches: readonly RecordBatch[], out: RecordBatch[], offset: number, maxOffset: number, maxBytes: number, bytes: number): number {
@@ -141,9 +145,9 @@ export class BatchIndex {
     for (let b = this.indexForOffset(offset); b < n; b++) {
       const at = b * STRIDE
       const baseOffset = (slots[at + FLAGS]! & GAP_BEFORE_BATCH) !== 0 ? batches[b]!.baseOffset : slots[at - STRIDE + LAST_OFFSET]! + 1
-      if (baseOffset >= maxOffset) return -1
+      if (baseOffset >= maxOffset) return -1 - bytes
       const size = slots[at + END_POSITION]! - (b === 0 ? 0 : slots[at - STRIDE + END_POSITION]!)
-      if (out.length > 0 && bytes + size > maxBytes) return -1
+      if (out.length > 0 && bytes + size > maxBytes) return -1 - bytes
       out.push(batches[b]!)
       bytes += size
     }
@@ -165,22 +169,41 @@ export class BatchIndex {
     if (b === this.size) return undefined
     const slots = this.slots
     const at = b * STRIDE
-    if ((slots[at + FLAGS]! & (CONTROL_BATCH | SPARSE_BATCH | GAP_BEFORE_BATCH | UNORDERED_BATCH)) !== 0) return null
+    const flags = slots[at + FLAGS]!
+    const kind = flags & (FLAGS_SPAN - 1)
+    if ((kind & WALKED_BATCH) !== 0) return null
     // b > 0: the first batch is flagged as after a gap.
     const baseOffset = slots[at - STRIDE + LAST_OFFSET]! + 1
     if (baseOffset < startingOffset) return null
     if (baseOffset >= maxOffset) return undefined
     const low = slots[at - STRIDE + RUNNING_MAX]!
     const high = slots[at + RUNNING_MAX]!
-    const timestamps = this.stamps?.[b]
+    const place = (flags - kind) / FLAGS_SPAN
     // Every record stamped alike, with the batch's max timestamp: the one that raised the running max.
-    if (timestamps === undefined) return { offset: baseOffset, timestamp: high }
-    const count = timestamps.length
-    const i = firstAtLeastFrom(timestamps, 1, 0, 0, count, timestamp, interpolate(0, count, timestamp, low, high))
+    if (place === 0) return { offset: baseOffset, timestamp: high }
+    const chunk = this.chunks![Math.floor(place / TIMESTAMP_CHUNK_LENGTH) - 1]!
+    const position = place & (TIMESTAMP_CHUNK_LENGTH - 1)
+    // Dense: a record per offset.
+    const count = slots[at + LAST_OFFSET]! - baseOffset + 1
+    // Record i's timestamp at chunk[position + i].
+    const i = firstAtLeastFrom(chunk, 1, position, 0, count, timestamp, interpolate(0, count, timestamp, low, high))
     // The batch's max timestamp is its records' (a cleaned batch's may be above them, but it is sparse).
     if (i === count) return null
     const offset = baseOffset + i
-    return offset < maxOffset ? { offset, timestamp: timestamps[i]! } : undefined
+    return offset < maxOffset ? { offset, timestamp: chunk[position + i]! } : undefined
+  }
+
+  /**
+   * Where `timestamps` (a batch's, a view of a chunk of them or an array of its own) lie: their
+   * position in the chunk plus TIMESTAMP_CHUNK_LENGTH times one more than the chunk's place in
+   * `chunks`, which takes the chunk when the batch before used another.
+   */
+  private placeOf(timestamps: Float64Array): number {
+    const chunks = (this.chunks ??= [])
+    const buffer = timestamps.buffer
+    const n = chunks.length
+    if (n === 0 || chunks[n - 1]!.buffer !== buffer) chunks.push(timestamps.byteOffset === 0 && timestamps.byteLength === buffer.byteLength ? timestamps : new Float64Array(buffer))
+    return timestamps.byteOffset / Float64Array.BYTES_PER_ELEMENT + TIMESTAMP_CHUNK_LENGTH * chunks.length
   }
 
   private grow(): void {

@@ -265,6 +265,8 @@ export class RecordBatch {
     producer: BatchProducerInfo | undefined,
     isControl: boolean,
     bytesImmutable: boolean,
+    /** Where the records' timestamps go when they differ (the log's, see TimestampPool); an array of the batch's own without. */
+    timestampPool?: TimestampPool,
   ): RecordBatch {
     const count = records.length
     let bytes = 0
@@ -317,7 +319,7 @@ export class RecordBatch {
       }
       const ts = logAppend ? now : (r.timestamp ?? now)
       if (ts !== first && !timestamps) {
-        timestamps = new Float64Array(count).fill(first)
+        timestamps = (timestampPool === undefined ? new Float64Array(count) : timestampPool.take(count)).fill(first)
       }
       if (timestamps) timestamps[i] = ts
       if (ts > maxTimestamp) maxTimestamp = ts
@@ -584,6 +586,40 @@ export class RecordBatch {
       headers,
       unordered,
     )
+  }
+}
+
+/** The largest chunk a TimestampPool takes, and the bound on a position in one (BatchIndex packs positions below it). */
+export const TIMESTAMP_CHUNK_LENGTH = 131_072
+const FIRST_TIMESTAMP_CHUNK_LENGTH = 256
+const NO_TIMESTAMPS = new Float64Array(0)
+
+/**
+ * Where one partition's log takes the per-record timestamps of the batches it builds: views of
+ * chunks the log owns, each twice the size of the one before up to 1 MiB, so that the timestamps
+ * of a run of batches lie side by side in memory, in offset order, as in Kafka's segment file.
+ * The log's index then reaches a batch's timestamps through the chunk, one object for many
+ * batches, and a search by timestamp in a long log reads the line of the chunk holding the answer
+ * and not each batch's own array object (issue 15). A chunk lives as long as any batch in it;
+ * retention drops a log's batches oldest first, so that is the log's own oldest chunk at most. A
+ * batch's view costs what its own array did, less the array buffer.
+ */
+export class TimestampPool {
+  private chunk = NO_TIMESTAMPS
+  private used = 0
+
+  /** A view of `count` timestamps of the current chunk, a new one when they do not fit; an array of their own past half the largest chunk. */
+  take(count: number): Float64Array {
+    if (count > TIMESTAMP_CHUNK_LENGTH >>> 1) return new Float64Array(count)
+    if (this.used + count > this.chunk.length) {
+      let length = Math.min(TIMESTAMP_CHUNK_LENGTH, Math.max(FIRST_TIMESTAMP_CHUNK_LENGTH, this.chunk.length * 2))
+      while (length < count) length *= 2
+      this.chunk = new Float64Array(length)
+      this.used = 0
+    }
+    const view = this.chunk.subarray(this.used, this.used + count)
+    this.used += count
+    return view
   }
 }
 

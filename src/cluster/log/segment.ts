@@ -159,7 +159,7 @@ export class LogSegment {
     this.sizeInBytes += batch.sizeInBytes
   }
 
-  /** A read's share of this segment's batches, from `offset` on (see BatchIndex.collect): the bytes read so far, -1 when the read ends here. */
+  /** A read's share of this segment's batches, from `offset` on (see BatchIndex.collect): the bytes read so far, -1 - those bytes when the read ends here. */
   collect(out: RecordBatch[], offset: number, maxOffset: number, maxBytes: number, bytes: number): number {
     return this.index.collect(this.held, out, offset, maxOffset, maxBytes, bytes)
   }

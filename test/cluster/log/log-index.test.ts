@@ -11,7 +11,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { PartitionLog, type LogRollPolicy } from '../../../src/cluster/log/partition-log.js'
-import { RecordBatch, TimestampType, type ProducerRecord } from '../../../src/cluster/log/record-batch.js'
+import { RecordBatch, TimestampPool, TimestampType, type ProducerRecord } from '../../../src/cluster/log/record-batch.js'
 import { BatchIndex } from '../../../src/cluster/log/batch-index.js'
 import { firstRecordReaching } from '../../../src/cluster/log/record-search.js'
 import { cleanLog } from '../../../src/cluster/log/log-cleaner.js'
@@ -29,15 +29,18 @@ const stampsArb = (maxLength: number): fc.Arbitrary<number[]> =>
     fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: maxLength }), fc.integer({ min: 0, max: 3 })).map(([from, n, step]) => Array.from({ length: n }, (_, i) => from + i * step)),
   )
 
-function batchOf(stamps: readonly number[], baseOffset: number, options: { keys?: boolean; timestampType?: 0 | 1; now?: number; control?: boolean } = {}): RecordBatch {
-  return RecordBatch.fromRecords({
+function batchOf(stamps: readonly number[], baseOffset: number, options: { keys?: boolean; timestampType?: 0 | 1; now?: number; control?: boolean; pool?: TimestampPool } = {}): RecordBatch {
+  return RecordBatch.ofRecords(
     baseOffset,
-    records: recordsOf(stamps, options.keys ?? false),
-    partitionLeaderEpoch: 0,
-    timestampType: options.timestampType ?? TimestampType.CreateTime,
-    now: options.now ?? 0,
-    isControl: options.control ?? false,
-  })
+    recordsOf(stamps, options.keys ?? false),
+    0,
+    options.timestampType ?? TimestampType.CreateTime,
+    options.now ?? 0,
+    undefined,
+    options.control ?? false,
+    false,
+    options.pool,
+  )
 }
 
 function recordsOf(stamps: readonly number[], keyed: boolean): ProducerRecord[] {
@@ -96,7 +99,7 @@ describe('a segment\'s batch index', () => {
     let bytes = 0
     for (const batch of batches) {
       if (batch.lastOffset < offset) continue
-      if (batch.baseOffset >= maxOffset || (taken.length > 0 && bytes + batch.sizeInBytes > maxBytes)) return { taken, bytes: -1 }
+      if (batch.baseOffset >= maxOffset || (taken.length > 0 && bytes + batch.sizeInBytes > maxBytes)) return { taken, bytes: -1 - bytes }
       taken.push(batch)
       bytes += batch.sizeInBytes
     }
@@ -105,13 +108,15 @@ describe('a segment\'s batch index', () => {
 
   it('property: agrees with linear scans of the batches after appends, truncations and resets', () => {
     fc.assert(
-      fc.property(fc.array(opArb, { maxLength: 120 }), fc.array(fc.integer({ min: -2, max: 2_000 }), { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 3_000 }), (ops, probes, maxBytes) => {
+      fc.property(fc.array(opArb, { maxLength: 120 }), fc.array(fc.integer({ min: -2, max: 2_000 }), { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 3_000 }), fc.boolean(), (ops, probes, maxBytes, pooled) => {
         const index = new BatchIndex()
+        // Timestamps in chunks shared by the batches, as a log builds them, or in arrays of their own.
+        const pool = pooled ? new TimestampPool() : undefined
         let batches: RecordBatch[] = []
         for (const op of ops) {
           if (op.kind === 'append') {
             const next = batches.length === 0 ? 0 : batches[batches.length - 1]!.lastOffset + 1
-            const batch = batchOf(op.stamps, next + op.gap, { control: op.control })
+            const batch = batchOf(op.stamps, next + op.gap, { control: op.control, pool })
             batches.push(batch)
             index.append(batch)
           } else if (op.kind === 'truncate') {
@@ -170,6 +175,30 @@ describe('a segment\'s batch index', () => {
     expect(index.offsetForTimestamp(35, 0, 100)).toBeNull()
     expect(index.offsetForTimestamp(45, 0, 100)).toBeNull()
     expect(index.offsetForTimestamp(51, 0, 100)).toBeUndefined()
+  })
+
+  it('finds timestamps in the chunks a pool shares between batches and in a large batch\'s own array, and forgets the chunks of cut batches', () => {
+    const pool = new TimestampPool()
+    const index = new BatchIndex()
+    const stamped = (from: number, count: number, base: number) => batchOf(Array.from({ length: count }, (_, i) => from + i), base, { pool })
+    // The first chunk holds 256 timestamps: the third batch takes a new one; the fourth is past half the largest chunk.
+    const batches = [stamped(0, 2, 0), stamped(2, 200, 2), stamped(202, 200, 202), stamped(402, 70_000, 402), stamped(70_402, 10, 70_402)]
+    expect(batches[1]!.timestamps!.buffer).toBe(batches[0]!.timestamps!.buffer)
+    expect(batches[2]!.timestamps!.buffer).not.toBe(batches[1]!.timestamps!.buffer)
+    expect(batches[3]!.timestamps!.byteOffset).toBe(0)
+    for (const batch of batches) index.append(batch)
+    // Past the first batch, whose base offset only the batch tells.
+    for (const t of [2, 150, 201, 202, 300, 401, 402, 50_000, 70_401, 70_402, 70_411]) {
+      expect(index.offsetForTimestamp(t, 0, 100_000), `timestamp ${t}`).toEqual({ offset: t, timestamp: t })
+    }
+    expect(index.offsetForTimestamp(70_412, 0, 100_000)).toBeUndefined()
+    // Cut back to the first two batches, then others in their place from new chunks.
+    index.truncate(2)
+    const after = [stamped(1_000_202, 3, 202), stamped(1_000_205, 300, 205)]
+    for (const batch of after) index.append(batch)
+    expect(index.offsetForTimestamp(150, 0, 1_000)).toEqual({ offset: 150, timestamp: 150 })
+    expect(index.offsetForTimestamp(300, 0, 1_000)).toEqual({ offset: 202, timestamp: 1_000_202 })
+    expect(index.offsetForTimestamp(1_000_300, 0, 1_000)).toEqual({ offset: 300, timestamp: 1_000_300 })
   })
 })
 
@@ -268,7 +297,16 @@ function checkAgainstScans(log: PartitionLog, targets: readonly number[], readBu
   }
   for (let offset = 0; offset <= end + 1; offset++) {
     expect(log.segmentIndexFor(offset)).toBe(scanSegmentFor(segments, offset))
-    for (const maxBytes of readBudgets) expect(log.read(offset, end, maxBytes)).toEqual(scanRead(log, offset, end, maxBytes))
+    for (const maxBytes of readBudgets) {
+      const read = log.read(offset, end, maxBytes)
+      const expected = scanRead(log, offset, end, maxBytes)
+      expect(read).toEqual(expected)
+      // The read's bytes as the index told them, then (the answer let go) as its batches sum them.
+      const bytes = expected.reduce((sum, b) => sum + b.sizeInBytes, 0)
+      expect(log.sizeOf(read)).toBe(bytes)
+      expect(log.sizeOf(read)).toBe(bytes)
+      expect(log.sizeOf(expected)).toBe(bytes)
+    }
   }
 }
 
