@@ -28,7 +28,7 @@ const FLAGS_SPAN = 16
 const CONTROL_BATCH = 1
 /** Some record's offset is not baseOffset + its index (the cleaner removed records). */
 const SPARSE_BATCH = 2
-/** The batch does not start right after the previous one ends, or it is the first: its base offset is known only to the batch. */
+/** The batch does not start right after the previous one ends: its base offset is known only to the batch. */
 const GAP_BEFORE_BATCH = 4
 /** Some record is stamped earlier than the one before it. */
 const UNORDERED_BATCH = 8
@@ -61,6 +61,8 @@ export class BatchIndex {
   private slots: Float64Array = NO_SLOTS
   private capacity = 0
   private size = 0
+  /** The first batch's base offset (the others' follow from the last offset before them, but after a gap). */
+  private firstBaseOffset = 0
   /** The chunks holding the batches' per-record timestamps, in the order the batches use them first. */
   private chunks: Float64Array[] | undefined
 
@@ -82,7 +84,8 @@ export class BatchIndex {
     let flags = 0
     if (batch.isControl) flags |= CONTROL_BATCH
     if (!batch.offsetsDense) flags |= SPARSE_BATCH
-    if (n === 0 || batch.baseOffset !== slots[at - STRIDE + LAST_OFFSET]! + 1) flags |= GAP_BEFORE_BATCH
+    if (n === 0) this.firstBaseOffset = batch.baseOffset
+    else if (batch.baseOffset !== slots[at - STRIDE + LAST_OFFSET]! + 1) flags |= GAP_BEFORE_BATCH
     if (!batch.timestampsAscend) flags |= UNORDERED_BATCH
     const timestamps = batch.timestamps
     slots[at + FLAGS] = timestamps === undefined ? flags : flags + FLAGS_SPAN * this.placeOf(timestamps)
@@ -144,7 +147,7 @@ export class BatchIndex {
     const n = this.size
     for (let b = this.indexForOffset(offset); b < n; b++) {
       const at = b * STRIDE
-      const baseOffset = (slots[at + FLAGS]! & GAP_BEFORE_BATCH) !== 0 ? batches[b]!.baseOffset : slots[at - STRIDE + LAST_OFFSET]! + 1
+      const baseOffset = b === 0 ? this.firstBaseOffset : (slots[at + FLAGS]! & GAP_BEFORE_BATCH) !== 0 ? batches[b]!.baseOffset : slots[at - STRIDE + LAST_OFFSET]! + 1
       if (baseOffset >= maxOffset) return -1 - bytes
       const size = slots[at + END_POSITION]! - (b === 0 ? 0 : slots[at - STRIDE + END_POSITION]!)
       if (out.length > 0 && bytes + size > maxBytes) return -1 - bytes
@@ -172,11 +175,9 @@ export class BatchIndex {
     const flags = slots[at + FLAGS]!
     const kind = flags & (FLAGS_SPAN - 1)
     if ((kind & WALKED_BATCH) !== 0) return null
-    // b > 0: the first batch is flagged as after a gap.
-    const baseOffset = slots[at - STRIDE + LAST_OFFSET]! + 1
+    const baseOffset = b === 0 ? this.firstBaseOffset : slots[at - STRIDE + LAST_OFFSET]! + 1
     if (baseOffset < startingOffset) return null
     if (baseOffset >= maxOffset) return undefined
-    const low = slots[at - STRIDE + RUNNING_MAX]!
     const high = slots[at + RUNNING_MAX]!
     const place = (flags - kind) / FLAGS_SPAN
     // Every record stamped alike, with the batch's max timestamp: the one that raised the running max.
@@ -185,8 +186,10 @@ export class BatchIndex {
     const position = place & (TIMESTAMP_CHUNK_LENGTH - 1)
     // Dense: a record per offset.
     const count = slots[at + LAST_OFFSET]! - baseOffset + 1
+    // Where the batch before ends, about where this one begins, steers the probe (the first batch's own first timestamp when none is before it).
+    const probe = interpolate(0, count, timestamp, b === 0 ? chunk[position]! : slots[at - STRIDE + RUNNING_MAX]!, high)
     // Record i's timestamp at chunk[position + i].
-    const i = firstAtLeastFrom(chunk, 1, position, 0, count, timestamp, interpolate(0, count, timestamp, low, high))
+    const i = firstAtLeastFrom(chunk, 1, position, 0, count, timestamp, probe)
     // The batch's max timestamp is its records' (a cleaned batch's may be above them, but it is sparse).
     if (i === count) return null
     const offset = baseOffset + i

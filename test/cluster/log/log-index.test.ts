@@ -160,8 +160,7 @@ describe('a segment\'s batch index', () => {
     const index = new BatchIndex()
     const batches = [batchOf([10, 11, 12], 0), batchOf([13, 14, 15, 16], 3), batchOf([20, 20], 7), batchOf([30, 25], 9), batchOf([40], 11, { control: true }), batchOf([50], 20)]
     for (const batch of batches) index.append(batch)
-    // The first batch: its base offset is the batch's to tell.
-    expect(index.offsetForTimestamp(11, 0, 100)).toBeNull()
+    expect(index.offsetForTimestamp(11, 0, 100)).toEqual({ offset: 1, timestamp: 11 })
     expect(index.offsetForTimestamp(14, 0, 100)).toEqual({ offset: 4, timestamp: 14 })
     expect(index.offsetForTimestamp(16, 0, 100)).toEqual({ offset: 6, timestamp: 16 })
     expect(index.offsetForTimestamp(17, 0, 100)).toEqual({ offset: 7, timestamp: 20 })
@@ -187,8 +186,7 @@ describe('a segment\'s batch index', () => {
     expect(batches[2]!.timestamps!.buffer).not.toBe(batches[1]!.timestamps!.buffer)
     expect(batches[3]!.timestamps!.byteOffset).toBe(0)
     for (const batch of batches) index.append(batch)
-    // Past the first batch, whose base offset only the batch tells.
-    for (const t of [2, 150, 201, 202, 300, 401, 402, 50_000, 70_401, 70_402, 70_411]) {
+    for (const t of [0, 1, 150, 201, 202, 300, 401, 402, 50_000, 70_401, 70_402, 70_411]) {
       expect(index.offsetForTimestamp(t, 0, 100_000), `timestamp ${t}`).toEqual({ offset: t, timestamp: t })
     }
     expect(index.offsetForTimestamp(70_412, 0, 100_000)).toBeUndefined()
