@@ -45,16 +45,17 @@ export interface TimestampAndOffset {
  * A segment's offset and time index (Kafka keeps a sparse .index and .timeindex file beside each
  * segment): per batch, in one flat typed array, its last offset, the running max of the batches'
  * max timestamps up to it, the bytes up to its end, a few flags and where its per-record
- * timestamps lie in the chunks they share with other batches (see takeTimestamps, in
- * record-batch.ts), which the index keeps in order. A search over the index reads a few
+ * timestamps lie in the chunks the log keeps them in (see TimestampPool, in record-batch.ts),
+ * which the index keeps in order. A search over the index reads a few
  * cache lines of one array where a search over the batch objects reads one object per step,
  * spread over the heap. In a log of 10 M records the batches, their timestamps and the rest of
  * the heap are rarely in the CPU's cache, so the reads of a long log answer from the index
  * wherever it can tell: a Fetch touches no batch object, a ListOffsets by timestamp only the
  * line of timestamps holding the answer (issue 15).
  *
- * One entry per batch (32 bytes, and a reference per chunk of timestamps), never per record. The segment keeps it in step with its batches: append, truncation, and the
- * cleaner's replacement of the whole list.
+ * One entry per batch (32 bytes, and a reference per chunk of timestamps), never per record.
+ * The segment keeps it in step with its batches: append, truncation, and the cleaner's
+ * replacement of the whole list.
  */
 export class BatchIndex {
   /** Entry i at [i * STRIDE, (i + 1) * STRIDE): LAST_OFFSET, RUNNING_MAX, END_POSITION, FLAGS. */
