@@ -232,7 +232,7 @@ function readAll(
         // Only the first partition with data may exceed the limits (ReplicaManager.readFromLog's
         // minOneMessage); later, a batch that does not fit is left for the next fetch.
         if (bytes > 0 && batches.length > 0 && batches[0]!.sizeInBytes > budget) batches = NO_BATCHES
-        for (let b = 0; b < batches.length; b++) bytes += batches[b]!.sizeInBytes
+        bytes += log.sizeOf(batches)
         if (!build) continue
       }
       partitions[i] = {

@@ -9,15 +9,19 @@
  * reads two or three cache lines, where a bisection reads one per step from the seventh on.
  * Whatever the values and the probe, it takes at most about twice the reads of a bisection. In a
  * long log the arrays searched are rarely in the CPU's cache (issue 15).
+ *
+ * The i-th value is values[i * stride + field]: an index keeps several fields per entry side by
+ * side, so that one cache line holds all it knows of an entry (stride 1 and field 0 for a plain
+ * array).
  */
-export function firstAtLeastFrom(values: Float64Array, lo: number, hi: number, target: number, probe: number): number {
+export function firstAtLeastFrom(values: Float64Array, stride: number, field: number, lo: number, hi: number, target: number, probe: number): number {
   if (lo >= hi) return lo
   if (!(probe >= lo)) probe = lo
   else if (probe > hi - 1) probe = hi - 1
-  if (values[probe]! >= target) {
+  if (values[probe * stride + field]! >= target) {
     hi = probe
     for (let step = 1; hi - step >= lo; step *= 2) {
-      if (values[hi - step]! < target) {
+      if (values[(hi - step) * stride + field]! < target) {
         lo = hi - step + 1
         break
       }
@@ -26,7 +30,7 @@ export function firstAtLeastFrom(values: Float64Array, lo: number, hi: number, t
   } else {
     lo = probe + 1
     for (let step = 1; lo + step - 1 < hi; step *= 2) {
-      if (values[lo + step - 1]! >= target) {
+      if (values[(lo + step - 1) * stride + field]! >= target) {
         hi = lo + step - 1
         break
       }
@@ -35,7 +39,7 @@ export function firstAtLeastFrom(values: Float64Array, lo: number, hi: number, t
   }
   while (lo < hi) {
     const mid = (lo + hi) >>> 1
-    if (values[mid]! < target) lo = mid + 1
+    if (values[mid * stride + field]! < target) lo = mid + 1
     else hi = mid
   }
   return lo

@@ -55,9 +55,16 @@ export const BATCH_HEADER_BYTES = 61
 /** The producer fields of a batch written without a producer id, shared by every such batch. */
 const NO_PRODUCER: BatchProducerInfo = { producerId: NO_PRODUCER_ID, producerEpoch: NO_PRODUCER_EPOCH, baseSequence: NO_SEQUENCE, isTransactional: false }
 
-/** flags: the timestamp type (LogAppendTime) and the control bit, as Kafka's batch attributes keep them. */
+/**
+ * flags: the timestamp type (LogAppendTime) and the control bit, as Kafka's batch attributes keep
+ * them, and whether the records' timestamps ever decrease (learnt as the batch is built, for the
+ * search by timestamp).
+ */
 const LOG_APPEND_TIME_FLAG = 1
 const CONTROL_FLAG = 2
+const UNORDERED_FLAG = 4
+/** epochAndFlags = partitionLeaderEpoch * FLAGS_SPAN + flags. */
+const FLAGS_SPAN = 8
 
 /**
  * What a batch has only once the cleaner has been through it or its records carry more than a
@@ -91,7 +98,7 @@ export class RecordBatch {
   readonly sizeInBytes: number
   /** Producer id, epoch, base sequence and the transactional bit (NO_PRODUCER when there is no producer id). */
   private readonly producer: BatchProducerInfo
-  /** partitionLeaderEpoch * 4 + the flags (LOG_APPEND_TIME_FLAG, CONTROL_FLAG): one field for the three. */
+  /** partitionLeaderEpoch * FLAGS_SPAN + the flags (LOG_APPEND_TIME_FLAG, CONTROL_FLAG, UNORDERED_FLAG): one field for the four. */
   private readonly epochAndFlags: number
 
   private readonly slab: Buffer
@@ -126,6 +133,8 @@ export class RecordBatch {
     /** Per-record offset deltas; undefined when offsets are dense (no compaction yet). */
     offsetDeltas: Int32Array | undefined,
     headers: (readonly RecordHeader[] | undefined)[] | undefined,
+    /** Some record is stamped earlier than the one before it. */
+    unordered: boolean,
   ) {
     this.baseOffset = baseOffset
     this.count = count
@@ -133,7 +142,8 @@ export class RecordBatch {
     this.maxTimestamp = maxTimestamp
     this.sizeInBytes = sizeInBytes
     this.producer = producer ?? NO_PRODUCER
-    this.epochAndFlags = partitionLeaderEpoch * 4 + ((timestampType === TimestampType.LogAppendTime ? LOG_APPEND_TIME_FLAG : 0) | (isControl ? CONTROL_FLAG : 0))
+    this.epochAndFlags =
+      partitionLeaderEpoch * FLAGS_SPAN + ((timestampType === TimestampType.LogAppendTime ? LOG_APPEND_TIME_FLAG : 0) | (isControl ? CONTROL_FLAG : 0) | (unordered ? UNORDERED_FLAG : 0))
     this.slab = slab
     this.layout = layout
     this.at = at
@@ -148,11 +158,11 @@ export class RecordBatch {
 
   /** The epoch of the leader that appended the batch. */
   get partitionLeaderEpoch(): number {
-    return Math.floor(this.epochAndFlags / 4)
+    return Math.floor(this.epochAndFlags / FLAGS_SPAN)
   }
 
   private get flags(): number {
-    return this.epochAndFlags - Math.floor(this.epochAndFlags / 4) * 4
+    return this.epochAndFlags - Math.floor(this.epochAndFlags / FLAGS_SPAN) * FLAGS_SPAN
   }
 
   get timestampType(): TimestampTypeValue {
@@ -162,6 +172,17 @@ export class RecordBatch {
   /** A control batch holds a transaction marker (COMMIT or ABORT), never returned to users. */
   get isControl(): boolean {
     return (this.flags & CONTROL_FLAG) !== 0
+  }
+
+  /** Whether the records' timestamps never decrease (true of most batches: records are stamped as they are produced). */
+  get timestampsAscend(): boolean {
+    return (this.flags & UNORDERED_FLAG) === 0
+  }
+
+  /** Whether record i has offset baseOffset + i, for every record (false once the cleaner has removed some). */
+  get offsetsDense(): boolean {
+    const extra = this.extra
+    return extra === undefined || (extra.offsetDeltas === undefined && extra.lastOffset === this.baseOffset + this.count - 1)
   }
 
   get producerId(): number {
@@ -244,6 +265,8 @@ export class RecordBatch {
     producer: BatchProducerInfo | undefined,
     isControl: boolean,
     bytesImmutable: boolean,
+    /** Where the records' timestamps go when they differ (the log's, see TimestampPool); an array of the batch's own without. */
+    timestampPool?: TimestampPool,
   ): RecordBatch {
     const count = records.length
     let bytes = 0
@@ -264,6 +287,8 @@ export class RecordBatch {
     const logAppend = timestampType === TimestampType.LogAppendTime
     const first = logAppend ? now : (records[0]?.timestamp ?? now)
     let maxTimestamp = first
+    let previous = first
+    let unordered = false
     let size = BATCH_HEADER_BYTES
     for (let i = 0; i < count; i++) {
       const r = records[i]!
@@ -294,10 +319,12 @@ export class RecordBatch {
       }
       const ts = logAppend ? now : (r.timestamp ?? now)
       if (ts !== first && !timestamps) {
-        timestamps = new Float64Array(count).fill(first)
+        timestamps = (timestampPool === undefined ? new Float64Array(count) : timestampPool.take(count)).fill(first)
       }
       if (timestamps) timestamps[i] = ts
       if (ts > maxTimestamp) maxTimestamp = ts
+      if (ts < previous) unordered = true
+      previous = ts
       let recordSize = RECORD_OVERHEAD_BYTES + (r.key ? r.key.length : 0) + (r.value ? r.value.length : 0)
       if (headers) {
         headers[i] = r.headers && r.headers.length > 0 ? r.headers.map(copyHeader) : undefined
@@ -323,6 +350,7 @@ export class RecordBatch {
       timestamps,
       undefined,
       headers,
+      unordered,
     )
   }
 
@@ -451,6 +479,7 @@ export class RecordBatch {
       this.timestamps,
       this.offsetDeltas,
       this.headers,
+      !this.timestampsAscend,
     )
   }
 
@@ -499,6 +528,8 @@ export class RecordBatch {
     const headers = sourceHeaders ? new Array<readonly RecordHeader[] | undefined>(kept) : undefined
     let position = 0
     let size = BATCH_HEADER_BYTES
+    let previous = -Infinity
+    let unordered = false
     let j = 0
     for (let i = 0; i < this.count; i++) {
       if (mask[i] === 0) continue
@@ -526,6 +557,8 @@ export class RecordBatch {
       // Per-record timestamps only when they differ from the first, as fromRecords does.
       if (ts !== this.firstTimestamp && !timestamps) timestamps = new Float64Array(kept).fill(this.firstTimestamp)
       if (timestamps) timestamps[j] = ts
+      if (ts < previous) unordered = true
+      previous = ts
       if (headers) {
         headers[j] = sourceHeaders![i]
         // Headers count towards the size as they do in fromRecords and sizeOf.
@@ -551,7 +584,42 @@ export class RecordBatch {
       timestamps,
       offsetDeltas,
       headers,
+      unordered,
     )
+  }
+}
+
+/** The largest chunk a TimestampPool takes, and the bound on a position in one (BatchIndex packs positions below it). */
+export const TIMESTAMP_CHUNK_LENGTH = 131_072
+const FIRST_TIMESTAMP_CHUNK_LENGTH = 256
+const NO_TIMESTAMPS = new Float64Array(0)
+
+/**
+ * Where one partition's log takes the per-record timestamps of the batches it builds: views of
+ * chunks the log owns, each twice the size of the one before up to 1 MiB, so that the timestamps
+ * of a run of batches lie side by side in memory, in offset order, as in Kafka's segment file.
+ * The log's index then reaches a batch's timestamps through the chunk, one object for many
+ * batches, and a search by timestamp in a long log reads the line of the chunk holding the answer
+ * and not each batch's own array object (issue 15). A chunk lives as long as any batch in it;
+ * retention drops a log's batches oldest first, so that is the log's own oldest chunk at most. A
+ * batch's view costs what its own array did, less the array buffer.
+ */
+export class TimestampPool {
+  private chunk = NO_TIMESTAMPS
+  private used = 0
+
+  /** A view of `count` timestamps of the current chunk, a new one when they do not fit; an array of their own past half the largest chunk. */
+  take(count: number): Float64Array {
+    if (count > TIMESTAMP_CHUNK_LENGTH >>> 1) return new Float64Array(count)
+    if (this.used + count > this.chunk.length) {
+      let length = Math.min(TIMESTAMP_CHUNK_LENGTH, Math.max(FIRST_TIMESTAMP_CHUNK_LENGTH, this.chunk.length * 2))
+      while (length < count) length *= 2
+      this.chunk = new Float64Array(length)
+      this.used = 0
+    }
+    const view = this.chunk.subarray(this.used, this.used + count)
+    this.used += count
+    return view
   }
 }
 

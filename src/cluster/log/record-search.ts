@@ -1,14 +1,6 @@
 import type { RecordBatch } from './record-batch.js'
 import { firstAtLeastFrom, interpolate } from './ascending-search.js'
 
-/** Whether the batch's record timestamps never decrease (true of most batches: records are stamped as they are produced). */
-export function timestampsAscend(batch: RecordBatch): boolean {
-  const timestamps = batch.timestamps
-  if (timestamps === undefined) return true
-  for (let i = 1; i < timestamps.length; i++) if (timestamps[i]! < timestamps[i - 1]!) return false
-  return true
-}
-
 /**
  * Index of the first record of `batch`, from record `from` (< batch.count) on, stamped at or after
  * `timestamp` (batch.count when none).
@@ -29,5 +21,5 @@ export function firstRecordReaching(batch: RecordBatch, timestamp: number, from:
     return count
   }
   // The answer lies in [from, count]; `low` and `high` only steer the probe.
-  return firstAtLeastFrom(timestamps, from, count, timestamp, interpolate(0, count, timestamp, low, high))
+  return firstAtLeastFrom(timestamps, 1, 0, from, count, timestamp, interpolate(0, count, timestamp, low, high))
 }

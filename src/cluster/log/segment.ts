@@ -1,5 +1,5 @@
 import type { RecordBatch } from './record-batch.js'
-import { BatchIndex } from './batch-index.js'
+import { BatchIndex, type TimestampAndOffset } from './batch-index.js'
 import { firstRecordReaching } from './record-search.js'
 
 /**
@@ -76,11 +76,13 @@ export class LogSegment {
    *
    * The running max of the batches' max timestamps skips, by one search of the index, every batch
    * that holds no record that recent; inside the batch it lands on, a probe steered by that batch's
-   * and its predecessor's max timestamps finds the record (see firstRecordReaching). Only the
-   * batch and the cache line of its timestamps holding the answer are read (issue 15).
+   * and its predecessor's max timestamps finds the record (see firstRecordReaching). In the usual
+   * case the index answers alone, reading only the timestamps it holds of that batch (issue 15).
    */
-  findOffsetByTimestamp(timestamp: number, startingOffset: number, maxOffset: number): { offset: number; timestamp: number } | undefined {
+  findOffsetByTimestamp(timestamp: number, startingOffset: number, maxOffset: number): TimestampAndOffset | undefined {
     const index = this.index
+    const indexed = index.offsetForTimestamp(timestamp, startingOffset, maxOffset)
+    if (indexed !== null) return indexed
     const batches = this.held
     const from = startingOffset > this.baseOffset ? index.indexForOffset(startingOffset) : 0
     // When the running max tells, b is the first batch reaching `timestamp`, and its own max
@@ -100,7 +102,7 @@ export class LogSegment {
       const known = reaches && b > 0
       const low = known ? index.runningMaxAt(b - 1) : batch.firstTimestamp
       const high = known ? index.runningMaxAt(b) : batch.maxTimestamp
-      const i = firstRecordReaching(batch, timestamp, first, index.timestampsAscend(b, batch), low, high)
+      const i = firstRecordReaching(batch, timestamp, first, batch.timestampsAscend, low, high)
       if (i === count) continue
       const offset = batch.offsetAt(i)
       return offset < maxOffset ? { offset, timestamp: batch.timestampAt(i) } : undefined
@@ -152,9 +154,14 @@ export class LogSegment {
   append(batch: RecordBatch): void {
     const n = this.held.length
     if (n === 0) this.firstMaxTimestamp = batch.maxTimestamp
-    this.index.append(batch.lastOffset, batch.maxTimestamp)
+    this.index.append(batch)
     this.held.push(batch)
     this.sizeInBytes += batch.sizeInBytes
+  }
+
+  /** A read's share of this segment's batches, from `offset` on (see BatchIndex.collect): the bytes read so far, -1 - those bytes when the read ends here. */
+  collect(out: RecordBatch[], offset: number, maxOffset: number, maxBytes: number, bytes: number): number {
+    return this.index.collect(this.held, out, offset, maxOffset, maxBytes, bytes)
   }
 
   /** Index of the batch containing `offset`, or of the first batch after it. */

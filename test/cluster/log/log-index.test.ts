@@ -11,9 +11,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { PartitionLog, type LogRollPolicy } from '../../../src/cluster/log/partition-log.js'
-import { RecordBatch, TimestampType, type ProducerRecord } from '../../../src/cluster/log/record-batch.js'
+import { RecordBatch, TimestampPool, TimestampType, type ProducerRecord } from '../../../src/cluster/log/record-batch.js'
 import { BatchIndex } from '../../../src/cluster/log/batch-index.js'
-import { firstRecordReaching, timestampsAscend } from '../../../src/cluster/log/record-search.js'
+import { firstRecordReaching } from '../../../src/cluster/log/record-search.js'
 import { cleanLog } from '../../../src/cluster/log/log-cleaner.js'
 import { deleteOldSegments } from '../../../src/cluster/log/retention.js'
 import type { LogSegment } from '../../../src/cluster/log/segment.js'
@@ -29,14 +29,18 @@ const stampsArb = (maxLength: number): fc.Arbitrary<number[]> =>
     fc.tuple(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: maxLength }), fc.integer({ min: 0, max: 3 })).map(([from, n, step]) => Array.from({ length: n }, (_, i) => from + i * step)),
   )
 
-function batchOf(stamps: readonly number[], baseOffset: number, options: { keys?: boolean; timestampType?: 0 | 1; now?: number } = {}): RecordBatch {
-  return RecordBatch.fromRecords({
+function batchOf(stamps: readonly number[], baseOffset: number, options: { keys?: boolean; timestampType?: 0 | 1; now?: number; control?: boolean; pool?: TimestampPool } = {}): RecordBatch {
+  return RecordBatch.ofRecords(
     baseOffset,
-    records: recordsOf(stamps, options.keys ?? false),
-    partitionLeaderEpoch: 0,
-    timestampType: options.timestampType ?? TimestampType.CreateTime,
-    now: options.now ?? 0,
-  })
+    recordsOf(stamps, options.keys ?? false),
+    0,
+    options.timestampType ?? TimestampType.CreateTime,
+    options.now ?? 0,
+    undefined,
+    options.control ?? false,
+    false,
+    options.pool,
+  )
 }
 
 function recordsOf(stamps: readonly number[], keyed: boolean): ProducerRecord[] {
@@ -57,7 +61,7 @@ describe('the search inside a batch', () => {
             break
           }
         }
-        const ascending = timestampsAscend(batch)
+        const ascending = batch.timestampsAscend
         expect(ascending).toBe(stamps.every((ts, i) => i === 0 || ts >= stamps[i - 1]!))
         expect(firstRecordReaching(batch, target, from, ascending, low, high)).toBe(expected)
         // The batch's own first and max timestamps, which the log passes when it has nothing better.
@@ -69,48 +73,130 @@ describe('the search inside a batch', () => {
 })
 
 describe('a segment\'s batch index', () => {
-  type IndexOp = { kind: 'append'; gap: number; count: number; maxTimestamp: number } | { kind: 'truncate'; keep: number } | { kind: 'reset'; keep: number }
+  type IndexOp = { kind: 'append'; gap: number; stamps: number[]; control: boolean } | { kind: 'truncate'; keep: number } | { kind: 'reset'; keep: number }
   const opArb: fc.Arbitrary<IndexOp> = fc.oneof(
-    { weight: 8, arbitrary: fc.record({ kind: fc.constant('append' as const), gap: fc.oneof(fc.constant(0), fc.nat(20)), count: fc.integer({ min: 1, max: 30 }), maxTimestamp: fc.integer({ min: -1, max: 500 }) }) },
+    { weight: 8, arbitrary: fc.record({ kind: fc.constant('append' as const), gap: fc.oneof(fc.constant(0), fc.constant(0), fc.nat(20)), stamps: stampsArb(30), control: fc.integer({ min: 0, max: 9 }).map((n) => n === 0) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('truncate' as const), keep: fc.nat(80) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('reset' as const), keep: fc.nat(80) }) },
   )
 
-  it('property: agrees with a linear scan of the batches after appends, truncations and resets', () => {
+  /** The linear answer to a segment's search by timestamp over `batches`. */
+  function scanBatches(batches: readonly RecordBatch[], target: number, startingOffset: number, maxOffset: number): { offset: number; timestamp: number } | undefined {
+    for (const batch of batches) {
+      if (batch.isControl) continue
+      for (let i = 0; i < batch.count; i++) {
+        const offset = batch.offsetAt(i)
+        if (offset < startingOffset || batch.timestampAt(i) < target) continue
+        return offset < maxOffset ? { offset, timestamp: batch.timestampAt(i) } : undefined
+      }
+    }
+    return undefined
+  }
+
+  /** The linear answer to a read of `batches` from `offset` with nothing read before. */
+  function scanCollect(batches: readonly RecordBatch[], offset: number, maxOffset: number, maxBytes: number): { taken: RecordBatch[]; bytes: number } {
+    const taken: RecordBatch[] = []
+    let bytes = 0
+    for (const batch of batches) {
+      if (batch.lastOffset < offset) continue
+      if (batch.baseOffset >= maxOffset || (taken.length > 0 && bytes + batch.sizeInBytes > maxBytes)) return { taken, bytes: -1 - bytes }
+      taken.push(batch)
+      bytes += batch.sizeInBytes
+    }
+    return { taken, bytes }
+  }
+
+  it('property: agrees with linear scans of the batches after appends, truncations and resets', () => {
     fc.assert(
-      fc.property(fc.array(opArb, { maxLength: 120 }), fc.array(fc.integer({ min: -2, max: 2_000 }), { minLength: 1, maxLength: 8 }), (ops, probes) => {
+      fc.property(fc.array(opArb, { maxLength: 120 }), fc.array(fc.integer({ min: -2, max: 2_000 }), { minLength: 1, maxLength: 8 }), fc.integer({ min: 1, max: 3_000 }), fc.boolean(), (ops, probes, maxBytes, pooled) => {
         const index = new BatchIndex()
-        let batches: { lastOffset: number; maxTimestamp: number }[] = []
-        let next = 0
+        // Timestamps in chunks shared by the batches, as a log builds them, or in arrays of their own.
+        const pool = pooled ? new TimestampPool() : undefined
+        let batches: RecordBatch[] = []
         for (const op of ops) {
           if (op.kind === 'append') {
-            next += op.gap + op.count
-            batches.push({ lastOffset: next - 1, maxTimestamp: op.maxTimestamp })
-            index.append(next - 1, op.maxTimestamp)
+            const next = batches.length === 0 ? 0 : batches[batches.length - 1]!.lastOffset + 1
+            const batch = batchOf(op.stamps, next + op.gap, { control: op.control, pool })
+            batches.push(batch)
+            index.append(batch)
           } else if (op.kind === 'truncate') {
             batches = batches.slice(0, op.keep)
             index.truncate(op.keep)
           } else {
             batches = batches.slice(0, op.keep)
-            const stand = batches.map((b) => batchOf([Math.max(0, b.maxTimestamp)], b.lastOffset))
-            index.reset(stand)
-            batches = stand.map((b) => ({ lastOffset: b.lastOffset, maxTimestamp: b.maxTimestamp }))
+            index.reset(batches)
           }
           expect(index.length).toBe(batches.length)
           const runningMax: number[] = []
           for (const b of batches) runningMax.push(Math.max(runningMax[runningMax.length - 1] ?? -Infinity, b.maxTimestamp))
           for (let i = 0; i < batches.length; i++) expect(index.runningMaxAt(i)).toBe(runningMax[i])
           expect(index.maxTimestamp).toBe(Math.max(-1, ...batches.map((b) => b.maxTimestamp)))
-          for (const probe of [...probes, ...batches.flatMap((b) => [b.lastOffset, b.lastOffset + 1, b.maxTimestamp, b.maxTimestamp + 1])]) {
+          const end = batches.length === 0 ? 0 : batches[batches.length - 1]!.lastOffset + 1
+          for (const probe of [...probes, ...batches.flatMap((b) => [b.baseOffset, b.lastOffset, b.lastOffset + 1, b.maxTimestamp, b.maxTimestamp + 1])]) {
             const byOffset = batches.findIndex((b) => b.lastOffset >= probe)
             expect(index.indexForOffset(probe)).toBe(byOffset < 0 ? batches.length : byOffset)
             const byTime = runningMax.findIndex((max) => max >= probe)
             expect(index.firstReaching(probe)).toBe(byTime < 0 ? batches.length : byTime)
+            for (const maxOffset of [end, Math.floor(end / 2), probe]) {
+              const out: RecordBatch[] = []
+              const bytes = index.collect(batches, out, Math.max(0, probe), maxOffset, maxBytes, 0)
+              const expected = scanCollect(batches, Math.max(0, probe), maxOffset, maxBytes)
+              expect(out).toEqual(expected.taken)
+              expect(bytes).toBe(expected.bytes)
+              for (const startingOffset of [0, probe, Math.floor(end / 3)]) {
+                // null: the index alone cannot tell, and the segment walks its batches.
+                const found = index.offsetForTimestamp(probe, startingOffset, maxOffset)
+                if (found !== null) expect(found, `timestamp ${probe} from ${startingOffset} below ${maxOffset}`).toEqual(scanBatches(batches, probe, startingOffset, maxOffset))
+              }
+            }
           }
         }
       }),
       { numRuns: 300 },
     )
+  })
+
+  it('answers a search by timestamp alone over batches stamped in order, and leaves the rest to the segment', () => {
+    const index = new BatchIndex()
+    const batches = [batchOf([10, 11, 12], 0), batchOf([13, 14, 15, 16], 3), batchOf([20, 20], 7), batchOf([30, 25], 9), batchOf([40], 11, { control: true }), batchOf([50], 20)]
+    for (const batch of batches) index.append(batch)
+    expect(index.offsetForTimestamp(11, 0, 100)).toEqual({ offset: 1, timestamp: 11 })
+    expect(index.offsetForTimestamp(14, 0, 100)).toEqual({ offset: 4, timestamp: 14 })
+    expect(index.offsetForTimestamp(16, 0, 100)).toEqual({ offset: 6, timestamp: 16 })
+    expect(index.offsetForTimestamp(17, 0, 100)).toEqual({ offset: 7, timestamp: 20 })
+    // Below maxOffset only, and from startingOffset on.
+    expect(index.offsetForTimestamp(16, 0, 6)).toBeUndefined()
+    expect(index.offsetForTimestamp(14, 3, 100)).toEqual({ offset: 4, timestamp: 14 })
+    // A batch partly before startingOffset: the segment's walk.
+    expect(index.offsetForTimestamp(14, 4, 100)).toBeNull()
+    // Timestamps out of order, a control batch, a gap before the batch: the segment's walk.
+    expect(index.offsetForTimestamp(26, 0, 100)).toBeNull()
+    expect(index.offsetForTimestamp(35, 0, 100)).toBeNull()
+    expect(index.offsetForTimestamp(45, 0, 100)).toBeNull()
+    expect(index.offsetForTimestamp(51, 0, 100)).toBeUndefined()
+  })
+
+  it('finds timestamps in the chunks a pool shares between batches and in a large batch\'s own array, and forgets the chunks of cut batches', () => {
+    const pool = new TimestampPool()
+    const index = new BatchIndex()
+    const stamped = (from: number, count: number, base: number) => batchOf(Array.from({ length: count }, (_, i) => from + i), base, { pool })
+    // The first chunk holds 256 timestamps: the third batch takes a new one; the fourth is past half the largest chunk.
+    const batches = [stamped(0, 2, 0), stamped(2, 200, 2), stamped(202, 200, 202), stamped(402, 70_000, 402), stamped(70_402, 10, 70_402)]
+    expect(batches[1]!.timestamps!.buffer).toBe(batches[0]!.timestamps!.buffer)
+    expect(batches[2]!.timestamps!.buffer).not.toBe(batches[1]!.timestamps!.buffer)
+    expect(batches[3]!.timestamps!.byteOffset).toBe(0)
+    for (const batch of batches) index.append(batch)
+    for (const t of [0, 1, 150, 201, 202, 300, 401, 402, 50_000, 70_401, 70_402, 70_411]) {
+      expect(index.offsetForTimestamp(t, 0, 100_000), `timestamp ${t}`).toEqual({ offset: t, timestamp: t })
+    }
+    expect(index.offsetForTimestamp(70_412, 0, 100_000)).toBeUndefined()
+    // Cut back to the first two batches, then others in their place from new chunks.
+    index.truncate(2)
+    const after = [stamped(1_000_202, 3, 202), stamped(1_000_205, 300, 205)]
+    for (const batch of after) index.append(batch)
+    expect(index.offsetForTimestamp(150, 0, 1_000)).toEqual({ offset: 150, timestamp: 150 })
+    expect(index.offsetForTimestamp(300, 0, 1_000)).toEqual({ offset: 202, timestamp: 1_000_202 })
+    expect(index.offsetForTimestamp(1_000_300, 0, 1_000)).toEqual({ offset: 300, timestamp: 1_000_300 })
   })
 })
 
@@ -209,7 +295,16 @@ function checkAgainstScans(log: PartitionLog, targets: readonly number[], readBu
   }
   for (let offset = 0; offset <= end + 1; offset++) {
     expect(log.segmentIndexFor(offset)).toBe(scanSegmentFor(segments, offset))
-    for (const maxBytes of readBudgets) expect(log.read(offset, end, maxBytes)).toEqual(scanRead(log, offset, end, maxBytes))
+    for (const maxBytes of readBudgets) {
+      const read = log.read(offset, end, maxBytes)
+      const expected = scanRead(log, offset, end, maxBytes)
+      expect(read).toEqual(expected)
+      // The read's bytes as the index told them, then (the answer let go) as its batches sum them.
+      const bytes = expected.reduce((sum, b) => sum + b.sizeInBytes, 0)
+      expect(log.sizeOf(read)).toBe(bytes)
+      expect(log.sizeOf(read)).toBe(bytes)
+      expect(log.sizeOf(expected)).toBe(bytes)
+    }
   }
 }
 
