@@ -37,11 +37,10 @@ export interface GroupOptions {
   readonly autoCommitThreshold: number | null
 }
 
-/** An assigned partition, with the key of the consumer's per-partition tables for it. */
+/** An assigned partition (its offsets are found by topic and index: partition-offsets.ts). */
 export interface AssignedPartition {
   readonly topic: string
   readonly partition: number
-  readonly key: string
 }
 
 export class ConsumerGroup {
@@ -438,7 +437,7 @@ export class ConsumerGroup {
       // Indexed over each topic's partitions: built once per assignment, so in V8's interpreter,
       // where for-of makes an object per step.
       for (const [topic, partitions] of this.assignment) {
-        for (let i = 0; i < partitions.length; i++) out.push({ topic, partition: partitions[i]!, key: this.keys.of(topic, partitions[i]!) })
+        for (let i = 0; i < partitions.length; i++) out.push({ topic, partition: partitions[i]! })
       }
       this.assignedListOf = this.assignment
       this.assignedList = out
