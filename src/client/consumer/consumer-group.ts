@@ -11,6 +11,7 @@ import type { ClusterClient } from '../cluster-client.js'
 import type { Logger } from '../logger.js'
 import { AssignerProtocol, type Assigner } from './assigners/index.js'
 import { partitionKeysOf, type PartitionKeys } from './partition-keys.js'
+import { PartitionOffsets } from './partition-offsets.js'
 
 export interface TopicConfiguration {
   fromBeginning: boolean
@@ -36,11 +37,10 @@ export interface GroupOptions {
   readonly autoCommitThreshold: number | null
 }
 
-/** An assigned partition, with the key of the consumer's per-partition tables for it. */
+/** An assigned partition (its offsets are found by topic and index: partition-offsets.ts). */
 export interface AssignedPartition {
   readonly topic: string
   readonly partition: number
-  readonly key: string
 }
 
 export class ConsumerGroup {
@@ -63,11 +63,11 @@ export class ConsumerGroup {
   private assignedIndex = new Map<string, boolean[]>()
   private assignedListOf: Map<string, number[]> | undefined
   private assignedList: readonly AssignedPartition[] = []
-  /** Next offset to fetch per partition. */
-  private readonly positions = new Map<string, number>()
-  /** Offset to commit next per partition: last resolved offset + 1. */
-  private readonly resolved = new Map<string, number>()
-  private readonly committed = new Map<string, number>()
+  /**
+   * Per partition, the next offset to fetch (position), the offset to commit next (resolved: last
+   * resolved offset + 1) and the last committed one, by slot (partition-offsets.ts).
+   */
+  private readonly offsets = new PartitionOffsets()
   private readonly pausedTopics = new Set<string>()
   private readonly pausedPartitions = new Set<string>()
   /** Seeks asked for while running; applied before the next fetch. */
@@ -279,9 +279,8 @@ export class ConsumerGroup {
 
   /** Committed offsets for the assignment; where none, the reset policy (fromBeginning). */
   private async loadOffsets(): Promise<void> {
-    this.positions.clear()
-    this.resolved.clear()
-    this.committed.clear()
+    // The assigned partitions take the first slots (every offset is forgotten).
+    this.offsets.reset(this.assignedPartitions())
     this.uncommittedCount = 0
     if (this.assignment.size === 0) return
     const asked: { name: string; partitionIndexes: number[] }[] = []
@@ -290,6 +289,7 @@ export class ConsumerGroup {
     if (response.errorCode !== 0) throw createErrorFromCode(response.errorCode)
     // The partitions without a committed offset, reset by their topic's policy below.
     let missing: AssignedPartition[] | undefined
+    let missingSlots: number[] | undefined
     // The coordinator answers in the order asked, topic by topic and partition by partition, so
     // each answer is read at its place; only an answer in another order is indexed, once, by
     // topic and partition (a search per partition made loading an assignment of 10 000
@@ -313,11 +313,13 @@ export class ConsumerGroup {
       const answeredTopic = answered[topicAt]
       const answer = answeredTopic !== undefined && answeredTopic.name === topic ? answeredTopic.partitions[partitionAt++] : undefined
       const offset = answer !== undefined && answer.index === entry.partition ? answer.committedOffset : ((indexed ??= indexCommitted(answered)).get(topic)?.get(entry.partition) ?? -1)
+      const slot = this.offsets.slotOf(entry.topic, entry.partition)
       if (offset >= 0) {
-        this.positions.set(entry.key, offset)
-        this.committed.set(entry.key, offset)
+        this.offsets.setPosition(slot, offset)
+        this.offsets.setCommitted(slot, offset)
       } else {
         ;(missing ??= []).push(entry)
+        ;(missingSlots ??= []).push(slot)
       }
     }
     if (missing === undefined) return
@@ -327,7 +329,7 @@ export class ConsumerGroup {
       const p = answers[i]
       if (!p || p.errorCode !== 0) throw createErrorFromCode(p?.errorCode ?? 3)
     }
-    for (let i = 0; i < missing.length; i++) this.positions.set(missing[i]!.key, answers[i]!.offset)
+    for (let i = 0; i < missing.length; i++) this.offsets.setPosition(missingSlots![i]!, answers[i]!.offset)
   }
 
   /**
@@ -435,7 +437,7 @@ export class ConsumerGroup {
       // Indexed over each topic's partitions: built once per assignment, so in V8's interpreter,
       // where for-of makes an object per step.
       for (const [topic, partitions] of this.assignment) {
-        for (let i = 0; i < partitions.length; i++) out.push({ topic, partition: partitions[i]!, key: this.keys.of(topic, partitions[i]!) })
+        for (let i = 0; i < partitions.length; i++) out.push({ topic, partition: partitions[i]! })
       }
       this.assignedListOf = this.assignment
       this.assignedList = out
@@ -459,41 +461,66 @@ export class ConsumerGroup {
   }
 
   position(topic: string, partition: number): number | undefined {
-    return this.positions.get(this.keys.of(topic, partition))
+    return this.offsets.position(this.offsets.slotOf(topic, partition))
   }
 
-  /** position() by the partition's key (partitionKey, or an assignedPartitions() entry's). */
-  positionByKey(key: string): number | undefined {
-    return this.positions.get(key)
+  setPosition(topic: string, partition: number, offset: number): void {
+    this.offsets.setPosition(this.offsets.slotFor(topic, partition), offset)
   }
 
-  setPosition(topic: string, partition: number, offset: number, key: string = this.keys.of(topic, partition)): void {
-    this.positions.set(key, offset)
+  /**
+   * The slot of the partition's offsets, for a caller that touches one partition many times
+   * (positionAt, setPositionAt, resolveOffsetAt). Valid until the next join loads the offsets.
+   */
+  offsetSlot(topic: string, partition: number): number {
+    return this.offsets.slotFor(topic, partition)
   }
 
-  /** The key the per-partition maps use, for a caller that touches one partition many times. */
-  partitionKey(topic: string, partition: number): string {
-    return this.keys.of(topic, partition)
+  positionAt(slot: number): number | undefined {
+    return this.offsets.position(slot)
+  }
+
+  setPositionAt(slot: number, offset: number): void {
+    this.offsets.setPosition(slot, offset)
   }
 
   /** Marks `offset` processed: the next commit for the partition is offset + 1. */
-  resolveOffset(topic: string, partition: number, offset: string | number, key: string = this.keys.of(topic, partition)): void {
+  resolveOffset(topic: string, partition: number, offset: string | number): void {
+    this.resolveOffsetAt(this.offsets.slotFor(topic, partition), offset)
+  }
+
+  /** resolveOffset() by the partition's offsetSlot(). */
+  resolveOffsetAt(slot: number, offset: string | number): void {
     const next = Number(offset) + 1
-    const previous = this.resolved.get(key)
-    if (previous === undefined || next > previous || (this.seeksApplied.size > 0 && this.seeksApplied.has(key))) {
-      this.resolved.set(key, next)
-      this.seeksApplied.delete(key)
+    const previous = this.offsets.resolvedAt(slot)
+    if (previous === undefined || next > previous || (this.seeksApplied.size > 0 && this.seekApplied(slot))) {
+      this.offsets.setResolved(slot, next)
+      if (this.seeksApplied.size > 0) this.seeksApplied.delete(this.slotKey(slot))
       this.uncommittedCount++
     }
+  }
+
+  private seekApplied(slot: number): boolean {
+    return this.seeksApplied.has(this.slotKey(slot))
+  }
+
+  /** The key of the partition of a slot (seeks and pauses are kept by key). */
+  private slotKey(slot: number): string {
+    const { topic, partition } = this.offsets.partitionAt(slot)
+    return this.keys.of(topic, partition)
   }
   private readonly seeksApplied = new Set<string>()
 
   /** Resolved but not yet committed offsets (kafkajs uncommittedOffsets()). */
   uncommittedOffsets(): { topics: { topic: string; partitions: { partition: number; offset: string }[] }[] } {
     const byTopic = new Map<string, { partition: number; offset: string }[]>()
-    for (const [key, offset] of this.resolved) {
-      if (this.committed.get(key) === offset) continue
-      const { topic, partition } = this.keys.parse(key)
+    const offsets = this.offsets
+    const slots = offsets.resolvedSlots()
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!
+      const offset = offsets.resolvedAt(slot)!
+      if (offsets.committedAt(slot) === offset) continue
+      const { topic, partition } = offsets.partitionAt(slot)
       if (!this.isAssigned(topic, partition)) continue
       let list = byTopic.get(topic)
       if (list === undefined) byTopic.set(topic, (list = []))
@@ -525,34 +552,53 @@ export class ConsumerGroup {
   async commitOffsets(explicit?: { topic: string; partition: number; offset: string; metadata?: string | null }[]): Promise<void> {
     // Nothing resolved since the offsets were loaded: nothing to commit, as the walk below would
     // find, without its list and callback (the runner asks at every rebalance and every round).
-    if (!explicit && this.resolved.size === 0) {
+    const offsets = this.offsets
+    if (!explicit && offsets.resolvedCount === 0) {
       this.lastCommit = this.client.clock.now()
       return
     }
-    // Each with its table key: kept from the walk below, not looked up again once committed.
-    const entries: { topic: string; partition: number; offset: number; metadata: string | null; key: string }[] = []
-    if (explicit) {
-      for (const e of explicit) entries.push({ topic: e.topic, partition: e.partition, offset: Number(e.offset), metadata: e.metadata ?? null, key: this.keys.of(e.topic, e.partition) })
-    } else {
-      // uncommittedOffsets() without its strings: the same partitions in the same order (the
-      // request below groups them by topic as that does), read straight from the tables.
-      // forEach: no [key, value] pair per entry, of which a commit of 10 000 partitions made as many.
-      this.resolved.forEach((offset, key) => {
-        if (this.committed.get(key) === offset) return
-        const { topic, partition } = this.keys.parse(key)
-        if (!this.isAssigned(topic, partition)) return
-        entries.push({ topic, partition, offset, metadata: null, key })
-      })
-    }
-    if (entries.length === 0) {
-      this.lastCommit = this.client.clock.now()
-      return
-    }
+    // The request's partitions, grouped by topic in the order first met, and each one's slot and
+    // offset in the order found, to mark them committed once the coordinator has answered.
     const byTopic = new Map<string, { index: number; committedOffset: number; committedMetadata: string | null }[]>()
-    for (const e of entries) {
-      let list = byTopic.get(e.topic)
-      if (list === undefined) byTopic.set(e.topic, (list = []))
-      list.push({ index: e.partition, committedOffset: e.offset, committedMetadata: e.metadata })
+    const slots: number[] = []
+    const committing: number[] = []
+    let listTopic: string | undefined
+    let list: { index: number; committedOffset: number; committedMetadata: string | null }[] | undefined
+    if (explicit) {
+      for (const e of explicit) {
+        const offset = Number(e.offset)
+        if (e.topic !== listTopic || list === undefined) {
+          listTopic = e.topic
+          list = byTopic.get(e.topic)
+          if (list === undefined) byTopic.set(e.topic, (list = []))
+        }
+        list.push({ index: e.partition, committedOffset: offset, committedMetadata: e.metadata ?? null })
+        slots.push(offsets.slotFor(e.topic, e.partition))
+        committing.push(offset)
+      }
+    } else {
+      // uncommittedOffsets() without its strings: the same partitions in the same order, read
+      // straight from the slots (a commit of 10 000 partitions walked a map of string keys).
+      const resolved = offsets.resolvedSlots()
+      for (let i = 0; i < resolved.length; i++) {
+        const slot = resolved[i]!
+        const offset = offsets.resolvedAt(slot)!
+        if (offsets.committedAt(slot) === offset) continue
+        const { topic, partition } = offsets.partitionAt(slot)
+        if (!this.isAssigned(topic, partition)) continue
+        if (topic !== listTopic || list === undefined) {
+          listTopic = topic
+          list = byTopic.get(topic)
+          if (list === undefined) byTopic.set(topic, (list = []))
+        }
+        list.push({ index: partition, committedOffset: offset, committedMetadata: null })
+        slots.push(slot)
+        committing.push(offset)
+      }
+    }
+    if (slots.length === 0) {
+      this.lastCommit = this.client.clock.now()
+      return
     }
     const response = await this.toCoordinator(await this.coordinator(), {
       api: 'OffsetCommit',
@@ -567,9 +613,9 @@ export class ConsumerGroup {
         if (p.errorCode !== 0) throw createErrorFromCode(p.errorCode)
       }
     }
-    for (const e of entries) {
-      this.committed.set(e.key, e.offset)
-      if (explicit) this.resolved.set(e.key, e.offset)
+    for (let i = 0; i < slots.length; i++) {
+      offsets.setCommitted(slots[i]!, committing[i]!)
+      if (explicit) offsets.setResolved(slots[i]!, committing[i]!)
     }
     this.uncommittedCount = 0
     this.lastCommit = this.client.clock.now()
@@ -625,8 +671,9 @@ export class ConsumerGroup {
         const answers = await this.client.fetchTopicsOffset([{ topic, partition, timestamp: raw }], this.options.isolationLevel ?? IsolationLevel.READ_UNCOMMITTED)
         offset = answers.get(key)?.offset ?? 0
       }
-      this.positions.set(key, offset)
-      this.resolved.set(key, offset)
+      const slot = this.offsets.slotFor(topic, partition)
+      this.offsets.setPosition(slot, offset)
+      this.offsets.setResolved(slot, offset)
       this.seeksApplied.add(key)
       toCommit.push({ topic, partition, offset: String(offset) })
     }

@@ -1,12 +1,10 @@
 /**
- * The keys a consumer's per-partition tables (positions, resolved and committed offsets, seeks,
- * pauses) are kept under: topicPartitionKey's string, made once per partition and looked up by
- * topic and index afterwards. Building the string per lookup cost a concatenation and a hash on
- * every check of every partition, several per message and per fetched partition (issue 15).
- * A key read back (parse) is split once and its topic and partition kept: only the keys of the
- * tables walked by key (resolved offsets at a commit, seeks, pauses) are ever read back, so a
- * key is not entered in that table when it is made (for each of 10 000 partitions at each join,
- * a hash of the new string and a table entry: issue 15).
+ * The keys a consumer's per-partition tables of seeks, applied seeks and pauses are kept under
+ * (the offsets are kept by slot: partition-offsets.ts): topicPartitionKey's string, made once
+ * per partition and looked up by topic and index afterwards. Building the string per lookup cost
+ * a concatenation and a hash on every check of every partition (issue 15). A key read back
+ * (parse) is split once and its topic and partition kept: only the keys of the tables walked by
+ * key (seeks, pauses) are ever read back, so a key is not entered in that table when it is made.
  */
 import { topicPartitionKey } from '../cluster-client.js'
 

@@ -196,11 +196,11 @@ export class Runner {
 
   private caughtUp(committed = false): boolean {
     const model = this.client.model
-    for (const { topic, partition, key } of this.group.assignedPartitions()) {
+    for (const { topic, partition } of this.group.assignedPartitions()) {
       if (this.group.isPaused(topic, partition)) continue
       const p = model.controller.topic(topic)?.partitions[partition]
       if (!p) continue
-      const position = committed ? (model.groups.committedOffset(this.group.groupId, topic, partition) ?? p.logStartOffset) : this.group.positionByKey(key)
+      const position = committed ? (model.groups.committedOffset(this.group.groupId, topic, partition) ?? p.logStartOffset) : this.group.position(topic, partition)
       if (position === undefined || position < p.highWatermark) return false
     }
     return true
@@ -336,9 +336,9 @@ export class Runner {
     const fetchEntries = this.fetchEntries
     const partitionMaxBytes = this.options.maxBytesPerPartition
     for (let i = 0; i < assigned.length; i++) {
-      const { topic, partition, key } = assigned[i]!
+      const { topic, partition } = assigned[i]!
       if (this.group.isPaused(topic, partition)) continue
-      const position = this.group.positionByKey(key)
+      const position = this.group.position(topic, partition)
       if (position === undefined) continue
       const leader = this.client.leaderFor(topic, partition)
       let topics = byLeader.get(leader)
@@ -485,9 +485,9 @@ export class Runner {
     if (!group.isAssigned(topic, partition) || group.hasSeekOffset(topic, partition) || group.isPaused(topic, partition)) return
     // Everything fetched was filtered out (control records): the position moves past it.
     if (!fetched.hasMessages) {
-      const lastOffset = String(fetched.lastOffset)
-      group.resolveOffset(topic, partition, lastOffset)
-      group.setPosition(topic, partition, Number(lastOffset) + 1)
+      const slot = group.offsetSlot(topic, partition)
+      group.resolveOffsetAt(slot, fetched.lastOffset)
+      group.setPositionAt(slot, fetched.lastOffset + 1)
       return
     }
     // What START_BATCH_PROCESS and END_BATCH_PROCESS report, as it stands before the handler
@@ -512,7 +512,8 @@ export class Runner {
         const cursor = new MessageCursor(fetched.highWatermark, fetched.batches, fetched.fromOffset, fetched.abortedTransactions)
         await this.eachMessageLoop(eachMessage, topic, partition, cursor, cursor.next())
       } else if (eachBatch) {
-        const start = group.position(topic, partition) ?? 0
+        const slot = group.offsetSlot(topic, partition)
+        const start = group.positionAt(slot) ?? 0
         let resolvedAny = false
         const common = this.commonHelpers
         // The Batch is built into the payload and held by no variable or closure of this frame:
@@ -544,11 +545,10 @@ export class Runner {
         })
         if (this.options.eachBatchAutoResolve && this.running && !group.hasSeekOffset(topic, partition)) {
           // Batch.lastOffset(): the last offset fetched (the batch holds a message, so there is one).
-          const lastOffset = String(fetched.lastOffset)
-          group.resolveOffset(topic, partition, lastOffset)
-          group.setPosition(topic, partition, Number(lastOffset) + 1)
+          group.resolveOffsetAt(slot, fetched.lastOffset)
+          group.setPositionAt(slot, fetched.lastOffset + 1)
         } else if (!resolvedAny) {
-          group.setPosition(topic, partition, start)
+          group.setPositionAt(slot, start)
         }
       }
     } finally {
@@ -613,7 +613,8 @@ export class Runner {
       pausedNow = true
       return () => group.resume([{ topic, partitions: [partition] }])
     }
-    const key = group.partitionKey(topic, partition)
+    // The partition's offsets slot, found once (no join reloads the offsets while a batch runs).
+    const slot = group.offsetSlot(topic, partition)
     for (let message: KafkaMessage | undefined = first; message !== undefined; message = cursor.next()) {
       if (!this.running || group.hasSeekOffset(topic, partition)) break
       // kafkajs resolves the message's offset as the handler leaves it: the number the cursor
@@ -628,8 +629,8 @@ export class Runner {
         throw error
       }
       const offset = message.offset === offsetText ? offsetNumber : Number(message.offset)
-      group.resolveOffset(topic, partition, offset, key)
-      group.setPosition(topic, partition, offset + 1, key)
+      group.resolveOffsetAt(slot, offset)
+      group.setPositionAt(slot, offset + 1)
       // kafkajs awaits heartbeat() and commitOffsetsIfNecessary() after each message; when
       // neither is due (nearly always) both return at once having done nothing, so they are
       // only called, and awaited, when due. The handler's await is then the message's one

@@ -85,7 +85,7 @@ describe('fetchedRange', () => {
 
 describe('MessageCursor', () => {
   /** One step of a generated log: data of a producer (compacted or not), or a transaction marker. */
-  type Step = { kind: 'data'; producerId: number; transactional: boolean; size: number; keep: boolean[] } | { kind: 'marker'; producerId: number; type: 'COMMIT' | 'ABORT' }
+  type Step = { kind: 'data'; producerId: number; transactional: boolean; size: number; keep: boolean[]; dropLast?: boolean } | { kind: 'marker'; producerId: number; type: 'COMMIT' | 'ABORT' }
 
   function logOf(steps: Step[]): RecordBatch[] {
     const batches: RecordBatch[] = []
@@ -102,8 +102,13 @@ describe('MessageCursor', () => {
         producer: step.producerId >= 0 ? { producerId: step.producerId, producerEpoch: 0, baseSequence: 0, isTransactional: isControl || (step.kind === 'data' && step.transactional) } : undefined,
         isControl,
       })
-      // Compaction leaves gaps in the offsets, never removing a batch's last offset.
-      if (step.kind === 'data' && step.keep.some((k) => !k)) batch = batch.retain((i) => i === batch.count - 1 || step.keep[i] === true)
+      // Compaction leaves gaps in the offsets; it may remove a batch's last record, never its
+      // last offset (the batch's header keeps it), and here keeps at least one record.
+      if (step.kind === 'data' && step.keep.some((k) => !k)) {
+        const kept = (i: number): boolean => step.keep[i] === true || (i === batch.count - 1 && !step.dropLast)
+        const first = Array.from({ length: batch.count }, (_, i) => i).find(kept) ?? 0
+        batch = batch.retain((i) => i === first || kept(i))
+      }
       batches.push(batch)
       next = batch.lastOffset + 1
     }
@@ -117,6 +122,7 @@ describe('MessageCursor', () => {
       transactional: fc.boolean(),
       size: fc.integer({ min: 1, max: 4 }),
       keep: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+      dropLast: fc.boolean(),
     }),
     fc.record({ kind: fc.constant('marker' as const), producerId: fc.constantFrom(1, 2), type: fc.constantFrom('COMMIT' as const, 'ABORT' as const) }),
   )
