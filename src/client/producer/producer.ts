@@ -13,6 +13,8 @@ import type { ClusterClient } from '../cluster-client.js'
 import { checkCompression } from '../compression.js'
 import type { Logger } from '../logger.js'
 import { Partitioners, type Partitioner } from './partitioners/index.js'
+import { leadersById } from './partitioners/led-partitions.js'
+import type { PartitionMetadata } from './partitioners/partitioner-types.js'
 import { toProducerRecord, type TopicMessages } from './message.js'
 import type { ProducerRecord as StoredProducerRecord } from '../../cluster/log/record-batch.js'
 import type { ProducePartitionData, ProduceResponse } from '../../cluster/api/messages.js'
@@ -241,7 +243,7 @@ export class Producer {
           // Every leader is looked up before any is planned, so a partition without one fails
           // the attempt before anything is planned (as before); the new leaders are then planned
           // in ascending id order. One array, no per-call Map or Set (issue 15: bookkeeping).
-          const leaders = partitions.map((partition) => client.leaderFor(topic, partition))
+          const leaders = leadersOf(client, topic, partitionMetadata, partitions)
           const newLeaders = leaders.filter((leader, i) => !responsePerBroker.has(leader) && leaders.indexOf(leader) === i)
           if (newLeaders.length > 1) newLeaders.sort((a, b) => a - b)
           for (const leader of newLeaders) responsePerBroker.set(leader, undefined)
@@ -383,6 +385,22 @@ function produceResults(response: ProduceResponse): RecordMetadata[] {
     }
   }
   return results
+}
+
+/**
+ * The leader of each of `partitions` (client.leaderFor of each): read from the metadata's
+ * leader column when it names one, else asked of the client, which throws as it always did for
+ * a partition the metadata lacks or one without a leader.
+ */
+function leadersOf(client: ClusterClient, topic: string, metadata: readonly PartitionMetadata[], partitions: readonly number[]): number[] {
+  const column = leadersById(metadata)
+  const leaders = new Array<number>(partitions.length)
+  for (let i = 0; i < partitions.length; i++) {
+    const partition = partitions[i]!
+    const known = column !== undefined && partition < column.length ? column[partition]! : -1
+    leaders[i] = known >= 0 ? known : client.leaderFor(topic, partition)
+  }
+  return leaders
 }
 
 /**

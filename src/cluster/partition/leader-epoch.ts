@@ -6,11 +6,25 @@
  * below the high watermark, even across fast consecutive leader changes.
  */
 import type { PartitionLog } from '../log/partition-log.js'
-import type { RecordBatch } from '../log/record-batch.js'
 
 export interface EpochEntry {
   readonly epoch: number
   readonly startOffset: number
+}
+
+/** The latest entry of a leader-epoch cache: its epoch and start offset, -1 and -1 while it has none. */
+export interface LatestEpoch {
+  latestEpoch: number
+  latestEpochStart: number
+}
+
+/**
+ * Whether assigning `epoch` at `startOffset` leaves a cache whose latest entry is `latest`
+ * unchanged: the epoch is the latest one and starts at or before `startOffset`.
+ */
+export function isLatestEpoch(latest: LatestEpoch, epoch: number, startOffset: number): boolean {
+  const start = latest.latestEpochStart
+  return start >= 0 && latest.latestEpoch === epoch && start <= startOffset
 }
 
 /**
@@ -21,14 +35,21 @@ export interface EpochEntry {
 export class LeaderEpochCache {
   private entries: EpochEntry[] = []
   /**
-   * The latest entry's epoch and start offset (-1 when empty), kept beside the list: every
+   * The latest entry's epoch and start offset (-1 when empty), kept outside the list: every
    * append asks for them, and at 10 000 partitions the list and its entry are rarely in the
-   * CPU's cache (issue 15).
+   * CPU's cache (issue 15). A replica's cache keeps them in the replica itself, which every
+   * append reads anyway, so that an append in the latest epoch does not touch the cache at all.
    */
-  private latestEpoch = -1
-  private latestStart = -1
+  private readonly tip: LatestEpoch
   /** Counts the changes of the list: an answer derived from it holds while this is unchanged. */
   changes = 0
+
+  /** `latest`: where the latest entry's epoch and start are kept (a replica passes itself). */
+  constructor(latest: LatestEpoch = { latestEpoch: -1, latestEpochStart: -1 }) {
+    this.tip = latest
+    latest.latestEpoch = -1
+    latest.latestEpochStart = -1
+  }
 
   get all(): readonly EpochEntry[] {
     return this.entries
@@ -47,8 +68,8 @@ export class LeaderEpochCache {
    * leader, so forgets the empty epoch instead of keeping it ahead of data it never had.
    */
   assign(epoch: number, startOffset: number): void {
-    // latestStart is -1 only while the list is empty: the usual append reads no more than these two fields.
-    if (this.latestStart >= 0 && this.latestEpoch === epoch && this.latestStart <= startOffset) return
+    // The start is -1 only while the list is empty: the usual append reads no more than these two fields.
+    if (isLatestEpoch(this.tip, epoch, startOffset)) return
     while (this.entries.length > 0) {
       const last = this.entries[this.entries.length - 1]!
       if (last.epoch < epoch && last.startOffset < startOffset) break
@@ -56,12 +77,8 @@ export class LeaderEpochCache {
     }
     this.entries.push({ epoch, startOffset })
     this.changes++
-    this.latestEpoch = epoch
-    this.latestStart = startOffset
-  }
-
-  onAppend(batch: RecordBatch): void {
-    this.assign(batch.partitionLeaderEpoch, batch.baseOffset)
+    this.tip.latestEpoch = epoch
+    this.tip.latestEpochStart = startOffset
   }
 
   /** Truncating the log to `offset` drops the epochs that start at or after it. */
@@ -79,8 +96,8 @@ export class LeaderEpochCache {
     this.entries = entries
     this.changes++
     const latest = entries[entries.length - 1]
-    this.latestEpoch = latest ? latest.epoch : -1
-    this.latestStart = latest ? latest.startOffset : -1
+    this.tip.latestEpoch = latest ? latest.epoch : -1
+    this.tip.latestEpochStart = latest ? latest.startOffset : -1
   }
 }
 

@@ -139,7 +139,9 @@ export class Partition {
    */
   updateHighWatermark(minInsyncReplicas: number): boolean {
     if (this.leader === -1) return false
-    const effectiveMinIsr = Math.min(minInsyncReplicas, this.replicas.length)
+    // The replication factor read from the replica list the walk below reads anyway (one list,
+    // not two, per append: issue 15); the two have the same length.
+    const effectiveMinIsr = Math.min(minInsyncReplicas, this.inOrder.length)
     if (this.isr.length < effectiveMinIsr) return false
     let min = Infinity
     const isr = this.isr

@@ -103,6 +103,7 @@ export class ReplicaManager {
     // lags, and the lag check (scheduleLagCheck) has nothing to look at (issue 15: it walked the
     // ISR again on every append).
     let allCaughtUp = leaderReachable
+    let copied = false
     for (const follower of partition.allReplicas()) {
       const id = follower.brokerId
       if (id === leaderId) continue
@@ -119,10 +120,13 @@ export class ReplicaManager {
         allCaughtUp = false
       } else {
         this.copyFromLeader(partition, follower, now, settings)
+        copied = true
         if (follower.logEndOffset < partition.leaderReplica.logEndOffset || follower.fetchedInEpoch !== partition.leaderEpoch) allCaughtUp = false
       }
     }
-    partition.updateHighWatermark(settings?.minInsyncReplicas ?? 1)
+    // A follower's copy ends with this same update, and what it reads (the ISR, the replicas'
+    // log ends and epochs) has not changed since the last copy: asked again only without one.
+    if (!copied) partition.updateHighWatermark(settings?.minInsyncReplicas ?? 1)
     if (allCaughtUp) this.noLagCheck(partition)
     else this.scheduleLagCheck(partition)
   }

@@ -134,3 +134,43 @@ describe('KIP-279: where a follower truncates', () => {
     expect(divergenceOffset(deep, newLeader)).toBe(2)
   })
 })
+
+describe('a replica keeps its epoch cache\'s latest entry (issue 15)', () => {
+  it('holds the latest epoch and start through appends, new epochs and truncation', async () => {
+    const { Replica } = await import('../../../src/cluster/partition/replica.js')
+    const { RecordBatch, TimestampType } = await import('../../../src/cluster/log/record-batch.js')
+    const replica = new Replica(0, 0)
+    const mirrors = () => {
+      const latest = replica.epochs.latest()
+      expect([replica.latestEpoch, replica.latestEpochStart]).toEqual(latest ? [latest.epoch, latest.startOffset] : [-1, -1])
+    }
+    mirrors()
+    const append = (epoch: number) => {
+      const batch = replica.log.append([{ key: null, value: Buffer.from('v'), timestamp: 5 }], epoch, TimestampType.CreateTime, 5, undefined, false, { segmentBytes: Infinity, segmentMs: Infinity }, false)
+      replica.appended(batch)
+      mirrors()
+      return batch
+    }
+    append(0)
+    append(0)
+    replica.epochs.assign(2, replica.logEndOffset)
+    mirrors()
+    append(2)
+    append(3)
+    expect(replica.epochs.all).toEqual([
+      { epoch: 0, startOffset: 0 },
+      { epoch: 2, startOffset: 2 },
+      { epoch: 3, startOffset: 3 },
+    ])
+    replica.truncateTo(3)
+    mirrors()
+    append(1)
+    expect(replica.epochs.all).toEqual([
+      { epoch: 0, startOffset: 0 },
+      { epoch: 1, startOffset: 3 },
+    ])
+    replica.truncateTo(0)
+    mirrors()
+    expect(RecordBatch).toBeDefined()
+  })
+})

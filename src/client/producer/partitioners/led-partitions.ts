@@ -12,6 +12,7 @@ import type { PartitionMetadata } from './partitioner-types.js'
 
 const settledArrays = new WeakSet<readonly PartitionMetadata[]>()
 const ledIds = new WeakMap<readonly PartitionMetadata[], readonly number[]>()
+const leaderColumns = new WeakMap<readonly PartitionMetadata[], Int32Array>()
 
 /** Marks `partitions` as never changed from now on (the client's own metadata), and returns it. */
 export function settled<T extends readonly PartitionMetadata[]>(partitions: T): T {
@@ -31,4 +32,29 @@ function collect(partitions: readonly PartitionMetadata[]): number[] {
   const ids: number[] = []
   for (const p of partitions) if (p.leader >= 0) ids.push(p.partitionId)
   return ids
+}
+
+/**
+ * Each partition's leader by partition id (-1 for none, or for an id the metadata lacks), for an
+ * array the client marked settled; undefined for any other. The producer looks up the leader of
+ * every partition a send writes to: at 10 000 partitions a keyless send of 1 000 names 1 000 of
+ * them, and each lookup went through the topic's table to a metadata object of its own, rarely
+ * in the CPU's cache (issue 15); this reads one flat array instead.
+ */
+export function leadersById(partitions: readonly PartitionMetadata[]): Int32Array | undefined {
+  if (!settledArrays.has(partitions)) return undefined
+  let column = leaderColumns.get(partitions)
+  if (!column) leaderColumns.set(partitions, (column = leaderColumn(partitions)))
+  return column
+}
+
+function leaderColumn(partitions: readonly PartitionMetadata[]): Int32Array {
+  let highest = -1
+  for (const p of partitions) if (p.partitionId > highest) highest = p.partitionId
+  const column = new Int32Array(highest + 1).fill(-1)
+  // As the client's own lookup finds an id: the entry at its index when that entry has it, else
+  // the first entry with it.
+  for (let i = partitions.length - 1; i >= 0; i--) column[partitions[i]!.partitionId] = partitions[i]!.leader
+  for (let i = 0; i < partitions.length && i < column.length; i++) if (partitions[i]!.partitionId === i) column[i] = partitions[i]!.leader
+  return column
 }
