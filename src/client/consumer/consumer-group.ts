@@ -10,7 +10,7 @@ import { CONSUMER_EVENTS, type InstrumentationEmitter } from '../instrumentation
 import type { ClusterClient } from '../cluster-client.js'
 import type { Logger } from '../logger.js'
 import { AssignerProtocol, type Assigner } from './assigners/index.js'
-import { partitionKeysOf, type PartitionKeys } from './partition-keys.js'
+import { partitionKeysOf, type PartitionKeys, type PartitionRef } from './partition-keys.js'
 import { PartitionOffsets } from './partition-offsets.js'
 
 export interface TopicConfiguration {
@@ -518,15 +518,23 @@ export class ConsumerGroup {
     const slots = offsets.resolvedSlots()
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i]!
+      const uncommitted = this.uncommittedPartition(slot)
+      if (uncommitted === undefined) continue
+      const { topic, partition } = uncommitted
       const offset = offsets.resolvedAt(slot)!
-      if (offsets.committedAt(slot) === offset) continue
-      const { topic, partition } = offsets.partitionAt(slot)
-      if (!this.isAssigned(topic, partition)) continue
       let list = byTopic.get(topic)
       if (list === undefined) byTopic.set(topic, (list = []))
       list.push({ partition, offset: String(offset) })
     }
     return { topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })) }
+  }
+
+  /** The partition of a slot whose resolved offset a commit would send (not committed yet, still assigned), or undefined. */
+  private uncommittedPartition(slot: number): PartitionRef | undefined {
+    const offsets = this.offsets
+    if (offsets.committedAt(slot) === offsets.resolvedAt(slot)) return undefined
+    const ref = offsets.partitionAt(slot)
+    return this.isAssigned(ref.topic, ref.partition) ? ref : undefined
   }
 
   /** Commits what is resolved and uncommitted, when autoCommit's interval or threshold says so. */
@@ -582,10 +590,10 @@ export class ConsumerGroup {
       const resolved = offsets.resolvedSlots()
       for (let i = 0; i < resolved.length; i++) {
         const slot = resolved[i]!
+        const uncommitted = this.uncommittedPartition(slot)
+        if (uncommitted === undefined) continue
+        const { topic, partition } = uncommitted
         const offset = offsets.resolvedAt(slot)!
-        if (offsets.committedAt(slot) === offset) continue
-        const { topic, partition } = offsets.partitionAt(slot)
-        if (!this.isAssigned(topic, partition)) continue
         if (topic !== listTopic || list === undefined) {
           listTopic = topic
           list = byTopic.get(topic)
