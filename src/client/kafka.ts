@@ -40,11 +40,20 @@ export function setDefaultClusterResolver(resolver: ClusterResolver): void {
   defaultResolver = resolver
 }
 
-const boundClusters = new WeakMap<KafkaConfig, ClusterModel>()
+/**
+ * The cluster a config is bound to, kept on the config itself (a copy Cluster.kafka() makes):
+ * a process-wide WeakMap from config to cluster kept every test's cluster alive through
+ * young-generation collections, which treat an old WeakMap's entries as strong while the value
+ * reaches the key (the cluster reaches its clients, and they the config), so one test life after
+ * another promoted the whole of each dead cluster (issue 15).
+ */
+const BOUND_CLUSTER = Symbol('memkafka.boundCluster')
 
-/** Binds a config to a cluster, for Cluster.kafka(). */
+type BoundConfig = KafkaConfig & { [BOUND_CLUSTER]?: ClusterModel }
+
+/** Binds a config (a copy of the caller's) to a cluster, for Cluster.kafka(). */
 export function bindConfig(config: KafkaConfig, cluster: ClusterModel): KafkaConfig {
-  boundClusters.set(config, cluster)
+  Object.defineProperty(config, BOUND_CLUSTER, { value: cluster })
   return config
 }
 
@@ -56,7 +65,7 @@ export class Kafka {
 
   constructor(config: KafkaConfig) {
     this.config = config
-    const bound = boundClusters.get(config)
+    const bound = (config as BoundConfig)[BOUND_CLUSTER]
     if (!bound && config.brokers === undefined) {
       throw new KafkaJSNonRetriableError('Failed to connect: brokers parameter should not be null')
     }

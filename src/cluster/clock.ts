@@ -281,6 +281,11 @@ export class AutoClock implements Clock {
     if (!(handle instanceof VirtualTimer) || handle.owner !== this || handle.cancelled) return
     this.timers.cancel(handle)
     handle.release()
+    // With no timer left, the real timer armed for the earliest one goes too: it would keep this
+    // clock (and a closed cluster's heap) alive until it fired, and Node's list of timers links
+    // it to every later one, so young-generation collections promoted each closed cluster's
+    // clock, and what it reached, for that long (issue 15: one test life after another).
+    if (this.timers.size === 0) this.disarm()
   }
 
   get pendingTimers(): number {

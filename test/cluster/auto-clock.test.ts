@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { AutoClock, ManualClock, realTime } from '../../src/cluster/clock.js'
+import { Cluster, logLevel } from '../../src/index.js'
+import { fullGc, nextTurn } from '../support/full-gc.js'
 
 function driver(wants: () => boolean) {
   return { wantsTime: wants, describeWaiting: () => 'a test driver' }
@@ -142,5 +144,39 @@ describe('AutoClock', () => {
     expect(warnings.join('\n')).toMatch(/skipped 10000 ms of virtual time without settling.*a test driver/)
     // It now follows the wall clock: no more than a few ms past the budget.
     expect(clock.now()).toBeLessThan(10_000 + 1_000)
+  })
+  it('takes down the real timer armed for its earliest timer once no timer is left, so nothing holds the clock', async () => {
+    let clockRef: WeakRef<AutoClock> | undefined
+    ;(() => {
+      const clock = new AutoClock()
+      clockRef = new WeakRef(clock)
+      clock.clearTimeout(clock.setTimeout(() => {}, 15_000))
+      expect(clock.pendingTimers).toBe(0)
+    })()
+    // The clock's quiet-turn probes (immediates) end by themselves within a few turns.
+    for (let turn = 0; turn < 5; turn++) await nextTurn()
+    fullGc()
+    // The real timer (unref'd, 15 s away) held the clock until it fired.
+    expect(clockRef!.deref()).toBeUndefined()
+  })
+
+  it('a closed cluster lets go of its clock at once', async () => {
+    let clockRef: WeakRef<object> | undefined
+    await (async () => {
+      const cluster = new Cluster()
+      clockRef = new WeakRef(cluster.clock)
+      const admin = cluster.kafka({ logLevel: logLevel.NOTHING }).admin()
+      await admin.connect()
+      await admin.createTopics({ topics: [{ topic: 't' }] })
+      await admin.disconnect()
+      await cluster.close()
+      expect((cluster.clock as AutoClock).pendingTimers).toBe(0)
+    })()
+    for (let turn = 0; turn < 5; turn++) await nextTurn()
+    fullGc()
+    // Before, the real timer armed for a timer close() had cleared held the clock for seconds,
+    // and through Node's list of timers every later test's clock: 1000 test lives in a row
+    // promoted each dead cluster's clock into the old generation.
+    expect(clockRef!.deref()).toBeUndefined()
   })
 })
