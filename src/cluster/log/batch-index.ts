@@ -1,5 +1,6 @@
 import { TIMESTAMP_CHUNK_LENGTH, type RecordBatch } from './record-batch.js'
 import { firstAtLeastFrom, interpolate } from './ascending-search.js'
+import { indexSlots, type SlotLease } from './slot-slabs.js'
 
 /** Every index starts with no room: a segment that never holds a batch costs no array. */
 const NO_SLOTS = new Float64Array(0)
@@ -61,6 +62,8 @@ export class BatchIndex {
   /** Entry i at [i * STRIDE, (i + 1) * STRIDE): LAST_OFFSET, RUNNING_MAX, END_POSITION, FLAGS. */
   private slots: Float64Array = NO_SLOTS
   private capacity = 0
+  /** Where `slots` lies once it outgrows FIRST_CAPACITY: a range of the shared slabs (see SlotSlabs), given back as the index grows or is collected. */
+  private lease: SlotLease | undefined
   private size = 0
   /** The first batch's base offset (the others' follow from the last offset before them, but after a gap). */
   private firstBaseOffset = 0
@@ -212,11 +215,14 @@ export class BatchIndex {
 
   private grow(): void {
     const n = this.size
-    const old = this.slots
-    const capacity = this.capacity === 0 ? FIRST_CAPACITY : this.capacity * 2
-    const slots = new Float64Array(capacity * STRIDE)
-    slots.set(old.subarray(0, n * STRIDE))
-    this.slots = slots
+    if (this.capacity === 0) {
+      this.slots = new Float64Array(FIRST_CAPACITY * STRIDE)
+      this.capacity = FIRST_CAPACITY
+      return
+    }
+    const capacity = this.capacity * 2
+    const lease = (this.lease ??= indexSlots.lease(this, this.slots))
+    this.slots = indexSlots.move(lease, capacity * STRIDE, n * STRIDE)
     this.capacity = capacity
   }
 }

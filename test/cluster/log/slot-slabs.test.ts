@@ -1,0 +1,118 @@
+/**
+ * The slabs the batch indexes take their storage from (SlotSlabs): a range handed out is never
+ * handed out again while its lease holds it (two indexes writing the same memory would corrupt
+ * each other's offsets), a move keeps what the lease asked to keep, and a range given back is
+ * reused, by its own size or, once its whole slab is back, by another.
+ */
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { SlotLease, SlotSlabs } from '../../../src/cluster/log/slot-slabs.js'
+
+/** Small slabs (512 B: ranges of up to 32 doubles share them, longer ones are arrays of their own) and two spare ones, so that the tests reach every case quickly. */
+const SLAB_BYTES = 512
+
+function overlaps(a: Float64Array, b: Float64Array): boolean {
+  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength
+}
+
+type Op = { kind: 'lease' } | { kind: 'move'; which: number; log2: number; keep: number } | { kind: 'release'; which: number }
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant({ kind: 'lease' as const }) },
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant('move' as const), which: fc.nat(), log2: fc.integer({ min: 1, max: 7 }), keep: fc.nat(128) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('release' as const), which: fc.nat() }) },
+)
+
+describe('SlotSlabs', () => {
+  it('property: live ranges never overlap, and each keeps its contents through every other lease\'s moves and releases', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 200 }), (ops) => {
+        const slabs = new SlotSlabs(SLAB_BYTES, 2)
+        const owners: object[] = []
+        const leases: SlotLease[] = []
+        /** What each lease's view must hold (its own mark in every kept double). */
+        const expected: number[][] = []
+        let mark = 0
+        for (const op of ops) {
+          if (op.kind === 'lease') {
+            const owner = {}
+            owners.push(owner)
+            leases.push(slabs.lease(owner, new Float64Array(2)))
+            expected.push([0, 0])
+          } else if (leases.length > 0) {
+            const i = op.which % leases.length
+            const lease = leases[i]!
+            if (op.kind === 'release') {
+              slabs.release(lease)
+              expected[i] = []
+            } else {
+              const length = 2 ** op.log2
+              const keep = Math.min(op.keep, lease.view.length, length)
+              const view = slabs.move(lease, length, keep)
+              expect(view).toBe(lease.view)
+              expect(view.length).toBe(length)
+              // The kept part came along; the rest is whatever the range held: write it.
+              const kept = expected[i]!.slice(0, keep)
+              mark++
+              for (let j = keep; j < length; j++) {
+                view[j] = mark
+                kept.push(mark)
+              }
+              expected[i] = kept
+            }
+          }
+          for (let a = 0; a < leases.length; a++) {
+            expect(Array.from(leases[a]!.view)).toEqual(expected[a])
+            for (let b = a + 1; b < leases.length; b++) expect(overlaps(leases[a]!.view, leases[b]!.view)).toBe(false)
+          }
+          const handedOut = leases.filter((l) => l.slab !== undefined).length
+          // The ranges counted live lie in listed slabs, or in full ones off the lists.
+          expect(slabs.stats.liveRanges).toBeLessThanOrEqual(handedOut)
+          expect(slabs.stats.spareSlabs).toBeLessThanOrEqual(2)
+        }
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('hands a range given back out again, to the next lease of its size', () => {
+    const slabs = new SlotSlabs(SLAB_BYTES, 2)
+    const a = slabs.lease({}, new Float64Array(2))
+    const b = slabs.lease({}, new Float64Array(2))
+    slabs.move(a, 8, 2)
+    slabs.move(b, 8, 2)
+    const freed = a.view
+    // Growing gives the old range back...
+    slabs.move(a, 16, 8)
+    const c = slabs.lease({}, new Float64Array(2))
+    slabs.move(c, 8, 0)
+    // ...and the next range of its size is that one, the very view.
+    expect(c.view).toBe(freed)
+    expect(overlaps(c.view, b.view)).toBe(false)
+  })
+
+  it('cuts a slab whose ranges are all back for another size, and keeps at most the spare ones asked for', () => {
+    const slabs = new SlotSlabs(SLAB_BYTES, 1)
+    // A slab of 512 B holds 8 ranges of 8 doubles.
+    const leases = Array.from({ length: 8 }, () => slabs.lease({}, new Float64Array(2)))
+    for (const lease of leases) slabs.move(lease, 8, 0)
+    const buffer = leases[0]!.view.buffer
+    expect(leases.every((l) => l.view.buffer === buffer)).toBe(true)
+    for (const lease of leases) slabs.release(lease)
+    expect(slabs.stats).toEqual({ listedSlabs: 0, spareSlabs: 1, liveRanges: 0 })
+    const other = slabs.lease({}, new Float64Array(2))
+    slabs.move(other, 32, 0)
+    expect(other.view.buffer).toBe(buffer)
+    expect(slabs.stats.spareSlabs).toBe(0)
+  })
+
+  it('gives a range longer than half a slab an array of its own, which nothing else shares', () => {
+    const slabs = new SlotSlabs(SLAB_BYTES, 2)
+    const lease = slabs.lease({}, new Float64Array(2))
+    slabs.move(lease, 64, 0)
+    expect(lease.slab).toBeUndefined()
+    expect(lease.view.buffer.byteLength).toBe(64 * 8)
+    slabs.release(lease)
+    expect(lease.view.length).toBe(0)
+  })
+})
