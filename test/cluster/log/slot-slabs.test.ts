@@ -7,6 +7,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { SlotLease, SlotSlabs } from '../../../src/cluster/log/slot-slabs.js'
+import { fullGc, nextTurn } from '../../support/full-gc.js'
 
 /** Small slabs (512 B: ranges of up to 32 doubles share them, longer ones are arrays of their own) and two spare ones, so that the tests reach every case quickly. */
 const SLAB_BYTES = 512
@@ -114,5 +115,30 @@ describe('SlotSlabs', () => {
     expect(lease.view.buffer.byteLength).toBe(64 * 8)
     slabs.release(lease)
     expect(lease.view.length).toBe(0)
+  })
+
+  it('takes back the range of an owner that was collected (a segment dropped by any path), and only then', async () => {
+    const slabs = new SlotSlabs(SLAB_BYTES, 2)
+    const kept = {}
+    const keptLease = slabs.lease(kept, new Float64Array(2))
+    slabs.move(keptLease, 8, 0)
+    ;(() => {
+      // An owner nothing refers to once this function returns, as a segment retention dropped.
+      const dropped = {}
+      slabs.move(slabs.lease(dropped, new Float64Array(2)), 8, 0)
+    })()
+    expect(slabs.stats.liveRanges).toBe(2)
+    // The registry's callback runs in a later turn, after a collection found the owner gone.
+    for (let i = 0; i < 20 && slabs.stats.liveRanges > 1; i++) {
+      await nextTurn()
+      fullGc()
+      await nextTurn()
+    }
+    expect(slabs.stats.liveRanges).toBe(1)
+    // The range came back, and the next lease of its size gets it, not the kept one's.
+    const next = slabs.lease({}, new Float64Array(2))
+    slabs.move(next, 8, 0)
+    expect(overlaps(next.view, keptLease.view)).toBe(false)
+    expect(kept).toBeDefined()
   })
 })
