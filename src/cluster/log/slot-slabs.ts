@@ -1,7 +1,10 @@
 /**
  * Where the segments' batch indexes keep their entries once they outgrow the few V8 keeps inside
  * the array object: ranges carved out of shared slabs, as a kernel's slab allocator or Node's
- * Buffer pool does, rather than an ArrayBuffer of their own per growth. V8 allocates each
+ * Buffer pool does, rather than an ArrayBuffer of their own per growth. An index reads its range
+ * through the slab's one Float64Array, from the range's base: no view object per index either,
+ * whose header would be one more cold read per append at 10 000 partitions, the slab's array
+ * being shared by the indexes cut from it. V8 allocates each
  * ArrayBuffer's memory apart from the heap (zeroed, and registered with the garbage collector as
  * external memory), about twenty times the cost of a view of memory already there; a produce that
  * spreads 1 000 records over 1 000 partitions appends 3 000 one-record batches, and the indexes
@@ -25,32 +28,34 @@ const SLAB_BYTES = 64 * 1024
 /** How many empty slabs wait to be cut again (for any size class) before one is left to the garbage collector. */
 const MAX_SPARE_SLABS = 32
 
+const NO_SLOTS = new Float64Array(0)
+
 /**
- * One ArrayBuffer cut into equal ranges of `length` doubles. It serves one size class at a time:
+ * One Float64Array cut into equal ranges of `length` doubles. It serves one size class at a time:
  * once every range is back, it may be cut again for another (the indexes of a broker's partitions
  * grow together, so the ranges they leave empty whole slabs that the next size takes).
  */
 export class Slab {
-  readonly buffer: ArrayBuffer
+  readonly array: Float64Array
   length = 0
   capacity = 0
-  /** Ranges handed out once, in order from the start of the buffer. */
+  /** Ranges handed out once, in order from the start of the array. */
   carved = 0
-  /** Ranges given back, ready to be handed out again (their views, reused as they are). */
-  free: Float64Array[] = []
+  /** The bases of the ranges given back, ready to be handed out again. */
+  free: number[] = []
   /** Ranges handed out and not yet given back. */
   live = 0
   /** Whether the slab is on its size class's list (it has a range to hand out). */
   listed = false
 
   constructor(bytes: number) {
-    this.buffer = new ArrayBuffer(bytes)
+    this.array = new Float64Array(bytes / Float64Array.BYTES_PER_ELEMENT)
   }
 
   /** Cuts the (empty) slab into ranges of `length` doubles. */
   cut(length: number): void {
     this.length = length
-    this.capacity = this.buffer.byteLength / (length * Float64Array.BYTES_PER_ELEMENT)
+    this.capacity = this.array.length / length
     this.carved = 0
     this.free = []
   }
@@ -61,16 +66,19 @@ export class Slab {
 }
 
 /**
- * What an owner holds of a SlotSlabs: its current range (`view`) and the slab it lies in
- * (undefined when it is an array of its own, or the owner's first, on-heap array). The owner
- * reads through `view`; only the allocator changes the lease.
+ * What an owner holds of a SlotSlabs: its range, doubles [base, base + length) of `array`, and
+ * the slab that array is (undefined when it is an array of its own, or the owner's first, on-heap
+ * one). The owner reads and writes only inside its range; only the allocator changes the lease.
  */
 export class SlotLease {
-  view: Float64Array
+  array: Float64Array
+  base = 0
+  length: number
   slab: Slab | undefined = undefined
 
-  constructor(view: Float64Array) {
-    this.view = view
+  constructor(array: Float64Array) {
+    this.array = array
+    this.length = array.length
   }
 }
 
@@ -101,25 +109,33 @@ export class SlotSlabs {
 
   /**
    * Moves `lease` to a range of `length` doubles (a power of two), its first `keep` doubles copied
-   * from the old range, which goes back to its slab. Answers the new view.
+   * from the old range, which goes back to its slab.
    */
-  move(lease: SlotLease, length: number, keep: number): Float64Array {
-    const old = lease.view
+  move(lease: SlotLease, length: number, keep: number): void {
+    const oldArray = lease.array
+    const oldBase = lease.base
     const oldSlab = lease.slab
     const slab = this.slabFor(length)
-    let view: Float64Array
+    let array: Float64Array
+    let base: number
     if (slab === undefined) {
-      view = new Float64Array(length)
+      array = new Float64Array(length)
+      base = 0
     } else {
-      view = slab.free.pop() ?? new Float64Array(slab.buffer, slab.carved++ * length * Float64Array.BYTES_PER_ELEMENT, length)
+      array = slab.array
+      base = slab.free.pop() ?? slab.carved++ * length
       slab.live++
       if (slab.full) this.unlist(slab)
     }
-    if (keep > 0) view.set(keep === old.length ? old : old.subarray(0, keep))
-    lease.view = view
+    if (keep > 0) {
+      if (array === oldArray) array.copyWithin(base, oldBase, oldBase + keep)
+      else array.set(oldBase === 0 && keep === oldArray.length ? oldArray : oldArray.subarray(oldBase, oldBase + keep), base)
+    }
+    lease.array = array
+    lease.base = base
+    lease.length = length
     lease.slab = slab
-    if (oldSlab !== undefined) this.giveBack(oldSlab, old)
-    return view
+    if (oldSlab !== undefined) this.giveBack(oldSlab, oldBase)
   }
 
   /**
@@ -128,10 +144,12 @@ export class SlotSlabs {
    */
   release(lease: SlotLease): void {
     const slab = lease.slab
-    const view = lease.view
-    lease.view = NO_SLOTS
+    const base = lease.base
+    lease.array = NO_SLOTS
+    lease.base = 0
+    lease.length = 0
     lease.slab = undefined
-    if (slab !== undefined) this.giveBack(slab, view)
+    if (slab !== undefined) this.giveBack(slab, base)
   }
 
   /** The slabs cut for a class with a range to hand out, the empty ones waiting, and the ranges handed out of the former (for tests). */
@@ -159,15 +177,15 @@ export class SlotSlabs {
     return slab
   }
 
-  private giveBack(slab: Slab, view: Float64Array): void {
-    slab.free.push(view)
+  private giveBack(slab: Slab, base: number): void {
+    slab.free.push(base)
     slab.live--
     if (!slab.listed) {
       slab.listed = true
       this.classes[31 - Math.clz32(slab.length)]!.push(slab)
     }
     if (slab.live === 0) {
-      // Empty: off its class's list, to be cut again for whichever class needs a slab next, or left to the garbage collector with its views.
+      // Empty: off its class's list, to be cut again for whichever class needs a slab next, or left to the garbage collector.
       this.unlist(slab)
       if (this.spare.length < this.maxSpare) this.spare.push(slab)
     }
@@ -182,8 +200,6 @@ export class SlotSlabs {
     slab.listed = false
   }
 }
-
-const NO_SLOTS = new Float64Array(0)
 
 /**
  * The slabs every batch index takes from, shared as Node's Buffer pool is: which range an index
