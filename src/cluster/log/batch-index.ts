@@ -1,5 +1,6 @@
 import { TIMESTAMP_CHUNK_LENGTH, type RecordBatch } from './record-batch.js'
 import { firstAtLeastFrom, interpolate } from './ascending-search.js'
+import { indexSlots, type SlotLease } from './slot-slabs.js'
 
 /** Every index starts with no room: a segment that never holds a batch costs no array. */
 const NO_SLOTS = new Float64Array(0)
@@ -58,9 +59,13 @@ export interface TimestampAndOffset {
  * replacement of the whole list.
  */
 export class BatchIndex {
-  /** Entry i at [i * STRIDE, (i + 1) * STRIDE): LAST_OFFSET, RUNNING_MAX, END_POSITION, FLAGS. */
+  /** Entry i at base + [i * STRIDE, (i + 1) * STRIDE): LAST_OFFSET, RUNNING_MAX, END_POSITION, FLAGS. */
   private slots: Float64Array = NO_SLOTS
+  /** Where the entries start in `slots`: 0 in an array of the index's own, the range's start in a slab's. */
+  private base = 0
   private capacity = 0
+  /** The index's range once it outgrows FIRST_CAPACITY: in the shared slabs (see SlotSlabs), given back as the index grows or is collected. */
+  private lease: SlotLease | undefined
   private size = 0
   /** The first batch's base offset (the others' follow from the last offset before them, but after a gap). */
   private firstBaseOffset = 0
@@ -75,7 +80,7 @@ export class BatchIndex {
     const n = this.size
     if (n === this.capacity) this.grow()
     const slots = this.slots
-    const at = n * STRIDE
+    const at = this.base + n * STRIDE
     const lastOffset = batch.lastOffset
     const maxTimestamp = batch.maxTimestamp
     const previousMax = n === 0 ? -Infinity : slots[at - STRIDE + RUNNING_MAX]!
@@ -101,7 +106,7 @@ export class BatchIndex {
     const chunks = this.chunks
     if (chunks === undefined) return
     let used = 0
-    for (let b = length - 1; b >= 0 && used === 0; b--) used = Math.floor(this.slots[b * STRIDE + FLAGS]! / FLAGS_SPAN / TIMESTAMP_CHUNK_LENGTH)
+    for (let b = length - 1; b >= 0 && used === 0; b--) used = Math.floor(this.slots[this.base + b * STRIDE + FLAGS]! / FLAGS_SPAN / TIMESTAMP_CHUNK_LENGTH)
     chunks.length = used
   }
 
@@ -114,24 +119,24 @@ export class BatchIndex {
 
   /** Index of the first batch whose last offset is >= `offset` (length when none). */
   indexForOffset(offset: number): number {
-    return firstAtLeast(this.slots, LAST_OFFSET, this.size, offset)
+    return firstAtLeast(this.slots, this.base + LAST_OFFSET, this.size, offset)
   }
 
   /** Index of the first batch whose max timestamp is >= `timestamp` (length when none). */
   firstReaching(timestamp: number): number {
-    return firstAtLeast(this.slots, RUNNING_MAX, this.size, timestamp)
+    return firstAtLeast(this.slots, this.base + RUNNING_MAX, this.size, timestamp)
   }
 
   /** The largest max timestamp of batches 0..i. */
   runningMaxAt(i: number): number {
-    return this.slots[i * STRIDE + RUNNING_MAX]!
+    return this.slots[this.base + i * STRIDE + RUNNING_MAX]!
   }
 
   /** The largest max timestamp of all batches, -1 when there are none (or none has a timestamp). */
   get maxTimestamp(): number {
     const n = this.size
     if (n === 0) return -1
-    const max = this.slots[(n - 1) * STRIDE + RUNNING_MAX]!
+    const max = this.slots[this.base + (n - 1) * STRIDE + RUNNING_MAX]!
     return max > -1 ? max : -1
   }
 
@@ -145,9 +150,10 @@ export class BatchIndex {
    */
   collect(batches: readonly RecordBatch[], out: RecordBatch[], offset: number, maxOffset: number, maxBytes: number, bytes: number): number {
     const slots = this.slots
+    const base = this.base
     const n = this.size
     for (let b = this.indexForOffset(offset); b < n; b++) {
-      const at = b * STRIDE
+      const at = base + b * STRIDE
       const baseOffset = b === 0 ? this.firstBaseOffset : (slots[at + FLAGS]! & GAP_BEFORE_BATCH) !== 0 ? batches[b]!.baseOffset : slots[at - STRIDE + LAST_OFFSET]! + 1
       if (baseOffset >= maxOffset) return -1 - bytes
       const size = slots[at + END_POSITION]! - (b === 0 ? 0 : slots[at - STRIDE + END_POSITION]!)
@@ -172,7 +178,7 @@ export class BatchIndex {
     const b = this.firstReaching(timestamp)
     if (b === this.size) return undefined
     const slots = this.slots
-    const at = b * STRIDE
+    const at = this.base + b * STRIDE
     const flags = slots[at + FLAGS]!
     const kind = flags & (FLAGS_SPAN - 1)
     if ((kind & WALKED_BATCH) !== 0) return null
@@ -212,17 +218,23 @@ export class BatchIndex {
 
   private grow(): void {
     const n = this.size
-    const old = this.slots
-    const capacity = this.capacity === 0 ? FIRST_CAPACITY : this.capacity * 2
-    const slots = new Float64Array(capacity * STRIDE)
-    slots.set(old.subarray(0, n * STRIDE))
-    this.slots = slots
+    if (this.capacity === 0) {
+      this.slots = new Float64Array(FIRST_CAPACITY * STRIDE)
+      this.capacity = FIRST_CAPACITY
+      return
+    }
+    const capacity = this.capacity * 2
+    const lease = (this.lease ??= indexSlots.lease(this, this.slots))
+    indexSlots.move(lease, capacity * STRIDE, n * STRIDE)
+    this.slots = lease.array
+    this.base = lease.base
     this.capacity = capacity
   }
 }
 
 /**
- * Index of the first of entries [0, n) whose `field` is >= `target` (n when none), for a field
+ * Index of the first of entries [0, n) whose `field` (counted from the start of `slots`: the
+ * index's base plus the field's place in an entry) is >= `target` (n when none), for a field
  * that never decreases: probed where `target` falls between the first and the last value (see
  * firstAtLeastFrom).
  */

@@ -166,11 +166,12 @@ export class PartitionLog {
    */
   private maybeRoll(batch: RecordBatch, now: number, roll: LogRollPolicy): void {
     const active = this.active
-    const first = active.firstBatchMaxTimestamp
-    if (first === undefined) return
+    if (active.isEmpty) return
     const full = active.sizeInBytes + batch.sizeInBytes > roll.segmentBytes
-    const waited = first >= 0 ? batch.maxTimestamp - first : now - active.createdAt
-    const old = waited > maxSegmentMs(roll)
+    const waited = active.timeWaitedForRoll(now, batch.maxTimestamp)
+    // waited > maxSegmentMs(roll), which is segment.ms or a smaller max.compaction.lag.ms: the
+    // cleanup policy is looked at only past the latter, not on every append.
+    const old = waited > roll.segmentMs || (waited > (roll.maxCompactionLagMs ?? Infinity) && waited > maxSegmentMs(roll))
     if (full || old) this.addSegment(new LogSegment(batch.baseOffset, now))
   }
 

@@ -74,6 +74,18 @@ export class LogSegment {
     return this.held.length === 0 ? undefined : timeOf(this.firstMaxHigh, this.firstMaxLow)
   }
 
+  /**
+   * Kafka's LogSegment.timeWaitedForRoll: how long this segment has waited to roll when a batch
+   * whose max timestamp is `batchMaxTimestamp` comes at `now`: the difference from the first
+   * batch's max timestamp, or, when that batch has none, the time since the segment was created.
+   * Meaningless while the segment is empty. A number, never undefined: the check on every append
+   * then boxes no timestamp (issue 15).
+   */
+  timeWaitedForRoll(now: number, batchMaxTimestamp: number): number {
+    const first = timeOf(this.firstMaxHigh, this.firstMaxLow)
+    return first >= 0 ? batchMaxTimestamp - first : now - this.createdAt
+  }
+
   private setFirstMaxTimestamp(time: number): void {
     const high = timeHigh(time)
     this.firstMaxHigh = high

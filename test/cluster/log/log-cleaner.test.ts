@@ -142,8 +142,18 @@ describe('what the cleaner may not clean yet', () => {
     const log = new PartitionLog(0)
     const roll = { segmentBytes: 1e9, segmentMs: 1_000, cleanupPolicy: ['compact'], maxCompactionLagMs: 300 }
     append(log, [rec('a', '1', 0)], 0, { roll })
-    append(log, [rec('a', '2', 301)], 301, { roll })
-    expect(segmentBases(log)).toEqual([0, 1])
+    append(log, [rec('a', '2', 300)], 300, { roll })
+    expect(segmentBases(log)).toEqual([0])
+    append(log, [rec('a', '3', 301)], 301, { roll })
+    expect(segmentBases(log)).toEqual([0, 2])
+    // Not on a topic that is not compacted: segment.ms alone.
+    const deleting = new PartitionLog(0)
+    const deleteRoll = { ...roll, cleanupPolicy: ['delete'] }
+    append(deleting, [rec('a', '1', 0)], 0, { roll: deleteRoll })
+    append(deleting, [rec('a', '2', 1_000)], 1_000, { roll: deleteRoll })
+    expect(segmentBases(deleting)).toEqual([0])
+    append(deleting, [rec('a', '3', 1_001)], 1_001, { roll: deleteRoll })
+    expect(segmentBases(deleting)).toEqual([0, 2])
   })
 })
 
