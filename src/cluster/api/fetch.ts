@@ -65,11 +65,12 @@ class ParkedFetch extends HeldRequest {
     this.watch()
     this.timer = this.cluster.clock.setTimeout(this.finish, this.request.maxWaitMs)
     this.cluster.holdRequest(this.brokerId, this, answer)
-    this.request.signal?.addEventListener('abort', this, { once: true })
+    const signal = this.request.signal
+    if (signal !== undefined) parkedOn(signal).push(this)
   }
 
-  /** The client's abort (the fetch is its own listener). */
-  handleEvent(): void {
+  /** The client's abort (see parkedOn). */
+  aborted(): void {
     this.finish()
   }
 
@@ -108,7 +109,8 @@ class ParkedFetch extends HeldRequest {
     this.watched.length = 0
     this.cluster.clock.clearTimeout(this.timer)
     this.timer = undefined
-    this.request.signal?.removeEventListener('abort', this)
+    const signal = this.request.signal
+    if (signal !== undefined) unpark(signal, this)
   }
 
   /** A watched partition changed: answers when the fetch now has enough, or watches again. */
@@ -135,6 +137,42 @@ class ParkedFetch extends HeldRequest {
       }
     }
   }
+}
+
+/**
+ * The fetches parked on each client signal, in the order they parked, and one abort listener per
+ * signal that answers them in that order (as a listener each would have been called). A consumer
+ * keeps its fetch round's controller for the next round when no leader's answer aborted it, so
+ * its signal outlives many rounds: a listener added and removed by each parked fetch was two
+ * calls into the EventTarget machinery and a listener record per fetch, one per leader per member
+ * at each rebalance, kept until the next (issue 15).
+ */
+const parkedBySignal = new WeakMap<AbortSignal, ParkedFetch[]>()
+
+function parkedOn(signal: AbortSignal): ParkedFetch[] {
+  let parked = parkedBySignal.get(signal)
+  if (parked === undefined) {
+    const list: ParkedFetch[] = []
+    parked = list
+    parkedBySignal.set(signal, list)
+    signal.addEventListener(
+      'abort',
+      () => {
+        // Each one's stop takes it off the list: answer a copy, in the order they parked.
+        const waiting = list.slice()
+        for (let i = 0; i < waiting.length; i++) waiting[i]!.aborted()
+      },
+      { once: true },
+    )
+  }
+  return parked
+}
+
+function unpark(signal: AbortSignal, fetch: ParkedFetch): void {
+  const parked = parkedBySignal.get(signal)
+  if (parked === undefined) return
+  const at = parked.indexOf(fetch)
+  if (at >= 0) parked.splice(at, 1)
 }
 
 /**
