@@ -10,6 +10,7 @@ import { CONSUMER_EVENTS, type InstrumentationEmitter } from '../instrumentation
 import type { ClusterClient } from '../cluster-client.js'
 import type { Logger } from '../logger.js'
 import { AssignerProtocol, type Assigner } from './assigners/index.js'
+import { decodeSubscribedAssignment, subscribedTopicBytes, type SubscribedTopicBytes } from './assigners/subscribed-assignment.js'
 import { partitionKeysOf, type PartitionKeys, type PartitionRef } from './partition-keys.js'
 import { PartitionOffsets } from './partition-offsets.js'
 
@@ -230,6 +231,15 @@ export class ConsumerGroup {
       return 'rejoin'
     }
     if (response.errorCode !== 0) throw createErrorFromCode(response.errorCode)
+    // The usual assignment (subscribed topics only, each once) is read straight into the map;
+    // any other is decoded as kafkajs does, for the checks and warnings below.
+    const direct = response.assignment.length > 0 ? decodeSubscribedAssignment(response.assignment, this.subscribedBytes()) : undefined
+    if (direct !== undefined) {
+      direct.forEach(sortAscending)
+      if (this.namesUnknownPartitions(direct)) await this.client.refreshMetadata()
+      this.assignment = direct
+      return 'ok'
+    }
     const decoded = response.assignment.length > 0 ? AssignerProtocol.MemberAssignment.decode(response.assignment) : null
     const assignment = new Map<string, number[]>()
     const unsubscribed: string[] = []
@@ -261,6 +271,17 @@ export class ConsumerGroup {
     this.assignment = assignment
     return 'ok'
   }
+
+  /** The subscribed topics' bytes, for decodeSubscribedAssignment (made once per list of topics). */
+  private subscribedBytes(): SubscribedTopicBytes {
+    if (this.topicBytesOf !== this.topics) {
+      this.topicBytesOf = this.topics
+      this.topicBytes = subscribedTopicBytes(this.topics)
+    }
+    return this.topicBytes!
+  }
+  private topicBytesOf: readonly string[] | undefined
+  private topicBytes: SubscribedTopicBytes | undefined
 
   /** Whether the assignment names a partition this member's metadata does not know. */
   private namesUnknownPartitions(assignment: ReadonlyMap<string, readonly number[]>): boolean {
@@ -749,6 +770,11 @@ export class ConsumerGroup {
  */
 export function isRejoinCode(code: number): boolean {
   return code === 27 || code === 16 || code === 22
+}
+
+/** Sorts a decoded partition list in place unless already in order (see sync). */
+function sortAscending(partitions: number[]): void {
+  if (!isAscending(partitions)) partitions.sort((a, b) => a - b)
 }
 
 /** Whether the numbers are in ascending order (what a numeric sort would leave unchanged). */
