@@ -10,7 +10,7 @@ import { CONSUMER_EVENTS, type InstrumentationEmitter } from '../instrumentation
 import type { ClusterClient } from '../cluster-client.js'
 import type { Logger } from '../logger.js'
 import { AssignerProtocol, type Assigner } from './assigners/index.js'
-import { decodeSubscribedAssignment, subscribedTopicBytes, type SubscribedTopicBytes } from './assigners/subscribed-assignment.js'
+import { decodeSubscribedAssignment, sortPartitions } from './assigners/subscribed-assignment.js'
 import { partitionKeysOf, type PartitionKeys, type PartitionRef } from './partition-keys.js'
 import { PartitionOffsets } from './partition-offsets.js'
 
@@ -233,9 +233,9 @@ export class ConsumerGroup {
     if (response.errorCode !== 0) throw createErrorFromCode(response.errorCode)
     // The usual assignment (subscribed topics only, each once) is read straight into the map;
     // any other is decoded as kafkajs does, for the checks and warnings below.
-    const direct = response.assignment.length > 0 ? decodeSubscribedAssignment(response.assignment, this.subscribedBytes()) : undefined
+    const direct = response.assignment.length > 0 ? decodeSubscribedAssignment(response.assignment, this.topics) : undefined
     if (direct !== undefined) {
-      direct.forEach(sortAscending)
+      direct.forEach(sortPartitions)
       if (this.namesUnknownPartitions(direct)) await this.client.refreshMetadata()
       this.assignment = direct
       return 'ok'
@@ -251,7 +251,7 @@ export class ConsumerGroup {
       // Sorted unless already in order, as the built-in assigners deal them (a sort allocates
       // its work area even for a few items, once per member per rebalance: issue 15). The
       // decoded lists are this call's own, so they are sorted in place rather than copied.
-      if (!isAscending(partitions)) partitions.sort((a, b) => a - b)
+      sortPartitions(partitions)
       assignment.set(topic, partitions)
     }
     if (unsubscribed.length > 0) {
@@ -271,17 +271,6 @@ export class ConsumerGroup {
     this.assignment = assignment
     return 'ok'
   }
-
-  /** The subscribed topics' bytes, for decodeSubscribedAssignment (made once per list of topics). */
-  private subscribedBytes(): SubscribedTopicBytes {
-    if (this.topicBytesOf !== this.topics) {
-      this.topicBytesOf = this.topics
-      this.topicBytes = subscribedTopicBytes(this.topics)
-    }
-    return this.topicBytes!
-  }
-  private topicBytesOf: readonly string[] | undefined
-  private topicBytes: SubscribedTopicBytes | undefined
 
   /** Whether the assignment names a partition this member's metadata does not know. */
   private namesUnknownPartitions(assignment: ReadonlyMap<string, readonly number[]>): boolean {
@@ -772,16 +761,6 @@ export function isRejoinCode(code: number): boolean {
   return code === 27 || code === 16 || code === 22
 }
 
-/** Sorts a decoded partition list in place unless already in order (see sync). */
-function sortAscending(partitions: number[]): void {
-  if (!isAscending(partitions)) partitions.sort((a, b) => a - b)
-}
-
-/** Whether the numbers are in ascending order (what a numeric sort would leave unchanged). */
-function isAscending(values: readonly number[]): boolean {
-  for (let i = 1; i < values.length; i++) if (!(values[i - 1]! <= values[i]!)) return false
-  return true
-}
 
 /** An OffsetFetch answer's committed offsets by topic and partition (for an answer out of the order asked). */
 function indexCommitted(topics: readonly { readonly name: string; readonly partitions: readonly { readonly index: number; readonly committedOffset: number }[] }[]): Map<string, Map<number, number>> {

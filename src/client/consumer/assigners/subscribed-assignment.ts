@@ -20,6 +20,15 @@ export interface SubscribedTopicBytes {
   readonly bytes: readonly Buffer[]
 }
 
+/** Each subscription's topic bytes, made once per list of topics (a consumer keeps its list for its run). */
+const bytesOfTopics = new WeakMap<readonly string[], SubscribedTopicBytes>()
+
+function bytesOf(topics: readonly string[]): SubscribedTopicBytes {
+  let known = bytesOfTopics.get(topics)
+  if (known === undefined) bytesOfTopics.set(topics, (known = subscribedTopicBytes(topics)))
+  return known
+}
+
 export function subscribedTopicBytes(topics: readonly string[]): SubscribedTopicBytes {
   const names: string[] = []
   const bytes: Buffer[] = []
@@ -37,7 +46,8 @@ export function subscribedTopicBytes(topics: readonly string[]): SubscribedTopic
  * The assignment (version 0 layout: version, [topic, [partition]], userData) as a map by topic,
  * in the order the buffer lists them, or undefined when the buffer is not the usual case above.
  */
-export function decodeSubscribedAssignment(buffer: Buffer, subscribed: SubscribedTopicBytes): Map<string, number[]> | undefined {
+export function decodeSubscribedAssignment(buffer: Buffer, topics: readonly string[] | SubscribedTopicBytes): Map<string, number[]> | undefined {
+  const subscribed = isTopicList(topics) ? bytesOf(topics) : topics
   const end = buffer.length
   let at = 2
   if (end - at < 4) return undefined
@@ -67,6 +77,24 @@ export function decodeSubscribedAssignment(buffer: Buffer, subscribed: Subscribe
   at += 4
   if (userDataLength !== -1 && (userDataLength < 0 || end - at < userDataLength)) return undefined
   return assignment
+}
+
+function isTopicList(topics: readonly string[] | SubscribedTopicBytes): topics is readonly string[] {
+  return Array.isArray(topics)
+}
+
+/**
+ * Sorts an assignment's partition list in place unless already in order, as the built-in
+ * assigners deal them (a sort allocates its work area even for a few items, once per member per
+ * rebalance: issue 15).
+ */
+export function sortPartitions(partitions: number[]): void {
+  for (let i = 1; i < partitions.length; i++) {
+    if (!(partitions[i - 1]! <= partitions[i]!)) {
+      partitions.sort((a, b) => a - b)
+      return
+    }
+  }
 }
 
 /** The subscribed topic whose bytes are buffer[at, at + length), or undefined. */
