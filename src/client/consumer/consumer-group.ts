@@ -566,15 +566,21 @@ export class ConsumerGroup {
     return byInterval || byThreshold
   }
 
-  /** Commits the given offsets, or every resolved-and-uncommitted one. */
-  async commitOffsets(explicit?: { topic: string; partition: number; offset: string; metadata?: string | null }[]): Promise<void> {
-    // Nothing resolved since the offsets were loaded: nothing to commit, as the walk below would
-    // find, without its list and callback (the runner asks at every rebalance and every round).
-    const offsets = this.offsets
-    if (!explicit && offsets.resolvedCount === 0) {
+  /**
+   * Commits the given offsets, or every resolved-and-uncommitted one. With nothing resolved, a
+   * promise already resolved, as the async walk's would be, without its frame (a kilobyte per
+   * member per rebalance: the runner asks before every rejoin and after every round, issue 15).
+   */
+  commitOffsets(explicit?: { topic: string; partition: number; offset: string; metadata?: string | null }[]): Promise<void> {
+    if (!explicit && this.offsets.resolvedCount === 0) {
       this.lastCommit = this.client.clock.now()
-      return
+      return NOTHING_TO_COMMIT
     }
+    return this.commitResolvedOrExplicit(explicit)
+  }
+
+  private async commitResolvedOrExplicit(explicit: { topic: string; partition: number; offset: string; metadata?: string | null }[] | undefined): Promise<void> {
+    const offsets = this.offsets
     // The request's partitions, grouped by topic in the order first met, and each one's slot and
     // offset in the order found, to mark them committed once the coordinator has answered.
     const byTopic = new Map<string, { index: number; committedOffset: number; committedMetadata: string | null }[]>()
@@ -761,6 +767,9 @@ export function isRejoinCode(code: number): boolean {
   return code === 27 || code === 16 || code === 22
 }
 
+
+/** commitOffsets' answer when there is nothing to commit (resolved, never rejected). */
+const NOTHING_TO_COMMIT: Promise<void> = Promise.resolve()
 
 /** An OffsetFetch answer's committed offsets by topic and partition (for an answer out of the order asked). */
 function indexCommitted(topics: readonly { readonly name: string; readonly partitions: readonly { readonly index: number; readonly committedOffset: number }[] }[]): Map<string, Map<number, number>> {
