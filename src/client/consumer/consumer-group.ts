@@ -10,6 +10,7 @@ import { CONSUMER_EVENTS, type InstrumentationEmitter } from '../instrumentation
 import type { ClusterClient } from '../cluster-client.js'
 import type { Logger } from '../logger.js'
 import { AssignerProtocol, type Assigner } from './assigners/index.js'
+import { decodeSubscribedAssignment, sortPartitions } from './assigners/subscribed-assignment.js'
 import { partitionKeysOf, type PartitionKeys, type PartitionRef } from './partition-keys.js'
 import { PartitionOffsets } from './partition-offsets.js'
 
@@ -230,6 +231,15 @@ export class ConsumerGroup {
       return 'rejoin'
     }
     if (response.errorCode !== 0) throw createErrorFromCode(response.errorCode)
+    // The usual assignment (subscribed topics only, each once) is read straight into the map;
+    // any other is decoded as kafkajs does, for the checks and warnings below.
+    const direct = response.assignment.length > 0 ? decodeSubscribedAssignment(response.assignment, this.topics) : undefined
+    if (direct !== undefined) {
+      direct.forEach(sortPartitions)
+      if (this.namesUnknownPartitions(direct)) await this.client.refreshMetadata()
+      this.assignment = direct
+      return 'ok'
+    }
     const decoded = response.assignment.length > 0 ? AssignerProtocol.MemberAssignment.decode(response.assignment) : null
     const assignment = new Map<string, number[]>()
     const unsubscribed: string[] = []
@@ -241,7 +251,7 @@ export class ConsumerGroup {
       // Sorted unless already in order, as the built-in assigners deal them (a sort allocates
       // its work area even for a few items, once per member per rebalance: issue 15). The
       // decoded lists are this call's own, so they are sorted in place rather than copied.
-      if (!isAscending(partitions)) partitions.sort((a, b) => a - b)
+      sortPartitions(partitions)
       assignment.set(topic, partitions)
     }
     if (unsubscribed.length > 0) {
@@ -556,15 +566,21 @@ export class ConsumerGroup {
     return byInterval || byThreshold
   }
 
-  /** Commits the given offsets, or every resolved-and-uncommitted one. */
-  async commitOffsets(explicit?: { topic: string; partition: number; offset: string; metadata?: string | null }[]): Promise<void> {
-    // Nothing resolved since the offsets were loaded: nothing to commit, as the walk below would
-    // find, without its list and callback (the runner asks at every rebalance and every round).
-    const offsets = this.offsets
-    if (!explicit && offsets.resolvedCount === 0) {
+  /**
+   * Commits the given offsets, or every resolved-and-uncommitted one. With nothing resolved, a
+   * promise already resolved, as the async walk's would be, without its frame (a kilobyte per
+   * member per rebalance: the runner asks before every rejoin and after every round, issue 15).
+   */
+  commitOffsets(explicit?: { topic: string; partition: number; offset: string; metadata?: string | null }[]): Promise<void> {
+    if (!explicit && this.offsets.resolvedCount === 0) {
       this.lastCommit = this.client.clock.now()
-      return
+      return NOTHING_TO_COMMIT
     }
+    return this.commitResolvedOrExplicit(explicit)
+  }
+
+  private async commitResolvedOrExplicit(explicit: { topic: string; partition: number; offset: string; metadata?: string | null }[] | undefined): Promise<void> {
+    const offsets = this.offsets
     // The request's partitions, grouped by topic in the order first met, and each one's slot and
     // offset in the order found, to mark them committed once the coordinator has answered.
     const byTopic = new Map<string, { index: number; committedOffset: number; committedMetadata: string | null }[]>()
@@ -751,11 +767,9 @@ export function isRejoinCode(code: number): boolean {
   return code === 27 || code === 16 || code === 22
 }
 
-/** Whether the numbers are in ascending order (what a numeric sort would leave unchanged). */
-function isAscending(values: readonly number[]): boolean {
-  for (let i = 1; i < values.length; i++) if (!(values[i - 1]! <= values[i]!)) return false
-  return true
-}
+
+/** commitOffsets' answer when there is nothing to commit (resolved, never rejected). */
+const NOTHING_TO_COMMIT: Promise<void> = Promise.resolve()
 
 /** An OffsetFetch answer's committed offsets by topic and partition (for an answer out of the order asked). */
 function indexCommitted(topics: readonly { readonly name: string; readonly partitions: readonly { readonly index: number; readonly committedOffset: number }[] }[]): Map<string, Map<number, number>> {

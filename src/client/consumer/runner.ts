@@ -5,7 +5,7 @@
  * offsets, heartbeat, and rejoin when the group rebalances. Handler failures are retried with
  * kafkajs's back-off and then crash the consumer, as kafkajs does.
  */
-import { IsolationLevel } from '../../cluster/api/messages.js'
+import { IsolationLevel, type ResponseOf } from '../../cluster/api/messages.js'
 import { KafkaJSNumberOfRetriesExceeded, isKafkaJSError } from '../errors.js'
 import { createErrorFromCode, isStaleMetadata, protocolErrorEntry } from '../protocol-error-table.js'
 import { CONSUMER_EVENTS, InstrumentationEmitter } from '../instrumentation.js'
@@ -76,6 +76,23 @@ interface FetchedPartition {
   /** The Batch's last fetched offset (Batch.lastOffset(); control and aborted records included). */
   readonly lastOffset: number
 }
+
+/** A leader's request entries for one topic, as a Fetch request lists them. */
+interface FetchTopic {
+  readonly name: string
+  readonly partitions: FetchPartitionRequest[]
+}
+
+/** How far fetchFrom has read a leader's answer, and what it found (see readAnswer). */
+interface AnswerReading {
+  topic: number
+  partition: number
+  gotData: boolean
+  numberOfBatches: number
+}
+
+/** The request options of a long poll: the consumer itself tells settle() what it waits for. */
+const BACKGROUND = { background: true } as const
 
 /** Why a fetch round ends the other leaders' long polls (AbortController.abort's reason). */
 const FETCH_ROUND_ANSWERED = 'another leader answered the fetch round'
@@ -318,9 +335,39 @@ export class Runner {
     }
   }
 
-  /** One fetch round: a request per leader; the first with data ends the others' long polls. */
+  /**
+   * One fetch round: a request per leader; the first with data ends the others' long polls.
+   * The requests are built by fetchRequests and each leader's answer read by readAnswer: the
+   * frames that wait out the long polls (this one and fetchFrom's) keep room for every local
+   * of their function while parked, from one rebalance to the next for every member of a
+   * group, so they keep only what they need after the wait (issue 15).
+   */
   private async fetch(): Promise<FetchedPartition[]> {
-    type FetchTopic = { name: string; partitions: FetchPartitionRequest[] }
+    const byLeader = this.fetchRequests()
+    const untilHeartbeat = Math.max(0, this.group.nextHeartbeatAt - this.client.clock.now())
+    const maxWaitMs = Math.min(this.options.maxWaitTimeInMs, untilHeartbeat)
+    if (byLeader.size === 0) {
+      // Nothing to fetch (no assignment, or all paused): wait as a fetch would, then heartbeat.
+      // The wait fails only when the cluster is closed: that is a connection error, as the
+      // fetch's would be (swallowing it spun this loop at one instant, found by test:long).
+      await this.sleep(maxWaitMs, true)
+      return []
+    }
+    // A round that ended without an abort (its long polls timed out) leaves its controller
+    // unused: the next round takes it instead of making a new one with its signal (issue 15: a
+    // member's fetch ends this way at each heartbeat, and at each rebalance).
+    const abort = this.spareAbort ?? new AbortController()
+    this.spareAbort = undefined
+    this.fetchAbort = abort
+    const out: FetchedPartition[] = []
+    await Promise.all([...byLeader].map(([leader, topics]) => this.fetchFrom(leader, topics, maxWaitMs, abort, out)))
+    this.fetchAbort = undefined
+    if (!abort.signal.aborted) this.spareAbort = abort
+    return out
+  }
+
+  /** The round's Fetch request entries, by leader in the order the assigned partitions name them. */
+  private fetchRequests(): Map<number, FetchTopic[]> {
     const byLeader = new Map<number, FetchTopic[]>()
     // Each leader's entry for the topic at hand: found by a map, not a search of the leader's
     // list per partition (quadratic over an assignment of 1 000 topics, issue 15).
@@ -357,95 +404,98 @@ export class Runner {
       if (asked === undefined || asked.fetchOffset !== position) fetchEntries[i] = asked = { index: partition, fetchOffset: position, partitionMaxBytes }
       entry.partitions.push(asked)
     }
-    const untilHeartbeat = Math.max(0, this.group.nextHeartbeatAt - this.client.clock.now())
-    const maxWaitMs = Math.min(this.options.maxWaitTimeInMs, untilHeartbeat)
-    if (byLeader.size === 0) {
-      // Nothing to fetch (no assignment, or all paused): wait as a fetch would, then heartbeat.
-      // The wait fails only when the cluster is closed: that is a connection error, as the
-      // fetch's would be (swallowing it spun this loop at one instant, found by test:long).
-      await this.sleep(maxWaitMs, true)
-      return []
-    }
-    // A round that ended without an abort (its long polls timed out) leaves its controller
-    // unused: the next round takes it instead of making a new one with its signal (issue 15: a
-    // member's fetch ends this way at each heartbeat, and at each rebalance).
-    const abort = this.spareAbort ?? new AbortController()
-    this.spareAbort = undefined
-    this.fetchAbort = abort
-    const out: FetchedPartition[] = []
-    await Promise.all(
-      [...byLeader].map(async ([leader, topics]) => {
-        // The payload is built only for a listener to receive it (emit drops it otherwise).
-        if (this.emitter.listenerCount(CONSUMER_EVENTS.FETCH_START) > 0) this.emitter.emit(CONSUMER_EVENTS.FETCH_START, { nodeId: leader })
-        const startedAt = this.client.clock.now()
-        // This leader's partitions that brought messages (the FETCH event's numberOfBatches).
-        let numberOfBatches = 0
-        const response = await this.client.request(leader, {
-          api: 'Fetch',
-          maxWaitMs,
-          minBytes: this.options.minBytes,
-          maxBytes: this.options.maxBytes,
-          isolationLevel: this.options.isolationLevel,
-          topics,
-          signal: abort.signal,
-        }, { background: true })
-        let gotData = false
-        const answeredTopics = response.topics
-        for (let ti = 0; ti < answeredTopics.length; ti++) {
-          const t = answeredTopics[ti]!
-          // The leader answers in the order asked: each answer's request entry is at the same
-          // place, and says where the fetch read from (the position when it was sent).
-          const askedTopic = topics[ti]
-          const asked = askedTopic !== undefined && askedTopic.name === t.name ? askedTopic.partitions : undefined
-          // Indexed: the first round runs in V8's interpreter, where for-of makes an object per
-          // partition, of which a fetch names thousands (issue 15).
-          const answered = t.partitions
-          for (let i = 0; i < answered.length; i++) {
-            const p = answered[i]!
-            if (p.errorCode === 1) {
-              // OFFSET_OUT_OF_RANGE: apply the reset policy, as kafkajs does, and carry on.
-              const offset = await this.group.resetOffset(t.name, p.index)
-              this.log.error('Offset out of range, resetting to the default offset', { topic: t.name, partition: p.index, groupId: this.group.groupId, offset })
-              this.group.setPosition(t.name, p.index, offset)
-              continue
-            }
-            if (p.errorCode !== 0) throw createErrorFromCode(p.errorCode)
-            // A partition with nothing fetched has nothing to process (process() would drop its
-            // empty batch): on a topic of 10 000 partitions most answers are such (issue 15).
-            if (p.batches.length === 0) continue
-            const entry = asked?.[i]
-            const position = entry !== undefined && entry.index === p.index ? entry.fetchOffset : (this.group.position(t.name, p.index) ?? 0)
-            const range = fetchedRange(p.highWatermark, p.batches, position, p.abortedTransactions)
-            // Nothing fetched after all (every batch below the position): nothing to process.
-            if (range.last === undefined) continue
-            gotData = true
-            if (range.hasMessages) numberOfBatches++
-            out.push({
-              topic: t.name,
-              partition: p.index,
-              highWatermark: p.highWatermark,
-              batches: p.batches,
-              fromOffset: position,
-              abortedTransactions: p.abortedTransactions,
-              hasMessages: range.hasMessages,
-              lastOffset: range.last,
-            })
-          }
-        }
-        // The payload is built only for a listener to receive it (emit drops it otherwise). Its
-        // count is this leader's: the leaders' answers share `out`, which a count from the length
-        // it had before the request took in the other leaders' answers that came first.
-        if (this.emitter.listenerCount(CONSUMER_EVENTS.FETCH) > 0) {
-          this.emitter.emit(CONSUMER_EVENTS.FETCH, { numberOfBatches, duration: this.client.clock.now() - startedAt, nodeId: leader })
-        }
-        // A shared reason: the default one is a new DOMException with a stack trace, for a
-        // signal only the brokers' parked fetches listen to.
-        if (gotData) abort.abort(FETCH_ROUND_ANSWERED)
-      }),
+    return byLeader
+  }
+
+  /** One leader's share of a fetch round: its long poll, then its answer read into `out`. */
+  private async fetchFrom(leader: number, topics: FetchTopic[], maxWaitMs: number, abort: AbortController, out: FetchedPartition[]): Promise<void> {
+    // The payload is built only for a listener to receive it (emit drops it otherwise).
+    if (this.emitter.listenerCount(CONSUMER_EVENTS.FETCH_START) > 0) this.emitter.emit(CONSUMER_EVENTS.FETCH_START, { nodeId: leader })
+    const startedAt = this.client.clock.now()
+    const response = await this.client.request(
+      leader,
+      {
+        api: 'Fetch',
+        maxWaitMs,
+        minBytes: this.options.minBytes,
+        maxBytes: this.options.maxBytes,
+        isolationLevel: this.options.isolationLevel,
+        topics,
+        signal: abort.signal,
+      },
+      BACKGROUND,
     )
-    this.fetchAbort = undefined
-    if (!abort.signal.aborted) this.spareAbort = abort
-    return out
+    // Read by readAnswer, which stops at a partition whose offset is out of range: its reset
+    // is awaited here, in the answer's order, and the reading goes on after it.
+    const reading: AnswerReading = { topic: 0, partition: 0, gotData: false, numberOfBatches: 0 }
+    while (!this.readAnswer(response, topics, out, reading)) {
+      // OFFSET_OUT_OF_RANGE: apply the reset policy, as kafkajs does, and carry on.
+      const t = response.topics[reading.topic]!
+      const index = t.partitions[reading.partition]!.index
+      const offset = await this.group.resetOffset(t.name, index)
+      this.log.error('Offset out of range, resetting to the default offset', { topic: t.name, partition: index, groupId: this.group.groupId, offset })
+      this.group.setPosition(t.name, index, offset)
+      reading.partition++
+    }
+    // The payload is built only for a listener to receive it (emit drops it otherwise). Its
+    // count is this leader's: the leaders' answers share `out`, which a count from the length
+    // it had before the request took in the other leaders' answers that came first.
+    if (this.emitter.listenerCount(CONSUMER_EVENTS.FETCH) > 0) {
+      this.emitter.emit(CONSUMER_EVENTS.FETCH, { numberOfBatches: reading.numberOfBatches, duration: this.client.clock.now() - startedAt, nodeId: leader })
+    }
+    // A shared reason: the default one is a new DOMException with a stack trace, for a
+    // signal only the brokers' parked fetches listen to.
+    if (reading.gotData) abort.abort(FETCH_ROUND_ANSWERED)
+  }
+
+  /**
+   * Reads a leader's Fetch answer from where `reading` points, adding each partition that
+   * fetched something to `out`. Answers true when done, false when it stopped at a partition
+   * whose offset is out of range (`reading` then points at it). Throws another partition error.
+   */
+  private readAnswer(response: ResponseOf<'Fetch'>, topics: readonly FetchTopic[], out: FetchedPartition[], reading: AnswerReading): boolean {
+    const answeredTopics = response.topics
+    const firstTopic = reading.topic
+    for (let ti = firstTopic; ti < answeredTopics.length; ti++) {
+      const t = answeredTopics[ti]!
+      // The leader answers in the order asked: each answer's request entry is at the same
+      // place, and says where the fetch read from (the position when it was sent).
+      const askedTopic = topics[ti]
+      const asked = askedTopic !== undefined && askedTopic.name === t.name ? askedTopic.partitions : undefined
+      // Indexed: the first round runs in V8's interpreter, where for-of makes an object per
+      // partition, of which a fetch names thousands (issue 15).
+      const answered = t.partitions
+      for (let i = ti === firstTopic ? reading.partition : 0; i < answered.length; i++) {
+        const p = answered[i]!
+        if (p.errorCode === 1) {
+          reading.topic = ti
+          reading.partition = i
+          return false
+        }
+        if (p.errorCode !== 0) throw createErrorFromCode(p.errorCode)
+        // A partition with nothing fetched has nothing to process (process() would drop its
+        // empty batch): on a topic of 10 000 partitions most answers are such (issue 15).
+        if (p.batches.length === 0) continue
+        const entry = asked?.[i]
+        const position = entry !== undefined && entry.index === p.index ? entry.fetchOffset : (this.group.position(t.name, p.index) ?? 0)
+        const range = fetchedRange(p.highWatermark, p.batches, position, p.abortedTransactions)
+        // Nothing fetched after all (every batch below the position): nothing to process.
+        if (range.last === undefined) continue
+        reading.gotData = true
+        if (range.hasMessages) reading.numberOfBatches++
+        out.push({
+          topic: t.name,
+          partition: p.index,
+          highWatermark: p.highWatermark,
+          batches: p.batches,
+          fromOffset: position,
+          abortedTransactions: p.abortedTransactions,
+          hasMessages: range.hasMessages,
+          lastOffset: range.last,
+        })
+      }
+    }
+    return true
   }
 
   /** Hands the fetched batches to the handler, commits, heartbeats; answers the heartbeat's rejoin code (0: none). */

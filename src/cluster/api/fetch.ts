@@ -43,7 +43,8 @@ export function handleFetch(cluster: BrokerContext, brokerId: number, request: F
  * made of is copied to the old generation by the young generation's collections (issue 15).
  */
 class ParkedFetch extends HeldRequest {
-  private readonly watched: Partition[] = []
+  /** The partitions watched; NOT_WATCHING once the fetch has stopped. */
+  private watched: Partition[] = []
   private done = false
   private timer: TimerHandle | undefined
 
@@ -65,11 +66,12 @@ class ParkedFetch extends HeldRequest {
     this.watch()
     this.timer = this.cluster.clock.setTimeout(this.finish, this.request.maxWaitMs)
     this.cluster.holdRequest(this.brokerId, this, answer)
-    this.request.signal?.addEventListener('abort', this, { once: true })
+    const signal = this.request.signal
+    if (signal !== undefined) parkedOn(signal).push(this)
   }
 
-  /** The client's abort (the fetch is its own listener). */
-  handleEvent(): void {
+  /** The client's abort (see parkedOn). */
+  aborted(): void {
     this.finish()
   }
 
@@ -104,11 +106,14 @@ class ParkedFetch extends HeldRequest {
   private stop(): void {
     this.done = true
     const recheck = this.recheck
-    for (const partition of this.watched) partition.unwatch(recheck)
-    this.watched.length = 0
+    const watched = this.watched
+    for (let i = 0; i < watched.length; i++) watched[i]!.unwatch(recheck)
+    // Dropped rather than emptied in place (a runtime call per fetch): a stopped fetch watches nothing again.
+    this.watched = NOT_WATCHING
     this.cluster.clock.clearTimeout(this.timer)
     this.timer = undefined
-    this.request.signal?.removeEventListener('abort', this)
+    const signal = this.request.signal
+    if (signal !== undefined) unpark(signal, this)
   }
 
   /** A watched partition changed: answers when the fetch now has enough, or watches again. */
@@ -123,7 +128,8 @@ class ParkedFetch extends HeldRequest {
   /** Watches every partition the request names (again, after a wake: a woken partition forgets its waiters). */
   private watch(): void {
     const recheck = this.recheck
-    this.watched.length = 0
+    // Empty when it parks; after a wake the list is made again (a woken partition forgot it).
+    if (this.watched.length > 0) this.watched = []
     for (const topic of this.request.topics) {
       const known = this.cluster.controller.topic(topic.name)
       for (const p of topic.partitions) {
@@ -136,6 +142,48 @@ class ParkedFetch extends HeldRequest {
     }
   }
 }
+
+/**
+ * The fetches parked on each client signal, in the order they parked, and one abort listener per
+ * signal that answers them in that order (as a listener each would have been called). A consumer
+ * keeps its fetch round's controller for the next round when no leader's answer aborted it, so
+ * its signal outlives many rounds: a listener added and removed by each parked fetch was two
+ * calls into the EventTarget machinery and a listener record per fetch, one per leader per member
+ * at each rebalance, kept until the next (issue 15).
+ */
+const parkedBySignal = new WeakMap<AbortSignal, ParkedFetch[]>()
+
+function parkedOn(signal: AbortSignal): ParkedFetch[] {
+  let parked = parkedBySignal.get(signal)
+  if (parked === undefined) {
+    const list: ParkedFetch[] = []
+    parked = list
+    parkedBySignal.set(signal, list)
+    signal.addEventListener(
+      'abort',
+      () => {
+        // Each one's stop takes it off the list: answer a copy, in the order they parked.
+        const waiting = list.slice()
+        for (let i = 0; i < waiting.length; i++) waiting[i]!.aborted()
+      },
+      { once: true },
+    )
+  }
+  return parked
+}
+
+function unpark(signal: AbortSignal, fetch: ParkedFetch): void {
+  const parked = parkedBySignal.get(signal)
+  if (parked === undefined) return
+  const at = parked.indexOf(fetch)
+  if (at < 0) return
+  // The later ones move up one place (no splice: it makes an array of what it removes).
+  for (let i = at + 1; i < parked.length; i++) parked[i - 1] = parked[i]!
+  parked.pop()
+}
+
+/** What a stopped fetch watches (never added to: a stopped fetch does not watch again). */
+const NOT_WATCHING: Partition[] = Object.freeze([]) as unknown as Partition[]
 
 /**
  * Whether some partition the request names has records below its limit (the high watermark,

@@ -135,7 +135,9 @@ export class ClassicGroupMember {
     for (let i = 0; i < protocols.length; i++) {
       const mine = this.supportedProtocols[i]!
       const theirs = protocols[i]!
-      if (mine.name !== theirs.name || !mine.metadata.equals(theirs.metadata)) return false
+      // The same Buffer (a client sends the bytes it encoded once, kept here as they came) is
+      // equal without a comparison call.
+      if (mine.name !== theirs.name || (mine.metadata !== theirs.metadata && !mine.metadata.equals(theirs.metadata))) return false
     }
     return true
   }

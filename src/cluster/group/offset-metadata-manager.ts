@@ -88,14 +88,6 @@ interface GroupOffsets {
   readonly pendingTxn: Map<number, OffsetTable>
 }
 
-interface OffsetEntry {
-  readonly topic: string
-  readonly partition: number
-  readonly offset: number
-  readonly metadata: string | null
-  readonly commitTimestamp?: number | undefined
-  readonly leaderEpoch?: number | undefined
-}
 
 export class OffsetMetadataManager {
   private readonly clock: Clock
@@ -121,7 +113,6 @@ export class OffsetMetadataManager {
    * UNKNOWN_TOPIC_OR_PARTITION before handing the rest here, as Kafka's KafkaApis does.
    */
   commitOffset(request: OffsetCommitRequest): OffsetCommitResponse {
-    const entries = offsetEntries(request.topics)
     const answer = (errorFor: (index: number) => number): OffsetCommitResponse => commitResponse(request.topics, errorFor)
     const statusError = this.groups.validateGroupStatus(request.groupId, true)
     if (statusError !== undefined) return answer(() => statusError)
@@ -140,8 +131,8 @@ export class OffsetMetadataManager {
     // "During PreparingRebalance phase, we still allow a commit request since we rely on
     // heartbeat response to eventually notify the rebalance in progress signal to the consumer"
     if (group.is(ClassicGroupState.Stable) || group.is(ClassicGroupState.PreparingRebalance)) this.groups.rescheduleHeartbeat(group, group.get(request.memberId))
-    const errors = this.storeOffsets(group, entries, undefined, request.retentionTimeMs)
-    return answer((i) => errors[i]!)
+    const errors = this.storeOffsets(group, request.topics, undefined, request.retentionTimeMs)
+    return errors === undefined ? answer(NO_ERROR) : answer((i) => errors[i]!)
   }
 
   /**
@@ -149,7 +140,6 @@ export class OffsetMetadataManager {
    * and stages the offsets until completeTxnOffsetCommit reports the transaction's outcome.
    */
   commitTransactionalOffset(request: TxnOffsetCommitInput): OffsetCommitResponse {
-    const entries = offsetEntries(request.topics)
     const answer = (errorFor: (index: number) => number): OffsetCommitResponse => commitResponse(request.topics, errorFor)
     // TxnOffsetCommit is not among the APIs that accept an empty group id.
     const statusError = this.groups.validateGroupStatus(request.groupId, false)
@@ -157,8 +147,8 @@ export class OffsetMetadataManager {
     const group = this.groups.group(request.groupId) ?? this.groups.createGroup(request.groupId)
     const validationError = group.validateOffsetCommit(request.generationId, request.memberId, request.groupInstanceId ?? null, true)
     if (validationError !== undefined) return answer(() => validationError)
-    const errors = this.storeOffsets(group, entries, request.producerId)
-    return answer((i) => errors[i]!)
+    const errors = this.storeOffsets(group, request.topics, request.producerId)
+    return errors === undefined ? answer(NO_ERROR) : answer((i) => errors[i]!)
   }
 
   /**
@@ -190,32 +180,47 @@ export class OffsetMetadataManager {
     }
   }
 
-  /** Kafka's storeOffsets: metadata over offset.metadata.max.bytes is refused per partition. */
-  private storeOffsets(group: ClassicGroup, entries: readonly OffsetEntry[], producerId: number | undefined, retentionTimeMs = -1): number[] {
+  /**
+   * Kafka's storeOffsets: metadata over offset.metadata.max.bytes is refused per partition.
+   * Answers each partition's error in request order, or undefined when every one is NONE. Read
+   * straight from the request: a consumer of 10 000 partitions commits all of them at once, and
+   * an entry per partition copied from the request, then a list of errors and a filtered copy
+   * of the entries, were three more objects or lists per commit beside the stored offsets
+   * (issue 15).
+   */
+  private storeOffsets(group: ClassicGroup, topics: OffsetCommitRequest['topics'], producerId: number | undefined, retentionTimeMs = -1): number[] | undefined {
     const maxBytes = this.config().offsetMetadataMaxBytes
-    // Kafka compares String.length (UTF-16 code units), which is what JS length counts too.
-    const valid = (e: OffsetEntry): boolean => e.metadata === null || e.metadata.length <= maxBytes
-    const errors = entries.map((e) => (valid(e) ? ErrorCode.NONE : ErrorCode.OFFSET_METADATA_TOO_LARGE))
-    const accepted = entries.filter(valid)
-    if (accepted.length === 0) return errors
-
     const now = this.clock.now()
     // OffsetCommit v1's own commit timestamp and v2-4's retention time (-1: none), as Kafka's
     // GroupCoordinatorAdapter.commitOffsets turns them into the offset's timestamps.
     // Written out rather than spread ({ ...(epoch ? { leaderEpoch } : {}) }): a commit of 10 000
     // partitions copied a temporary object per partition (issue 15).
     const expireTimestamp = retentionTimeMs !== -1 ? now + retentionTimeMs : undefined
-    const committed: CommittedOffset[] = new Array(accepted.length)
-    for (let i = 0; i < accepted.length; i++) {
-      const e = accepted[i]!
-      const metadata = e.metadata ?? ''
-      const commitTimestamp = e.commitTimestamp !== undefined && e.commitTimestamp !== -1 ? e.commitTimestamp : now
-      const appendSeq = ++this.appendSeq
-      committed[i] =
-        e.leaderEpoch !== undefined && e.leaderEpoch >= 0
-          ? { topic: e.topic, partition: e.partition, offset: e.offset, metadata, commitTimestamp, leaderEpoch: e.leaderEpoch, expireTimestamp, appendSeq }
-          : { topic: e.topic, partition: e.partition, offset: e.offset, metadata, commitTimestamp, expireTimestamp, appendSeq }
+    const committed: CommittedOffset[] = []
+    let errors: number[] | undefined
+    let at = 0
+    for (let t = 0; t < topics.length; t++) {
+      const topic = topics[t]!.name
+      const partitions = topics[t]!.partitions
+      for (let i = 0; i < partitions.length; i++, at++) {
+        const p = partitions[i]!
+        // Kafka compares String.length (UTF-16 code units), which is what JS length counts too.
+        if (!(p.committedMetadata === null || p.committedMetadata.length <= maxBytes)) {
+          ;(errors ??= noErrors(topics))[at] = ErrorCode.OFFSET_METADATA_TOO_LARGE
+          continue
+        }
+        const metadata = p.committedMetadata ?? ''
+        const commitTimestamp = p.commitTimestamp !== undefined && p.commitTimestamp !== -1 ? p.commitTimestamp : now
+        const appendSeq = ++this.appendSeq
+        const leaderEpoch = p.committedLeaderEpoch
+        committed.push(
+          leaderEpoch !== undefined && leaderEpoch >= 0
+            ? { topic, partition: p.index, offset: p.committedOffset, metadata, commitTimestamp, leaderEpoch, expireTimestamp, appendSeq }
+            : { topic, partition: p.index, offset: p.committedOffset, metadata, commitTimestamp, expireTimestamp, appendSeq },
+        )
+      }
     }
+    if (committed.length === 0) return errors
     const offsets = this.offsetsOf(group.groupId)
     if (producerId !== undefined) {
       // Staged until the transaction ends; it becomes visible when the transaction commits.
@@ -449,13 +454,14 @@ function leaderEpochOf(o: OffsetAndMetadata): { committedLeaderEpoch?: number } 
   return o.leaderEpoch !== undefined ? { committedLeaderEpoch: o.leaderEpoch } : {}
 }
 
-function offsetEntries(topics: OffsetCommitRequest['topics']): OffsetEntry[] {
-  const entries: OffsetEntry[] = []
-  for (const t of topics) {
-    for (const p of t.partitions) entries.push({ topic: t.name, partition: p.index, offset: p.committedOffset, metadata: p.committedMetadata, commitTimestamp: p.commitTimestamp, leaderEpoch: p.committedLeaderEpoch })
-  }
-  return entries
+/** Every partition of the request answered NONE, in request order (storeOffsets then marks the refused ones). */
+function noErrors(topics: OffsetCommitRequest['topics']): number[] {
+  let count = 0
+  for (const t of topics) count += t.partitions.length
+  return new Array<number>(count).fill(ErrorCode.NONE)
 }
+
+const NO_ERROR = (): number => ErrorCode.NONE
 
 /** The response in the request's shape, with the error of the i-th partition (in request order). */
 function commitResponse(topics: OffsetCommitRequest['topics'], errorFor: (index: number) => number): OffsetCommitResponse {

@@ -1323,6 +1323,43 @@ describe('offsets out of range', () => {
       expect(values(seen.map((s) => s.message))).toEqual(expected)
     })
   }
+
+  it('an answer with two partitions out of range among others resets and logs each in the answer order, and delivers every partition', async () => {
+    const cluster = new Cluster({ brokers: 1, seed: 1 })
+    const logged: { level: number; log: { message: string; partition?: number; offset?: number } }[] = []
+    const kafka = cluster.kafka({ clientId: 't', logLevel: logLevel.ERROR, logCreator: () => (entry) => void logged.push(entry as never) })
+    const admin = kafka.admin()
+    const producer = kafka.producer()
+    await admin.connect()
+    await producer.connect()
+    const c = kafka.consumer({ groupId: 'g' })
+    cleanups.push(async () => {
+      await c.disconnect().catch(() => {})
+      await producer.disconnect()
+      await admin.disconnect()
+      await cluster.close()
+    })
+    await admin.createTopics({ topics: [{ topic: 't', numPartitions: 4 }] })
+    for (let partition = 0; partition < 4; partition++) {
+      await producer.send({ topic: 't', messages: ['a', 'b', 'c', 'd'].map((v) => ({ value: `${partition}${v}`, partition })) })
+    }
+    await admin.setOffsets({ groupId: 'g', topic: 't', partitions: [0, 1, 2, 3].map((partition) => ({ partition, offset: '1' })) })
+    await admin.deleteTopicRecords({ topic: 't', partitions: [{ partition: 3, offset: '3' }, { partition: 1, offset: '2' }] })
+    const seen = await recording(c, ['t'], true)
+    await cluster.settle()
+    const byPartition = (p: number) => values(seen.filter((s) => s.partition === p).map((s) => s.message))
+    expect([0, 1, 2, 3].map(byPartition)).toEqual([
+      ['0b', '0c', '0d'],
+      ['1c', '1d'],
+      ['2b', '2c', '2d'],
+      ['3d'],
+    ])
+    const resets = logged.filter((e) => e.log.message === 'Offset out of range, resetting to the default offset')
+    expect(resets.map((e) => [e.log.partition, e.log.offset])).toEqual([
+      [1, 2],
+      [3, 3],
+    ])
+  })
 })
 
 describe('topics and values', () => {

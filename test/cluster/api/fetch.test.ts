@@ -322,6 +322,42 @@ describe('Fetch', () => {
       expect(parked.value!.topics[0]!.partitions[0]!.batches).toEqual([])
     })
 
+    it('shares one AbortSignal among fetches of many rounds: an abort answers those parked then, in the order they parked', async () => {
+      const clock = new ManualClock(0)
+      const cluster = newCluster({ clock })
+      await createTopic(cluster, 't', { partitions: 3, replicationFactor: 1 })
+      const timersBefore = clock.pendingTimers
+      const controller = new AbortController()
+      const order: number[] = []
+      const parkOn = (partition: number, maxWaitMs: number) =>
+        track(
+          fetch(cluster, 't', { brokerId: leaderOf(cluster, 't', partition), partitions: [{ index: partition, fetchOffset: 0 }], minBytes: 1, maxWaitMs, signal: controller.signal }).then((answer) => {
+            order.push(partition)
+            return answer
+          }),
+        )
+      // A first round ends by its wait (no abort): the signal is used again by the next ones.
+      const first = parkOn(0, 100)
+      await settleMicrotasks()
+      await clock.advance(100)
+      expect(first.settled).toBe(true)
+      order.length = 0
+      const round = [parkOn(2, 30_000), parkOn(0, 30_000), parkOn(1, 30_000)]
+      // One more ends by its own wait before the abort, which then answers the other three.
+      const short = parkOn(1, 50)
+      await settleMicrotasks()
+      await clock.advance(50)
+      expect(short.settled).toBe(true)
+      expect(round.map((r) => r.settled)).toEqual([false, false, false])
+      order.length = 0
+      controller.abort()
+      await settleMicrotasks()
+      expect(round.map((r) => r.settled)).toEqual([true, true, true])
+      expect(order).toEqual([2, 0, 1])
+      expect(round.map((r) => r.value!.topics[0]!.partitions[0]!.index)).toEqual([2, 0, 1])
+      expect(clock.pendingTimers).toBe(timersBefore)
+    })
+
     it('answers at once with an AbortSignal that has already fired', async () => {
       const cluster = newCluster()
       await createTopic(cluster, 't', { replicationFactor: 3 })

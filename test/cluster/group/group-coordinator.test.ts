@@ -482,6 +482,36 @@ describe('OffsetCommit and OffsetFetch', () => {
     expect(h.coordinator.committedOffset('g', 't', 1)).toBe(2)
   })
 
+  it('answers refused metadata at its place over several topics, stores and reports only the rest, and nothing when all are refused', async () => {
+    const h = harness()
+    const { memberId, generationId } = await stableSingleMember(h)
+    const big = 'x'.repeat(4097)
+    const eventsBefore = h.events.length
+    const errors = commit(h.coordinator, {
+      generationId,
+      memberId,
+      offsets: [
+        { topic: 'a', partition: 0, offset: 1 },
+        { topic: 'a', partition: 1, offset: 2, metadata: big },
+        { topic: 'b', partition: 0, offset: 3, metadata: 'm' },
+        { topic: 'b', partition: 1, offset: 4, metadata: big },
+      ],
+    })
+    expect(errors).toEqual([ErrorCode.NONE, ErrorCode.OFFSET_METADATA_TOO_LARGE, ErrorCode.NONE, ErrorCode.OFFSET_METADATA_TOO_LARGE])
+    expect([h.coordinator.committedOffset('g', 'a', 0), h.coordinator.committedOffset('g', 'a', 1), h.coordinator.committedOffset('g', 'b', 0), h.coordinator.committedOffset('g', 'b', 1)]).toEqual([1, undefined, 3, undefined])
+    const reported = h.events.slice(eventsBefore).filter((e) => e.type === 'offsetsCommitted')
+    expect(reported.map((e) => (e as { offsets: unknown }).offsets)).toEqual([
+      [
+        { topic: 'a', partition: 0, offset: 1 },
+        { topic: 'b', partition: 0, offset: 3 },
+      ],
+    ])
+    const afterFirst = h.events.length
+    expect(commit(h.coordinator, { generationId, memberId, offsets: [{ topic: 'c', partition: 0, offset: 1, metadata: big }] })).toEqual([ErrorCode.OFFSET_METADATA_TOO_LARGE])
+    expect(h.coordinator.committedOffset('g', 'c', 0)).toBeUndefined()
+    expect(h.events.slice(afterFirst).filter((e) => e.type === 'offsetsCommitted')).toEqual([])
+  })
+
   it('keeps transactional offsets invisible until the transaction commits', async () => {
     const h = harness()
     const { memberId, generationId } = await stableSingleMember(h)
