@@ -15,7 +15,8 @@ import type { Logger } from '../logger.js'
 import { Partitioners, type Partitioner } from './partitioners/index.js'
 import { leadersById } from './partitioners/led-partitions.js'
 import type { PartitionMetadata } from './partitioners/partitioner-types.js'
-import { toProducerRecord, type TopicMessages } from './message.js'
+import { toProducerRecord, type Message, type TopicMessages } from './message.js'
+import { PartitionGrouping } from './partition-grouping.js'
 import type { ProducerRecord as StoredProducerRecord } from '../../cluster/log/record-batch.js'
 import type { ProducePartitionData, ProduceResponse } from '../../cluster/api/messages.js'
 import { EosManager, fencedAsOldEpoch } from './eos-manager.js'
@@ -25,6 +26,13 @@ import type { ProducerBatch, ProducerConfig, ProducerRecord, RecordMetadata } fr
 export type { ProducerBatch, ProducerConfig, ProducerRecord, RecordMetadata } from './producer-types.js'
 
 type ConnectionStatus = 'connected' | 'disconnecting' | 'disconnected'
+
+/**
+ * The grouping tables of the last send, for the next one (any producer's: they are used up
+ * before a send awaits anything). A send made from inside a partitioner finds none and makes
+ * its own.
+ */
+let spareGrouping: PartitionGrouping | undefined
 
 /** One broker's share of a send attempt: its Produce request's topics. */
 interface BrokerRequest {
@@ -210,58 +218,14 @@ export class Producer {
       try {
         // Brokers in the order they are first planned (the order the requests go out in).
         const perBroker: BrokerRequest[] = []
-        for (const { topic, messages } of topicMessages) {
-          const partitionMetadata = client.findTopicPartitionMetadata(topic)
-          if (partitionMetadata.length === 0) throw new KafkaJSMetadataNotLoaded('Producing to topic without metadata')
-          // The messages grouped by partition without a list or map entry per partition (issue
-          // 15: a keyless send of 1 000 spreads over up to 1 000 partitions): each message's
-          // partition and index packed into one number, (partition, index) ascending after a
-          // numeric sort, so each partition's messages form a run in their original order.
-          const count = messages.length
-          let order: Float64Array = new Float64Array(count)
-          let ascending = true
-          let highest = 0
-          for (let i = 0; i < count; i++) {
-            const partition = this.partitioner({ topic, partitionMetadata, message: messages[i]! })
-            checkPartition(topic, partition)
-            if (partition < highest) ascending = false
-            else highest = partition
-            order[i] = partition * count + i
-          }
-          if (!ascending) order = byPartition(order, count, highest)
-          const partitions: number[] = []
-          /** runs[i] .. runs[i + 1]: the positions in `order` of partitions[i]'s messages. */
-          const runs: number[] = []
-          for (let j = 0; j < count; j++) {
-            const partition = partitionOf(order[j]!, count)
-            if (partitions.length === 0 || partitions[partitions.length - 1] !== partition) {
-              partitions.push(partition)
-              runs.push(j)
-            }
-          }
-          runs.push(count)
-          // Every leader is looked up before any is planned, so a partition without one fails
-          // the attempt before anything is planned (as before); the new leaders are then planned
-          // in ascending id order. One array, no per-call Map or Set (issue 15: bookkeeping).
-          const leaders = leadersOf(client, topic, partitionMetadata, partitions)
-          const newLeaders = leaders.filter((leader, i) => !responsePerBroker.has(leader) && leaders.indexOf(leader) === i)
-          if (newLeaders.length > 1) newLeaders.sort((a, b) => a - b)
-          for (const leader of newLeaders) responsePerBroker.set(leader, undefined)
-          for (let i = 0; i < partitions.length; i++) {
-            const partition = partitions[i]!
-            const leader = leaders[i]!
-            if (responsePerBroker.get(leader) !== undefined) continue
-            let request = perBroker.find((r) => r.brokerId === leader)
-            if (!request) perBroker.push((request = { brokerId: leader, topicData: [] }))
-            // Topics are planned one after another (each once, merged above): this topic's entry,
-            // if the broker has one yet, is its last.
-            let topicEntry = request.topicData[request.topicData.length - 1]
-            if (topicEntry?.name !== topic) request.topicData.push((topicEntry = { name: topic, partitions: [] }))
-            const from = runs[i]!
-            const records = new Array<StoredProducerRecord>(runs[i + 1]! - from)
-            for (let k = 0; k < records.length; k++) records[k] = toProducerRecord(messages[order[from + k]! - partition * count]!, now)
-            topicEntry.partitions.push({ index: partition, records })
-          }
+        // The grouping tables are used up before anything is awaited; a partitioner that sends
+        // from inside this loop finds none spare and makes its own.
+        const grouping = spareGrouping ?? new PartitionGrouping()
+        spareGrouping = undefined
+        try {
+          for (const { topic, messages } of topicMessages) this.plan(client, grouping, responsePerBroker, perBroker, topic, messages, now)
+        } finally {
+          if (grouping.keepable()) spareGrouping = grouping
         }
         if (perBroker.length === 1) {
           const { brokerId, topicData } = perBroker[0]!
@@ -271,7 +235,9 @@ export class Producer {
           for (const { brokerId, topicData } of perBroker) requests.push(this.produceToBroker(eos, responsePerBroker, brokerId, acks, timeout, topicData))
           await Promise.all(requests)
         }
-        // The brokers' results in planning order (a loop: flatMap costs more than the send).
+        // The brokers' results in planning order (a loop: flatMap costs more than the send). One
+        // broker's are handed on as they are: that list is this send's own.
+        if (responsePerBroker.size === 1) for (const answered of responsePerBroker.values()) return answered ?? []
         const results: RecordMetadata[] = []
         for (const answered of responsePerBroker.values()) if (answered) for (const result of answered) results.push(result)
         return results
@@ -297,8 +263,67 @@ export class Producer {
     })
   }
 
-  /** One broker's request of an attempt: its results are kept, or the broker is asked again on a retry. */
-  private produceToBroker(
+  /**
+   * Plans one topic's messages of an attempt: grouped by partition (see PartitionGrouping), each
+   * partition's records added to its leader's request, unless that leader answered an earlier
+   * attempt.
+   */
+  private plan(
+    client: ClusterClient,
+    grouping: PartitionGrouping,
+    responsePerBroker: Map<number, RecordMetadata[] | undefined>,
+    perBroker: BrokerRequest[],
+    topic: string,
+    messages: readonly Message[],
+    now: number,
+  ): void {
+    const partitionMetadata = client.findTopicPartitionMetadata(topic)
+    if (partitionMetadata.length === 0) throw new KafkaJSMetadataNotLoaded('Producing to topic without metadata')
+    const count = messages.length
+    const partitionOf = grouping.partitions(count)
+    for (let i = 0; i < count; i++) {
+      const partition = this.partitioner({ topic, partitionMetadata, message: messages[i]! })
+      checkPartition(topic, partition)
+      partitionOf[i] = partition
+    }
+    grouping.group(count)
+    const { order, runPartition, runStart, runCount } = grouping
+    // Every leader is looked up before any is planned, so a partition without one fails the
+    // attempt before anything is planned; the new leaders are then planned in ascending id
+    // order. No per-call Map or Set (issue 15: bookkeeping).
+    const leaders = leadersOf(client, topic, partitionMetadata, runPartition, runCount, grouping.leaders)
+    let newLeaders: number[] | undefined
+    for (let i = 0; i < runCount; i++) {
+      const leader = leaders[i]!
+      if (responsePerBroker.has(leader)) continue
+      if (newLeaders === undefined) newLeaders = [leader]
+      else if (!newLeaders.includes(leader)) newLeaders.push(leader)
+    }
+    if (newLeaders !== undefined) {
+      if (newLeaders.length > 1) newLeaders.sort((a, b) => a - b)
+      for (const leader of newLeaders) responsePerBroker.set(leader, undefined)
+    }
+    let request: BrokerRequest | undefined
+    for (let i = 0; i < runCount; i++) {
+      const leader = leaders[i]!
+      if (responsePerBroker.get(leader) !== undefined) continue
+      if (request?.brokerId !== leader) request = brokerRequest(perBroker, leader)
+      // Topics are planned one after another (each once, merged above): this topic's entry, if
+      // the broker has one yet, is its last.
+      let topicEntry = request.topicData[request.topicData.length - 1]
+      if (topicEntry?.name !== topic) request.topicData.push((topicEntry = { name: topic, partitions: [] }))
+      const from = runStart[i]!
+      const records = new Array<StoredProducerRecord>(runStart[i + 1]! - from)
+      for (let k = 0; k < records.length; k++) records[k] = toProducerRecord(messages[order[from + k]!]!, now)
+      topicEntry.partitions.push({ index: runPartition[i]!, records })
+    }
+  }
+
+  /**
+   * One broker's request of an attempt: its results are kept, or the broker is asked again on a
+   * retry. (Awaited here rather than through two handlers per request: issue 15.)
+   */
+  private async produceToBroker(
     eos: EosManager,
     responsePerBroker: Map<number, RecordMetadata[] | undefined>,
     brokerId: number,
@@ -306,20 +331,18 @@ export class Producer {
     timeout: number,
     topicData: { name: string; partitions: ProducePartitionData[] }[],
   ): Promise<void> {
-    // Without a producer id there is no lock to take and nothing to number (withBrokerLock and
-    // produceWithSequences would hand the request straight through).
-    const answered = eos.isInitialized() || eos.isTransactional()
-      ? eos.withBrokerLock(brokerId, () => this.produceWithSequences(eos, brokerId, acks, timeout, topicData))
-      : this.produce(brokerId, acks, timeout, undefined, topicData)
-    return answered.then(
-      (results) => {
-        responsePerBroker.set(brokerId, results)
-      },
-      (error: unknown) => {
-        responsePerBroker.delete(brokerId)
-        throw error
-      },
-    )
+    try {
+      // Without a producer id there is no lock to take and nothing to number (withBrokerLock
+      // and produceWithSequences would hand the request straight through).
+      const results =
+        eos.isInitialized() || eos.isTransactional()
+          ? await eos.withBrokerLock(brokerId, () => this.produceWithSequences(eos, brokerId, acks, timeout, topicData))
+          : produceResults(await this.produce(brokerId, acks, timeout, undefined, topicData), acks)
+      responsePerBroker.set(brokerId, results)
+    } catch (error) {
+      responsePerBroker.delete(brokerId)
+      throw error
+    }
   }
 
   /** One broker's share of a send, numbered for an idempotent or transactional producer. */
@@ -331,7 +354,7 @@ export class Producer {
     topicData: { name: string; partitions: ProducePartitionData[] }[],
   ): Promise<RecordMetadata[]> {
     if (eos.isTransactional()) await eos.addPartitionsToTransaction(topicData.map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => p.index) })))
-    if (!eos.isInitialized()) return this.produce(brokerId, acks, timeout, undefined, topicData)
+    if (!eos.isInitialized()) return produceResults(await this.produce(brokerId, acks, timeout, undefined, topicData), acks)
     const numbered = topicData.map(({ name, partitions }) => ({
       name,
       partitions: partitions.map((data) => {
@@ -341,61 +364,74 @@ export class Producer {
       }),
     }))
     try {
-      return await this.produce(brokerId, acks, timeout, eos.isTransactional() ? eos.transactionalId : undefined, numbered)
+      return produceResults(await this.produce(brokerId, acks, timeout, eos.isTransactional() ? eos.transactionalId : undefined, numbered), acks)
     } catch (error) {
       for (const { name, partitions } of numbered) for (const data of partitions) eos.updateSequence(name, data.index, -data.records.length)
       throw error
     }
   }
 
-  /** One Produce request; acks=0 gets no response, so no result and no error (kafkajs). */
+  /** One Produce request (its response is read by produceResults). */
   private produce(
     brokerId: number,
     acks: number,
     timeout: number,
     transactionalId: string | undefined,
     topicData: { name: string; partitions: ProducePartitionData[] }[],
-  ): Promise<RecordMetadata[]> {
-    return this.client
-      .request(brokerId, {
-        api: 'Produce',
-        transactionalId: transactionalId ?? null,
-        acks,
-        timeoutMs: timeout,
-        topics: topicData,
-      })
-      .then((response) => (acks === 0 ? [] : produceResults(response)))
+  ): Promise<ProduceResponse> {
+    return this.client.request(brokerId, {
+      api: 'Produce',
+      transactionalId: transactionalId ?? null,
+      acks,
+      timeoutMs: timeout,
+      topics: topicData,
+    })
   }
 }
 
-/** The response's partitions as kafkajs's RecordMetadata; the first partition error is thrown (kafkajs's Produce decoder). */
-function produceResults(response: ProduceResponse): RecordMetadata[] {
-  const results: RecordMetadata[] = []
+/**
+ * The response's partitions as kafkajs's RecordMetadata; the first partition error is thrown
+ * (kafkajs's Produce decoder). acks=0 gets no response, so no result and no error (kafkajs).
+ */
+function produceResults(response: ProduceResponse, acks: number): RecordMetadata[] {
+  if (acks === 0) return []
+  let size = 0
+  for (const t of response.topics) size += t.partitions.length
+  // Sized once (a send over 1 000 partitions has 1 000 results: issue 15).
+  const results: RecordMetadata[] = new Array(size)
+  let n = 0
   for (const t of response.topics) {
     for (const p of t.partitions) {
       if (p.errorCode !== 0) throw fencedAsOldEpoch(p.errorCode)
-      results.push({
+      results[n++] = {
         topicName: t.name,
         partition: p.index,
         errorCode: 0,
         baseOffset: String(p.baseOffset),
         logAppendTime: String(p.logAppendTime),
         logStartOffset: String(p.logStartOffset),
-      })
+      }
     }
   }
   return results
 }
 
 /**
- * The leader of each of `partitions` (client.leaderFor of each): read from the metadata's
- * leader column when it names one, else asked of the client, which throws as it always did for
- * a partition the metadata lacks or one without a leader.
+ * The leader of each of the first `count` of `partitions` (client.leaderFor of each), written
+ * into `leaders`: read from
+ * the metadata's leader column when it names one, else asked of the client, which throws as it
+ * always did for a partition the metadata lacks or one without a leader.
  */
-function leadersOf(client: ClusterClient, topic: string, metadata: readonly PartitionMetadata[], partitions: readonly number[]): number[] {
+function leadersOf(
+  client: ClusterClient,
+  topic: string,
+  metadata: readonly PartitionMetadata[],
+  partitions: Float64Array,
+  count: number,
+  leaders: Int32Array,
+): Int32Array {
   const column = leadersById(metadata)
-  const leaders = new Array<number>(partitions.length)
-  for (let i = 0; i < partitions.length; i++) {
+  for (let i = 0; i < count; i++) {
     const partition = partitions[i]!
     const known = column !== undefined && partition < column.length ? column[partition]! : -1
     leaders[i] = known >= 0 ? known : client.leaderFor(topic, partition)
@@ -403,30 +439,12 @@ function leadersOf(client: ClusterClient, topic: string, metadata: readonly Part
   return leaders
 }
 
-/**
- * `keys` (partition * count + index) in ascending order: a counting sort by partition when the
- * partitions are few for the records (a send of 1 000 over 10 or 1 000 partitions), else a
- * numeric sort; either keeps each partition's records in their order.
- */
-function byPartition(keys: Float64Array, count: number, highest: number): Float64Array {
-  if (highest >= 4 * count) return keys.sort()
-  const starts = new Int32Array(highest + 2)
-  for (let i = 0; i < count; i++) starts[partitionOf(keys[i]!, count) + 1]!++
-  for (let p = 1; p < starts.length; p++) starts[p]! += starts[p - 1]!
-  const sorted = new Float64Array(count)
-  for (let i = 0; i < count; i++) sorted[starts[partitionOf(keys[i]!, count)]!++] = keys[i]!
-  return sorted
-}
-
-/**
- * The partition packed into `key` (partition * count + index, index < count): the quotient,
- * corrected for a division rounded up or down near 2^53.
- */
-function partitionOf(key: number, count: number): number {
-  let partition = Math.floor(key / count)
-  if (partition * count > key) partition--
-  else if ((partition + 1) * count <= key) partition++
-  return partition
+/** The request planned for a broker in this attempt, made when it has none yet. */
+function brokerRequest(perBroker: BrokerRequest[], brokerId: number): BrokerRequest {
+  for (const request of perBroker) if (request.brokerId === brokerId) return request
+  const request: BrokerRequest = { brokerId, topicData: [] }
+  perBroker.push(request)
+  return request
 }
 
 /**
