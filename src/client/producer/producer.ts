@@ -17,6 +17,8 @@ import { leadersById } from './partitioners/led-partitions.js'
 import type { PartitionMetadata } from './partitioners/partitioner-types.js'
 import { toProducerRecord, type Message, type TopicMessages } from './message.js'
 import { PartitionGrouping } from './partition-grouping.js'
+import { BrokerAnswers } from './broker-answers.js'
+import type { Bail } from '../retry.js'
 import type { ProducerRecord as StoredProducerRecord } from '../../cluster/log/record-batch.js'
 import type { ProducePartitionData, ProduceResponse } from '../../cluster/api/messages.js'
 import { EosManager, fencedAsOldEpoch } from './eos-manager.js'
@@ -38,6 +40,17 @@ let spareGrouping: PartitionGrouping | undefined
 interface BrokerRequest {
   readonly brokerId: number
   readonly topicData: { name: string; partitions: ProducePartitionData[] }[]
+}
+
+/** A send, across its attempts. */
+interface ProduceSend {
+  readonly eos: EosManager
+  readonly topicMessages: readonly TopicMessages[]
+  readonly topics: readonly string[]
+  readonly acks: number
+  readonly timeout: number
+  /** The brokers planned and what each answered. */
+  readonly answers: BrokerAnswers
 }
 
 export class Producer {
@@ -139,8 +152,9 @@ export class Producer {
 
   private sendRecord(eos: EosManager, idempotent: boolean, record: ProducerRecord): Promise<RecordMetadata[]> {
     try {
-      const { acks, timeout, compression, topic, messages } = record
-      return this.sendBatchWith(eos, idempotent, { acks, timeout, compression, topicMessages: [{ topic, messages }] })
+      const { acks = -1, timeout = 30_000, compression, topic, messages } = record
+      // The one entry is this send's own: nothing to merge or copy.
+      return this.sendBatchWith(eos, idempotent, acks, timeout, compression, [{ topic, messages }], true)
     } catch (error) {
       return Promise.reject(error)
     }
@@ -148,19 +162,27 @@ export class Producer {
 
   private sending(eos: EosManager, idempotent: boolean, batch: ProducerBatch): Promise<RecordMetadata[]> {
     try {
-      return this.sendBatchWith(eos, idempotent, batch)
+      const { acks = -1, timeout = 30_000, compression, topicMessages = [] } = batch
+      return this.sendBatchWith(eos, idempotent, acks, timeout, compression, topicMessages, false)
     } catch (error) {
       return Promise.reject(error)
     }
   }
 
-  /** kafkajs's messageProducer.sendBatch, for the plain producer or a transaction; throws on bad input. */
+  /**
+   * kafkajs's messageProducer.sendBatch, for the plain producer or a transaction; throws on bad
+   * input. `own`: topicMessages is this call's own list of one entry (send()), used as it is.
+   */
   private sendBatchWith(
     eos: EosManager,
     idempotent: boolean,
-    { acks = -1, timeout = 30_000, compression, topicMessages = [] }: ProducerBatch,
+    acks: number,
+    timeout: number,
+    compression: ProducerBatch['compression'],
+    topicMessages: TopicMessages[],
+    own: boolean,
   ): Promise<RecordMetadata[]> {
-    if (topicMessages.some(({ topic }) => !topic)) throw new KafkaJSNonRetriableError('Invalid topic')
+    for (const { topic } of topicMessages) if (!topic) throw new KafkaJSNonRetriableError('Invalid topic')
     // Without acks from every in-sync replica an acknowledged batch can be lost, and a retry of
     // it would not be recognised as a duplicate: kafkajs refuses.
     if (idempotent && acks !== -1) {
@@ -168,9 +190,8 @@ export class Producer {
     }
     for (const { topic, messages } of topicMessages) {
       if (!messages) throw new KafkaJSNonRetriableError(`Invalid messages array [${messages}] for topic "${topic}"`)
-      const withoutValue = messages.find((m) => m.value === undefined)
-      if (withoutValue) {
-        throw new KafkaJSNonRetriableError(`Invalid message without value for topic "${topic}": ${JSON.stringify(withoutValue)}`)
+      for (const m of messages) {
+        if (m.value === undefined) throw new KafkaJSNonRetriableError(`Invalid message without value for topic "${topic}": ${JSON.stringify(m)}`)
       }
     }
     if (this.status === 'disconnecting') {
@@ -178,11 +199,15 @@ export class Producer {
     }
     if (this.status === 'disconnected') throw new KafkaJSError('The producer is disconnected')
     // Entries for the same topic are merged, in order (kafkajs messageProducer).
-    const merged: TopicMessages[] = []
-    for (const { topic, messages } of topicMessages) {
-      const existing = merged.length === 0 ? undefined : merged.find((m) => m.topic === topic)
-      if (existing) existing.messages = [...existing.messages, ...messages]
-      else merged.push({ topic, messages })
+    let merged: TopicMessages[]
+    if (own) merged = topicMessages
+    else {
+      merged = []
+      for (const { topic, messages } of topicMessages) {
+        const existing = merged.length === 0 ? undefined : merged.find((m) => m.topic === topic)
+        if (existing) existing.messages = [...existing.messages, ...messages]
+        else merged.push({ topic, messages })
+      }
     }
     // kafkajs looks the codec up while encoding the batch; an unregistered one fails there.
     checkCompression(compression)
@@ -201,66 +226,80 @@ export class Producer {
    * same sequences and the broker recognises any batch it had already appended (KIP-98).
    */
   private sendMessages(eos: EosManager, topicMessages: TopicMessages[], acks: number, timeout: number): Promise<RecordMetadata[]> {
+    const topics: string[] = new Array(topicMessages.length)
+    for (let i = 0; i < topicMessages.length; i++) topics[i] = topicMessages[i]!.topic
+    const send: ProduceSend = { eos, topicMessages, topics, acks, timeout, answers: new BrokerAnswers() }
+    return this.client.retrier((bail, retryCount, retryTime) => this.attempt(send, bail, retryCount, retryTime))
+  }
+
+  /**
+   * One attempt of a send. Written with handlers rather than as one async function: an async
+   * function keeps every local of its body in a frame per call, larger than the message of an
+   * awaited send of one (issue 15).
+   */
+  private attempt(send: ProduceSend, bail: Bail, retryCount: number, retryTime: number): Promise<RecordMetadata[]> {
     const client = this.client
-    // undefined: planned but not answered yet (kafkajs keeps `null` there).
-    const responsePerBroker = new Map<number, RecordMetadata[] | undefined>()
-    const topics = topicMessages.map((t) => t.topic)
-    return client.retrier(async (bail, retryCount, retryTime) => {
-      // Outside the try, as in kafkajs: a metadata error for the topics themselves (unknown
-      // topic with auto-creation off, invalid name) goes straight to the retrier, which retries
-      // it or, when it is not retriable, wraps it in KafkaJSNonRetriableError.
-      // (The usual send targets known topics with fresh metadata: nothing to wait for.)
-      let now = client.clock.now()
-      if (!client.hasFreshTargets(topics, now)) {
-        await client.addTargetTopics(topics)
-        now = client.clock.now()
-      }
+    // Outside the attempt's error handling, as in kafkajs: a metadata error for the topics
+    // themselves (unknown topic with auto-creation off, invalid name) goes straight to the
+    // retrier, which retries it or, when it is not retriable, wraps it in
+    // KafkaJSNonRetriableError. (The usual send targets known topics with fresh metadata:
+    // nothing to wait for.)
+    const now = client.clock.now()
+    if (!client.hasFreshTargets(send.topics, now)) {
+      return client.addTargetTopics(send.topics).then(() => this.planAndProduce(send, client.clock.now(), bail, retryCount, retryTime))
+    }
+    return this.planAndProduce(send, now, bail, retryCount, retryTime)
+  }
+
+  private planAndProduce(send: ProduceSend, now: number, bail: Bail, retryCount: number, retryTime: number): Promise<RecordMetadata[]> {
+    let produced: Promise<unknown>
+    try {
+      // Brokers in the order they are first planned (the order the requests go out in).
+      const perBroker: BrokerRequest[] = []
+      // The grouping tables are used up before anything is awaited; a partitioner that sends
+      // from inside this loop finds none spare and makes its own.
+      const grouping = spareGrouping ?? new PartitionGrouping()
+      spareGrouping = undefined
       try {
-        // Brokers in the order they are first planned (the order the requests go out in).
-        const perBroker: BrokerRequest[] = []
-        // The grouping tables are used up before anything is awaited; a partitioner that sends
-        // from inside this loop finds none spare and makes its own.
-        const grouping = spareGrouping ?? new PartitionGrouping()
-        spareGrouping = undefined
-        try {
-          for (const { topic, messages } of topicMessages) this.plan(client, grouping, responsePerBroker, perBroker, topic, messages, now)
-        } finally {
-          if (grouping.keepable()) spareGrouping = grouping
-        }
-        if (perBroker.length === 1) {
-          const { brokerId, topicData } = perBroker[0]!
-          await this.produceToBroker(eos, responsePerBroker, brokerId, acks, timeout, topicData)
-        } else {
-          const requests: Promise<void>[] = []
-          for (const { brokerId, topicData } of perBroker) requests.push(this.produceToBroker(eos, responsePerBroker, brokerId, acks, timeout, topicData))
-          await Promise.all(requests)
-        }
-        // The brokers' results in planning order (a loop: flatMap costs more than the send). One
-        // broker's are handed on as they are: that list is this send's own.
-        if (responsePerBroker.size === 1) for (const answered of responsePerBroker.values()) return answered ?? []
-        const results: RecordMetadata[] = []
-        for (const answered of responsePerBroker.values()) if (answered) for (const result of answered) results.push(result)
-        return results
-      } catch (error) {
-        const e = error as KafkaJSError & { name: string }
-        if (
-          isStaleMetadata(e) ||
-          e.name === 'KafkaJSMetadataNotLoaded' ||
-          e.name === 'KafkaJSTopicMetadataNotLoaded' ||
-          e.name === 'KafkaJSConnectionError' ||
-          (e.name === 'KafkaJSProtocolError' && e.retriable)
-        ) {
-          this.log.error(`Failed to send messages: ${e.message}`, { retryCount, retryTime })
-          // As in kafkajs, a failing refresh replaces the error the retrier sees.
-          await client.refreshMetadata()
-          throw e
-        }
-        this.log.error(e.message, { retryCount, retryTime })
-        if (e.retriable) throw e
-        bail(e)
-        return []
+        for (const { topic, messages } of send.topicMessages) this.plan(grouping, send.answers, perBroker, topic, messages, now)
+      } finally {
+        if (grouping.keepable()) spareGrouping = grouping
       }
-    })
+      if (perBroker.length === 1) {
+        produced = this.produceToBroker(send, perBroker[0]!.brokerId, perBroker[0]!.topicData)
+      } else {
+        const requests: Promise<void>[] = []
+        for (const { brokerId, topicData } of perBroker) requests.push(this.produceToBroker(send, brokerId, topicData))
+        produced = Promise.all(requests)
+      }
+    } catch (error) {
+      return this.failedAttempt(error, bail, retryCount, retryTime)
+    }
+    return produced.then(
+      () => send.answers.results(),
+      (error: unknown) => this.failedAttempt(error, bail, retryCount, retryTime),
+    )
+  }
+
+  /** kafkajs's handling of an attempt's error: metadata refreshed for the errors it may cure, then retried or given up. */
+  private async failedAttempt(error: unknown, bail: Bail, retryCount: number, retryTime: number): Promise<RecordMetadata[]> {
+    const e = error as KafkaJSError & { name: string }
+    if (
+      isStaleMetadata(e) ||
+      e.name === 'KafkaJSMetadataNotLoaded' ||
+      e.name === 'KafkaJSTopicMetadataNotLoaded' ||
+      e.name === 'KafkaJSConnectionError' ||
+      (e.name === 'KafkaJSProtocolError' && e.retriable)
+    ) {
+      this.log.error(`Failed to send messages: ${e.message}`, { retryCount, retryTime })
+      // As in kafkajs, a failing refresh replaces the error the retrier sees.
+      await this.client.refreshMetadata()
+      throw e
+    }
+    this.log.error(e.message, { retryCount, retryTime })
+    if (e.retriable) throw e
+    bail(e)
+    return []
   }
 
   /**
@@ -269,14 +308,14 @@ export class Producer {
    * attempt.
    */
   private plan(
-    client: ClusterClient,
     grouping: PartitionGrouping,
-    responsePerBroker: Map<number, RecordMetadata[] | undefined>,
+    answers: BrokerAnswers,
     perBroker: BrokerRequest[],
     topic: string,
     messages: readonly Message[],
     now: number,
   ): void {
+    const client = this.client
     const partitionMetadata = client.findTopicPartitionMetadata(topic)
     if (partitionMetadata.length === 0) throw new KafkaJSMetadataNotLoaded('Producing to topic without metadata')
     const count = messages.length
@@ -295,54 +334,68 @@ export class Producer {
     let newLeaders: number[] | undefined
     for (let i = 0; i < runCount; i++) {
       const leader = leaders[i]!
-      if (responsePerBroker.has(leader)) continue
+      if (answers.has(leader)) continue
       if (newLeaders === undefined) newLeaders = [leader]
       else if (!newLeaders.includes(leader)) newLeaders.push(leader)
     }
     if (newLeaders !== undefined) {
       if (newLeaders.length > 1) newLeaders.sort((a, b) => a - b)
-      for (const leader of newLeaders) responsePerBroker.set(leader, undefined)
+      for (const leader of newLeaders) answers.plan(leader)
     }
     let request: BrokerRequest | undefined
     for (let i = 0; i < runCount; i++) {
       const leader = leaders[i]!
-      if (responsePerBroker.get(leader) !== undefined) continue
-      if (request?.brokerId !== leader) request = brokerRequest(perBroker, leader)
+      if (request?.brokerId !== leader) {
+        if (answers.answered(leader)) continue
+        request = brokerRequest(perBroker, leader, topic)
+      }
+      const from = runStart[i]!
+      const size = runStart[i + 1]! - from
+      // A partition of one record (a single send, or keyless messages dealt over many
+      // partitions) gets a list of exactly one.
+      let records: StoredProducerRecord[]
+      if (size === 1) records = [toProducerRecord(messages[order[from]!]!, now)]
+      else {
+        records = new Array<StoredProducerRecord>(size)
+        for (let k = 0; k < size; k++) records[k] = toProducerRecord(messages[order[from + k]!]!, now)
+      }
+      const entry: ProducePartitionData = { index: runPartition[i]!, records }
       // Topics are planned one after another (each once, merged above): this topic's entry, if
       // the broker has one yet, is its last.
-      let topicEntry = request.topicData[request.topicData.length - 1]
-      if (topicEntry?.name !== topic) request.topicData.push((topicEntry = { name: topic, partitions: [] }))
-      const from = runStart[i]!
-      const records = new Array<StoredProducerRecord>(runStart[i + 1]! - from)
-      for (let k = 0; k < records.length; k++) records[k] = toProducerRecord(messages[order[from + k]!]!, now)
-      topicEntry.partitions.push({ index: runPartition[i]!, records })
+      const topicData = request.topicData
+      const topicEntry = topicData[topicData.length - 1]!
+      if (topicEntry.partitions.length === 0) topicEntry.partitions = [entry]
+      else if (topicEntry.name === topic) topicEntry.partitions.push(entry)
+      else topicData.push({ name: topic, partitions: [entry] })
     }
   }
 
   /**
-   * One broker's request of an attempt: its results are kept, or the broker is asked again on a
-   * retry. (Awaited here rather than through two handlers per request: issue 15.)
+   * One broker's request of an attempt: its results are kept, or the broker is forgotten (a
+   * failed request, or a partition error in its answer) and asked again on a retry.
    */
-  private async produceToBroker(
-    eos: EosManager,
-    responsePerBroker: Map<number, RecordMetadata[] | undefined>,
-    brokerId: number,
-    acks: number,
-    timeout: number,
-    topicData: { name: string; partitions: ProducePartitionData[] }[],
-  ): Promise<void> {
-    try {
-      // Without a producer id there is no lock to take and nothing to number (withBrokerLock
-      // and produceWithSequences would hand the request straight through).
-      const results =
-        eos.isInitialized() || eos.isTransactional()
-          ? await eos.withBrokerLock(brokerId, () => this.produceWithSequences(eos, brokerId, acks, timeout, topicData))
-          : produceResults(await this.produce(brokerId, acks, timeout, undefined, topicData), acks)
-      responsePerBroker.set(brokerId, results)
-    } catch (error) {
-      responsePerBroker.delete(brokerId)
+  private produceToBroker(send: ProduceSend, brokerId: number, topicData: { name: string; partitions: ProducePartitionData[] }[]): Promise<void> {
+    const { eos, answers, acks, timeout } = send
+    const forget = (error: unknown): never => {
+      answers.forget(brokerId)
       throw error
     }
+    // Without a producer id there is no lock to take and nothing to number (withBrokerLock and
+    // produceWithSequences would hand the request straight through).
+    if (eos.isInitialized() || eos.isTransactional()) {
+      return eos
+        .withBrokerLock(brokerId, () => this.produceWithSequences(eos, brokerId, acks, timeout, topicData))
+        .then((results) => answers.set(brokerId, results), forget)
+    }
+    return this.produce(brokerId, acks, timeout, undefined, topicData).then((response) => {
+      let results: RecordMetadata[]
+      try {
+        results = produceResults(response, acks)
+      } catch (error) {
+        return forget(error)
+      }
+      answers.set(brokerId, results)
+    }, forget)
   }
 
   /** One broker's share of a send, numbered for an idempotent or transactional producer. */
@@ -439,13 +492,19 @@ function leadersOf(
   return leaders
 }
 
-/** The request planned for a broker in this attempt, made when it has none yet. */
-function brokerRequest(perBroker: BrokerRequest[], brokerId: number): BrokerRequest {
+/**
+ * The request planned for a broker in this attempt, made when it has none yet, with an empty
+ * entry for `topic` (its first partition fills it).
+ */
+function brokerRequest(perBroker: BrokerRequest[], brokerId: number, topic: string): BrokerRequest {
   for (const request of perBroker) if (request.brokerId === brokerId) return request
-  const request: BrokerRequest = { brokerId, topicData: [] }
+  const request: BrokerRequest = { brokerId, topicData: [{ name: topic, partitions: EMPTY }] }
   perBroker.push(request)
   return request
 }
+
+/** An empty entry's partitions, replaced by a list of its first partition. */
+const EMPTY: ProducePartitionData[] = []
 
 /**
  * kafkajs hands whatever the partitioner returns to its leader lookup, which silently drops
