@@ -137,29 +137,39 @@ export class ClusterClient {
     // is on every request's path). The handlers are written in place rather than as named
     // constants: a transform that keeps function names (tsx, which the benchmarks use) renames
     // each named closure as it is made, twice per request (issue 15).
+    return this.requestUnmapped<K>(brokerId, request, options).then(undefined, (error: unknown) => {
+      throw this.requestFailure(error, brokerId)
+    })
+  }
+
+  /**
+   * request() without its failure handler, for a caller that attaches its own handlers to the
+   * answer (the producer's send: one promise fewer on the path of every awaited send). It
+   * rejects with the cluster's own error: the caller hands it to requestFailure() first.
+   */
+  requestUnmapped<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, options?: { background?: boolean }): Promise<ResponseOf<K>> {
     try {
       // KIP-368: kafkajs re-authenticates before a request once the session is near its end.
       const reauthentication = this.session.reauthenticateIfDue()
       // A consumer's long poll is background: the consumer itself tells settle() what it waits for.
       const source = options?.background ? this.backgroundSource : this.source
-      const answer = reauthentication
+      return reauthentication
         ? reauthentication.then(() => this.model.send<K>(brokerId, request, source))
         : this.model.send<K>(brokerId, request, source)
-      return answer.then(undefined, (error: unknown) => this.unreachable(error, brokerId))
     } catch (error) {
-      return Promise.reject(error).then(undefined, (e: unknown) => this.unreachable(e, brokerId))
+      return Promise.reject(error)
     }
   }
 
   /** A request's failure as kafkajs reports it: an unreachable broker is a KafkaJSConnectionError. */
-  private unreachable(error: unknown, brokerId: number): never {
+  requestFailure(error: unknown, brokerId: number): unknown {
     if (error instanceof BrokerUnreachableError) {
       const broker = this.model.broker(brokerId)
-      throw new KafkaJSConnectionError(`Connection error: ${error.message}`, {
+      return new KafkaJSConnectionError(`Connection error: ${error.message}`, {
         broker: broker ? broker.address : `${brokerId}`,
       })
     }
-    throw error
+    return error
   }
 
   /**

@@ -266,7 +266,11 @@ export class Producer {
         if (grouping.keepable()) spareGrouping = grouping
       }
       if (perBroker.length === 1) {
-        produced = this.produceToBroker(send, perBroker[0]!.brokerId, perBroker[0]!.topicData)
+        const { brokerId, topicData } = perBroker[0]!
+        // The usual send: one broker, no producer id. Its answer goes straight to this
+        // attempt's handlers (issue 15: two promises fewer on an awaited send's path).
+        if (!send.eos.isInitialized() && !send.eos.isTransactional()) return this.produceAlone(send, brokerId, topicData, bail, retryCount, retryTime)
+        produced = this.produceToBroker(send, brokerId, topicData)
       } else {
         const requests: Promise<void>[] = []
         for (const { brokerId, topicData } of perBroker) requests.push(this.produceToBroker(send, brokerId, topicData))
@@ -279,6 +283,37 @@ export class Producer {
       () => send.answers.results(),
       (error: unknown) => this.failedAttempt(error, bail, retryCount, retryTime),
     )
+  }
+
+  /** An attempt's one request, when it needs no producer id: produceToBroker and planAndProduce's handlers in one. */
+  private produceAlone(
+    send: ProduceSend,
+    brokerId: number,
+    topicData: { name: string; partitions: ProducePartitionData[] }[],
+    bail: Bail,
+    retryCount: number,
+    retryTime: number,
+  ): Promise<RecordMetadata[]> {
+    const client = this.client
+    return client
+      .requestUnmapped(brokerId, { api: 'Produce', transactionalId: null, acks: send.acks, timeoutMs: send.timeout, topics: topicData })
+      .then(
+        (response) => {
+          let results: RecordMetadata[]
+          try {
+            results = produceResults(response, send.acks)
+          } catch (error) {
+            send.answers.forget(brokerId)
+            return this.failedAttempt(error, bail, retryCount, retryTime)
+          }
+          send.answers.set(brokerId, results)
+          return send.answers.results()
+        },
+        (error: unknown) => {
+          send.answers.forget(brokerId)
+          return this.failedAttempt(client.requestFailure(error, brokerId), bail, retryCount, retryTime)
+        },
+      )
   }
 
   /** kafkajs's handling of an attempt's error: metadata refreshed for the errors it may cure, then retried or given up. */
