@@ -137,9 +137,22 @@ export class ClusterClient {
     // is on every request's path). The handlers are written in place rather than as named
     // constants: a transform that keeps function names (tsx, which the benchmarks use) renames
     // each named closure as it is made, twice per request (issue 15).
-    return this.requestUnmapped<K>(brokerId, request, options).then(undefined, (error: unknown) => {
-      throw this.requestFailure(error, brokerId)
-    })
+    try {
+      // KIP-368: kafkajs re-authenticates before a request once the session is near its end.
+      const reauthentication = this.session.reauthenticateIfDue()
+      // A consumer's long poll is background: the consumer itself tells settle() what it waits for.
+      const answer = reauthentication
+        ? reauthentication.then(() => this.model.send<K>(brokerId, request, options?.background ? this.backgroundSource : this.source))
+        : this.model.send<K>(brokerId, request, options?.background ? this.backgroundSource : this.source)
+      return answer.then(undefined, (error: unknown) => this.unreachable(error, brokerId))
+    } catch (error) {
+      return Promise.reject(error).then(undefined, (e: unknown) => this.unreachable(e, brokerId))
+    }
+  }
+
+  /** requestFailure's answer, thrown. */
+  private unreachable(error: unknown, brokerId: number): never {
+    throw this.requestFailure(error, brokerId)
   }
 
   /**
@@ -149,9 +162,7 @@ export class ClusterClient {
    */
   requestUnmapped<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, options?: { background?: boolean }): Promise<ResponseOf<K>> {
     try {
-      // KIP-368: kafkajs re-authenticates before a request once the session is near its end.
       const reauthentication = this.session.reauthenticateIfDue()
-      // A consumer's long poll is background: the consumer itself tells settle() what it waits for.
       const source = options?.background ? this.backgroundSource : this.source
       return reauthentication
         ? reauthentication.then(() => this.model.send<K>(brokerId, request, source))
