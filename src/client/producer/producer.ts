@@ -251,6 +251,7 @@ export class Producer {
     return this.planAndProduce(send, now, bail, retryCount, retryTime)
   }
 
+  /** An attempt once the metadata is fresh: the requests planned and sent, their answers collected or their error handled. */
   private planAndProduce(send: ProduceSend, now: number, bail: Bail, retryCount: number, retryTime: number): Promise<RecordMetadata[]> {
     let produced: Promise<unknown>
     try {
