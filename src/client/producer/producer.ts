@@ -152,9 +152,9 @@ export class Producer {
 
   private sendRecord(eos: EosManager, idempotent: boolean, record: ProducerRecord): Promise<RecordMetadata[]> {
     try {
-      const { acks = -1, timeout = 30_000, compression, topic, messages } = record
+      const { acks, timeout, compression, topic, messages } = record
       // The one entry is this send's own: nothing to merge or copy.
-      return this.sendBatchWith(eos, idempotent, acks, timeout, compression, [{ topic, messages }], true)
+      return this.sendBatchWith(eos, idempotent, acks === undefined ? -1 : acks, timeout === undefined ? 30_000 : timeout, compression, [{ topic, messages }], true)
     } catch (error) {
       return Promise.reject(error)
     }
@@ -162,11 +162,15 @@ export class Producer {
 
   private sending(eos: EosManager, idempotent: boolean, batch: ProducerBatch): Promise<RecordMetadata[]> {
     try {
-      const { acks = -1, timeout = 30_000, compression, topicMessages = [] } = batch
-      return this.sendBatchWith(eos, idempotent, acks, timeout, compression, topicMessages, false)
+      return this.sendBatchOf(eos, idempotent, batch)
     } catch (error) {
       return Promise.reject(error)
     }
+  }
+
+  /** sendBatch's argument read as kafkajs reads it (a missing one fails as kafkajs's does, destructured in the parameter list). */
+  private sendBatchOf(eos: EosManager, idempotent: boolean, { acks = -1, timeout = 30_000, compression, topicMessages = [] }: ProducerBatch): Promise<RecordMetadata[]> {
+    return this.sendBatchWith(eos, idempotent, acks, timeout, compression, topicMessages, false)
   }
 
   /**
@@ -182,7 +186,8 @@ export class Producer {
     topicMessages: TopicMessages[],
     own: boolean,
   ): Promise<RecordMetadata[]> {
-    for (const { topic } of topicMessages) if (!topic) throw new KafkaJSNonRetriableError('Invalid topic')
+    // kafkajs's own calls (some, find): input that is not an array fails as it does there.
+    if (topicMessages.some(({ topic }) => !topic)) throw new KafkaJSNonRetriableError('Invalid topic')
     // Without acks from every in-sync replica an acknowledged batch can be lost, and a retry of
     // it would not be recognised as a duplicate: kafkajs refuses.
     if (idempotent && acks !== -1) {
@@ -190,8 +195,9 @@ export class Producer {
     }
     for (const { topic, messages } of topicMessages) {
       if (!messages) throw new KafkaJSNonRetriableError(`Invalid messages array [${messages}] for topic "${topic}"`)
-      for (const m of messages) {
-        if (m.value === undefined) throw new KafkaJSNonRetriableError(`Invalid message without value for topic "${topic}": ${JSON.stringify(m)}`)
+      const withoutValue = messages.find((m) => m.value === undefined)
+      if (withoutValue) {
+        throw new KafkaJSNonRetriableError(`Invalid message without value for topic "${topic}": ${JSON.stringify(withoutValue)}`)
       }
     }
     if (this.status === 'disconnecting') {
