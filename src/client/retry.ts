@@ -136,71 +136,44 @@ function causeOf(error: unknown): unknown {
  */
 export function createRetry(options: RetryOptions = {}, deps: RetryDeps): Retrier {
   const config = retryConfig(options)
-  return <T>(fn: RetriableFunction<T>): Promise<T> => {
-    // The executor only hands over the promise's functions (no closure per call: the retrier
-    // runs every request of the producer and the consumer, issue 15).
-    const promise = new Promise<T>(takeSettlers)
-    const run = new RetryRun<T>(config, deps, fn, takenResolve as (value: T) => void, takenReject!)
-    takenResolve = undefined
-    takenReject = undefined
-    run.attempt(randomizedRetryTime(config.factor, config.initialRetryTime, deps.random), 0)
-    return promise
-  }
-}
+  const { clock, random } = deps
 
-let takenResolve: ((value: never) => void) | undefined
-let takenReject: ((error: unknown) => void) | undefined
+  return <T>(fn: RetriableFunction<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      let aborted = false
 
-function takeSettlers(resolve: (value: never) => void, reject: (error: unknown) => void): void {
-  takenResolve = resolve
-  takenReject = reject
-}
+      const bail: Bail = (error) => {
+        aborted = true
+        reject(error || new Error('Aborted'))
+      }
 
-/** One call of a retrier: its attempts, until one succeeds, the function bails, or it gives up. */
-class RetryRun<T> {
-  private aborted = false
-  readonly bail: Bail
+      const attempt = (retryTime: number, retryCount: number): void => {
+        if (aborted) return
+        // Drawn before the attempt runs, as kafkajs does, so the Random is consumed once per
+        // attempt whatever its outcome.
+        const followingRetryTime = nextRetryTime(config, retryTime, random)
 
-  constructor(
-    private readonly config: RetryConfig,
-    private readonly deps: RetryDeps,
-    private readonly fn: RetriableFunction<T>,
-    private readonly resolve: (value: T) => void,
-    private readonly reject: (error: unknown) => void,
-  ) {
-    this.bail = (error) => {
-      this.aborted = true
-      reject(error || new Error('Aborted'))
-    }
-  }
+        let result: Promise<T>
+        try {
+          result = Promise.resolve(fn(bail, retryCount, retryTime))
+        } catch (error) {
+          // kafkajs expects a promise; a synchronous throw counts as a rejection here.
+          result = Promise.reject(error)
+        }
 
-  attempt(retryTime: number, retryCount: number): void {
-    if (this.aborted) return
-    // Drawn before the attempt runs, as kafkajs does, so the Random is consumed once per
-    // attempt whatever its outcome.
-    const followingRetryTime = nextRetryTime(this.config, retryTime, this.deps.random)
+        result.then(resolve, (error: unknown) => {
+          if (aborted) return
+          if (!isErrorRetriable(error)) {
+            reject(new KafkaJSNonRetriableError(error as Error, { cause: causeOf(error) }))
+          } else if (retryCount < config.retries) {
+            if (deps.sleep) deps.sleep(retryTime).then(() => attempt(followingRetryTime, retryCount + 1), reject)
+            else clock.setTimeout(() => attempt(followingRetryTime, retryCount + 1), retryTime)
+          } else {
+            reject(new KafkaJSNumberOfRetriesExceeded(error as Error, { retryCount, retryTime }))
+          }
+        })
+      }
 
-    let result: Promise<T>
-    try {
-      result = Promise.resolve(this.fn(this.bail, retryCount, retryTime))
-    } catch (error) {
-      // kafkajs expects a promise; a synchronous throw counts as a rejection here.
-      result = Promise.reject(error)
-    }
-
-    result.then(this.resolve, (error: unknown) => this.failed(error, retryTime, retryCount, followingRetryTime))
-  }
-
-  private failed(error: unknown, retryTime: number, retryCount: number, followingRetryTime: number): void {
-    if (this.aborted) return
-    const { config, deps } = this
-    if (!isErrorRetriable(error)) {
-      this.reject(new KafkaJSNonRetriableError(error as Error, { cause: causeOf(error) }))
-    } else if (retryCount < config.retries) {
-      if (deps.sleep) deps.sleep(retryTime).then(() => this.attempt(followingRetryTime, retryCount + 1), this.reject)
-      else deps.clock.setTimeout(() => this.attempt(followingRetryTime, retryCount + 1), retryTime)
-    } else {
-      this.reject(new KafkaJSNumberOfRetriesExceeded(error as Error, { retryCount, retryTime }))
-    }
-  }
+      attempt(randomizedRetryTime(config.factor, config.initialRetryTime, random), 0)
+    })
 }

@@ -162,15 +162,11 @@ export class Producer {
 
   private sending(eos: EosManager, idempotent: boolean, batch: ProducerBatch): Promise<RecordMetadata[]> {
     try {
-      return this.sendBatchOf(eos, idempotent, batch)
+      const { acks = -1, timeout = 30_000, compression, topicMessages = [] } = batch
+      return this.sendBatchWith(eos, idempotent, acks, timeout, compression, topicMessages, false)
     } catch (error) {
       return Promise.reject(error)
     }
-  }
-
-  /** sendBatch's argument read as kafkajs reads it (a missing one fails as kafkajs's does, destructured in the parameter list). */
-  private sendBatchOf(eos: EosManager, idempotent: boolean, { acks = -1, timeout = 30_000, compression, topicMessages = [] }: ProducerBatch): Promise<RecordMetadata[]> {
-    return this.sendBatchWith(eos, idempotent, acks, timeout, compression, topicMessages, false)
   }
 
   /**
@@ -186,8 +182,10 @@ export class Producer {
     topicMessages: TopicMessages[],
     own: boolean,
   ): Promise<RecordMetadata[]> {
-    // kafkajs's own calls (some, find): input that is not an array fails as it does there.
-    if (topicMessages.some(({ topic }) => !topic)) throw new KafkaJSNonRetriableError('Invalid topic')
+    // kafkajs asks topicMessages.some and messages.find; for arrays a loop asks the same, and
+    // anything else is asked as kafkajs asks it, failing the same way.
+    if (!Array.isArray(topicMessages) && (topicMessages as TopicMessages[]).some(({ topic }) => !topic)) throw new KafkaJSNonRetriableError('Invalid topic')
+    for (const { topic } of topicMessages) if (!topic) throw new KafkaJSNonRetriableError('Invalid topic')
     // Without acks from every in-sync replica an acknowledged batch can be lost, and a retry of
     // it would not be recognised as a duplicate: kafkajs refuses.
     if (idempotent && acks !== -1) {
@@ -195,9 +193,12 @@ export class Producer {
     }
     for (const { topic, messages } of topicMessages) {
       if (!messages) throw new KafkaJSNonRetriableError(`Invalid messages array [${messages}] for topic "${topic}"`)
-      const withoutValue = messages.find((m) => m.value === undefined)
-      if (withoutValue) {
-        throw new KafkaJSNonRetriableError(`Invalid message without value for topic "${topic}": ${JSON.stringify(withoutValue)}`)
+      if (!Array.isArray(messages)) {
+        const withoutValue = (messages as Message[]).find((m) => m.value === undefined)
+        if (withoutValue) throw new KafkaJSNonRetriableError(`Invalid message without value for topic "${topic}": ${JSON.stringify(withoutValue)}`)
+      }
+      for (const m of messages) {
+        if (m.value === undefined) throw new KafkaJSNonRetriableError(`Invalid message without value for topic "${topic}": ${JSON.stringify(m)}`)
       }
     }
     if (this.status === 'disconnecting') {
@@ -257,7 +258,6 @@ export class Producer {
     return this.planAndProduce(send, now, bail, retryCount, retryTime)
   }
 
-  /** An attempt once the metadata is fresh: the requests planned and sent, their answers collected or their error handled. */
   private planAndProduce(send: ProduceSend, now: number, bail: Bail, retryCount: number, retryTime: number): Promise<RecordMetadata[]> {
     let produced: Promise<unknown>
     try {
