@@ -15,7 +15,7 @@ import { createErrorFromCode } from './protocol-error-table.js'
 import type { Logger } from './logger.js'
 import { createRetry, type Retrier, type RetryOptions } from './retry.js'
 import { InProcessSession } from './sasl-authentication.js'
-import { settled } from './producer/partitioners/led-partitions.js'
+import { leadersById, settled } from './producer/partitioners/led-partitions.js'
 import type { PartitionMetadata } from './producer/partitioners/partitioner-types.js'
 
 /** kafkajs's PartitionMetadata shape (what partitioners and assigners see). */
@@ -132,7 +132,7 @@ export class ClusterClient {
   }
 
   /** Sends a request to a broker. An unreachable broker is a KafkaJSConnectionError. */
-  request<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, options: { background?: boolean } = {}): Promise<ResponseOf<K>> {
+  request<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, options?: { background?: boolean }): Promise<ResponseOf<K>> {
     // The model's promise itself, with one handler for a failure: no async frame of its own (it
     // is on every request's path). The handlers are written in place rather than as named
     // constants: a transform that keeps function names (tsx, which the benchmarks use) renames
@@ -142,23 +142,45 @@ export class ClusterClient {
       const reauthentication = this.session.reauthenticateIfDue()
       // A consumer's long poll is background: the consumer itself tells settle() what it waits for.
       const answer = reauthentication
-        ? reauthentication.then(() => this.model.send<K>(brokerId, request, options.background ? this.backgroundSource : this.source))
-        : this.model.send<K>(brokerId, request, options.background ? this.backgroundSource : this.source)
+        ? reauthentication.then(() => this.model.send<K>(brokerId, request, options?.background ? this.backgroundSource : this.source))
+        : this.model.send<K>(brokerId, request, options?.background ? this.backgroundSource : this.source)
       return answer.then(undefined, (error: unknown) => this.unreachable(error, brokerId))
     } catch (error) {
       return Promise.reject(error).then(undefined, (e: unknown) => this.unreachable(e, brokerId))
     }
   }
 
-  /** A request's failure as kafkajs reports it: an unreachable broker is a KafkaJSConnectionError. */
+  /** requestFailure's answer, thrown. */
   private unreachable(error: unknown, brokerId: number): never {
+    throw this.requestFailure(error, brokerId)
+  }
+
+  /**
+   * request() without its failure handler, for a caller that attaches its own handlers to the
+   * answer (the producer's send: one promise fewer on the path of every awaited send). It
+   * rejects with the cluster's own error: the caller hands it to requestFailure() first.
+   */
+  requestUnmapped<K extends ApiName>(brokerId: number, request: RequestOf<K> & { readonly api: K }, options?: { background?: boolean }): Promise<ResponseOf<K>> {
+    try {
+      const reauthentication = this.session.reauthenticateIfDue()
+      const source = options?.background ? this.backgroundSource : this.source
+      return reauthentication
+        ? reauthentication.then(() => this.model.send<K>(brokerId, request, source))
+        : this.model.send<K>(brokerId, request, source)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  /** A request's failure as kafkajs reports it: an unreachable broker is a KafkaJSConnectionError. */
+  requestFailure(error: unknown, brokerId: number): unknown {
     if (error instanceof BrokerUnreachableError) {
       const broker = this.model.broker(brokerId)
-      throw new KafkaJSConnectionError(`Connection error: ${error.message}`, {
+      return new KafkaJSConnectionError(`Connection error: ${error.message}`, {
         broker: broker ? broker.address : `${brokerId}`,
       })
     }
-    throw error
+    return error
   }
 
   /**
@@ -435,6 +457,9 @@ export class ClusterClient {
     let topic: string | undefined
     let timestamp = 0
     let done: Set<string> | undefined
+    // The topic's leader column (see leadersById): one number per partition, not the metadata
+    // entry of each (a member's partitions are far apart in a large topic: issue 15).
+    let column: Int32Array | undefined
     for (let i = 0; i < n; i++) {
       const asked = partitions[i]!
       if (asked.topic !== topic) {
@@ -446,8 +471,12 @@ export class ClusterClient {
         }
         topic = asked.topic
         timestamp = timestampOf(topic)
+        const metadata = this.topicMetadata.get(topic)
+        column = metadata === undefined ? undefined : leadersById(metadata)
       }
-      const leader = this.leaderFor(topic, asked.partition)
+      const partition = asked.partition
+      const known = column !== undefined && partition < column.length ? column[partition]! : -1
+      const leader = known >= 0 ? known : this.leaderFor(topic, partition)
       let slot = leaders.indexOf(leader)
       if (slot < 0) {
         slot = leaders.length

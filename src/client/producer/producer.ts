@@ -15,7 +15,10 @@ import type { Logger } from '../logger.js'
 import { Partitioners, type Partitioner } from './partitioners/index.js'
 import { leadersById } from './partitioners/led-partitions.js'
 import type { PartitionMetadata } from './partitioners/partitioner-types.js'
-import { toProducerRecord, type TopicMessages } from './message.js'
+import { toProducerRecord, type Message, type TopicMessages } from './message.js'
+import { PartitionGrouping } from './partition-grouping.js'
+import { BrokerAnswers } from './broker-answers.js'
+import type { Bail } from '../retry.js'
 import type { ProducerRecord as StoredProducerRecord } from '../../cluster/log/record-batch.js'
 import type { ProducePartitionData, ProduceResponse } from '../../cluster/api/messages.js'
 import { EosManager, fencedAsOldEpoch } from './eos-manager.js'
@@ -26,10 +29,28 @@ export type { ProducerBatch, ProducerConfig, ProducerRecord, RecordMetadata } fr
 
 type ConnectionStatus = 'connected' | 'disconnecting' | 'disconnected'
 
+/**
+ * The grouping tables of the last send, for the next one (any producer's: they are used up
+ * before a send awaits anything). A send made from inside a partitioner finds none and makes
+ * its own.
+ */
+let spareGrouping: PartitionGrouping | undefined
+
 /** One broker's share of a send attempt: its Produce request's topics. */
 interface BrokerRequest {
   readonly brokerId: number
   readonly topicData: { name: string; partitions: ProducePartitionData[] }[]
+}
+
+/** A send, across its attempts. */
+interface ProduceSend {
+  readonly eos: EosManager
+  readonly topicMessages: readonly TopicMessages[]
+  readonly topics: readonly string[]
+  readonly acks: number
+  readonly timeout: number
+  /** The brokers planned and what each answered. */
+  readonly answers: BrokerAnswers
 }
 
 export class Producer {
@@ -132,7 +153,8 @@ export class Producer {
   private sendRecord(eos: EosManager, idempotent: boolean, record: ProducerRecord): Promise<RecordMetadata[]> {
     try {
       const { acks, timeout, compression, topic, messages } = record
-      return this.sendBatchWith(eos, idempotent, { acks, timeout, compression, topicMessages: [{ topic, messages }] })
+      // The one entry is this send's own: nothing to merge or copy.
+      return this.sendBatchWith(eos, idempotent, acks === undefined ? -1 : acks, timeout === undefined ? 30_000 : timeout, compression, [{ topic, messages }], true)
     } catch (error) {
       return Promise.reject(error)
     }
@@ -140,19 +162,30 @@ export class Producer {
 
   private sending(eos: EosManager, idempotent: boolean, batch: ProducerBatch): Promise<RecordMetadata[]> {
     try {
-      return this.sendBatchWith(eos, idempotent, batch)
+      const { acks = -1, timeout = 30_000, compression, topicMessages = [] } = batch
+      return this.sendBatchWith(eos, idempotent, acks, timeout, compression, topicMessages, false)
     } catch (error) {
       return Promise.reject(error)
     }
   }
 
-  /** kafkajs's messageProducer.sendBatch, for the plain producer or a transaction; throws on bad input. */
+  /**
+   * kafkajs's messageProducer.sendBatch, for the plain producer or a transaction; throws on bad
+   * input. `own`: topicMessages is this call's own list of one entry (send()), used as it is.
+   */
   private sendBatchWith(
     eos: EosManager,
     idempotent: boolean,
-    { acks = -1, timeout = 30_000, compression, topicMessages = [] }: ProducerBatch,
+    acks: number,
+    timeout: number,
+    compression: ProducerBatch['compression'],
+    topicMessages: TopicMessages[],
+    own: boolean,
   ): Promise<RecordMetadata[]> {
-    if (topicMessages.some(({ topic }) => !topic)) throw new KafkaJSNonRetriableError('Invalid topic')
+    // kafkajs asks topicMessages.some and messages.find; for arrays a loop asks the same, and
+    // anything else is asked as kafkajs asks it, failing the same way.
+    if (!Array.isArray(topicMessages) && (topicMessages as TopicMessages[]).some(({ topic }) => !topic)) throw new KafkaJSNonRetriableError('Invalid topic')
+    for (const { topic } of topicMessages) if (!topic) throw new KafkaJSNonRetriableError('Invalid topic')
     // Without acks from every in-sync replica an acknowledged batch can be lost, and a retry of
     // it would not be recognised as a duplicate: kafkajs refuses.
     if (idempotent && acks !== -1) {
@@ -160,9 +193,12 @@ export class Producer {
     }
     for (const { topic, messages } of topicMessages) {
       if (!messages) throw new KafkaJSNonRetriableError(`Invalid messages array [${messages}] for topic "${topic}"`)
-      const withoutValue = messages.find((m) => m.value === undefined)
-      if (withoutValue) {
-        throw new KafkaJSNonRetriableError(`Invalid message without value for topic "${topic}": ${JSON.stringify(withoutValue)}`)
+      if (!Array.isArray(messages)) {
+        const withoutValue = (messages as Message[]).find((m) => m.value === undefined)
+        if (withoutValue) throw new KafkaJSNonRetriableError(`Invalid message without value for topic "${topic}": ${JSON.stringify(withoutValue)}`)
+      }
+      for (const m of messages) {
+        if (m.value === undefined) throw new KafkaJSNonRetriableError(`Invalid message without value for topic "${topic}": ${JSON.stringify(m)}`)
       }
     }
     if (this.status === 'disconnecting') {
@@ -170,11 +206,15 @@ export class Producer {
     }
     if (this.status === 'disconnected') throw new KafkaJSError('The producer is disconnected')
     // Entries for the same topic are merged, in order (kafkajs messageProducer).
-    const merged: TopicMessages[] = []
-    for (const { topic, messages } of topicMessages) {
-      const existing = merged.length === 0 ? undefined : merged.find((m) => m.topic === topic)
-      if (existing) existing.messages = [...existing.messages, ...messages]
-      else merged.push({ topic, messages })
+    let merged: TopicMessages[]
+    if (own) merged = topicMessages
+    else {
+      merged = []
+      for (const { topic, messages } of topicMessages) {
+        const existing = merged.length === 0 ? undefined : merged.find((m) => m.topic === topic)
+        if (existing) existing.messages = [...existing.messages, ...messages]
+        else merged.push({ topic, messages })
+      }
     }
     // kafkajs looks the codec up while encoding the batch; an unregistered one fails there.
     checkCompression(compression)
@@ -193,133 +233,211 @@ export class Producer {
    * same sequences and the broker recognises any batch it had already appended (KIP-98).
    */
   private sendMessages(eos: EosManager, topicMessages: TopicMessages[], acks: number, timeout: number): Promise<RecordMetadata[]> {
-    const client = this.client
-    // undefined: planned but not answered yet (kafkajs keeps `null` there).
-    const responsePerBroker = new Map<number, RecordMetadata[] | undefined>()
-    const topics = topicMessages.map((t) => t.topic)
-    return client.retrier(async (bail, retryCount, retryTime) => {
-      // Outside the try, as in kafkajs: a metadata error for the topics themselves (unknown
-      // topic with auto-creation off, invalid name) goes straight to the retrier, which retries
-      // it or, when it is not retriable, wraps it in KafkaJSNonRetriableError.
-      // (The usual send targets known topics with fresh metadata: nothing to wait for.)
-      let now = client.clock.now()
-      if (!client.hasFreshTargets(topics, now)) {
-        await client.addTargetTopics(topics)
-        now = client.clock.now()
-      }
-      try {
-        // Brokers in the order they are first planned (the order the requests go out in).
-        const perBroker: BrokerRequest[] = []
-        for (const { topic, messages } of topicMessages) {
-          const partitionMetadata = client.findTopicPartitionMetadata(topic)
-          if (partitionMetadata.length === 0) throw new KafkaJSMetadataNotLoaded('Producing to topic without metadata')
-          // The messages grouped by partition without a list or map entry per partition (issue
-          // 15: a keyless send of 1 000 spreads over up to 1 000 partitions): each message's
-          // partition and index packed into one number, (partition, index) ascending after a
-          // numeric sort, so each partition's messages form a run in their original order.
-          const count = messages.length
-          let order: Float64Array = new Float64Array(count)
-          let ascending = true
-          let highest = 0
-          for (let i = 0; i < count; i++) {
-            const partition = this.partitioner({ topic, partitionMetadata, message: messages[i]! })
-            checkPartition(topic, partition)
-            if (partition < highest) ascending = false
-            else highest = partition
-            order[i] = partition * count + i
-          }
-          if (!ascending) order = byPartition(order, count, highest)
-          const partitions: number[] = []
-          /** runs[i] .. runs[i + 1]: the positions in `order` of partitions[i]'s messages. */
-          const runs: number[] = []
-          for (let j = 0; j < count; j++) {
-            const partition = partitionOf(order[j]!, count)
-            if (partitions.length === 0 || partitions[partitions.length - 1] !== partition) {
-              partitions.push(partition)
-              runs.push(j)
-            }
-          }
-          runs.push(count)
-          // Every leader is looked up before any is planned, so a partition without one fails
-          // the attempt before anything is planned (as before); the new leaders are then planned
-          // in ascending id order. One array, no per-call Map or Set (issue 15: bookkeeping).
-          const leaders = leadersOf(client, topic, partitionMetadata, partitions)
-          const newLeaders = leaders.filter((leader, i) => !responsePerBroker.has(leader) && leaders.indexOf(leader) === i)
-          if (newLeaders.length > 1) newLeaders.sort((a, b) => a - b)
-          for (const leader of newLeaders) responsePerBroker.set(leader, undefined)
-          for (let i = 0; i < partitions.length; i++) {
-            const partition = partitions[i]!
-            const leader = leaders[i]!
-            if (responsePerBroker.get(leader) !== undefined) continue
-            let request = perBroker.find((r) => r.brokerId === leader)
-            if (!request) perBroker.push((request = { brokerId: leader, topicData: [] }))
-            // Topics are planned one after another (each once, merged above): this topic's entry,
-            // if the broker has one yet, is its last.
-            let topicEntry = request.topicData[request.topicData.length - 1]
-            if (topicEntry?.name !== topic) request.topicData.push((topicEntry = { name: topic, partitions: [] }))
-            const from = runs[i]!
-            const records = new Array<StoredProducerRecord>(runs[i + 1]! - from)
-            for (let k = 0; k < records.length; k++) records[k] = toProducerRecord(messages[order[from + k]! - partition * count]!, now)
-            topicEntry.partitions.push({ index: partition, records })
-          }
-        }
-        if (perBroker.length === 1) {
-          const { brokerId, topicData } = perBroker[0]!
-          await this.produceToBroker(eos, responsePerBroker, brokerId, acks, timeout, topicData)
-        } else {
-          const requests: Promise<void>[] = []
-          for (const { brokerId, topicData } of perBroker) requests.push(this.produceToBroker(eos, responsePerBroker, brokerId, acks, timeout, topicData))
-          await Promise.all(requests)
-        }
-        // The brokers' results in planning order (a loop: flatMap costs more than the send).
-        const results: RecordMetadata[] = []
-        for (const answered of responsePerBroker.values()) if (answered) for (const result of answered) results.push(result)
-        return results
-      } catch (error) {
-        const e = error as KafkaJSError & { name: string }
-        if (
-          isStaleMetadata(e) ||
-          e.name === 'KafkaJSMetadataNotLoaded' ||
-          e.name === 'KafkaJSTopicMetadataNotLoaded' ||
-          e.name === 'KafkaJSConnectionError' ||
-          (e.name === 'KafkaJSProtocolError' && e.retriable)
-        ) {
-          this.log.error(`Failed to send messages: ${e.message}`, { retryCount, retryTime })
-          // As in kafkajs, a failing refresh replaces the error the retrier sees.
-          await client.refreshMetadata()
-          throw e
-        }
-        this.log.error(e.message, { retryCount, retryTime })
-        if (e.retriable) throw e
-        bail(e)
-        return []
-      }
-    })
+    const topics: string[] = new Array(topicMessages.length)
+    for (let i = 0; i < topicMessages.length; i++) topics[i] = topicMessages[i]!.topic
+    const send: ProduceSend = { eos, topicMessages, topics, acks, timeout, answers: new BrokerAnswers() }
+    return this.client.retrier((bail, retryCount, retryTime) => this.attempt(send, bail, retryCount, retryTime))
   }
 
-  /** One broker's request of an attempt: its results are kept, or the broker is asked again on a retry. */
-  private produceToBroker(
-    eos: EosManager,
-    responsePerBroker: Map<number, RecordMetadata[] | undefined>,
+  /**
+   * One attempt of a send. Written with handlers rather than as one async function: an async
+   * function keeps every local of its body in a frame per call, larger than the message of an
+   * awaited send of one (issue 15).
+   */
+  private attempt(send: ProduceSend, bail: Bail, retryCount: number, retryTime: number): Promise<RecordMetadata[]> {
+    const client = this.client
+    // Outside the attempt's error handling, as in kafkajs: a metadata error for the topics
+    // themselves (unknown topic with auto-creation off, invalid name) goes straight to the
+    // retrier, which retries it or, when it is not retriable, wraps it in
+    // KafkaJSNonRetriableError. (The usual send targets known topics with fresh metadata:
+    // nothing to wait for.)
+    const now = client.clock.now()
+    if (!client.hasFreshTargets(send.topics, now)) {
+      return client.addTargetTopics(send.topics).then(() => this.planAndProduce(send, client.clock.now(), bail, retryCount, retryTime))
+    }
+    return this.planAndProduce(send, now, bail, retryCount, retryTime)
+  }
+
+  private planAndProduce(send: ProduceSend, now: number, bail: Bail, retryCount: number, retryTime: number): Promise<RecordMetadata[]> {
+    let produced: Promise<unknown>
+    try {
+      // Brokers in the order they are first planned (the order the requests go out in).
+      const perBroker: BrokerRequest[] = []
+      // The grouping tables are used up before anything is awaited; a partitioner that sends
+      // from inside this loop finds none spare and makes its own.
+      const grouping = spareGrouping ?? new PartitionGrouping()
+      spareGrouping = undefined
+      try {
+        for (const { topic, messages } of send.topicMessages) this.plan(grouping, send.answers, perBroker, topic, messages, now)
+      } finally {
+        if (grouping.keepable()) spareGrouping = grouping
+      }
+      if (perBroker.length === 1) {
+        const { brokerId, topicData } = perBroker[0]!
+        // The usual send: one broker, no producer id. Its answer goes straight to this
+        // attempt's handlers (issue 15: two promises fewer on an awaited send's path).
+        if (!send.eos.isInitialized() && !send.eos.isTransactional()) return this.produceAlone(send, brokerId, topicData, bail, retryCount, retryTime)
+        produced = this.produceToBroker(send, brokerId, topicData)
+      } else {
+        const requests: Promise<void>[] = []
+        for (const { brokerId, topicData } of perBroker) requests.push(this.produceToBroker(send, brokerId, topicData))
+        produced = Promise.all(requests)
+      }
+    } catch (error) {
+      return this.failedAttempt(error, bail, retryCount, retryTime)
+    }
+    return produced.then(
+      () => send.answers.results(),
+      (error: unknown) => this.failedAttempt(error, bail, retryCount, retryTime),
+    )
+  }
+
+  /** An attempt's one request, when it needs no producer id: produceToBroker and planAndProduce's handlers in one. */
+  private produceAlone(
+    send: ProduceSend,
     brokerId: number,
-    acks: number,
-    timeout: number,
     topicData: { name: string; partitions: ProducePartitionData[] }[],
-  ): Promise<void> {
+    bail: Bail,
+    retryCount: number,
+    retryTime: number,
+  ): Promise<RecordMetadata[]> {
+    const client = this.client
+    return client
+      .requestUnmapped(brokerId, { api: 'Produce', transactionalId: null, acks: send.acks, timeoutMs: send.timeout, topics: topicData })
+      .then(
+        (response) => {
+          let results: RecordMetadata[]
+          try {
+            results = produceResults(response, send.acks)
+          } catch (error) {
+            send.answers.forget(brokerId)
+            return this.failedAttempt(error, bail, retryCount, retryTime)
+          }
+          send.answers.set(brokerId, results)
+          return send.answers.results()
+        },
+        (error: unknown) => {
+          send.answers.forget(brokerId)
+          return this.failedAttempt(client.requestFailure(error, brokerId), bail, retryCount, retryTime)
+        },
+      )
+  }
+
+  /** kafkajs's handling of an attempt's error: metadata refreshed for the errors it may cure, then retried or given up. */
+  private async failedAttempt(error: unknown, bail: Bail, retryCount: number, retryTime: number): Promise<RecordMetadata[]> {
+    const e = error as KafkaJSError & { name: string }
+    if (
+      isStaleMetadata(e) ||
+      e.name === 'KafkaJSMetadataNotLoaded' ||
+      e.name === 'KafkaJSTopicMetadataNotLoaded' ||
+      e.name === 'KafkaJSConnectionError' ||
+      (e.name === 'KafkaJSProtocolError' && e.retriable)
+    ) {
+      this.log.error(`Failed to send messages: ${e.message}`, { retryCount, retryTime })
+      // As in kafkajs, a failing refresh replaces the error the retrier sees.
+      await this.client.refreshMetadata()
+      throw e
+    }
+    this.log.error(e.message, { retryCount, retryTime })
+    if (e.retriable) throw e
+    bail(e)
+    return []
+  }
+
+  /**
+   * Plans one topic's messages of an attempt: grouped by partition (see PartitionGrouping), each
+   * partition's records added to its leader's request, unless that leader answered an earlier
+   * attempt.
+   */
+  private plan(
+    grouping: PartitionGrouping,
+    answers: BrokerAnswers,
+    perBroker: BrokerRequest[],
+    topic: string,
+    messages: readonly Message[],
+    now: number,
+  ): void {
+    const client = this.client
+    const partitionMetadata = client.findTopicPartitionMetadata(topic)
+    if (partitionMetadata.length === 0) throw new KafkaJSMetadataNotLoaded('Producing to topic without metadata')
+    const count = messages.length
+    const partitionOf = grouping.partitions(count)
+    for (let i = 0; i < count; i++) {
+      const partition = this.partitioner({ topic, partitionMetadata, message: messages[i]! })
+      checkPartition(topic, partition)
+      partitionOf[i] = partition
+    }
+    grouping.group(count)
+    const { order, runPartition, runStart, runCount } = grouping
+    // Every leader is looked up before any is planned, so a partition without one fails the
+    // attempt before anything is planned; the new leaders are then planned in ascending id
+    // order. No per-call Map or Set (issue 15: bookkeeping).
+    const leaders = leadersOf(client, topic, partitionMetadata, runPartition, runCount, grouping.leaders)
+    let newLeaders: number[] | undefined
+    for (let i = 0; i < runCount; i++) {
+      const leader = leaders[i]!
+      if (answers.has(leader)) continue
+      if (newLeaders === undefined) newLeaders = [leader]
+      else if (!newLeaders.includes(leader)) newLeaders.push(leader)
+    }
+    if (newLeaders !== undefined) {
+      if (newLeaders.length > 1) newLeaders.sort((a, b) => a - b)
+      for (const leader of newLeaders) answers.plan(leader)
+    }
+    let request: BrokerRequest | undefined
+    for (let i = 0; i < runCount; i++) {
+      const leader = leaders[i]!
+      if (request?.brokerId !== leader) {
+        if (answers.answered(leader)) continue
+        request = brokerRequest(perBroker, leader, topic)
+      }
+      const from = runStart[i]!
+      const size = runStart[i + 1]! - from
+      // A partition of one record (a single send, or keyless messages dealt over many
+      // partitions) gets a list of exactly one.
+      let records: StoredProducerRecord[]
+      if (size === 1) records = [toProducerRecord(messages[order[from]!]!, now)]
+      else {
+        records = new Array<StoredProducerRecord>(size)
+        for (let k = 0; k < size; k++) records[k] = toProducerRecord(messages[order[from + k]!]!, now)
+      }
+      const entry: ProducePartitionData = { index: runPartition[i]!, records }
+      // Topics are planned one after another (each once, merged above): this topic's entry, if
+      // the broker has one yet, is its last.
+      const topicData = request.topicData
+      const topicEntry = topicData[topicData.length - 1]!
+      if (topicEntry.partitions.length === 0) topicEntry.partitions = [entry]
+      else if (topicEntry.name === topic) topicEntry.partitions.push(entry)
+      else topicData.push({ name: topic, partitions: [entry] })
+    }
+  }
+
+  /**
+   * One broker's request of an attempt: its results are kept, or the broker is forgotten (a
+   * failed request, or a partition error in its answer) and asked again on a retry.
+   */
+  private produceToBroker(send: ProduceSend, brokerId: number, topicData: { name: string; partitions: ProducePartitionData[] }[]): Promise<void> {
+    const { eos, answers, acks, timeout } = send
+    const forget = (error: unknown): never => {
+      answers.forget(brokerId)
+      throw error
+    }
     // Without a producer id there is no lock to take and nothing to number (withBrokerLock and
     // produceWithSequences would hand the request straight through).
-    const answered = eos.isInitialized() || eos.isTransactional()
-      ? eos.withBrokerLock(brokerId, () => this.produceWithSequences(eos, brokerId, acks, timeout, topicData))
-      : this.produce(brokerId, acks, timeout, undefined, topicData)
-    return answered.then(
-      (results) => {
-        responsePerBroker.set(brokerId, results)
-      },
-      (error: unknown) => {
-        responsePerBroker.delete(brokerId)
-        throw error
-      },
-    )
+    if (eos.isInitialized() || eos.isTransactional()) {
+      return eos
+        .withBrokerLock(brokerId, () => this.produceWithSequences(eos, brokerId, acks, timeout, topicData))
+        .then((results) => answers.set(brokerId, results), forget)
+    }
+    return this.produce(brokerId, acks, timeout, undefined, topicData).then((response) => {
+      let results: RecordMetadata[]
+      try {
+        results = produceResults(response, acks)
+      } catch (error) {
+        return forget(error)
+      }
+      answers.set(brokerId, results)
+    }, forget)
   }
 
   /** One broker's share of a send, numbered for an idempotent or transactional producer. */
@@ -331,7 +449,7 @@ export class Producer {
     topicData: { name: string; partitions: ProducePartitionData[] }[],
   ): Promise<RecordMetadata[]> {
     if (eos.isTransactional()) await eos.addPartitionsToTransaction(topicData.map((t) => ({ topic: t.name, partitions: t.partitions.map((p) => p.index) })))
-    if (!eos.isInitialized()) return this.produce(brokerId, acks, timeout, undefined, topicData)
+    if (!eos.isInitialized()) return produceResults(await this.produce(brokerId, acks, timeout, undefined, topicData), acks)
     const numbered = topicData.map(({ name, partitions }) => ({
       name,
       partitions: partitions.map((data) => {
@@ -341,61 +459,74 @@ export class Producer {
       }),
     }))
     try {
-      return await this.produce(brokerId, acks, timeout, eos.isTransactional() ? eos.transactionalId : undefined, numbered)
+      return produceResults(await this.produce(brokerId, acks, timeout, eos.isTransactional() ? eos.transactionalId : undefined, numbered), acks)
     } catch (error) {
       for (const { name, partitions } of numbered) for (const data of partitions) eos.updateSequence(name, data.index, -data.records.length)
       throw error
     }
   }
 
-  /** One Produce request; acks=0 gets no response, so no result and no error (kafkajs). */
+  /** One Produce request (its response is read by produceResults). */
   private produce(
     brokerId: number,
     acks: number,
     timeout: number,
     transactionalId: string | undefined,
     topicData: { name: string; partitions: ProducePartitionData[] }[],
-  ): Promise<RecordMetadata[]> {
-    return this.client
-      .request(brokerId, {
-        api: 'Produce',
-        transactionalId: transactionalId ?? null,
-        acks,
-        timeoutMs: timeout,
-        topics: topicData,
-      })
-      .then((response) => (acks === 0 ? [] : produceResults(response)))
+  ): Promise<ProduceResponse> {
+    return this.client.request(brokerId, {
+      api: 'Produce',
+      transactionalId: transactionalId ?? null,
+      acks,
+      timeoutMs: timeout,
+      topics: topicData,
+    })
   }
 }
 
-/** The response's partitions as kafkajs's RecordMetadata; the first partition error is thrown (kafkajs's Produce decoder). */
-function produceResults(response: ProduceResponse): RecordMetadata[] {
-  const results: RecordMetadata[] = []
+/**
+ * The response's partitions as kafkajs's RecordMetadata; the first partition error is thrown
+ * (kafkajs's Produce decoder). acks=0 gets no response, so no result and no error (kafkajs).
+ */
+function produceResults(response: ProduceResponse, acks: number): RecordMetadata[] {
+  if (acks === 0) return []
+  let size = 0
+  for (const t of response.topics) size += t.partitions.length
+  // Sized once (a send over 1 000 partitions has 1 000 results: issue 15).
+  const results: RecordMetadata[] = new Array(size)
+  let n = 0
   for (const t of response.topics) {
     for (const p of t.partitions) {
       if (p.errorCode !== 0) throw fencedAsOldEpoch(p.errorCode)
-      results.push({
+      results[n++] = {
         topicName: t.name,
         partition: p.index,
         errorCode: 0,
         baseOffset: String(p.baseOffset),
         logAppendTime: String(p.logAppendTime),
         logStartOffset: String(p.logStartOffset),
-      })
+      }
     }
   }
   return results
 }
 
 /**
- * The leader of each of `partitions` (client.leaderFor of each): read from the metadata's
- * leader column when it names one, else asked of the client, which throws as it always did for
- * a partition the metadata lacks or one without a leader.
+ * The leader of each of the first `count` of `partitions` (client.leaderFor of each), written
+ * into `leaders`: read from
+ * the metadata's leader column when it names one, else asked of the client, which throws as it
+ * always did for a partition the metadata lacks or one without a leader.
  */
-function leadersOf(client: ClusterClient, topic: string, metadata: readonly PartitionMetadata[], partitions: readonly number[]): number[] {
+function leadersOf(
+  client: ClusterClient,
+  topic: string,
+  metadata: readonly PartitionMetadata[],
+  partitions: Float64Array,
+  count: number,
+  leaders: Int32Array,
+): Int32Array {
   const column = leadersById(metadata)
-  const leaders = new Array<number>(partitions.length)
-  for (let i = 0; i < partitions.length; i++) {
+  for (let i = 0; i < count; i++) {
     const partition = partitions[i]!
     const known = column !== undefined && partition < column.length ? column[partition]! : -1
     leaders[i] = known >= 0 ? known : client.leaderFor(topic, partition)
@@ -404,30 +535,18 @@ function leadersOf(client: ClusterClient, topic: string, metadata: readonly Part
 }
 
 /**
- * `keys` (partition * count + index) in ascending order: a counting sort by partition when the
- * partitions are few for the records (a send of 1 000 over 10 or 1 000 partitions), else a
- * numeric sort; either keeps each partition's records in their order.
+ * The request planned for a broker in this attempt, made when it has none yet, with an empty
+ * entry for `topic` (its first partition fills it).
  */
-function byPartition(keys: Float64Array, count: number, highest: number): Float64Array {
-  if (highest >= 4 * count) return keys.sort()
-  const starts = new Int32Array(highest + 2)
-  for (let i = 0; i < count; i++) starts[partitionOf(keys[i]!, count) + 1]!++
-  for (let p = 1; p < starts.length; p++) starts[p]! += starts[p - 1]!
-  const sorted = new Float64Array(count)
-  for (let i = 0; i < count; i++) sorted[starts[partitionOf(keys[i]!, count)]!++] = keys[i]!
-  return sorted
+function brokerRequest(perBroker: BrokerRequest[], brokerId: number, topic: string): BrokerRequest {
+  for (const request of perBroker) if (request.brokerId === brokerId) return request
+  const request: BrokerRequest = { brokerId, topicData: [{ name: topic, partitions: EMPTY }] }
+  perBroker.push(request)
+  return request
 }
 
-/**
- * The partition packed into `key` (partition * count + index, index < count): the quotient,
- * corrected for a division rounded up or down near 2^53.
- */
-function partitionOf(key: number, count: number): number {
-  let partition = Math.floor(key / count)
-  if (partition * count > key) partition--
-  else if ((partition + 1) * count <= key) partition++
-  return partition
-}
+/** An empty entry's partitions, replaced by a list of its first partition. */
+const EMPTY: ProducePartitionData[] = []
 
 /**
  * kafkajs hands whatever the partitioner returns to its leader lookup, which silently drops

@@ -311,6 +311,14 @@ describe('refusals are rejections, never throws (kafkajs send and sendBatch are 
     expect(snapshot(cluster)).toEqual(before)
   })
 
+  it('messages or topicMessages that are not arrays: the TypeError of kafkajs’s own array calls', async () => {
+    const { cluster, producer } = await start()
+    const before = snapshot(cluster)
+    expect((await rejected(() => producer.send({ topic: 't', messages: 5 as never }))).message).toBe('messages.find is not a function')
+    expect((await rejected(() => producer.sendBatch({ topicMessages: {} as never }))).message).toBe('topicMessages.some is not a function')
+    expect(snapshot(cluster)).toEqual(before)
+  })
+
   it('bad messages, a bad topic, an unregistered codec and a disconnected producer reject', async () => {
     const { producer } = await start()
     expect((await rejected(() => producer.send({ topic: 't', messages: [{ key: 'k' } as Message] }))).message).toMatch(/^Invalid message without value/)
