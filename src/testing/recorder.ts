@@ -428,16 +428,18 @@ export class HistoryRecorder {
     const run = (config: { eachMessage?: Handler<MessagePayload>; eachBatch?: Handler<BatchPayload>; eachBatchAutoResolve?: boolean } = {}): Promise<void> => {
       const wrapped: typeof config = { ...config }
       const { eachMessage, eachBatch } = config
+      // Each wrapper is made in a local, then stored: see test/architecture/young-closures.test.ts.
       if (eachMessage) {
-        wrapped.eachMessage = async (payload) => {
+        const recordedEachMessage: Handler<MessagePayload> = async (payload) => {
           const op = poll(payload.topic, payload.partition, payload.message)
           await eachMessage(payload)
           op.type = 'ok'
         }
+        wrapped.eachMessage = recordedEachMessage
       }
       if (eachBatch) {
         const autoResolve = config.eachBatchAutoResolve ?? true
-        wrapped.eachBatch = async (payload) => {
+        const recordedEachBatch: Handler<BatchPayload> = async (payload) => {
           const { topic, partition, messages } = payload.batch
           const ops = messages.map((m) => poll(topic, partition, m))
           let resolved = -1
@@ -458,6 +460,7 @@ export class HistoryRecorder {
           if (autoResolve) resolved = Number.MAX_SAFE_INTEGER
           resolvedUpTo()
         }
+        wrapped.eachBatch = recordedEachBatch
       }
       return consumer.run(wrapped)
     }

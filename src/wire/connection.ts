@@ -89,7 +89,9 @@ export class Connection {
     this.socket = socket
     this.options = options
     this.decoder = new FrameDecoder(options.maxRequestBytes)
-    this.lookup = (key) => options.apis.get(key)?.schema
+    // Made in a local, then stored: see test/architecture/young-closures.test.ts.
+    const lookup: SchemaLookup = (key) => options.apis.get(key)?.schema
+    this.lookup = lookup
     const address = tls?.remoteAddress ?? socket.remoteAddress ?? 'unknown'
     this.peer = `${address.includes(':') ? `[${address}]` : address}:${tls?.remotePort ?? socket.remotePort ?? 0}`
     this.clientHost = `/${javaHostAddress(address)}`

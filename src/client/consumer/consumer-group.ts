@@ -333,7 +333,7 @@ export class ConsumerGroup {
       }
     }
     if (missing === undefined) return
-    const answers = await this.client.fetchTopicsOffsetInOrder(missing, (this.resetTimestampOf ??= (topic) => this.resetTimestamp(topic)), this.options.isolationLevel)
+    const answers = await this.client.fetchTopicsOffsetInOrder(missing, this.resetTimestampOf, this.options.isolationLevel)
     // The first partition (in the order asked) with an error throws it, before any is set.
     for (let i = 0; i < answers.length; i++) {
       const p = answers[i]
@@ -350,7 +350,7 @@ export class ConsumerGroup {
    */
   private async resetOffsets(partitions: readonly { readonly topic: string; readonly partition: number }[]): Promise<number[]> {
     if (partitions.length === 0) return []
-    const answers = await this.client.fetchTopicsOffsetInOrder(partitions, (this.resetTimestampOf ??= (topic) => this.resetTimestamp(topic)), this.options.isolationLevel)
+    const answers = await this.client.fetchTopicsOffsetInOrder(partitions, this.resetTimestampOf, this.options.isolationLevel)
     const offsets: number[] = new Array(answers.length)
     for (let i = 0; i < answers.length; i++) {
       const p = answers[i]
@@ -360,7 +360,12 @@ export class ConsumerGroup {
     return offsets
   }
 
-  private resetTimestampOf: ((topic: string) => number) | undefined
+  /**
+   * Each topic's reset timestamp, for fetchTopicsOffsetInOrder. A class field, not a closure
+   * written into a property on first use: V8 allocates a function literal assigned straight to a
+   * property in its old generation (see test/architecture/young-closures.test.ts).
+   */
+  private readonly resetTimestampOf = (topic: string): number => this.resetTimestamp(topic)
 
   /** kafkajs's reset policy: earliest when subscribed fromBeginning, else latest. */
   async resetOffset(topic: string, partition: number): Promise<number> {

@@ -147,7 +147,9 @@ export class Runner {
   /** Joins the group (run() resolves after this, as kafkajs's does) and starts the loop. */
   async start(): Promise<void> {
     this.running = true
-    this.group.onWake = () => this.wake()
+    // Made in a local, then stored: see test/architecture/young-closures.test.ts.
+    const onWake = (): void => this.wake()
+    this.group.onWake = onWake
     const joining = this.group.joinAndSync(() => this.running)
     this.joining = joining
     try {

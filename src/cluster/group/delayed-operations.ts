@@ -135,7 +135,14 @@ export class DelayedOperations {
     if (this.closed || member.hasSatisfiedHeartbeat) return
     // One expiry callback per member, made at its first check: the check is replaced three or
     // four times per member per rebalance (issue 15). A member belongs to one group for life.
-    member.heartbeatTimer = this.clock.setTimeout((member.onHeartbeatExpiry ??= () => this.expireHeartbeat(group, member)), timeoutMs)
+    // Made in a local, then stored: a function literal assigned straight to a property is
+    // allocated in V8's old generation (see test/architecture/young-closures.test.ts).
+    let onExpiry = member.onHeartbeatExpiry
+    if (onExpiry === undefined) {
+      onExpiry = () => this.expireHeartbeat(group, member)
+      member.onHeartbeatExpiry = onExpiry
+    }
+    member.heartbeatTimer = this.clock.setTimeout(onExpiry, timeoutMs)
   }
 
   private expireHeartbeat(group: ClassicGroup, member: ClassicGroupMember): void {
