@@ -15,7 +15,7 @@ import { createErrorFromCode } from './protocol-error-table.js'
 import type { Logger } from './logger.js'
 import { createRetry, type Retrier, type RetryOptions } from './retry.js'
 import { InProcessSession } from './sasl-authentication.js'
-import { leadersById, settled } from './producer/partitioners/led-partitions.js'
+import { settled } from './producer/partitioners/led-partitions.js'
 import type { PartitionMetadata } from './producer/partitioners/partitioner-types.js'
 
 /** kafkajs's PartitionMetadata shape (what partitioners and assigners see). */
@@ -349,6 +349,13 @@ export class ClusterClient {
   }
 
   leaderFor(topic: string, partition: number): number {
+    // The usual answer from the description's shared column (see leaderColumnOf); anything else
+    // (no leader, an id the metadata lacks, a partition that is not a number) as before.
+    const described = this.checkedAgainst.get(topic)
+    if (described !== undefined && typeof partition === 'number') {
+      const leader = leaderColumnOf(described)[partition]
+      if (leader !== undefined && leader >= 0) return leader
+    }
     const metadata = this.topicMetadata.get(topic)
     if (!metadata) throw new KafkaJSTopicMetadataNotLoaded('Topic metadata not loaded', { topic } as never)
     // Metadata lists partitions by index; fall back to a search for a sparse list.
@@ -356,6 +363,16 @@ export class ClusterClient {
     if (!p) throw createErrorFromCode(3)
     if (p.leader < 0) throw createErrorFromCode(5)
     return p.leader
+  }
+
+  /** Whether the topic's metadata lists the partition (an entry with that partitionId). */
+  listsPartition(topic: string, partition: number): boolean {
+    const described = this.checkedAgainst.get(topic)
+    if (described !== undefined && Number.isInteger(partition) && partition >= 0) {
+      const leader = leaderColumnOf(described)[partition]
+      return leader !== undefined && leader !== UNLISTED
+    }
+    return this.findTopicPartitionMetadata(topic).some((m) => m.partitionId === partition)
   }
 
   /** kafkajs's cluster.findBroker: a broker known to the metadata, by its node id as a string. */
@@ -457,7 +474,7 @@ export class ClusterClient {
     let topic: string | undefined
     let timestamp = 0
     let done: Set<string> | undefined
-    // The topic's leader column (see leadersById): one number per partition, not the metadata
+    // The topic's leader column (see leaderColumnOf): one number per partition, not the metadata
     // entry of each (a member's partitions are far apart in a large topic: issue 15).
     let column: Int32Array | undefined
     for (let i = 0; i < n; i++) {
@@ -471,8 +488,8 @@ export class ClusterClient {
         }
         topic = asked.topic
         timestamp = timestampOf(topic)
-        const metadata = this.topicMetadata.get(topic)
-        column = metadata === undefined ? undefined : leadersById(metadata)
+        const described = this.checkedAgainst.get(topic)
+        column = described === undefined ? undefined : leaderColumnOf(described)
       }
       const partition = asked.partition
       const known = column !== undefined && partition < column.length ? column[partition]! : -1
@@ -603,6 +620,36 @@ function sameIds(a: readonly number[] | undefined, b: readonly number[]): boolea
   if (a === undefined || a.length !== b.length) return false
   for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false
   return true
+}
+
+/** A leader column's entry for a partition id the description does not list. */
+const UNLISTED = -0x80000000
+
+const leaderColumns = new WeakMap<readonly WirePartitionMetadata[], Int32Array>()
+
+/**
+ * Each partition id's leader in a topic's description as the broker handed it out (-1 for none,
+ * UNLISTED for an id it does not list), found as leaderFor finds an id: the entry at its index
+ * when that entry has it, else the first entry with it. The broker hands every client the same
+ * frozen description while the topic is unchanged, and each client's own metadata says the same
+ * (applyMetadata keeps the description each topic was last checked against), so one column
+ * serves every client: each member of a large group read its leaders and listed partitions from
+ * its own copy of the topic's metadata, objects rarely in the CPU's cache, at every rebalance
+ * (issue 15: 200 clients of one 1 000-partition topic).
+ */
+function leaderColumnOf(partitions: readonly WirePartitionMetadata[]): Int32Array {
+  let column = leaderColumns.get(partitions)
+  if (column !== undefined) return column
+  let highest = -1
+  for (let i = 0; i < partitions.length; i++) if (partitions[i]!.partitionIndex > highest) highest = partitions[i]!.partitionIndex
+  column = new Int32Array(highest + 1).fill(UNLISTED)
+  for (let i = partitions.length - 1; i >= 0; i--) {
+    const p = partitions[i]!
+    if (Number.isInteger(p.partitionIndex) && p.partitionIndex >= 0) column[p.partitionIndex] = p.leaderId
+  }
+  for (let i = 0; i < partitions.length && i < column.length; i++) if (partitions[i]!.partitionIndex === i) column[i] = partitions[i]!.leaderId
+  leaderColumns.set(partitions, column)
+  return column
 }
 
 function toKafkaJsPartition(p: WirePartitionMetadata): PartitionMetadata {
