@@ -16,6 +16,7 @@ import { ConsumerGroup } from './consumer-group.js'
 import { fetchedRange, MessageCursor, toBatch, type Batch, type KafkaMessage } from './batch.js'
 import type { AbortedTransaction } from '../../cluster/api/messages.js'
 import type { RecordBatch } from '../../cluster/log/record-batch.js'
+import type { Partition } from '../../cluster/partition/partition.js'
 
 export interface EachMessagePayload {
   topic: string
@@ -197,27 +198,41 @@ export class Runner {
    */
   isSettled(): boolean {
     if (!this.running) return true
-    const model = this.client.model
-    const hung = model.isClientPaused(this.client.clientId)
+    // The runner's own fields and the group's: settle() asks every consumer, twice per settle,
+    // and each object read is one more of every consumer's objects to bring into the cache.
+    const model = this.model
+    const group = this.group
+    const hung = model.isClientPaused(this.clientId)
     if (hung) {
-      if (this.needsJoin || !this.group.memberId || !model.groups.hasMember(this.group.groupId, this.group.memberId)) return true
+      if (this.needsJoin || !group.memberId || !model.groups.hasMember(group.groupId, group.memberId)) return true
       // What a hung process has read but not committed is as good as unread: after its session
       // timeout another member reads it again from the committed offset.
       return this.caughtUp(true)
     }
-    if (this.needsJoin || this.inFlight > 0 || this.backingOff || this.group.hasPendingSeeks) return false
-    const state = model.groups.groupStatus(this.group.groupId)
-    if (!state || state.state !== 'Stable' || state.generationId !== this.group.generationId) return false
+    if (this.needsJoin || this.inFlight > 0 || this.backingOff || group.hasPendingSeeks) return false
+    const state = model.groups.groupStatus(group.groupId)
+    if (!state || state.state !== 'Stable' || state.generationId !== group.generationId) return false
     return this.caughtUp()
   }
 
   private caughtUp(committed = false): boolean {
-    const model = this.client.model
-    for (const { topic, partition } of this.group.assignedPartitions()) {
-      if (this.group.isPaused(topic, partition)) continue
-      const p = model.controller.topic(topic)?.partitions[partition]
+    const model = this.model
+    const group = this.group
+    const assigned = group.assignedPartitions()
+    // The assignment lists a topic's partitions together: its partitions are looked up once.
+    let topic: string | undefined
+    let partitions: readonly Partition[] | undefined
+    for (let i = 0; i < assigned.length; i++) {
+      const entry = assigned[i]!
+      if (entry.topic !== topic) {
+        topic = entry.topic
+        partitions = model.controller.topic(topic)?.partitions
+      }
+      const partition = entry.partition
+      if (group.isPaused(topic, partition)) continue
+      const p = partitions?.[partition]
       if (!p) continue
-      const position = committed ? (model.groups.committedOffset(this.group.groupId, topic, partition) ?? p.logStartOffset) : this.group.position(topic, partition)
+      const position = committed ? (model.groups.committedOffset(group.groupId, topic, partition) ?? p.logStartOffset) : group.position(topic, partition)
       if (position === undefined || position < p.highWatermark) return false
     }
     return true
