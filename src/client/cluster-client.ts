@@ -49,13 +49,21 @@ export class ClusterClient {
   private readonly metadataMaxAge: number
   private readonly allowAutoTopicCreation: boolean
   private cachedMetadata: MetadataResponse | undefined
-  private readonly topicMetadata = new Map<string, PartitionMetadata[]>()
   /**
-   * The response's partition list each entry of topicMetadata was last checked against: the
-   * broker hands the same (frozen) list again while a topic is unchanged, and then there is
-   * nothing to compare (issue 15: a refresh of 1 000 target topics).
+   * Each known topic's partitions as the last Metadata response described them: what the client
+   * knows of a topic. The broker hands the same (frozen) list again while a topic is unchanged,
+   * and then there is nothing to compare (issue 15: a refresh of 1 000 target topics).
    */
   private readonly checkedAgainst = new Map<string, readonly WirePartitionMetadata[]>()
+  /**
+   * The client's own copies of them, in kafkajs's shape (findTopicPartitionMetadata), made when
+   * first asked for: most clients never ask (a consumer that does not lead its group reads its
+   * leaders from the shared columns), and a copy of a 1 000-partition topic per client was a
+   * quarter of a megabyte that a new consumer brought to its first join, where the young
+   * generation's collections copied it (issue 15). A copy is kept while the description reads
+   * the same, so its readers keep getting the same array, as when it was made at each refresh.
+   */
+  private readonly topicMetadata = new Map<string, PartitionMetadata[]>()
   private metadataAt = -Infinity
   readonly targetTopics = new Set<string>()
   /** The last change of targetTopics in progress (see changingTargets). */
@@ -190,7 +198,7 @@ export class ClusterClient {
    */
   hasFreshTargets(topics: readonly string[], now: number = this.clock.now()): boolean {
     if (!this.cachedMetadata || now - this.metadataAt >= this.metadataMaxAge) return false
-    for (const t of topics) if (!this.targetTopics.has(t) || !this.topicMetadata.has(t)) return false
+    for (const t of topics) if (!this.targetTopics.has(t) || !this.checkedAgainst.has(t)) return false
     return true
   }
 
@@ -222,9 +230,9 @@ export class ClusterClient {
   async addTargetTopics(topics: readonly string[]): Promise<void> {
     // The usual call names topics already targeted and known: nothing is copied for it (this
     // runs on every send).
-    if (topics.every((t) => this.targetTopics.has(t) && this.topicMetadata.has(t))) return this.refreshMetadataIfNecessary()
+    if (topics.every((t) => this.targetTopics.has(t) && this.checkedAgainst.has(t))) return this.refreshMetadataIfNecessary()
     return this.changingTargets(() => {
-      if (topics.every((t) => this.targetTopics.has(t) && this.topicMetadata.has(t))) return this.refreshMetadataIfNecessary()
+      if (topics.every((t) => this.targetTopics.has(t) && this.checkedAgainst.has(t))) return this.refreshMetadataIfNecessary()
       const previous = new Set(this.targetTopics)
       return this.refreshWithTargets(topics, () => {
         this.targetTopics.clear()
@@ -250,10 +258,10 @@ export class ClusterClient {
    * call put it in.
    */
   async addTargetTopic(topic: string): Promise<void> {
-    if (this.targetTopics.has(topic) && this.topicMetadata.has(topic)) return
+    if (this.targetTopics.has(topic) && this.checkedAgainst.has(topic)) return
     return this.changingTargets(async () => {
       const added = !this.targetTopics.has(topic)
-      if (!added && this.topicMetadata.has(topic)) return
+      if (!added && this.checkedAgainst.has(topic)) return
       return this.refreshWithTargets([topic], () => {
         if (added) this.targetTopics.delete(topic)
       })
@@ -291,14 +299,13 @@ export class ClusterClient {
   private applyMetadata(response: MetadataResponse): void {
     this.cachedMetadata = response
     this.metadataAt = this.clock.now()
-    // settled(): never changed after this (a refresh builds new arrays), so the partitioner may
-    // compute its list of led partitions once per array.
     for (const t of response.topics) {
-      // A topic whose partitions read as they did at the last refresh keeps its array (the
-      // usual refresh, which asks again for every target topic: issue 15, 1 000 topics).
+      // The usual refresh asks again for every target topic and is handed the same lists.
+      if (this.checkedAgainst.get(t.name) === t.partitions) continue
+      // A copy whose partitions read as the new description's is kept (issue 15, 1 000 topics);
+      // any other is dropped, and the next reader gets a new one.
       const known = this.topicMetadata.get(t.name)
-      if (known !== undefined && this.checkedAgainst.get(t.name) === t.partitions) continue
-      if (known === undefined || !sameAsKnown(known, t.partitions)) this.topicMetadata.set(t.name, settled(t.partitions.map(toKafkaJsPartition)))
+      if (known !== undefined && !sameAsKnown(known, t.partitions)) this.topicMetadata.delete(t.name)
       this.checkedAgainst.set(t.name, t.partitions)
     }
   }
@@ -335,11 +342,19 @@ export class ClusterClient {
   }
 
   findTopicPartitionMetadata(topic: string): PartitionMetadata[] {
-    return this.topicMetadata.get(topic) ?? []
+    const known = this.topicMetadata.get(topic)
+    if (known !== undefined) return known
+    const described = this.checkedAgainst.get(topic)
+    if (described === undefined) return []
+    // settled(): never changed after this (a change of the description drops it, and a new one
+    // is made), so the partitioner may compute its list of led partitions once per array.
+    const copy = settled(described.map(toKafkaJsPartition))
+    this.topicMetadata.set(topic, copy)
+    return copy
   }
 
   hasTopicMetadata(topic: string): boolean {
-    return this.topicMetadata.has(topic)
+    return this.checkedAgainst.has(topic)
   }
 
   forgetTopic(topic: string): void {
@@ -356,8 +371,8 @@ export class ClusterClient {
       const leader = leaderColumnOf(described)[partition]
       if (leader !== undefined && leader >= 0) return leader
     }
-    const metadata = this.topicMetadata.get(topic)
-    if (!metadata) throw new KafkaJSTopicMetadataNotLoaded('Topic metadata not loaded', { topic } as never)
+    if (!this.checkedAgainst.has(topic)) throw new KafkaJSTopicMetadataNotLoaded('Topic metadata not loaded', { topic } as never)
+    const metadata = this.findTopicPartitionMetadata(topic)
     // Metadata lists partitions by index; fall back to a search for a sparse list.
     const p = metadata[partition]?.partitionId === partition ? metadata[partition] : metadata.find((m) => m.partitionId === partition)
     if (!p) throw createErrorFromCode(3)

@@ -1,7 +1,8 @@
 /**
  * ClusterClient.leaderFor and listsPartition read a column shared by every client of a topic's
  * description (issue 15); they answer what the client's own metadata (findTopicPartitionMetadata)
- * says, and follow it when a refresh brings a new leader.
+ * says, and follow it when a refresh brings a new leader. The client's own copy of a topic's
+ * metadata (made when first asked for) stays the same array while the topic is unchanged.
  */
 import { describe, expect, it } from 'vitest'
 import { Cluster, logLevel } from '../../src/index.js'
@@ -55,9 +56,22 @@ describe('ClusterClient leaders and listed partitions', () => {
     await admin.disconnect()
     const client = newClient(cluster, 'c')
     await client.addTargetTopics(['r2', 'r1'])
-    const before = client.findTopicPartitionMetadata('r2').map((p) => p.leader)
+    const copy = client.findTopicPartitionMetadata('r2')
+    const before = copy.map((p) => p.leader)
+    // Unchanged: a refresh keeps the client's array.
+    await client.refreshMetadata()
+    expect(client.findTopicPartitionMetadata('r2')).toBe(copy)
     cluster.stopBroker(before[0]!)
     await client.refreshMetadata()
+    // Changed: a new array, with the new leaders; the old one is left as it was.
+    expect(client.findTopicPartitionMetadata('r2')).not.toBe(copy)
+    expect(copy.map((p) => p.leader)).toEqual(before)
+    const described = (await cluster.send(client.anyBrokerId(), { api: 'Metadata', topics: ['r2', 'r1'], allowAutoTopicCreation: false })).topics
+    for (const t of described) {
+      expect(client.findTopicPartitionMetadata(t.name)).toEqual(
+        t.partitions.map((p) => ({ partitionErrorCode: p.errorCode, partitionId: p.partitionIndex, leader: p.leaderId, replicas: p.replicaNodes, isr: p.isrNodes, offlineReplicas: p.offlineReplicas })),
+      )
+    }
     for (const topic of ['r2', 'r1']) {
       for (const p of client.findTopicPartitionMetadata(topic)) {
         expect(leaderOrError(client, topic, p.partitionId)).toBe(p.leader >= 0 ? p.leader : 'LEADER_NOT_AVAILABLE')
