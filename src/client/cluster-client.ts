@@ -353,6 +353,26 @@ export class ClusterClient {
     return copy
   }
 
+  /**
+   * The partition ids findTopicPartitionMetadata(topic) lists, in its order, without making the
+   * client's copy of the metadata for them (the built-in assigners need only the ids: the
+   * leader of a new group of a 10 000-partition topic made its copy inside its first join).
+   * Read from the description (one list shared by every client of it) unless the client already
+   * has its copy. Only read, never changed, by its callers.
+   */
+  partitionIdsOf(topic: string): readonly number[] {
+    const known = this.topicMetadata.get(topic)
+    if (known !== undefined) return known.map((m) => m.partitionId)
+    const described = this.checkedAgainst.get(topic)
+    if (described === undefined) return []
+    let ids = partitionIdLists.get(described)
+    if (ids === undefined) {
+      ids = described.map((p) => p.partitionIndex)
+      partitionIdLists.set(described, ids)
+    }
+    return ids
+  }
+
   hasTopicMetadata(topic: string): boolean {
     return this.checkedAgainst.has(topic)
   }
@@ -641,6 +661,8 @@ function sameIds(a: readonly number[] | undefined, b: readonly number[]): boolea
 const UNLISTED = -0x80000000
 
 const leaderColumns = new WeakMap<readonly WirePartitionMetadata[], Int32Array>()
+/** Each description's partition ids, in its order (see partitionIdsOf). */
+const partitionIdLists = new WeakMap<readonly WirePartitionMetadata[], readonly number[]>()
 
 /**
  * Each partition id's leader in a topic's description as the broker handed it out (-1 for none,

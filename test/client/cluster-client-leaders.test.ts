@@ -1,13 +1,15 @@
 /**
  * ClusterClient.leaderFor and listsPartition read a column shared by every client of a topic's
  * description (issue 15); they answer what the client's own metadata (findTopicPartitionMetadata)
- * says, and follow it when a refresh brings a new leader. The client's own copy of a topic's
+ * says, and follow it when a refresh brings a new leader; the built-in assigners read the ids
+ * it lists without a copy of the metadata. The client's own copy of a topic's
  * metadata (made when first asked for) stays the same array while the topic is unchanged.
  */
 import { describe, expect, it } from 'vitest'
 import { Cluster, logLevel } from '../../src/index.js'
 import { ClusterClient } from '../../src/client/cluster-client.js'
 import { createLogger } from '../../src/client/logger.js'
+import { PartitionAssigners, MemberMetadata } from '../../src/client/consumer/assigners/index.js'
 
 function newClient(cluster: Cluster, clientId: string): ClusterClient {
   return new ClusterClient({ model: cluster, clientId, logger: createLogger({ level: logLevel.NOTHING, clock: cluster.clock }), random: cluster.random.fork() })
@@ -81,6 +83,31 @@ describe('ClusterClient leaders and listed partitions', () => {
     expect(client.findTopicPartitionMetadata('r2').map((p) => p.leader)).not.toEqual(before)
     // A replication factor of one leaves the stopped broker's partitions without a leader.
     expect(client.findTopicPartitionMetadata('r1').some((p) => p.leader < 0)).toBe(true)
+    await cluster.close()
+  })
+
+  it('give the built-in assigners the ids the client metadata lists, without changing them', async () => {
+    const cluster = new Cluster({ brokers: 3, seed: 2 })
+    const admin = cluster.kafka({ clientId: 'setup', logLevel: logLevel.NOTHING }).admin()
+    await admin.connect()
+    await admin.createTopics({ topics: [{ topic: 'a', numPartitions: 11, replicationFactor: 1 }, { topic: 'b', numPartitions: 3, replicationFactor: 1 }] })
+    await admin.disconnect()
+    const client = newClient(cluster, 'leader')
+    await client.addTargetTopics(['a', 'b'])
+    const ids = client.partitionIdsOf('a')
+    // What an assigner given only findTopicPartitionMetadata (a custom cluster) deals.
+    const other = newClient(cluster, 'other')
+    await other.addTargetTopics(['a', 'b'])
+    const plain = { findTopicPartitionMetadata: (topic: string) => other.findTopicPartitionMetadata(topic) }
+    const members = ['m3', 'm1', 'm2'].map((memberId) => ({ memberId, memberMetadata: MemberMetadata.encode({ version: 0, topics: ['a', 'b'], userData: Buffer.alloc(0) }) }))
+    for (const create of [PartitionAssigners.roundRobin, PartitionAssigners.range]) {
+      const logger = createLogger({ level: logLevel.NOTHING, clock: cluster.clock })
+      const ours = await create({ cluster: client, groupId: 'g', logger }).assign({ members, topics: ['a', 'b'] })
+      const theirs = await create({ cluster: plain, groupId: 'g', logger }).assign({ members, topics: ['a', 'b'] })
+      expect(ours).toEqual(theirs)
+    }
+    expect(client.partitionIdsOf('a')).toBe(ids)
+    expect([...ids]).toEqual(client.findTopicPartitionMetadata('a').map((p) => p.partitionId))
     await cluster.close()
   })
 })
