@@ -15,7 +15,7 @@ import { createErrorFromCode } from './protocol-error-table.js'
 import type { Logger } from './logger.js'
 import { createRetry, type Retrier, type RetryOptions } from './retry.js'
 import { InProcessSession } from './sasl-authentication.js'
-import { leadersById, settled } from './producer/partitioners/led-partitions.js'
+import { settled } from './producer/partitioners/led-partitions.js'
 import type { PartitionMetadata } from './producer/partitioners/partitioner-types.js'
 
 /** kafkajs's PartitionMetadata shape (what partitioners and assigners see). */
@@ -49,13 +49,21 @@ export class ClusterClient {
   private readonly metadataMaxAge: number
   private readonly allowAutoTopicCreation: boolean
   private cachedMetadata: MetadataResponse | undefined
-  private readonly topicMetadata = new Map<string, PartitionMetadata[]>()
   /**
-   * The response's partition list each entry of topicMetadata was last checked against: the
-   * broker hands the same (frozen) list again while a topic is unchanged, and then there is
-   * nothing to compare (issue 15: a refresh of 1 000 target topics).
+   * Each known topic's partitions as the last Metadata response described them: what the client
+   * knows of a topic. The broker hands the same (frozen) list again while a topic is unchanged,
+   * and then there is nothing to compare (issue 15: a refresh of 1 000 target topics).
    */
   private readonly checkedAgainst = new Map<string, readonly WirePartitionMetadata[]>()
+  /**
+   * The client's own copies of them, in kafkajs's shape (findTopicPartitionMetadata), made when
+   * first asked for: most clients never ask (a consumer that does not lead its group reads its
+   * leaders from the shared columns), and a copy of a 1 000-partition topic per client was a
+   * quarter of a megabyte that a new consumer brought to its first join, where the young
+   * generation's collections copied it (issue 15). A copy is kept while the description reads
+   * the same, so its readers keep getting the same array, as when it was made at each refresh.
+   */
+  private readonly topicMetadata = new Map<string, PartitionMetadata[]>()
   private metadataAt = -Infinity
   readonly targetTopics = new Set<string>()
   /** The last change of targetTopics in progress (see changingTargets). */
@@ -190,7 +198,7 @@ export class ClusterClient {
    */
   hasFreshTargets(topics: readonly string[], now: number = this.clock.now()): boolean {
     if (!this.cachedMetadata || now - this.metadataAt >= this.metadataMaxAge) return false
-    for (const t of topics) if (!this.targetTopics.has(t) || !this.topicMetadata.has(t)) return false
+    for (const t of topics) if (!this.targetTopics.has(t) || !this.checkedAgainst.has(t)) return false
     return true
   }
 
@@ -222,9 +230,9 @@ export class ClusterClient {
   async addTargetTopics(topics: readonly string[]): Promise<void> {
     // The usual call names topics already targeted and known: nothing is copied for it (this
     // runs on every send).
-    if (topics.every((t) => this.targetTopics.has(t) && this.topicMetadata.has(t))) return this.refreshMetadataIfNecessary()
+    if (topics.every((t) => this.targetTopics.has(t) && this.checkedAgainst.has(t))) return this.refreshMetadataIfNecessary()
     return this.changingTargets(() => {
-      if (topics.every((t) => this.targetTopics.has(t) && this.topicMetadata.has(t))) return this.refreshMetadataIfNecessary()
+      if (topics.every((t) => this.targetTopics.has(t) && this.checkedAgainst.has(t))) return this.refreshMetadataIfNecessary()
       const previous = new Set(this.targetTopics)
       return this.refreshWithTargets(topics, () => {
         this.targetTopics.clear()
@@ -250,10 +258,10 @@ export class ClusterClient {
    * call put it in.
    */
   async addTargetTopic(topic: string): Promise<void> {
-    if (this.targetTopics.has(topic) && this.topicMetadata.has(topic)) return
+    if (this.targetTopics.has(topic) && this.checkedAgainst.has(topic)) return
     return this.changingTargets(async () => {
       const added = !this.targetTopics.has(topic)
-      if (!added && this.topicMetadata.has(topic)) return
+      if (!added && this.checkedAgainst.has(topic)) return
       return this.refreshWithTargets([topic], () => {
         if (added) this.targetTopics.delete(topic)
       })
@@ -291,14 +299,13 @@ export class ClusterClient {
   private applyMetadata(response: MetadataResponse): void {
     this.cachedMetadata = response
     this.metadataAt = this.clock.now()
-    // settled(): never changed after this (a refresh builds new arrays), so the partitioner may
-    // compute its list of led partitions once per array.
     for (const t of response.topics) {
-      // A topic whose partitions read as they did at the last refresh keeps its array (the
-      // usual refresh, which asks again for every target topic: issue 15, 1 000 topics).
+      // The usual refresh asks again for every target topic and is handed the same lists.
+      if (this.checkedAgainst.get(t.name) === t.partitions) continue
+      // A copy whose partitions read as the new description's is kept (issue 15, 1 000 topics);
+      // any other is dropped, and the next reader gets a new one.
       const known = this.topicMetadata.get(t.name)
-      if (known !== undefined && this.checkedAgainst.get(t.name) === t.partitions) continue
-      if (known === undefined || !sameAsKnown(known, t.partitions)) this.topicMetadata.set(t.name, settled(t.partitions.map(toKafkaJsPartition)))
+      if (known !== undefined && !sameAsKnown(known, t.partitions)) this.topicMetadata.delete(t.name)
       this.checkedAgainst.set(t.name, t.partitions)
     }
   }
@@ -335,11 +342,39 @@ export class ClusterClient {
   }
 
   findTopicPartitionMetadata(topic: string): PartitionMetadata[] {
-    return this.topicMetadata.get(topic) ?? []
+    const known = this.topicMetadata.get(topic)
+    if (known !== undefined) return known
+    const described = this.checkedAgainst.get(topic)
+    if (described === undefined) return []
+    // settled(): never changed after this (a change of the description drops it, and a new one
+    // is made), so the partitioner may compute its list of led partitions once per array.
+    const copy = settled(described.map(toKafkaJsPartition))
+    this.topicMetadata.set(topic, copy)
+    return copy
+  }
+
+  /**
+   * The partition ids findTopicPartitionMetadata(topic) lists, in its order, without making the
+   * client's copy of the metadata for them (the built-in assigners need only the ids: the
+   * leader of a new group of a 10 000-partition topic made its copy inside its first join).
+   * Read from the description (one list shared by every client of it) unless the client already
+   * has its copy. Only read, never changed, by its callers.
+   */
+  partitionIdsOf(topic: string): readonly number[] {
+    const known = this.topicMetadata.get(topic)
+    if (known !== undefined) return known.map((m) => m.partitionId)
+    const described = this.checkedAgainst.get(topic)
+    if (described === undefined) return []
+    let ids = partitionIdLists.get(described)
+    if (ids === undefined) {
+      ids = described.map((p) => p.partitionIndex)
+      partitionIdLists.set(described, ids)
+    }
+    return ids
   }
 
   hasTopicMetadata(topic: string): boolean {
-    return this.topicMetadata.has(topic)
+    return this.checkedAgainst.has(topic)
   }
 
   forgetTopic(topic: string): void {
@@ -349,13 +384,30 @@ export class ClusterClient {
   }
 
   leaderFor(topic: string, partition: number): number {
-    const metadata = this.topicMetadata.get(topic)
-    if (!metadata) throw new KafkaJSTopicMetadataNotLoaded('Topic metadata not loaded', { topic } as never)
+    // The usual answer from the description's shared column (see leaderColumnOf); anything else
+    // (no leader, an id the metadata lacks, a partition that is not a number) as before.
+    const described = this.checkedAgainst.get(topic)
+    if (described !== undefined && typeof partition === 'number') {
+      const leader = leaderColumnOf(described)[partition]
+      if (leader !== undefined && leader >= 0) return leader
+    }
+    if (!this.checkedAgainst.has(topic)) throw new KafkaJSTopicMetadataNotLoaded('Topic metadata not loaded', { topic } as never)
+    const metadata = this.findTopicPartitionMetadata(topic)
     // Metadata lists partitions by index; fall back to a search for a sparse list.
     const p = metadata[partition]?.partitionId === partition ? metadata[partition] : metadata.find((m) => m.partitionId === partition)
     if (!p) throw createErrorFromCode(3)
     if (p.leader < 0) throw createErrorFromCode(5)
     return p.leader
+  }
+
+  /** Whether the topic's metadata lists the partition (an entry with that partitionId). */
+  listsPartition(topic: string, partition: number): boolean {
+    const described = this.checkedAgainst.get(topic)
+    if (described !== undefined && Number.isInteger(partition) && partition >= 0) {
+      const leader = leaderColumnOf(described)[partition]
+      return leader !== undefined && leader !== UNLISTED
+    }
+    return this.findTopicPartitionMetadata(topic).some((m) => m.partitionId === partition)
   }
 
   /** kafkajs's cluster.findBroker: a broker known to the metadata, by its node id as a string. */
@@ -457,7 +509,7 @@ export class ClusterClient {
     let topic: string | undefined
     let timestamp = 0
     let done: Set<string> | undefined
-    // The topic's leader column (see leadersById): one number per partition, not the metadata
+    // The topic's leader column (see leaderColumnOf): one number per partition, not the metadata
     // entry of each (a member's partitions are far apart in a large topic: issue 15).
     let column: Int32Array | undefined
     for (let i = 0; i < n; i++) {
@@ -471,8 +523,8 @@ export class ClusterClient {
         }
         topic = asked.topic
         timestamp = timestampOf(topic)
-        const metadata = this.topicMetadata.get(topic)
-        column = metadata === undefined ? undefined : leadersById(metadata)
+        const described = this.checkedAgainst.get(topic)
+        column = described === undefined ? undefined : leaderColumnOf(described)
       }
       const partition = asked.partition
       const known = column !== undefined && partition < column.length ? column[partition]! : -1
@@ -603,6 +655,38 @@ function sameIds(a: readonly number[] | undefined, b: readonly number[]): boolea
   if (a === undefined || a.length !== b.length) return false
   for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return false
   return true
+}
+
+/** A leader column's entry for a partition id the description does not list. */
+const UNLISTED = -0x80000000
+
+const leaderColumns = new WeakMap<readonly WirePartitionMetadata[], Int32Array>()
+/** Each description's partition ids, in its order (see partitionIdsOf). */
+const partitionIdLists = new WeakMap<readonly WirePartitionMetadata[], readonly number[]>()
+
+/**
+ * Each partition id's leader in a topic's description as the broker handed it out (-1 for none,
+ * UNLISTED for an id it does not list), found as leaderFor finds an id: the entry at its index
+ * when that entry has it, else the first entry with it. The broker hands every client the same
+ * frozen description while the topic is unchanged, and each client's own metadata says the same
+ * (applyMetadata keeps the description each topic was last checked against), so one column
+ * serves every client: each member of a large group read its leaders and listed partitions from
+ * its own copy of the topic's metadata, objects rarely in the CPU's cache, at every rebalance
+ * (issue 15: 200 clients of one 1 000-partition topic).
+ */
+function leaderColumnOf(partitions: readonly WirePartitionMetadata[]): Int32Array {
+  let column = leaderColumns.get(partitions)
+  if (column !== undefined) return column
+  let highest = -1
+  for (let i = 0; i < partitions.length; i++) if (partitions[i]!.partitionIndex > highest) highest = partitions[i]!.partitionIndex
+  column = new Int32Array(highest + 1).fill(UNLISTED)
+  for (let i = partitions.length - 1; i >= 0; i--) {
+    const p = partitions[i]!
+    if (Number.isInteger(p.partitionIndex) && p.partitionIndex >= 0) column[p.partitionIndex] = p.leaderId
+  }
+  for (let i = 0; i < partitions.length && i < column.length; i++) if (partitions[i]!.partitionIndex === i) column[i] = partitions[i]!.leaderId
+  leaderColumns.set(partitions, column)
+  return column
 }
 
 function toKafkaJsPartition(p: WirePartitionMetadata): PartitionMetadata {

@@ -43,6 +43,29 @@ export class TimerHeap<T extends HeapTimer> {
     return this.heap[0]
   }
 
+  /**
+   * How many pending timers are due at `due`, the earliest due time (peek()'s): they fill a
+   * subtree at the heap's root, walked without the timers behind them.
+   */
+  countDueAt(due: number): number {
+    const heap = this.heap
+    if (heap.length === 0 || heap[0]!.due !== due) return 0
+    let count = 0
+    const stack = this.walk
+    stack.push(0)
+    while (stack.length > 0) {
+      const at = stack.pop()!
+      count++
+      const l = 2 * at + 1
+      if (l < heap.length && heap[l]!.due === due) stack.push(l)
+      if (l + 1 < heap.length && heap[l + 1]!.due === due) stack.push(l + 1)
+    }
+    return count
+  }
+
+  /** countDueAt's work list, kept between calls. */
+  private readonly walk: number[] = []
+
   /** Takes the earliest pending timer off the heap; it reads as cancelled from then on (clearing it does nothing). */
   take(): T | undefined {
     const top = this.heap[0]

@@ -275,14 +275,7 @@ export class ConsumerGroup {
   /** Whether the assignment names a partition this member's metadata does not know. */
   private namesUnknownPartitions(assignment: ReadonlyMap<string, readonly number[]>): boolean {
     for (const [topic, partitions] of assignment) {
-      const metadata = this.client.findTopicPartitionMetadata(topic)
-      // Metadata lists a topic's partitions by index (a set of ids only for a list that does not).
-      let known: Set<number> | undefined
-      for (const p of partitions) {
-        if (metadata[p]?.partitionId === p) continue
-        known ??= new Set(metadata.map((m) => m.partitionId))
-        if (!known.has(p)) return true
-      }
+      for (let i = 0; i < partitions.length; i++) if (!this.client.listsPartition(topic, partitions[i]!)) return true
     }
     return false
   }

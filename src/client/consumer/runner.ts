@@ -16,6 +16,7 @@ import { ConsumerGroup } from './consumer-group.js'
 import { fetchedRange, MessageCursor, toBatch, type Batch, type KafkaMessage } from './batch.js'
 import type { AbortedTransaction } from '../../cluster/api/messages.js'
 import type { RecordBatch } from '../../cluster/log/record-batch.js'
+import type { Partition } from '../../cluster/partition/partition.js'
 
 export interface EachMessagePayload {
   topic: string
@@ -199,27 +200,41 @@ export class Runner {
    */
   isSettled(): boolean {
     if (!this.running) return true
-    const model = this.client.model
-    const hung = model.isClientPaused(this.client.clientId)
+    // The runner's own fields and the group's: settle() asks every consumer, twice per settle,
+    // and each object read is one more of every consumer's objects to bring into the cache.
+    const model = this.model
+    const group = this.group
+    const hung = model.isClientPaused(this.clientId)
     if (hung) {
-      if (this.needsJoin || !this.group.memberId || !model.groups.hasMember(this.group.groupId, this.group.memberId)) return true
+      if (this.needsJoin || !group.memberId || !model.groups.hasMember(group.groupId, group.memberId)) return true
       // What a hung process has read but not committed is as good as unread: after its session
       // timeout another member reads it again from the committed offset.
       return this.caughtUp(true)
     }
-    if (this.needsJoin || this.inFlight > 0 || this.backingOff || this.group.hasPendingSeeks) return false
-    const state = model.groups.groupStatus(this.group.groupId)
-    if (!state || state.state !== 'Stable' || state.generationId !== this.group.generationId) return false
+    if (this.needsJoin || this.inFlight > 0 || this.backingOff || group.hasPendingSeeks) return false
+    const state = model.groups.groupStatus(group.groupId)
+    if (!state || state.state !== 'Stable' || state.generationId !== group.generationId) return false
     return this.caughtUp()
   }
 
   private caughtUp(committed = false): boolean {
-    const model = this.client.model
-    for (const { topic, partition } of this.group.assignedPartitions()) {
-      if (this.group.isPaused(topic, partition)) continue
-      const p = model.controller.topic(topic)?.partitions[partition]
+    const model = this.model
+    const group = this.group
+    const assigned = group.assignedPartitions()
+    // The assignment lists a topic's partitions together: its partitions are looked up once.
+    let topic: string | undefined
+    let partitions: readonly Partition[] | undefined
+    for (let i = 0; i < assigned.length; i++) {
+      const entry = assigned[i]!
+      if (entry.topic !== topic) {
+        topic = entry.topic
+        partitions = model.controller.topic(topic)?.partitions
+      }
+      const partition = entry.partition
+      if (group.isPaused(topic, partition)) continue
+      const p = partitions?.[partition]
       if (!p) continue
-      const position = committed ? (model.groups.committedOffset(this.group.groupId, topic, partition) ?? p.logStartOffset) : this.group.position(topic, partition)
+      const position = committed ? (model.groups.committedOffset(group.groupId, topic, partition) ?? p.logStartOffset) : group.position(topic, partition)
       if (position === undefined || position < p.highWatermark) return false
     }
     return true
@@ -345,10 +360,10 @@ export class Runner {
    * group, so they keep only what they need after the wait (issue 15).
    */
   private async fetch(): Promise<FetchedPartition[]> {
-    const byLeader = this.fetchRequests()
+    const { leaders, topicsOf } = this.fetchRequests()
     const untilHeartbeat = Math.max(0, this.group.nextHeartbeatAt - this.client.clock.now())
     const maxWaitMs = Math.min(this.options.maxWaitTimeInMs, untilHeartbeat)
-    if (byLeader.size === 0) {
+    if (leaders.length === 0) {
       // Nothing to fetch (no assignment, or all paused): wait as a fetch would, then heartbeat.
       // The wait fails only when the cluster is closed: that is a connection error, as the
       // fetch's would be (swallowing it spun this loop at one instant, found by test:long).
@@ -362,18 +377,26 @@ export class Runner {
     this.spareAbort = undefined
     this.fetchAbort = abort
     const out: FetchedPartition[] = []
-    await Promise.all([...byLeader].map(([leader, topics]) => this.fetchFrom(leader, topics, maxWaitMs, abort, out)))
+    const polls: Promise<void>[] = new Array(leaders.length)
+    for (let i = 0; i < leaders.length; i++) polls[i] = this.fetchFrom(leaders[i]!, topicsOf[i]!, maxWaitMs, abort, out)
+    await Promise.all(polls)
     this.fetchAbort = undefined
     if (!abort.signal.aborted) this.spareAbort = abort
     return out
   }
 
-  /** The round's Fetch request entries, by leader in the order the assigned partitions name them. */
-  private fetchRequests(): Map<number, FetchTopic[]> {
-    const byLeader = new Map<number, FetchTopic[]>()
-    // Each leader's entry for the topic at hand: found by a map, not a search of the leader's
-    // list per partition (quadratic over an assignment of 1 000 topics, issue 15).
-    const entries = new Map<number, FetchTopic>()
+  /**
+   * The round's Fetch request entries: the leaders in the order the assigned partitions name
+   * them, and each one's topics. Lists by leader slot rather than maps by leader id: a member
+   * has a few leaders, and two maps and their tables per round were a good part of what each
+   * member of a large group allocated per rebalance (issue 15).
+   */
+  private fetchRequests(): { leaders: number[]; topicsOf: FetchTopic[][] } {
+    const leaders: number[] = []
+    const topicsOf: FetchTopic[][] = []
+    // Each leader slot's entry for the topic at hand: found at its slot, not by a search of the
+    // leader's list per partition (quadratic over an assignment of 1 000 topics, issue 15).
+    const entries: (FetchTopic | undefined)[] = []
     let entriesTopic: string | undefined
     const assigned = this.group.assignedPartitions()
     // The last round's request entries, one per assigned partition: a partition whose position
@@ -390,23 +413,28 @@ export class Runner {
       const position = this.group.position(topic, partition)
       if (position === undefined) continue
       const leader = this.client.leaderFor(topic, partition)
-      let topics = byLeader.get(leader)
-      if (!topics) byLeader.set(leader, (topics = []))
+      let slot = leaders.indexOf(leader)
+      if (slot < 0) {
+        slot = leaders.length
+        leaders.push(leader)
+        topicsOf.push([])
+        entries.push(undefined)
+      }
       // assignedPartitions lists a topic's partitions together, so a new topic starts new entries.
       if (entriesTopic !== topic) {
-        entries.clear()
+        entries.fill(undefined)
         entriesTopic = topic
       }
-      let entry = entries.get(leader)
+      let entry = entries[slot]
       if (!entry) {
-        topics.push((entry = { name: topic, partitions: [] }))
-        entries.set(leader, entry)
+        topicsOf[slot]!.push((entry = { name: topic, partitions: [] }))
+        entries[slot] = entry
       }
       let asked = fetchEntries[i]
       if (asked === undefined || asked.fetchOffset !== position) fetchEntries[i] = asked = { index: partition, fetchOffset: position, partitionMaxBytes }
       entry.partitions.push(asked)
     }
-    return byLeader
+    return { leaders, topicsOf }
   }
 
   /** One leader's share of a fetch round: its long poll, then its answer read into `out`. */

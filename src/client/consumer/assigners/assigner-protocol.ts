@@ -21,6 +21,7 @@
  * lets a newer member's metadata (v1+ adds owned partitions, generation, rack) be read by an
  * older leader.
  */
+import { ClusterClient } from '../../cluster-client.js'
 
 /** A member's partitions, by topic: `{ 'topic-A': [0, 2, 4], 'topic-B': [1] }`. */
 export type Assignment = { [topic: string]: number[] }
@@ -51,6 +52,16 @@ export type Assigner = {
  */
 export interface AssignerCluster {
   findTopicPartitionMetadata(topic: string): AssignerPartitionMetadata[]
+}
+
+/**
+ * The partition ids `cluster.findTopicPartitionMetadata(topic)` lists, in its order, as the
+ * built-in assigners read them. memkafka's own client gives them without making its copy of the
+ * topic's metadata (ClusterClient.partitionIdsOf). The list may be shared: read it, never change it.
+ */
+export function partitionIdsOf(cluster: AssignerCluster, topic: string): readonly number[] {
+  if (cluster instanceof ClusterClient) return cluster.partitionIdsOf(topic)
+  return cluster.findTopicPartitionMetadata(topic).map((m) => m.partitionId)
 }
 
 /** The fields of kafkajs's `PartitionMetadata` that an assigner may rely on. */

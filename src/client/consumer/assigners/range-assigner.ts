@@ -22,6 +22,7 @@ import {
   MemberAssignment,
   MemberMetadata,
   SubscriptionMetadataCache,
+  partitionIdsOf,
   type Assignment,
   type GroupMemberAssignment,
   type PartitionAssigner,
@@ -61,9 +62,9 @@ export const range: PartitionAssigner = ({ cluster }) => ({
     for (const topic of allTopics) {
       const consumers = sortedMemberIds.filter(memberId => subscriptions.get(memberId)!.has(topic))
       // A topic the cluster does not know has no partitions to hand out (Kafka skips it too).
-      const partitions = cluster
-        .findTopicPartitionMetadata(topic)
-        .map(metadata => metadata.partitionId)
+      // A copy: the ids may be the client's shared list.
+      const partitions = partitionIdsOf(cluster, topic)
+        .slice()
         .sort((a, b) => a - b)
       if (consumers.length === 0 || partitions.length === 0) continue
 

@@ -15,6 +15,7 @@
 import {
   MemberAssignment,
   SubscriptionMetadataCache,
+  partitionIdsOf,
   type Assignment,
   type AssignerCluster,
   type GroupMemberAssignment,
@@ -72,18 +73,18 @@ function dealByShares(cluster: AssignerCluster, topics: readonly string[], sorte
   for (const topic of topics) {
     // Indexed: once per rebalance, in V8's interpreter, where for-of makes an object per
     // partition (issue 15).
-    const metadata = cluster.findTopicPartitionMetadata(topic)
+    const ids = partitionIdsOf(cluster, topic)
     const shares: (number[] | undefined)[] = new Array(memberCount)
     let member = i % memberCount
-    for (let at = 0; at < metadata.length; at++) {
+    for (let at = 0; at < ids.length; at++) {
       const share = shares[member]
-      if (share === undefined) shares[member] = [metadata[at]!.partitionId]
-      else share.push(metadata[at]!.partitionId)
+      if (share === undefined) shares[member] = [ids[at]!]
+      else share.push(ids[at]!)
       if (++member === memberCount) member = 0
     }
     // The members dealt to, in sorted order from this topic's first receiver round.
     const first = i % memberCount
-    i += metadata.length
+    i += ids.length
     for (let k = 0; k < memberCount; k++) {
       const m = (first + k) % memberCount
       const share = shares[m]
@@ -101,11 +102,11 @@ function dealOneByOne(cluster: AssignerCluster, topics: readonly string[], sorte
   const memberCount = sortedMemberIds.length
   let i = 0
   for (const topic of topics) {
-    const metadata = cluster.findTopicPartitionMetadata(topic)
-    for (let at = 0; at < metadata.length; at++) {
+    const ids = partitionIdsOf(cluster, topic)
+    for (let at = 0; at < ids.length; at++) {
       const memberId = sortedMemberIds[i % memberCount]!
       const assignment = (assignments[memberId] ??= Object.create(null) as Assignment)
-      ;(assignment[topic] ??= []).push(metadata[at]!.partitionId)
+      ;(assignment[topic] ??= []).push(ids[at]!)
       i++
     }
   }
