@@ -585,6 +585,30 @@ describe('metadata a refresh brings', () => {
 })
 
 describe('partitioning', () => {
+  it('calls a custom partitioner as kafkajs does: once per message, in order, as a plain call with a fresh argument each time', async () => {
+    const calls: { self: unknown; topic: string; value: string; args: object }[] = []
+    const recording: ICustomPartitioner = () =>
+      function (this: unknown, args) {
+        calls.push({ self: this, topic: args.topic, value: String(args.message.value), args })
+        return calls.length % 3
+      }
+    const { producer } = await start({ topics: { a: { partitions: 3, replicationFactor: 3 } }, producer: { createPartitioner: recording } })
+    const sent = await producer.sendBatch({ topicMessages: [{ topic: 'a', messages: [{ value: 'm0' }, { value: 'm1' }, { value: 'm2' }, { value: 'm3' }] }] })
+    expect(calls.map(({ self, topic, value }) => [self, topic, value])).toEqual([
+      [undefined, 'a', 'm0'],
+      [undefined, 'a', 'm1'],
+      [undefined, 'a', 'm2'],
+      [undefined, 'a', 'm3'],
+    ])
+    expect(new Set(calls.map((c) => c.args)).size).toBe(4)
+    // m0 and m3 to partition 1, m1 to 2, m2 to 0.
+    expect(sent.map((r) => [r.partition, r.baseOffset]).sort()).toEqual([
+      [0, '0'],
+      [1, '0'],
+      [2, '0'],
+    ])
+  })
+
   /** kafkajs's choice of partition for `key` among `n` partitions that all have a leader. */
   function kafkajsPartition(createPartitioner: KafkaJS.ICustomPartitioner, key: string, n: number): number {
     const partitionMetadata = Array.from({ length: n }, (_, partitionId) => ({ partitionId, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }))

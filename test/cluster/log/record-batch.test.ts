@@ -32,6 +32,27 @@ describe('RecordBatch.fromRecords', () => {
     expect(batch.partitionLeaderEpoch).toBe(3)
   })
 
+  it('gives back the first and max timestamps as stamped, however far apart and whatever numbers they are', () => {
+    const cases: number[][] = [
+      [1_765_000_000_000, 1_765_000_000_000],
+      [1_765_000_000_000, 1_765_000_000_500, 1_765_000_000_100],
+      [0, 2 ** 30 - 1],
+      [0, 2 ** 30],
+      [5, 1_765_000_000_000],
+      [-1, -1],
+      [-5, 3],
+      [1.5, 2.25],
+      [2 ** 53 + 2, 2 ** 53 + 4],
+    ]
+    for (const stamps of cases) {
+      const batch = build(stamps.map((timestamp) => ({ key: null, value: text('v'), timestamp })))
+      expect([batch.firstTimestamp, batch.maxTimestamp], String(stamps)).toEqual([stamps[0], Math.max(...stamps)])
+      expect(stamps.map((_, i) => batch.timestampAt(i)), String(stamps)).toEqual(stamps)
+      const cleaned = batch.retainMask(Uint8Array.from(stamps, (_, i) => (i === 0 ? 0 : 1)), stamps.length - 1).withDeleteHorizon(7)
+      expect([cleaned.firstTimestamp, cleaned.maxTimestamp], String(stamps)).toEqual([stamps[0], Math.max(...stamps)])
+    }
+  })
+
   it('keeps keys, values, null keys, null values (tombstones) and empty buffers apart', () => {
     const batch = build([
       { key: text('k'), value: text('v') },
