@@ -8,6 +8,7 @@ import { Bench } from 'tinybench'
 import { Cluster, logLevel } from '../src/index.js'
 import { RawLog, rawEachMessage } from './baseline.js'
 import { completed, type BenchResult } from './result.js'
+import { fullGc } from './gc.js'
 
 const lives = 1000
 /** Wall-time cap for the 1000 lives; beyond it the total is extrapolated from those run. */
@@ -60,6 +61,9 @@ export async function benchTestLife(): Promise<BenchResult[]> {
 
   /** Seconds for `lives` lives in a row, how many actually ran (fewer when capped), and the p99 of one life among them. */
   const inARow = async (life: () => Promise<void>) => {
+    // The rows before (and tinybench's samples above) leave their garbage: collected here, so
+    // that the lives pay for their own (as each consume sample starts after a full GC).
+    fullGc()
     const startedAt = performance.now()
     const each: number[] = []
     while (each.length < lives && performance.now() - startedAt < capMs) {
